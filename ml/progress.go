@@ -1,0 +1,83 @@
+package ml
+
+import (
+	"sync"
+	"time"
+)
+
+// Progress receives training progress from Fit. A notebook kernel implements it as a
+// live progress bar and loss curve, the CLI as a terminal bar; tests can record it.
+//
+// Stopped is polled after every batch: when it returns true, Fit finishes the current
+// batch, leaves the model usable and returns the history so far with
+// History.Stopped set. This is how an interrupt reaches compiled training loops.
+type Progress interface {
+	Begin(info FitInfo)
+	Batch(s BatchStats)
+	Epoch(s EpochStats)
+	End(h *History)
+	Stopped() bool
+}
+
+// FitInfo describes a training run before it starts.
+type FitInfo struct {
+	Epochs          int
+	BatchesPerEpoch int
+	Samples         int
+	ValSamples      int      // 0 without validation data
+	Metrics         []string // names of the metrics reported per epoch, e.g. "accuracy"
+}
+
+// BatchStats is reported after each optimisation step.
+type BatchStats struct {
+	Epoch   int // 1-based
+	Batch   int // 1-based within the epoch
+	Batches int // batches per epoch
+	Loss    float64
+	Elapsed time.Duration // since training began
+}
+
+// EpochStats is reported after each epoch. ValLoss is NaN and ValMetrics nil when
+// there is no validation data.
+type EpochStats struct {
+	Epoch      int // 1-based
+	Epochs     int
+	Loss       float64
+	Metrics    map[string]float64
+	ValLoss    float64
+	ValMetrics map[string]float64
+	LR         float64
+	Elapsed    time.Duration
+}
+
+// History is what Fit returns: the loss and metrics per epoch and the loss per step.
+type History struct {
+	Epochs     []EpochStats
+	StepLoss   []float64
+	Stopped    bool   // training ended before the last epoch
+	StopReason string // "interrupted", "early stopping", or a callback's reason
+}
+
+var (
+	defaultProgressMu sync.Mutex
+	defaultProgress   func() Progress
+)
+
+// SetDefaultProgress installs the factory Fit uses when FitConfig.Progress is nil.
+// The notebook kernel installs a live view; nil restores silent training.
+func SetDefaultProgress(newProgress func() Progress) {
+	defaultProgressMu.Lock()
+	defaultProgress = newProgress
+	defaultProgressMu.Unlock()
+}
+
+// DefaultProgress returns a new Progress from the installed factory, or nil.
+func DefaultProgress() Progress {
+	defaultProgressMu.Lock()
+	f := defaultProgress
+	defaultProgressMu.Unlock()
+	if f == nil {
+		return nil
+	}
+	return f()
+}
