@@ -1,0 +1,334 @@
+package server
+
+// This file is the authoritative browser <-> server protocol (copied from
+// /work/notes/ws-protocol.md and refined here). The frontend follows it; any change
+// is listed in the changelog below so the frontend can mirror it.
+//
+// Changelog (newest first):
+//   - v1: initial version, identical to ws-protocol.md, plus these precisions:
+//     * frames on one connection arrive in order; the snapshot is the first frame
+//       after hello, and every later frame is an update applied on top of it;
+//     * "hello" is sent first on every connection: {"type":"hello","conn_id":"c3"}; the
+//       browser compares cell_source.origin with its conn_id to skip its own echoes;
+//     * snapshot.kernel is {"state","reason"?}; state is also "none" when no kernel
+//       process runs (before first start; after shutdown);
+//     * execute/complete on a cell that is not code, or an unknown cell id, answer
+//       {"type":"error","message"}; nothing else happens;
+//     * cell_state "idle" carries "execution_count" (absent if the run was aborted) and
+//       "elapsed_ms"; "queued" and "running" carry neither;
+//     * a running cell's outputs are cleared when it starts running ("outputs_cleared"
+//       is sent then), like Jupyter;
+//     * "saved" carries "mtime" as Unix milliseconds;
+//     * "kernel_status" "dead" carries "reason"; a later "execute" or "restart" starts a
+//       fresh kernel.
+//
+// # HTTP
+//
+// Every route needs the token: `?token=T` once (the server answers with an HttpOnly
+// SameSite=Strict cookie "gopad_token" and, for GET pages, redirects to the same URL
+// without the token), or the header `Authorization: token T`. State-changing requests
+// (POST) also need the header `X-Gopad-CSRF: 1` (a custom header cannot be sent by a
+// cross-site form) and, if an Origin header is present, an Origin equal to the Host.
+// Without a valid token, API routes answer 401 {"error"}; pages answer 401 with a short
+// HTML page asking for the tokenized URL.
+//
+//	GET  /                        the app's index.html (tree view)
+//	GET  /nb/<path>               the same index.html (the app shows the notebook)
+//	GET  /static/...              embedded frontend/dist assets
+//	GET  /api/contents?path=DIR   ContentsListing
+//	POST /api/contents/new        {"dir","name"?} -> {"path"}
+//	POST /api/contents/rename     {"path","new_path"} -> {"path"}
+//	POST /api/contents/duplicate  {"path"} -> {"path"}
+//	POST /api/contents/delete     {"path"} -> {}
+//	POST /api/contents/upload?dir=D   multipart, field "file" (.gonb/.ipynb validated) -> {"path"}
+//	GET  /api/contents/download?path=P&format=gonb|ipynb|html
+//	POST /api/examples/open       {"name"} -> {"path"}
+//	GET  /api/kernels             [KernelInfo]
+//	POST /api/kernels/shutdown    {"path"} -> {}
+//
+// Errors are JSON {"error": "clear message"} with a 4xx/5xx status.
+//
+// # Websocket
+//
+// GET /api/ws?path=P (token cookie or header; Origin must match Host). JSON text
+// frames, each {"type": ..., ...}. One session per notebook on the server; any number
+// of tabs attach to it. Browser -> server frames are ClientMessage; server -> browser
+// frames are the *Msg types below. Frames larger than MaxFrameSize are refused (the
+// connection is closed with status 1009, as gorilla/websocket does).
+//
+// Browser -> server:
+//
+//	{"type":"edit_cell","cell_id","source"}                 debounced full source of one cell
+//	{"type":"insert_cell","index","cell_type":"code|markdown|raw","cell_id"?,"source"?}
+//	{"type":"delete_cell","cell_id"}
+//	{"type":"move_cell","cell_id","index"}
+//	{"type":"set_cell_type","cell_id","cell_type"}
+//	{"type":"split_cell","cell_id","offset"}                offset in Unicode code points (JS string index is UTF-16: convert)
+//	{"type":"merge_cells","cell_ids":[...]}                 merged into the first, joined by "\n"
+//	{"type":"execute","cell_ids":[...]}                     queued in order; the server runs the document's source
+//	{"type":"interrupt"}
+//	{"type":"restart","run_all":bool}
+//	{"type":"clear_outputs","cell_ids":[...]}               all cells if empty
+//	{"type":"complete","req_id","cell_id","code","cursor_pos"}   cursor_pos in Unicode code points
+//	{"type":"save"}
+//	{"type":"resolve_conflict","choice":"reload"|"overwrite"}
+//
+// Server -> browser:
+//
+//	{"type":"hello","conn_id"}
+//	{"type":"snapshot","notebook":<nbformat JSON>,"kernel":{"state","reason"?},"running":{"cell_id","started_ms"}|null,"queued":[ids],"dirty":bool}
+//	{"type":"cell_inserted","index","cell":<nbformat cell>}
+//	{"type":"cell_deleted","cell_id"}
+//	{"type":"cell_moved","cell_id","index"}
+//	{"type":"cell_source","cell_id","source","origin":<conn id>}
+//	{"type":"cell_type","cell_id","cell_type"}
+//	{"type":"cell_state","cell_id","state":"queued|running|idle","execution_count"?,"elapsed_ms"?}
+//	{"type":"output","cell_id","output":<nbformat output>}
+//	{"type":"outputs_cleared","cell_id"}
+//	{"type":"update_display","display_id","output":<nbformat output>}   replace every output with that display id
+//	{"type":"kernel_status","state":"starting|idle|busy|dead|restarting","reason"?}
+//	{"type":"complete_reply","req_id","matches","cursor_start","cursor_end"}   positions in code points
+//	{"type":"saved","mtime"}
+//	{"type":"conflict","message"}
+//	{"type":"error","message"}                              bad message etc.; the connection stays open
+//
+// Outputs use nbformat shapes: {"output_type":"stream","name","text"},
+// {"output_type":"display_data","data","metadata","transient":{"display_id"}},
+// {"output_type":"execute_result","execution_count","data","metadata"},
+// {"output_type":"error","ename","evalue","traceback"}. Charts:
+// data["application/vnd.gopad.echarts+json"] = ECharts option object. Tables:
+// data["application/vnd.gopad.table+json"] = {"columns":[...],"rows":[[...]]}.
+
+import "encoding/json"
+
+// MaxFrameSize bounds one browser -> server websocket frame.
+const MaxFrameSize = 4 << 20
+
+// Browser -> server message types.
+const (
+	MsgEditCell        = "edit_cell"
+	MsgInsertCell      = "insert_cell"
+	MsgDeleteCell      = "delete_cell"
+	MsgMoveCell        = "move_cell"
+	MsgSetCellType     = "set_cell_type"
+	MsgSplitCell       = "split_cell"
+	MsgMergeCells      = "merge_cells"
+	MsgExecute         = "execute"
+	MsgInterrupt       = "interrupt"
+	MsgRestart         = "restart"
+	MsgClearOutputs    = "clear_outputs"
+	MsgComplete        = "complete"
+	MsgSave            = "save"
+	MsgResolveConflict = "resolve_conflict"
+)
+
+// Server -> browser message types.
+const (
+	MsgHello          = "hello"
+	MsgSnapshot       = "snapshot"
+	MsgCellInserted   = "cell_inserted"
+	MsgCellDeleted    = "cell_deleted"
+	MsgCellMoved      = "cell_moved"
+	MsgCellSource     = "cell_source"
+	MsgCellType       = "cell_type"
+	MsgCellState      = "cell_state"
+	MsgOutput         = "output"
+	MsgOutputsCleared = "outputs_cleared"
+	MsgUpdateDisplay  = "update_display"
+	MsgKernelStatus   = "kernel_status"
+	MsgCompleteReply  = "complete_reply"
+	MsgSaved          = "saved"
+	MsgConflict       = "conflict"
+	MsgError          = "error"
+)
+
+// Kernel states reported in kernel_status and snapshot.kernel.
+const (
+	KernelNone       = "none"
+	KernelStarting   = "starting"
+	KernelIdle       = "idle"
+	KernelBusy       = "busy"
+	KernelDead       = "dead"
+	KernelRestarting = "restarting"
+)
+
+// Cell run states reported in cell_state.
+const (
+	CellQueued  = "queued"
+	CellRunning = "running"
+	CellIdle    = "idle"
+)
+
+// ClientMessage is any browser -> server frame; which fields matter depends on Type.
+type ClientMessage struct {
+	Type      string   `json:"type"`
+	CellID    string   `json:"cell_id,omitempty"`
+	CellIDs   []string `json:"cell_ids,omitempty"`
+	Source    *string  `json:"source,omitempty"`
+	Index     *int     `json:"index,omitempty"`
+	CellType  string   `json:"cell_type,omitempty"`
+	Offset    *int     `json:"offset,omitempty"`
+	RunAll    bool     `json:"run_all,omitempty"`
+	ReqID     string   `json:"req_id,omitempty"`
+	Code      string   `json:"code,omitempty"`
+	CursorPos *int     `json:"cursor_pos,omitempty"`
+	Choice    string   `json:"choice,omitempty"`
+}
+
+// HelloMsg is the first frame on every connection.
+type HelloMsg struct {
+	Type   string `json:"type"`
+	ConnID string `json:"conn_id"`
+}
+
+// KernelState is a kernel's state and, when dead, why.
+type KernelState struct {
+	State  string `json:"state"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// RunningCell names the cell being executed and when it started (Unix ms).
+type RunningCell struct {
+	CellID    string `json:"cell_id"`
+	StartedMS int64  `json:"started_ms"`
+}
+
+// SnapshotMsg carries the whole live document; it is the replay a reconnecting tab gets.
+type SnapshotMsg struct {
+	Type     string          `json:"type"`
+	Notebook json.RawMessage `json:"notebook"`
+	Kernel   KernelState     `json:"kernel"`
+	Running  *RunningCell    `json:"running"`
+	Queued   []string        `json:"queued"`
+	Dirty    bool            `json:"dirty"`
+}
+
+// CellInsertedMsg announces a new cell at Index.
+type CellInsertedMsg struct {
+	Type  string          `json:"type"`
+	Index int             `json:"index"`
+	Cell  json.RawMessage `json:"cell"`
+}
+
+// CellDeletedMsg announces a removed cell.
+type CellDeletedMsg struct {
+	Type   string `json:"type"`
+	CellID string `json:"cell_id"`
+}
+
+// CellMovedMsg announces that a cell now sits at Index.
+type CellMovedMsg struct {
+	Type   string `json:"type"`
+	CellID string `json:"cell_id"`
+	Index  int    `json:"index"`
+}
+
+// CellSourceMsg carries a cell's new full source; Origin is the connection that
+// changed it ("" when the server did).
+type CellSourceMsg struct {
+	Type   string `json:"type"`
+	CellID string `json:"cell_id"`
+	Source string `json:"source"`
+	Origin string `json:"origin"`
+}
+
+// CellTypeMsg announces a cell's new type.
+type CellTypeMsg struct {
+	Type     string `json:"type"`
+	CellID   string `json:"cell_id"`
+	CellType string `json:"cell_type"`
+}
+
+// CellStateMsg reports a cell's run state.
+type CellStateMsg struct {
+	Type           string `json:"type"`
+	CellID         string `json:"cell_id"`
+	State          string `json:"state"`
+	ExecutionCount *int   `json:"execution_count,omitempty"`
+	ElapsedMS      *int64 `json:"elapsed_ms,omitempty"`
+}
+
+// OutputMsg appends one nbformat output to a cell.
+type OutputMsg struct {
+	Type   string          `json:"type"`
+	CellID string          `json:"cell_id"`
+	Output json.RawMessage `json:"output"`
+}
+
+// OutputsClearedMsg announces that a cell's outputs were removed.
+type OutputsClearedMsg struct {
+	Type   string `json:"type"`
+	CellID string `json:"cell_id"`
+}
+
+// UpdateDisplayMsg replaces every output whose transient display_id is DisplayID.
+type UpdateDisplayMsg struct {
+	Type      string          `json:"type"`
+	DisplayID string          `json:"display_id"`
+	Output    json.RawMessage `json:"output"`
+}
+
+// KernelStatusMsg reports the kernel's state.
+type KernelStatusMsg struct {
+	Type   string `json:"type"`
+	State  string `json:"state"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// CompleteReplyMsg answers a complete request.
+type CompleteReplyMsg struct {
+	Type        string   `json:"type"`
+	ReqID       string   `json:"req_id"`
+	Matches     []string `json:"matches"`
+	CursorStart int      `json:"cursor_start"`
+	CursorEnd   int      `json:"cursor_end"`
+}
+
+// SavedMsg reports a successful save; MTime is Unix milliseconds.
+type SavedMsg struct {
+	Type  string `json:"type"`
+	MTime int64  `json:"mtime"`
+}
+
+// ConflictMsg reports that the file changed on disk since it was loaded.
+type ConflictMsg struct {
+	Type    string `json:"type"`
+	Message string `json:"message"`
+}
+
+// ErrorMsg reports a problem with a request; the connection stays open.
+type ErrorMsg struct {
+	Type    string `json:"type"`
+	Message string `json:"message"`
+}
+
+// ContentsEntry is one item of a directory listing.
+type ContentsEntry struct {
+	Name  string `json:"name"`
+	Path  string `json:"path"`
+	Type  string `json:"type"` // "notebook", "directory" or "file"
+	Size  int64  `json:"size"`
+	MTime int64  `json:"mtime"` // Unix milliseconds
+}
+
+// ExampleEntry names a bundled example notebook.
+type ExampleEntry struct {
+	Name string `json:"name"`
+	Path string `json:"path"` // "examples/<name>"
+}
+
+// ContentsListing answers GET /api/contents.
+type ContentsListing struct {
+	Path     string          `json:"path"`
+	Entries  []ContentsEntry `json:"entries"`
+	Examples []ExampleEntry  `json:"examples"`
+}
+
+// KernelInfo describes one running kernel in GET /api/kernels.
+type KernelInfo struct {
+	Path    string `json:"path"`
+	State   string `json:"state"`
+	Started int64  `json:"started"` // Unix milliseconds
+	PID     int    `json:"pid"`
+	Clients int    `json:"clients"`
+}
