@@ -1,0 +1,53 @@
+// Package client starts and supervises gopad kernel processes.
+//
+// A kernel is a separate process (`gopad kernel`) that runs Go cells. The client
+// speaks to it over two pipes that are not its stdout or stderr (file descriptors 3
+// and 4 in the child), using the JSON-line messages of package protocol. A *Kernel is
+// a long-lived handle: it survives restarts, so a caller keeps one per notebook.
+//
+// The whole API:
+//
+//	k, err := client.Start(ctx, client.Options{})      // spawn, wait for kernel_info_reply
+//	reply, err := k.Execute(ctx, code, func(m protocol.Message) {
+//		// stream, display_data, update_display_data, execute_result, error, status,
+//		// in the order the kernel sent them, while the cell runs
+//	})
+//	comp, err := k.Complete(ctx, code, cursorPos)   // protocol.CompleteReplyContent
+//	err = k.Interrupt()                              // stop the running cell
+//	err = k.Restart(ctx)                             // fresh process, state gone
+//	err = k.Shutdown(ctx)                            // stop for good
+//	k.State()                                        // Starting, Idle, Busy, Restarting, Dead
+//	<-k.Done()                                       // the current process has exited
+//	k.Err()                                          // why it exited (*DiedError), nil while alive
+//	k.Info()                                         // the kernel_info_reply content
+//
+// Execute runs one cell at a time; concurrent calls queue in call order. It returns
+// once the kernel reported idle after the cell, so every output of the cell has been
+// passed to onOutput by then. A cell that fails (compile error, panic, interrupt)
+// is not a Go error: the reply has Status "error" with ename, evalue and traceback.
+// Execute returns a Go error only when the kernel could not answer:
+//
+//   - *DiedError: the kernel process died while the cell ran (a panic in a goroutine
+//     the cell started, os.Exit, a signal) or was restarted. Reason says why, Output
+//     holds the end of the process's own stderr (a Go panic trace). When Restarted is
+//     true the client already started a fresh kernel (see interrupt escalation below);
+//     otherwise the handle is Dead until Restart is called.
+//   - ErrShutdown after Shutdown; a wrapped ctx.Err() when ctx ended (the cell is
+//     then interrupted, as by Interrupt, before Execute returns).
+//
+// Interrupt escalation: Interrupt asks the kernel to stop the running cell; the kernel
+// stops interpreted loops, sleeps and channel waits well within a second and reports
+// an "Interrupted" error reply with state intact. If the cell has not finished
+// Options.InterruptGrace (default 2s) after the interrupt, the cell is ignoring it
+// (a long compiled call): the client kills the process, starts a fresh one, and the
+// Execute call returns a *DiedError with Restarted set, telling the user that the
+// kernel's state was lost.
+//
+// Output that arrives when no Execute is waiting for it (a goroutine left running by
+// an earlier cell that prints later) goes to Options.OnOutput, with ParentID naming
+// the cell that started it. State changes (including a death between cells) are
+// reported to Options.OnState in order.
+//
+// Tests and embedders choose the executable with Options.Command and Options.Args;
+// by default the client runs os.Executable() with the single argument "kernel".
+package client

@@ -1,0 +1,302 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"gopad.dev/gopad/kernel/protocol"
+)
+
+// crashTailSize bounds how much of the process's own stderr is kept for DiedError.
+const crashTailSize = 16 << 10
+
+// process is one kernel process and its pipes.
+type process struct {
+	cmd      *exec.Cmd
+	toKernel *os.File
+	w        *protocol.Writer
+	info     protocol.KernelInfoReplyContent
+	tail     *tailBuffer
+
+	done chan struct{} // closed after the process exited and its messages were read
+	died *DiedError    // set before done is closed
+
+	mu          sync.Mutex
+	subscribers map[string]*subscriber
+	intentional string // reason set by kill/stop; the exit was our doing
+}
+
+type subscriber struct {
+	inbox chan protocol.Message
+	gone  chan struct{}
+}
+
+// spawn starts a kernel process and waits for its unsolicited kernel_info_reply.
+func spawn(ctx context.Context, opts Options, route func(*process, protocol.Message)) (*process, error) {
+	reqR, reqW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("start kernel: %w", err)
+	}
+	msgR, msgW, err := os.Pipe()
+	if err != nil {
+		reqR.Close()
+		reqW.Close()
+		return nil, fmt.Errorf("start kernel: %w", err)
+	}
+	cmd := exec.Command(opts.Command, opts.Args...)
+	cmd.Env = opts.Env
+	cmd.Dir = opts.Dir
+	cmd.ExtraFiles = []*os.File{reqR, msgW} // fd 3: requests in, fd 4: messages out
+	tail := &tailBuffer{max: crashTailSize}
+	var out io.Writer = tail
+	if opts.Stderr != nil {
+		out = io.MultiWriter(tail, opts.Stderr)
+	}
+	cmd.Stdout = out
+	cmd.Stderr = out
+	// Own process group: a terminal's Ctrl-C goes to the CLI, which interrupts the
+	// cell instead of killing the kernel, and a kill reaches what the cell started.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = time.Second
+
+	if err := cmd.Start(); err != nil {
+		reqR.Close()
+		reqW.Close()
+		msgR.Close()
+		msgW.Close()
+		return nil, fmt.Errorf("start kernel %s: %w", opts.Command, err)
+	}
+	reqR.Close()
+	msgW.Close()
+
+	p := &process{
+		cmd:         cmd,
+		toKernel:    reqW,
+		w:           protocol.NewWriter(reqW),
+		tail:        tail,
+		done:        make(chan struct{}),
+		subscribers: map[string]*subscriber{},
+	}
+	readyCh := make(chan protocol.KernelInfoReplyContent, 1)
+	readErr := make(chan error, 1)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	go func() {
+		r := protocol.NewReader(msgR)
+		first := true
+		var err error
+		for {
+			var m protocol.Message
+			m, err = r.Read()
+			if err != nil {
+				break
+			}
+			if first && m.Type == protocol.KernelInfoReply {
+				first = false
+				var info protocol.KernelInfoReplyContent
+				if derr := m.Decode(&info); derr != nil {
+					err = derr
+					break
+				}
+				readyCh <- info
+				continue
+			}
+			route(p, m)
+		}
+		msgR.Close()
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+		readErr <- err
+		waitErr := <-exited
+		p.finish(waitErr, err)
+	}()
+
+	select {
+	case info := <-readyCh:
+		p.info = info
+		return p, nil
+	case <-p.done:
+		return nil, fmt.Errorf("start kernel: %w", p.died)
+	case <-ctx.Done():
+		p.kill("it did not become ready in time")
+		<-p.done
+		return nil, fmt.Errorf("start kernel: no kernel_info_reply: %w", ctx.Err())
+	}
+}
+
+// finish records why the process ended and closes done.
+func (p *process) finish(waitErr, readErr error) {
+	p.mu.Lock()
+	intentional := p.intentional
+	p.mu.Unlock()
+	reason := exitReason(p.cmd.ProcessState, waitErr)
+	if intentional != "" {
+		reason = intentional
+	} else if readErr != nil {
+		reason += " (" + readErr.Error() + ")"
+	}
+	p.toKernel.Close()
+	p.died = &DiedError{Reason: reason, Output: p.tail.lastLines(40)}
+	close(p.done)
+}
+
+// exitReason describes how a process ended.
+func exitReason(st *os.ProcessState, waitErr error) string {
+	if st == nil {
+		if waitErr != nil {
+			return waitErr.Error()
+		}
+		return "the process ended"
+	}
+	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return fmt.Sprintf("killed by signal %s", signalName(ws.Signal()))
+	}
+	return fmt.Sprintf("exit status %d", st.ExitCode())
+}
+
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGKILL:
+		return "SIGKILL"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGSEGV:
+		return "SIGSEGV"
+	case syscall.SIGABRT:
+		return "SIGABRT"
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGQUIT:
+		return "SIGQUIT"
+	case syscall.SIGBUS:
+		return "SIGBUS"
+	}
+	return s.String()
+}
+
+// expectedExit reports whether the client ended the process on purpose.
+func (p *process) expectedExit() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.intentional != ""
+}
+
+// send writes one request to the kernel.
+func (p *process) send(m protocol.Message) error {
+	select {
+	case <-p.done:
+		return p.died
+	default:
+	}
+	return p.w.Send(m)
+}
+
+// subscribe routes messages whose ParentID is id to the returned channel.
+func (p *process) subscribe(id string) <-chan protocol.Message {
+	s := &subscriber{inbox: make(chan protocol.Message, 256), gone: make(chan struct{})}
+	p.mu.Lock()
+	p.subscribers[id] = s
+	p.mu.Unlock()
+	return s.inbox
+}
+
+func (p *process) unsubscribe(id string) {
+	p.mu.Lock()
+	s := p.subscribers[id]
+	delete(p.subscribers, id)
+	p.mu.Unlock()
+	if s != nil {
+		close(s.gone)
+	}
+}
+
+// deliver passes m to its subscriber; false means nobody is waiting for it.
+func (p *process) deliver(m protocol.Message) bool {
+	p.mu.Lock()
+	s := p.subscribers[m.ParentID]
+	p.mu.Unlock()
+	if s == nil {
+		return false
+	}
+	select {
+	case s.inbox <- m:
+		return true
+	case <-s.gone:
+		return false
+	}
+}
+
+// kill ends the process (and its process group) at once.
+func (p *process) kill(reason string) {
+	p.mu.Lock()
+	if p.intentional == "" {
+		p.intentional = reason
+	}
+	p.mu.Unlock()
+	if p.cmd.Process != nil {
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		_ = p.cmd.Process.Kill()
+	}
+}
+
+// stop asks the process to shut down, and kills it if it has not exited soon.
+func (p *process) stop(reason string) {
+	p.mu.Lock()
+	if p.intentional == "" {
+		p.intentional = reason
+	}
+	p.mu.Unlock()
+	if msg, err := protocol.NewMessage(protocol.ShutdownRequest, "", protocol.ShutdownRequestContent{}); err == nil {
+		_ = p.send(msg)
+	}
+	select {
+	case <-p.done:
+		// The kernel exits on its own; make sure nothing it started lingers.
+		if p.cmd.Process != nil {
+			_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		}
+		return
+	case <-time.After(500 * time.Millisecond):
+	}
+	p.kill(reason)
+	<-p.done
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(b []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, b...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(b), nil
+}
+
+// lastLines returns at most n trailing lines, trimmed.
+func (t *tailBuffer) lastLines(n int) string {
+	t.mu.Lock()
+	s := string(t.buf)
+	t.mu.Unlock()
+	s = strings.TrimRight(s, "\n")
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
