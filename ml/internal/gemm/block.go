@@ -1,0 +1,283 @@
+package gemm
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Register tile of the micro-kernel: mr rows of C by nr columns.
+const (
+	mr = 6
+	nr = 16
+)
+
+// Cache blocking, chosen for this machine's caches (AMD Zen 4: 32 KiB L1d and
+// 1 MiB L2 per core, shared L3): a kc×nr panel of B (16 KiB) stays in L1
+// while the micro-kernel sweeps the mc×kc block of A (144 KiB) held in L2;
+// the kc×nc block of B lives in L3.
+const (
+	kcBlock = 256
+	mcBlock = 144 // multiple of mr
+	ncBlock = 2048
+)
+
+// directMaxWork is the largest m*n*k for which operands are read in place
+// rather than packed: small products cannot amortise the packing.
+var directMaxWork = 1 << 18
+
+// parallelMinWork is the smallest m*n*k that is split across goroutines:
+// below it, starting and joining goroutines costs more than it saves.
+var parallelMinWork = 1 << 20
+
+// maxWorkers caps the goroutines one product uses (tests lower it).
+var maxWorkers = runtime.NumCPU()
+
+// scratch holds the packing buffers of one goroutine's share of a product.
+type scratch struct {
+	a     []float32 // mc×kc block of op(A), as mr-row panels
+	b     []float32 // kc×nc block of op(B), as nr-column panels
+	aEdge []float32 // last, partial mr-row panel of A when A is not packed
+	bEdge []float32 // last, partial nr-column panel of B when B is not packed
+	tile  [mr * nr]float32
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// grow returns buf with length n, reallocating only when it is too short.
+func grow(buf []float32, n int) []float32 {
+	if cap(buf) < n {
+		return make([]float32, n)
+	}
+	return buf[:n]
+}
+
+// multiply computes C = alpha*op(A)*op(B) + beta*C with k > 0, splitting the
+// larger of m and n between goroutines when the product is big enough.
+func multiply(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	workers := min(runtime.GOMAXPROCS(0), maxWorkers)
+	if workers < 2 || m*n*k < parallelMinWork {
+		blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	var wg sync.WaitGroup
+	// Split along n when it has enough whole tiles, else along m; chunks are
+	// whole multiples of the register tile so that only the last has edges.
+	if n/nr >= workers && n >= m {
+		chunk := roundUp((n+workers-1)/workers, nr)
+		for j0 := 0; j0 < n; j0 += chunk {
+			nb := min(chunk, n-j0)
+			bOff := j0
+			if transB {
+				bOff = j0 * ldb
+			}
+			run := func() {
+				blocked(transA, transB, m, nb, k, alpha, a, lda, b[bOff:], ldb, beta, c[j0:], ldc)
+			}
+			if j0+chunk >= n {
+				run()
+				break
+			}
+			wg.Go(run)
+		}
+	} else {
+		chunk := roundUp((m+workers-1)/workers, mr)
+		for i0 := 0; i0 < m; i0 += chunk {
+			mb := min(chunk, m-i0)
+			aOff := i0 * lda
+			if transA {
+				aOff = i0
+			}
+			run := func() {
+				blocked(transA, transB, mb, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i0*ldc:], ldc)
+			}
+			if i0+chunk >= m {
+				run()
+				break
+			}
+			wg.Go(run)
+		}
+	}
+	wg.Wait()
+}
+
+func roundUp(x, to int) int { return (x + to - 1) / to * to }
+
+// blocked computes C = alpha*op(A)*op(B) + beta*C on the calling goroutine
+// with the usual five loops around the micro-kernel: nc columns of B, kc of
+// the inner dimension, mc rows of A, then nr and mr tiles.
+func blocked(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	s := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(s)
+
+	packA := m*n*k > directMaxWork
+	// Transposed B cannot be read in place: the kernel loads nr consecutive
+	// columns of a row of op(B).
+	packB := packA || transB
+	kc := min(kcBlock, k)
+	if packA {
+		s.a = grow(s.a, roundUp(min(mcBlock, m), mr)*kc)
+	} else {
+		s.aEdge = grow(s.aEdge, mr*kc)
+	}
+	if packB {
+		s.b = grow(s.b, roundUp(min(ncBlock, n), nr)*kc)
+	} else {
+		s.bEdge = grow(s.bEdge, nr*kc)
+	}
+
+	for jc := 0; jc < n; jc += ncBlock {
+		nb := min(ncBlock, n-jc)
+		for pc := 0; pc < k; pc += kcBlock {
+			kb := min(kcBlock, k-pc)
+			blockBeta := beta
+			if pc > 0 {
+				blockBeta = 1 // earlier kc blocks already applied beta
+			}
+			if packB {
+				packBBlock(s.b, transB, b, ldb, pc, kb, jc, nb)
+			} else if rem := nb % nr; rem != 0 {
+				packBPanel(s.bEdge, false, b, ldb, pc, kb, jc+nb-rem, rem)
+			}
+			for ic := 0; ic < m; ic += mcBlock {
+				mb := min(mcBlock, m-ic)
+				if packA {
+					packABlock(s.a, transA, a, lda, ic, mb, pc, kb)
+				} else if rem := mb % mr; rem != 0 {
+					packAPanel(s.aEdge, transA, a, lda, ic+mb-rem, rem, pc, kb)
+				}
+				for jr := 0; jr < nb; jr += nr {
+					cols := min(nr, nb-jr)
+					var bp []float32
+					rsB := nr
+					switch {
+					case packB:
+						bp = s.b[jr*kb:]
+					case cols == nr:
+						bp, rsB = b[pc*ldb+jc+jr:], ldb
+					default:
+						bp = s.bEdge
+					}
+					for ir := 0; ir < mb; ir += mr {
+						rows := min(mr, mb-ir)
+						var ap []float32
+						rsA, csA := 1, mr
+						switch {
+						case packA:
+							ap = s.a[ir*kb:]
+						case rows < mr:
+							ap = s.aEdge
+						case transA:
+							ap, csA = a[pc*lda+ic+ir:], lda
+						default:
+							ap, rsA, csA = a[(ic+ir)*lda+pc:], lda, 1
+						}
+						ci := (ic+ir)*ldc + jc + jr
+						if rows == mr && cols == nr {
+							microKernel(kb, ap, rsA, csA, bp, rsB, c[ci:], ldc, alpha, blockBeta)
+							continue
+						}
+						// Edge tile: compute the full tile aside, keep the valid part.
+						microKernel(kb, ap, rsA, csA, bp, rsB, s.tile[:], nr, alpha, 0)
+						for i := 0; i < rows; i++ {
+							crow := c[ci+i*ldc : ci+i*ldc+cols]
+							trow := s.tile[i*nr : i*nr+cols]
+							if blockBeta == 0 {
+								copy(crow, trow)
+								continue
+							}
+							for j, t := range trow {
+								crow[j] = t + blockBeta*crow[j]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// packABlock packs rows [i0, i0+mb) and columns [p0, p0+kb) of op(A) into
+// consecutive mr-row panels, each stored column by column (mr values per
+// column), zero-padding the last panel.
+func packABlock(dst []float32, transA bool, a []float32, lda, i0, mb, p0, kb int) {
+	for r := 0; r < mb; r += mr {
+		packAPanel(dst[r*kb:], transA, a, lda, i0+r, min(mr, mb-r), p0, kb)
+	}
+}
+
+// packAPanel packs rows [i0, i0+rows) (rows <= mr) and columns [p0, p0+kb)
+// of op(A) into dst[:mr*kb] as dst[p*mr+i], zero-padding rows beyond rows.
+func packAPanel(dst []float32, transA bool, a []float32, lda, i0, rows, p0, kb int) {
+	dst = dst[:mr*kb]
+	if transA {
+		// op(A)[i][p] = a[p*lda+i]: each column of the panel is contiguous.
+		for p := 0; p < kb; p++ {
+			d := (*[mr]float32)(dst[p*mr:])
+			src := a[(p0+p)*lda+i0:]
+			if rows == mr {
+				copy(d[:], (*[mr]float32)(src)[:])
+				continue
+			}
+			*d = [mr]float32{}
+			copy(d[:rows], src[:rows])
+		}
+		return
+	}
+	if rows == mr {
+		r0 := a[i0*lda+p0:][:kb]
+		r1 := a[(i0+1)*lda+p0:][:kb]
+		r2 := a[(i0+2)*lda+p0:][:kb]
+		r3 := a[(i0+3)*lda+p0:][:kb]
+		r4 := a[(i0+4)*lda+p0:][:kb]
+		r5 := a[(i0+5)*lda+p0:][:kb]
+		for p := range r0 {
+			d := (*[mr]float32)(dst[p*mr:])
+			d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+		}
+		return
+	}
+	clear(dst)
+	for i := 0; i < rows; i++ {
+		row := a[(i0+i)*lda+p0:][:kb]
+		for p, v := range row {
+			dst[p*mr+i] = v
+		}
+	}
+}
+
+// packBBlock packs rows [p0, p0+kb) and columns [j0, j0+nb) of op(B) into
+// consecutive nr-column panels, each stored row by row, zero-padding the last.
+func packBBlock(dst []float32, transB bool, b []float32, ldb, p0, kb, j0, nb int) {
+	for j := 0; j < nb; j += nr {
+		packBPanel(dst[j*kb:], transB, b, ldb, p0, kb, j0+j, min(nr, nb-j))
+	}
+}
+
+// packBPanel packs rows [p0, p0+kb) and columns [j0, j0+cols) (cols <= nr)
+// of op(B) into dst[:nr*kb] as dst[p*nr+j], zero-padding columns beyond cols.
+func packBPanel(dst []float32, transB bool, b []float32, ldb, p0, kb, j0, cols int) {
+	dst = dst[:nr*kb]
+	if !transB {
+		for p := 0; p < kb; p++ {
+			d := (*[nr]float32)(dst[p*nr:])
+			src := b[(p0+p)*ldb+j0:]
+			if cols == nr {
+				*d = *(*[nr]float32)(src)
+				continue
+			}
+			*d = [nr]float32{}
+			copy(d[:cols], src[:cols])
+		}
+		return
+	}
+	// op(B)[p][j] = b[j*ldb+p]: each column of the panel is a row of B.
+	if cols < nr {
+		clear(dst)
+	}
+	for j := 0; j < cols; j++ {
+		col := b[(j0+j)*ldb+p0:][:kb]
+		for p, v := range col {
+			dst[p*nr+j] = v
+		}
+	}
+}

@@ -1,0 +1,241 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"strings"
+	"testing"
+)
+
+// refGemm computes alpha*op(A)*op(B) + beta*C in float64 and, for each
+// element, the magnitude sum that bounds its float32 rounding error.
+func refGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) (want, scale []float64) {
+	want = make([]float64, m*n)
+	scale = make([]float64, m*n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var sum, mag float64
+			for p := 0; p < k; p++ {
+				var av, bv float64
+				if transA {
+					av = float64(a[p*lda+i])
+				} else {
+					av = float64(a[i*lda+p])
+				}
+				if transB {
+					bv = float64(b[j*ldb+p])
+				} else {
+					bv = float64(b[p*ldb+j])
+				}
+				sum += av * bv
+				mag += math.Abs(av * bv)
+			}
+			v := float64(alpha) * sum
+			s := math.Abs(float64(alpha)) * mag
+			if beta != 0 {
+				v += float64(beta) * float64(c[i*ldc+j])
+				s += math.Abs(float64(beta) * float64(c[i*ldc+j]))
+			}
+			want[i*n+j] = v
+			scale[i*n+j] = s
+		}
+	}
+	return want, scale
+}
+
+func randSlice(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = rng.Float32()*2 - 1
+	}
+	return s
+}
+
+// checkCase runs one Sgemm and compares every element of C (including the
+// padding between rows, which must be untouched) with the float64 reference.
+func checkCase(t *testing.T, rng *rand.Rand, transA, transB bool, m, n, k, pad int, alpha, beta float32, nanC bool) {
+	t.Helper()
+	aRows, aCols := m, k
+	if transA {
+		aRows, aCols = k, m
+	}
+	bRows, bCols := k, n
+	if transB {
+		bRows, bCols = n, k
+	}
+	lda, ldb, ldc := aCols+pad, bCols+pad, n+pad
+	a := randSlice(rng, max(0, aRows*lda))
+	b := randSlice(rng, max(0, bRows*ldb))
+	c := randSlice(rng, max(0, m*ldc))
+	if nanC {
+		for i := range c {
+			if i%ldc < n {
+				c[i] = float32(math.NaN())
+			}
+		}
+	}
+	orig := append([]float32(nil), c...)
+	want, scale := refGemm(transA, transB, m, n, k, alpha, a, max(lda, 1), b, max(ldb, 1), beta, orig, max(ldc, 1))
+	Sgemm(transA, transB, m, n, k, alpha, a, max(lda, 1), b, max(ldb, 1), beta, c, max(ldc, 1))
+	const eps = 6e-8 // float32 unit roundoff
+	for i := 0; i < m; i++ {
+		for j := 0; j < ldc; j++ {
+			got := c[i*ldc+j]
+			if j >= n {
+				if math.Float32bits(got) != math.Float32bits(orig[i*ldc+j]) {
+					t.Fatalf("tA=%v tB=%v m=%d n=%d k=%d pad=%d: padding C[%d][%d] changed from %v to %v", transA, transB, m, n, k, pad, i, j, orig[i*ldc+j], got)
+				}
+				continue
+			}
+			w := want[i*n+j]
+			tol := 4*float64(k+2)*eps*scale[i*n+j] + 1e-30
+			if math.IsNaN(float64(got)) || math.Abs(float64(got)-w) > tol {
+				t.Fatalf("tA=%v tB=%v m=%d n=%d k=%d pad=%d alpha=%v beta=%v: C[%d][%d] = %v, want %v (tol %g)", transA, transB, m, n, k, pad, alpha, beta, i, j, got, w, tol)
+			}
+		}
+	}
+}
+
+var edgeSizes = []int{1, 2, 3, 5, 6, 7, 13, 15, 16, 17, 31, 33, 65}
+
+func runShapes(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for _, tA := range []bool{false, true} {
+		for _, tB := range []bool{false, true} {
+			for _, m := range edgeSizes {
+				for _, n := range edgeSizes {
+					k := edgeSizes[rng.Intn(len(edgeSizes))]
+					pad := rng.Intn(3)
+					checkCase(t, rng, tA, tB, m, n, k, pad, 1, 0, false)
+				}
+			}
+		}
+	}
+}
+
+func TestSgemmEdgeShapes(t *testing.T) { runShapes(t) }
+
+func TestSgemmEdgeShapesGeneric(t *testing.T) {
+	defer forceGeneric()()
+	runShapes(t)
+}
+
+// forceGeneric switches to the pure-Go micro-kernel and returns a function
+// that restores the previous choice.
+func forceGeneric() func() {
+	old := useAsm
+	useAsm = false
+	return func() { useAsm = old }
+}
+
+func TestSgemmAlphaBeta(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	for _, ab := range [][2]float32{{1, 0}, {1, 1}, {-0.5, 0}, {2, -1.5}, {0, 0.5}, {0, 0}, {0.25, 1}} {
+		for _, tA := range []bool{false, true} {
+			for _, tB := range []bool{false, true} {
+				for _, shape := range [][3]int{{7, 17, 9}, {40, 50, 300}, {1, 33, 20}, {33, 1, 20}} {
+					checkCase(t, rng, tA, tB, shape[0], shape[1], shape[2], 1, ab[0], ab[1], false)
+				}
+			}
+		}
+	}
+}
+
+func TestSgemmBetaZeroOverwritesNaN(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for _, useGeneric := range []bool{false, true} {
+		restore := func() {}
+		if useGeneric {
+			restore = forceGeneric()
+		}
+		for _, shape := range [][3]int{{1, 1, 1}, {6, 16, 4}, {13, 35, 29}, {100, 70, 300}} {
+			for _, tA := range []bool{false, true} {
+				for _, tB := range []bool{false, true} {
+					checkCase(t, rng, tA, tB, shape[0], shape[1], shape[2], 2, 1.5, 0, true)
+				}
+			}
+		}
+		// alpha == 0 and beta == 0 must also clear NaN.
+		checkCase(t, rng, false, false, 5, 9, 3, 1, 0, 0, true)
+		restore()
+	}
+}
+
+// TestSgemmLarge covers shapes that cross the cache-blocking boundaries (kc,
+// mc, nc) and the split between goroutines, with strides wider than rows.
+func TestSgemmLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large shapes in -short mode")
+	}
+	rng := rand.New(rand.NewSource(4))
+	shapes := [][3]int{{300, 301, 513}, {97, 1100, 130}, {1031, 40, 270}, {256, 256, 256}, {2, 700, 600}}
+	for _, s := range shapes {
+		for _, tA := range []bool{false, true} {
+			for _, tB := range []bool{false, true} {
+				checkCase(t, rng, tA, tB, s[0], s[1], s[2], 3, 0.75, 0.5, false)
+			}
+		}
+	}
+	defer forceGeneric()()
+	checkCase(t, rng, true, false, 300, 301, 513, 1, 1, 1, false)
+}
+
+func TestSgemmMLPShapes(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	shapes := [][3]int{{32, 256, 64}, {32, 128, 256}, {32, 10, 128}, {1, 256, 64}, {1, 128, 256}, {1, 10, 128},
+		{64, 256, 32}, {256, 128, 32}, {128, 10, 32}, {32, 64, 256}, {32, 256, 128}, {32, 128, 10}}
+	for _, s := range shapes {
+		for _, tA := range []bool{false, true} {
+			for _, tB := range []bool{false, true} {
+				checkCase(t, rng, tA, tB, s[0], s[1], s[2], 0, 1, 0, false)
+				checkCase(t, rng, tA, tB, s[0], s[1], s[2], 0, 1, 1, false)
+			}
+		}
+	}
+}
+
+func TestSgemmZeroSizes(t *testing.T) {
+	rng := rand.New(rand.NewSource(6))
+	// k == 0 scales C by beta; m or n == 0 does nothing.
+	checkCase(t, rng, false, false, 4, 5, 0, 0, 1, 0.5, false)
+	checkCase(t, rng, true, true, 4, 5, 0, 1, 1, 0, true)
+	Sgemm(false, false, 0, 5, 3, 1, nil, 3, make([]float32, 15), 5, 0, nil, 5)
+	Sgemm(false, false, 5, 0, 3, 1, make([]float32, 15), 3, nil, 1, 0, nil, 1)
+}
+
+func TestSgemmBadArguments(t *testing.T) {
+	cases := []struct {
+		name string
+		call func()
+		want string
+	}{
+		{"negative m", func() { Sgemm(false, false, -1, 2, 2, 1, nil, 2, nil, 2, 0, nil, 2) }, "negative dimension"},
+		{"lda too small", func() {
+			Sgemm(false, false, 2, 2, 3, 1, make([]float32, 6), 2, make([]float32, 6), 2, 0, make([]float32, 4), 2)
+		}, "lda=2"},
+		{"ldb too small for transB", func() {
+			Sgemm(false, true, 2, 4, 3, 1, make([]float32, 6), 3, make([]float32, 12), 2, 0, make([]float32, 8), 4)
+		}, "ldb=2"},
+		{"short A", func() {
+			Sgemm(false, false, 2, 2, 3, 1, make([]float32, 5), 3, make([]float32, 6), 2, 0, make([]float32, 4), 2)
+		}, "A has 5 elements, need at least 6"},
+		{"short C", func() {
+			Sgemm(false, false, 2, 2, 3, 1, make([]float32, 6), 3, make([]float32, 6), 2, 0, make([]float32, 3), 2)
+		}, "C has 3 elements"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				if r == nil {
+					t.Fatalf("no panic, want one mentioning %q", tc.want)
+				}
+				if msg := fmt.Sprint(r); !strings.Contains(msg, tc.want) {
+					t.Fatalf("panic %q does not mention %q", msg, tc.want)
+				}
+			}()
+			tc.call()
+		})
+	}
+}
