@@ -1,0 +1,116 @@
+package ml
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+func TestIris(t *testing.T) {
+	d := Iris()
+	if d.Len() != 150 || d.Features() != 4 {
+		t.Fatalf("iris: %v", d)
+	}
+	if !equalInts(d.ClassCounts(), []int{50, 50, 50}) {
+		t.Errorf("class counts %v, want 50 each", d.ClassCounts())
+	}
+	if strings.Join(d.ClassNames, ",") != "setosa,versicolor,virginica" {
+		t.Errorf("class names %v", d.ClassNames)
+	}
+	if d.FeatureNames[2] != "petal_length_cm" {
+		t.Errorf("feature names %v", d.FeatureNames)
+	}
+	// First and last rows of Fisher's table.
+	x := d.X.Data()
+	first, last := x[:4], x[len(x)-4:]
+	if fmt.Sprint(first) != "[5.1 3.5 1.4 0.2]" || fmt.Sprint(last) != "[5.9 3 5.1 1.8]" {
+		t.Errorf("first row %v, last row %v", first, last)
+	}
+	// Well-known class means of petal length: 1.462, 4.26, 5.552.
+	sums := make([]float64, 3)
+	for i, c := range d.Labels() {
+		sums[c] += float64(x[i*4+2])
+	}
+	for c, want := range []float64{1.462, 4.26, 5.552} {
+		if got := sums[c] / 50; math.Abs(got-want) > 1e-4 {
+			t.Errorf("class %d mean petal length %.4f, want %.3f", c, got, want)
+		}
+	}
+	// Each call is an independent copy.
+	x[0] = 99
+	if Iris().X.Data()[0] != 5.1 {
+		t.Error("modifying one Iris() result changed the next")
+	}
+}
+
+func TestDigits(t *testing.T) {
+	raw := DigitsRaw()
+	if raw.Len() != 1797 || raw.Features() != 64 || raw.Classes() != 10 {
+		t.Fatalf("digits: %v", raw)
+	}
+	scaled := Digits()
+	maxRaw, maxScaled := float32(0), float32(0)
+	for i, v := range raw.X.Data() {
+		if v != float32(int(v)) || v < 0 || v > 16 {
+			t.Fatalf("raw pixel %d = %v, want an integer in 0..16", i, v)
+		}
+		if s := scaled.X.Data()[i]; s != v/16 {
+			t.Fatalf("scaled pixel %d = %v, want %v/16", i, s, v)
+		}
+		if v > maxRaw {
+			maxRaw = v
+		}
+		if s := scaled.X.Data()[i]; s > maxScaled {
+			maxScaled = s
+		}
+	}
+	if maxRaw != 16 || maxScaled != 1 {
+		t.Errorf("max pixel raw %v scaled %v, want 16 and 1", maxRaw, maxScaled)
+	}
+	counts := raw.ClassCounts()
+	if counts[0] != 178 || counts[1] != 182 || counts[8] != 174 {
+		t.Errorf("class counts %v (sklearn: 0->178, 1->182, 8->174)", counts)
+	}
+}
+
+// The shared benchmark split was made from the same rows by sklearn: together the
+// two files must hold exactly the bundled rows.
+func TestDigitsMatchesSharedSplit(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "data")
+	if _, err := os.Stat(filepath.Join(dir, "digits_train.csv")); err != nil {
+		t.Skipf("shared data not present: %v", err)
+	}
+	rowKeys := func(d Dataset) []string {
+		keys := make([]string, d.Len())
+		for i := range keys {
+			keys[i] = fmt.Sprint(d.X.Data()[i*64:(i+1)*64], d.Labels()[i])
+		}
+		sort.Strings(keys)
+		return keys
+	}
+	var shared Dataset
+	for i, name := range []string{"digits_train.csv", "digits_test.csv"} {
+		d, err := ReadCSV(filepath.Join(dir, name), CSVOptions{Header: true, Label: "label"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			shared = d
+		} else {
+			shared = shared.Concat(d)
+		}
+	}
+	a, b := rowKeys(DigitsRaw()), rowKeys(shared)
+	if len(a) != len(b) {
+		t.Fatalf("bundled %d rows, shared %d", len(a), len(b))
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("row multisets differ at sorted position %d", i)
+		}
+	}
+}
