@@ -1,0 +1,197 @@
+package display
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// echartsChart is what every go-echarts chart (charts.Line, charts.Bar,
+// charts.Pie, ...) provides: Validate fills in derived options and JSON returns
+// the ECharts option object.
+type echartsChart interface {
+	Validate()
+	JSON() map[string]any
+}
+
+// Chart returns a bundle holding a go-echarts chart (charts.Line, charts.Bar,
+// charts.Scatter, charts.Pie, ... built with go-echarts v2) as its ECharts option
+// object under application/vnd.gopad.echarts+json, which the notebook draws with
+// ECharts, and a text/plain summary of its series. A value that is not a
+// go-echarts chart gives a text/plain message saying so.
+//
+// Options holding JavaScript functions (opts.FuncOpts) are sent as strings and
+// not run by the notebook.
+func Chart(c any) Bundle {
+	ch, ok := c.(echartsChart)
+	if !ok {
+		return Bundle{MIMEText: fmt.Sprintf("display.Chart: %T is not a go-echarts chart (it lacks the Validate and JSON methods)", c)}
+	}
+	ch.Validate()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ch.JSON()); err != nil {
+		return Bundle{MIMEText: fmt.Sprintf("display.Chart: cannot encode the chart's options: %v", err)}
+	}
+	var option map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &option); err != nil {
+		return Bundle{MIMEText: fmt.Sprintf("display.Chart: %v", err)}
+	}
+	return Bundle{MIMEECharts: option, MIMEText: describeChart(option)}
+}
+
+// LineChart returns a line chart of one or more series sharing the x values xs
+// (nil xs means 1, 2, 3, ...). Series are drawn in name order; NaN and infinite
+// values leave gaps.
+func LineChart(title string, xs []float64, series map[string][]float64) Bundle {
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithTitleOpts(opts.Title{Title: title}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Scale: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Scale: opts.Bool(true)}),
+		charts.WithAnimation(false),
+	)
+	for _, name := range sortedSeriesNames(series) {
+		ys := series[name]
+		data := make([]opts.LineData, len(ys))
+		for i, y := range ys {
+			x := float64(i + 1)
+			if xs != nil {
+				if i >= len(xs) {
+					data = data[:i]
+					break
+				}
+				x = xs[i]
+			}
+			data[i] = opts.LineData{Value: []any{chartNumber(x), chartNumber(y)}}
+		}
+		line.AddSeries(name, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(data) <= 50)}))
+	}
+	return Chart(line)
+}
+
+// BarChart returns a bar chart with one bar group per category and one bar per
+// series in each group. Series are drawn in name order.
+func BarChart(title string, categories []string, series map[string][]float64) Bundle {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithTitleOpts(opts.Title{Title: title}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithAnimation(false),
+	)
+	bar.SetXAxis(categories)
+	for _, name := range sortedSeriesNames(series) {
+		ys := series[name]
+		data := make([]opts.BarData, len(ys))
+		for i, y := range ys {
+			data[i] = opts.BarData{Value: chartNumber(y)}
+		}
+		bar.AddSeries(name, data)
+	}
+	return Chart(bar)
+}
+
+func sortedSeriesNames(series map[string][]float64) []string {
+	names := make([]string, 0, len(series))
+	for name := range series {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// chartNumber maps values JSON cannot hold to ECharts' "missing" marker.
+func chartNumber(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "-"
+	}
+	return v
+}
+
+// describeChart summarises an ECharts option for text/plain: title, and for each
+// series its type, name, number of points and range of values.
+func describeChart(option map[string]any) string {
+	var b strings.Builder
+	title := ""
+	switch t := option["title"].(type) {
+	case map[string]any:
+		title, _ = t["text"].(string)
+	case []any:
+		if len(t) > 0 {
+			if m, ok := t[0].(map[string]any); ok {
+				title, _ = m["text"].(string)
+			}
+		}
+	}
+	series, _ := option["series"].([]any)
+	kind := "chart"
+	if len(series) > 0 {
+		if s, ok := series[0].(map[string]any); ok {
+			if typ, ok := s["type"].(string); ok && typ != "" {
+				kind = typ + " chart"
+			}
+		}
+	}
+	if title != "" {
+		fmt.Fprintf(&b, "%s %q", kind, title)
+	} else {
+		b.WriteString(kind)
+	}
+	fmt.Fprintf(&b, ", %d series", len(series))
+	for i, s := range series {
+		m, _ := s.(map[string]any)
+		name, _ := m["name"].(string)
+		if name == "" {
+			name = fmt.Sprintf("series %d", i+1)
+		}
+		data, _ := m["data"].([]any)
+		fmt.Fprintf(&b, "\n  %s: %d points", name, len(data))
+		var lo, hi, last float64
+		n := 0
+		for _, d := range data {
+			y, ok := pointValue(d)
+			if !ok {
+				continue
+			}
+			if n == 0 || y < lo {
+				lo = y
+			}
+			if n == 0 || y > hi {
+				hi = y
+			}
+			last = y
+			n++
+		}
+		if n > 0 {
+			fmt.Fprintf(&b, ", min %s, max %s, last %s", fmtNum(lo), fmtNum(hi), fmtNum(last))
+		}
+	}
+	return b.String()
+}
+
+// pointValue extracts the value of one ECharts data item: a number, an [x, y]
+// pair (y is the value), or an object with a "value" field.
+func pointValue(d any) (float64, bool) {
+	switch x := d.(type) {
+	case float64:
+		return x, true
+	case []any:
+		if len(x) > 0 {
+			return pointValue(x[len(x)-1])
+		}
+	case map[string]any:
+		return pointValue(x["value"])
+	}
+	return 0, false
+}
+
+func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }

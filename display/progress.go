@@ -1,0 +1,136 @@
+package display
+
+import (
+	"fmt"
+	"html"
+	"strings"
+	"sync"
+	"time"
+)
+
+// progressNoteInterval limits how often a change of note alone republishes a
+// progress bar, so that a loop calling Set on every step does not flood the
+// notebook.
+const progressNoteInterval = 100 * time.Millisecond
+
+// ProgressBar is a progress bar shown in a cell's output and updated in place.
+// It is safe for concurrent use.
+type ProgressBar struct {
+	mu        sync.Mutex
+	handle    *Handle
+	label     string
+	total     int
+	n         int
+	note      string
+	start     time.Time
+	lastPct   int
+	lastNote  string
+	lastShown time.Time
+}
+
+// NewProgress shows a progress bar for total steps with the given label and
+// returns it; Set moves it. A total of 0 or less shows a bar that only counts.
+func NewProgress(total int, label string) *ProgressBar {
+	p := &ProgressBar{handle: NewHandle(), label: label, total: total, start: time.Now(), lastPct: -1}
+	p.lastShown, p.lastPct = time.Now(), p.percent()
+	p.handle.Show(p.bundle())
+	return p
+}
+
+// Set records that n steps are done, with an optional note (e.g. the current
+// loss). The display is refreshed when the whole percentage changes, when the
+// bar completes, or when the note changes and the last refresh is older than
+// 100 ms.
+func (p *ProgressBar) Set(n int, note string) {
+	p.mu.Lock()
+	p.n, p.note = n, note
+	pct := p.percent()
+	now := time.Now()
+	refresh := pct != p.lastPct || p.done() ||
+		(note != p.lastNote && now.Sub(p.lastShown) >= progressNoteInterval)
+	if !refresh {
+		p.mu.Unlock()
+		return
+	}
+	p.lastPct, p.lastNote, p.lastShown = pct, note, now
+	b := p.bundle()
+	p.mu.Unlock()
+	p.handle.Update(b)
+}
+
+// Add advances the bar by delta steps, keeping the note.
+func (p *ProgressBar) Add(delta int) {
+	p.mu.Lock()
+	n, note := p.n+delta, p.note
+	p.mu.Unlock()
+	p.Set(n, note)
+}
+
+// Finish shows the bar's final state with the given note, whatever the throttle.
+func (p *ProgressBar) Finish(note string) {
+	p.mu.Lock()
+	if p.total > 0 && p.n < p.total {
+		p.n = p.total
+	}
+	p.note = note
+	p.lastPct, p.lastNote, p.lastShown = p.percent(), note, time.Now()
+	b := p.bundle()
+	p.mu.Unlock()
+	p.handle.Update(b)
+}
+
+// Handle returns the display handle the bar updates.
+func (p *ProgressBar) Handle() *Handle { return p.handle }
+
+// RenderMIME renders the bar's current state.
+func (p *ProgressBar) RenderMIME() Bundle {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.bundle()
+}
+
+func (p *ProgressBar) done() bool { return p.total > 0 && p.n >= p.total }
+
+// percent returns the whole percentage done, or -1 for a bar without a total.
+func (p *ProgressBar) percent() int {
+	if p.total <= 0 {
+		return -1
+	}
+	return max(0, min(100, p.n*100/p.total))
+}
+
+func (p *ProgressBar) bundle() Bundle {
+	elapsed := time.Since(p.start).Round(100 * time.Millisecond)
+	pct := p.percent()
+	var status string
+	if pct >= 0 {
+		status = fmt.Sprintf("%d/%d (%d%%) %s", p.n, p.total, pct, elapsed)
+	} else {
+		status = fmt.Sprintf("%d %s", p.n, elapsed)
+	}
+	if p.note != "" {
+		status += "  " + p.note
+	}
+
+	const width = 30
+	var text strings.Builder
+	if p.label != "" {
+		text.WriteString(p.label + " ")
+	}
+	if pct >= 0 {
+		filled := pct * width / 100
+		text.WriteString("[" + strings.Repeat("#", filled) + strings.Repeat(".", width-filled) + "] ")
+	}
+	text.WriteString(status)
+
+	var h strings.Builder
+	h.WriteString(`<div class="gopad-progress" style="display:flex;align-items:center;gap:8px;font-family:monospace">`)
+	if p.label != "" {
+		fmt.Fprintf(&h, "<span>%s</span>", html.EscapeString(p.label))
+	}
+	if pct >= 0 {
+		fmt.Fprintf(&h, `<progress value="%d" max="%d" style="width:240px"></progress>`, max(0, min(p.n, p.total)), p.total)
+	}
+	fmt.Fprintf(&h, "<span>%s</span></div>", html.EscapeString(status))
+	return Bundle{MIMEHTML: h.String(), MIMEText: text.String()}
+}
