@@ -2,6 +2,8 @@ package ml
 
 import (
 	"fmt"
+	"math"
+	"strings"
 )
 
 // Tensor is a dense, row-major float32 array with an explicit shape. Tensors that
@@ -10,6 +12,18 @@ import (
 type Tensor struct {
 	shape []int
 	data  []float32
+
+	requiresGrad bool
+	grad         []float32 // same length as data; nil until a gradient arrives
+	node         *node     // how this tensor was computed; nil for leaves
+}
+
+// node records one differentiable operation: its inputs and how to push the
+// output's gradient back into them.
+type node struct {
+	op       string
+	parents  []*Tensor
+	backward func(grad []float32)
 }
 
 // New returns a zero tensor of the given shape.
@@ -28,14 +42,236 @@ func FromSlice(data []float32, shape ...int) *Tensor {
 	return &Tensor{shape: append([]int(nil), shape...), data: data}
 }
 
+// FromFloat64s copies data into a new float32 tensor of the given shape.
+func FromFloat64s(data []float64, shape ...int) *Tensor {
+	t := New(shape...)
+	if len(data) != len(t.data) {
+		panic(fmt.Sprintf("ml: FromFloat64s: %d values do not fill shape %v (%d values)", len(data), shape, len(t.data)))
+	}
+	for i, v := range data {
+		t.data[i] = float32(v)
+	}
+	return t
+}
+
+// Scalar returns a tensor of shape [] holding v.
+func Scalar(v float32) *Tensor { return &Tensor{shape: []int{}, data: []float32{v}} }
+
+// Full returns a tensor of the given shape with every element set to v.
+func Full(v float32, shape ...int) *Tensor {
+	t := New(shape...)
+	for i := range t.data {
+		t.data[i] = v
+	}
+	return t
+}
+
+// Param returns a new zero tensor of the given shape that requires gradients:
+// a trainable parameter.
+func Param(shape ...int) *Tensor {
+	t := New(shape...)
+	t.requiresGrad = true
+	return t
+}
+
 // Shape returns a copy of the tensor's shape.
 func (t *Tensor) Shape() []int { return append([]int(nil), t.shape...) }
+
+// Dim returns the size of dimension i; negative i counts from the end.
+func (t *Tensor) Dim(i int) int {
+	if i < 0 {
+		i += len(t.shape)
+	}
+	if i < 0 || i >= len(t.shape) {
+		panic(fmt.Sprintf("ml: Dim(%d) of a tensor of shape %v", i, t.shape))
+	}
+	return t.shape[i]
+}
+
+// Rank returns the number of dimensions.
+func (t *Tensor) Rank() int { return len(t.shape) }
 
 // Data returns the tensor's values in row-major order (not copied).
 func (t *Tensor) Data() []float32 { return t.data }
 
 // Len returns the number of elements.
 func (t *Tensor) Len() int { return len(t.data) }
+
+// At returns the element at the given index, one coordinate per dimension.
+func (t *Tensor) At(index ...int) float32 { return t.data[t.offset(index)] }
+
+// Set stores v at the given index.
+func (t *Tensor) Set(v float32, index ...int) { t.data[t.offset(index)] = v }
+
+// Item returns the single value of a one-element tensor, as float64.
+func (t *Tensor) Item() float64 {
+	if len(t.data) != 1 {
+		panic(fmt.Sprintf("ml: Item of a tensor of shape %v (%d elements, want 1)", t.shape, len(t.data)))
+	}
+	return float64(t.data[0])
+}
+
+func (t *Tensor) offset(index []int) int {
+	if len(index) != len(t.shape) {
+		panic(fmt.Sprintf("ml: index %v does not match shape %v", index, t.shape))
+	}
+	off := 0
+	for i, x := range index {
+		if x < 0 || x >= t.shape[i] {
+			panic(fmt.Sprintf("ml: index %v out of range for shape %v", index, t.shape))
+		}
+		off = off*t.shape[i] + x
+	}
+	return off
+}
+
+// Clone returns a deep copy of the values (not the gradient or graph).
+func (t *Tensor) Clone() *Tensor {
+	return &Tensor{shape: append([]int(nil), t.shape...), data: append([]float32(nil), t.data...), requiresGrad: t.requiresGrad}
+}
+
+// Detach returns a tensor sharing t's values but cut off from the graph.
+func (t *Tensor) Detach() *Tensor {
+	return &Tensor{shape: append([]int(nil), t.shape...), data: t.data}
+}
+
+// RequiresGrad reports whether gradients flow into this tensor.
+func (t *Tensor) RequiresGrad() bool { return t.requiresGrad }
+
+// SetRequiresGrad marks a leaf tensor as one whose gradient Backward computes.
+// It returns t for chaining.
+func (t *Tensor) SetRequiresGrad(on bool) *Tensor {
+	t.requiresGrad = on
+	return t
+}
+
+// Grad returns the accumulated gradient as a tensor of t's shape (sharing
+// storage), or nil if none has been computed.
+func (t *Tensor) Grad() *Tensor {
+	if t.grad == nil {
+		return nil
+	}
+	return &Tensor{shape: t.shape, data: t.grad}
+}
+
+// ZeroGrad resets the accumulated gradient to zero.
+func (t *Tensor) ZeroGrad() {
+	clear(t.grad)
+}
+
+// gradBuf returns t's gradient storage, allocating it on first use.
+func (t *Tensor) gradBuf() []float32 {
+	if t.grad == nil {
+		t.grad = make([]float32, len(t.data))
+	}
+	return t.grad
+}
+
+// Reshape returns a tensor with the same values and a new shape; one dimension
+// may be -1 to be inferred. Gradients flow through it.
+func (t *Tensor) Reshape(shape ...int) *Tensor {
+	shape = append([]int(nil), shape...)
+	infer, n := -1, 1
+	for i, d := range shape {
+		if d == -1 {
+			if infer >= 0 {
+				panic(fmt.Sprintf("ml: Reshape %v: more than one -1", shape))
+			}
+			infer = i
+			continue
+		}
+		if d < 0 {
+			panic(fmt.Sprintf("ml: Reshape: negative dimension in %v", shape))
+		}
+		n *= d
+	}
+	if infer >= 0 {
+		if n == 0 || len(t.data)%n != 0 {
+			panic(fmt.Sprintf("ml: cannot reshape %v into %v", t.shape, shape))
+		}
+		shape[infer] = len(t.data) / n
+		n *= shape[infer]
+	}
+	if n != len(t.data) {
+		panic(fmt.Sprintf("ml: cannot reshape %v (%d values) into %v (%d values)", t.shape, len(t.data), shape, n))
+	}
+	out := &Tensor{shape: shape, data: t.data}
+	if t.needsGrad() {
+		out.attach("Reshape", []*Tensor{t}, func(g []float32) { addTo(t.gradBuf(), g) })
+	}
+	return out
+}
+
+// String formats small tensors in full and large ones abbreviated.
+func (t *Tensor) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Tensor%v", t.shape)
+	if len(t.data) == 0 {
+		return b.String() + "[]"
+	}
+	b.WriteByte(' ')
+	t.format(&b, 0, 0)
+	return b.String()
+}
+
+func (t *Tensor) format(b *strings.Builder, dim, off int) {
+	if len(t.shape) == 0 {
+		fmt.Fprintf(b, "%g", t.data[0])
+		return
+	}
+	n := t.shape[dim]
+	stride := 1
+	for _, d := range t.shape[dim+1:] {
+		stride *= d
+	}
+	b.WriteByte('[')
+	for i := 0; i < n; i++ {
+		if n > 8 && i == 3 {
+			b.WriteString(" ...")
+			i = n - 3
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if dim == len(t.shape)-1 {
+			fmt.Fprintf(b, "%.4g", t.data[off+i])
+		} else {
+			t.format(b, dim+1, off+i*stride)
+		}
+	}
+	b.WriteByte(']')
+}
+
+// ArgMax returns, for a tensor of shape [n, k], the index of the largest value
+// in each row.
+func (t *Tensor) ArgMax() []int {
+	if len(t.shape) != 2 {
+		panic(fmt.Sprintf("ml: ArgMax wants shape [n k], got %v", t.shape))
+	}
+	n, k := t.shape[0], t.shape[1]
+	out := make([]int, n)
+	for i := 0; i < n; i++ {
+		row := t.data[i*k : (i+1)*k]
+		best := 0
+		for j := 1; j < k; j++ {
+			if row[j] > row[best] {
+				best = j
+			}
+		}
+		out[i] = best
+	}
+	return out
+}
+
+// AllFinite reports whether every value is neither NaN nor infinite.
+func (t *Tensor) AllFinite() bool {
+	for _, v := range t.data {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return false
+		}
+	}
+	return true
+}
 
 func checkShape(shape []int) int {
 	n := 1
@@ -46,4 +282,16 @@ func checkShape(shape []int) int {
 		n *= d
 	}
 	return n
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

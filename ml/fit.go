@@ -1,0 +1,429 @@
+package ml
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// FitConfig configures Model.Fit. Zero values choose defaults: 1 epoch, batches of
+// 32, Adam(1e-3), no shuffling, no validation.
+type FitConfig struct {
+	Epochs    int
+	BatchSize int
+	Loss      Loss      // required, e.g. ml.CrossEntropy()
+	Optimizer Optimizer // default ml.Adam(1e-3)
+	Schedule  Schedule  // optional per-epoch learning-rate schedule
+	ClipNorm  float64   // if > 0, clip the gradients' joint L2 norm to this before each step
+
+	// Validation data is evaluated after every epoch. Alternatively
+	// ValidationSplit (0 < f < 1) holds out that fraction of the training data
+	// (stratified for classification, chosen with Seed).
+	Validation      Dataset
+	ValidationSplit float64
+
+	Shuffle bool  // reshuffle the training data every epoch
+	Seed    int64 // seeds shuffling, the validation split and dropout
+
+	EarlyStopping *EarlyStopping
+	Callbacks     []Callback
+	// Metrics names what to report per epoch besides the loss: "accuracy", "mse", "mae".
+	Metrics []string
+
+	// Progress receives live progress; nil means ml.DefaultProgress() (which may
+	// itself be nil: silent training).
+	Progress Progress
+}
+
+// EarlyStopping stops training when the monitored loss (the validation loss if
+// there is validation data, else the training loss) has not improved by more than
+// MinDelta for Patience epochs. With RestoreBest the model ends with the weights
+// of its best epoch.
+type EarlyStopping struct {
+	Patience    int
+	MinDelta    float64
+	RestoreBest bool
+}
+
+// Callback is called after every epoch with its statistics; returning a non-empty
+// string stops training, with that string as History.StopReason.
+type Callback func(s EpochStats) string
+
+// Evaluation is the result of Model.Evaluate.
+type Evaluation struct {
+	Loss    float64
+	Metrics map[string]float64
+}
+
+// String formats the loss and metrics on one line.
+func (e Evaluation) String() string {
+	s := fmt.Sprintf("loss %.4f", e.Loss)
+	for _, k := range sortedKeys(e.Metrics) {
+		s += fmt.Sprintf("  %s %.4f", k, e.Metrics[k])
+	}
+	return s
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	return keys
+}
+
+// trainer holds the reusable state of one Fit or Evaluate call.
+type trainer struct {
+	m       *Model
+	loss    Loss
+	fast    bool // model has the fused path
+	fastL   fastLoss
+	params  []*Tensor
+	xb, yb  buffer
+	grad    []float32
+	metrics []string
+}
+
+func newTrainer(m *Model, loss Loss, metrics []string) *trainer {
+	t := &trainer{m: m, loss: loss, fast: m.isFast(), params: m.Parameters(), metrics: metrics}
+	t.fastL, _ = loss.(fastLoss)
+	for _, name := range metrics {
+		switch name {
+		case "accuracy", "mse", "mae":
+		default:
+			panic(fmt.Sprintf("ml: unknown metric %q (want \"accuracy\", \"mse\" or \"mae\")", name))
+		}
+	}
+	return t
+}
+
+// gather copies the rows idx of d into the trainer's batch buffers.
+func (t *trainer) gather(d Dataset, idx []int) (x, y *Tensor) {
+	xs, ys := d.X.shape, d.Y.shape
+	xw, yw := len(d.X.data)/xs[0], len(d.Y.data)/ys[0]
+	x = t.xb.get(append([]int{len(idx)}, xs[1:]...)...)
+	y = t.yb.get(append([]int{len(idx)}, ys[1:]...)...)
+	for i, r := range idx {
+		copy(x.data[i*xw:(i+1)*xw], d.X.data[r*xw:(r+1)*xw])
+		copy(y.data[i*yw:(i+1)*yw], d.Y.data[r*yw:(r+1)*yw])
+	}
+	return x, y
+}
+
+// forward computes the model's output for x; with train set it prepares a
+// backward pass.
+func (t *trainer) forward(x *Tensor, train bool) *Tensor {
+	if t.fast {
+		return t.m.fastForward(x, train)
+	}
+	t.m.SetTraining(train)
+	return t.m.Forward(x)
+}
+
+// lossAndBackward computes the loss of out against y and, if backward is set,
+// accumulates the parameters' gradients.
+func (t *trainer) lossAndBackward(out, y *Tensor, backward bool) float64 {
+	if !backward {
+		if t.fastL != nil {
+			t.grad = growFloats(t.grad, len(out.data))
+			return t.fastL.lossGrad(out, y, t.grad)
+		}
+		return t.loss.Forward(out.Detach(), y).Item()
+	}
+	if t.fast {
+		// Fused model: get dLoss/dout, then run the layers' backward.
+		var v float64
+		t.grad = growFloats(t.grad, len(out.data))
+		if t.fastL != nil {
+			v = t.fastL.lossGrad(out, y, t.grad)
+		} else {
+			leaf := out.Detach().SetRequiresGrad(true)
+			l := t.loss.Forward(leaf, y)
+			l.Backward()
+			v = l.Item()
+			copy(t.grad, leaf.grad)
+		}
+		t.m.fastBackward(&Tensor{shape: out.shape, data: t.grad}, false)
+		return v
+	}
+	l := t.loss.Forward(out, y)
+	l.Backward()
+	return l.Item()
+}
+
+func growFloats(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+// metricAcc accumulates metrics over batches.
+type metricAcc struct {
+	correct, n    float64
+	sqErr, absErr float64
+	count         float64
+}
+
+func (a *metricAcc) add(out, y *Tensor, loss Loss) {
+	k := out.shape[len(out.shape)-1]
+	rows := len(out.data) / k
+	if len(y.data) == rows && k > 1 {
+		for r := 0; r < rows; r++ {
+			row := out.data[r*k : (r+1)*k]
+			best := 0
+			for j := 1; j < k; j++ {
+				if row[j] > row[best] {
+					best = j
+				}
+			}
+			if float32(best) == y.data[r] {
+				a.correct++
+			}
+		}
+		a.n += float64(rows)
+	} else if len(y.data) == len(out.data) {
+		threshold := float32(0.5)
+		if b, ok := loss.(*BCELoss); ok && b.Logits {
+			threshold = 0
+		}
+		for i, p := range out.data {
+			var c float32
+			if p > threshold {
+				c = 1
+			}
+			if c == y.data[i] {
+				a.correct++
+			}
+			d := float64(p - y.data[i])
+			a.sqErr += d * d
+			a.absErr += math.Abs(d)
+		}
+		a.n += float64(len(out.data))
+		a.count += float64(len(out.data))
+	}
+}
+
+func (a *metricAcc) values(names []string) map[string]float64 {
+	if len(names) == 0 {
+		return nil
+	}
+	out := map[string]float64{}
+	for _, name := range names {
+		switch name {
+		case "accuracy":
+			out[name] = a.correct / math.Max(a.n, 1)
+		case "mse":
+			out[name] = a.sqErr / math.Max(a.count, 1)
+		case "mae":
+			out[name] = a.absErr / math.Max(a.count, 1)
+		}
+	}
+	return out
+}
+
+// evaluate computes the mean loss and metrics over d in evaluation mode.
+func (t *trainer) evaluate(d Dataset, batch int) Evaluation {
+	n := d.Len()
+	var acc metricAcc
+	var total float64
+	idx := make([]int, 0, batch)
+	for start := 0; start < n; start += batch {
+		end := min(start+batch, n)
+		idx = idx[:0]
+		for i := start; i < end; i++ {
+			idx = append(idx, i)
+		}
+		x, y := t.gather(d, idx)
+		out := t.forward(x, false)
+		total += t.lossAndBackward(out, y, false) * float64(end-start)
+		acc.add(out, y, t.loss)
+	}
+	return Evaluation{Loss: total / math.Max(float64(n), 1), Metrics: acc.values(t.metrics)}
+}
+
+// Evaluate returns the mean loss and the named metrics ("accuracy", "mse",
+// "mae") of the model on data, in evaluation mode.
+func (m *Model) Evaluate(data Dataset, loss Loss, metrics ...string) Evaluation {
+	if loss == nil {
+		panic("ml: Evaluate: loss is nil (use e.g. ml.CrossEntropy())")
+	}
+	checkDataset("Evaluate", data)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return newTrainer(m, loss, metrics).evaluate(data, 256)
+}
+
+func checkDataset(op string, d Dataset) {
+	if d.X == nil || d.Y == nil {
+		panic(fmt.Sprintf("ml: %s: dataset needs both X and Y", op))
+	}
+	if len(d.X.shape) == 0 || len(d.Y.shape) == 0 || d.X.shape[0] != d.Y.shape[0] {
+		panic(fmt.Sprintf("ml: %s: X shape %v and Y shape %v disagree on the number of samples", op, d.X.shape, d.Y.shape))
+	}
+	if d.X.shape[0] == 0 {
+		panic(fmt.Sprintf("ml: %s: dataset is empty", op))
+	}
+}
+
+// Fit trains the model on train and returns the history of losses and metrics.
+// The same model, data, configuration and Seed give the same history, bit for
+// bit. Training stops early when Progress.Stopped reports true (after the
+// current batch: History.StopReason "interrupted"), when EarlyStopping triggers
+// or when a callback asks; the model stays usable in every case.
+func (m *Model) Fit(train Dataset, cfg FitConfig) *History {
+	checkDataset("Fit", train)
+	if cfg.Loss == nil {
+		panic("ml: Fit: FitConfig.Loss is nil (use e.g. ml.CrossEntropy() or ml.MeanSquaredError())")
+	}
+	if cfg.Epochs < 0 || cfg.BatchSize < 0 {
+		panic(fmt.Sprintf("ml: Fit: Epochs (%d) and BatchSize (%d) must not be negative", cfg.Epochs, cfg.BatchSize))
+	}
+	if cfg.Epochs == 0 {
+		cfg.Epochs = 1
+	}
+	if cfg.BatchSize == 0 {
+		cfg.BatchSize = 32
+	}
+	if cfg.Optimizer == nil {
+		cfg.Optimizer = Adam(1e-3)
+	}
+	val := cfg.Validation
+	if cfg.ValidationSplit != 0 {
+		if cfg.ValidationSplit < 0 || cfg.ValidationSplit >= 1 {
+			panic(fmt.Sprintf("ml: Fit: ValidationSplit %v must be in (0, 1)", cfg.ValidationSplit))
+		}
+		if val.X != nil {
+			panic("ml: Fit: set Validation or ValidationSplit, not both")
+		}
+		train, val = train.Split(1-cfg.ValidationSplit, cfg.Seed)
+	}
+	hasVal := val.X != nil
+	if hasVal {
+		checkDataset("Fit (validation)", val)
+	}
+	progress := cfg.Progress
+	if progress == nil {
+		progress = DefaultProgress()
+	}
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := newTrainer(m, cfg.Loss, cfg.Metrics)
+	m.reseed(uint64(cfg.Seed))
+	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed))
+
+	n := train.Len()
+	bs := min(cfg.BatchSize, n)
+	batches := (n + bs - 1) / bs
+	info := FitInfo{Epochs: cfg.Epochs, BatchesPerEpoch: batches, Samples: n, Metrics: append([]string(nil), cfg.Metrics...)}
+	if hasVal {
+		info.ValSamples = val.Len()
+	}
+	hist := &History{StepLoss: make([]float64, 0, cfg.Epochs*batches)}
+	if progress != nil {
+		progress.Begin(info)
+	}
+	start := time.Now()
+	baseLR := cfg.Optimizer.LR()
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	best := math.Inf(1)
+	var bestWeights [][]float32
+	sinceBest := 0
+
+epochs:
+	for epoch := 0; epoch < cfg.Epochs; epoch++ {
+		if cfg.Schedule != nil {
+			cfg.Optimizer.SetLR(cfg.Schedule.LR(epoch, baseLR))
+		}
+		if cfg.Shuffle {
+			rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		}
+		var acc metricAcc
+		var total float64
+		for b := 0; b < batches; b++ {
+			idx := perm[b*bs : min((b+1)*bs, n)]
+			x, y := t.gather(train, idx)
+			for _, p := range t.params {
+				p.ZeroGrad()
+			}
+			out := t.forward(x, true)
+			if len(cfg.Metrics) > 0 {
+				acc.add(out, y, cfg.Loss)
+			}
+			loss := t.lossAndBackward(out, y, true)
+			if cfg.ClipNorm > 0 {
+				ClipGradNorm(t.params, cfg.ClipNorm)
+			}
+			cfg.Optimizer.Step(t.params)
+			total += loss * float64(len(idx))
+			hist.StepLoss = append(hist.StepLoss, loss)
+			if progress != nil {
+				progress.Batch(BatchStats{Epoch: epoch + 1, Batch: b + 1, Batches: batches, Loss: loss, Elapsed: time.Since(start)})
+				if progress.Stopped() {
+					hist.Stopped, hist.StopReason = true, "interrupted"
+					break epochs
+				}
+			}
+		}
+		es := EpochStats{Epoch: epoch + 1, Epochs: cfg.Epochs, Loss: total / float64(n),
+			Metrics: acc.values(cfg.Metrics), ValLoss: math.NaN(), LR: cfg.Optimizer.LR()}
+		if hasVal {
+			ev := t.evaluate(val, 256)
+			es.ValLoss, es.ValMetrics = ev.Loss, ev.Metrics
+		}
+		es.Elapsed = time.Since(start)
+		hist.Epochs = append(hist.Epochs, es)
+		if progress != nil {
+			progress.Epoch(es)
+		}
+		if es := cfg.EarlyStopping; es != nil {
+			monitored := hist.Epochs[len(hist.Epochs)-1].Loss
+			if hasVal {
+				monitored = hist.Epochs[len(hist.Epochs)-1].ValLoss
+			}
+			if monitored < best-es.MinDelta {
+				best, sinceBest = monitored, 0
+				if es.RestoreBest {
+					bestWeights = snapshot(t.params, bestWeights)
+				}
+			} else {
+				sinceBest++
+				if sinceBest > es.Patience {
+					hist.Stopped, hist.StopReason = true, "early stopping"
+					if es.RestoreBest && bestWeights != nil {
+						for i, p := range t.params {
+							copy(p.data, bestWeights[i])
+						}
+					}
+					break
+				}
+			}
+		}
+		for _, cb := range cfg.Callbacks {
+			if reason := cb(hist.Epochs[len(hist.Epochs)-1]); reason != "" {
+				hist.Stopped, hist.StopReason = true, reason
+				break epochs
+			}
+		}
+	}
+	if progress != nil {
+		progress.End(hist)
+	}
+	return hist
+}
+
+func snapshot(params []*Tensor, dst [][]float32) [][]float32 {
+	if dst == nil {
+		dst = make([][]float32, len(params))
+	}
+	for i, p := range params {
+		dst[i] = append(dst[i][:0], p.data...)
+	}
+	return dst
+}

@@ -1,0 +1,122 @@
+package ml
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"testing"
+)
+
+// sharedData is ../shared/data beside the checkout; the reference workloads
+// (../shared/bench/torch_reference.py) read the same files.
+var sharedData = filepath.Join("..", "..", "shared", "data")
+
+func readCSVRows(tb testing.TB, name string) [][]string {
+	tb.Helper()
+	path := filepath.Join(sharedData, name)
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Skipf("shared data not present: %v", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		tb.Fatalf("read %s: %v", path, err)
+	}
+	return rows[1:]
+}
+
+// loadDigits reads the digits split as the reference does: pixels / 16.
+func loadDigits(tb testing.TB) (train, test Dataset) {
+	read := func(name string) Dataset {
+		rows := readCSVRows(tb, name)
+		x := New(len(rows), 64)
+		y := New(len(rows))
+		for i, r := range rows {
+			for j := 0; j < 64; j++ {
+				v, err := strconv.ParseFloat(r[j], 64)
+				if err != nil {
+					tb.Fatal(err)
+				}
+				x.data[i*64+j] = float32(v / 16)
+			}
+			l, err := strconv.Atoi(r[64])
+			if err != nil {
+				tb.Fatal(err)
+			}
+			y.data[i] = float32(l)
+		}
+		return Dataset{X: x, Y: y}
+	}
+	return read("digits_train.csv"), read("digits_test.csv")
+}
+
+// loadLangID encodes words as the reference does: vocabulary = sorted characters
+// of train and test, id 0 = padding, left-padded to 16.
+func loadLangID(tb testing.TB) (train, test Dataset, vocab int) {
+	const maxLen = 16
+	tr, te := readCSVRows(tb, "langid_train.csv"), readCSVRows(tb, "langid_test.csv")
+	set := map[rune]bool{}
+	for _, rows := range [][][]string{tr, te} {
+		for _, r := range rows {
+			for _, c := range r[0] {
+				set[c] = true
+			}
+		}
+	}
+	chars := make([]rune, 0, len(set))
+	for c := range set {
+		chars = append(chars, c)
+	}
+	sort.Slice(chars, func(i, j int) bool { return chars[i] < chars[j] })
+	ids := map[rune]int{}
+	for i, c := range chars {
+		ids[c] = i + 1
+	}
+	enc := func(rows [][]string) Dataset {
+		x := New(len(rows), maxLen)
+		y := New(len(rows))
+		for i, r := range rows {
+			word := []rune(r[0])
+			for j, c := range word {
+				x.data[i*maxLen+maxLen-len(word)+j] = float32(ids[c])
+			}
+			l, err := strconv.Atoi(r[1])
+			if err != nil {
+				tb.Fatal(err)
+			}
+			y.data[i] = float32(l)
+		}
+		return Dataset{X: x, Y: y}
+	}
+	return enc(tr), enc(te), len(chars) + 1
+}
+
+func digitsMLP() *Model {
+	return Sequential(Linear(64, 256), ReLU(), Linear(256, 128), ReLU(), Linear(128, 10))
+}
+
+// TestDigitsMLPAccuracy trains the reference MLP (Adam 1e-3, batch 32, 30 epochs)
+// from five seeds: the median test accuracy must reach 97% (PyTorch: 97.1%).
+func TestDigitsMLPAccuracy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains five models")
+	}
+	train, test := loadDigits(t)
+	var accs []float64
+	for seed := int64(0); seed < 5; seed++ {
+		SetSeed(seed)
+		model := digitsMLP()
+		model.Fit(train, FitConfig{Epochs: 30, BatchSize: 32, Loss: CrossEntropy(), Optimizer: Adam(1e-3),
+			Shuffle: true, Seed: seed})
+		ev := model.Evaluate(test, CrossEntropy(), "accuracy")
+		t.Logf("seed %d: test %v", seed, ev)
+		accs = append(accs, ev.Metrics["accuracy"])
+	}
+	sort.Float64s(accs)
+	if med := accs[len(accs)/2]; med < 0.97 {
+		t.Errorf("median test accuracy %.4f over 5 seeds, want >= 0.97", med)
+	}
+}
