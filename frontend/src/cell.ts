@@ -1,0 +1,204 @@
+// One cell of the notebook page: prompt, editor (or rendered Markdown), timing, outputs.
+
+import { EditorView } from "@codemirror/view";
+import { h } from "./dom";
+import { createEditor, replaceSource, setErrorLine, EditorHooks } from "./editor";
+import { renderMarkdown } from "./markdown";
+import { OutputArea, Output, joinText } from "./outputs";
+
+export type CellType = "code" | "markdown" | "raw";
+export type RunState = "idle" | "queued" | "running";
+
+/** CellData is an nbformat cell as the server sends it. */
+export interface CellData {
+  id: string;
+  cell_type: CellType;
+  source: string | string[];
+  outputs?: Output[];
+  execution_count?: number | null;
+  metadata?: Record<string, any>;
+}
+
+/** formatElapsed shows a duration the way people read it: 12 ms, 1.4 s, 2 min 5 s. */
+export function formatElapsed(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return m < 60 ? `${m} min ${s} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export class Cell {
+  readonly el: HTMLDivElement;
+  readonly outputs: OutputArea;
+  id: string;
+  type: CellType;
+  source: string;
+  executionCount: number | null;
+  state: RunState = "idle";
+  startedMs = 0;
+  elapsedMs: number | null = null;
+  editor: EditorView | null = null;
+  /** editing is true while a Markdown cell shows its editor instead of its rendering. */
+  editing = false;
+
+  private readonly prompt: HTMLDivElement;
+  private readonly editorHost: HTMLDivElement;
+  private readonly rendered: HTMLDivElement;
+  private readonly timing: HTMLDivElement;
+  private readonly outputPrompt: HTMLDivElement;
+  private pendingErrorLine = 0;
+
+  constructor(data: CellData, private readonly hooks: () => EditorHooks) {
+    this.id = data.id;
+    this.type = data.cell_type;
+    this.source = joinText(data.source);
+    this.executionCount = data.execution_count ?? null;
+    this.prompt = h("div", { class: "prompt input-prompt" });
+    this.editorHost = h("div", { class: "editor-host" });
+    this.rendered = h("div", { class: "markdown-rendered markdown-body" });
+    this.timing = h("div", { class: "cell-timing" });
+    this.outputPrompt = h("div", { class: "prompt output-prompt" });
+    this.outputs = new OutputArea();
+    this.outputs.onError = (line) => this.markErrorLine(line);
+    this.el = h(
+      "div",
+      { class: "cell", "data-cell-id": this.id, tabindex: "-1" },
+      h("div", { class: "cell-input" }, this.prompt, h("div", { class: "cell-body" }, this.editorHost, this.rendered)),
+      this.timing,
+      h("div", { class: "cell-output" }, this.outputPrompt, this.outputs.el),
+    );
+    this.outputs.set(data.outputs ?? []);
+    this.applyType();
+  }
+
+  /** applyType sets classes, editor language and rendering for the cell's type. */
+  applyType(): void {
+    this.el.classList.remove("code-cell", "markdown-cell", "raw-cell");
+    this.el.classList.add(`${this.type}-cell`);
+    this.el.dataset.cellType = this.type;
+    if (this.editor) {
+      // The language is part of the editor set-up: rebuild it for the new type.
+      const focused = this.editor.hasFocus;
+      this.editor.destroy();
+      this.editor = null;
+      this.ensureEditor();
+      if (focused) this.editor!.focus();
+    }
+    if (this.type === "markdown" && !this.editing) {
+      this.renderMarkdown();
+    } else {
+      this.ensureEditor();
+    }
+    this.updateView();
+  }
+
+  /** ensureEditor creates the CodeMirror editor if the cell shows one and has none yet. */
+  ensureEditor(): void {
+    if (this.editor) return;
+    const language = this.type === "code" ? "go" : this.type === "markdown" ? "markdown" : "raw";
+    this.editor = createEditor(this.editorHost, this.source, language, this.hooks());
+    if (this.pendingErrorLine) this.markErrorLine(this.pendingErrorLine);
+  }
+
+  private renderMarkdown() {
+    const src = this.source.trim();
+    this.rendered.innerHTML = src ? renderMarkdown(this.source) : '<p class="placeholder">Empty Markdown cell — double-click or press Enter to edit.</p>';
+  }
+
+  /** setEditing switches a Markdown cell between editor and rendering. */
+  setEditing(on: boolean): void {
+    if (this.type !== "markdown") {
+      this.editing = on;
+      return;
+    }
+    if (on === this.editing) return;
+    this.editing = on;
+    if (on) {
+      this.ensureEditor();
+    } else {
+      this.renderMarkdown();
+    }
+    this.updateView();
+  }
+
+  /** setSource replaces the text (from the server). */
+  setSource(source: string): void {
+    this.source = source;
+    if (this.editor) replaceSource(this.editor, source);
+    if (this.type === "markdown" && !this.editing) this.renderMarkdown();
+  }
+
+  /** setRunState shows queued/running/idle, with the execution count and elapsed time. */
+  setRunState(state: RunState, executionCount?: number | null, elapsedMs?: number | null, startedMs?: number): void {
+    this.state = state;
+    if (executionCount !== undefined) this.executionCount = executionCount;
+    if (state === "running") {
+      this.startedMs = startedMs ?? Date.now();
+      this.elapsedMs = null;
+    }
+    if (elapsedMs !== undefined && elapsedMs !== null) this.elapsedMs = elapsedMs;
+    this.updateView();
+  }
+
+  /** tick refreshes the live elapsed time of a running cell. */
+  tick(now: number): void {
+    if (this.state === "running") this.timing.textContent = `running ${formatElapsed(Math.max(0, now - this.startedMs))}`;
+  }
+
+  markErrorLine(line: number): void {
+    this.pendingErrorLine = line;
+    if (this.editor && this.type === "code") this.editor.dispatch({ effects: setErrorLine.of(line) });
+  }
+
+  clearOutputs(): void {
+    this.outputs.clear();
+    this.markErrorLine(0);
+    this.pendingErrorLine = 0;
+    this.updateView();
+  }
+
+  updateView(): void {
+    const isMd = this.type === "markdown";
+    const showRendered = isMd && !this.editing;
+    this.rendered.hidden = !showRendered;
+    this.editorHost.hidden = showRendered;
+    this.el.classList.toggle("rendered", showRendered);
+    this.el.classList.toggle("running", this.state === "running");
+    this.el.classList.toggle("queued", this.state === "queued");
+    if (this.type === "code") {
+      const n = this.state === "idle" ? (this.executionCount ?? " ") : "*";
+      this.prompt.textContent = `[${n}]:`;
+      this.prompt.title = this.state === "queued" ? "Queued" : this.state === "running" ? "Running" : "";
+      const hasResult = this.outputs.outputs().some((o) => o.output_type === "execute_result");
+      this.outputPrompt.textContent = hasResult && this.executionCount ? `[${this.executionCount}]:` : "";
+    } else {
+      this.prompt.textContent = "";
+      this.outputPrompt.textContent = "";
+    }
+    if (this.state === "running") {
+      this.tick(Date.now());
+    } else if (this.state === "queued") {
+      this.timing.textContent = "queued";
+    } else {
+      this.timing.textContent = this.elapsedMs !== null && this.type === "code" ? `took ${formatElapsed(this.elapsedMs)}` : "";
+    }
+  }
+
+  focusEditor(): void {
+    if (this.type === "markdown") this.setEditing(true);
+    this.ensureEditor();
+    this.editor!.focus();
+  }
+
+  /** cursorOffset is the cursor position in the editor (0 without one). */
+  cursorOffset(): number {
+    return this.editor ? this.editor.state.selection.main.head : 0;
+  }
+
+  destroy(): void {
+    this.editor?.destroy();
+    this.outputs.dispose();
+    this.el.remove();
+  }
+}

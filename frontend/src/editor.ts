@@ -1,0 +1,175 @@
+// CodeMirror 6 set-up for cells: Go highlighting, bracket matching, auto-indent with
+// tabs (gofmt style), Tab completion answered by the kernel, and a marked error line.
+
+import { EditorState, StateEffect, StateField, Prec, Extension, RangeSetBuilder, Transaction } from "@codemirror/state";
+import { EditorView, keymap, lineNumbers, drawSelection, Decoration, DecorationSet, KeyBinding } from "@codemirror/view";
+import { defaultKeymap, history, historyKeymap, indentLess, indentMore, insertNewlineAndIndent } from "@codemirror/commands";
+import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting, defaultHighlightStyle } from "@codemirror/language";
+import {
+  autocompletion,
+  closeBrackets,
+  closeBracketsKeymap,
+  completionKeymap,
+  completionStatus,
+  acceptCompletion,
+  startCompletion,
+  CompletionContext,
+  CompletionResult,
+} from "@codemirror/autocomplete";
+import { go } from "@codemirror/lang-go";
+
+/** Completion is the kernel's answer for a completion request (offsets in UTF-8 bytes). */
+export interface Completion {
+  matches: string[];
+  cursor_start: number;
+  cursor_end: number;
+}
+
+/** EditorHooks connects an editor to the notebook. */
+export interface EditorHooks {
+  onChange(source: string): void;
+  onFocus(): void;
+  /** keys maps a key name (CodeMirror syntax) to a handler; true means handled. */
+  keys: Record<string, (view: EditorView) => boolean>;
+  complete?(code: string, cursorBytes: number): Promise<Completion | null>;
+}
+
+// ---- error line marking ----
+
+/** setErrorLine marks a 1-based line as the failing one (0 clears). */
+export const setErrorLine = StateEffect.define<number>();
+
+const errorLineDeco = Decoration.line({ class: "cm-error-line" });
+
+const errorLineField = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(deco, tr) {
+    deco = deco.map(tr.changes);
+    for (const e of tr.effects) {
+      if (!e.is(setErrorLine)) continue;
+      if (e.value <= 0 || e.value > tr.state.doc.lines) {
+        deco = Decoration.none;
+      } else {
+        const b = new RangeSetBuilder<Decoration>();
+        const line = tr.state.doc.line(e.value);
+        b.add(line.from, line.from, errorLineDeco);
+        deco = b.finish();
+      }
+    }
+    // Editing the cell clears the mark: it described the old code.
+    if (tr.docChanged) deco = Decoration.none;
+    return deco;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+// ---- UTF-8 byte offsets (the kernel protocol's unit) <-> UTF-16 indices (CodeMirror's) ----
+
+const encoder = new TextEncoder();
+
+/** byteOffset converts a UTF-16 index in s into a UTF-8 byte offset. */
+export function byteOffset(s: string, index: number): number {
+  return encoder.encode(s.slice(0, index)).length;
+}
+
+/** indexOfByte converts a UTF-8 byte offset in s into a UTF-16 index. */
+export function indexOfByte(s: string, bytes: number): number {
+  let b = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (b >= bytes) return i;
+    const c = s.codePointAt(i)!;
+    b += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (c >= 0x10000) i++;
+  }
+  return s.length;
+}
+
+function kernelCompletion(hooks: EditorHooks) {
+  return async (ctx: CompletionContext): Promise<CompletionResult | null> => {
+    if (!hooks.complete) return null;
+    // Jupyter completes only when asked (Tab); typing never pops a list.
+    if (!ctx.explicit) return null;
+    const code = ctx.state.doc.toString();
+    const reply = await hooks.complete(code, byteOffset(code, ctx.pos));
+    if (!reply || reply.matches.length === 0) return null;
+    const from = indexOfByte(code, reply.cursor_start);
+    const to = indexOfByte(code, reply.cursor_end);
+    return {
+      from,
+      to,
+      options: reply.matches.map((m) => ({ label: m })),
+      filter: false,
+    };
+  };
+}
+
+// Tab completes after an identifier character or a dot, and indents elsewhere.
+function tabKey(view: EditorView): boolean {
+  if (completionStatus(view.state) === "active") return acceptCompletion(view);
+  const sel = view.state.selection.main;
+  if (!sel.empty) return indentMore(view);
+  const before = view.state.doc.sliceString(Math.max(0, sel.head - 1), sel.head);
+  if (/[\w.]/.test(before)) return startCompletion(view);
+  view.dispatch(view.state.replaceSelection("\t"));
+  return true;
+}
+
+/** baseExtensions are shared by every code cell; built once (cheap editor creation). */
+function baseExtensions(language: "go" | "markdown" | "raw"): Extension[] {
+  const ext: Extension[] = [
+    history(),
+    drawSelection(),
+    indentOnInput(),
+    indentUnit.of("\t"),
+    EditorState.tabSize.of(4),
+    bracketMatching(),
+    closeBrackets(),
+    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    errorLineField,
+    keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap]),
+  ];
+  if (language === "go") {
+    ext.push(lineNumbers(), go());
+  } else {
+    ext.push(EditorView.lineWrapping);
+  }
+  return ext;
+}
+
+/** createEditor makes a CodeMirror editor for one cell inside parent. */
+export function createEditor(parent: HTMLElement, source: string, language: "go" | "markdown" | "raw", hooks: EditorHooks): EditorView {
+  const custom: KeyBinding[] = Object.entries(hooks.keys).map(([key, run]) => ({ key, run, preventDefault: true }));
+  custom.push({ key: "Tab", run: tabKey, shift: indentLess, preventDefault: true });
+  custom.push({ key: "Enter", run: insertNewlineAndIndent });
+  const state = EditorState.create({
+    doc: source,
+    extensions: [
+      Prec.highest(keymap.of(custom)),
+      autocompletion({ override: [kernelCompletion(hooks)], activateOnTyping: false, defaultKeymap: true }),
+      ...baseExtensions(language),
+      EditorView.updateListener.of((u) => {
+        // Text set from the server (another tab) is not sent back.
+        if (u.docChanged && !u.transactions.some((tr) => tr.annotation(Transaction.remote))) hooks.onChange(u.state.doc.toString());
+        if (u.focusChanged && u.view.hasFocus) hooks.onFocus();
+      }),
+      EditorView.contentAttributes.of({ "aria-label": language === "go" ? "Go code cell" : "Markdown cell" }),
+    ],
+  });
+  return new EditorView({ state, parent });
+}
+
+/** replaceSource sets an editor's text from elsewhere (another tab), keeping the cursor in range. */
+export function replaceSource(view: EditorView, source: string): void {
+  const cur = view.state.doc.toString();
+  if (cur === source) return;
+  // Replace only the changed middle, so the cursor of a person typing elsewhere stays put.
+  let start = 0;
+  while (start < cur.length && start < source.length && cur[start] === source[start]) start++;
+  let endCur = cur.length;
+  let endNew = source.length;
+  while (endCur > start && endNew > start && cur[endCur - 1] === source[endNew - 1]) {
+    endCur--;
+    endNew--;
+  }
+  view.dispatch({ changes: { from: start, to: endCur, insert: source.slice(start, endNew) }, annotations: Transaction.remote.of(true) });
+}

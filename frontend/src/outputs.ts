@@ -1,0 +1,405 @@
+// Rendering of nbformat outputs: streams, errors and rich MIME bundles (HTML, images,
+// Markdown, JSON, gopad tables and ECharts charts), with in-place updates by display id.
+
+import { ansiToHTML, collapseCR, stripANSI } from "./ansi";
+import { h, escapeHTML } from "./dom";
+import { renderMarkdown } from "./markdown";
+
+/** Output is an nbformat output object. */
+export interface Output {
+  output_type: "stream" | "display_data" | "execute_result" | "error" | string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, any>;
+  metadata?: Record<string, any>;
+  transient?: { display_id?: string };
+  execution_count?: number | null;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+}
+
+export const ECHARTS_MIME = "application/vnd.gopad.echarts+json";
+export const TABLE_MIME = "application/vnd.gopad.table+json";
+
+// The first MIME type of a bundle found in this list is the one shown.
+const MIME_ORDER = [
+  ECHARTS_MIME,
+  TABLE_MIME,
+  "text/html",
+  "image/svg+xml",
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "text/markdown",
+  "application/json",
+  "text/plain",
+];
+
+// Longest stream text rendered; older text stays in the document but is not drawn.
+const MAX_STREAM_CHARS = 400_000;
+const MAX_TABLE_ROWS = 500;
+// An output area taller than this gets a scroll box and a toggle to expand it.
+const COLLAPSE_HEIGHT = 640;
+
+/** joinText turns nbformat multiline strings (string or string[]) into one string. */
+export function joinText(t: string | string[] | undefined): string {
+  if (t === undefined || t === null) return "";
+  return Array.isArray(t) ? t.join("") : String(t);
+}
+
+/** displayID returns an output's display id, if it has one. */
+export function displayID(o: Output): string | undefined {
+  return o.transient?.display_id ?? o.metadata?.display_id ?? undefined;
+}
+
+// ---- ECharts, loaded on first use so that notebooks without charts start faster ----
+
+let echartsPromise: Promise<any> | null = null;
+
+/** loadECharts loads gopad's own copy of echarts.min.js (never from the network). */
+export function loadECharts(): Promise<any> {
+  const w = window as any;
+  if (w.echarts) return Promise.resolve(w.echarts);
+  if (!echartsPromise) {
+    echartsPromise = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = "/static/echarts.min.js";
+      s.onload = () => resolve(w.echarts);
+      s.onerror = () => {
+        echartsPromise = null;
+        reject(new Error("could not load /static/echarts.min.js"));
+      };
+      document.head.append(s);
+    });
+  }
+  return echartsPromise;
+}
+
+// ---- sandboxed HTML ----
+//
+// Cell HTML is shown in an <iframe sandbox="allow-scripts allow-popups"> WITHOUT
+// allow-same-origin: its document gets an opaque origin, so scripts in it can neither
+// read gopad's cookies (the token) nor call gopad's API with them, nor touch this page.
+// Scripts still run, so interactive HTML (and libraries it embeds inline) work. The
+// frame reports its height by postMessage, and the parent sizes it to fit.
+
+const frames = new Map<Window, HTMLIFrameElement>();
+window.addEventListener("message", (e) => {
+  const frame = e.source ? frames.get(e.source as Window) : undefined;
+  if (!frame || !e.data || typeof e.data.gopadFrameHeight !== "number") return;
+  const height = Math.min(Math.max(Math.ceil(e.data.gopadFrameHeight), 16), 5000);
+  frame.style.height = `${height}px`;
+});
+
+const FRAME_HEAD =
+  '<!doctype html><html><head><meta charset="utf-8"><base target="_blank">' +
+  "<style>html,body{margin:0;padding:0;background:transparent}" +
+  "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;font-size:14px;line-height:1.4;color:#1f2328}" +
+  "table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:2px 6px}</style></head><body>";
+const FRAME_TAIL =
+  "<script>(function(){var last=-1;function report(){var h=Math.max(document.documentElement.scrollHeight,document.body?document.body.scrollHeight:0);" +
+  "if(h!==last){last=h;parent.postMessage({gopadFrameHeight:h},'*');}}" +
+  "if(window.ResizeObserver){new ResizeObserver(report).observe(document.documentElement);}" +
+  "window.addEventListener('load',report);report();setTimeout(report,200);})();</" +
+  "script></body></html>";
+
+function htmlFrame(html: string, previous?: HTMLIFrameElement): HTMLIFrameElement {
+  const frame = h("iframe", {
+    class: "output-html",
+    sandbox: "allow-scripts allow-popups allow-popups-to-escape-sandbox",
+    title: "HTML output",
+    loading: "lazy",
+  });
+  // Keep the old height while the new document loads, so updates do not jump.
+  frame.style.height = previous?.style.height || "24px";
+  frame.srcdoc = FRAME_HEAD + html + FRAME_TAIL;
+  frame.addEventListener("load", () => {
+    if (frame.contentWindow) frames.set(frame.contentWindow, frame);
+  });
+  return frame;
+}
+
+function forgetFrames(el: Element) {
+  el.querySelectorAll("iframe").forEach((f) => {
+    if (f.contentWindow) frames.delete(f.contentWindow);
+  });
+}
+
+// ---- individual renderers ----
+
+function renderTable(spec: any): HTMLElement {
+  const columns: string[] = Array.isArray(spec?.columns) ? spec.columns : [];
+  const rows: any[][] = Array.isArray(spec?.rows) ? spec.rows : [];
+  const shown = rows.slice(0, MAX_TABLE_ROWS);
+  const fmt = (v: any) => (v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
+  const numeric = columns.map((_, i) => shown.length > 0 && shown.every((r) => r[i] === null || typeof r[i] === "number"));
+  const table = h(
+    "table",
+    { class: "data-table" },
+    h("thead", {}, h("tr", {}, columns.map((c, i) => h("th", { class: numeric[i] ? "num" : "" }, fmt(c))))),
+    h("tbody", {}, shown.map((r) => h("tr", {}, columns.map((_, i) => h("td", { class: numeric[i] ? "num" : "" }, fmt(r[i])))))),
+  );
+  const wrap = h("div", { class: "output-table" }, table);
+  if (rows.length > shown.length) {
+    wrap.append(h("div", { class: "output-note" }, `… ${rows.length - shown.length} more rows (${rows.length} × ${columns.length})`));
+  } else {
+    wrap.append(h("div", { class: "output-note" }, `${rows.length} rows × ${columns.length} columns`));
+  }
+  return wrap;
+}
+
+interface ChartHost extends HTMLDivElement {
+  gopadChart?: any;
+  gopadObserver?: ResizeObserver;
+}
+
+function renderChart(option: any, metadata: Record<string, any> | undefined, previous?: ChartHost): HTMLElement {
+  if (previous?.gopadChart) {
+    // In-place update (a live training curve): keep the instance, swap the option.
+    previous.gopadChart.setOption(option, { notMerge: true, lazyUpdate: true });
+    return previous;
+  }
+  const host = h("div", { class: "output-chart" }) as ChartHost;
+  const height = Number(metadata?.height) || 360;
+  host.style.height = `${height}px`;
+  if (metadata?.width) host.style.width = `${Number(metadata.width)}px`;
+  loadECharts()
+    .then((echarts) => {
+      if (!host.isConnected && !document.body.contains(host)) {
+        // Not yet attached: init anyway; ResizeObserver fixes the size once it is.
+      }
+      const chart = echarts.init(host, null, { renderer: "canvas" });
+      chart.setOption(option);
+      host.gopadChart = chart;
+      host.gopadObserver = new ResizeObserver(() => chart.resize());
+      host.gopadObserver.observe(host);
+    })
+    .catch((err) => {
+      host.textContent = `chart could not be drawn: ${err.message}`;
+      host.classList.add("output-error");
+    });
+  return host;
+}
+
+function disposeCharts(el: Element) {
+  const hosts: ChartHost[] = el.classList?.contains("output-chart") ? [el as ChartHost] : [];
+  el.querySelectorAll(".output-chart").forEach((c) => hosts.push(c as ChartHost));
+  for (const c of hosts) {
+    c.gopadObserver?.disconnect();
+    c.gopadChart?.dispose();
+    c.gopadChart = undefined;
+  }
+}
+
+function base64Of(v: any): string {
+  return joinText(v).replace(/\s+/g, "");
+}
+
+function renderMime(o: Output, previous?: HTMLElement): HTMLElement {
+  const data = o.data ?? {};
+  const mime = MIME_ORDER.find((m) => m in data) ?? Object.keys(data)[0];
+  const meta = (o.metadata && mime ? o.metadata[mime] : undefined) ?? o.metadata;
+  const value = mime ? data[mime] : undefined;
+  switch (mime) {
+    case ECHARTS_MIME: {
+      const prevChart = previous?.firstElementChild as ChartHost | undefined;
+      const chart = renderChart(value, meta, prevChart?.classList?.contains("output-chart") ? prevChart : undefined);
+      if (chart === prevChart) return previous!;
+      return h("div", { class: "output-item" }, chart);
+    }
+    case TABLE_MIME:
+      return h("div", { class: "output-item" }, renderTable(value));
+    case "text/html": {
+      const prevFrame = previous?.querySelector("iframe.output-html") as HTMLIFrameElement | null;
+      return h("div", { class: "output-item" }, htmlFrame(joinText(value), prevFrame ?? undefined));
+    }
+    case "image/svg+xml": {
+      const src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(joinText(value));
+      return h("div", { class: "output-item output-image" }, h("img", { src, alt: "SVG output", width: meta?.width, height: meta?.height }));
+    }
+    case "image/png":
+    case "image/jpeg":
+    case "image/gif":
+      return h(
+        "div",
+        { class: "output-item output-image" },
+        h("img", { src: `data:${mime};base64,${base64Of(value)}`, alt: "image output", width: meta?.width, height: meta?.height }),
+      );
+    case "text/markdown": {
+      const div = h("div", { class: "output-item output-markdown markdown-body" });
+      div.innerHTML = renderMarkdown(joinText(value));
+      return div;
+    }
+    case "application/json": {
+      const text = JSON.stringify(value, null, 2) ?? "null";
+      const pre = h("pre", { class: "output-json" }, text);
+      if (text.split("\n").length > 30) {
+        return h("div", { class: "output-item" }, h("details", {}, h("summary", {}, `JSON (${text.length} characters)`), pre));
+      }
+      return h("div", { class: "output-item" }, pre);
+    }
+    case "text/plain":
+    default: {
+      const pre = h("pre", { class: "output-text" });
+      pre.innerHTML = ansiToHTML(mime ? joinText(value) : "(empty output)");
+      return h("div", { class: "output-item" }, pre);
+    }
+  }
+}
+
+function renderStreamInto(el: HTMLElement, text: string) {
+  let shown = text;
+  let note = "";
+  if (shown.length > MAX_STREAM_CHARS) {
+    const cut = shown.indexOf("\n", shown.length - MAX_STREAM_CHARS);
+    shown = shown.slice(cut >= 0 ? cut + 1 : shown.length - MAX_STREAM_CHARS);
+    note = `… ${text.length - shown.length} earlier characters not shown …\n`;
+  }
+  // A line being overwritten keeps its trailing "\r" in the data; do not draw it.
+  if (shown.endsWith("\r")) shown = shown.slice(0, -1);
+  el.innerHTML = (note ? `<span class="output-note">${escapeHTML(note)}</span>` : "") + ansiToHTML(shown);
+}
+
+/** errorLine finds the 1-based cell line an error points at ("3:7: ..." or "line 3"), or 0. */
+export function errorLine(o: Output): number {
+  const texts = [o.evalue ?? "", ...(o.traceback ?? [])].map(stripANSI);
+  for (const t of texts) {
+    const m = /(?:^|[\s(:])(?:[\w./-]*\.go:|cell(?:\[\d+\])?:)?(\d+):(\d+)(?::|\b)/.exec(t) ?? /\bline (\d+)\b/.exec(t);
+    if (m) {
+      const n = parseInt(m[1], 10);
+      if (n > 0) return n;
+    }
+  }
+  return 0;
+}
+
+function renderError(o: Output): HTMLElement {
+  const pre = h("pre", { class: "output-text" });
+  const tb = o.traceback && o.traceback.length > 0 ? o.traceback.join("\n") : `${o.ename ?? "Error"}: ${o.evalue ?? ""}`;
+  pre.innerHTML = ansiToHTML(tb);
+  return h("div", { class: "output-item output-error", role: "alert" }, pre);
+}
+
+/** OutputArea shows the outputs of one cell and keeps them in sync with the document. */
+export class OutputArea {
+  readonly el: HTMLDivElement;
+  private items: { output: Output; el: HTMLElement; dirty?: boolean }[] = [];
+  private readonly list: HTMLDivElement;
+  private readonly toggle: HTMLButtonElement;
+  private expanded = false;
+  private frameScheduled = false;
+  /** onError is told the cell line that an error output points at (0 = unknown). */
+  onError: (line: number, o: Output) => void = () => {};
+
+  constructor() {
+    this.list = h("div", { class: "output-list" });
+    this.toggle = h("button", { class: "output-toggle", title: "Expand or collapse this output (O in command mode toggles hiding)" }, "Expand output");
+    this.toggle.addEventListener("click", (e) => {
+      e.stopPropagation();
+      this.expanded = !this.expanded;
+      this.updateCollapse();
+    });
+    this.el = h("div", { class: "output-area" }, this.list, this.toggle);
+  }
+
+  /** outputs returns the current outputs (streams merged). */
+  outputs(): Output[] {
+    return this.items.map((i) => i.output);
+  }
+
+  /** set replaces every output. */
+  set(outputs: Output[]): void {
+    this.clear();
+    for (const o of outputs) this.append(o);
+  }
+
+  /** clear removes every output. */
+  clear(): void {
+    for (const it of this.items) {
+      disposeCharts(it.el);
+      forgetFrames(it.el);
+    }
+    this.items = [];
+    this.list.replaceChildren();
+    this.expanded = false;
+    this.updateCollapse();
+  }
+
+  /** append adds an output; consecutive stream text of one name is merged. */
+  append(o: Output): void {
+    if (o.output_type === "stream") {
+      const last = this.items[this.items.length - 1];
+      const text = joinText(o.text);
+      if (last && last.output.output_type === "stream" && last.output.name === o.name) {
+        last.output.text = collapseCR(joinText(last.output.text) + text);
+        last.dirty = true;
+        this.scheduleRender();
+        return;
+      }
+      const el = h("pre", { class: `output-item output-stream output-${o.name === "stderr" ? "stderr" : "stdout"}` });
+      const item = { output: { ...o, text: collapseCR(text) }, el, dirty: true };
+      this.items.push(item);
+      this.list.append(el);
+      this.scheduleRender();
+      return;
+    }
+    const el = o.output_type === "error" ? renderError(o) : renderMime(o);
+    this.items.push({ output: o, el });
+    this.list.append(el);
+    if (o.output_type === "error") this.onError(errorLine(o), o);
+    this.scheduleRender();
+  }
+
+  /** updateDisplay replaces every output shown under displayId; it reports whether any was. */
+  updateDisplay(displayId: string, o: Output): boolean {
+    let found = false;
+    for (const it of this.items) {
+      if (displayID(it.output) !== displayId) continue;
+      found = true;
+      const merged: Output = { ...o, transient: { display_id: displayId } };
+      const next = renderMime(merged, it.el);
+      if (next !== it.el) {
+        disposeCharts(it.el);
+        forgetFrames(it.el);
+        it.el.replaceWith(next);
+        it.el = next;
+      }
+      it.output = merged;
+    }
+    if (found) this.scheduleRender();
+    return found;
+  }
+
+  private scheduleRender() {
+    if (this.frameScheduled) return;
+    this.frameScheduled = true;
+    // Streams can arrive thousands of times a second; draw at most once per frame.
+    requestAnimationFrame(() => {
+      this.frameScheduled = false;
+      const atBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 8;
+      for (const it of this.items) {
+        if (!it.dirty) continue;
+        it.dirty = false;
+        renderStreamInto(it.el, joinText(it.output.text));
+      }
+      this.updateCollapse();
+      // Follow the tail of a scrolled output, as a terminal does.
+      if (atBottom && this.el.classList.contains("collapsed")) this.list.scrollTop = this.list.scrollHeight;
+    });
+  }
+
+  private updateCollapse() {
+    const empty = this.items.length === 0;
+    this.el.classList.toggle("empty", empty);
+    const tall = !empty && this.list.scrollHeight > COLLAPSE_HEIGHT;
+    this.el.classList.toggle("collapsible", tall);
+    this.el.classList.toggle("collapsed", tall && !this.expanded);
+    this.toggle.textContent = this.expanded ? "Collapse output" : "Expand output";
+  }
+
+  /** dispose releases charts and frames; call when the cell goes away. */
+  dispose(): void {
+    this.clear();
+  }
+}
