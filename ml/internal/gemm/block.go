@@ -39,6 +39,7 @@ type scratch struct {
 	aEdge []float32 // last, partial mr-row panel of A when A is not packed
 	bEdge []float32 // last, partial nr-column panel of B when B is not packed
 	tile  [mr * nr]float32
+	vec   []float32 // a contiguous copy of a strided vector (gemv)
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -54,6 +55,32 @@ func grow(buf []float32, n int) []float32 {
 // multiply computes C = alpha*op(A)*op(B) + beta*C with k > 0, splitting the
 // larger of m and n between goroutines when the product is big enough.
 func multiply(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	switch {
+	case m == 1:
+		// c row = alpha * op(B)^T * (row of op(A)) + beta * c row.
+		aInc := 1
+		if transA {
+			aInc = lda
+		}
+		if transB {
+			gemv(false, n, k, alpha, b, ldb, a, aInc, beta, c, 1)
+		} else {
+			gemv(true, k, n, alpha, b, ldb, a, aInc, beta, c, 1)
+		}
+		return
+	case n == 1:
+		// c column = alpha * op(A) * (column of op(B)) + beta * c column.
+		bInc := ldb
+		if transB {
+			bInc = 1
+		}
+		if transA {
+			gemv(true, k, m, alpha, a, lda, b, bInc, beta, c, ldc)
+		} else {
+			gemv(false, m, k, alpha, a, lda, b, bInc, beta, c, ldc)
+		}
+		return
+	}
 	workers := min(runtime.GOMAXPROCS(0), maxWorkers)
 	if workers < 2 || m*n*k < parallelMinWork {
 		blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -215,7 +242,7 @@ func packAPanel(dst []float32, transA bool, a []float32, lda, i0, rows, p0, kb i
 			d := (*[mr]float32)(dst[p*mr:])
 			src := a[(p0+p)*lda+i0:]
 			if rows == mr {
-				copy(d[:], (*[mr]float32)(src)[:])
+				*d = *(*[mr]float32)(src)
 				continue
 			}
 			*d = [mr]float32{}
@@ -271,13 +298,16 @@ func packBPanel(dst []float32, transB bool, b []float32, ldb, p0, kb, j0, cols i
 		return
 	}
 	// op(B)[p][j] = b[j*ldb+p]: each column of the panel is a row of B.
-	if cols < nr {
+	p0done := 0
+	if cols == nr {
+		p0done = packTransposedPanel16(kb, b[j0*ldb+p0:], ldb, dst)
+	} else {
 		clear(dst)
 	}
 	for j := 0; j < cols; j++ {
-		col := b[(j0+j)*ldb+p0:][:kb]
+		col := b[(j0+j)*ldb+p0:][p0done:kb]
 		for p, v := range col {
-			dst[p*nr+j] = v
+			dst[(p0done+p)*nr+j] = v
 		}
 	}
 }

@@ -169,7 +169,7 @@ func TestSgemmLarge(t *testing.T) {
 		t.Skip("large shapes in -short mode")
 	}
 	rng := rand.New(rand.NewSource(4))
-	shapes := [][3]int{{300, 301, 513}, {97, 1100, 130}, {1031, 40, 270}, {256, 256, 256}, {2, 700, 600}}
+	shapes := [][3]int{{300, 301, 513}, {97, 1100, 130}, {1031, 40, 270}, {256, 256, 256}, {2, 700, 600}, {1, 1100, 300}, {700, 1, 300}}
 	for _, s := range shapes {
 		for _, tA := range []bool{false, true} {
 			for _, tB := range []bool{false, true} {

@@ -25,3 +25,56 @@ func microKernel(k int, a []float32, rsA, csA int, b []float32, rsB int, c []flo
 	}
 	kernelGeneric(k, a, rsA, csA, b, rsB, c, ldc, alpha, beta)
 }
+
+// dot4Asm computes out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r = 0..3.
+//
+//go:noescape
+func dot4(k int, x *float32, m *float32, ldm int, out *float32)
+
+// axpyRows computes y[j] = alpha*Σ_{p<k} x[p*incx]*m[p*ldm+j] + beta*y[j]
+// for j < n; n must be a multiple of 8 and k positive.
+//
+//go:noescape
+func axpyRows(k int, x *float32, incx int, m *float32, ldm int, y *float32, n int, alpha, beta float32)
+
+// dotRows4 sets out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r = 0..3.
+func dotRows4(k int, x, m []float32, ldm int, out *[4]float32) {
+	if useAsm {
+		_ = m[3*ldm+k-1] // the kernel reads up to here
+		dot4(k, &x[0], &m[0], ldm, &out[0])
+		return
+	}
+	dotRows4Generic(k, x, m, ldm, out)
+}
+
+// axpyRowsBlock sets y[j] = alpha*Σ_{p<k} x[p*incx]*m[p*ldm+j] + beta*y[j]
+// for j < n (a multiple of 8).
+func axpyRowsBlock(k int, x []float32, incx int, m []float32, ldm int, y []float32, n int, alpha, beta float32) {
+	if useAsm {
+		_ = x[(k-1)*incx]
+		_ = m[(k-1)*ldm+n-1]
+		_ = y[n-1]
+		axpyRows(k, &x[0], incx, &m[0], ldm, &y[0], n, alpha, beta)
+		return
+	}
+	axpyRowsGeneric(k, x, incx, m, ldm, y, n, alpha, beta)
+}
+
+// packBT16 sets dst[p*16+j] = b[j*ldb+p] for j < 16 and p < k, a multiple of 8.
+//
+//go:noescape
+func packBT16(k int, b *float32, ldb int, dst *float32)
+
+// packTransposedPanel16 sets dst[p*nr+j] = b[j*ldb+p] for j < nr and p < k,
+// returning how many leading values of p it handled (the rest are left to
+// the caller).
+func packTransposedPanel16(k int, b []float32, ldb int, dst []float32) int {
+	k8 := k &^ 7
+	if !useAsm || k8 == 0 {
+		return 0
+	}
+	_ = b[(nr-1)*ldb+k8-1]
+	_ = dst[k8*nr-1]
+	packBT16(k8, &b[0], ldb, &dst[0])
+	return k8
+}
