@@ -1,0 +1,320 @@
+// Package trainview shows ml training progress: in a notebook as a live progress
+// bar and a loss curve that grows epoch by epoch (New, Factory), and in a terminal
+// as a one-line bar with per-epoch summary lines (Terminal).
+//
+// The kernel installs the notebook view for every Fit that has no Progress of its
+// own:
+//
+//	ml.SetDefaultProgress(trainview.Factory(interrupted))
+//
+// where interrupted reports whether the user asked the running cell to stop; Fit
+// polls it after every batch through Progress.Stopped.
+package trainview
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"gopad.dev/gopad/display"
+	"gopad.dev/gopad/ml"
+)
+
+// refreshInterval is the shortest time between two progress bar updates caused by
+// batches, so that fast training does not flood the notebook (at most ~10 a second).
+const refreshInterval = 100 * time.Millisecond
+
+// New returns a notebook training view. Nothing is shown until training begins.
+// interrupted may be nil (training is then never stopped from outside).
+func New(interrupted func() bool) ml.Progress {
+	return &notebookView{interrupted: interrupted}
+}
+
+// Factory returns a constructor of notebook views for ml.SetDefaultProgress.
+func Factory(interrupted func() bool) func() ml.Progress {
+	return func() ml.Progress { return New(interrupted) }
+}
+
+// run is the state shared by the notebook and terminal views: what training has
+// reported so far.
+type run struct {
+	info      ml.FitInfo
+	begun     bool
+	last      ml.BatchStats
+	epochs    []ml.EpochStats
+	published time.Duration // training time of the last batch-driven refresh
+	refreshed bool          // at least one batch-driven refresh happened
+}
+
+func (r *run) begin(info ml.FitInfo) {
+	*r = run{info: info, begun: true}
+}
+
+// batch records a batch and reports whether the view should refresh: at most
+// once per refreshInterval of training time, and always on an epoch's last batch.
+func (r *run) batch(s ml.BatchStats) bool {
+	r.last = s
+	if s.Batches > 0 && s.Batch >= s.Batches {
+		r.published, r.refreshed = s.Elapsed, true
+		return true
+	}
+	if r.refreshed && s.Elapsed-r.published < refreshInterval {
+		return false
+	}
+	r.published, r.refreshed = s.Elapsed, true
+	return true
+}
+
+// steps returns the optimisation steps done and planned (0 if unknown).
+func (r *run) steps() (done, total int) {
+	bpe := r.info.BatchesPerEpoch
+	if r.last.Batches > 0 {
+		bpe = r.last.Batches
+	}
+	total = r.info.Epochs * bpe
+	if r.last.Epoch > 0 {
+		done = (r.last.Epoch-1)*bpe + r.last.Batch
+	}
+	return done, total
+}
+
+// eta estimates the remaining training time from the pace so far.
+func (r *run) eta() (time.Duration, bool) {
+	done, total := r.steps()
+	if done <= 0 || total <= 0 || r.last.Elapsed <= 0 {
+		return 0, false
+	}
+	remaining := float64(total-done) * float64(r.last.Elapsed) / float64(done)
+	return time.Duration(remaining), true
+}
+
+// status is the one-line summary of where training is, e.g.
+// "epoch 3/30 · batch 12/43 · loss 0.1234 · 0:05 · ETA 0:40".
+func (r *run) status(sep string) string {
+	var parts []string
+	epochs := r.info.Epochs
+	if r.last.Epoch > 0 {
+		parts = append(parts, fmt.Sprintf("epoch %d/%d", r.last.Epoch, epochs))
+		parts = append(parts, fmt.Sprintf("batch %d/%d", r.last.Batch, r.last.Batches))
+		parts = append(parts, "loss "+formatValue(r.last.Loss))
+		parts = append(parts, formatDuration(r.last.Elapsed))
+		if eta, ok := r.eta(); ok {
+			parts = append(parts, "ETA "+formatDuration(eta))
+		}
+	} else {
+		parts = append(parts, fmt.Sprintf("starting: %d epochs of %d batches, %d samples", epochs, r.info.BatchesPerEpoch, r.info.Samples))
+	}
+	return strings.Join(parts, sep)
+}
+
+// epochSummary describes one finished epoch, e.g.
+// "epoch 3/30 · loss 0.1234 · accuracy 0.9600 · val_loss 0.1300 · val_accuracy 0.9500 · 0:05".
+func epochSummary(s ml.EpochStats, sep string) string {
+	parts := []string{fmt.Sprintf("epoch %d/%d", s.Epoch, s.Epochs), "loss " + formatValue(s.Loss)}
+	parts = append(parts, metricParts("", s.Metrics)...)
+	if !math.IsNaN(s.ValLoss) {
+		parts = append(parts, "val_loss "+formatValue(s.ValLoss))
+	}
+	parts = append(parts, metricParts("val_", s.ValMetrics)...)
+	parts = append(parts, formatDuration(s.Elapsed))
+	return strings.Join(parts, sep)
+}
+
+func metricParts(prefix string, metrics map[string]float64) []string {
+	names := make([]string, 0, len(metrics))
+	for name := range metrics {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, name := range names {
+		parts[i] = prefix + name + " " + formatValue(metrics[name])
+	}
+	return parts
+}
+
+// endSummary says how training ended.
+func (r *run) endSummary(h *ml.History, sep string) string {
+	epochs := len(r.epochs)
+	if h != nil && len(h.Epochs) > epochs {
+		epochs = len(h.Epochs)
+	}
+	elapsed := r.last.Elapsed
+	if len(r.epochs) > 0 && r.epochs[len(r.epochs)-1].Elapsed > elapsed {
+		elapsed = r.epochs[len(r.epochs)-1].Elapsed
+	}
+	head := fmt.Sprintf("done: %d epochs in %s", epochs, formatDuration(elapsed))
+	if h != nil && h.Stopped {
+		reason := h.StopReason
+		if reason == "" {
+			reason = "stopped"
+		}
+		head = fmt.Sprintf("stopped (%s) after %d of %d epochs, %s", reason, epochs, r.info.Epochs, formatDuration(elapsed))
+	}
+	parts := []string{head}
+	if len(r.epochs) > 0 {
+		s := r.epochs[len(r.epochs)-1]
+		parts = append(parts, "loss "+formatValue(s.Loss))
+		if !math.IsNaN(s.ValLoss) {
+			parts = append(parts, "val_loss "+formatValue(s.ValLoss))
+		}
+		parts = append(parts, metricParts("val_", s.ValMetrics)...)
+	}
+	return strings.Join(parts, sep)
+}
+
+func formatValue(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Sprint(v)
+	}
+	return fmt.Sprintf("%.4f", v)
+}
+
+// formatDuration writes m:ss, or h:mm:ss past an hour.
+func formatDuration(d time.Duration) string {
+	s := int(d.Round(time.Second) / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// notebookView publishes a progress bar and, from the first epoch on, a loss
+// chart; both are updated in place through display handles.
+type notebookView struct {
+	mu          sync.Mutex
+	interrupted func() bool
+	run         run
+	bar         *display.Handle
+	chart       *display.Handle
+}
+
+func (v *notebookView) Begin(info ml.FitInfo) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.run.begin(info)
+	v.bar, v.chart = display.NewHandle(), nil
+	v.bar.Show(v.barBundle(nil))
+}
+
+func (v *notebookView) Batch(s ml.BatchStats) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.bar == nil {
+		return // Batch without Begin: nothing to update
+	}
+	if v.run.batch(s) {
+		v.bar.Update(v.barBundle(nil))
+	}
+}
+
+func (v *notebookView) Epoch(s ml.EpochStats) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.run.epochs = append(v.run.epochs, s)
+	if v.bar == nil {
+		return
+	}
+	v.bar.Update(v.barBundle(nil))
+	if v.chart == nil {
+		v.chart = display.NewHandle()
+		v.chart.Show(v.chartBundle())
+		return
+	}
+	v.chart.Update(v.chartBundle())
+}
+
+func (v *notebookView) End(h *ml.History) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.bar == nil {
+		return
+	}
+	if h == nil {
+		h = &ml.History{}
+	}
+	v.bar.Update(v.barBundle(h))
+}
+
+func (v *notebookView) Stopped() bool {
+	return v.interrupted != nil && v.interrupted()
+}
+
+// barBundle renders the progress bar; with a history, its final state.
+func (v *notebookView) barBundle(end *ml.History) display.Bundle {
+	r := &v.run
+	done, total := r.steps()
+	if end != nil && !end.Stopped && total > 0 {
+		done = total
+	}
+	status := r.status(" · ")
+	if end != nil {
+		status = r.endSummary(end, " · ")
+	}
+	var last string
+	if end == nil && len(r.epochs) > 0 {
+		last = epochSummary(r.epochs[len(r.epochs)-1], " · ")
+	}
+
+	var h strings.Builder
+	h.WriteString(`<div class="gopad-train" style="font-family:monospace">`)
+	h.WriteString(`<div style="display:flex;align-items:center;gap:8px">`)
+	if total > 0 {
+		fmt.Fprintf(&h, `<progress value="%d" max="%d" style="width:240px"></progress>`, done, total)
+	}
+	fmt.Fprintf(&h, "<span>%s</span></div>", html.EscapeString(status))
+	if last != "" {
+		fmt.Fprintf(&h, `<div style="opacity:0.75">%s</div>`, html.EscapeString(last))
+	}
+	h.WriteString("</div>")
+
+	var text strings.Builder
+	if total > 0 {
+		text.WriteString(textBar(done, total, 30) + " ")
+	}
+	text.WriteString(status)
+	if last != "" {
+		text.WriteString("\n" + last)
+	}
+	return display.Bundle{display.MIMEHTML: h.String(), display.MIMEText: text.String()}
+}
+
+// chartBundle renders the loss per epoch, with the validation loss when there is one.
+func (v *notebookView) chartBundle() display.Bundle {
+	xs := make([]float64, len(v.run.epochs))
+	train := make([]float64, len(v.run.epochs))
+	val := make([]float64, len(v.run.epochs))
+	hasVal := false
+	for i, s := range v.run.epochs {
+		xs[i] = float64(s.Epoch)
+		train[i] = s.Loss
+		val[i] = s.ValLoss
+		if !math.IsNaN(s.ValLoss) {
+			hasVal = true
+		}
+	}
+	series := map[string][]float64{"train loss": train}
+	if hasVal {
+		series["validation loss"] = val
+	}
+	return display.LineChart("loss per epoch", xs, series)
+}
+
+// textBar draws [#####.....] for done of total in width cells.
+func textBar(done, total, width int) string {
+	if total <= 0 {
+		return ""
+	}
+	if done > total {
+		done = total
+	}
+	if done < 0 {
+		done = 0
+	}
+	filled := done * width / total
+	return "[" + strings.Repeat("#", filled) + strings.Repeat(".", width-filled) + "]"
+}
