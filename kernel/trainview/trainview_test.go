@@ -85,8 +85,8 @@ func chartSeries(t *testing.T, b display.Bundle) map[string][]float64 {
 	}
 	var decoded struct {
 		Series []struct {
-			Name string      `json:"name"`
-			Type string      `json:"type"`
+			Name string `json:"name"`
+			Type string `json:"type"`
 			Data []struct {
 				Value []float64 `json:"value"`
 			} `json:"data"`
