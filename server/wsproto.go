@@ -25,10 +25,15 @@ package server
 // # HTTP
 //
 // Every route needs the token: `?token=T` once (the server answers with an HttpOnly
-// SameSite=Strict cookie "gopad_token" and, for GET pages, redirects to the same URL
-// without the token), or the header `Authorization: token T`. State-changing requests
+// SameSite=Strict cookie "gopad_token_<port>": browsers share cookies between the
+// ports of one host, so two gopad servers must not overwrite each other's; the app
+// should drop ?token from the address bar with history.replaceState), or the header
+// `Authorization: token T`. Requests whose Host is not 127.0.0.1/localhost/[::1] are
+// refused (403) while the server listens on a loopback address (DNS rebinding). State-changing requests
 // (POST) also need the header `X-Gopad-CSRF: 1` (a custom header cannot be sent by a
-// cross-site form) and, if an Origin header is present, an Origin equal to the Host.
+// cross-site form; not needed when the token came in the Authorization header, which
+// a browser never adds by itself) and, if an Origin header is present, an Origin
+// equal to the Host.
 // Without a valid token, API routes answer 401 {"error"}; pages answer 401 with a short
 // HTML page asking for the tokenized URL.
 //

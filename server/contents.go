@@ -1,0 +1,478 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopad.dev/gopad/notebooks"
+)
+
+func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
+	rel, abs, err := s.resolvePath(r.URL.Query().Get("path"))
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		s.writeErr(w, notFound(rel, err))
+		return
+	}
+	if !info.IsDir() {
+		s.writeErr(w, errorf(http.StatusBadRequest, "%q is not a directory", rel))
+		return
+	}
+	dirents, err := os.ReadDir(abs)
+	if err != nil {
+		s.writeErr(w, fmt.Errorf("list %q: %w", rel, err))
+		return
+	}
+	listing := ContentsListing{Path: rel, Entries: []ContentsEntry{}, Examples: listExamples()}
+	for _, de := range dirents {
+		name := de.Name()
+		if strings.HasPrefix(name, ".") {
+			continue // hidden files, including half-written save temporaries
+		}
+		full := filepath.Join(abs, name)
+		real, err := filepath.EvalSymlinks(full)
+		if err != nil || !within(s.root, real) {
+			continue // dangling links and links out of the root are not offered
+		}
+		fi, err := os.Stat(real)
+		if err != nil {
+			continue
+		}
+		e := ContentsEntry{Name: name, Path: joinRel(rel, name), Size: fi.Size(), MTime: fi.ModTime().UnixMilli()}
+		switch {
+		case fi.IsDir():
+			e.Type, e.Size = "directory", 0
+		case isNotebookName(name):
+			e.Type = "notebook"
+		default:
+			e.Type = "file"
+		}
+		listing.Entries = append(listing.Entries, e)
+	}
+	sort.Slice(listing.Entries, func(i, j int) bool {
+		a, b := listing.Entries[i], listing.Entries[j]
+		if (a.Type == "directory") != (b.Type == "directory") {
+			return a.Type == "directory"
+		}
+		return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+	})
+	writeJSON(w, http.StatusOK, listing)
+}
+
+func notFound(rel string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return errorf(http.StatusNotFound, "%q does not exist", rel)
+	}
+	return fmt.Errorf("%q: %w", rel, err)
+}
+
+// resolveDir resolves p and checks that it is an existing directory.
+func (s *Server) resolveDir(p string) (rel, abs string, err error) {
+	rel, abs, err = s.resolvePath(p)
+	if err != nil {
+		return "", "", err
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return "", "", notFound(rel, err)
+	}
+	if !info.IsDir() {
+		return "", "", errorf(http.StatusBadRequest, "%q is not a directory", rel)
+	}
+	return rel, abs, nil
+}
+
+// resolveNotebook resolves p and checks that it names an existing notebook file.
+func (s *Server) resolveNotebook(p string) (rel, abs string, err error) {
+	if p == "" {
+		return "", "", errorf(http.StatusBadRequest, "no notebook path given")
+	}
+	rel, abs, err = s.resolvePath(p)
+	if err != nil {
+		return "", "", err
+	}
+	if !isNotebookName(rel) {
+		return "", "", errorf(http.StatusBadRequest, "%q is not a notebook (.gonb or .ipynb)", rel)
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return "", "", notFound(rel, err)
+	}
+	if !info.Mode().IsRegular() {
+		return "", "", errorf(http.StatusBadRequest, "%q is not a regular file", rel)
+	}
+	return rel, abs, nil
+}
+
+type pathReply struct {
+	Path string `json:"path"`
+}
+
+func (s *Server) handleNew(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Dir  string `json:"dir"`
+		Name string `json:"name"`
+	}
+	if err := decodeBody(w, r, &req); err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	dirRel, dirAbs, err := s.resolveDir(req.Dir)
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	nb := notebooks.New()
+	nb.Cells = append(nb.Cells, notebooks.NewCell(notebooks.CodeCell, ""))
+	s.contentsMu.Lock()
+	defer s.contentsMu.Unlock()
+	var name string
+	if req.Name != "" {
+		name = req.Name
+		if !isNotebookName(name) {
+			name += ".gonb"
+		}
+		if err := checkName(name); err != nil {
+			s.writeErr(w, err)
+			return
+		}
+		if _, err := os.Lstat(filepath.Join(dirAbs, name)); err == nil {
+			s.writeErr(w, errorf(http.StatusConflict, "%q already exists", joinRel(dirRel, name)))
+			return
+		}
+	} else {
+		name = uniqueName(dirAbs, "Untitled", "", ".gonb", true)
+	}
+	if err := notebooks.Save(filepath.Join(dirAbs, name), nb); err != nil {
+		s.writeErr(w, fmt.Errorf("create notebook: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, pathReply{Path: joinRel(dirRel, name)})
+}
+
+func (s *Server) handleRename(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Path    string `json:"path"`
+		NewPath string `json:"new_path"`
+	}
+	if err := decodeBody(w, r, &req); err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	if req.Path == "" || req.NewPath == "" {
+		s.writeErr(w, errorf(http.StatusBadRequest, "rename needs \"path\" and \"new_path\""))
+		return
+	}
+	oldRel, oldAbs, err := s.resolvePath(req.Path)
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	newRel, newAbs, err := s.resolvePath(req.NewPath)
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	if oldRel == "" || newRel == "" {
+		s.writeErr(w, errorf(http.StatusBadRequest, "the notebook root itself cannot be renamed"))
+		return
+	}
+	if err := checkName(path.Base(newRel)); err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	info, err := os.Lstat(oldAbs)
+	if err != nil {
+		s.writeErr(w, notFound(oldRel, err))
+		return
+	}
+	if !info.IsDir() && isNotebookName(oldRel) != isNotebookName(newRel) {
+		s.writeErr(w, errorf(http.StatusBadRequest, "renaming %q to %q would change whether it is a notebook; keep the .gonb or .ipynb extension", oldRel, newRel))
+		return
+	}
+	if info.IsDir() && strings.HasPrefix(newRel+"/", oldRel+"/") {
+		s.writeErr(w, errorf(http.StatusBadRequest, "cannot move directory %q into itself", oldRel))
+		return
+	}
+	s.contentsMu.Lock()
+	defer s.contentsMu.Unlock()
+	if _, err := os.Lstat(newAbs); err == nil {
+		s.writeErr(w, errorf(http.StatusConflict, "%q already exists", newRel))
+		return
+	}
+	if _, err := os.Stat(filepath.Dir(newAbs)); err != nil {
+		s.writeErr(w, notFound(path.Dir(newRel), err))
+		return
+	}
+	if err := os.Rename(oldAbs, newAbs); err != nil {
+		s.writeErr(w, fmt.Errorf("rename %q to %q: %w", oldRel, newRel, err))
+		return
+	}
+	s.renameSessions(oldRel, newRel)
+	writeJSON(w, http.StatusOK, pathReply{Path: newRel})
+}
+
+func (s *Server) handleDuplicate(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Path string `json:"path"`
+	}
+	if err := decodeBody(w, r, &req); err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	rel, abs, err := s.resolveNotebook(req.Path)
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	nb, err := s.currentNotebook(rel, abs)
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	ext := path.Ext(rel)
+	base := strings.TrimSuffix(path.Base(rel), ext)
+	dirAbs := filepath.Dir(abs)
+	s.contentsMu.Lock()
+	defer s.contentsMu.Unlock()
+	name := uniqueName(dirAbs, base+"-Copy", "", ext, false)
+	if err := notebooks.Save(filepath.Join(dirAbs, name), nb); err != nil {
+		s.writeErr(w, fmt.Errorf("duplicate %q: %w", rel, err))
+		return
+	}
+	writeJSON(w, http.StatusOK, pathReply{Path: joinRel(parentRel(rel), name)})
+}
+
+func parentRel(rel string) string {
+	d := path.Dir(rel)
+	if d == "." {
+		return ""
+	}
+	return d
+}
+
+// currentNotebook returns the notebook as the user sees it: the live document of
+// an open session (a copy), or the file.
+func (s *Server) currentNotebook(rel, abs string) (*notebooks.Notebook, error) {
+	if sess := s.lookupSession(rel); sess != nil {
+		return sess.cloneDocument(), nil
+	}
+	nb, err := notebooks.Load(abs)
+	if err != nil {
+		var fe *notebooks.FormatError
+		if errors.As(err, &fe) {
+			fe.Path = rel
+			return nil, errorf(http.StatusUnprocessableEntity, "%v", fe)
+		}
+		return nil, notFound(rel, err)
+	}
+	return nb, nil
+}
+
+func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Path string `json:"path"`
+	}
+	if err := decodeBody(w, r, &req); err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	if req.Path == "" {
+		s.writeErr(w, errorf(http.StatusBadRequest, "delete needs \"path\""))
+		return
+	}
+	rel, abs, err := s.resolvePath(req.Path)
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	if rel == "" {
+		s.writeErr(w, errorf(http.StatusBadRequest, "the notebook root cannot be deleted"))
+		return
+	}
+	info, err := os.Lstat(abs)
+	if err != nil {
+		s.writeErr(w, notFound(rel, err))
+		return
+	}
+	if info.IsDir() {
+		if entries, err := os.ReadDir(abs); err == nil && len(entries) > 0 {
+			s.writeErr(w, errorf(http.StatusConflict, "directory %q is not empty; delete what it holds first", rel))
+			return
+		}
+	}
+	// Close the notebook's session first, without saving: the user deletes it.
+	for _, sess := range s.sessionsUnder(rel) {
+		s.dropSession(sess)
+		sess.close(false)
+	}
+	if err := os.Remove(abs); err != nil {
+		s.writeErr(w, fmt.Errorf("delete %q: %w", rel, err))
+		return
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
+	dirRel, dirAbs, err := s.resolveDir(r.URL.Query().Get("dir"))
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.writeErr(w, mbe)
+			return
+		}
+		s.writeErr(w, errorf(http.StatusBadRequest, "upload needs a multipart form with the notebook in the field \"file\": %v", err))
+		return
+	}
+	defer file.Close()
+	name := path.Base(strings.ReplaceAll(header.Filename, "\\", "/"))
+	if err := checkName(name); err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	if !isNotebookName(name) {
+		s.writeErr(w, errorf(http.StatusUnsupportedMediaType, "%q is not a notebook: only .gonb and .ipynb files can be uploaded", name))
+		return
+	}
+	data, err := io.ReadAll(file)
+	if err != nil {
+		s.writeErr(w, fmt.Errorf("read upload: %w", err))
+		return
+	}
+	nb, err := notebooks.Parse(data)
+	if err != nil {
+		s.writeErr(w, errorf(http.StatusUnprocessableEntity, "%s: %v", name, err))
+		return
+	}
+	s.contentsMu.Lock()
+	defer s.contentsMu.Unlock()
+	if _, err := os.Lstat(filepath.Join(dirAbs, name)); err == nil {
+		ext := path.Ext(name)
+		name = uniqueName(dirAbs, strings.TrimSuffix(name, ext), "-", ext, false)
+	}
+	if err := notebooks.Save(filepath.Join(dirAbs, name), nb); err != nil {
+		s.writeErr(w, fmt.Errorf("store upload: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, pathReply{Path: joinRel(dirRel, name)})
+}
+
+func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	rel, abs, err := s.resolveNotebook(q.Get("path"))
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	format := q.Get("format")
+	if format == "" {
+		format = "gonb"
+	}
+	if format != "gonb" && format != "ipynb" && format != "html" {
+		s.writeErr(w, errorf(http.StatusBadRequest, "unknown download format %q: use gonb, ipynb or html", format))
+		return
+	}
+	nb, err := s.currentNotebook(rel, abs)
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	base := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+	var (
+		body  []byte
+		ctype string
+	)
+	switch format {
+	case "gonb", "ipynb":
+		body, err = nb.Marshal()
+		ctype = "application/x-ipynb+json"
+	case "html":
+		var buf bytes.Buffer
+		err = exportHTML(&buf, nb, base)
+		body, ctype = buf.Bytes(), "text/html; charset=utf-8"
+	}
+	if err != nil {
+		s.writeErr(w, fmt.Errorf("download %q as %s: %w", rel, format, err))
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", base+"."+format))
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(body)
+}
+
+func (s *Server) handleOpenExample(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Name string `json:"name"`
+	}
+	if err := decodeBody(w, r, &req); err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	name := strings.TrimPrefix(req.Name, "examples/")
+	data, err := readExample(name)
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	nb, err := notebooks.Parse(data)
+	if err != nil {
+		s.writeErr(w, fmt.Errorf("bundled example %q: %w", name, err))
+		return
+	}
+	s.contentsMu.Lock()
+	defer s.contentsMu.Unlock()
+	base := path.Base(name)
+	ext := path.Ext(base)
+	target := uniqueName(s.root, strings.TrimSuffix(base, ext), "-", ext, true)
+	if err := notebooks.Save(filepath.Join(s.root, target), nb); err != nil {
+		s.writeErr(w, fmt.Errorf("copy example %q: %w", name, err))
+		return
+	}
+	writeJSON(w, http.StatusOK, pathReply{Path: target})
+}
+
+func (s *Server) handleKernels(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.kernelInfos())
+}
+
+func (s *Server) handleKernelShutdown(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Path string `json:"path"`
+	}
+	if err := decodeBody(w, r, &req); err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	rel, _, err := s.resolvePath(req.Path)
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	sess := s.lookupSession(rel)
+	if sess == nil {
+		s.writeErr(w, errorf(http.StatusNotFound, "no kernel runs for %q", rel))
+		return
+	}
+	sess.shutdownKernel("the kernel was shut down from the notebook list")
+	writeJSON(w, http.StatusOK, struct{}{})
+}

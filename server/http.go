@@ -1,0 +1,264 @@
+package server
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io/fs"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"path"
+	"runtime/debug"
+	"strings"
+
+	"gopad.dev/gopad/frontend"
+)
+
+// Request limits.
+const (
+	maxJSONBody   = 1 << 20  // small API requests
+	maxUploadBody = 64 << 20 // notebook uploads
+)
+
+// cookiePrefix names the auth cookie; the port is appended because browsers share
+// cookies between ports of one host, and two gopad servers must not overwrite each
+// other's token.
+const cookiePrefix = "gopad_token"
+
+func (s *Server) routes() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.handleIndex)
+	mux.HandleFunc("GET /nb/{path...}", s.handleIndex)
+	mux.HandleFunc("GET /static/{file...}", s.handleStatic)
+	mux.HandleFunc("GET /api/contents", s.handleList)
+	mux.HandleFunc("POST /api/contents/new", s.handleNew)
+	mux.HandleFunc("POST /api/contents/rename", s.handleRename)
+	mux.HandleFunc("POST /api/contents/duplicate", s.handleDuplicate)
+	mux.HandleFunc("POST /api/contents/delete", s.handleDelete)
+	mux.HandleFunc("POST /api/contents/upload", s.handleUpload)
+	mux.HandleFunc("GET /api/contents/download", s.handleDownload)
+	mux.HandleFunc("POST /api/examples/open", s.handleOpenExample)
+	mux.HandleFunc("GET /api/kernels", s.handleKernels)
+	mux.HandleFunc("POST /api/kernels/shutdown", s.handleKernelShutdown)
+	mux.HandleFunc("GET /api/ws", s.handleWebsocket)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no API route %s %s", r.Method, r.URL.Path))
+	})
+	s.mux = mux
+}
+
+// ServeHTTP authenticates the request, protects state-changing requests against
+// cross-site use, and dispatches it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.logf("gopad server: panic serving %s %s: %v\n%s", r.Method, r.URL.Path, v, debug.Stack())
+			writeError(w, http.StatusInternalServerError, "internal server error (logged on the server)")
+		}
+	}()
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer") // the token must not leak through Referer
+	h.Set("Content-Security-Policy", "frame-ancestors 'self'")
+
+	// With the server bound to loopback, a Host that is not a loopback name means a
+	// DNS-rebinding page is talking to us under its own name.
+	if isLoopbackAddr(s.cfg.Addr) && !isLoopbackHost(hostOnly(r.Host)) {
+		writeError(w, http.StatusForbidden, fmt.Sprintf("host %q is not allowed: this server only answers to 127.0.0.1, localhost or [::1]", r.Host))
+		return
+	}
+	byHeader, ok := s.authenticate(w, r)
+	if !ok {
+		s.refuse(w, r)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if msg := s.crossSiteProblem(r, byHeader); msg != "" {
+			writeError(w, http.StatusForbidden, msg)
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func hostOnly(hostport string) string {
+	if host, _, err := net.SplitHostPort(hostport); err == nil {
+		return host
+	}
+	return hostport
+}
+
+func cookieName(r *http.Request) string {
+	if _, port, err := net.SplitHostPort(r.Host); err == nil && port != "" {
+		return cookiePrefix + "_" + port
+	}
+	return cookiePrefix
+}
+
+// authenticate checks the token in the Authorization header, the query or the
+// cookie. A valid query token sets the cookie. byHeader reports that the token came
+// in the Authorization header (a browser never adds it on its own, so such a
+// request cannot be a cross-site forgery).
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (byHeader, ok bool) {
+	if s.token == "" {
+		return false, true
+	}
+	if a := r.Header.Get("Authorization"); a != "" {
+		scheme, tok, _ := strings.Cut(a, " ")
+		if strings.EqualFold(scheme, "token") || strings.EqualFold(scheme, "bearer") {
+			return true, s.tokenOK(strings.TrimSpace(tok))
+		}
+		return false, false
+	}
+	if q := r.URL.Query(); q.Has("token") {
+		if !s.tokenOK(q.Get("token")) {
+			return false, false
+		}
+		http.SetCookie(w, &http.Cookie{
+			Name:     cookieName(r),
+			Value:    s.token,
+			Path:     "/",
+			HttpOnly: true,
+			SameSite: http.SameSiteStrictMode,
+		})
+		return false, true
+	}
+	if c, err := r.Cookie(cookieName(r)); err == nil {
+		return false, s.tokenOK(c.Value)
+	}
+	return false, false
+}
+
+func (s *Server) tokenOK(got string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) == 1
+}
+
+// refuse answers an unauthenticated request: JSON for the API, a short page otherwise.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request) {
+	const msg = "missing or wrong token: open the URL that gopad printed when it started (it ends in ?token=...), or send the header \"Authorization: token <token>\""
+	if strings.HasPrefix(r.URL.Path, "/api/") || r.Header.Get("Upgrade") != "" {
+		writeError(w, http.StatusUnauthorized, msg)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusUnauthorized)
+	fmt.Fprintf(w, "<!doctype html><meta charset=utf-8><title>gopad: token needed</title><h1>gopad: token needed</h1><p>%s</p>\n", html.EscapeString(msg))
+}
+
+// crossSiteProblem returns why a state-changing request may be a cross-site
+// forgery, or "" if it is not.
+func (s *Server) crossSiteProblem(r *http.Request, byHeader bool) string {
+	if o := r.Header.Get("Origin"); o != "" && !sameOrigin(o, r.Host) {
+		return fmt.Sprintf("cross-origin request refused: Origin %q does not match host %q", o, r.Host)
+	}
+	if byHeader {
+		return ""
+	}
+	if r.Header.Get("X-Gopad-CSRF") != "1" {
+		return "request refused: state-changing requests must carry the header \"X-Gopad-CSRF: 1\" (protection against cross-site requests)"
+	}
+	return ""
+}
+
+// sameOrigin reports whether the Origin header names the same host and port as host.
+func sameOrigin(origin, host string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	return strings.EqualFold(u.Host, host)
+}
+
+// writeJSON writes v as a JSON response.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeError writes {"error": msg}.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// httpError carries an HTTP status with a message for the client.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func errorf(status int, format string, args ...any) error {
+	return &httpError{status: status, msg: fmt.Sprintf(format, args...)}
+}
+
+// writeErr writes err with its status (500 for errors without one).
+func (s *Server) writeErr(w http.ResponseWriter, err error) {
+	var he *httpError
+	if errors.As(err, &he) {
+		writeError(w, he.status, he.msg)
+		return
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body too large: the limit is %d bytes", mbe.Limit))
+		return
+	}
+	writeError(w, http.StatusInternalServerError, err.Error())
+}
+
+// decodeBody decodes a small JSON request body into v, refusing unknown fields.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errorf(http.StatusBadRequest, "bad request body: %v", err)
+	}
+	if dec.More() {
+		return errorf(http.StatusBadRequest, "bad request body: more than one JSON value")
+	}
+	return nil
+}
+
+func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
+	data, err := fs.ReadFile(frontend.Dist, "dist/index.html")
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "the browser app is missing from this build (frontend/dist/index.html)")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	_, _ = w.Write(data)
+}
+
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	if name == "" || !fs.ValidPath(name) {
+		writeError(w, http.StatusNotFound, "no such asset")
+		return
+	}
+	data, err := fs.ReadFile(frontend.Dist, path.Join("dist", name))
+	if err != nil {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no asset %q", name))
+		return
+	}
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	_, _ = w.Write(data)
+}

@@ -1,0 +1,348 @@
+// Package server is gopad's notebook server: HTTP routes for the browser app and the
+// contents API, token authentication, and one websocket session per open notebook
+// that owns the live document and the notebook's kernel process.
+//
+// The browser <-> server protocol is documented in wsproto.go.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"gopad.dev/gopad/kernel/client"
+)
+
+// Defaults for Config.
+const (
+	DefaultAddr          = "127.0.0.1:8888"
+	DefaultIdleTimeout   = 30 * time.Minute
+	DefaultAutosaveDelay = 2 * time.Second
+)
+
+// Config configures a Server.
+type Config struct {
+	// Addr is the address to listen on; empty means DefaultAddr. Port 0 picks a free port.
+	Addr string
+	// Root is the directory whose notebooks are served; empty means the working directory.
+	Root string
+	// Token authenticates every request; empty means a fresh random token unless NoToken.
+	Token string
+	// NoToken disables authentication. It is refused for a non-loopback Addr.
+	NoToken bool
+	// IdleTimeout is how long a notebook's session (and kernel) outlives its last
+	// browser tab while no cell runs; zero means DefaultIdleTimeout, negative never.
+	IdleTimeout time.Duration
+	// AutosaveDelay is how long after a change the notebook is saved; zero means
+	// DefaultAutosaveDelay.
+	AutosaveDelay time.Duration
+	// KernelCommand is the command that starts a kernel process (executable and
+	// arguments); empty means this executable with the argument "kernel".
+	KernelCommand []string
+	// KernelStderr, if set, receives what kernel processes write to their own
+	// stdout/stderr (start-up messages, crash reports).
+	KernelStderr io.Writer
+	// Logf logs server-side problems (failed saves, recovered panics); nil means log.Printf.
+	Logf func(format string, args ...any)
+}
+
+// Server serves notebooks from Config.Root. It is an http.Handler.
+type Server struct {
+	cfg     Config
+	root    string // absolute, symlinks resolved
+	token   string
+	logf    func(string, ...any)
+	mux     *http.ServeMux
+	baseCtx context.Context
+	cancel  context.CancelFunc
+
+	mu       sync.Mutex
+	sessions map[string]*session // by notebook path relative to root
+	closed   bool
+
+	contentsMu sync.Mutex // serialises name picking + creation of new files
+	connSeq    uint64
+}
+
+// New checks cfg and returns a Server. It does not listen; use ListenAndServe or
+// mount the Server as an http.Handler.
+func New(cfg Config) (*Server, error) {
+	if cfg.Root == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("server: find working directory: %w", err)
+		}
+		cfg.Root = wd
+	}
+	abs, err := filepath.Abs(cfg.Root)
+	if err != nil {
+		return nil, fmt.Errorf("server: root %q: %w", cfg.Root, err)
+	}
+	root, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return nil, fmt.Errorf("server: root %q: %w", cfg.Root, err)
+	}
+	if info, err := os.Stat(root); err != nil {
+		return nil, fmt.Errorf("server: root %q: %w", cfg.Root, err)
+	} else if !info.IsDir() {
+		return nil, fmt.Errorf("server: root %q is not a directory", cfg.Root)
+	}
+	if cfg.NoToken && cfg.Token != "" {
+		return nil, errors.New("server: both a token and no-token were given; choose one")
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+		return nil, fmt.Errorf("server: address %q: %w (want host:port, e.g. 127.0.0.1:8888)", cfg.Addr, err)
+	}
+	if cfg.NoToken && !isLoopbackAddr(cfg.Addr) {
+		return nil, fmt.Errorf("server: refusing to serve on %s without a token: anyone who can reach that address could run code on this machine; use a loopback address (127.0.0.1) or a token", cfg.Addr)
+	}
+	token := cfg.Token
+	if !cfg.NoToken && token == "" {
+		var b [24]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, fmt.Errorf("server: generate token: %w", err)
+		}
+		token = hex.EncodeToString(b[:])
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.AutosaveDelay <= 0 {
+		cfg.AutosaveDelay = DefaultAutosaveDelay
+	}
+	if len(cfg.KernelCommand) == 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("server: find own executable to start kernels: %w", err)
+		}
+		cfg.KernelCommand = []string{exe, "kernel"}
+	}
+	logf := cfg.Logf
+	if logf == nil {
+		logf = log.Printf
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		cfg:      cfg,
+		root:     root,
+		token:    token,
+		logf:     logf,
+		baseCtx:  ctx,
+		cancel:   cancel,
+		sessions: map[string]*session{},
+	}
+	s.routes()
+	return s, nil
+}
+
+// Token returns the token clients must present ("" with NoToken).
+func (s *Server) Token() string { return s.token }
+
+// Root returns the absolute, symlink-free directory the server serves.
+func (s *Server) Root() string { return s.root }
+
+// isLoopbackAddr reports whether addr's host is a loopback name or address.
+func isLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	return isLoopbackHost(host)
+}
+
+func isLoopbackHost(host string) bool {
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ListenAndServe listens on cfg.Addr, prints the URL to open on out, and serves
+// until ctx ends; then it saves open notebooks, stops their kernels and returns nil.
+func ListenAndServe(ctx context.Context, cfg Config, out io.Writer) error {
+	s, err := New(cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("server: listen on %s: %w", s.cfg.Addr, err)
+	}
+	fmt.Fprintf(out, "gopad serving notebooks in %s at %s\n", s.root, s.URL(ln.Addr()))
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return s.baseCtx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		s.Close()
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s.Close() // closes websockets and kernels first, so Shutdown need not wait for them
+	_ = hs.Shutdown(shutCtx)
+	return nil
+}
+
+// URL returns the address to open in a browser for a listener at addr, token included.
+func (s *Server) URL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		host, port = addr.String(), ""
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	u := "http://" + net.JoinHostPort(host, port) + "/"
+	if s.token != "" {
+		u += "?token=" + s.token
+	}
+	return u
+}
+
+// Close saves every open notebook that has unsaved changes, shuts down all kernels
+// and closes all websocket connections. The Server answers 503 afterwards.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	var all []*session
+	for _, sess := range s.sessions {
+		all = append(all, sess)
+	}
+	s.sessions = map[string]*session{}
+	s.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, sess := range all {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sess.close(true)
+		}()
+	}
+	wg.Wait()
+	s.cancel()
+}
+
+// sessionFor returns the open session of the notebook at rel, opening it (loading
+// the file) if needed.
+func (s *Server) sessionFor(rel, abs string) (*session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errors.New("the server is shutting down")
+	}
+	if sess := s.sessions[rel]; sess != nil {
+		return sess, nil
+	}
+	sess, err := openSession(s, rel, abs)
+	if err != nil {
+		return nil, err
+	}
+	s.sessions[rel] = sess
+	return sess, nil
+}
+
+// lookupSession returns the open session of rel, or nil.
+func (s *Server) lookupSession(rel string) *session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions[rel]
+}
+
+// dropSession forgets sess if it is still registered.
+func (s *Server) dropSession(sess *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for rel, other := range s.sessions {
+		if other == sess {
+			delete(s.sessions, rel)
+		}
+	}
+}
+
+// sessionsUnder returns the open sessions whose path is rel or lies inside the directory rel.
+func (s *Server) sessionsUnder(rel string) map[string]*session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]*session{}
+	for p, sess := range s.sessions {
+		if p == rel || strings.HasPrefix(p, rel+"/") {
+			out[p] = sess
+		}
+	}
+	return out
+}
+
+// renameSessions moves open sessions from oldRel (a file or a directory) to newRel.
+func (s *Server) renameSessions(oldRel, newRel string) {
+	s.mu.Lock()
+	moved := map[string]*session{}
+	for p, sess := range s.sessions {
+		if p == oldRel || strings.HasPrefix(p, oldRel+"/") {
+			np := newRel + strings.TrimPrefix(p, oldRel)
+			moved[np] = sess
+			delete(s.sessions, p)
+		}
+	}
+	for np, sess := range moved {
+		s.sessions[np] = sess
+	}
+	s.mu.Unlock()
+	for np, sess := range moved {
+		sess.setPath(np, filepath.Join(s.root, filepath.FromSlash(np)))
+	}
+}
+
+// kernelInfos lists the sessions that have a kernel.
+func (s *Server) kernelInfos() []KernelInfo {
+	s.mu.Lock()
+	all := make([]*session, 0, len(s.sessions))
+	for _, sess := range s.sessions {
+		all = append(all, sess)
+	}
+	s.mu.Unlock()
+	infos := []KernelInfo{}
+	for _, sess := range all {
+		if info, ok := sess.kernelInfo(); ok {
+			infos = append(infos, info)
+		}
+	}
+	sort.Slice(infos, func(i, j int) bool { return infos[i].Path < infos[j].Path })
+	return infos
+}
+
+// kernelOptions returns how to start a kernel whose working directory is dir.
+func (s *Server) kernelOptions(dir string) client.Options {
+	return client.Options{
+		Command: s.cfg.KernelCommand[0],
+		Args:    append([]string{}, s.cfg.KernelCommand[1:]...),
+		Dir:     dir,
+		Stderr:  s.cfg.KernelStderr,
+	}
+}

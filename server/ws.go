@@ -1,0 +1,216 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+const (
+	// hardFrameLimit closes a connection whose frame is absurdly large; frames
+	// between MaxFrameSize and this are read, discarded and answered with an error.
+	hardFrameLimit = 64 << 20
+	sendQueueLen   = 4096 // frames buffered per connection before it counts as stuck
+	writeTimeout   = 10 * time.Second
+	pingPeriod     = 30 * time.Second
+	readTimeout    = 75 * time.Second
+)
+
+// wsConn is one browser tab's websocket. Frames to it go through send, drained by
+// its writer goroutine, so a slow tab never blocks the session.
+type wsConn struct {
+	id   string
+	ws   *websocket.Conn
+	out  chan []byte
+	done chan struct{}
+	once sync.Once
+}
+
+// enqueue queues a frame; a tab too far behind is disconnected (it reconnects and
+// gets a snapshot).
+func (c *wsConn) enqueue(b []byte) {
+	select {
+	case <-c.done:
+		return
+	default:
+	}
+	select {
+	case c.out <- b:
+	default:
+		c.shutdown()
+	}
+}
+
+// sendLocked queues v for this connection only (the session lock is held, which
+// keeps it in order with broadcasts).
+func (c *wsConn) sendLocked(v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	c.enqueue(b)
+}
+
+// send queues v for this connection only, outside the session lock.
+func (c *wsConn) send(v any) { c.sendLocked(v) }
+
+func (c *wsConn) shutdown() {
+	c.once.Do(func() {
+		close(c.done)
+		_ = c.ws.Close()
+	})
+}
+
+func (c *wsConn) writer() {
+	ticker := time.NewTicker(pingPeriod)
+	defer ticker.Stop()
+	for {
+		select {
+		case b := <-c.out:
+			_ = c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
+			if err := c.ws.WriteMessage(websocket.TextMessage, b); err != nil {
+				c.shutdown()
+				return
+			}
+		case <-ticker.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout)); err != nil {
+				c.shutdown()
+				return
+			}
+		case <-c.done:
+			return
+		}
+	}
+}
+
+var upgrader = websocket.Upgrader{
+	ReadBufferSize:  32 << 10,
+	WriteBufferSize: 32 << 10,
+	// ServeHTTP has authenticated the request; the Origin check is here.
+	CheckOrigin: func(r *http.Request) bool {
+		o := r.Header.Get("Origin")
+		return o == "" || sameOrigin(o, r.Host)
+	},
+	Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+		writeError(w, status, "websocket: "+reason.Error())
+	},
+}
+
+func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
+	if o := r.Header.Get("Origin"); o != "" && !sameOrigin(o, r.Host) {
+		writeError(w, http.StatusForbidden, fmt.Sprintf("websocket refused: Origin %q does not match host %q", o, r.Host))
+		return
+	}
+	rel, abs, err := s.resolveNotebook(r.URL.Query().Get("path"))
+	if err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	sess, err := s.sessionFor(rel, abs)
+	if err != nil {
+		var he *httpError
+		if !errors.As(err, &he) {
+			err = errorf(http.StatusUnprocessableEntity, "cannot open %q: %v", rel, err)
+		}
+		s.writeErr(w, err)
+		return
+	}
+	ws, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader answered
+	}
+	c := &wsConn{
+		id:   "c" + strconv.FormatUint(atomic.AddUint64(&s.connSeq, 1), 10),
+		ws:   ws,
+		out:  make(chan []byte, sendQueueLen),
+		done: make(chan struct{}),
+	}
+	go c.writer()
+	// A session closing between lookup and attach (idle timeout) is replaced by a
+	// fresh one.
+	for attempt := 0; ; attempt++ {
+		err = sess.attach(c)
+		if err == nil || attempt == 2 {
+			break
+		}
+		if sess, err = s.sessionFor(rel, abs); err != nil {
+			break
+		}
+	}
+	if err != nil {
+		c.sendLocked(ErrorMsg{Type: MsgError, Message: "cannot open the notebook: " + err.Error()})
+		time.Sleep(100 * time.Millisecond) // let the writer deliver it
+		c.shutdown()
+		return
+	}
+	defer sess.detach(c)
+	defer c.shutdown()
+	s.readLoop(sess, c)
+}
+
+// readLoop reads frames until the connection ends. Bad frames are answered with an
+// error message; the connection carries on.
+func (s *Server) readLoop(sess *session, c *wsConn) {
+	c.ws.SetReadLimit(hardFrameLimit)
+	_ = c.ws.SetReadDeadline(time.Now().Add(readTimeout))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(readTimeout))
+	})
+	for {
+		kind, r, err := c.ws.NextReader()
+		if err != nil {
+			return
+		}
+		_ = c.ws.SetReadDeadline(time.Now().Add(readTimeout))
+		data, err := io.ReadAll(io.LimitReader(r, MaxFrameSize+1))
+		if err != nil {
+			return
+		}
+		if len(data) > MaxFrameSize {
+			if _, err := io.Copy(io.Discard, r); err != nil {
+				return
+			}
+			c.send(ErrorMsg{Type: MsgError, Message: fmt.Sprintf("message too large: the limit is %d bytes; it was ignored", MaxFrameSize)})
+			continue
+		}
+		if kind != websocket.TextMessage {
+			c.send(ErrorMsg{Type: MsgError, Message: "binary websocket frames are not understood; send JSON text frames"})
+			continue
+		}
+		s.dispatch(sess, c, data)
+	}
+}
+
+// dispatch decodes and applies one frame, turning every failure (and, as a last
+// resort, a panic) into an error message to this connection.
+func (s *Server) dispatch(sess *session, c *wsConn, data []byte) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.logf("gopad server: panic handling a websocket message for %s: %v\n%s", sess.rel, v, debug.Stack())
+			c.send(ErrorMsg{Type: MsgError, Message: "internal server error while handling the message (logged on the server)"})
+		}
+	}()
+	var m ClientMessage
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&m); err != nil {
+		c.send(ErrorMsg{Type: MsgError, Message: "malformed message (want a JSON object with a \"type\"): " + err.Error()})
+		return
+	}
+	if dec.More() {
+		c.send(ErrorMsg{Type: MsgError, Message: "malformed message: more than one JSON value in one frame"})
+		return
+	}
+	if err := sess.handle(c, &m); err != nil {
+		c.send(ErrorMsg{Type: MsgError, Message: m.Type + ": " + err.Error()})
+	}
+}
