@@ -1,0 +1,59 @@
+package trainview
+
+import (
+	"strings"
+	"testing"
+
+	"gopad.dev/gopad/display"
+	"gopad.dev/gopad/ml"
+)
+
+// TestRealFitDrivesNotebookView trains a small model with ml.Fit using the view as
+// the default progress, as the kernel installs it, and checks that the loss curve
+// shows exactly the history Fit returns.
+func TestRealFitDrivesNotebookView(t *testing.T) {
+	rec := record(t)
+	ml.SetDefaultProgress(Factory(nil))
+	defer ml.SetDefaultProgress(nil)
+
+	scaler := ml.FitStandardScaler(ml.Iris())
+	train, val := scaler.Transform(ml.Iris()).Split(0.8, 1)
+	model := ml.Sequential(ml.Linear(4, 16), ml.ReLU(), ml.Linear(16, 3))
+	hist := model.Fit(train, ml.FitConfig{Epochs: 4, BatchSize: 16, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-2),
+		Validation: val, Metrics: []string{"accuracy"}, Seed: 3})
+	if len(hist.Epochs) != 4 {
+		t.Fatalf("history has %d epochs", len(hist.Epochs))
+	}
+	var lastChart display.Bundle
+	for _, p := range rec.all {
+		if _, ok := p.data[display.MIMEECharts]; ok {
+			lastChart = p.data
+		}
+	}
+	if lastChart == nil {
+		t.Fatal("no loss chart published")
+	}
+	series := chartSeries(t, lastChart)
+	for i, e := range hist.Epochs {
+		if series["train loss"][i] != e.Loss || series["validation loss"][i] != e.ValLoss {
+			t.Errorf("epoch %d: chart %v/%v, history %v/%v", i+1, series["train loss"][i], series["validation loss"][i], e.Loss, e.ValLoss)
+		}
+	}
+	final := rec.all[len(rec.all)-1].data.String()
+	if !strings.Contains(final, "done: 4 epochs") || !strings.Contains(final, "val_accuracy") {
+		t.Errorf("final bar %q", final)
+	}
+}
+
+// TestRealFitStopsOnInterrupt checks that an interrupt reported by the view stops
+// a real Fit after the current batch.
+func TestRealFitStopsOnInterrupt(t *testing.T) {
+	record(t)
+	batches := 0
+	view := &batchHook{Progress: New(func() bool { return batches >= 3 }), hook: func(ml.BatchStats) { batches++ }}
+	model := ml.Sequential(ml.Linear(4, 3))
+	hist := model.Fit(ml.Iris(), ml.FitConfig{Epochs: 10, BatchSize: 10, Loss: ml.CrossEntropy(), Progress: view})
+	if !hist.Stopped || hist.StopReason != "interrupted" || batches != 3 || len(hist.StepLoss) != 3 {
+		t.Errorf("after an interrupt at batch 3: stopped=%v reason=%q batches=%d steps=%d", hist.Stopped, hist.StopReason, batches, len(hist.StepLoss))
+	}
+}
