@@ -302,7 +302,9 @@ func (s *StepSchedule) LR(epoch int, baseLR float64) float64 {
 }
 
 // String returns e.g. "StepLR(every=10, gamma=0.5)".
-func (s *StepSchedule) String() string { return fmt.Sprintf("StepLR(every=%d, gamma=%g)", s.Every, s.Gamma) }
+func (s *StepSchedule) String() string {
+	return fmt.Sprintf("StepLR(every=%d, gamma=%g)", s.Every, s.Gamma)
+}
 
 // CosineSchedule anneals the rate from its initial value to Min over Epochs
 // epochs along half a cosine.
@@ -326,4 +328,6 @@ func (s *CosineSchedule) LR(epoch int, baseLR float64) float64 {
 }
 
 // String returns e.g. "CosineLR(epochs=30, min=0)".
-func (s *CosineSchedule) String() string { return fmt.Sprintf("CosineLR(epochs=%d, min=%g)", s.Epochs, s.Min) }
+func (s *CosineSchedule) String() string {
+	return fmt.Sprintf("CosineLR(epochs=%d, min=%g)", s.Epochs, s.Min)
+}
