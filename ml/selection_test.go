@@ -246,3 +246,22 @@ func TestCrossValidateQuietsProgressAndHonoursInterrupt(t *testing.T) {
 		t.Errorf("default progress not restored: %T", DefaultProgress())
 	}
 }
+
+// TestGridSearchWithFit chooses a learning rate for a real model on iris by
+// cross-validation: with ten short epochs, 1e-5 barely moves the weights while
+// 3e-2 fits the data, so the search must pick 3e-2.
+func TestGridSearchWithFit(t *testing.T) {
+	data := FitStandardScaler(Iris()).Transform(Iris())
+	r := GridSearch(Grid{"lr": {1e-5, 3e-2}}, data, 3, 1, func(p Params, train, val Dataset) float64 {
+		model := Sequential(Linear(4, 16), ReLU(), Linear(16, 3))
+		model.Fit(train, FitConfig{Epochs: 10, BatchSize: 16, Loss: CrossEntropy(), Optimizer: Adam(p.Get("lr")), Shuffle: true, Seed: 2})
+		return AccuracyOf(model.Predict(val.X), val.Y)
+	})
+	t.Logf("\n%s", r)
+	if got := r.BestParams().Get("lr"); got != 3e-2 {
+		t.Errorf("best lr %v, want 0.03\n%s", got, r)
+	}
+	if r.BestScore() < 0.85 {
+		t.Errorf("best mean accuracy %.3f, want at least 0.85\n%s", r.BestScore(), r)
+	}
+}
