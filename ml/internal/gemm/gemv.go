@@ -54,21 +54,7 @@ func gemv(transM bool, rows, cols int, alpha float32, mat []float32, ldm int, x 
 			}
 		}
 	}
-	n8 := cols &^ 7
-	if n8 > 0 {
-		axpyRowsBlock(rows, x, incx, mat, ldm, yc, n8, alpha, beta)
-	}
-	for j := n8; j < cols; j++ {
-		var sum float32
-		for p := 0; p < rows; p++ {
-			sum += x[p*incx] * mat[p*ldm+j]
-		}
-		v := alpha * sum
-		if beta != 0 {
-			v += beta * yc[j]
-		}
-		yc[j] = v
-	}
+	axpyRowsBlock(rows, x, incx, mat, ldm, yc, cols, alpha, beta)
 	if incy != 1 {
 		for j, v := range yc {
 			y[j*incy] = v

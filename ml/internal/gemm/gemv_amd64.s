@@ -101,7 +101,7 @@ dotreduce:
 	VMOVUPS acc, off(DX)
 
 // func axpyRows(k int, x *float32, incx int, m *float32, ldm int, y *float32, n int, alpha, beta float32)
-// y[j] = alpha*Σ_{p<k} x[p*incx]*m[p*ldm+j] + beta*y[j] for j < n, n a multiple of 8, k > 0.
+// y[j] = alpha*Σ_{p<k} x[p*incx]*m[p*ldm+j] + beta*y[j] for j < n, k > 0.
 // When beta is zero y is not read.
 TEXT ·axpyRows(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
@@ -177,42 +177,65 @@ axnext64:
 	JMP  axchunk64
 
 axchunk8:
-	CMPQ   BX, $8
-	JLT    axdone
+	CMPQ BX, $8
+	JLT  axtail
+	// Four accumulators over consecutive rows keep the FMA latency chains short.
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
 	MOVQ   SI, R9
 	MOVQ   DI, R10
 	MOVQ   CX, R11
+	SHRQ   $2, R11
+	JZ     axn8rest
 
-	// Two accumulators over alternate rows halve the FMA latency chain.
-	SHRQ $1, R11
-	JZ   axodd8
-
-axloop8:
+axn8loop4:
+	VMOVUPS    (R10), Y13
 	VBROADCASTSS (R9), Y8
-	VFMADD231PS  (R10), Y8, Y0
+	VFMADD231PS  Y13, Y8, Y0
 	ADDQ         R12, R9
 	ADDQ         R8, R10
+	VMOVUPS    (R10), Y13
 	VBROADCASTSS (R9), Y8
-	VFMADD231PS  (R10), Y8, Y1
+	VFMADD231PS  Y13, Y8, Y1
+	ADDQ         R12, R9
+	ADDQ         R8, R10
+	VMOVUPS    (R10), Y13
+	VBROADCASTSS (R9), Y8
+	VFMADD231PS  Y13, Y8, Y2
+	ADDQ         R12, R9
+	ADDQ         R8, R10
+	VMOVUPS    (R10), Y13
+	VBROADCASTSS (R9), Y8
+	VFMADD231PS  Y13, Y8, Y3
+	ADDQ         R12, R9
+	ADDQ         R8, R10
+	DECQ R11
+	JNZ  axn8loop4
+
+axn8rest:
+	MOVQ CX, R11
+	ANDQ $3, R11
+	JZ   axn8sum
+
+axn8loop1:
+	VMOVUPS    (R10), Y13
+	VBROADCASTSS (R9), Y8
+	VFMADD231PS  Y13, Y8, Y0
 	ADDQ         R12, R9
 	ADDQ         R8, R10
 	DECQ         R11
-	JNZ          axloop8
+	JNZ          axn8loop1
 
-axodd8:
-	TESTQ        $1, CX
-	JZ           axstore8
-	VBROADCASTSS (R9), Y8
-	VFMADD231PS  (R10), Y8, Y0
-
-axstore8:
+axn8sum:
 	VADDPS Y1, Y0, Y0
-	TESTL  AX, AX
-	JZ     axzero8
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	TESTL AX, AX
+	JZ    axzero8
 	AXSTOREBETA(Y0, 0)
-	JMP    axnext8
+	JMP   axnext8
 
 axzero8:
 	AXSTOREZERO(Y0, 0)
@@ -223,6 +246,98 @@ axnext8:
 	SUBQ $8, BX
 	JMP  axchunk8
 
+	// The last n%8 columns: masked loads never touch memory past y or a row of m.
+axtail:
+	TESTQ   BX, BX
+	JZ      axdone
+	LEAQ    tailmask<>(SB), R13
+	MOVQ    $8, R14
+	SUBQ    BX, R14
+	VMOVUPS (R13)(R14*4), Y12
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ   SI, R9
+	MOVQ   DI, R10
+	MOVQ   CX, R11
+	SHRQ   $2, R11
+	JZ     axtailrest
+
+axtailloop4:
+	VMASKMOVPS (R10), Y12, Y13
+	VBROADCASTSS (R9), Y8
+	VFMADD231PS  Y13, Y8, Y0
+	ADDQ         R12, R9
+	ADDQ         R8, R10
+	VMASKMOVPS (R10), Y12, Y13
+	VBROADCASTSS (R9), Y8
+	VFMADD231PS  Y13, Y8, Y1
+	ADDQ         R12, R9
+	ADDQ         R8, R10
+	VMASKMOVPS (R10), Y12, Y13
+	VBROADCASTSS (R9), Y8
+	VFMADD231PS  Y13, Y8, Y2
+	ADDQ         R12, R9
+	ADDQ         R8, R10
+	VMASKMOVPS (R10), Y12, Y13
+	VBROADCASTSS (R9), Y8
+	VFMADD231PS  Y13, Y8, Y3
+	ADDQ         R12, R9
+	ADDQ         R8, R10
+	DECQ R11
+	JNZ  axtailloop4
+
+axtailrest:
+	MOVQ CX, R11
+	ANDQ $3, R11
+	JZ   axtailsum
+
+axtailloop1:
+	VMASKMOVPS (R10), Y12, Y13
+	VBROADCASTSS (R9), Y8
+	VFMADD231PS  Y13, Y8, Y0
+	ADDQ         R12, R9
+	ADDQ         R8, R10
+	DECQ         R11
+	JNZ          axtailloop1
+
+axtailsum:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	TESTL       AX, AX
+	JZ          axzerotail
+	VMASKMOVPS  (DX), Y12, Y11
+	VMULPS      Y11, Y10, Y11
+	VFMADD231PS Y0, Y9, Y11
+	VMASKMOVPS  Y11, Y12, (DX)
+	JMP         axdone
+
+axzerotail:
+	VMULPS     Y0, Y9, Y0
+	VMASKMOVPS Y0, Y12, (DX)
+
 axdone:
 	VZEROUPPER
 	RET
+
+// tailmask holds 8 all-ones lanes then 8 zero lanes; the 8 lanes starting at
+// lane 8-r select the first r lanes.
+DATA tailmask<>+0(SB)/4, $0xffffffff
+DATA tailmask<>+4(SB)/4, $0xffffffff
+DATA tailmask<>+8(SB)/4, $0xffffffff
+DATA tailmask<>+12(SB)/4, $0xffffffff
+DATA tailmask<>+16(SB)/4, $0xffffffff
+DATA tailmask<>+20(SB)/4, $0xffffffff
+DATA tailmask<>+24(SB)/4, $0xffffffff
+DATA tailmask<>+28(SB)/4, $0xffffffff
+DATA tailmask<>+32(SB)/4, $0
+DATA tailmask<>+36(SB)/4, $0
+DATA tailmask<>+40(SB)/4, $0
+DATA tailmask<>+44(SB)/4, $0
+DATA tailmask<>+48(SB)/4, $0
+DATA tailmask<>+52(SB)/4, $0
+DATA tailmask<>+56(SB)/4, $0
+DATA tailmask<>+60(SB)/4, $0
+GLOBL tailmask<>(SB), RODATA|NOPTR, $64

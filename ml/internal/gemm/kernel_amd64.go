@@ -26,13 +26,13 @@ func microKernel(k int, a []float32, rsA, csA int, b []float32, rsB int, c []flo
 	kernelGeneric(k, a, rsA, csA, b, rsB, c, ldc, alpha, beta)
 }
 
-// dot4Asm computes out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r = 0..3.
+// dot4 computes out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r = 0..3.
 //
 //go:noescape
 func dot4(k int, x *float32, m *float32, ldm int, out *float32)
 
 // axpyRows computes y[j] = alpha*Σ_{p<k} x[p*incx]*m[p*ldm+j] + beta*y[j]
-// for j < n; n must be a multiple of 8 and k positive.
+// for j < n; k must be positive.
 //
 //go:noescape
 func axpyRows(k int, x *float32, incx int, m *float32, ldm int, y *float32, n int, alpha, beta float32)
@@ -48,7 +48,7 @@ func dotRows4(k int, x, m []float32, ldm int, out *[4]float32) {
 }
 
 // axpyRowsBlock sets y[j] = alpha*Σ_{p<k} x[p*incx]*m[p*ldm+j] + beta*y[j]
-// for j < n (a multiple of 8).
+// for j < n.
 func axpyRowsBlock(k int, x []float32, incx int, m []float32, ldm int, y []float32, n int, alpha, beta float32) {
 	if useAsm {
 		_ = x[(k-1)*incx]
