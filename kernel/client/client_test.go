@@ -1,0 +1,464 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"gopad.dev/gopad/kernel/client"
+	"gopad.dev/gopad/kernel/kerneltest"
+	"gopad.dev/gopad/kernel/protocol"
+)
+
+func TestMain(m *testing.M) { kerneltest.Main(m) }
+
+// start starts a kernel for one test and shuts it down at the end.
+func start(t testing.TB, adjust ...func(*client.Options)) *client.Kernel {
+	t.Helper()
+	opts := kerneltest.Options()
+	for _, f := range adjust {
+		f(&opts)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	k, err := client.Start(ctx, opts)
+	if err != nil {
+		t.Fatalf("start kernel: %v", err)
+	}
+	t.Cleanup(func() { k.Shutdown(context.Background()) })
+	return k
+}
+
+// timedMessage is a message and when the client handed it over.
+type timedMessage struct {
+	protocol.Message
+	at time.Time
+}
+
+// cellRun is everything one Execute produced.
+type cellRun struct {
+	reply    protocol.ExecuteReplyContent
+	err      error
+	messages []timedMessage
+	started  time.Time
+	ended    time.Time
+}
+
+func (r *cellRun) stream(name string) string {
+	var b strings.Builder
+	for _, m := range r.messages {
+		if m.Type != protocol.Stream {
+			continue
+		}
+		var s protocol.StreamContent
+		if err := m.Decode(&s); err == nil && s.Name == name {
+			b.WriteString(s.Text)
+		}
+	}
+	return b.String()
+}
+
+// results returns the text/plain of every execute_result.
+func (r *cellRun) results() []string {
+	var out []string
+	for _, m := range r.messages {
+		if m.Type != protocol.ExecuteResult {
+			continue
+		}
+		var c protocol.ExecuteResultContent
+		if err := m.Decode(&c); err == nil {
+			s, _ := c.Data["text/plain"].(string)
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (r *cellRun) types() []string {
+	var out []string
+	for _, m := range r.messages {
+		out = append(out, m.Type)
+	}
+	return out
+}
+
+func execute(t testing.TB, k *client.Kernel, code string) *cellRun {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	r := &cellRun{started: time.Now()}
+	r.reply, r.err = k.Execute(ctx, code, func(m protocol.Message) {
+		r.messages = append(r.messages, timedMessage{m, time.Now()})
+	})
+	r.ended = time.Now()
+	return r
+}
+
+// mustRun executes code and fails the test unless the cell succeeded.
+func mustRun(t testing.TB, k *client.Kernel, code string) *cellRun {
+	t.Helper()
+	r := execute(t, k, code)
+	if r.err != nil {
+		t.Fatalf("cell %q: %v", code, r.err)
+	}
+	if r.reply.Status != protocol.ReplyOK {
+		t.Fatalf("cell %q failed: %s: %s\nstderr: %s", code, r.reply.EName, r.reply.EValue, r.stream("stderr"))
+	}
+	return r
+}
+
+func TestStateAcrossCellsAndResult(t *testing.T) {
+	k := start(t)
+	if info := k.Info(); info.Implementation != "gopad" || info.LanguageInfo.Name != "go" {
+		t.Errorf("kernel info = %+v, want gopad / go", info)
+	}
+	first := mustRun(t, k, "x := 41")
+	if got := first.results(); len(got) != 0 {
+		t.Errorf("declaration produced results %q", got)
+	}
+	r := mustRun(t, k, "x + 1")
+	if got := r.results(); len(got) != 1 || got[0] != "42" {
+		t.Fatalf("x + 1 results = %q, want [\"42\"]", got)
+	}
+	if r.reply.ExecutionCount != first.reply.ExecutionCount+1 {
+		t.Errorf("execution counts %d then %d, want consecutive", first.reply.ExecutionCount, r.reply.ExecutionCount)
+	}
+	// Jupyter's order: busy, outputs, result, reply, idle.
+	want := []string{protocol.Status, protocol.ExecuteResult, protocol.ExecuteReply, protocol.Status}
+	if got := r.types(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("message order = %v, want %v", got, want)
+	}
+	if k.State() != client.Idle {
+		t.Errorf("state after cell = %s, want idle", k.State())
+	}
+}
+
+func TestCellErrorKeepsState(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, "y := 7")
+	r := execute(t, k, "undefinedThing + 1")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.reply.Status != protocol.ReplyError || r.reply.EValue == "" {
+		t.Fatalf("reply = %+v, want an error with a message", r.reply)
+	}
+	if !strings.Contains(r.reply.EValue+strings.Join(r.reply.Traceback, "\n"), "undefinedThing") {
+		t.Errorf("error %q does not name the undefined identifier", r.reply.EValue)
+	}
+	sawError := false
+	for _, m := range r.messages {
+		sawError = sawError || m.Type == protocol.Error
+	}
+	if !sawError {
+		t.Errorf("no error message among %v", r.types())
+	}
+	if got := mustRun(t, k, "y * 6").results(); len(got) != 1 || got[0] != "42" {
+		t.Errorf("state after error: y*6 = %q, want 42", got)
+	}
+}
+
+func TestOutputFromFmtOsStdoutAndLogInOrder(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import ("fmt"; "log"; "os")`)
+	r := mustRun(t, k, `
+fmt.Println("one")
+os.Stdout.WriteString("two\n")
+fmt.Fprintln(os.Stdout, "three")
+os.Stderr.WriteString("err-a\n")
+log.SetFlags(0)
+log.Print("logged")
+fmt.Println("four")
+5`)
+	if got, want := r.stream("stdout"), "one\ntwo\nthree\nfour\n"; got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
+	}
+	if got, want := r.stream("stderr"), "err-a\nlogged\n"; got != want {
+		t.Errorf("stderr = %q, want %q", got, want)
+	}
+	// The result comes after all the output it follows.
+	lastStream, result := -1, -1
+	for i, m := range r.messages {
+		switch m.Type {
+		case protocol.Stream:
+			lastStream = i
+		case protocol.ExecuteResult:
+			result = i
+		}
+	}
+	if result < lastStream {
+		t.Errorf("execute_result at %d before stream output at %d: %v", result, lastStream, r.types())
+	}
+}
+
+func TestManyLinesArriveInOrder(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import "fmt"`)
+	r := mustRun(t, k, `for i := 0; i < 2000; i++ { fmt.Println(i) }`)
+	var want strings.Builder
+	for i := range 2000 {
+		fmt.Fprintln(&want, i)
+	}
+	if got := r.stream("stdout"); got != want.String() {
+		t.Errorf("stdout has %d bytes, want %d in order", len(got), want.Len())
+	}
+}
+
+func TestStreamingIsLive(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import ("fmt"; "time")`)
+	r := mustRun(t, k, `for i := 0; i < 3; i++ { fmt.Println("tick", i); time.Sleep(400 * time.Millisecond) }`)
+	var arrivals []time.Time
+	for _, m := range r.messages {
+		if m.Type == protocol.Stream {
+			arrivals = append(arrivals, m.at)
+		}
+	}
+	if len(arrivals) != 3 {
+		t.Fatalf("got %d stream messages (%q), want one per printed line", len(arrivals), r.stream("stdout"))
+	}
+	// Each line must be delivered while the cell is still sleeping after it.
+	for i, at := range arrivals {
+		if left := r.ended.Sub(at); left < time.Duration(2-i)*400*time.Millisecond {
+			t.Errorf("line %d arrived %v before the cell ended; it was printed about %v before", i, left, time.Duration(3-i)*400*time.Millisecond)
+		}
+	}
+}
+
+func TestRunawayPrintIsBounded(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import ("fmt"; "strings")`)
+	r := mustRun(t, k, `line := strings.Repeat("x", 999); for i := 0; i < 6000; i++ { fmt.Println(line) }`)
+	out := r.stream("stdout")
+	if !strings.Contains(out, "output truncated") {
+		t.Fatalf("6 MB of output was not cut (got %d bytes, no truncation note)", len(out))
+	}
+	if len(out) > 1<<20+1024 {
+		t.Errorf("got %d bytes of output, want at most the 1 MiB limit plus a note", len(out))
+	}
+	// The next cell has a fresh limit.
+	if got := mustRun(t, k, `fmt.Println("after")`).stream("stdout"); got != "after\n" {
+		t.Errorf("next cell stdout = %q, want %q", got, "after\n")
+	}
+}
+
+func TestInterruptStopsLoopSleepAndChannelKeepingState(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import "time"`)
+	mustRun(t, k, `kept := 5`)
+	cells := map[string]string{
+		"loop":    `n := 0; for { n++ }`,
+		"sleep":   `time.Sleep(time.Hour)`,
+		"channel": `ch := make(chan int); <-ch`,
+	}
+	for name, code := range cells {
+		t.Run(name, func(t *testing.T) {
+			done := make(chan *cellRun)
+			go func() { done <- execute(t, k, code) }()
+			waitState(t, k, client.Busy)
+			time.Sleep(100 * time.Millisecond)
+			asked := time.Now()
+			if err := k.Interrupt(); err != nil {
+				t.Fatal(err)
+			}
+			var r *cellRun
+			select {
+			case r = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("cell did not stop within 10s of the interrupt")
+			}
+			took := r.ended.Sub(asked)
+			if r.err != nil {
+				t.Fatalf("interrupted cell: %v (after %v)", r.err, took)
+			}
+			if r.reply.Status != protocol.ReplyError || !strings.Contains(strings.ToLower(r.reply.EName+r.reply.EValue), "interrupt") {
+				t.Errorf("reply = %s: %s, want an interrupted error", r.reply.EName, r.reply.EValue)
+			}
+			t.Logf("stopped %v after the interrupt", took)
+			if got := mustRun(t, k, "kept + 1").results(); len(got) != 1 || got[0] != "6" {
+				t.Errorf("after interrupt, kept + 1 = %q, want 6", got)
+			}
+		})
+	}
+}
+
+func waitState(t *testing.T, k *client.Kernel, want client.State) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for k.State() != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("kernel state %s, want %s", k.State(), want)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func TestUnresponsiveKernelIsKilledAndRestarted(t *testing.T) {
+	var (
+		statesMu sync.Mutex
+		states   []client.State
+	)
+	k := start(t, func(o *client.Options) {
+		o.InterruptGrace = 500 * time.Millisecond
+		o.OnState = func(s client.State, _ error) {
+			statesMu.Lock()
+			states = append(states, s)
+			statesMu.Unlock()
+		}
+	})
+	mustRun(t, k, `import "time"`)
+	mustRun(t, k, `lost := 1`)
+	oldPID := k.PID()
+	done := make(chan *cellRun)
+	go func() { done <- execute(t, k, `time.Sleep(time.Hour)`) }()
+	waitState(t, k, client.Busy)
+	// A stopped process cannot honour the interrupt, like a cell stuck in a long
+	// compiled call that never polls for interruption.
+	if err := syscall.Kill(oldPID, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Interrupt(); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	var died *client.DiedError
+	if !errors.As(r.err, &died) || !died.Restarted {
+		t.Fatalf("Execute error = %v, want a *DiedError with Restarted", r.err)
+	}
+	if !strings.Contains(died.Error(), "ignored an interrupt") || !strings.Contains(died.Error(), "state") {
+		t.Errorf("error %q should say the interrupt was ignored and state was lost", died.Error())
+	}
+	if k.PID() == oldPID || k.State() != client.Idle {
+		t.Errorf("after escalation: pid %d (old %d), state %s; want a new idle kernel", k.PID(), oldPID, k.State())
+	}
+	r = execute(t, k, "lost")
+	if r.err != nil || r.reply.Status != protocol.ReplyError {
+		t.Errorf("variable of the killed kernel is still defined: %+v %v", r.reply, r.err)
+	}
+	mustRun(t, k, "1 + 1")
+	statesMu.Lock()
+	defer statesMu.Unlock()
+	if !containsInOrder(states, client.Busy, client.Restarting, client.Idle) {
+		t.Errorf("state changes %v do not include busy, restarting, idle in order", states)
+	}
+}
+
+func containsInOrder(have []client.State, want ...client.State) bool {
+	for _, s := range have {
+		if len(want) > 0 && s == want[0] {
+			want = want[1:]
+		}
+	}
+	return len(want) == 0
+}
+
+func TestKernelDeathIsReportedAndRestartWorks(t *testing.T) {
+	cases := map[string]struct {
+		setup  string
+		cell   string
+		kill   bool   // the test sends SIGKILL while the cell runs
+		reason string // in DiedError.Reason
+		output string // in DiedError.Output
+	}{
+		"goroutine panic": {setup: `import "time"`, cell: `go func() { panic("boom in goroutine") }(); time.Sleep(5 * time.Second)`, reason: "exit status 2", output: "boom in goroutine"},
+		"sigkill":         {setup: `import "time"`, cell: `time.Sleep(time.Hour)`, kill: true, reason: "SIGKILL"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			k := start(t)
+			mustRun(t, k, tc.setup)
+			mustRun(t, k, `before := 1`)
+			done := make(chan *cellRun)
+			go func() { done <- execute(t, k, tc.cell) }()
+			if tc.kill {
+				waitState(t, k, client.Busy)
+				syscall.Kill(k.PID(), syscall.SIGKILL)
+			}
+			r := <-done
+			var died *client.DiedError
+			if !errors.As(r.err, &died) {
+				t.Fatalf("Execute = %+v, %v; want a *DiedError", r.reply, r.err)
+			}
+			if died.Restarted || !strings.Contains(died.Reason, tc.reason) || !strings.Contains(died.Output, tc.output) {
+				t.Errorf("DiedError = {Reason %q, Restarted %v, Output %q}; want reason with %q and output with %q",
+					died.Reason, died.Restarted, died.Output, tc.reason, tc.output)
+			}
+			if !strings.HasPrefix(died.Error(), "kernel died") {
+				t.Errorf("error text %q does not start with \"kernel died\"", died.Error())
+			}
+			select {
+			case <-k.Done():
+			case <-time.After(5 * time.Second):
+				t.Fatal("Done not closed after death")
+			}
+			if k.State() != client.Dead || k.Err() == nil {
+				t.Errorf("state %s, Err %v; want dead with an error", k.State(), k.Err())
+			}
+			if _, err := k.Execute(context.Background(), "1", nil); !errors.As(err, &died) {
+				t.Errorf("Execute on a dead kernel = %v, want *DiedError", err)
+			}
+			if err := k.Restart(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if r := execute(t, k, "before"); r.err != nil || r.reply.Status != protocol.ReplyError {
+				t.Errorf("restarted kernel still knows `before`: %+v %v", r.reply, r.err)
+			}
+			if got := mustRun(t, k, "2 + 3").results(); len(got) != 1 || got[0] != "5" {
+				t.Errorf("restarted kernel: 2 + 3 = %q", got)
+			}
+		})
+	}
+}
+
+func TestComplete(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import "fmt"`)
+	code := "fmt.Pri"
+	c, err := k.Complete(context.Background(), code, len(code))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != protocol.ReplyOK || len(c.Matches) == 0 {
+		t.Fatalf("complete = %+v, want matches", c)
+	}
+	for _, m := range c.Matches {
+		if !strings.HasPrefix(m, "Pri") && !strings.HasPrefix(m, "fmt.Pri") {
+			t.Errorf("match %q does not complete %q", m, code)
+		}
+	}
+	if _, err := k.Complete(context.Background(), code, 99); err == nil {
+		t.Error("cursor beyond the code was accepted")
+	}
+}
+
+func TestStartFailsClearly(t *testing.T) {
+	_, err := client.Start(context.Background(), client.Options{Command: "/nonexistent/gopad"})
+	if err == nil || !strings.Contains(err.Error(), "/nonexistent/gopad") {
+		t.Errorf("Start with a missing executable = %v, want an error naming it", err)
+	}
+	// A program that exits at once instead of speaking the protocol.
+	_, err = client.Start(context.Background(), client.Options{Command: "/bin/sh", Args: []string{"-c", "echo not a kernel >&2; exit 3"}})
+	if err == nil || !strings.Contains(err.Error(), "exit status 3") || !strings.Contains(err.Error(), "not a kernel") {
+		t.Errorf("Start of a non-kernel = %v, want exit status 3 and its stderr", err)
+	}
+}
+
+func TestShutdown(t *testing.T) {
+	k := start(t)
+	if err := k.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-k.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("process still running after Shutdown")
+	}
+	if _, err := k.Execute(context.Background(), "1", nil); !errors.Is(err, client.ErrShutdown) {
+		t.Errorf("Execute after Shutdown = %v, want ErrShutdown", err)
+	}
+}

@@ -1,0 +1,370 @@
+// Package kernel is what runs inside a gopad kernel process (`gopad kernel`).
+//
+// The process reads requests from file descriptor 3 and writes messages to file
+// descriptor 4, as JSON lines of package protocol; its stdout and stderr are
+// captured and sent as stream messages of the running cell. Cells run one at a
+// time in a yaegi interpreter (package engine). Interrupts are handled while a
+// cell runs: the engine is asked to stop cooperatively first, and the cell's
+// context is cancelled if it has not returned shortly after. Package client starts
+// and supervises these processes.
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"gopad.dev/gopad/display"
+	"gopad.dev/gopad/kernel/engine"
+	"gopad.dev/gopad/kernel/protocol"
+)
+
+// File descriptors the parent passes with exec.Cmd.ExtraFiles.
+const (
+	requestFD = 3
+	messageFD = 4
+)
+
+// cancelAfter is how long a cell may take to honour a cooperative interrupt before
+// its context is cancelled (which stops any interpreted code, at the price of
+// breaking function values created before; see YAEGI.md).
+const cancelAfter = 300 * time.Millisecond
+
+// Version returns gopad's version: the module version when built from a tagged
+// module, else "devel" with the VCS revision if known.
+func Version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			return "devel-" + s.Value[:12]
+		}
+	}
+	return "devel"
+}
+
+// Main runs a kernel process until its parent closes the request pipe or asks it
+// to shut down. It must be called only in a process started by package client.
+func Main() error {
+	in, out, err := protocolFiles()
+	if err != nil {
+		return err
+	}
+	w := protocol.NewWriter(out)
+	k := &kernel{w: w}
+	k.capture, err = startCapture(k.send, DefaultOutputLimit)
+	if err != nil {
+		return err
+	}
+	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr})
+	if err != nil {
+		return fmt.Errorf("start interpreter: %w", err)
+	}
+	display.SetPublisher(publisher{k})
+	installProgress(k.eng)
+
+	if err := k.sendContent(protocol.KernelInfoReply, "", kernelInfo()); err != nil {
+		return err
+	}
+	return k.serve(protocol.NewReader(in))
+}
+
+// protocolFiles opens the request and message pipes, explaining what is wrong
+// when the process was not started by gopad.
+func protocolFiles() (in, out *os.File, err error) {
+	for _, fd := range []int{requestFD, messageFD} {
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			return nil, nil, fmt.Errorf("gopad kernel is started by gopad itself (it talks over file descriptors 3 and 4, and fd %d is not open): run `gopad`, `gopad run` or `gopad repl` instead", fd)
+		}
+		unix.CloseOnExec(fd)
+	}
+	return os.NewFile(requestFD, "gopad-requests"), os.NewFile(messageFD, "gopad-messages"), nil
+}
+
+func kernelInfo() protocol.KernelInfoReplyContent {
+	return protocol.KernelInfoReplyContent{
+		Status:                protocol.ReplyOK,
+		ProtocolVersion:       "5.3",
+		Implementation:        "gopad",
+		ImplementationVersion: Version(),
+		LanguageInfo: protocol.LanguageInfo{
+			Name:          "go",
+			Version:       strings.TrimPrefix(runtime.Version(), "go"),
+			FileExtension: ".go",
+			MIMEType:      "text/x-go",
+		},
+	}
+}
+
+// kernel is the state of the kernel process.
+type kernel struct {
+	w       *protocol.Writer
+	capture *capture
+	eng     *engine.Engine
+
+	executionCount int
+
+	mu      sync.Mutex
+	running *cell // the executing cell, nil when idle
+}
+
+// cell is an executing execute_request.
+type cell struct {
+	id     string
+	cancel context.CancelFunc
+}
+
+func (k *kernel) send(m protocol.Message) error { return k.w.Send(m) }
+
+func (k *kernel) sendContent(msgType, parent string, content any) error {
+	m, err := protocol.NewMessage(msgType, parent, content)
+	if err != nil {
+		return err
+	}
+	return k.w.Send(m)
+}
+
+func (k *kernel) status(parent, state string) {
+	_ = k.sendContent(protocol.Status, parent, protocol.StatusContent{ExecutionState: state})
+}
+
+// serve reads requests. Interrupt and shutdown are handled at once; everything
+// else is queued and handled in order by one worker, as Jupyter's shell channel is.
+func (k *kernel) serve(r *protocol.Reader) error {
+	queue := make(chan protocol.Message, 1024)
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		for m := range queue {
+			k.handle(m)
+		}
+	}()
+	for {
+		m, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			// The parent is gone or closed the pipe: nobody can see our output.
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("kernel: %w", err)
+		}
+		switch m.Type {
+		case protocol.InterruptRequest:
+			k.interrupt(m)
+		case protocol.ShutdownRequest:
+			k.capture.sync()
+			_ = k.sendContent(protocol.ShutdownReply, m.ID, protocol.ShutdownRequestContent{})
+			return nil
+		default:
+			queue <- m
+		}
+	}
+}
+
+// handle runs one queued request.
+func (k *kernel) handle(m protocol.Message) {
+	switch m.Type {
+	case protocol.ExecuteRequest:
+		k.execute(m)
+	case protocol.CompleteRequest:
+		k.complete(m)
+	case protocol.KernelInfoRequest:
+		k.status(m.ID, protocol.StateBusy)
+		_ = k.sendContent(protocol.KernelInfoReply, m.ID, kernelInfo())
+		k.status(m.ID, protocol.StateIdle)
+	default:
+		fmt.Fprintf(os.Stderr, "gopad kernel: ignoring unknown request type %q\n", m.Type)
+	}
+}
+
+// execute runs one cell and sends its outputs, result or error, and reply.
+func (k *kernel) execute(m protocol.Message) {
+	k.status(m.ID, protocol.StateBusy)
+	defer k.status(m.ID, protocol.StateIdle)
+
+	var req protocol.ExecuteRequestContent
+	if err := m.Decode(&req); err != nil {
+		k.executionCount++
+		k.reportError(m.ID, &engine.Error{Kind: "RequestError", Message: err.Error()})
+		return
+	}
+	if !req.Silent {
+		k.executionCount++
+	}
+	count := k.executionCount
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	k.capture.begin(m.ID)
+	k.mu.Lock()
+	k.running = &cell{id: m.ID, cancel: cancel}
+	k.mu.Unlock()
+
+	res, err := k.run(ctx, req.Code)
+
+	k.mu.Lock()
+	k.running = nil
+	k.mu.Unlock()
+	k.capture.sync()
+
+	if err != nil {
+		k.reportError(m.ID, err)
+		return
+	}
+	if res.HasValue && !req.Silent {
+		_ = k.sendContent(protocol.ExecuteResult, m.ID, protocol.ExecuteResultContent{
+			ExecutionCount: count,
+			Data:           protocol.MIMEBundle(renderValue(res.Value)),
+			Metadata:       map[string]any{},
+		})
+	}
+	_ = k.sendContent(protocol.ExecuteReply, m.ID, protocol.ExecuteReplyContent{
+		Status:         protocol.ReplyOK,
+		ExecutionCount: count,
+	})
+}
+
+// run executes code in the engine, containing any panic that escapes it.
+func (k *kernel) run(ctx context.Context, code string) (res engine.Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &engine.Error{
+				Kind:      "InternalError",
+				Message:   fmt.Sprintf("the interpreter panicked: %v", r),
+				Traceback: strings.Split(strings.TrimSpace(string(debug.Stack())), "\n"),
+			}
+		}
+	}()
+	return k.eng.Execute(ctx, code)
+}
+
+// reportError sends an error output and an error execute_reply.
+func (k *kernel) reportError(parent string, err error) {
+	content := errorContent(err)
+	_ = k.sendContent(protocol.Error, parent, content)
+	_ = k.sendContent(protocol.ExecuteReply, parent, protocol.ExecuteReplyContent{
+		Status:         protocol.ReplyError,
+		ExecutionCount: k.executionCount,
+		EName:          content.EName,
+		EValue:         content.EValue,
+		Traceback:      content.Traceback,
+	})
+}
+
+// errorContent describes err in Jupyter's terms.
+func errorContent(err error) protocol.ErrorContent {
+	var e *engine.Error
+	if !errors.As(err, &e) {
+		return protocol.ErrorContent{EName: "Error", EValue: err.Error(), Traceback: []string{err.Error()}}
+	}
+	c := protocol.ErrorContent{EName: e.Kind, EValue: e.Message, Traceback: e.Traceback}
+	if c.EName == "" {
+		c.EName = "Error"
+	}
+	if len(c.Traceback) == 0 {
+		c.Traceback = []string{e.Error()}
+	}
+	return c
+}
+
+// renderValue renders a cell's result, falling back to its printed form if
+// rendering panics (a broken String method must not kill the kernel).
+func renderValue(v reflect.Value) (b display.Bundle) {
+	defer func() {
+		if r := recover(); r != nil {
+			b = display.Bundle{"text/plain": fmt.Sprintf("%v (rendering failed: %v)", v.Type(), r)}
+		}
+	}()
+	if !v.IsValid() {
+		return display.Render(nil)
+	}
+	if !v.CanInterface() {
+		return display.Bundle{"text/plain": v.String()}
+	}
+	return display.Render(v.Interface())
+}
+
+// interrupt stops the running cell: cooperatively at once, by cancelling its
+// context if it is still running shortly after.
+func (k *kernel) interrupt(m protocol.Message) {
+	k.mu.Lock()
+	c := k.running
+	k.mu.Unlock()
+	if c != nil {
+		k.eng.Interrupt()
+		time.AfterFunc(cancelAfter, func() {
+			k.mu.Lock()
+			still := k.running == c
+			k.mu.Unlock()
+			if still {
+				c.cancel()
+			}
+		})
+	}
+	_ = k.sendContent(protocol.InterruptReply, m.ID, struct {
+		Status string `json:"status"`
+	}{protocol.ReplyOK})
+}
+
+// complete answers a complete_request.
+func (k *kernel) complete(m protocol.Message) {
+	k.status(m.ID, protocol.StateBusy)
+	defer k.status(m.ID, protocol.StateIdle)
+	var req protocol.CompleteRequestContent
+	reply := protocol.CompleteReplyContent{Status: protocol.ReplyOK, Matches: []string{}}
+	if err := m.Decode(&req); err != nil || req.CursorPos < 0 || req.CursorPos > len(req.Code) {
+		reply.Status = protocol.ReplyError
+		_ = k.sendContent(protocol.CompleteReply, m.ID, reply)
+		return
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				reply.Status = protocol.ReplyError
+			}
+		}()
+		matches, start, end := k.eng.Complete(req.Code, req.CursorPos)
+		if matches != nil {
+			reply.Matches = matches
+		}
+		reply.CursorStart, reply.CursorEnd = start, end
+	}()
+	_ = k.sendContent(protocol.CompleteReply, m.ID, reply)
+}
+
+// publisher sends display.Show and Handle.Update output as display messages.
+type publisher struct{ k *kernel }
+
+// Publish implements display.Publisher. Pending stream output is sent first, so a
+// display appears after what the cell printed before it.
+func (p publisher) Publish(data display.Bundle, metadata map[string]any, displayID string, update bool) {
+	p.k.capture.sync()
+	msgType := protocol.DisplayData
+	if update {
+		msgType = protocol.UpdateDisplayData
+	}
+	if metadata == nil {
+		metadata = map[string]any{}
+	}
+	_ = p.k.sendContent(msgType, p.k.capture.currentParent(), protocol.DisplayDataContent{
+		Data:      protocol.MIMEBundle(data),
+		Metadata:  metadata,
+		Transient: protocol.Transient{DisplayID: displayID},
+	})
+}

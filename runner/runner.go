@@ -1,0 +1,261 @@
+// Package runner executes a notebook headless (`gopad run`), the way
+// `jupyter nbconvert --execute` does: every code cell in order, in a fresh kernel,
+// with output streamed to the terminal as it comes and recorded into the notebook.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"gopad.dev/gopad/kernel/client"
+	"gopad.dev/gopad/kernel/protocol"
+	"gopad.dev/gopad/notebooks"
+)
+
+// Options configures Run.
+type Options struct {
+	// Notebook is the path of the .gonb or .ipynb file to execute.
+	Notebook string
+	// Output, if set, is where the executed notebook is written.
+	Output string
+	// InPlace writes the executed notebook back to Notebook. Without Output or
+	// InPlace nothing is written; output only goes to the terminal.
+	InPlace bool
+	// Stdout receives what cells print to stdout and their results (text/plain).
+	Stdout io.Writer
+	// Stderr receives what cells print to stderr, errors, and progress lines.
+	Stderr io.Writer
+	// Kernel configures the kernel process; the zero value runs this executable.
+	Kernel client.Options
+}
+
+// CellError reports the first cell that failed.
+type CellError struct {
+	Index  int    // 1-based position among all cells of the notebook
+	CellID string // the cell's nbformat id
+	EName  string
+	EValue string
+	Err    error // set when the kernel failed rather than the cell (e.g. kernel died)
+}
+
+func (e *CellError) Error() string {
+	where := fmt.Sprintf("cell %d (id %s)", e.Index, e.CellID)
+	if e.Err != nil {
+		return where + ": " + e.Err.Error()
+	}
+	return fmt.Sprintf("%s failed: %s: %s", where, e.EName, e.EValue)
+}
+
+func (e *CellError) Unwrap() error { return e.Err }
+
+// Run executes every code cell of the notebook in a fresh kernel and stops at the
+// first failing cell with a *CellError. The executed notebook (with the outputs so
+// far, also after a failure) is written to Output or, with InPlace, back to the
+// notebook. Cancelling ctx interrupts the running cell.
+func Run(ctx context.Context, opts Options) error {
+	if opts.Notebook == "" {
+		return errors.New("no notebook given")
+	}
+	if opts.Output != "" && opts.InPlace {
+		return errors.New("give either an output file or in-place, not both")
+	}
+	if opts.Stdout == nil {
+		opts.Stdout = io.Discard
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = io.Discard
+	}
+	nb, err := notebooks.Load(opts.Notebook)
+	if err != nil {
+		return err
+	}
+	dest := opts.Output
+	if opts.InPlace {
+		dest = opts.Notebook
+	}
+
+	kopts := opts.Kernel
+	if kopts.Stderr == nil {
+		kopts.Stderr = opts.Stderr
+	}
+	k, err := client.Start(ctx, kopts)
+	if err != nil {
+		return err
+	}
+	defer k.Shutdown(context.Background())
+
+	runErr := ExecuteCells(ctx, k, nb, opts.Stdout, opts.Stderr)
+	if dest != "" {
+		if err := notebooks.Save(dest, nb); err != nil {
+			return errors.Join(runErr, fmt.Errorf("write executed notebook: %w", err))
+		}
+	}
+	return runErr
+}
+
+// ExecuteCells runs the code cells of nb in k in order, replacing their outputs and
+// execution counts, and echoing output to stdout and stderr as it arrives. It stops
+// at the first failing cell with a *CellError.
+func ExecuteCells(ctx context.Context, k *client.Kernel, nb *notebooks.Notebook, stdout, stderr io.Writer) error {
+	codeCells := 0
+	for _, c := range nb.Cells {
+		if c.Type == notebooks.CodeCell {
+			codeCells++
+		}
+	}
+	rec := newRecorder(nb)
+	n := 0
+	for i, c := range nb.Cells {
+		if c.Type != notebooks.CodeCell {
+			continue
+		}
+		n++
+		c.Outputs = nil
+		c.ExecutionCount = nil
+		fmt.Fprintf(stderr, "[gopad run] cell %d/%d (id %s)\n", n, codeCells, c.ID)
+		echo := &terminalEcho{stdout: stdout, stderr: stderr}
+		reply, err := k.Execute(ctx, c.Source, func(m protocol.Message) {
+			rec.record(c, m)
+			echo.show(m)
+		})
+		if err != nil {
+			return &CellError{Index: i + 1, CellID: c.ID, Err: err}
+		}
+		count := reply.ExecutionCount
+		c.ExecutionCount = &count
+		if reply.Status != protocol.ReplyOK {
+			return &CellError{Index: i + 1, CellID: c.ID, EName: reply.EName, EValue: reply.EValue}
+		}
+	}
+	return nil
+}
+
+// recorder turns kernel messages into notebook outputs.
+type recorder struct {
+	nb *notebooks.Notebook
+	// displays maps a display id to the outputs showing it, for update_display_data.
+	displays map[string][]displayRef
+}
+
+type displayRef struct {
+	cell  *notebooks.Cell
+	index int
+}
+
+func newRecorder(nb *notebooks.Notebook) *recorder {
+	return &recorder{nb: nb, displays: map[string][]displayRef{}}
+}
+
+func (r *recorder) record(c *notebooks.Cell, m protocol.Message) {
+	switch m.Type {
+	case protocol.Stream:
+		var s protocol.StreamContent
+		if m.Decode(&s) != nil {
+			return
+		}
+		// Consecutive text on the same stream is one output, as Jupyter saves it.
+		if n := len(c.Outputs); n > 0 && c.Outputs[n-1].Type == notebooks.StreamOutput && c.Outputs[n-1].Name == s.Name {
+			c.Outputs[n-1].Text += s.Text
+			return
+		}
+		c.Outputs = append(c.Outputs, notebooks.Output{Type: notebooks.StreamOutput, Name: s.Name, Text: s.Text})
+	case protocol.DisplayData:
+		var d protocol.DisplayDataContent
+		if m.Decode(&d) != nil {
+			return
+		}
+		c.Outputs = append(c.Outputs, notebooks.Output{Type: notebooks.DisplayDataOutput, Data: d.Data, Metadata: nonNil(d.Metadata)})
+		if id := d.Transient.DisplayID; id != "" {
+			r.displays[id] = append(r.displays[id], displayRef{cell: c, index: len(c.Outputs) - 1})
+		}
+	case protocol.UpdateDisplayData:
+		var d protocol.DisplayDataContent
+		if m.Decode(&d) != nil {
+			return
+		}
+		for _, ref := range r.displays[d.Transient.DisplayID] {
+			if ref.index < len(ref.cell.Outputs) {
+				ref.cell.Outputs[ref.index].Data = d.Data
+				ref.cell.Outputs[ref.index].Metadata = nonNil(d.Metadata)
+			}
+		}
+	case protocol.ExecuteResult:
+		var d protocol.ExecuteResultContent
+		if m.Decode(&d) != nil {
+			return
+		}
+		count := d.ExecutionCount
+		c.Outputs = append(c.Outputs, notebooks.Output{Type: notebooks.ExecuteResultOutput, Data: d.Data, Metadata: nonNil(d.Metadata), ExecutionCount: &count})
+	case protocol.Error:
+		var e protocol.ErrorContent
+		if m.Decode(&e) != nil {
+			return
+		}
+		c.Outputs = append(c.Outputs, notebooks.Output{Type: notebooks.ErrorOutput, EName: e.EName, EValue: e.EValue, Traceback: e.Traceback})
+	}
+}
+
+func nonNil(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// terminalEcho prints a cell's output the way a terminal can show it.
+type terminalEcho struct {
+	stdout, stderr io.Writer
+}
+
+func (t *terminalEcho) show(m protocol.Message) {
+	switch m.Type {
+	case protocol.Stream:
+		var s protocol.StreamContent
+		if m.Decode(&s) != nil {
+			return
+		}
+		w := t.stdout
+		if s.Name == "stderr" {
+			w = t.stderr
+		}
+		io.WriteString(w, s.Text)
+	case protocol.DisplayData, protocol.UpdateDisplayData, protocol.ExecuteResult:
+		var d struct {
+			Data protocol.MIMEBundle `json:"data"`
+		}
+		if m.Decode(&d) != nil {
+			return
+		}
+		fmt.Fprintln(t.stdout, strings.TrimRight(PlainText(d.Data), "\n"))
+	case protocol.Error:
+		var e protocol.ErrorContent
+		if m.Decode(&e) != nil {
+			return
+		}
+		fmt.Fprintln(t.stderr, strings.Join(e.Traceback, "\n"))
+	}
+}
+
+// PlainText returns a MIME bundle's text/plain form, or a note naming its types.
+func PlainText(b protocol.MIMEBundle) string {
+	switch v := b["text/plain"].(type) {
+	case string:
+		return v
+	case []any: // nbformat's list-of-lines form
+		var sb strings.Builder
+		for _, line := range v {
+			if s, ok := line.(string); ok {
+				sb.WriteString(s)
+			}
+		}
+		return sb.String()
+	}
+	types := make([]string, 0, len(b))
+	for t := range b {
+		types = append(types, t)
+	}
+	return fmt.Sprintf("<output of type %s; open the notebook in gopad to see it>", strings.Join(types, ", "))
+}
