@@ -1,0 +1,212 @@
+package notebooks_test
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"gopad.dev/gopad/display"
+	"gopad.dev/gopad/notebooks"
+)
+
+// Symbols is filled by the generated display_symbols_test.go.
+var Symbols = map[string]map[string]reflect.Value{}
+
+func TestExamplesParseAndValidate(t *testing.T) {
+	names := notebooks.ExampleNames()
+	if len(names) == 0 || names[0] == "" {
+		t.Fatal("no example notebooks embedded")
+	}
+	found := false
+	dir := t.TempDir()
+	for _, name := range names {
+		found = found || name == "welcome.gonb"
+		nb, err := notebooks.LoadExample(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ks, _ := nb.Metadata["kernelspec"].(map[string]any)
+		if ks["name"] != "gopad" || ks["language"] != "go" {
+			t.Errorf("%s: kernelspec %v", name, ks)
+		}
+		code := 0
+		for _, c := range nb.Cells {
+			if c.Type == notebooks.CodeCell {
+				code++
+				if len(c.Outputs) != 0 {
+					t.Errorf("%s: cell %s ships with outputs; examples are stored clean", name, c.ID)
+				}
+			}
+		}
+		if code == 0 {
+			t.Errorf("%s has no code cells", name)
+		}
+		// Validate the embedded file itself and what Save writes from it.
+		raw, err := fs.ReadFile(notebooks.Examples(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		orig := filepath.Join(dir, "orig-"+name)
+		os.WriteFile(orig, raw, 0o644)
+		validateFile(t, orig)
+		saved := filepath.Join(dir, name)
+		if err := notebooks.Save(saved, nb); err != nil {
+			t.Fatal(err)
+		}
+		validateFile(t, saved)
+	}
+	if !found {
+		t.Errorf("welcome.gonb missing from %v", names)
+	}
+	if _, err := notebooks.LoadExample("nope.gonb"); err == nil || !strings.Contains(err.Error(), "welcome.gonb") {
+		t.Errorf("LoadExample of a missing name: %v", err)
+	}
+}
+
+func validateFile(t *testing.T, path string) {
+	t.Helper()
+	if os.Getenv("GOPAD_SKIP_NBFORMAT") != "" {
+		return
+	}
+	out, err := exec.Command("/usr/bin/python3", "-c",
+		"import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT))", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("nbformat rejects %s: %v\n%s", path, err, out)
+	}
+}
+
+type recorder struct {
+	mu   sync.Mutex
+	msgs []published
+}
+
+type published struct {
+	data   display.Bundle
+	id     string
+	update bool
+}
+
+func (r *recorder) Publish(data display.Bundle, _ map[string]any, id string, update bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.msgs = append(r.msgs, published{data, id, update})
+}
+
+// TestWelcomeRunsClean runs every code cell of the Welcome notebook, in order, in
+// one yaegi interpreter set up like the kernel's, and checks what the cells show.
+func TestWelcomeRunsClean(t *testing.T) {
+	nb, err := notebooks.LoadExample("welcome.gonb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	display.SetPublisher(rec)
+	defer display.SetPublisher(nil)
+
+	var stdout bytes.Buffer
+	i := interp.New(interp.Options{Stdout: &stdout, Stderr: &stdout})
+	if err := i.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	syms := Symbols["gopad.dev/gopad/display/display"]
+	if err := i.Use(interp.Exports{"gopad/display/display": syms, "gopad.dev/gopad/display/display": syms}); err != nil {
+		t.Fatal(err)
+	}
+	if err := i.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(display.InterpreterMapTypes())}}); err != nil {
+		t.Fatal(err)
+	}
+
+	var results []display.Bundle
+	for _, c := range nb.Cells {
+		if c.Type != notebooks.CodeCell {
+			continue
+		}
+		v, err := i.Eval(c.Source)
+		if err != nil {
+			t.Fatalf("cell %s failed: %v\n%s", c.ID, err, c.Source)
+		}
+		var b display.Bundle
+		if v.IsValid() && v.CanInterface() {
+			b = display.Render(v.Interface())
+		}
+		results = append(results, b)
+	}
+
+	if got := stdout.String(); got != "Hello from gopad!\n" {
+		t.Errorf("printed %q", got)
+	}
+	texts := make([]string, len(results))
+	for k, b := range results {
+		texts[k] = b.String()
+	}
+	all := strings.Join(texts, "\n---\n")
+	for _, want := range []string{
+		"HELLO FROM GOPAD!",
+		"Jupiter",
+		"planet   moons  radius (km)  radius (Earths)",
+		"line chart \"Two curves\", 2 series",
+		"bar chart \"Known moons\", 1 series\n  moons: 8 points, min 0, max 146",
+		"<image 320x160>",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no cell result shows %q; results:\n%s", want, all)
+		}
+	}
+	// planets[:3] is a slice of a cell-defined struct: it renders as a table.
+	var sliceTable any
+	for _, b := range results {
+		if tab, ok := b[display.MIMETable].(map[string]any); ok && reflect.DeepEqual(tab["columns"], []any{"Name", "Moons", "RadiusKm"}) {
+			sliceTable = tab
+		}
+	}
+	if sliceTable == nil {
+		t.Errorf("planets[:3] did not render as a table; results:\n%s", all)
+	}
+	var pngs int
+	for _, b := range results {
+		if _, ok := b[display.MIMEPNG]; ok {
+			pngs++
+		}
+	}
+	if pngs != 1 {
+		t.Errorf("%d PNG results, want 1", pngs)
+	}
+
+	// Published outputs: Markdown, the progress bar and its updates, the status
+	// line and its updates, two badges.
+	ids := map[string][]published{}
+	var order []string
+	for _, m := range rec.msgs {
+		if _, seen := ids[m.id]; !seen {
+			order = append(order, m.id)
+		}
+		ids[m.id] = append(ids[m.id], m)
+	}
+	if len(order) != 5 {
+		t.Fatalf("%d displayed outputs, want 5 (markdown, progress, status, 2 badges)", len(order))
+	}
+	progress := ids[order[1]]
+	last := progress[len(progress)-1].data.String()
+	if len(progress) < 10 || !strings.Contains(last, "40/40 (100%)") || !strings.Contains(last, "add up to 171.62") {
+		t.Errorf("progress bar: %d messages, last %q", len(progress), last)
+	}
+	status := ids[order[2]]
+	if len(status) != 4 || status[3].data[display.MIMEHTML] != "<b>finished</b>" || !status[3].update {
+		t.Errorf("status line: %+v", status)
+	}
+	for k, want := range []string{"go: 1.26", "planets: 8"} {
+		b := ids[order[3+k]][0].data
+		if b.String() != want || !strings.Contains(b[display.MIMEHTML].(string), "background:#00add8") {
+			t.Errorf("badge %d = %v", k, b)
+		}
+	}
+}
