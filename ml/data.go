@@ -124,6 +124,54 @@ func (d Dataset) String() string {
 	return b.String()
 }
 
+// Table returns the samples as columns and rows for a display table: one column
+// per feature (named by FeatureNames when set) and, with targets, a "label" column
+// (the class name when ClassNames has it) or one column per target.
+func (d Dataset) Table() (columns []string, rows [][]any) {
+	w := d.Features()
+	for j := 0; j < w; j++ {
+		if j < len(d.FeatureNames) && d.FeatureNames[j] != "" {
+			columns = append(columns, d.FeatureNames[j])
+		} else {
+			columns = append(columns, fmt.Sprintf("x%d", j))
+		}
+	}
+	classification := d.IsClassification()
+	yw := 0
+	if d.Y != nil {
+		yw = rowWidth(d.Y)
+		if classification {
+			columns = append(columns, "label")
+		} else {
+			for j := 0; j < yw; j++ {
+				columns = append(columns, fmt.Sprintf("y%d", j))
+			}
+		}
+	}
+	x := d.X.Data()
+	for i := 0; i < d.Len(); i++ {
+		row := make([]any, 0, len(columns))
+		for _, v := range x[i*w : (i+1)*w] {
+			row = append(row, float64(v))
+		}
+		if d.Y != nil {
+			y := d.Y.Data()[i*yw : (i+1)*yw]
+			switch {
+			case classification && int(y[0]) < len(d.ClassNames):
+				row = append(row, d.ClassNames[int(y[0])])
+			case classification:
+				row = append(row, int(y[0]))
+			default:
+				for _, v := range y {
+					row = append(row, float64(v))
+				}
+			}
+		}
+		rows = append(rows, row)
+	}
+	return columns, rows
+}
+
 // Slice returns samples [start, end) sharing memory with d. It panics if the range
 // is out of bounds.
 func (d Dataset) Slice(start, end int) Dataset {

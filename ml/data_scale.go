@@ -159,12 +159,24 @@ func (s Scaler) Validate() error {
 func ParseScaler(data []byte) (Scaler, error) {
 	var s Scaler
 	if err := json.Unmarshal(data, &s); err != nil {
-		return Scaler{}, fmt.Errorf("ml: parse scaler: %w", err)
-	}
-	if err := s.Validate(); err != nil {
-		return Scaler{}, fmt.Errorf("ml: parse scaler: %w", err)
+		return Scaler{}, err
 	}
 	return s, nil
+}
+
+// UnmarshalJSON decodes a scaler and validates it, so that a scaler restored from
+// a model's metadata is known to be usable.
+func (s *Scaler) UnmarshalJSON(data []byte) error {
+	type plain Scaler // no methods: avoids recursion
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return fmt.Errorf("ml: parse scaler: %w", err)
+	}
+	if err := Scaler(p).Validate(); err != nil {
+		return fmt.Errorf("ml: parse scaler: %w", err)
+	}
+	*s = Scaler(p)
+	return nil
 }
 
 // String describes the scaler briefly.

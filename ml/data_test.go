@@ -277,3 +277,56 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+func TestDatasetTable(t *testing.T) {
+	d := Iris().Subset([]int{0, 149})
+	cols, rows := d.Table()
+	if strings.Join(cols, ",") != "sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,label" {
+		t.Errorf("columns %v", cols)
+	}
+	if len(rows) != 2 || rows[0][4] != "setosa" || rows[1][4] != "virginica" || rows[1][0] != float64(float32(5.9)) {
+		t.Errorf("rows %v", rows)
+	}
+	reg := NewDataset(FromSlice([]float32{1, 2}, 2, 1), FromSlice([]float32{0.5, 1, 1.5, 2}, 2, 2))
+	cols, rows = reg.Table()
+	if strings.Join(cols, ",") != "x0,y0,y1" || rows[1][2] != 2.0 {
+		t.Errorf("regression table %v %v", cols, rows)
+	}
+}
+
+// A scaler and a vocabulary travel with a model as metadata and come back usable.
+func TestPreprocessingAsModelMetadata(t *testing.T) {
+	scaler := FitStandardScaler(Iris())
+	vocab := BuildVocabulary([]string{"abc", "bcd"}, CharTokenizer(), VocabOptions{})
+	m := Sequential(Linear(4, 3))
+	if err := m.SetMeta("scaler", scaler); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetMeta("vocab", vocab); err != nil {
+		t.Fatal(err)
+	}
+	var s2 Scaler
+	var v2 Vocabulary
+	if err := m.Meta("scaler", &s2); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Meta("vocab", &v2); err != nil {
+		t.Fatal(err)
+	}
+	x := Iris().X
+	a, b := scaler.TransformTensor(x).Data(), s2.TransformTensor(x).Data()
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("restored scaler differs at %d: %v vs %v", i, a[i], b[i])
+		}
+	}
+	if !equalInts(v2.Encode("dcbax"), vocab.Encode("dcbax")) {
+		t.Errorf("restored vocabulary encodes %v, want %v", v2.Encode("dcbax"), vocab.Encode("dcbax"))
+	}
+	if err := m.SetMeta("bad", map[string]any{"kind": "minmax", "offset": []float64{0}, "scale": []float64{0}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Meta("bad", &s2); err == nil || !strings.Contains(err.Error(), "unusable scale") {
+		t.Errorf("decoding an invalid scaler: %v", err)
+	}
+}
