@@ -18,7 +18,7 @@ import {
 } from "@codemirror/autocomplete";
 import { go } from "@codemirror/lang-go";
 
-/** Completion is the kernel's answer for a completion request (offsets in UTF-8 bytes). */
+/** Completion is the kernel's answer for a completion request (offsets in code points). */
 export interface Completion {
   matches: string[];
   cursor_start: number;
@@ -31,7 +31,7 @@ export interface EditorHooks {
   onFocus(): void;
   /** keys maps a key name (CodeMirror syntax) to a handler; true means handled. */
   keys: Record<string, (view: EditorView) => boolean>;
-  complete?(code: string, cursorBytes: number): Promise<Completion | null>;
+  complete?(code: string, cursorPoints: number): Promise<Completion | null>;
 }
 
 // ---- error line marking ----
@@ -63,25 +63,31 @@ const errorLineField = StateField.define<DecorationSet>({
   provide: (f) => EditorView.decorations.from(f),
 });
 
-// ---- UTF-8 byte offsets (the kernel protocol's unit) <-> UTF-16 indices (CodeMirror's) ----
+// ---- Unicode code points (the protocol's unit) <-> UTF-16 indices (CodeMirror's) ----
 
-const encoder = new TextEncoder();
-
-/** byteOffset converts a UTF-16 index in s into a UTF-8 byte offset. */
-export function byteOffset(s: string, index: number): number {
-  return encoder.encode(s.slice(0, index)).length;
+/** codePointOffset converts a UTF-16 index in s into a count of code points. */
+export function codePointOffset(s: string, index: number): number {
+  let n = 0;
+  for (let i = 0; i < index && i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // A high surrogate followed by a low one is a single code point.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
 }
 
-/** indexOfByte converts a UTF-8 byte offset in s into a UTF-16 index. */
-export function indexOfByte(s: string, bytes: number): number {
-  let b = 0;
-  for (let i = 0; i < s.length; i++) {
-    if (b >= bytes) return i;
+/** indexOfCodePoint converts a code point count in s into a UTF-16 index. */
+export function indexOfCodePoint(s: string, points: number): number {
+  let i = 0;
+  for (let n = 0; n < points && i < s.length; n++) {
     const c = s.codePointAt(i)!;
-    b += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-    if (c >= 0x10000) i++;
+    i += c >= 0x10000 ? 2 : 1;
   }
-  return s.length;
+  return i;
 }
 
 function kernelCompletion(hooks: EditorHooks) {
@@ -90,10 +96,10 @@ function kernelCompletion(hooks: EditorHooks) {
     // Jupyter completes only when asked (Tab); typing never pops a list.
     if (!ctx.explicit) return null;
     const code = ctx.state.doc.toString();
-    const reply = await hooks.complete(code, byteOffset(code, ctx.pos));
+    const reply = await hooks.complete(code, codePointOffset(code, ctx.pos));
     if (!reply || reply.matches.length === 0) return null;
-    const from = indexOfByte(code, reply.cursor_start);
-    const to = indexOfByte(code, reply.cursor_end);
+    const from = indexOfCodePoint(code, reply.cursor_start);
+    const to = indexOfCodePoint(code, reply.cursor_end);
     return {
       from,
       to,

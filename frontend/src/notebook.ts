@@ -5,12 +5,12 @@ import { EditorView } from "@codemirror/view";
 import { downloadURL, notebookURL, postJSON, treeURL } from "./api";
 import { Cell, CellData, CellType } from "./cell";
 import { h, dialog, toast, promptText } from "./dom";
-import { Completion } from "./editor";
+import { Completion, codePointOffset } from "./editor";
 import { displayID, Output } from "./outputs";
 import { Message, NotebookSocket } from "./ws";
 
 type Mode = "command" | "edit";
-type KernelState = "starting" | "idle" | "busy" | "dead" | "restarting" | "unknown";
+type KernelState = "none" | "starting" | "idle" | "busy" | "dead" | "restarting" | "unknown";
 
 interface DeletedCell {
   index: number;
@@ -233,6 +233,10 @@ export class NotebookPage {
 
   private handle(m: Message) {
     switch (m.type) {
+      case "hello":
+        // Our connection id: cell_source frames from it are our own echoes.
+        this.connId = m.conn_id === undefined ? null : String(m.conn_id);
+        break;
       case "snapshot":
         this.loadSnapshot(m);
         break;
@@ -392,6 +396,15 @@ export class NotebookPage {
     this.mode = "command";
     this.updateSelection();
     if (wasEditing && idx >= 0) this.enterEdit();
+    if (!this.loaded) {
+      // Time from navigation to the first drawn, editable notebook (read by the e2e load test).
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          (window as any).gopadInteractiveMs = performance.now();
+          document.body.dataset.interactive = "true";
+        }, 0),
+      );
+    }
     this.loaded = true;
     document.body.dataset.notebookLoaded = "true";
   }
@@ -436,6 +449,7 @@ export class NotebookPage {
   private setKernel(state: KernelState, reason?: string) {
     this.kernel = state;
     const labels: Record<string, string> = {
+      none: "Not started",
       starting: "Starting",
       idle: "Idle",
       busy: "Busy",
@@ -455,7 +469,7 @@ export class NotebookPage {
       );
       this.banner.hidden = false;
       for (const c of this.cells) if (c.state !== "idle") c.setRunState("idle");
-    } else if (state === "idle" || state === "starting" || state === "restarting") {
+    } else if (state !== "busy") {
       this.banner.hidden = true;
     }
     if (state === "restarting") {
@@ -801,7 +815,7 @@ export class NotebookPage {
     const text = c.editor.state.doc.toString();
     const offset = c.cursorOffset();
     // The offset is in characters of the cell text (code points), not UTF-16 units.
-    this.sock.send({ type: "split_cell", cell_id: c.id, offset: Array.from(text.slice(0, offset)).length });
+    this.sock.send({ type: "split_cell", cell_id: c.id, offset: codePointOffset(text, offset) });
   }
 
   private mergeBelow() {

@@ -1,0 +1,384 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Page queries shared by the tests.
+const (
+	jsCells      = `document.querySelectorAll('#cells > .cell')`
+	jsKernel     = `(document.getElementById('kernel-status') || {dataset: {}}).dataset.state`
+	jsRunning    = `document.querySelectorAll('#cells > .cell.running, #cells > .cell.queued').length`
+	jsLoaded     = `document.body.dataset.notebookLoaded === "true"`
+	kernelStarts = 60 * time.Second // first cell also starts the kernel process
+)
+
+func jsCell(i int) string { return fmt.Sprintf(`%s[%d]`, jsCells, i) }
+func jsOutputText(i int) string {
+	return fmt.Sprintf(`(%s.querySelector('.output-area').innerText)`, jsCell(i))
+}
+func jsSourceText(i int) string {
+	return fmt.Sprintf(`(%s.querySelector('.cm-content').innerText)`, jsCell(i))
+}
+
+// openNotebook navigates to a notebook and waits for its snapshot to be drawn.
+func openNotebook(t *testing.T, ctx context.Context, srv *gopadServer, name string) {
+	t.Helper()
+	do(t, ctx, "open "+name, chromedp.Navigate(srv.URL("/nb/"+name)))
+	waitFor(t, ctx, "the notebook to load", jsLoaded, 20*time.Second)
+}
+
+// runCellByKeys selects cell i in command mode (click on its prompt) and presses Shift+Enter.
+func runCellByKeys(t *testing.T, ctx context.Context, i int) {
+	t.Helper()
+	do(t, ctx, fmt.Sprintf("select cell %d", i),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf("#cells > .cell:nth-child(%d) .input-prompt", i+1))),
+		shiftEnter(),
+	)
+}
+
+func waitOutputContains(t *testing.T, ctx context.Context, i int, text string, timeout time.Duration) {
+	t.Helper()
+	waitFor(t, ctx, fmt.Sprintf("cell %d output to contain %q", i, text),
+		fmt.Sprintf(`%s.length > %d && %s.includes(%s)`, jsCells, i, jsOutputText(i), jsString(text)), timeout)
+}
+
+func waitIdle(t *testing.T, ctx context.Context, timeout time.Duration) {
+	t.Helper()
+	waitFor(t, ctx, "no cell to be running", jsRunning+` === 0 && `+jsKernel+` !== "busy"`, timeout)
+}
+
+// TestListCreateTypeRunReload: open the list, create a notebook, type a cell, run it
+// with Shift+Enter, see its output; reload and find the text and the output again,
+// and find both saved in the file.
+func TestListCreateTypeRunReload(t *testing.T) {
+	srv := startServer(t, "")
+	ctx, _ := newBrowser(t)
+
+	do(t, ctx, "open the list", chromedp.Navigate(srv.URL("/")))
+	waitFor(t, ctx, "the list to load", `document.body.dataset.treeLoaded === "true"`, 20*time.Second)
+	if u := evalJS[string](t, ctx, `location.href`); strings.Contains(u, srv.Token) {
+		t.Errorf("the token stays in the address bar after loading: %s", u)
+	}
+	screenshot(t, ctx, "01-list-empty")
+
+	do(t, ctx, "click New notebook", chromedp.Click(chromedp.CSS("#btn-new")))
+	waitFor(t, ctx, "the new notebook to open", `location.pathname.startsWith("/nb/") && `+jsLoaded, 20*time.Second)
+	path := evalJS[string](t, ctx, `decodeURIComponent(location.pathname.slice(4))`)
+	if !strings.HasSuffix(path, ".gonb") {
+		t.Fatalf("New notebook opened %q, want a .gonb file", path)
+	}
+	if evalJS[int](t, ctx, jsCells+`.length`) == 0 {
+		do(t, ctx, "add a first cell", chromedp.Click(chromedp.CSS(".nb-end")))
+		waitFor(t, ctx, "a cell", jsCells+`.length === 1`, 10*time.Second)
+	}
+
+	// Type as a person does: key by key (bracket closing and indenting apply).
+	do(t, ctx, "type a cell",
+		chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(1) .cm-content")),
+		chromedp.KeyEvent(`import "fmt"`),
+		key("Enter", "Enter", 13, 0),
+		chromedp.KeyEvent(`fmt.Println("hello from gopad", 6*7)`),
+	)
+	const want = `fmt.Println("hello from gopad", 6*7)`
+	if src := evalJS[string](t, ctx, jsSourceText(0)); !strings.Contains(src, want) {
+		t.Fatalf("cell text after typing = %q, want it to contain %q", src, want)
+	}
+	start := time.Now()
+	do(t, ctx, "Shift+Enter", shiftEnter())
+	waitOutputContains(t, ctx, 0, "hello from gopad 42", kernelStarts)
+	t.Logf("first run (kernel start included): output after %v", time.Since(start).Round(time.Millisecond))
+	waitFor(t, ctx, "the [1]: prompt", jsCell(0)+`.querySelector('.input-prompt').textContent === "[1]:"`, 10*time.Second)
+	// Shift+Enter on the last cell adds a cell below and puts the cursor in it.
+	waitFor(t, ctx, "a new cell below, being edited", jsCells+`.length === 2 && document.activeElement.closest('.cell') === `+jsCell(1), 10*time.Second)
+	screenshot(t, ctx, "02-typed-and-run")
+
+	do(t, ctx, "reload", chromedp.Reload())
+	waitFor(t, ctx, "the notebook to load after reload", jsLoaded, 20*time.Second)
+	if src := evalJS[string](t, ctx, jsSourceText(0)); !strings.Contains(src, want) {
+		t.Errorf("after reload the cell text is %q, want %q", src, want)
+	}
+	waitOutputContains(t, ctx, 0, "hello from gopad 42", 5*time.Second)
+	screenshot(t, ctx, "03-after-reload")
+
+	// The server autosaves within seconds: the file has the source and the output.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		data, err := os.ReadFile(filepath.Join(srv.Root, filepath.FromSlash(path)))
+		if err == nil && strings.Contains(string(data), `hello from gopad\", 6*7)`) && strings.Contains(string(data), "hello from gopad 42") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 15 s %s does not hold the typed source and its output (read error %v):\n%s", path, err, data)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+const importsCell = "import (\n\t\"fmt\"\n\t\"time\"\n)\n"
+
+// TestStreamingOutputShowsBeforeCellEnds: a cell printing for 3 s shows its first
+// lines while it still runs.
+func TestStreamingOutputShowsBeforeCellEnds(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "stream.gonb", []nbCell{
+		{Type: "code", Source: importsCell},
+		{Type: "code", Source: "for i := 0; i < 30; i++ {\n\tfmt.Println(\"tick\", i)\n\ttime.Sleep(100 * time.Millisecond)\n}\nfmt.Println(\"finished\")\n"},
+	})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitIdle(t, ctx, kernelStarts)
+
+	start := time.Now()
+	runCellByKeys(t, ctx, 1)
+	waitOutputContains(t, ctx, 1, "tick 0", 10*time.Second)
+	first := time.Since(start)
+	// The cell is still running and has not finished printing.
+	state := evalJS[map[string]any](t, ctx, fmt.Sprintf(`({running: %s.classList.contains('running'), out: %s, prompt: %s.querySelector('.input-prompt').textContent, timing: %s.querySelector('.cell-timing').textContent})`,
+		jsCell(1), jsOutputText(1), jsCell(1), jsCell(1)))
+	if state["running"] != true || strings.Contains(state["out"].(string), "finished") {
+		t.Fatalf("first line seen but the cell is not shown as running mid-way: %v", state)
+	}
+	if state["prompt"] != "[*]:" {
+		t.Errorf("running cell prompt = %q, want [*]:", state["prompt"])
+	}
+	if !strings.HasPrefix(state["timing"].(string), "running") {
+		t.Errorf("running cell timing = %q, want a live 'running …' timer", state["timing"])
+	}
+	screenshot(t, ctx, "04-streaming")
+	waitOutputContains(t, ctx, 1, "finished", 20*time.Second)
+	total := time.Since(start)
+	t.Logf("first line after %v, cell finished after %v", first.Round(time.Millisecond), total.Round(time.Millisecond))
+	if first > total/2 {
+		t.Errorf("first line arrived after %v of a %v run: output is not streamed", first, total)
+	}
+	out := evalJS[string](t, ctx, jsOutputText(1))
+	for i := 0; i < 30; i++ {
+		if !strings.Contains(out, fmt.Sprintf("tick %d\n", i)) {
+			t.Errorf("output lacks line %q", fmt.Sprintf("tick %d", i))
+		}
+	}
+	waitFor(t, ctx, "elapsed time", jsCell(1)+`.querySelector('.cell-timing').textContent.startsWith("took ")`, 5*time.Second)
+	screenshot(t, ctx, "05-streamed")
+}
+
+// TestInterruptStopsRunningCell: I I in command mode interrupts a long cell; the kernel
+// keeps its state and runs the next cell.
+func TestInterruptStopsRunningCell(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "interrupt.gonb", []nbCell{
+		{Type: "code", Source: importsCell + "kept := \"state survives\"\n"},
+		{Type: "code", Source: "for i := 0; i < 600; i++ {\n\tfmt.Println(\"tick\", i)\n\ttime.Sleep(100 * time.Millisecond)\n}\n"},
+		{Type: "code", Source: "fmt.Println(\"after interrupt:\", kept)\n"},
+	})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitIdle(t, ctx, kernelStarts)
+	runCellByKeys(t, ctx, 1)
+	waitOutputContains(t, ctx, 1, "tick 3", 15*time.Second)
+	start := time.Now()
+	do(t, ctx, "I I", escape(), letter('i'), letter('i'))
+	waitFor(t, ctx, "the cell to stop", jsCell(1)+`.classList.contains('running') === false`, 15*time.Second)
+	t.Logf("interrupted after %v", time.Since(start).Round(time.Millisecond))
+	out := evalJS[string](t, ctx, jsOutputText(1))
+	if strings.Contains(out, "tick 599") {
+		t.Fatalf("the cell ran to the end despite the interrupt")
+	}
+	screenshot(t, ctx, "06-interrupted")
+	runCellByKeys(t, ctx, 2)
+	waitOutputContains(t, ctx, 2, "after interrupt: state survives", 20*time.Second)
+	if st := evalJS[string](t, ctx, jsKernel); st == "dead" {
+		t.Errorf("kernel state after interrupt = %q", st)
+	}
+}
+
+// TestRestartClearsState: Kernel restart (toolbar, confirmed) starts a fresh kernel:
+// variables are gone, and the failing line is marked.
+func TestRestartClearsState(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "restart.gonb", []nbCell{
+		{Type: "code", Source: "import \"fmt\"\nx := 41\n"},
+		{Type: "code", Source: "import \"fmt\"\n\nfmt.Println(\"x is\", x+1)\n"},
+	})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitIdle(t, ctx, kernelStarts)
+	runCellByKeys(t, ctx, 1)
+	waitOutputContains(t, ctx, 1, "x is 42", 20*time.Second)
+
+	do(t, ctx, "restart", chromedp.Click(chromedp.CSS("#btn-restart")))
+	waitFor(t, ctx, "the confirmation dialog", `!!document.querySelector('.modal .btn-danger')`, 5*time.Second)
+	screenshot(t, ctx, "07-restart-dialog")
+	do(t, ctx, "confirm restart", chromedp.Click(chromedp.CSS(".modal .btn-danger")))
+	waitFor(t, ctx, "the kernel to come back", jsKernel+` === "idle" || `+jsKernel+` === "none"`, kernelStarts)
+	runCellByKeys(t, ctx, 1)
+	waitFor(t, ctx, "an error output for the undefined variable", jsCell(1)+`.querySelector('.output-error') !== null`, kernelStarts)
+	msg := evalJS[string](t, ctx, jsOutputText(1))
+	if !strings.Contains(msg, "x") || strings.Contains(msg, "x is 42") {
+		t.Fatalf("after restart, output = %q; want an error about undefined x", msg)
+	}
+	// The failing line (line 3: fmt.Println(... x+1)) is marked in the editor.
+	waitFor(t, ctx, "the failing line to be marked", jsCell(1)+`.querySelector('.cm-error-line') !== null`, 5*time.Second)
+	if line := evalJS[string](t, ctx, jsCell(1)+`.querySelector('.cm-error-line').textContent`); !strings.Contains(line, "x+1") {
+		t.Errorf("marked line = %q, want the line using x", line)
+	}
+	screenshot(t, ctx, "08-after-restart")
+}
+
+// TestMarkdownRendersAndEdits: Markdown cells render (heading, list, table, code,
+// link); double-click edits, Shift+Enter renders again.
+func TestMarkdownRendersAndEdits(t *testing.T) {
+	srv := startServer(t, "")
+	md := "# Digits\n\nA *first* look:\n\n- load\n- train\n\n| model | accuracy |\n|---|---|\n| mlp | 0.97 |\n\n```go\nx := 1\n```\n\nSee [the docs](https://example.com/doc).\n\n<script>window.pwned = true</script>\n"
+	name := writeNotebook(t, srv.Root, "md.gonb", []nbCell{{Type: "markdown", Source: md}, {Type: "code", Source: "1 + 1\n"}})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	got := evalJS[map[string]any](t, ctx, `(() => { const r = document.querySelector('.markdown-rendered'); return {
+		h1: r.querySelector('h1') ? r.querySelector('h1').textContent : "",
+		items: r.querySelectorAll('li').length,
+		td: Array.from(r.querySelectorAll('td')).map(x => x.textContent).join(","),
+		code: r.querySelector('pre code') ? r.querySelector('pre code').textContent : "",
+		href: r.querySelector('a') ? r.querySelector('a').getAttribute('href') : "",
+		em: r.querySelector('em') ? r.querySelector('em').textContent : "",
+		script: r.querySelectorAll('script').length, pwned: !!window.pwned }; })()`)
+	want := map[string]any{"h1": "Digits", "items": float64(2), "td": "mlp,0.97", "code": "x := 1\n", "href": "https://example.com/doc", "em": "first", "script": float64(0), "pwned": false}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("rendered Markdown %s = %#v, want %#v", k, got[k], v)
+		}
+	}
+	screenshot(t, ctx, "09-markdown")
+
+	do(t, ctx, "double-click to edit", chromedp.DoubleClick(chromedp.CSS(".markdown-rendered h1")))
+	waitFor(t, ctx, "the Markdown editor", `document.querySelector('.markdown-cell .cm-editor') !== null && document.querySelector('.markdown-rendered').hidden`, 5*time.Second)
+	do(t, ctx, "append text", key("End", "End", 35, chromedp.ModifierCtrl), insertText("\nAdded **later**.\n"), shiftEnter())
+	waitFor(t, ctx, "the edited Markdown to render", `(() => { const s = document.querySelector('.markdown-rendered strong'); return !!s && s.textContent === "later" && !document.querySelector('.markdown-rendered').hidden; })()`, 5*time.Second)
+	screenshot(t, ctx, "10-markdown-edited")
+}
+
+// TestOutputPrintedWhileBrowserClosedIsReplayed: close the browser while a cell
+// prints, open a new one, and find everything printed meanwhile.
+func TestOutputPrintedWhileBrowserClosedIsReplayed(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "replay.gonb", []nbCell{
+		{Type: "code", Source: importsCell},
+		{Type: "code", Source: "for i := 0; i < 25; i++ {\n\tfmt.Println(\"step\", i)\n\ttime.Sleep(200 * time.Millisecond)\n}\nfmt.Println(\"all done\")\n"},
+	})
+	ctx, closeBrowser := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitIdle(t, ctx, kernelStarts)
+	runCellByKeys(t, ctx, 1)
+	waitOutputContains(t, ctx, 1, "step 1", 15*time.Second)
+	screenshot(t, ctx, "11-before-close")
+	closeBrowser()
+	closedAt := time.Now()
+	time.Sleep(6 * time.Second) // the cell runs ~5 s in all
+
+	ctx2, _ := newBrowser(t)
+	openNotebook(t, ctx2, srv, name)
+	waitOutputContains(t, ctx2, 1, "all done", 20*time.Second)
+	t.Logf("reopened %v after closing; output complete", time.Since(closedAt).Round(time.Millisecond))
+	out := evalJS[string](t, ctx2, jsOutputText(1))
+	last := -1
+	for i := 0; i < 25; i++ {
+		at := strings.Index(out, fmt.Sprintf("step %d\n", i))
+		if at < 0 || at < last {
+			t.Fatalf("replayed output lacks or misorders %q:\n%s", fmt.Sprintf("step %d", i), out)
+		}
+		last = at
+	}
+	screenshot(t, ctx2, "12-reopened")
+}
+
+// TestChartOutputRenders: a go-echarts chart from the display package draws on a
+// canvas; a progress bar updates in place instead of adding outputs.
+func TestChartOutputRenders(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "chart.gonb", []nbCell{
+		{Type: "code", Source: "import \"gopad.dev/gopad/display\"\n\ndisplay.Show(display.LineChart(\"loss\", nil, map[string][]float64{\"train\": {1.2, 0.7, 0.45, 0.33, 0.3}, \"test\": {1.3, 0.8, 0.6, 0.5, 0.48}}))\n"},
+		{Type: "code", Source: "import \"time\"\n\np := display.NewProgress(20, \"work\")\nfor i := 1; i <= 20; i++ {\n\ttime.Sleep(20 * time.Millisecond)\n\tp.Set(i, \"\")\n}\n"},
+	})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitFor(t, ctx, "a chart canvas", jsCell(0)+`.querySelector('.output-chart canvas') !== null`, kernelStarts)
+	size := evalJS[[]float64](t, ctx, `(() => { const c = `+jsCell(0)+`.querySelector('.output-chart canvas'); return [c.width, c.height]; })()`)
+	if size[0] < 100 || size[1] < 100 {
+		t.Errorf("chart canvas is %vx%v, want a drawn chart", size[0], size[1])
+	}
+	if n := evalJS[int](t, ctx, `document.querySelectorAll('script[src="/static/echarts.min.js"]').length`); n != 1 {
+		t.Errorf("echarts.min.js loaded %d times from gopad, want once", n)
+	}
+	runCellByKeys(t, ctx, 1)
+	waitIdle(t, ctx, 30*time.Second)
+	if n := evalJS[int](t, ctx, jsCell(1)+`.querySelectorAll('.output-item').length`); n != 1 {
+		t.Errorf("progress bar left %d outputs, want 1 updated in place", n)
+	}
+	screenshot(t, ctx, "13-chart")
+}
+
+// TestLoadHundredCellNotebook measures how soon a 100-cell notebook with outputs is
+// interactive after navigation (a figure for the log, not an assertion on time), and
+// checks that everything is drawn.
+func TestLoadHundredCellNotebook(t *testing.T) {
+	srv := startServer(t, "")
+	var cells []nbCell
+	for i := 0; i < 100; i++ {
+		if i%10 == 0 {
+			cells = append(cells, nbCell{Type: "markdown", Source: fmt.Sprintf("## Section %d\n\nSome *text* with a [link](https://example.com) and a list:\n\n- one\n- two\n", i/10)})
+			continue
+		}
+		src := fmt.Sprintf("// cell %d\nfunc f%d(x float64) float64 {\n\tif x > 1 {\n\t\treturn x * %d\n\t}\n\treturn x\n}\nfmt.Println(f%d(2))\n", i, i, i, i)
+		outs := []map[string]any{{"output_type": "stream", "name": "stdout", "text": strings.Repeat(fmt.Sprintf("value %d\n", i), 5)}}
+		switch i % 10 {
+		case 3:
+			rows := [][]any{}
+			for r := 0; r < 20; r++ {
+				rows = append(rows, []any{r, float64(r) * 0.5, fmt.Sprintf("row %d", r)})
+			}
+			outs = append(outs, map[string]any{"output_type": "display_data", "metadata": map[string]any{},
+				"data": map[string]any{"application/vnd.gopad.table+json": map[string]any{"columns": []string{"n", "half", "label"}, "rows": rows}, "text/plain": "table"}})
+		case 7:
+			outs = append(outs, map[string]any{"output_type": "execute_result", "execution_count": i, "metadata": map[string]any{},
+				"data": map[string]any{"text/plain": fmt.Sprintf("%d", i*i)}})
+		}
+		cells = append(cells, nbCell{Type: "code", Source: src, Outputs: outs})
+	}
+	name := writeNotebook(t, srv.Root, "big.gonb", cells)
+	ctx, _ := newBrowser(t)
+	// Warm the browser cache and the server session once, as a person reopening does.
+	openNotebook(t, ctx, srv, name)
+	var figures []float64
+	for round := 0; round < 3; round++ {
+		do(t, ctx, "leave the page", chromedp.Navigate("about:blank"))
+		do(t, ctx, "open the big notebook", chromedp.Navigate(srv.URL("/nb/"+name)))
+		waitFor(t, ctx, "the notebook to be interactive", `document.body.dataset.interactive === "true"`, 20*time.Second)
+		ms := evalJS[float64](t, ctx, `window.gopadInteractiveMs`)
+		figures = append(figures, ms)
+	}
+	if n := evalJS[int](t, ctx, jsCells+`.length`); n != 100 {
+		t.Fatalf("drew %d cells, want 100", n)
+	}
+	if n := evalJS[int](t, ctx, `document.querySelectorAll('.cm-editor').length`); n != 90 {
+		t.Errorf("%d code editors, want 90", n)
+	}
+	if n := evalJS[int](t, ctx, `document.querySelectorAll('.data-table').length`); n != 9 {
+		t.Errorf("%d tables, want 9", n)
+	}
+	sort.Float64s(figures)
+	t.Logf("100-cell notebook interactive after navigation: median %.0f ms (runs: %.0f ms)", figures[1], figures)
+	screenshot(t, ctx, "14-hundred-cells")
+}
