@@ -55,13 +55,9 @@ func (r *run) begin(info ml.FitInfo) {
 }
 
 // batch records a batch and reports whether the view should refresh: at most
-// once per refreshInterval of training time, and always on an epoch's last batch.
+// once per refreshInterval of training time (epochs and the end refresh too).
 func (r *run) batch(s ml.BatchStats) bool {
 	r.last = s
-	if s.Batches > 0 && s.Batch >= s.Batches {
-		r.published, r.refreshed = s.Elapsed, true
-		return true
-	}
 	if r.refreshed && s.Elapsed-r.published < refreshInterval {
 		return false
 	}
@@ -191,13 +187,16 @@ type notebookView struct {
 	run         run
 	bar         *display.Handle
 	chart       *display.Handle
+	chartShown  time.Duration // training time of the last chart refresh
+	// chartPending is set when epochs arrived since the last chart refresh.
+	chartPending bool
 }
 
 func (v *notebookView) Begin(info ml.FitInfo) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.run.begin(info)
-	v.bar, v.chart = display.NewHandle(), nil
+	v.bar, v.chart, v.chartPending = display.NewHandle(), nil, false
 	v.bar.Show(v.barBundle(nil))
 }
 
@@ -219,7 +218,19 @@ func (v *notebookView) Epoch(s ml.EpochStats) {
 	if v.bar == nil {
 		return
 	}
+	// Many short epochs would redraw a growing chart hundreds of times a second:
+	// refresh at most once per refreshInterval and leave the rest to End.
+	if v.chart != nil && s.Elapsed-v.chartShown < refreshInterval {
+		v.chartPending = true
+		return
+	}
 	v.bar.Update(v.barBundle(nil))
+	v.showChart(s.Elapsed)
+}
+
+// showChart publishes the loss chart: shown the first time, updated afterwards.
+func (v *notebookView) showChart(elapsed time.Duration) {
+	v.chartShown, v.chartPending = elapsed, false
 	if v.chart == nil {
 		v.chart = display.NewHandle()
 		v.chart.Show(v.chartBundle())
@@ -236,6 +247,9 @@ func (v *notebookView) End(h *ml.History) {
 	}
 	if h == nil {
 		h = &ml.History{}
+	}
+	if v.chartPending {
+		v.showChart(v.chartShown)
 	}
 	v.bar.Update(v.barBundle(h))
 }

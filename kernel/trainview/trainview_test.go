@@ -295,3 +295,24 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestNotebookViewThrottlesManyShortEpochs(t *testing.T) {
+	rec := record(t)
+	const epochs = 200
+	fakeFit(New(nil), epochs, 1, time.Millisecond, false) // 200 epochs in 0.2 s
+	var charts []published
+	for _, p := range rec.all {
+		if _, ok := p.data[display.MIMEECharts]; ok {
+			charts = append(charts, p)
+		}
+	}
+	if len(charts) > 5 {
+		t.Errorf("%d chart outputs for 0.2 s of training, want at most 5", len(charts))
+	}
+	if got := len(chartSeries(t, charts[len(charts)-1].data)["train loss"]); got != epochs {
+		t.Errorf("final chart has %d points, want %d", got, epochs)
+	}
+	if len(rec.all) > 12 {
+		t.Errorf("%d outputs in all for 0.2 s of training, want at most 12", len(rec.all))
+	}
+}
