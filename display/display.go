@@ -25,11 +25,18 @@
 //	RenderMIME() display.Bundle
 //
 // (the [Renderer] interface) renders richly when it is the value of a cell's last
-// expression or is passed to [Show] or [Render]. The method must return at least a
-// "text/plain" entry; Render adds one from fmt if it is missing. Other values
-// render as follows: image.Image as a PNG, go-echarts charts as ECharts options
-// (see [Chart]), errors and fmt.Stringer values as their text, slices of structs
-// as tables, and anything else as readable text (long slices and maps are cut).
+// expression or is passed to [Show] or [Render]. The method should return a
+// "text/plain" entry; Render adds a placeholder if it is missing. Other values
+// render as follows, in this order of preference:
+//
+//   - values with a method Table() (columns []string, rows [][]any) (the
+//     [Tabler] interface, which gopad's ml types implement) as tables;
+//   - image.Image values as PNG images;
+//   - go-echarts charts as ECharts options (see [Chart]);
+//   - errors and fmt.Stringer values as their text;
+//   - slices of structs as tables;
+//   - anything else as readable text, like %v with field names (long slices and
+//     maps are cut with a note).
 //
 // # Updating in place
 //
@@ -82,6 +89,14 @@ func (b Bundle) MIMETypes() []string {
 	}
 	sort.Strings(types)
 	return types
+}
+
+// Tabler is implemented by values that are best shown as a table, such as the
+// data sets and metrics of gopad's ml package (which cannot depend on this
+// package). [Render] shows them as a [Table]; if the value is also a
+// fmt.Stringer, its String method gives the text/plain form.
+type Tabler interface {
+	Table() (columns []string, rows [][]any)
 }
 
 // Renderer is implemented by values that render richly when they are a cell's
@@ -204,18 +219,23 @@ func render(v any) Bundle {
 			return Bundle{}
 		}
 		return copyBundle(b)
+	case Tabler:
+		columns, rows := x.Table()
+		b := Table(columns, rows).RenderMIME()
+		if s, ok := v.(fmt.Stringer); ok {
+			b[MIMEText] = s.String()
+		}
+		return b
+	case image.Image:
+		return Image(x)
+	case echartsChart:
+		return Chart(x)
 	case error:
 		return Bundle{MIMEText: x.Error()}
 	case fmt.Stringer:
 		return Bundle{MIMEText: x.String()}
 	case string:
 		return Bundle{MIMEText: x}
-	}
-	if img, ok := v.(image.Image); ok {
-		return Image(img)
-	}
-	if c, ok := v.(echartsChart); ok {
-		return Chart(c)
 	}
 	if t := tableFromSlice(v, DefaultMaxRows); t != nil {
 		return t.RenderMIME()

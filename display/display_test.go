@@ -510,3 +510,41 @@ func TestConcurrentShow(t *testing.T) {
 		t.Errorf("%d messages over %d ids, want %d over 8", len(r.msgs), len(ids), 8*51)
 	}
 }
+
+// matrix is a Tabler like the ml package's confusion matrix.
+type matrix struct{ counts [][]int }
+
+func (m matrix) Table() ([]string, [][]any) {
+	rows := [][]any{}
+	for i, r := range m.counts {
+		row := []any{fmt.Sprint(i)}
+		for _, n := range r {
+			row = append(row, n)
+		}
+		rows = append(rows, row)
+	}
+	return []string{"true", "0", "1"}, rows
+}
+
+func (m matrix) String() string { return "2x2 confusion matrix" }
+
+type plainTabler struct{}
+
+func (plainTabler) Table() ([]string, [][]any) { return []string{"x"}, [][]any{{1.5}} }
+
+func TestTablerRendersAsTable(t *testing.T) {
+	b := Render(matrix{[][]int{{5, 1}, {0, 7}}})
+	tj := roundTripJSON(t, b[MIMETable]).(map[string]any)
+	if !reflect.DeepEqual(tj["rows"], []any{[]any{"0", 5.0, 1.0}, []any{"1", 0.0, 7.0}}) {
+		t.Errorf("rows = %v", tj["rows"])
+	}
+	if b.String() != "2x2 confusion matrix" {
+		t.Errorf("text = %q, want the String form", b.String())
+	}
+	if !strings.Contains(b[MIMEHTML].(string), "<th>true</th>") {
+		t.Errorf("html = %s", b[MIMEHTML])
+	}
+	if p := Render(plainTabler{}); p.String() != "  x\n---\n1.5" {
+		t.Errorf("text of a Tabler without String = %q", p.String())
+	}
+}

@@ -28,9 +28,10 @@ func Update(h *Handle, v any) {
 func InterpreterMapTypes() map[reflect.Value][]reflect.Type {
 	interfaces := []reflect.Type{
 		reflect.TypeFor[Renderer](),
+		reflect.TypeFor[Tabler](),
 		reflect.TypeFor[image.Image](),
-		reflect.TypeFor[fmt.Stringer](),
 		reflect.TypeFor[error](),
+		reflect.TypeFor[fmt.Stringer](),
 	}
 	return map[reflect.Value][]reflect.Type{
 		reflect.ValueOf(Show):   interfaces,
