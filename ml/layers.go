@@ -674,7 +674,12 @@ func (e *EmbeddingLayer) Parameters() []*Tensor { return []*Tensor{e.Weight} }
 func (e *EmbeddingLayer) paramNames() []string { return []string{"weight"} }
 
 func (e *EmbeddingLayer) spec() LayerSpec {
-	return LayerSpec{Type: "Embedding", In: e.Vocab, Out: e.Dim, PaddingIdx: e.PaddingIdx}
+	s := LayerSpec{Type: "Embedding", In: e.Vocab, Out: e.Dim}
+	if e.PaddingIdx >= 0 {
+		p := e.PaddingIdx
+		s.PaddingIdx = &p
+	}
+	return s
 }
 
 // OutputShape appends Dim to the input shape.

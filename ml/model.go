@@ -15,7 +15,7 @@ type LayerSpec struct {
 	In         int         `json:"in,omitempty"`
 	Out        int         `json:"out,omitempty"`
 	NumLayers  int         `json:"num_layers,omitempty"`
-	PaddingIdx int         `json:"padding_idx,omitempty"`
+	PaddingIdx *int        `json:"padding_idx,omitempty"`
 	P          float64     `json:"p,omitempty"`
 	Layers     []LayerSpec `json:"layers,omitempty"`
 }

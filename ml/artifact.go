@@ -1,0 +1,344 @@
+package ml
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ArtifactVersion is the version of the model artifact format that Save writes.
+// Load reads this version and older ones and refuses newer ones.
+const ArtifactVersion = 1
+
+const (
+	artifactFormat  = "gopad.ml.model"
+	weightsFileName = "model.safetensors"
+	modelFileName   = "model.json"
+	maxHeaderBytes  = 64 << 20
+)
+
+// artifactManifest is model.json.
+type artifactManifest struct {
+	Format        string                     `json:"format"`
+	Version       int                        `json:"version"`
+	Architecture  LayerSpec                  `json:"architecture"`
+	Params        []artifactParam            `json:"params"`
+	Weights       string                     `json:"weights"`
+	WeightsSHA256 string                     `json:"weights_sha256"`
+	Metadata      map[string]json.RawMessage `json:"metadata,omitempty"`
+}
+
+type artifactParam struct {
+	Name  string `json:"name"`
+	Shape []int  `json:"shape"`
+}
+
+type safetensorsEntry struct {
+	DType       string   `json:"dtype"`
+	Shape       []int    `json:"shape"`
+	DataOffsets [2]int64 `json:"data_offsets"`
+}
+
+// Save writes the model to the directory dir (created if needed) as a versioned
+// artifact: model.safetensors holds the weights in the safetensors layout (an
+// 8-byte little-endian header length, a JSON header, raw little-endian float32
+// tensors; readable by the Python safetensors package) and model.json the
+// architecture, the metadata set with SetMeta, and a checksum of the weights.
+// Models with cell-defined layers cannot be saved.
+func (m *Model) Save(dir string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	spec := m.spec()
+	if err := checkSavable(spec, "model"); err != nil {
+		return fmt.Errorf("ml: save %s: %w", dir, err)
+	}
+	names := m.paramNames()
+	params := m.Parameters()
+	weights, err := encodeSafetensors(names, params)
+	if err != nil {
+		return fmt.Errorf("ml: save %s: %w", dir, err)
+	}
+	sum := sha256.Sum256(weights)
+	man := artifactManifest{Format: artifactFormat, Version: ArtifactVersion, Architecture: spec,
+		Weights: weightsFileName, WeightsSHA256: hex.EncodeToString(sum[:]), Metadata: m.meta}
+	for i, p := range params {
+		man.Params = append(man.Params, artifactParam{Name: names[i], Shape: p.Shape()})
+	}
+	manJSON, err := json.MarshalIndent(man, "", "  ")
+	if err != nil {
+		return fmt.Errorf("ml: save %s: encode model.json: %w", dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("ml: save: %w", err)
+	}
+	// Weights first, manifest last: a directory with a manifest is complete.
+	if err := writeFileAtomic(filepath.Join(dir, weightsFileName), weights); err != nil {
+		return fmt.Errorf("ml: save: %w", err)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, modelFileName), append(manJSON, '\n')); err != nil {
+		return fmt.Errorf("ml: save: %w", err)
+	}
+	return nil
+}
+
+func checkSavable(s LayerSpec, where string) error {
+	if strings.HasPrefix(s.Type, "custom:") {
+		return fmt.Errorf("%s is a cell-defined layer (%s); only built-in layers can be saved", where, strings.TrimPrefix(s.Type, "custom:"))
+	}
+	for i, sub := range s.Layers {
+		if err := checkSavable(sub, fmt.Sprintf("%s layer %d", where, i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// encodeSafetensors lays the tensors out in the safetensors format.
+func encodeSafetensors(names []string, params []*Tensor) ([]byte, error) {
+	var header bytes.Buffer
+	header.WriteString(`{"__metadata__":{"format":"pt","producer":"gopad"}`)
+	var offset int64
+	for i, p := range params {
+		entry, err := json.Marshal(safetensorsEntry{DType: "F32", Shape: p.Shape(), DataOffsets: [2]int64{offset, offset + 4*int64(len(p.data))}})
+		if err != nil {
+			return nil, err
+		}
+		name, _ := json.Marshal(names[i])
+		fmt.Fprintf(&header, ",%s:%s", name, entry)
+		offset += 4 * int64(len(p.data))
+	}
+	header.WriteByte('}')
+	// Pad the header with spaces so that the data starts 8-byte aligned.
+	for header.Len()%8 != 0 {
+		header.WriteByte(' ')
+	}
+	out := make([]byte, 8, 8+header.Len()+int(offset))
+	binary.LittleEndian.PutUint64(out, uint64(header.Len()))
+	out = append(out, header.Bytes()...)
+	for _, p := range params {
+		for _, v := range p.data {
+			out = binary.LittleEndian.AppendUint32(out, math.Float32bits(v))
+		}
+	}
+	return out, nil
+}
+
+// decodeSafetensors parses a safetensors file holding float32 tensors.
+func decodeSafetensors(data []byte) (map[string]*Tensor, error) {
+	if len(data) < 8 {
+		return nil, fmt.Errorf("truncated: %d bytes, shorter than the 8-byte header length", len(data))
+	}
+	n := binary.LittleEndian.Uint64(data[:8])
+	if n > maxHeaderBytes {
+		return nil, fmt.Errorf("corrupt: header length %d is implausible", n)
+	}
+	if uint64(len(data)-8) < n {
+		return nil, fmt.Errorf("truncated: header needs %d bytes, the file has %d after the length", n, len(data)-8)
+	}
+	var header map[string]json.RawMessage
+	if err := json.Unmarshal(data[8:8+n], &header); err != nil {
+		return nil, fmt.Errorf("corrupt header: %w", err)
+	}
+	body := data[8+n:]
+	out := map[string]*Tensor{}
+	var covered int64
+	for name, raw := range header {
+		if name == "__metadata__" {
+			continue
+		}
+		var e safetensorsEntry
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return nil, fmt.Errorf("corrupt header entry %q: %w", name, err)
+		}
+		if e.DType != "F32" {
+			return nil, fmt.Errorf("tensor %q has dtype %s; only F32 is supported", name, e.DType)
+		}
+		count := int64(1)
+		for _, d := range e.Shape {
+			if d < 0 {
+				return nil, fmt.Errorf("corrupt header: tensor %q has shape %v", name, e.Shape)
+			}
+			count *= int64(d)
+		}
+		begin, end := e.DataOffsets[0], e.DataOffsets[1]
+		if begin < 0 || end < begin || end-begin != 4*count {
+			return nil, fmt.Errorf("corrupt header: tensor %q offsets %v do not fit shape %v", name, e.DataOffsets, e.Shape)
+		}
+		if end > int64(len(body)) {
+			return nil, fmt.Errorf("truncated: tensor %q needs bytes up to %d, the data section has %d", name, end, len(body))
+		}
+		t := New(e.Shape...)
+		for i := range t.data {
+			t.data[i] = math.Float32frombits(binary.LittleEndian.Uint32(body[begin+4*int64(i):]))
+		}
+		out[name] = t
+		covered += end - begin
+	}
+	if covered != int64(len(body)) {
+		return nil, fmt.Errorf("corrupt: tensors cover %d bytes of a %d-byte data section", covered, len(body))
+	}
+	return out, nil
+}
+
+// Load reads a model artifact written by Save. The loaded model predicts
+// bit-identically to the saved one. Missing, corrupt, truncated or newer-version
+// artifacts give an error that says which.
+func Load(dir string) (*Model, error) {
+	manJSON, err := os.ReadFile(filepath.Join(dir, modelFileName))
+	if err != nil {
+		return nil, fmt.Errorf("ml: load model: %w", err)
+	}
+	var probe struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+	}
+	if err := json.Unmarshal(manJSON, &probe); err != nil {
+		return nil, fmt.Errorf("ml: load %s: %s is corrupt: %w", dir, modelFileName, err)
+	}
+	if probe.Format != artifactFormat {
+		return nil, fmt.Errorf("ml: load %s: %s is not a gopad model (format %q)", dir, modelFileName, probe.Format)
+	}
+	if probe.Version > ArtifactVersion {
+		return nil, fmt.Errorf("ml: load %s: artifact version %d is newer than this gopad reads (%d); upgrade gopad", dir, probe.Version, ArtifactVersion)
+	}
+	if probe.Version < 1 {
+		return nil, fmt.Errorf("ml: load %s: invalid artifact version %d", dir, probe.Version)
+	}
+	var man artifactManifest
+	if err := json.Unmarshal(manJSON, &man); err != nil {
+		return nil, fmt.Errorf("ml: load %s: %s is corrupt: %w", dir, modelFileName, err)
+	}
+	if man.Weights == "" || filepath.Base(man.Weights) != man.Weights {
+		return nil, fmt.Errorf("ml: load %s: %s names weights file %q; want a file in the same directory", dir, modelFileName, man.Weights)
+	}
+	weights, err := os.ReadFile(filepath.Join(dir, man.Weights))
+	if err != nil {
+		return nil, fmt.Errorf("ml: load %s: %w", dir, err)
+	}
+	sum := sha256.Sum256(weights)
+	if hex.EncodeToString(sum[:]) != man.WeightsSHA256 {
+		return nil, fmt.Errorf("ml: load %s: %s is corrupt or truncated (checksum does not match model.json)", dir, man.Weights)
+	}
+	tensors, err := decodeSafetensors(weights)
+	if err != nil {
+		return nil, fmt.Errorf("ml: load %s: %s: %w", dir, man.Weights, err)
+	}
+	// Building layers draws initial weights; keep the user's seeded sequence intact.
+	initMu.Lock()
+	saved := initRNG
+	initRNG = rand.New(rand.NewPCG(0, 0))
+	initMu.Unlock()
+	layer, err := buildLayer(man.Architecture)
+	initMu.Lock()
+	initRNG = saved
+	initMu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("ml: load %s: architecture: %w", dir, err)
+	}
+	model, ok := layer.(*Model)
+	if !ok {
+		return nil, fmt.Errorf("ml: load %s: architecture is a %s, want Sequential", dir, man.Architecture.Type)
+	}
+	names, params := model.paramNames(), model.Parameters()
+	if len(tensors) != len(params) {
+		return nil, fmt.Errorf("ml: load %s: %s holds %d tensors, the architecture has %d parameters", dir, man.Weights, len(tensors), len(params))
+	}
+	for i, p := range params {
+		t, ok := tensors[names[i]]
+		if !ok {
+			return nil, fmt.Errorf("ml: load %s: %s has no tensor %q", dir, man.Weights, names[i])
+		}
+		if !sameShape(t.shape, p.shape) {
+			return nil, fmt.Errorf("ml: load %s: tensor %q has shape %v, the architecture needs %v", dir, names[i], t.shape, p.shape)
+		}
+		copy(p.data, t.data)
+	}
+	model.meta = man.Metadata
+	return model, nil
+}
+
+// buildLayer constructs an untrained layer from its spec.
+func buildLayer(s LayerSpec) (Layer, error) {
+	need := func(ok bool) error {
+		if !ok {
+			return fmt.Errorf("%s layer has invalid sizes in=%d out=%d layers=%d", s.Type, s.In, s.Out, s.NumLayers)
+		}
+		return nil
+	}
+	switch s.Type {
+	case "Sequential":
+		var layers []Layer
+		for i, sub := range s.Layers {
+			l, err := buildLayer(sub)
+			if err != nil {
+				return nil, fmt.Errorf("layer %d: %w", i, err)
+			}
+			layers = append(layers, l)
+		}
+		return Sequential(layers...), nil
+	case "Linear":
+		if err := need(s.In > 0 && s.Out > 0); err != nil {
+			return nil, err
+		}
+		return Linear(s.In, s.Out), nil
+	case "Embedding":
+		if err := need(s.In > 0 && s.Out > 0); err != nil {
+			return nil, err
+		}
+		e := Embedding(s.In, s.Out)
+		if s.PaddingIdx != nil {
+			if *s.PaddingIdx < 0 || *s.PaddingIdx >= s.In {
+				return nil, fmt.Errorf("Embedding padding index %d out of range [0, %d)", *s.PaddingIdx, s.In)
+			}
+			e.Padding(*s.PaddingIdx)
+		}
+		return e, nil
+	case "LSTM":
+		if err := need(s.In > 0 && s.Out > 0 && s.NumLayers > 0); err != nil {
+			return nil, err
+		}
+		return LSTM(s.In, s.Out).Stacked(s.NumLayers), nil
+	case "GRU":
+		if err := need(s.In > 0 && s.Out > 0 && s.NumLayers > 0); err != nil {
+			return nil, err
+		}
+		return GRU(s.In, s.Out).Stacked(s.NumLayers), nil
+	case "ReLU":
+		return ReLU(), nil
+	case "Tanh":
+		return Tanh(), nil
+	case "Sigmoid":
+		return Sigmoid(), nil
+	case "Softmax":
+		return Softmax(), nil
+	case "LogSoftmax":
+		return LogSoftmax(), nil
+	case "Dropout":
+		if s.P < 0 || s.P >= 1 {
+			return nil, fmt.Errorf("Dropout probability %v out of range [0, 1)", s.P)
+		}
+		return Dropout(s.P), nil
+	case "Flatten":
+		return Flatten(), nil
+	case "LastStep":
+		return LastStep(), nil
+	}
+	return nil, errors.New("unknown layer type " + fmt.Sprintf("%q", s.Type))
+}
