@@ -49,10 +49,12 @@ func init() {
 		"Publisher":   reflect.ValueOf((*display.Publisher)(nil)),
 		"Renderer":    reflect.ValueOf((*display.Renderer)(nil)),
 		"TableValue":  reflect.ValueOf((*display.TableValue)(nil)),
+		"Tabler":      reflect.ValueOf((*display.Tabler)(nil)),
 
 		// interface wrapper definitions
 		"_Publisher": reflect.ValueOf((*_gopad_dev_gopad_display_Publisher)(nil)),
 		"_Renderer":  reflect.ValueOf((*_gopad_dev_gopad_display_Renderer)(nil)),
+		"_Tabler":    reflect.ValueOf((*_gopad_dev_gopad_display_Tabler)(nil)),
 	}
 }
 
@@ -74,4 +76,14 @@ type _gopad_dev_gopad_display_Renderer struct {
 
 func (W _gopad_dev_gopad_display_Renderer) RenderMIME() display.Bundle {
 	return W.WRenderMIME()
+}
+
+// _gopad_dev_gopad_display_Tabler is an interface wrapper for Tabler type
+type _gopad_dev_gopad_display_Tabler struct {
+	IValue interface{}
+	WTable func() (columns []string, rows [][]any)
+}
+
+func (W _gopad_dev_gopad_display_Tabler) Table() (columns []string, rows [][]any) {
+	return W.WTable()
 }
