@@ -23,14 +23,22 @@ const roleEnv = "GOPAD_KERNELTEST_ROLE"
 // Main runs the kernel when this process was started by Options, and the tests
 // otherwise. It does not return.
 func Main(m *testing.M) {
-	if os.Getenv(roleEnv) == "kernel" {
-		if err := kernel.Main(); err != nil {
-			fmt.Fprintln(os.Stderr, "gopad kernel:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	RunIfKernel()
 	os.Exit(m.Run())
+}
+
+// RunIfKernel runs the kernel and exits when this process was started by Options;
+// otherwise it returns at once. TestMain functions with roles of their own call it
+// first.
+func RunIfKernel() {
+	if os.Getenv(roleEnv) != "kernel" {
+		return
+	}
+	if err := kernel.Main(); err != nil {
+		fmt.Fprintln(os.Stderr, "gopad kernel:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
 }
 
 // Options returns client options that start the running test binary as a kernel.

@@ -1,0 +1,223 @@
+package repl_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"gopad.dev/gopad/kernel/kerneltest"
+	"gopad.dev/gopad/repl"
+)
+
+// roleEnv makes the re-executed test binary run the REPL on its terminal.
+const roleEnv = "GOPAD_REPL_TEST_ROLE"
+
+func TestMain(m *testing.M) {
+	kerneltest.RunIfKernel()
+	if os.Getenv(roleEnv) == "repl" {
+		opts := kerneltest.Options()
+		opts.Env = withoutEnv(opts.Env, roleEnv)
+		err := repl.Run(context.Background(), repl.Options{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Kernel: opts})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func withoutEnv(env []string, name string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+func TestIncomplete(t *testing.T) {
+	cases := map[string]bool{
+		"x := 1":                       false,
+		"f := func() {":                true,
+		"f := func() {\n}":             false,
+		"xs := []int{1,\n2,":           true,
+		"fmt.Println(\"(\")":           false,
+		"s := `raw\nstill raw":         true,
+		"s := `raw\ndone`":             false,
+		"/* open comment":              true,
+		"x := '{'":                     false,
+		"if x > 1 {\n\tfmt.Println(x)": true,
+		"m := map[string]int{\"}\": 1}": false,
+	}
+	for src, want := range cases {
+		if got := repl.Incomplete(src); got != want {
+			t.Errorf("Incomplete(%q) = %v, want %v", src, got, want)
+		}
+	}
+}
+
+// TestPipedSession drives the REPL through a pipe with an injected Ctrl-C.
+func TestPipedSession(t *testing.T) {
+	inR, inW := io.Pipe()
+	var out syncBuffer
+	interrupts := make(chan os.Signal, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- repl.Run(context.Background(), repl.Options{In: inR, Out: &out, Err: &out, Kernel: kerneltest.Options(), Interrupts: interrupts})
+	}()
+	send := func(s string) { io.WriteString(inW, s) }
+	out.waitFor(t, repl.Prompt)
+	send("x := 20\n")
+	send("double := func(v int) int {\n")
+	send("\treturn 2 * v\n")
+	send("}\n")
+	send("double(x) + 2\n")
+	out.waitFor(t, "42\n")
+	send(`import "time"` + "\n")
+	send("time.Sleep(time.Hour)\n")
+	time.Sleep(300 * time.Millisecond) // let the cell start
+	interrupts <- os.Interrupt
+	out.waitFor(t, "nterrupt")
+	send("x + 1\n")
+	out.waitFor(t, "21\n")
+	inW.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("REPL did not exit at end of input")
+	}
+	if !strings.Contains(out.String(), repl.ContinuePrompt) {
+		t.Errorf("no continuation prompt for the multi-line function:\n%s", out.String())
+	}
+}
+
+// TestTerminalSession runs the REPL on a real pseudo-terminal: Ctrl-C is a
+// character the terminal turns into SIGINT, Ctrl-D is end of input.
+func TestTerminalSession(t *testing.T) {
+	master, slave := openPTY(t)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), roleEnv+"=repl")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+
+	var out syncBuffer
+	go io.Copy(&out, master)
+	send := func(s string) { master.WriteString(s) }
+
+	out.waitFor(t, repl.Prompt)
+	send("x := 20\n")
+	send("x * 2\n")
+	out.waitFor(t, "40")
+	// Ctrl-C while a cell runs interrupts it; state survives.
+	send("for { x = x + 0 }\n")
+	time.Sleep(300 * time.Millisecond)
+	send("\x03")
+	out.waitFor(t, "nterrupt")
+	// Ctrl-C while typing discards the line.
+	send("this is not Go")
+	time.Sleep(100 * time.Millisecond)
+	send("\x03")
+	out.waitFor(t, "^C")
+	send("x + 1\n")
+	out.waitFor(t, "21")
+	if strings.Contains(out.String(), "not Go") && strings.Contains(out.String(), "expected") {
+		t.Errorf("the discarded line was executed:\n%s", out.String())
+	}
+	send("\x04") // Ctrl-D at an empty prompt
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- cmd.Wait() }()
+	select {
+	case err := <-waitErr:
+		if err != nil {
+			t.Fatalf("repl exited with %v\n%s", err, out.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("repl did not exit on Ctrl-D\n%s", out.String())
+	}
+}
+
+// openPTY opens a pseudo-terminal pair.
+func openPTY(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals here: %v", err)
+	}
+	fd := int(m.Fd())
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m, s
+}
+
+// syncBuffer is a buffer written by one goroutine and polled by the test.
+type syncBuffer struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	seen int // offset after the last waitFor match
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// waitFor waits until s appears after the previous match.
+func (b *syncBuffer) waitFor(t *testing.T, s string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		b.mu.Lock()
+		rest := b.buf.String()[b.seen:]
+		if i := strings.Index(rest, s); i >= 0 {
+			b.seen += i + len(s)
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %q; output so far:\n%s", s, b.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
