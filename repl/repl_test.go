@@ -49,16 +49,16 @@ func withoutEnv(env []string, name string) []string {
 
 func TestIncomplete(t *testing.T) {
 	cases := map[string]bool{
-		"x := 1":                       false,
-		"f := func() {":                true,
-		"f := func() {\n}":             false,
-		"xs := []int{1,\n2,":           true,
-		"fmt.Println(\"(\")":           false,
-		"s := `raw\nstill raw":         true,
-		"s := `raw\ndone`":             false,
-		"/* open comment":              true,
-		"x := '{'":                     false,
-		"if x > 1 {\n\tfmt.Println(x)": true,
+		"x := 1":                        false,
+		"f := func() {":                 true,
+		"f := func() {\n}":              false,
+		"xs := []int{1,\n2,":            true,
+		"fmt.Println(\"(\")":            false,
+		"s := `raw\nstill raw":          true,
+		"s := `raw\ndone`":              false,
+		"/* open comment":               true,
+		"x := '{'":                      false,
+		"if x > 1 {\n\tfmt.Println(x)":  true,
 		"m := map[string]int{\"}\": 1}": false,
 	}
 	for src, want := range cases {
