@@ -197,10 +197,10 @@ func (m *Model) String() string {
 func (m *Model) Summary(inputShape ...int) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tLayer\tOutput shape\tParams\t")
+	fmt.Fprintln(tw, "#\tLayer\tOutput shape\tParams")
 	shape := append([]int{-1}, inputShape...)
 	if len(inputShape) > 0 {
-		fmt.Fprintf(tw, "\tinput\t%s\t\t\n", shapeString(shape))
+		fmt.Fprintf(tw, "\tinput\t%s\t\n", shapeString(shape))
 	}
 	for i, l := range m.layers {
 		out := "?"
@@ -208,7 +208,7 @@ func (m *Model) Summary(inputShape ...int) string {
 			shape = l.OutputShape(shape)
 			out = shapeString(shape)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", i, l.String(), out, groupDigits(countParams(l.Parameters())))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i, l.String(), out, groupDigits(countParams(l.Parameters())))
 	}
 	tw.Flush()
 	fmt.Fprintf(&b, "Total parameters: %s (%s bytes as float32)", groupDigits(m.NumParams()), groupDigits(4*m.NumParams()))
