@@ -20,6 +20,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
 	"gopad.dev/gopad/display"
 	"gopad.dev/gopad/ml"
 )
@@ -297,25 +300,46 @@ func (v *notebookView) barBundle(end *ml.History) display.Bundle {
 	return display.Bundle{display.MIMEHTML: h.String(), display.MIMEText: text.String()}
 }
 
-// chartBundle renders the loss per epoch, with the validation loss when there is one.
+// chartBundle renders the loss per epoch, with the validation loss when there is
+// one, as a go-echarts line chart (epochs on x with integer ticks, loss on y).
 func (v *notebookView) chartBundle() display.Bundle {
-	xs := make([]float64, len(v.run.epochs))
-	train := make([]float64, len(v.run.epochs))
-	val := make([]float64, len(v.run.epochs))
+	train := make([]opts.LineData, len(v.run.epochs))
+	val := make([]opts.LineData, len(v.run.epochs))
 	hasVal := false
 	for i, s := range v.run.epochs {
-		xs[i] = float64(s.Epoch)
-		train[i] = s.Loss
-		val[i] = s.ValLoss
+		train[i] = opts.LineData{Value: []any{s.Epoch, chartNumber(s.Loss)}}
+		val[i] = opts.LineData{Value: []any{s.Epoch, chartNumber(s.ValLoss)}}
 		if !math.IsNaN(s.ValLoss) {
 			hasVal = true
 		}
 	}
-	series := map[string][]float64{"train loss": train}
-	if hasVal {
-		series["validation loss"] = val
+	xAxis := opts.XAxis{Type: "value", Name: "epoch", NameLocation: "middle", NameGap: 25, Min: 1, MinInterval: 1}
+	if v.run.info.Epochs > 1 {
+		xAxis.Max = v.run.info.Epochs // the axis shows how far training has come
 	}
-	return display.LineChart("loss per epoch", xs, series)
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithTitleOpts(opts.Title{Title: "loss per epoch"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "10"}),
+		charts.WithXAxisOpts(xAxis),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "loss", Scale: opts.Bool(true)}),
+		charts.WithAnimation(false),
+	)
+	showSymbols := opts.LineChart{ShowSymbol: opts.Bool(len(train) <= 50)}
+	line.AddSeries("train loss", train, charts.WithLineChartOpts(showSymbols))
+	if hasVal {
+		line.AddSeries("validation loss", val, charts.WithLineChartOpts(showSymbols))
+	}
+	return display.Chart(line)
+}
+
+// chartNumber maps values JSON cannot hold to ECharts' "missing" marker.
+func chartNumber(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "-"
+	}
+	return v
 }
 
 // textBar draws [#####.....] for done of total in width cells.
