@@ -5,6 +5,7 @@ import { EditorView } from "@codemirror/view";
 import { downloadURL, notebookURL, postJSON, treeURL } from "./api";
 import { Cell, CellData, CellType } from "./cell";
 import { h, dialog, toast, promptText } from "./dom";
+import { icon } from "./icons";
 import { Completion, codePointOffset } from "./editor";
 import { displayID, Output } from "./outputs";
 import { Message, NotebookSocket } from "./ws";
@@ -174,26 +175,26 @@ export class NotebookPage {
       menu("Help", [["Keyboard shortcuts", "H", () => this.showHelp()]]),
     );
 
-    const tb = (label: string, title: string, run: () => void, id?: string) =>
-      h("button", { class: "tool", title, "aria-label": title, id, onclick: () => { run(); this.refocus(); } }, label);
+    const tb = (ic: string, label: string, title: string, run: () => void, id?: string) =>
+      h("button", { class: "tool", title, "aria-label": title, id, onclick: () => { run(); this.refocus(); } }, ic ? icon(ic) : null, label ? h("span", { class: "tool-label" }, label) : null);
     const toolbar = h(
       "div",
       { class: "toolbar", role: "toolbar" },
-      tb("💾", "Save (Ctrl+S)", () => this.save(), "btn-save"),
-      tb("＋", "Insert cell below (B)", () => this.insert(this.selected + 1, "code", false), "btn-insert"),
-      tb("✂", "Cut cell (X)", () => this.cut()),
-      tb("↑", "Move cell up", () => this.moveSelected(-1)),
-      tb("↓", "Move cell down", () => this.moveSelected(1)),
+      tb("save", "", "Save (Ctrl+S)", () => this.save(), "btn-save"),
+      tb("plus", "", "Insert cell below (B)", () => this.insert(this.selected + 1, "code", false), "btn-insert"),
+      tb("cut", "", "Cut cell (X)", () => this.cut(), "btn-cut"),
+      tb("up", "", "Move cell up (Ctrl+Shift+Up)", () => this.moveSelected(-1), "btn-up"),
+      tb("down", "", "Move cell down (Ctrl+Shift+Down)", () => this.moveSelected(1), "btn-down"),
       h("span", { class: "tool-sep" }),
-      tb("▶ Run", "Run cell and select below (Shift+Enter)", () => this.runAndAdvance(false), "btn-run"),
-      tb("■", "Interrupt the kernel (I I)", () => this.interrupt(), "btn-interrupt"),
-      tb("↻", "Restart the kernel (0 0)", () => this.restart(false), "btn-restart"),
-      tb("⏩", "Restart the kernel and run all cells", () => this.restart(true), "btn-restart-run"),
+      tb("run", "Run", "Run cell and select below (Shift+Enter)", () => this.runAndAdvance(false), "btn-run"),
+      tb("stop", "", "Interrupt the kernel (I I)", () => this.interrupt(), "btn-interrupt"),
+      tb("restart", "", "Restart the kernel (0 0)", () => this.restart(false), "btn-restart"),
+      tb("runAll", "", "Restart the kernel and run all cells", () => this.restart(true), "btn-restart-run"),
       h("span", { class: "tool-sep" }),
       this.typeSelect,
       h("span", { class: "tool-spacer" }),
-      tb("Run all", "Run all cells", () => this.runRange(0, this.cells.length), "btn-run-all"),
-      tb("Clear", "Clear all outputs", () => this.clearOutputs(true), "btn-clear"),
+      tb("", "Run all", "Run all cells", () => this.runRange(0, this.cells.length), "btn-run-all"),
+      tb("clear", "Clear outputs", "Clear all outputs", () => this.clearOutputs(true), "btn-clear"),
     );
 
     const header = h(

@@ -3,6 +3,7 @@
 
 import { downloadURL, getJSON, notebookURL, postJSON, treeURL, upload } from "./api";
 import { h, dialog, toast, promptText } from "./dom";
+import { icon } from "./icons";
 
 interface Entry {
   name: string;
@@ -71,8 +72,8 @@ export class TreePage {
             { class: "panel-head" },
             crumbs,
             h("span", { class: "spacer" }),
-            h("button", { class: "btn", id: "btn-upload", onclick: () => fileInput.click() }, "Upload"),
-            h("button", { class: "btn", id: "btn-refresh", title: "Refresh", onclick: () => this.refresh() }, "↻"),
+            h("button", { class: "btn", id: "btn-upload", title: "Upload .gonb or .ipynb notebooks (or drop them on the page)", onclick: () => fileInput.click() }, icon("upload"), " Upload"),
+            h("button", { class: "btn", id: "btn-refresh", title: "Refresh", "aria-label": "Refresh", onclick: () => this.refresh() }, icon("refresh")),
             h("button", { class: "btn btn-primary", id: "btn-new", onclick: () => this.create() }, "New notebook"),
             fileInput,
           ),
@@ -130,7 +131,7 @@ export class TreePage {
     const rows: HTMLElement[] = [h("div", { class: "file-row file-head", role: "row" }, h("span", {}, "Name"), h("span", {}, ""), h("span", {}, "Modified"), h("span", { class: "num" }, "Size"), h("span", {}, ""))];
     if (this.dir) {
       const up = this.dir.includes("/") ? this.dir.slice(0, this.dir.lastIndexOf("/")) : "";
-      rows.push(h("div", { class: "file-row", role: "row" }, h("a", { class: "file-name dir", href: treeURL(up) }, "📁 .."), h("span"), h("span"), h("span"), h("span")));
+      rows.push(h("div", { class: "file-row", role: "row" }, h("a", { class: "file-name dir", href: treeURL(up) }, icon("folder"), ".."), h("span"), h("span"), h("span"), h("span")));
     }
     for (const e of sorted) rows.push(this.row(e));
     if (sorted.length === 0) rows.push(h("div", { class: "empty-note" }, "No notebooks here yet. Create one, upload one, or open an example below."));
@@ -138,13 +139,13 @@ export class TreePage {
   }
 
   private row(e: Entry): HTMLElement {
-    const icon = e.type === "directory" ? "📁" : e.type === "notebook" ? "📓" : "📄";
+    const ic = () => icon(e.type === "directory" ? "folder" : e.type === "notebook" ? "notebook" : "file");
     const name =
       e.type === "directory"
-        ? h("a", { class: "file-name dir", href: treeURL(e.path) }, `${icon} ${e.name}`)
+        ? h("a", { class: "file-name dir", href: treeURL(e.path) }, ic(), e.name)
         : e.type === "notebook"
-          ? h("a", { class: "file-name", href: notebookURL(e.path) }, `${icon} ${e.name}`)
-          : h("span", { class: "file-name plain" }, `${icon} ${e.name}`);
+          ? h("a", { class: "file-name", href: notebookURL(e.path) }, ic(), e.name)
+          : h("span", { class: "file-name plain" }, ic(), e.name);
     const actions = h("span", { class: "row-actions" });
     const act = (label: string, title: string, run: () => void) => h("button", { class: "link-btn", title, onclick: run }, label);
     if (e.type !== "directory") {
@@ -188,7 +189,7 @@ export class TreePage {
         h(
           "div",
           { class: "file-row kernel-row", "data-path": k.path },
-          h("a", { class: "file-name", href: notebookURL(k.path) }, `📓 ${k.path}`),
+          h("a", { class: "file-name", href: notebookURL(k.path) }, icon("notebook"), k.path),
           h("span", { class: "kernel-status", "data-state": k.state }, k.state),
           h("span", { class: "muted" }, k.started ? `started ${formatTime(k.started)}` : ""),
           h("span", { class: "muted num" }, k.pid ? `pid ${k.pid}` : ""),
@@ -205,7 +206,7 @@ export class TreePage {
     }
     this.examples.replaceChildren(
       ...exs.map((x) =>
-        h("button", { class: "example-card", title: `Open a copy of ${x.name}`, onclick: () => this.openExample(x) }, h("span", { class: "example-icon" }, "📘"), h("span", {}, x.name.replace(/\.gonb$/, ""))),
+        h("button", { class: "example-card", title: `Open a copy of ${x.name}`, onclick: () => this.openExample(x) }, icon("example", 20), h("span", {}, x.name.replace(/\.gonb$/, ""))),
       ),
     );
   }
