@@ -206,8 +206,25 @@ func TestLargeTableIsCut(t *testing.T) {
 		t.Errorf("total_rows = %v", tj["total_rows"])
 	}
 	html := b[MIMEHTML].(string)
-	if strings.Count(html, "<tr>") != DefaultMaxRows+1 || !strings.Contains(html, "showing the first 1000 of 10000 rows") {
+	if strings.Count(html, "<tr>") != DefaultMaxRows+1 || !strings.Contains(html, "showing the first 200 of 10000 rows") {
 		t.Errorf("html has %d rows and note %v", strings.Count(html, "<tr>"), strings.Contains(html, "showing"))
+	}
+	// A wide table shows fewer rows, and MaxRows overrides the default.
+	wideRow := make([]any, 100)
+	wideCols := make([]string, 100)
+	for i := range wideCols {
+		wideCols[i] = fmt.Sprint("c", i)
+	}
+	wide := Table(wideCols, [][]any{wideRow, wideRow, wideRow, wideRow})
+	for range 200 {
+		wide.Rows = append(wide.Rows, wideRow)
+	}
+	if n := len(roundTripJSON(t, wide.RenderMIME()[MIMETable]).(map[string]any)["rows"].([]any)); n != 100 {
+		t.Errorf("100-column table shows %d rows, want 100 (10000 cells)", n)
+	}
+	wide.MaxRows = 150
+	if n := len(roundTripJSON(t, wide.RenderMIME()[MIMETable]).(map[string]any)["rows"].([]any)); n != 150 {
+		t.Errorf("MaxRows 150 shows %d rows", n)
 	}
 	text := b.String()
 	if n := strings.Count(text, "\n") + 1; n != TextMaxRows+3 || !strings.HasSuffix(text, "(showing the first 40 of 10000 rows)") {

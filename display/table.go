@@ -14,8 +14,11 @@ import (
 // Rows shown by default: tables are meant to be looked at, not to carry data sets.
 const (
 	// DefaultMaxRows is how many rows a table shows in HTML and in its JSON form
-	// when TableValue.MaxRows is 0.
-	DefaultMaxRows = 1000
+	// when TableValue.MaxRows is 0; wide tables show fewer, to stay within
+	// DefaultMaxCells cells (but at least 20 rows).
+	DefaultMaxRows = 200
+	// DefaultMaxCells bounds the cells a table shows when TableValue.MaxRows is 0.
+	DefaultMaxCells = 10000
 	// TextMaxRows is how many rows the text/plain form of a table shows.
 	TextMaxRows = 40
 )
@@ -105,7 +108,7 @@ func (t *TableValue) total() int {
 func (t *TableValue) shownRows() int {
 	limit := t.MaxRows
 	if limit <= 0 {
-		limit = DefaultMaxRows
+		limit = min(DefaultMaxRows, max(20, DefaultMaxCells/max(1, len(t.Columns))))
 	}
 	return min(limit, len(t.Rows))
 }

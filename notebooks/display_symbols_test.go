@@ -14,7 +14,8 @@ func init() {
 		// function, constant and variable definitions
 		"BarChart":            reflect.ValueOf(display.BarChart),
 		"Chart":               reflect.ValueOf(display.Chart),
-		"DefaultMaxRows":      reflect.ValueOf(constant.MakeFromLiteral("1000", token.INT, 0)),
+		"DefaultMaxCells":     reflect.ValueOf(constant.MakeFromLiteral("10000", token.INT, 0)),
+		"DefaultMaxRows":      reflect.ValueOf(constant.MakeFromLiteral("200", token.INT, 0)),
 		"HTML":                reflect.ValueOf(display.HTML),
 		"Image":               reflect.ValueOf(display.Image),
 		"InterpreterMapTypes": reflect.ValueOf(display.InterpreterMapTypes),
