@@ -153,7 +153,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("run", "gopad run NOTEBOOK [-o OUT] [--inplace]", stderr)
+	fs := newFlagSet("run", "gopad run NOTEBOOK [-o OUT] [--inplace]\n\nNOTEBOOK is a .gonb or .ipynb file, or example:NAME for a bundled example\n(example:welcome). Without -o or --inplace, output only goes to the terminal.", stderr)
 	out := fs.String("o", "", "write the executed notebook to `OUT`")
 	inplace := fs.Bool("inplace", false, "write the outputs back into NOTEBOOK")
 	pos, err := parseInterspersed(fs, args)

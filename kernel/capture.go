@@ -42,7 +42,8 @@ type capture struct {
 	prefix []byte // marker prefix, random per process so output cannot fake it
 	limit  int
 
-	streams [2]*stream
+	streams  [2]*stream
+	crashOut *os.File // the process's original stderr
 
 	mu        sync.Mutex
 	parent    string
@@ -78,10 +79,11 @@ func startCapture(send func(protocol.Message) error, limit int) (*capture, error
 	var token [8]byte
 	_, _ = rand.Read(token[:])
 	c := &capture{
-		send:    send,
-		prefix:  []byte("\x00gopad-sync-" + hex.EncodeToString(token[:]) + ":"),
-		limit:   limit,
-		waiters: map[uint64]chan struct{}{},
+		crashOut: crashOut,
+		send:     send,
+		prefix:   []byte("\x00gopad-sync-" + hex.EncodeToString(token[:]) + ":"),
+		limit:    limit,
+		waiters:  map[uint64]chan struct{}{},
 	}
 	for i, name := range []string{"stdout", "stderr"} {
 		r, w, err := os.Pipe()
@@ -97,6 +99,11 @@ func startCapture(send func(protocol.Message) error, limit int) (*capture, error
 		go c.forward(s)
 	}
 	return c, nil
+}
+
+// restoreStderr points file descriptor 2 back at the original stderr.
+func (c *capture) restoreStderr() {
+	_ = unix.Dup2(int(c.crashOut.Fd()), 2)
 }
 
 // forward reads one pipe until it breaks.

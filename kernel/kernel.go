@@ -60,7 +60,7 @@ func Version() string {
 
 // Main runs a kernel process until its parent closes the request pipe or asks it
 // to shut down. It must be called only in a process started by package client.
-func Main() error {
+func Main() (err error) {
 	in, out, err := protocolFiles()
 	if err != nil {
 		return err
@@ -71,6 +71,12 @@ func Main() error {
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if err != nil {
+			// Let the caller's report of err reach the real stderr, not the capture pipe.
+			k.capture.restoreStderr()
+		}
+	}()
 	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr})
 	if err != nil {
 		return fmt.Errorf("start interpreter: %w", err)
@@ -88,9 +94,11 @@ func Main() error {
 // when the process was not started by gopad.
 func protocolFiles() (in, out *os.File, err error) {
 	for _, fd := range []int{requestFD, messageFD} {
+		// The Go runtime may itself hold fds 3 and 4 (epoll) when the parent did
+		// not pass them, so check that they are pipes or sockets.
 		var st unix.Stat_t
-		if err := unix.Fstat(fd, &st); err != nil {
-			return nil, nil, fmt.Errorf("gopad kernel is started by gopad itself (it talks over file descriptors 3 and 4, and fd %d is not open): run `gopad`, `gopad run` or `gopad repl` instead", fd)
+		if err := unix.Fstat(fd, &st); err != nil || (st.Mode&unix.S_IFMT != unix.S_IFIFO && st.Mode&unix.S_IFMT != unix.S_IFSOCK) {
+			return nil, nil, fmt.Errorf("gopad kernel is started by gopad itself (it talks over pipes on file descriptors 3 and 4, and fd %d is not one): run `gopad`, `gopad run` or `gopad repl` instead", fd)
 		}
 		unix.CloseOnExec(fd)
 	}

@@ -1,8 +1,14 @@
 package kernel
 
-import "gopad.dev/gopad/kernel/engine"
+import (
+	"gopad.dev/gopad/kernel/engine"
+	"gopad.dev/gopad/kernel/trainview"
+	"gopad.dev/gopad/ml"
+)
 
-// installProgress makes ml.Fit report to the notebook's live training view.
+// installProgress makes every ml.Fit without a Progress of its own show the
+// notebook's live training view, and stop after the current batch when the cell
+// is interrupted.
 func installProgress(e *engine.Engine) {
-	_ = e // the training view (package trainview) is not built yet
+	ml.SetDefaultProgress(trainview.Factory(e.Interrupted))
 }

@@ -19,12 +19,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
-
-	"golang.org/x/term"
 
 	"gopad.dev/gopad/kernel/client"
-	"gopad.dev/gopad/kernel/protocol"
 	"gopad.dev/gopad/runner"
 )
 
@@ -69,12 +65,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer k.Shutdown(context.Background())
 
-	r := &session{
-		k:        k,
-		out:      opts.Out,
-		err:      opts.Err,
-		terminal: isTerminal(opts.Out),
-	}
+	r := &session{k: k, err: opts.Err, printer: runner.NewPrinter(opts.Out, opts.Err)}
 	fmt.Fprintf(opts.Out, "gopad %s (Go %s). Ctrl-C interrupts, Ctrl-D exits.\n",
 		k.Info().ImplementationVersion, k.Info().LanguageInfo.Version)
 
@@ -140,17 +131,11 @@ func Run(ctx context.Context, opts Options) error {
 	}
 }
 
-// session prints a kernel's messages on a terminal.
+// session runs cells on a kernel and prints what they produce.
 type session struct {
-	k        *client.Kernel
-	out, err io.Writer
-	terminal bool
-
-	mu sync.Mutex
-	// lastDisplay is the display id of the last thing printed and how many lines
-	// it took, so that on a terminal an update can overwrite it in place.
-	lastDisplay      string
-	lastDisplayLines int
+	k       *client.Kernel
+	err     io.Writer
+	printer *runner.Printer
 }
 
 // execute runs one cell, forwarding Ctrl-C presses as interrupts.
@@ -166,7 +151,7 @@ func (s *session) execute(ctx context.Context, code string, interrupts <-chan os
 			}
 		}
 	}()
-	_, err := s.k.Execute(ctx, code, s.show)
+	_, err := s.k.Execute(ctx, code, s.printer.Show)
 	close(done)
 	if err != nil {
 		fmt.Fprintln(s.err, err)
@@ -177,49 +162,6 @@ func (s *session) execute(ctx context.Context, code string, interrupts <-chan os
 				fmt.Fprintln(s.err, "restart failed:", err)
 			}
 		}
-	}
-}
-
-// show prints one message of a running cell.
-func (s *session) show(m protocol.Message) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch m.Type {
-	case protocol.Stream:
-		var c protocol.StreamContent
-		if m.Decode(&c) != nil {
-			return
-		}
-		s.lastDisplay = ""
-		if c.Name == "stderr" {
-			io.WriteString(s.err, c.Text)
-		} else {
-			io.WriteString(s.out, c.Text)
-		}
-	case protocol.ExecuteResult, protocol.DisplayData, protocol.UpdateDisplayData:
-		var c struct {
-			Data      protocol.MIMEBundle `json:"data"`
-			Transient protocol.Transient  `json:"transient"`
-		}
-		if m.Decode(&c) != nil {
-			return
-		}
-		text := strings.TrimRight(runner.PlainText(c.Data), "\n") + "\n"
-		id := c.Transient.DisplayID
-		if m.Type == protocol.UpdateDisplayData && s.terminal && id != "" && id == s.lastDisplay {
-			// Overwrite the previous rendering: cursor up, clear to end of screen.
-			fmt.Fprintf(s.out, "\x1b[%dA\x1b[J", s.lastDisplayLines)
-		}
-		io.WriteString(s.out, text)
-		s.lastDisplay = id
-		s.lastDisplayLines = strings.Count(text, "\n")
-	case protocol.Error:
-		var c protocol.ErrorContent
-		if m.Decode(&c) != nil {
-			return
-		}
-		s.lastDisplay = ""
-		fmt.Fprintln(s.err, strings.Join(c.Traceback, "\n"))
 	}
 }
 
@@ -247,9 +189,4 @@ func Incomplete(src string) bool {
 			return open || depth > 0
 		}
 	}
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

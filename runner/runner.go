@@ -17,7 +17,8 @@ import (
 
 // Options configures Run.
 type Options struct {
-	// Notebook is the path of the .gonb or .ipynb file to execute.
+	// Notebook is the path of the .gonb or .ipynb file to execute, or
+	// "example:NAME" for a notebook bundled with gopad (see notebooks.ExampleNames).
 	Notebook string
 	// Output, if set, is where the executed notebook is written.
 	Output string
@@ -68,12 +69,15 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
 	}
-	nb, err := notebooks.Load(opts.Notebook)
+	nb, err := load(opts.Notebook)
 	if err != nil {
 		return err
 	}
 	dest := opts.Output
 	if opts.InPlace {
+		if strings.HasPrefix(opts.Notebook, ExamplePrefix) {
+			return fmt.Errorf("%s is bundled with gopad and cannot be changed in place; use -o FILE", opts.Notebook)
+		}
 		dest = opts.Notebook
 	}
 
@@ -96,6 +100,21 @@ func Run(ctx context.Context, opts Options) error {
 	return runErr
 }
 
+// ExamplePrefix names a bundled example notebook instead of a file: "example:welcome".
+const ExamplePrefix = "example:"
+
+// load reads a notebook file or a bundled example.
+func load(name string) (*notebooks.Notebook, error) {
+	example, ok := strings.CutPrefix(name, ExamplePrefix)
+	if !ok {
+		return notebooks.Load(name)
+	}
+	if !strings.HasSuffix(example, ".gonb") {
+		example += ".gonb"
+	}
+	return notebooks.LoadExample(example)
+}
+
 // ExecuteCells runs the code cells of nb in k in order, replacing their outputs and
 // execution counts, and echoing output to stdout and stderr as it arrives. It stops
 // at the first failing cell with a *CellError.
@@ -107,6 +126,7 @@ func ExecuteCells(ctx context.Context, k *client.Kernel, nb *notebooks.Notebook,
 		}
 	}
 	rec := newRecorder(nb)
+	printer := NewPrinter(stdout, stderr)
 	n := 0
 	for i, c := range nb.Cells {
 		if c.Type != notebooks.CodeCell {
@@ -116,10 +136,9 @@ func ExecuteCells(ctx context.Context, k *client.Kernel, nb *notebooks.Notebook,
 		c.Outputs = nil
 		c.ExecutionCount = nil
 		fmt.Fprintf(stderr, "[gopad run] cell %d/%d (id %s)\n", n, codeCells, c.ID)
-		echo := &terminalEcho{stdout: stdout, stderr: stderr}
 		reply, err := k.Execute(ctx, c.Source, func(m protocol.Message) {
 			rec.record(c, m)
-			echo.show(m)
+			printer.Show(m)
 		})
 		if err != nil {
 			return &CellError{Index: i + 1, CellID: c.ID, Err: err}
@@ -203,59 +222,4 @@ func nonNil(m map[string]any) map[string]any {
 		return map[string]any{}
 	}
 	return m
-}
-
-// terminalEcho prints a cell's output the way a terminal can show it.
-type terminalEcho struct {
-	stdout, stderr io.Writer
-}
-
-func (t *terminalEcho) show(m protocol.Message) {
-	switch m.Type {
-	case protocol.Stream:
-		var s protocol.StreamContent
-		if m.Decode(&s) != nil {
-			return
-		}
-		w := t.stdout
-		if s.Name == "stderr" {
-			w = t.stderr
-		}
-		io.WriteString(w, s.Text)
-	case protocol.DisplayData, protocol.UpdateDisplayData, protocol.ExecuteResult:
-		var d struct {
-			Data protocol.MIMEBundle `json:"data"`
-		}
-		if m.Decode(&d) != nil {
-			return
-		}
-		fmt.Fprintln(t.stdout, strings.TrimRight(PlainText(d.Data), "\n"))
-	case protocol.Error:
-		var e protocol.ErrorContent
-		if m.Decode(&e) != nil {
-			return
-		}
-		fmt.Fprintln(t.stderr, strings.Join(e.Traceback, "\n"))
-	}
-}
-
-// PlainText returns a MIME bundle's text/plain form, or a note naming its types.
-func PlainText(b protocol.MIMEBundle) string {
-	switch v := b["text/plain"].(type) {
-	case string:
-		return v
-	case []any: // nbformat's list-of-lines form
-		var sb strings.Builder
-		for _, line := range v {
-			if s, ok := line.(string); ok {
-				sb.WriteString(s)
-			}
-		}
-		return sb.String()
-	}
-	types := make([]string, 0, len(b))
-	for t := range b {
-		types = append(types, t)
-	}
-	return fmt.Sprintf("<output of type %s; open the notebook in gopad to see it>", strings.Join(types, ", "))
 }

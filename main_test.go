@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopad.dev/gopad/notebooks"
+)
+
+// TestMain lets the test binary act as the gopad command when started with a
+// subcommand, so that `gopad run` can start it as `gopad kernel`.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "kernel" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+func gopad(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func saveNotebook(t *testing.T, cells ...string) string {
+	t.Helper()
+	nb := notebooks.New()
+	for _, src := range cells {
+		nb.Cells = append(nb.Cells, notebooks.NewCell(notebooks.CodeCell, src))
+	}
+	path := filepath.Join(t.TempDir(), "nb.gonb")
+	if err := notebooks.Save(path, nb); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestRunExitCodes(t *testing.T) {
+	good := saveNotebook(t, `import "fmt"`, `fmt.Println("all good")`)
+	out := filepath.Join(t.TempDir(), "out.gonb")
+	code, stdout, stderr := gopad(t, "run", good, "-o", out)
+	if code != 0 || !strings.Contains(stdout, "all good") {
+		t.Errorf("gopad run good notebook: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if nb, err := notebooks.Load(out); err != nil || len(nb.Cells[1].Outputs) != 1 {
+		t.Errorf("executed notebook not written with outputs: %v", err)
+	}
+
+	bad := saveNotebook(t, `a := 1`, `a.NoSuchField`, `b := 2`)
+	code, _, stderr = gopad(t, "run", "--inplace", bad)
+	if code != 1 || !strings.Contains(stderr, "cell 2") {
+		t.Errorf("gopad run failing notebook: exit %d, stderr %q; want 1 and the failing cell named", code, stderr)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	cases := [][]string{
+		{"run"},
+		{"run", "a.gonb", "b.gonb"},
+		{"run", "a.gonb", "-o", "x.gonb", "--inplace"},
+		{"run", "-no-such-flag", "a.gonb"},
+		{"version", "extra"},
+		{"repl", "extra"},
+		{"nosuchcommand"},
+	}
+	for _, args := range cases {
+		if code, _, stderr := gopad(t, args...); code != 2 || stderr == "" {
+			t.Errorf("gopad %q: exit %d, stderr %q; want 2 with an explanation", args, code, stderr)
+		}
+	}
+	if code, _, stderr := gopad(t, "run", filepath.Join(t.TempDir(), "missing.gonb")); code != 1 || !strings.Contains(stderr, "missing.gonb") {
+		t.Errorf("gopad run missing file: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"help"}} {
+		if code, stdout, _ := gopad(t, args...); code != 0 || !strings.Contains(stdout, "gopad run NOTEBOOK") {
+			t.Errorf("gopad %q: exit %d, stdout %q", args, code, stdout)
+		}
+	}
+	for _, sub := range []string{"serve", "run", "repl", "kernel", "version"} {
+		if code, _, stderr := gopad(t, sub, "-h"); code != 0 || !strings.Contains(stderr, "Usage: gopad") {
+			t.Errorf("gopad %s -h: exit %d, stderr %q", sub, code, stderr)
+		}
+	}
+	if code, stdout, _ := gopad(t, "version"); code != 0 || !strings.HasPrefix(stdout, "gopad ") {
+		t.Errorf("gopad version: exit %d, %q", code, stdout)
+	}
+}
