@@ -51,6 +51,8 @@ type Config struct {
 	// KernelCommand is the command that starts a kernel process (executable and
 	// arguments); empty means this executable with the argument "kernel".
 	KernelCommand []string
+	// KernelEnv, if set, is added to the environment of kernel processes.
+	KernelEnv []string
 	// KernelStderr, if set, receives what kernel processes write to their own
 	// stdout/stderr (start-up messages, crash reports).
 	KernelStderr io.Writer
@@ -339,10 +341,14 @@ func (s *Server) kernelInfos() []KernelInfo {
 
 // kernelOptions returns how to start a kernel whose working directory is dir.
 func (s *Server) kernelOptions(dir string) client.Options {
-	return client.Options{
+	opts := client.Options{
 		Command: s.cfg.KernelCommand[0],
 		Args:    append([]string{}, s.cfg.KernelCommand[1:]...),
 		Dir:     dir,
 		Stderr:  s.cfg.KernelStderr,
 	}
+	if len(s.cfg.KernelEnv) > 0 {
+		opts.Env = append(os.Environ(), s.cfg.KernelEnv...)
+	}
+	return opts
 }

@@ -559,7 +559,11 @@ func (s *session) step() bool {
 		if died.Output != "" {
 			tb = strings.Split(strings.TrimRight(died.Output, "\n"), "\n")
 		}
-		s.appendOutputLocked(id, errorOutput("KernelDied", died.Error(), tb...))
+		msg := "the kernel died: " + died.Reason
+		if died.Restarted {
+			msg += "; a fresh kernel was started, so every variable, function and import of the old one is gone"
+		}
+		s.appendOutputLocked(id, errorOutput("KernelDied", msg, tb...))
 		s.abortQueueLocked()
 		if died.Restarted {
 			s.kStarted = time.Now()

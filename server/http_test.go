@@ -1,0 +1,493 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"gopad.dev/gopad/notebooks"
+)
+
+// rawGet sends a GET with exactly the given headers (no automatic auth).
+func (e *testEnv) rawRequest(method, path string, hdr map[string]string) *http.Response {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.ts.URL+path, strings.NewReader("{}"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func errorMessage(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	var body struct {
+		Error string `json:"error"`
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, &body); err != nil || body.Error == "" {
+		t.Fatalf("status %d: body %q is not {\"error\": ...}", resp.StatusCode, raw)
+	}
+	return body.Error
+}
+
+func TestAuth(t *testing.T) {
+	e := newEnv(t)
+	e.writeNotebook("a.gonb", "print x")
+
+	// No token: the API answers 401 JSON, pages a 401 page.
+	resp := e.rawRequest("GET", "/api/contents", nil)
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(errorMessage(t, resp), "token") {
+		t.Fatalf("no token: status %d", resp.StatusCode)
+	}
+	resp = e.rawRequest("GET", "/", nil)
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("page without token: status %d", resp.StatusCode)
+	}
+	// Wrong token, in each place.
+	for _, hdr := range []map[string]string{
+		{"Authorization": "token nope"},
+		{"Cookie": cookiePrefix + "_" + e.port() + "=nope"},
+	} {
+		if resp := e.rawRequest("GET", "/api/contents", hdr); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("wrong token %v: status %d", hdr, resp.StatusCode)
+		}
+	}
+	if resp := e.rawRequest("GET", "/api/contents?token=nope", nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("wrong query token: status %d", resp.StatusCode)
+	}
+	// The right token in the query sets an HttpOnly SameSite cookie that then suffices.
+	resp = e.rawRequest("GET", "/?token="+testToken, nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("query token: status %d", resp.StatusCode)
+	}
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if strings.HasPrefix(c.Name, cookiePrefix) {
+			cookie = c
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || cookie.Value != testToken {
+		t.Fatalf("cookie after query token = %+v", cookie)
+	}
+	resp = e.rawRequest("GET", "/api/contents", map[string]string{"Cookie": cookie.Name + "=" + cookie.Value})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("cookie: status %d", resp.StatusCode)
+	}
+	if resp := e.rawRequest("GET", "/api/contents", map[string]string{"Authorization": "token " + testToken}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("Authorization header: status %d", resp.StatusCode)
+	}
+	// A foreign Host (DNS rebinding) is refused even with the token.
+	req, _ := http.NewRequest("GET", e.ts.URL+"/api/contents", nil)
+	req.Host = "evil.example:80"
+	req.Header.Set("Authorization", "token "+testToken)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("foreign Host: %v %v", resp.StatusCode, err)
+	}
+}
+
+func TestCSRF(t *testing.T) {
+	e := newEnv(t)
+	cookie := map[string]string{"Cookie": cookiePrefix + "_" + e.port() + "=" + testToken, "Content-Type": "application/json"}
+	// A cookie-authenticated POST without the custom header is refused...
+	resp := e.rawRequest("POST", "/api/contents/new", cookie)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(errorMessage(t, resp), "X-Gopad-CSRF") {
+		t.Fatalf("POST without CSRF header: status %d", resp.StatusCode)
+	}
+	// ...and so is one from another origin, even with the header.
+	hdr := map[string]string{"X-Gopad-CSRF": "1", "Origin": "http://evil.example"}
+	for k, v := range cookie {
+		hdr[k] = v
+	}
+	resp = e.rawRequest("POST", "/api/contents/new", hdr)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(errorMessage(t, resp), "Origin") {
+		t.Fatalf("cross-origin POST: status %d", resp.StatusCode)
+	}
+	entries, _ := os.ReadDir(e.root)
+	if len(entries) != 0 {
+		t.Fatalf("refused requests created %d files", len(entries))
+	}
+	hdr["Origin"] = e.ts.URL
+	if resp := e.rawRequest("POST", "/api/contents/new", hdr); resp.StatusCode != http.StatusOK {
+		t.Fatalf("same-origin POST with header: status %d", resp.StatusCode)
+	}
+}
+
+func TestWebsocketAuthAndOrigin(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("ws.gonb", "print x")
+	u := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/api/ws?path=" + url.QueryEscape(p)
+	dial := func(hdr http.Header) int {
+		ws, resp, err := websocket.DefaultDialer.Dial(u, hdr)
+		if err == nil {
+			ws.Close()
+			return http.StatusSwitchingProtocols
+		}
+		if resp == nil {
+			t.Fatalf("dial: %v", err)
+		}
+		return resp.StatusCode
+	}
+	if got := dial(http.Header{"Origin": {e.ts.URL}}); got != http.StatusUnauthorized {
+		t.Errorf("websocket without token: %d", got)
+	}
+	if got := dial(http.Header{"Origin": {"http://evil.example"}, "Authorization": {"token " + testToken}}); got != http.StatusForbidden {
+		t.Errorf("websocket from a foreign Origin: %d", got)
+	}
+	if got := dial(http.Header{"Origin": {e.ts.URL}, "Cookie": {cookiePrefix + "_" + e.port() + "=" + testToken}}); got != http.StatusSwitchingProtocols {
+		t.Errorf("websocket with cookie and right Origin: %d", got)
+	}
+	u2 := strings.Replace(u, "ws.gonb", "missing.gonb", 1)
+	if _, resp, err := websocket.DefaultDialer.Dial(u2, http.Header{"Authorization": {"token " + testToken}}); err == nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("websocket on a missing notebook: %v", err)
+	}
+}
+
+func TestNonLoopbackWithoutTokenRefused(t *testing.T) {
+	_, err := New(Config{Addr: "0.0.0.0:8888", NoToken: true, Root: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "without a token") {
+		t.Fatalf("New(0.0.0.0, no token) = %v", err)
+	}
+	if _, err := New(Config{Addr: "0.0.0.0:8888", Root: t.TempDir()}); err != nil {
+		t.Fatalf("non-loopback with a generated token: %v", err)
+	}
+	s, err := New(Config{Addr: "127.0.0.1:0", NoToken: true, Root: t.TempDir()})
+	if err != nil || s.Token() != "" {
+		t.Fatalf("loopback without token: %v", err)
+	}
+	s, err = New(Config{Root: t.TempDir()})
+	if err != nil || len(s.Token()) < 32 {
+		t.Fatalf("default token %q: %v", s.Token(), err)
+	}
+}
+
+func TestPathTraversalRefused(t *testing.T) {
+	e := newEnv(t)
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret.gonb")
+	if err := notebooks.Save(secret, notebooks.New()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(e.root, "link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(e.root, "direct.gonb")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"../x.gonb", "a/../../x.gonb", "/etc/passwd", secret, "link/secret.gonb", "direct.gonb", "link"} {
+		q := url.QueryEscape(p)
+		for _, path := range []string{"/api/contents?path=" + q, "/api/contents/download?path=" + q} {
+			resp := e.do("GET", path, nil)
+			if resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusForbidden {
+				t.Errorf("GET %s: status %d, want 400 or 403", path, resp.StatusCode)
+				continue
+			}
+			if msg := errorMessage(t, resp); !strings.Contains(msg, "root") && !strings.Contains(msg, "absolute") {
+				t.Errorf("GET %s: message %q does not explain", path, msg)
+			}
+		}
+		if status := e.postJSON("/api/contents/delete", map[string]string{"path": p}, nil); status != http.StatusBadRequest && status != http.StatusForbidden {
+			t.Errorf("delete %q: status %d", p, status)
+		}
+		if status := e.postJSON("/api/contents/rename", map[string]string{"path": "x.gonb", "new_path": p}, nil); status < 400 || status >= 500 {
+			t.Errorf("rename to %q: status %d", p, status)
+		}
+	}
+	if _, err := os.Stat(secret); err != nil {
+		t.Fatalf("the file outside the root was touched: %v", err)
+	}
+	// The listing hides the links that leave the root.
+	var listing ContentsListing
+	resp := e.do("GET", "/api/contents", nil)
+	if err := json.NewDecoder(resp.Body).Decode(&listing); err != nil {
+		t.Fatal(err)
+	}
+	if len(listing.Entries) != 0 {
+		t.Fatalf("listing shows %+v", listing.Entries)
+	}
+	// The websocket refuses it too.
+	u := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/api/ws?path=" + url.QueryEscape("link/secret.gonb")
+	if _, resp, err := websocket.DefaultDialer.Dial(u, http.Header{"Authorization": {"token " + testToken}}); err == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("websocket through a symlink out of the root: %v", err)
+	}
+}
+
+func TestContentsLifecycle(t *testing.T) {
+	e := newEnv(t)
+	if err := os.Mkdir(filepath.Join(e.root, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var created pathReply
+	if st := e.postJSON("/api/contents/new", map[string]string{"dir": "sub"}, &created); st != 200 || created.Path != "sub/Untitled.gonb" {
+		t.Fatalf("new: %d %+v", st, created)
+	}
+	if st := e.postJSON("/api/contents/new", map[string]string{"dir": "sub"}, &created); st != 200 || created.Path != "sub/Untitled1.gonb" {
+		t.Fatalf("second new: %d %+v", st, created)
+	}
+	nb, err := notebooks.Load(filepath.Join(e.root, "sub", "Untitled.gonb"))
+	if err != nil || len(nb.Cells) != 1 {
+		t.Fatalf("new notebook: %v %+v", err, nb)
+	}
+	var dup pathReply
+	if st := e.postJSON("/api/contents/duplicate", map[string]string{"path": "sub/Untitled.gonb"}, &dup); st != 200 || dup.Path != "sub/Untitled-Copy1.gonb" {
+		t.Fatalf("duplicate: %d %+v", st, dup)
+	}
+	var renamed pathReply
+	if st := e.postJSON("/api/contents/rename", map[string]string{"path": "sub/Untitled.gonb", "new_path": "sub/Mine.gonb"}, &renamed); st != 200 || renamed.Path != "sub/Mine.gonb" {
+		t.Fatalf("rename: %d %+v", st, renamed)
+	}
+	if st := e.postJSON("/api/contents/rename", map[string]string{"path": "sub/Mine.gonb", "new_path": "sub/Untitled1.gonb"}, nil); st != http.StatusConflict {
+		t.Fatalf("rename over an existing file: %d", st)
+	}
+	if st := e.postJSON("/api/contents/rename", map[string]string{"path": "sub/Mine.gonb", "new_path": "sub/Mine.txt"}, nil); st != http.StatusBadRequest {
+		t.Fatalf("rename dropping the notebook extension: %d", st)
+	}
+	var listing ContentsListing
+	if err := json.NewDecoder(e.do("GET", "/api/contents?path=sub", nil).Body).Decode(&listing); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, en := range listing.Entries {
+		names = append(names, en.Name+":"+en.Type)
+	}
+	if got := strings.Join(names, ","); got != "Mine.gonb:notebook,Untitled-Copy1.gonb:notebook,Untitled1.gonb:notebook" {
+		t.Fatalf("listing = %s", got)
+	}
+	if st := e.postJSON("/api/contents/delete", map[string]string{"path": "sub"}, nil); st != http.StatusConflict {
+		t.Fatalf("deleting a non-empty directory: %d", st)
+	}
+	if st := e.postJSON("/api/contents/delete", map[string]string{"path": "sub/Mine.gonb"}, nil); st != 200 {
+		t.Fatalf("delete: %d", st)
+	}
+	if _, err := os.Stat(filepath.Join(e.root, "sub", "Mine.gonb")); !os.IsNotExist(err) {
+		t.Fatalf("deleted file still there: %v", err)
+	}
+	if st := e.postJSON("/api/contents/delete", map[string]string{"path": "sub/Mine.gonb"}, nil); st != http.StatusNotFound {
+		t.Fatalf("deleting a missing file: %d", st)
+	}
+	// Bad bodies get clear 4xx answers.
+	resp := e.do("POST", "/api/contents/new", strings.NewReader(`{"dir": 3}`))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(errorMessage(t, resp), "bad request body") {
+		t.Fatalf("bad body: %d", resp.StatusCode)
+	}
+	resp = e.do("POST", "/api/contents/new", strings.NewReader(`{"dir":"`+strings.Repeat("a", maxJSONBody)+`"}`))
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(errorMessage(t, resp), "too large") {
+		t.Fatalf("oversized body: %d", resp.StatusCode)
+	}
+}
+
+func TestRenameOpenNotebookKeepsSession(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("open.gonb", "print x")
+	c := e.dial(p)
+	c.snapshot()
+	if st := e.postJSON("/api/contents/rename", map[string]string{"path": p, "new_path": "moved.gonb"}, nil); st != 200 {
+		t.Fatalf("rename: %d", st)
+	}
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print after-rename"})
+	c.waitFor("saved", 5*time.Second, isType(MsgSaved))
+	nb, err := notebooks.Load(filepath.Join(e.root, "moved.gonb"))
+	if err != nil || nb.Cells[0].Source != "print after-rename" {
+		t.Fatalf("renamed file: %v %+v", err, nb)
+	}
+	if _, err := os.Stat(filepath.Join(e.root, p)); !os.IsNotExist(err) {
+		t.Fatalf("old name came back: %v", err)
+	}
+}
+
+func upload(e *testEnv, name string, content []byte) *http.Response {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(content)
+	mw.Close()
+	return e.do("POST", "/api/contents/upload?dir=", &body, "Content-Type", mw.FormDataContentType())
+}
+
+func TestUpload(t *testing.T) {
+	e := newEnv(t)
+	nb := notebooks.New()
+	nb.Cells = append(nb.Cells, notebooks.NewCell(notebooks.MarkdownCell, "# Up"))
+	good, _ := nb.Marshal()
+	resp := upload(e, "up.ipynb", good)
+	var got pathReply
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != 200 || got.Path != "up.ipynb" {
+		t.Fatalf("upload: %d %+v %v", resp.StatusCode, got, err)
+	}
+	if back, err := notebooks.Load(filepath.Join(e.root, "up.ipynb")); err != nil || back.Cells[0].Source != "# Up" {
+		t.Fatalf("uploaded file: %v", err)
+	}
+	resp = upload(e, "up.ipynb", good)
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || got.Path != "up-1.ipynb" {
+		t.Fatalf("second upload with the same name: %+v %v", got, err)
+	}
+	for _, tc := range []struct {
+		name    string
+		content string
+		status  int
+		want    string
+	}{
+		{"corrupt.gonb", `{"cells": [`, http.StatusUnprocessableEntity, "not a valid notebook"},
+		{"wrong.gonb", `{"nbformat": 3, "cells": []}`, http.StatusUnprocessableEntity, "not a valid notebook"},
+		{"empty.gonb", ``, http.StatusUnprocessableEntity, "empty"},
+		{"script.sh", `#!/bin/sh`, http.StatusUnsupportedMediaType, "only .gonb and .ipynb"},
+		{".hidden.gonb", string(good), http.StatusBadRequest, "starts with a dot"},
+	} {
+		resp := upload(e, tc.name, []byte(tc.content))
+		if resp.StatusCode != tc.status {
+			t.Errorf("upload %s: status %d, want %d", tc.name, resp.StatusCode, tc.status)
+			continue
+		}
+		if msg := errorMessage(t, resp); !strings.Contains(msg, tc.want) {
+			t.Errorf("upload %s: message %q, want %q", tc.name, msg, tc.want)
+		}
+		if _, err := os.Stat(filepath.Join(e.root, tc.name)); err == nil {
+			t.Errorf("refused upload %s was stored", tc.name)
+		}
+	}
+	big := bytes.Repeat([]byte("x"), maxUploadBody+1)
+	if resp := upload(e, "big.gonb", big); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized upload: %d", resp.StatusCode)
+	}
+}
+
+func TestDownloadFormats(t *testing.T) {
+	e := newEnv(t)
+	nb := notebooks.New()
+	md := notebooks.NewCell(notebooks.MarkdownCell, "# Report\n\nSome **bold** text and a [link](https://go.dev).\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+	md.ID = "md"
+	code := notebooks.NewCell(notebooks.CodeCell, "print hi\nchart\nresult <b>")
+	code.ID = "code"
+	nb.Cells = append(nb.Cells, md, code)
+	if err := notebooks.Save(filepath.Join(e.root, "report.gonb"), nb); err != nil {
+		t.Fatal(err)
+	}
+	// Run the cell so the download carries real outputs, including a chart.
+	c := e.dial("report.gonb")
+	c.runCell("code", 10*time.Second)
+
+	resp := e.do("GET", "/api/contents/download?path=report.gonb&format=ipynb", nil)
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), `report.ipynb`) {
+		t.Fatalf("ipynb download: %d %v", resp.StatusCode, resp.Header)
+	}
+	back, err := notebooks.Parse(raw)
+	if err != nil || len(back.Cell("code").Outputs) != 3 {
+		t.Fatalf("ipynb re-read: %v %+v", err, back)
+	}
+	validateWithNbformat(t, raw)
+
+	resp = e.do("GET", "/api/contents/download?path=report.gonb&format=html", nil)
+	page, _ := io.ReadAll(resp.Body)
+	html := string(page)
+	for _, want := range []string{"<h1>Report</h1>", "<strong>bold</strong>", `<a href="https://go.dev">link</a>`, "<td>1</td>", "hi\n", `class="chart"`, "&lt;b&gt;"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("html export lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "<b>") {
+		t.Error("html export did not escape the cell's text output")
+	}
+	if strings.Contains(html, "src=\"http") || strings.Contains(html, "src=\"/") {
+		t.Error("html export loads a script from somewhere: it must open offline")
+	}
+	if echarts, err := os.ReadFile(filepath.Join("..", "frontend", "dist", "echarts.min.js")); err == nil && len(echarts) > 1000 {
+		if !strings.Contains(html, string(echarts[:200])) {
+			t.Error("html export does not inline echarts.js")
+		}
+	}
+	if resp := e.do("GET", "/api/contents/download?path=report.gonb&format=pdf", nil); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown format: %d", resp.StatusCode)
+	}
+}
+
+// validateWithNbformat checks raw against the nbformat schema with Python's
+// nbformat when it is installed (.ci/run installs python3-nbformat).
+func validateWithNbformat(t *testing.T, raw []byte) {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Log("python3 not found: nbformat schema validation skipped")
+		return
+	}
+	if exec.Command(py, "-c", "import nbformat").Run() != nil {
+		t.Log("python3-nbformat not installed: nbformat schema validation skipped")
+		return
+	}
+	cmd := exec.Command(py, "-c", "import sys, nbformat; nbformat.validate(nbformat.reads(sys.stdin.read(), as_version=4))")
+	cmd.Stdin = bytes.NewReader(raw)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nbformat.validate: %v\n%s", err, out)
+	}
+}
+
+func TestKernelsListAndShutdown(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("k.gonb", "print x")
+	c := e.dial(p)
+	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	var infos []KernelInfo
+	if err := json.NewDecoder(e.do("GET", "/api/kernels", nil).Body).Decode(&infos); err != nil {
+		t.Fatal(err)
+	}
+	if len(infos) != 1 || infos[0].Path != p || infos[0].PID <= 0 || infos[0].State != KernelIdle {
+		t.Fatalf("kernels = %+v", infos)
+	}
+	pid := infos[0].PID
+	if st := e.postJSON("/api/kernels/shutdown", map[string]string{"path": p}, nil); st != 200 {
+		t.Fatalf("shutdown: %d", st)
+	}
+	c.waitFor("kernel none", 5*time.Second, isKernel(KernelNone))
+	if err := json.NewDecoder(e.do("GET", "/api/kernels", nil).Body).Decode(&infos); err != nil || len(infos) != 0 {
+		t.Fatalf("kernels after shutdown = %+v %v", infos, err)
+	}
+	// The kernel process is gone.
+	for deadline := time.Now().Add(5 * time.Second); syscall.Kill(pid, 0) == nil; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("kernel process %d still runs after shutdown", pid)
+		}
+	}
+	if st := e.postJSON("/api/kernels/shutdown", map[string]string{"path": "none.gonb"}, nil); st != http.StatusNotFound {
+		t.Fatalf("shutdown of a notebook without kernel: %d", st)
+	}
+}
+
+func TestIdleTimeoutClosesSession(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.IdleTimeout = 200 * time.Millisecond })
+	p := e.writeNotebook("idle.gonb", "print x")
+	c := e.dial(p)
+	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print unsaved"})
+	c.ws.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for e.srv.lookupSession(p) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("session still open after the idle timeout")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	nb, err := notebooks.Load(filepath.Join(e.root, p))
+	if err != nil || nb.Cells[0].Source != "print unsaved" {
+		t.Fatalf("closing saved %v %+v", err, nb)
+	}
+}

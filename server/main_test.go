@@ -1,0 +1,404 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"gopad.dev/gopad/kernel/protocol"
+	"gopad.dev/gopad/notebooks"
+)
+
+// roleEnv makes a re-executed test binary act as a kernel process.
+const roleEnv = "GOPAD_SERVERTEST_ROLE"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(roleEnv) == "scriptkernel" {
+		runScriptKernel()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// runScriptKernel is a kernel process speaking the real kernel protocol on fds 3
+// and 4, whose cells are tiny scripts (one command per line). It lets tests
+// provoke what the Go kernel does rarely: crashes, ignored interrupts.
+//
+//	print TEXT        stdout line          eprint TEXT   stderr line
+//	sleep DURATION    interruptible sleep  hang DURATION sleep ignoring interrupts
+//	result TEXT       execute_result       fail TEXT     error
+//	display ID TEXT   display_data with a display id
+//	update ID TEXT    update_display_data
+//	chart             display_data with an ECharts option
+//	exit N            the process exits with status N
+func runScriptKernel() {
+	in := os.NewFile(3, "requests")
+	out := protocol.NewWriter(os.NewFile(4, "messages"))
+	send := func(typ, parent string, content any) {
+		m, err := protocol.NewMessage(typ, parent, content)
+		if err == nil {
+			_ = out.Send(m)
+		}
+	}
+	send(protocol.KernelInfoReply, "", protocol.KernelInfoReplyContent{Status: "ok", Implementation: "scriptkernel", LanguageInfo: protocol.LanguageInfo{Name: "script", FileExtension: ".txt"}})
+	requests := make(chan protocol.Message, 16)
+	interrupts := make(chan struct{}, 1)
+	go func() {
+		r := protocol.NewReader(in)
+		for {
+			m, err := r.Read()
+			if err != nil {
+				os.Exit(0)
+			}
+			switch m.Type {
+			case protocol.InterruptRequest:
+				select {
+				case interrupts <- struct{}{}:
+				default:
+				}
+				send(protocol.InterruptReply, m.ID, map[string]string{"status": "ok"})
+			case protocol.ShutdownRequest:
+				send(protocol.ShutdownReply, m.ID, protocol.ShutdownRequestContent{})
+				os.Exit(0)
+			default:
+				requests <- m
+			}
+		}
+	}()
+	count := 0
+	for m := range requests {
+		switch m.Type {
+		case protocol.CompleteRequest:
+			var c protocol.CompleteRequestContent
+			_ = m.Decode(&c)
+			start := strings.LastIndexAny(c.Code[:c.CursorPos], " .\n") + 1
+			send(protocol.CompleteReply, m.ID, protocol.CompleteReplyContent{Status: "ok", Matches: []string{"Println", "Printf"}, CursorStart: start, CursorEnd: c.CursorPos})
+		case protocol.ExecuteRequest:
+			var c protocol.ExecuteRequestContent
+			_ = m.Decode(&c)
+			select { // a stale interrupt must not hit this cell
+			case <-interrupts:
+			default:
+			}
+			count++
+			send(protocol.Status, m.ID, protocol.StatusContent{ExecutionState: protocol.StateBusy})
+			reply := protocol.ExecuteReplyContent{Status: protocol.ReplyOK, ExecutionCount: count}
+			fail := func(ename, evalue string) {
+				send(protocol.Error, m.ID, protocol.ErrorContent{EName: ename, EValue: evalue, Traceback: []string{ename + ": " + evalue}})
+				reply = protocol.ExecuteReplyContent{Status: protocol.ReplyError, ExecutionCount: count, EName: ename, EValue: evalue}
+			}
+			sc := bufio.NewScanner(strings.NewReader(c.Code))
+		lines:
+			for sc.Scan() {
+				cmd, arg, _ := strings.Cut(strings.TrimSpace(sc.Text()), " ")
+				switch cmd {
+				case "":
+				case "print":
+					send(protocol.Stream, m.ID, protocol.StreamContent{Name: "stdout", Text: arg + "\n"})
+				case "eprint":
+					send(protocol.Stream, m.ID, protocol.StreamContent{Name: "stderr", Text: arg + "\n"})
+				case "result":
+					send(protocol.ExecuteResult, m.ID, protocol.ExecuteResultContent{ExecutionCount: count, Data: protocol.MIMEBundle{"text/plain": arg}, Metadata: map[string]any{}})
+				case "display", "update":
+					id, text, _ := strings.Cut(arg, " ")
+					typ := protocol.DisplayData
+					if cmd == "update" {
+						typ = protocol.UpdateDisplayData
+					}
+					send(typ, m.ID, protocol.DisplayDataContent{Data: protocol.MIMEBundle{"text/plain": text}, Metadata: map[string]any{}, Transient: protocol.Transient{DisplayID: id}})
+				case "chart":
+					send(protocol.DisplayData, m.ID, protocol.DisplayDataContent{Data: protocol.MIMEBundle{
+						protocol.MIMEECharts: map[string]any{"xAxis": map[string]any{"type": "category", "data": []string{"a", "b"}}, "yAxis": map[string]any{}, "series": []any{map[string]any{"type": "line", "data": []int{1, 2}}}},
+						"text/plain":         "a line chart",
+					}, Metadata: map[string]any{}})
+				case "sleep", "hang":
+					d, _ := time.ParseDuration(arg)
+					if cmd == "hang" {
+						time.Sleep(d)
+						continue
+					}
+					select {
+					case <-time.After(d):
+					case <-interrupts:
+						fail("Interrupted", "the cell was interrupted")
+						break lines
+					}
+				case "fail":
+					fail("Failure", arg)
+					break lines
+				case "exit":
+					var n int
+					fmt.Sscan(arg, &n)
+					fmt.Fprintln(os.Stderr, "scriptkernel: exiting on request")
+					os.Exit(n)
+				default:
+					fail("UnknownCommand", cmd)
+					break lines
+				}
+			}
+			send(protocol.ExecuteReply, m.ID, reply)
+			send(protocol.Status, m.ID, protocol.StatusContent{ExecutionState: protocol.StateIdle})
+		}
+	}
+}
+
+const testToken = "test-token-123"
+
+// testEnv is a running server on a temporary root.
+type testEnv struct {
+	t    testing.TB
+	srv  *Server
+	ts   *httptest.Server
+	root string
+}
+
+// newEnv starts a server whose kernels are script kernels.
+func newEnv(t testing.TB, adjust ...func(*Config)) *testEnv {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	cfg := Config{
+		Root:          root,
+		Token:         testToken,
+		AutosaveDelay: 50 * time.Millisecond,
+		KernelCommand: []string{exe, "-test.run=^$"},
+		KernelEnv:     []string{roleEnv + "=scriptkernel"},
+		Logf:          t.Logf,
+	}
+	for _, f := range adjust {
+		f(&cfg)
+	}
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		srv.Close()
+		ts.Close()
+	})
+	return &testEnv{t: t, srv: srv, ts: ts, root: srv.Root()}
+}
+
+// writeNotebook stores a notebook with the given code cells and returns its path.
+func (e *testEnv) writeNotebook(name string, sources ...string) string {
+	e.t.Helper()
+	nb := notebooks.New()
+	for i, src := range sources {
+		c := notebooks.NewCell(notebooks.CodeCell, src)
+		c.ID = fmt.Sprintf("cell%d", i)
+		nb.Cells = append(nb.Cells, c)
+	}
+	if err := notebooks.Save(filepath.Join(e.root, name), nb); err != nil {
+		e.t.Fatal(err)
+	}
+	return name
+}
+
+// do sends an authenticated request (with the CSRF header for POSTs).
+func (e *testEnv) do(method, path string, body io.Reader, hdr ...string) *http.Response {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.ts.URL+path, body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Cookie", cookiePrefix+"_"+e.port()+"="+testToken)
+	if method == http.MethodPost {
+		req.Header.Set("X-Gopad-CSRF", "1")
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func (e *testEnv) port() string {
+	u, _ := url.Parse(e.ts.URL)
+	return u.Port()
+}
+
+// postJSON posts v and decodes the JSON answer into out (if not nil); it returns the status.
+func (e *testEnv) postJSON(path string, v any, out any) int {
+	e.t.Helper()
+	raw, _ := json.Marshal(v)
+	resp := e.do(http.MethodPost, path, strings.NewReader(string(raw)))
+	body, _ := io.ReadAll(resp.Body)
+	if out != nil {
+		if err := json.Unmarshal(body, out); err != nil {
+			e.t.Fatalf("POST %s: answer %q: %v", path, body, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// tab is a websocket connection as a browser tab would hold it.
+type tab struct {
+	t      testing.TB
+	ws     *websocket.Conn
+	connID string
+	mu     sync.Mutex
+	seen   []map[string]any
+}
+
+func (e *testEnv) dial(nbPath string) *tab {
+	e.t.Helper()
+	u := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/api/ws?path=" + url.QueryEscape(nbPath)
+	hdr := http.Header{}
+	hdr.Set("Authorization", "token "+testToken)
+	hdr.Set("Origin", e.ts.URL)
+	ws, resp, err := websocket.DefaultDialer.Dial(u, hdr)
+	if err != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		e.t.Fatalf("dial %s: %v (status %d)", u, err, status)
+	}
+	c := &tab{t: e.t, ws: ws}
+	e.t.Cleanup(func() { ws.Close() })
+	hello := c.next(5 * time.Second)
+	if hello["type"] != MsgHello {
+		e.t.Fatalf("first frame is %v, want hello", hello)
+	}
+	c.connID, _ = hello["conn_id"].(string)
+	return c
+}
+
+func (c *tab) send(v any) {
+	c.t.Helper()
+	if err := c.ws.WriteJSON(v); err != nil {
+		c.t.Fatalf("send: %v", err)
+	}
+}
+
+// next returns the next frame, failing the test after timeout.
+func (c *tab) next(timeout time.Duration) map[string]any {
+	c.t.Helper()
+	_ = c.ws.SetReadDeadline(time.Now().Add(timeout))
+	_, data, err := c.ws.ReadMessage()
+	if err != nil {
+		c.t.Fatalf("read frame: %v (seen so far: %s)", err, c.history())
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		c.t.Fatalf("frame %q is not JSON: %v", data, err)
+	}
+	c.mu.Lock()
+	c.seen = append(c.seen, m)
+	c.mu.Unlock()
+	return m
+}
+
+func (c *tab) history() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var parts []string
+	for _, m := range c.seen {
+		raw, _ := json.Marshal(m)
+		if len(raw) > 300 {
+			raw = append(raw[:300], "..."...)
+		}
+		parts = append(parts, string(raw))
+	}
+	return strings.Join(parts, "\n")
+}
+
+// waitFor reads frames until one satisfies pred, returning it and everything read before.
+func (c *tab) waitFor(what string, timeout time.Duration, pred func(map[string]any) bool) (map[string]any, []map[string]any) {
+	c.t.Helper()
+	deadline := time.Now().Add(timeout)
+	var before []map[string]any
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			c.t.Fatalf("timed out waiting for %s; frames:\n%s", what, c.history())
+		}
+		m := c.next(left)
+		if pred(m) {
+			return m, before
+		}
+		before = append(before, m)
+	}
+}
+
+func isType(typ string) func(map[string]any) bool {
+	return func(m map[string]any) bool { return m["type"] == typ }
+}
+
+func isKernel(state string) func(map[string]any) bool {
+	return func(m map[string]any) bool { return m["type"] == MsgKernelStatus && m["state"] == state }
+}
+
+func isCellIdle(id string) func(map[string]any) bool {
+	return func(m map[string]any) bool {
+		return m["type"] == MsgCellState && m["cell_id"] == id && m["state"] == CellIdle
+	}
+}
+
+// snapshot reads frames until a snapshot.
+func (c *tab) snapshot() map[string]any {
+	c.t.Helper()
+	m, _ := c.waitFor("snapshot", 5*time.Second, isType(MsgSnapshot))
+	return m
+}
+
+// cellOf returns cell id of a snapshot's notebook.
+func cellOf(t testing.TB, snap map[string]any, id string) map[string]any {
+	t.Helper()
+	nb, _ := snap["notebook"].(map[string]any)
+	cells, _ := nb["cells"].([]any)
+	for _, c := range cells {
+		cm, _ := c.(map[string]any)
+		if cm["id"] == id {
+			return cm
+		}
+	}
+	t.Fatalf("snapshot has no cell %q: %v", id, snap)
+	return nil
+}
+
+// streamText joins the text of a cell's stdout stream outputs.
+func streamText(cell map[string]any, name string) string {
+	outs, _ := cell["outputs"].([]any)
+	var b strings.Builder
+	for _, o := range outs {
+		om, _ := o.(map[string]any)
+		if om["output_type"] == "stream" && om["name"] == name {
+			b.WriteString(fmt.Sprint(om["text"]))
+		}
+	}
+	return b.String()
+}
+
+// runCell executes a cell and returns the frames up to its idle cell_state.
+func (c *tab) runCell(id string, timeout time.Duration) (idle map[string]any, frames []map[string]any) {
+	c.t.Helper()
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{id}})
+	return c.waitFor("cell "+id+" idle", timeout, func(m map[string]any) bool {
+		return isCellIdle(id)(m) && m["elapsed_ms"] != nil
+	})
+}
+
+var _ = context.Background

@@ -1,0 +1,421 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gopad.dev/gopad/notebooks"
+)
+
+func TestExecuteCellOverWebsocket(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("a.gonb", "print hello\nresult 42")
+	c := e.dial(p)
+	snap := c.snapshot()
+	if k := snap["kernel"].(map[string]any); k["state"] != KernelNone && k["state"] != KernelStarting {
+		t.Fatalf("kernel state in first snapshot = %v", k)
+	}
+	c.waitFor("kernel idle after start", 10*time.Second, isKernel(KernelIdle))
+
+	idle, frames := c.runCell("cell0", 10*time.Second)
+	var gotStream, gotResult, gotRunning, gotBusy bool
+	for _, m := range frames {
+		switch m["type"] {
+		case MsgOutput:
+			o := m["output"].(map[string]any)
+			switch o["output_type"] {
+			case "stream":
+				gotStream = o["text"] == "hello\n" && o["name"] == "stdout"
+			case "execute_result":
+				data := o["data"].(map[string]any)
+				gotResult = data["text/plain"] == "42"
+			}
+		case MsgCellState:
+			gotRunning = gotRunning || m["state"] == CellRunning
+		case MsgKernelStatus:
+			gotBusy = gotBusy || m["state"] == KernelBusy
+		}
+	}
+	if !gotStream || !gotResult || !gotRunning || !gotBusy {
+		t.Fatalf("stream=%v result=%v running=%v busy=%v; frames:\n%s", gotStream, gotResult, gotRunning, gotBusy, c.history())
+	}
+	if idle["execution_count"] != float64(1) {
+		t.Errorf("execution_count = %v, want 1", idle["execution_count"])
+	}
+	c.waitFor("kernel idle after the cell", 5*time.Second, isKernel(KernelIdle))
+}
+
+func TestOutputsReplayedAfterReconnect(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("replay.gonb", "print one\nsleep 300ms\nprint two\nsleep 300ms\nprint three")
+	c := e.dial(p)
+	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
+	c.waitFor("first output", 5*time.Second, isType(MsgOutput))
+	c.ws.Close() // the laptop lid closes while the cell prints
+
+	time.Sleep(900 * time.Millisecond)
+	c2 := e.dial(p)
+	snap := c2.snapshot()
+	cell := cellOf(t, snap, "cell0")
+	if got := streamText(cell, "stdout"); got != "one\ntwo\nthree\n" {
+		t.Fatalf("replayed stdout = %q, want all three lines", got)
+	}
+	if cell["execution_count"] != float64(1) {
+		t.Errorf("replayed execution_count = %v", cell["execution_count"])
+	}
+}
+
+func TestReconnectDuringRunSeesRunningCellAndLaterOutput(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("live.gonb", "print start\nsleep 500ms\nprint end")
+	c := e.dial(p)
+	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
+	c.waitFor("first output", 5*time.Second, isType(MsgOutput))
+	c2 := e.dial(p)
+	snap := c2.snapshot()
+	running, _ := snap["running"].(map[string]any)
+	if running == nil || running["cell_id"] != "cell0" {
+		t.Fatalf("snapshot.running = %v, want cell0", snap["running"])
+	}
+	if got := streamText(cellOf(t, snap, "cell0"), "stdout"); got != "start\n" {
+		t.Fatalf("snapshot stdout = %q", got)
+	}
+	m, _ := c2.waitFor("later output", 5*time.Second, isType(MsgOutput))
+	if o := m["output"].(map[string]any); o["text"] != "end\n" {
+		t.Fatalf("later output = %v", o)
+	}
+}
+
+func TestTwoConnectionsStayConsistent(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("two.gonb", "print a")
+	a := e.dial(p)
+	a.snapshot()
+	b := e.dial(p)
+	b.snapshot()
+
+	a.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print edited"})
+	m, _ := b.waitFor("cell_source on the other tab", 5*time.Second, isType(MsgCellSource))
+	if m["source"] != "print edited" || m["origin"] != a.connID {
+		t.Fatalf("cell_source = %v (a is %s)", m, a.connID)
+	}
+	b.send(map[string]any{"type": "insert_cell", "index": 1, "cell_type": "markdown", "cell_id": "md1", "source": "# Title"})
+	for _, c := range []*tab{a, b} {
+		m, _ := c.waitFor("cell_inserted", 5*time.Second, isType(MsgCellInserted))
+		cell := m["cell"].(map[string]any)
+		if m["index"] != float64(1) || cell["id"] != "md1" || cell["source"] != "# Title" || cell["cell_type"] != "markdown" {
+			t.Fatalf("cell_inserted = %v", m)
+		}
+	}
+	a.send(map[string]any{"type": "move_cell", "cell_id": "md1", "index": 0})
+	b.waitFor("cell_moved", 5*time.Second, isType(MsgCellMoved))
+	a.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
+	b.waitFor("cell0 idle on the other tab", 10*time.Second, isCellIdle("cell0"))
+
+	// A third tab's snapshot equals what both tabs were told.
+	snap := e.dial(p).snapshot()
+	cells := snap["notebook"].(map[string]any)["cells"].([]any)
+	if len(cells) != 2 || cells[0].(map[string]any)["id"] != "md1" {
+		t.Fatalf("cells after edits = %v", cells)
+	}
+	if got := streamText(cells[1].(map[string]any), "stdout"); got != "edited\n" {
+		t.Fatalf("cell0 output = %q, want the edited source's output", got)
+	}
+}
+
+func TestAutosaveWritesFileAtomically(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("save.gonb", "print x")
+	c := e.dial(p)
+	c.snapshot()
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print saved"})
+	m, _ := c.waitFor("saved", 5*time.Second, isType(MsgSaved))
+	if m["mtime"] == nil {
+		t.Fatalf("saved without mtime: %v", m)
+	}
+	nb, err := notebooks.Load(filepath.Join(e.root, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nb.Cells[0].Source != "print saved" {
+		t.Fatalf("file source = %q", nb.Cells[0].Source)
+	}
+	// No temporary file is left next to the notebook.
+	entries, _ := os.ReadDir(e.root)
+	for _, de := range entries {
+		if de.Name() != p {
+			t.Errorf("unexpected file %q left in the root", de.Name())
+		}
+	}
+	// Running a cell saves its outputs too.
+	c.runCell("cell0", 10*time.Second)
+	c.waitFor("saved after run", 5*time.Second, isType(MsgSaved))
+	nb, err = notebooks.Load(filepath.Join(e.root, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nb.Cells[0].Outputs) != 1 || nb.Cells[0].Outputs[0].Text != "saved\n" {
+		t.Fatalf("saved outputs = %+v", nb.Cells[0].Outputs)
+	}
+}
+
+func TestConflictWhenFileChangedOnDisk(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("conflict.gonb", "print x")
+	c := e.dial(p)
+	c.snapshot()
+	// Another program rewrites the file.
+	other := notebooks.New()
+	oc := notebooks.NewCell(notebooks.CodeCell, "print from-disk")
+	oc.ID = "disk0"
+	other.Cells = append(other.Cells, oc)
+	time.Sleep(20 * time.Millisecond)
+	if err := notebooks.Save(filepath.Join(e.root, p), other); err != nil {
+		t.Fatal(err)
+	}
+	diskBefore, _ := os.ReadFile(filepath.Join(e.root, p))
+
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print mine"})
+	m, _ := c.waitFor("conflict", 5*time.Second, isType(MsgConflict))
+	if !strings.Contains(m["message"].(string), "changed on disk") {
+		t.Errorf("conflict message = %q", m["message"])
+	}
+	// Neither version is lost: the file is untouched...
+	time.Sleep(200 * time.Millisecond)
+	diskAfter, _ := os.ReadFile(filepath.Join(e.root, p))
+	if !bytes.Equal(diskBefore, diskAfter) {
+		t.Fatal("the file was overwritten despite the conflict")
+	}
+	// ...and the live document still has the edit.
+	snap := e.dial(p).snapshot()
+	if cellOf(t, snap, "cell0")["source"] != "print mine" {
+		t.Fatal("live document lost the edit")
+	}
+
+	// Overwrite keeps the browser's version.
+	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
+	c.waitFor("saved after overwrite", 5*time.Second, isType(MsgSaved))
+	nb, _ := notebooks.Load(filepath.Join(e.root, p))
+	if nb.Cell("cell0") == nil || nb.Cell("cell0").Source != "print mine" {
+		t.Fatalf("after overwrite the file has %+v", nb.Cells)
+	}
+
+	// A second external change, resolved by reload, takes the file's version.
+	time.Sleep(20 * time.Millisecond)
+	if err := notebooks.Save(filepath.Join(e.root, p), other); err != nil {
+		t.Fatal(err)
+	}
+	c.send(map[string]any{"type": "save"})
+	c.waitFor("second conflict", 5*time.Second, isType(MsgConflict))
+	c.send(map[string]any{"type": "resolve_conflict", "choice": "reload"})
+	snap, _ = c.waitFor("snapshot after reload", 5*time.Second, isType(MsgSnapshot))
+	if cellOf(t, snap, "disk0")["source"] != "print from-disk" {
+		t.Fatal("reload did not take the file's version")
+	}
+}
+
+func TestBadWebsocketMessages(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("bad.gonb", "print ok")
+	c := e.dial(p)
+	c.snapshot()
+	other := e.dial(e.writeNotebook("other.gonb", "print other"))
+	other.snapshot()
+
+	cases := []struct {
+		frame string
+		want  string
+	}{
+		{`{not json`, "malformed message"},
+		{`[1,2]`, "malformed message"},
+		{`{"type":"launch_rockets"}`, "unknown message type"},
+		{`{"cell_id":"x"}`, "no \"type\""},
+		{`{"type":"edit_cell","cell_id":"nope","source":"x"}`, "no cell with id \"nope\""},
+		{`{"type":"execute","cell_ids":["ghost"]}`, "no cell with id \"ghost\""},
+		{`{"type":"insert_cell","index":99,"cell_type":"code"}`, "index must be between"},
+		{`{"type":"insert_cell","index":0,"cell_type":"python"}`, "cell_type must be"},
+		{`{"type":"split_cell","cell_id":"cell0","offset":1000}`, "offset must be between"},
+		{`{"type":"resolve_conflict","choice":"maybe"}`, "choice must be"},
+		{`{"type":"edit_cell","cell_id":"cell0","source":12}`, "malformed message"},
+	}
+	for _, tc := range cases {
+		if err := c.ws.WriteMessage(1, []byte(tc.frame)); err != nil {
+			t.Fatal(err)
+		}
+		m, _ := c.waitFor("error for "+tc.frame, 5*time.Second, isType(MsgError))
+		if msg, _ := m["message"].(string); !strings.Contains(msg, tc.want) {
+			t.Errorf("frame %s: error %q, want it to mention %q", tc.frame, msg, tc.want)
+		}
+	}
+	// An oversized frame is refused with an error and the connection carries on.
+	big := `{"type":"edit_cell","cell_id":"cell0","source":"` + strings.Repeat("x", MaxFrameSize) + `"}`
+	if err := c.ws.WriteMessage(1, []byte(big)); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := c.waitFor("error for oversized frame", 10*time.Second, isType(MsgError))
+	if !strings.Contains(m["message"].(string), "too large") {
+		t.Errorf("oversized frame error = %v", m)
+	}
+	// Binary frames are refused too.
+	if err := c.ws.WriteMessage(2, []byte{1, 2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor("error for binary frame", 5*time.Second, isType(MsgError))
+
+	// The same connection still works, and so does the other session.
+	_, _ = c.runCell("cell0", 10*time.Second)
+	_, _ = other.runCell("cell0", 10*time.Second)
+	snap := e.dial(p).snapshot()
+	if got := streamText(cellOf(t, snap, "cell0"), "stdout"); got != "ok\n" {
+		t.Fatalf("after bad frames the cell printed %q", got)
+	}
+}
+
+func TestKernelDeathReported(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("die.gonb", "print bye\nexit 3", "print after", "print again")
+	c := e.dial(p)
+	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1"}})
+	_, frames := c.waitFor("cell0 idle", 10*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
+	var dead map[string]any
+	aborted := false
+	for _, m := range frames {
+		if isKernel(KernelDead)(m) {
+			dead = m
+		}
+		aborted = aborted || isCellIdle("cell1")(m)
+	}
+	if dead == nil || !aborted {
+		t.Fatalf("dead reported: %v, queued cell dropped: %v; frames:\n%s", dead, aborted, c.history())
+	}
+	if reason, _ := dead["reason"].(string); !strings.Contains(reason, "exit status 3") {
+		t.Errorf("death reason = %q, want the exit status", reason)
+	}
+	snap := e.dial(p).snapshot()
+	cell := cellOf(t, snap, "cell0")
+	outs := cell["outputs"].([]any)
+	last := outs[len(outs)-1].(map[string]any)
+	if last["output_type"] != "error" || last["ename"] != "KernelDied" || !strings.Contains(last["evalue"].(string), "exit status 3") ||
+		!strings.Contains(fmt.Sprint(last["traceback"]), "exiting on request") {
+		t.Fatalf("running cell's last output = %v", last)
+	}
+	if got := streamText(cell, "stdout"); got != "bye\n" {
+		t.Errorf("output before the death = %q", got)
+	}
+	if snap["kernel"].(map[string]any)["state"] != KernelDead {
+		t.Errorf("snapshot kernel = %v", snap["kernel"])
+	}
+	// Running a cell again starts a fresh kernel.
+	idle, _ := c.runCell("cell2", 15*time.Second)
+	if idle["execution_count"] != float64(1) {
+		t.Errorf("fresh kernel's execution_count = %v, want 1", idle["execution_count"])
+	}
+}
+
+func TestInterruptAndRestart(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("intr.gonb", "print a\nsleep 30s\nprint never", "print queued", "print b")
+	c := e.dial(p)
+	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1"}})
+	c.waitFor("first output", 5*time.Second, isType(MsgOutput))
+	start := time.Now()
+	c.send(map[string]any{"type": "interrupt"})
+	_, frames := c.waitFor("cell0 idle", 5*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
+	if time.Since(start) > 3*time.Second {
+		t.Errorf("interrupt took %v", time.Since(start))
+	}
+	sawQueuedAbort, sawError := false, false
+	for _, m := range frames {
+		if isCellIdle("cell1")(m) {
+			sawQueuedAbort = true
+		}
+		if m["type"] == MsgOutput && m["output"].(map[string]any)["output_type"] == "error" {
+			sawError = true
+		}
+	}
+	if !sawQueuedAbort || !sawError {
+		t.Fatalf("queued cell aborted=%v error shown=%v; frames:\n%s", sawQueuedAbort, sawError, c.history())
+	}
+
+	// Restart + run all runs every cell in a fresh kernel; the first cell sleeps,
+	// so interrupt it again and check the counts started over.
+	c.send(map[string]any{"type": "restart", "run_all": true})
+	c.waitFor("restarting", 5*time.Second, isKernel(KernelRestarting))
+	c.waitFor("cell0 running again", 15*time.Second, func(m map[string]any) bool {
+		return m["type"] == MsgCellState && m["cell_id"] == "cell0" && m["state"] == CellRunning
+	})
+	c.send(map[string]any{"type": "restart", "run_all": false})
+	c.waitFor("idle after second restart", 15*time.Second, isKernel(KernelIdle))
+	idle, _ := c.runCell("cell2", 10*time.Second)
+	if idle["execution_count"] != float64(1) {
+		t.Errorf("execution_count after restart = %v, want 1", idle["execution_count"])
+	}
+}
+
+func TestCompleteOverWebsocket(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("comp.gonb", "")
+	c := e.dial(p)
+	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.send(map[string]any{"type": "complete", "req_id": "r1", "cell_id": "cell0", "code": "é fmt.Pr", "cursor_pos": 8})
+	m, _ := c.waitFor("complete_reply", 5*time.Second, isType(MsgCompleteReply))
+	if m["req_id"] != "r1" || m["cursor_start"] != float64(6) || m["cursor_end"] != float64(8) {
+		t.Fatalf("complete_reply = %v (positions must be code points)", m)
+	}
+	if ms, _ := m["matches"].([]any); len(ms) != 2 || ms[0] != "Println" {
+		t.Fatalf("matches = %v", m["matches"])
+	}
+}
+
+func TestUpdateDisplayAndCellEdits(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("disp.gonb", "display d1 first\nupdate d1 second")
+	c := e.dial(p)
+	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	_, frames := c.runCell("cell0", 10*time.Second)
+	sawUpdate := false
+	for _, m := range frames {
+		if m["type"] == MsgUpdateDisplay && m["display_id"] == "d1" {
+			sawUpdate = m["output"].(map[string]any)["data"].(map[string]any)["text/plain"] == "second"
+		}
+	}
+	if !sawUpdate {
+		t.Fatalf("no update_display; frames:\n%s", c.history())
+	}
+	snap := e.dial(p).snapshot()
+	outs := cellOf(t, snap, "cell0")["outputs"].([]any)
+	if len(outs) != 1 || outs[0].(map[string]any)["data"].(map[string]any)["text/plain"] != "second" {
+		t.Fatalf("outputs after update = %v", outs)
+	}
+
+	// Split, merge, set type, clear outputs, delete.
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "héllo\nworld"})
+	c.send(map[string]any{"type": "split_cell", "cell_id": "cell0", "offset": 6})
+	m, _ := c.waitFor("split insert", 5*time.Second, isType(MsgCellInserted))
+	newID := m["cell"].(map[string]any)["id"].(string)
+	if m["cell"].(map[string]any)["source"] != "world" {
+		t.Fatalf("split second half = %v", m["cell"])
+	}
+	c.send(map[string]any{"type": "merge_cells", "cell_ids": []string{newID, "cell0"}})
+	c.waitFor("merge deletes the second", 5*time.Second, isType(MsgCellDeleted))
+	c.send(map[string]any{"type": "clear_outputs", "cell_ids": []string{}})
+	c.waitFor("outputs cleared", 5*time.Second, isType(MsgOutputsCleared))
+	c.send(map[string]any{"type": "set_cell_type", "cell_id": "cell0", "cell_type": "markdown"})
+	c.waitFor("cell type", 5*time.Second, isType(MsgCellType))
+	snap = e.dial(p).snapshot()
+	cell := cellOf(t, snap, "cell0")
+	if cell["source"] != "héllo\nworld" || cell["cell_type"] != "markdown" {
+		t.Fatalf("cell after split+merge+type = %v", cell)
+	}
+	c.send(map[string]any{"type": "delete_cell", "cell_id": "cell0"})
+	c.waitFor("deleted", 5*time.Second, isType(MsgCellDeleted))
+}
