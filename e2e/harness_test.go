@@ -43,6 +43,11 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
+	if bin := os.Getenv("GOPAD_E2E_BIN"); bin != "" {
+		// A prebuilt binary that accepts `serve --addr --root --token` (e.g. a local build).
+		gopadBin = bin
+		return runWithArtifacts(m)
+	}
 	binDir, err := os.MkdirTemp("", "gopad-e2e-bin-")
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: make a directory for the gopad binary: %v\n", err)
@@ -56,6 +61,10 @@ func runTests(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "e2e: go build of gopad failed: %v\n%s", err, out)
 		return 1
 	}
+	return runWithArtifacts(m)
+}
+
+func runWithArtifacts(m *testing.M) int {
 	artifactsDir = os.Getenv("GOPAD_ARTIFACTS")
 	if artifactsDir == "" {
 		artifactsDir = filepath.Join(os.TempDir(), "gopad-e2e-artifacts")

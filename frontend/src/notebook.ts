@@ -426,7 +426,6 @@ export class NotebookPage {
         "Alt-Enter": () => (this.runAndAdvance(true), true),
         Escape: () => (this.enterCommand(), true),
         "Mod-s": () => (this.save(), true),
-        "Mod-Shift-minus": () => (this.split(), true),
         "Mod-Shift--": () => (this.split(), true),
         "Mod-Shift-ArrowUp": () => (this.moveSelected(-1), true),
         "Mod-Shift-ArrowDown": () => (this.moveSelected(1), true),
