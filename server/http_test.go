@@ -425,13 +425,17 @@ func TestDownloadFormats(t *testing.T) {
 // nbformat when it is installed (.ci/run installs python3-nbformat).
 func validateWithNbformat(t *testing.T, raw []byte) {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Log("python3 not found: nbformat schema validation skipped")
-		return
+	// Debian's python3-nbformat lives with /usr/bin/python3, which a pyenv or venv
+	// python3 earlier in PATH does not see.
+	py := ""
+	for _, cand := range []string{"python3", "/usr/bin/python3"} {
+		if p, err := exec.LookPath(cand); err == nil && exec.Command(p, "-c", "import nbformat").Run() == nil {
+			py = p
+			break
+		}
 	}
-	if exec.Command(py, "-c", "import nbformat").Run() != nil {
-		t.Log("python3-nbformat not installed: nbformat schema validation skipped")
+	if py == "" {
+		t.Log("no python3 with nbformat found: nbformat schema validation skipped")
 		return
 	}
 	cmd := exec.Command(py, "-c", "import sys, nbformat; nbformat.validate(nbformat.reads(sys.stdin.read(), as_version=4))")
@@ -439,6 +443,7 @@ func validateWithNbformat(t *testing.T, raw []byte) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("nbformat.validate: %v\n%s", err, out)
 	}
+	t.Logf("nbformat.validate (%s) accepts the download", py)
 }
 
 func TestKernelsListAndShutdown(t *testing.T) {
