@@ -7,11 +7,12 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"gopad.dev/gopad/notebooks"
 )
 
-// examplesFS returns the bundled example notebooks.
-// TODO(server): switch to notebooks.Examples() once the notebooks package has it.
-func examplesFS() fs.FS { return nil }
+// examplesFS returns the bundled example notebooks (.gonb files at its root).
+func examplesFS() fs.FS { return notebooks.Examples() }
 
 // listExamples lists the bundled example notebooks.
 func listExamples() []ExampleEntry {

@@ -496,3 +496,42 @@ func TestIdleTimeoutClosesSession(t *testing.T) {
 		t.Fatalf("closing saved %v %+v", err, nb)
 	}
 }
+
+func TestExamplesListedAndOpenedAsCopies(t *testing.T) {
+	e := newEnv(t)
+	var listing ContentsListing
+	if err := json.NewDecoder(e.do("GET", "/api/contents", nil).Body).Decode(&listing); err != nil {
+		t.Fatal(err)
+	}
+	names := notebooks.ExampleNames()
+	if len(names) == 0 || len(listing.Examples) != len(names) {
+		t.Fatalf("examples listed %+v, bundled %v", listing.Examples, names)
+	}
+	first := listing.Examples[0]
+	if first.Path != "examples/"+first.Name {
+		t.Fatalf("example entry %+v", first)
+	}
+	var opened, again pathReply
+	if st := e.postJSON("/api/examples/open", map[string]string{"name": first.Name}, &opened); st != 200 || opened.Path != first.Name {
+		t.Fatalf("open example: %d %+v", st, opened)
+	}
+	if st := e.postJSON("/api/examples/open", map[string]string{"name": first.Path}, &again); st != 200 || again.Path == opened.Path {
+		t.Fatalf("opening it again must make a new copy: %d %+v", st, again)
+	}
+	want, _ := notebooks.LoadExample(first.Name)
+	got, err := notebooks.Load(filepath.Join(e.root, opened.Path))
+	if err != nil || len(got.Cells) != len(want.Cells) || got.Cells[0].Source != want.Cells[0].Source {
+		t.Fatalf("copied example differs: %v", err)
+	}
+	// The copy is an ordinary, writable notebook in the root.
+	c := e.dial(opened.Path)
+	snap := c.snapshot()
+	id := snap["notebook"].(map[string]any)["cells"].([]any)[0].(map[string]any)["id"].(string)
+	c.send(map[string]any{"type": "edit_cell", "cell_id": id, "source": "changed"})
+	c.waitFor("saved", 5*time.Second, isType(MsgSaved))
+	for _, bad := range []string{"nope.gonb", "../x.gonb", ""} {
+		if st := e.postJSON("/api/examples/open", map[string]string{"name": bad}, nil); st != http.StatusNotFound && st != http.StatusBadRequest {
+			t.Errorf("open example %q: %d", bad, st)
+		}
+	}
+}
