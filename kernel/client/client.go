@@ -135,19 +135,20 @@ func Start(ctx context.Context, opts Options) (*Kernel, error) {
 	k := &Kernel{opts: opts, execSlot: make(chan struct{}, 1), state: Starting}
 	k.stateQ = newStateQueue(opts.OnState)
 	k.execSlot <- struct{}{}
-	if err := k.startProcess(ctx, Starting); err != nil {
+	if err := k.startProcess(ctx, Starting, nil); err != nil {
 		k.stateQ.close()
 		return nil, err
 	}
 	return k, nil
 }
 
-// startProcess spawns a process and makes it current. Callers must not hold k.mu.
-func (k *Kernel) startProcess(ctx context.Context, during State) error {
+// startProcess spawns a process and makes it current; cause is why the previous
+// process ended, if it died. Callers must not hold k.mu.
+func (k *Kernel) startProcess(ctx context.Context, during State, cause error) error {
 	ready := make(chan struct{})
 	k.mu.Lock()
 	k.ready = ready
-	k.setStateLocked(during, nil)
+	k.setStateLocked(during, cause)
 	k.mu.Unlock()
 
 	ctx, cancel := context.WithTimeout(ctx, k.opts.StartTimeout)
@@ -352,7 +353,7 @@ func (k *Kernel) afterDeath(p *process, cell *runningCell) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), k.opts.StartTimeout)
 	defer cancel()
-	if err := k.startProcess(ctx, Restarting); err != nil {
+	if err := k.startProcess(ctx, Restarting, &died); err != nil {
 		died.Reason += "; starting a fresh kernel failed: " + err.Error()
 		return &died
 	}
@@ -478,7 +479,7 @@ func (k *Kernel) Restart(ctx context.Context) error {
 	if p != nil {
 		p.stop("the kernel was restarted")
 	}
-	return k.startProcess(ctx, Restarting)
+	return k.startProcess(ctx, Restarting, nil)
 }
 
 // Shutdown stops the kernel for good. A running cell's Execute returns a *DiedError.

@@ -145,7 +145,7 @@ func (p *process) finish(waitErr, readErr error) {
 		reason += " (" + readErr.Error() + ")"
 	}
 	p.toKernel.Close()
-	p.died = &DiedError{Reason: reason, Output: p.tail.lastLines(40)}
+	p.died = &DiedError{Reason: reason, Output: p.tail.crashReport(crashReportLines)}
 	close(p.done)
 }
 
@@ -271,30 +271,73 @@ func (p *process) stop(reason string) {
 	<-p.done
 }
 
-// tailBuffer keeps the last max bytes written to it.
+// tailBuffer keeps the last max bytes written to it and, separately, the start of
+// a Go crash report (which a long goroutine trace could push out of the tail).
 type tailBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
+	mu    sync.Mutex
+	max   int
+	buf   []byte
+	crash []byte // from the first "panic: " or "fatal error: " line on, up to max bytes
 }
+
+// crashMarkers begin a Go runtime crash report.
+var crashMarkers = []string{"panic: ", "fatal error: "}
 
 func (t *tailBuffer) Write(b []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	prev := len(t.buf)
 	t.buf = append(t.buf, b...)
+	if t.crash == nil {
+		// Search the new bytes plus a few old ones, for a marker split across writes.
+		from := max(prev-16, 0)
+		for _, m := range crashMarkers {
+			if i := indexLineStart(t.buf[from:], m); i >= 0 {
+				t.crash = append([]byte{}, t.buf[from+i:]...)
+				break
+			}
+		}
+	} else if room := t.max - len(t.crash); room > 0 {
+		t.crash = append(t.crash, b[:min(room, len(b))]...)
+	}
 	if over := len(t.buf) - t.max; over > 0 {
 		t.buf = append(t.buf[:0], t.buf[over:]...)
 	}
 	return len(b), nil
 }
 
-// lastLines returns at most n trailing lines, trimmed.
-func (t *tailBuffer) lastLines(n int) string {
+// indexLineStart returns the index of the first occurrence of s at a line start.
+func indexLineStart(b []byte, s string) int {
+	for off := 0; ; {
+		i := strings.Index(string(b[off:]), s)
+		if i < 0 {
+			return -1
+		}
+		if off+i == 0 || b[off+i-1] == '\n' {
+			return off + i
+		}
+		off += i + 1
+	}
+}
+
+// crashReportLines bounds the lines of a crash report kept in DiedError.Output.
+const crashReportLines = 40
+
+// crashReport returns at most n lines: the start of the Go runtime's crash report
+// if there was one (the reason comes first, then possibly long traces), else the
+// last n lines the process wrote.
+func (t *tailBuffer) crashReport(n int) string {
 	t.mu.Lock()
-	s := string(t.buf)
+	crash, tail := string(t.crash), string(t.buf)
 	t.mu.Unlock()
-	s = strings.TrimRight(s, "\n")
-	lines := strings.Split(s, "\n")
+	if crash != "" {
+		lines := strings.Split(strings.TrimRight(crash, "\n"), "\n")
+		if len(lines) > n {
+			lines = append(lines[:n:n], "...")
+		}
+		return strings.TrimSpace(strings.Join(lines, "\n"))
+	}
+	lines := strings.Split(strings.TrimRight(tail, "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}
