@@ -29,8 +29,9 @@ var directMaxWork = 1 << 18
 // below it, starting and joining goroutines costs more than it saves.
 var parallelMinWork = 1 << 20
 
-// maxWorkers caps the goroutines one product uses (tests lower it).
-var maxWorkers = runtime.NumCPU()
+// maxWorkers caps the goroutines one product uses: 1 or 2 (tests and
+// benchmarks lower it to 1).
+var maxWorkers = 2
 
 // scratch holds the packing buffers of one goroutine's share of a product.
 type scratch struct {
@@ -81,50 +82,38 @@ func multiply(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 		}
 		return
 	}
-	workers := min(runtime.GOMAXPROCS(0), maxWorkers)
-	if workers < 2 || m*n*k < parallelMinWork {
+	if min(runtime.GOMAXPROCS(0), maxWorkers) < 2 || m*n*k < parallelMinWork {
 		blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	var wg sync.WaitGroup
-	// Split along n when it has enough whole tiles, else along m; chunks are
-	// whole multiples of the register tile so that only the last has edges.
-	if n/nr >= workers && n >= m {
-		chunk := roundUp((n+workers-1)/workers, nr)
-		for j0 := 0; j0 < n; j0 += chunk {
-			nb := min(chunk, n-j0)
-			bOff := j0
-			if transB {
-				bOff = j0 * ldb
-			}
-			run := func() {
-				blocked(transA, transB, m, nb, k, alpha, a, lda, b[bOff:], ldb, beta, c[j0:], ldc)
-			}
-			if j0+chunk >= n {
-				run()
-				break
-			}
-			wg.Go(run)
+	// Split in two along n when it has enough whole tiles, else along m; the
+	// first part is a whole number of register tiles so that only the second
+	// has edges.
+	var first, second func()
+	if n >= 2*nr && n >= m {
+		j0 := roundUp((n+1)/2, nr)
+		bOff := j0
+		if transB {
+			bOff = j0 * ldb
+		}
+		first = func() { blocked(transA, transB, m, j0, k, alpha, a, lda, b, ldb, beta, c, ldc) }
+		second = func() {
+			blocked(transA, transB, m, n-j0, k, alpha, a, lda, b[bOff:], ldb, beta, c[j0:], ldc)
 		}
 	} else {
-		chunk := roundUp((m+workers-1)/workers, mr)
-		for i0 := 0; i0 < m; i0 += chunk {
-			mb := min(chunk, m-i0)
-			aOff := i0 * lda
-			if transA {
-				aOff = i0
-			}
-			run := func() {
-				blocked(transA, transB, mb, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i0*ldc:], ldc)
-			}
-			if i0+chunk >= m {
-				run()
-				break
-			}
-			wg.Go(run)
+		i0 := roundUp((m+1)/2, mr)
+		aOff := i0 * lda
+		if transA {
+			aOff = i0
+		}
+		first = func() { blocked(transA, transB, i0, n, k, alpha, a, lda, b, ldb, beta, c, ldc) }
+		second = func() {
+			blocked(transA, transB, m-i0, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i0*ldc:], ldc)
 		}
 	}
-	wg.Wait()
+	if !theHelper.tryRunSplit(first, second) {
+		blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
 }
 
 func roundUp(x, to int) int { return (x + to - 1) / to * to }

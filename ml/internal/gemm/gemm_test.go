@@ -56,6 +56,13 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 // padding between rows, which must be untouched) with the float64 reference.
 func checkCase(t *testing.T, rng *rand.Rand, transA, transB bool, m, n, k, pad int, alpha, beta float32, nanC bool) {
 	t.Helper()
+	if err := compareCase(rng, transA, transB, m, n, k, pad, alpha, beta, nanC); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// compareCase is checkCase for any goroutine: it returns the first mismatch.
+func compareCase(rng *rand.Rand, transA, transB bool, m, n, k, pad int, alpha, beta float32, nanC bool) error {
 	aRows, aCols := m, k
 	if transA {
 		aRows, aCols = k, m
@@ -84,17 +91,18 @@ func checkCase(t *testing.T, rng *rand.Rand, transA, transB bool, m, n, k, pad i
 			got := c[i*ldc+j]
 			if j >= n {
 				if math.Float32bits(got) != math.Float32bits(orig[i*ldc+j]) {
-					t.Fatalf("tA=%v tB=%v m=%d n=%d k=%d pad=%d: padding C[%d][%d] changed from %v to %v", transA, transB, m, n, k, pad, i, j, orig[i*ldc+j], got)
+					return fmt.Errorf("tA=%v tB=%v m=%d n=%d k=%d pad=%d: padding C[%d][%d] changed from %v to %v", transA, transB, m, n, k, pad, i, j, orig[i*ldc+j], got)
 				}
 				continue
 			}
 			w := want[i*n+j]
 			tol := 4*float64(k+2)*eps*scale[i*n+j] + 1e-30
 			if math.IsNaN(float64(got)) || math.Abs(float64(got)-w) > tol {
-				t.Fatalf("tA=%v tB=%v m=%d n=%d k=%d pad=%d alpha=%v beta=%v: C[%d][%d] = %v, want %v (tol %g)", transA, transB, m, n, k, pad, alpha, beta, i, j, got, w, tol)
+				return fmt.Errorf("tA=%v tB=%v m=%d n=%d k=%d pad=%d alpha=%v beta=%v: C[%d][%d] = %v, want %v (tol %g)", transA, transB, m, n, k, pad, alpha, beta, i, j, got, w, tol)
 			}
 		}
 	}
+	return nil
 }
 
 var edgeSizes = []int{1, 2, 3, 5, 6, 7, 13, 15, 16, 17, 31, 33, 65}
@@ -237,5 +245,28 @@ func TestSgemmBadArguments(t *testing.T) {
 			}()
 			tc.call()
 		})
+	}
+}
+
+// TestSgemmConcurrent runs split products from several goroutines at once:
+// one gets the helper, the others run serially, and all must be right.
+func TestSgemmConcurrent(t *testing.T) {
+	errs := make(chan error)
+	for g := range 4 {
+		go func() {
+			rng := rand.New(rand.NewSource(int64(10 + g)))
+			for range 5 {
+				if err := compareCase(rng, g%2 == 0, g/2 == 0, 120+g, 130, 140, 1, 1, 0.5, false); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
