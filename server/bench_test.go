@@ -1,0 +1,163 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestListenAndServePrintsURL(t *testing.T) {
+	root := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- ListenAndServe(ctx, Config{Addr: "127.0.0.1:0", Root: root, Logf: t.Logf}, pw)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("read banner: %v", err)
+	}
+	m := regexp.MustCompile(`^gopad serving notebooks in (.+) at (http://127\.0\.0\.1:(\d+)/\?token=([0-9a-f]{48}))\n$`).FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("banner %q", line)
+	}
+	if port, _ := strconv.Atoi(m[3]); port == 0 {
+		t.Fatalf("banner shows port 0: %q", line)
+	}
+	resp, err := http.Get(m[2])
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET the printed URL: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	resp, err = http.Get(strings.Replace(m[2], m[4], "wrong", 1))
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("GET with a wrong token: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("ListenAndServe returned %v after cancel", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ListenAndServe did not return after cancel")
+	}
+}
+
+func TestListenAndServeBadAddress(t *testing.T) {
+	err := ListenAndServe(context.Background(), Config{Addr: "no-port", Root: t.TempDir()}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "host:port") {
+		t.Fatalf("bad address: %v", err)
+	}
+}
+
+// benchTrivialCell measures, over the websocket, the time from sending "execute"
+// for a trivial cell to receiving kernel_status idle.
+func benchTrivialCell(b *testing.B, e *testEnv, source string) {
+	p := e.writeNotebook("bench.gonb", source)
+	c := e.dial(p)
+	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	run := func() time.Duration {
+		start := time.Now()
+		c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
+		_, frames := c.waitFor("idle", 30*time.Second, isKernel(KernelIdle))
+		d := time.Since(start)
+		for _, m := range frames {
+			if m["type"] == MsgOutput && m["output"].(map[string]any)["output_type"] == "error" {
+				b.Fatalf("the benchmark cell failed: %v", m)
+			}
+		}
+		c.mu.Lock()
+		c.seen = c.seen[:0]
+		c.mu.Unlock()
+		return d
+	}
+	for i := 0; i < 5; i++ {
+		run() // warm up
+	}
+	times := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		times = append(times, run())
+	}
+	b.StopTimer()
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	pct := func(q float64) float64 {
+		return float64(times[int(q*float64(len(times)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// BenchmarkTrivialCellScriptKernel measures the server's own share of the round
+// trip, with the minimal script kernel process.
+func BenchmarkTrivialCellScriptKernel(b *testing.B) {
+	benchTrivialCell(b, newEnv(b), "print 2")
+}
+
+// BenchmarkServerIdleRSS builds the gopad binary, starts `gopad serve` on an empty
+// root, makes one request and reports the server process's resident memory.
+//
+//	go test ./server -run '^$' -bench ServerIdleRSS -benchtime 1x
+func BenchmarkServerIdleRSS(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "gopad")
+	build := exec.Command("go", "build", "-o", bin, "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	for i := 0; i < b.N; i++ {
+		rss := idleRSS(b, bin)
+		b.ReportMetric(rss, "RSS-MB")
+	}
+}
+
+func idleRSS(b *testing.B, bin string) float64 {
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--no-token", b.TempDir())
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	}()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		b.Fatalf("read banner: %v", err)
+	}
+	u := regexp.MustCompile(`http://\S+`).FindString(line)
+	for _, path := range []string{"", "api/contents", "static/app.js"} {
+		resp, err := http.Get(strings.TrimSuffix(u, "/") + "/" + path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	time.Sleep(time.Second)
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := regexp.MustCompile(`VmRSS:\s+(\d+) kB`).FindSubmatch(status)
+	if m == nil {
+		b.Fatalf("no VmRSS in %s", status)
+	}
+	kb, _ := strconv.Atoi(string(m[1]))
+	return float64(kb) / 1024
+}
