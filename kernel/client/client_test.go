@@ -462,3 +462,75 @@ func TestShutdown(t *testing.T) {
 		t.Errorf("Execute after Shutdown = %v, want ErrShutdown", err)
 	}
 }
+
+func TestDisplayAndUpdateInPlaceKeepOrderWithPrints(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import ("fmt"; "gopad/display")`)
+	r := mustRun(t, k, `
+fmt.Println("before")
+h := display.Show(display.HTML("<b>step 0</b>"))
+fmt.Println("between")
+h.Update(display.HTML("<b>step 1</b>"))
+fmt.Println("after")`)
+	type event struct{ kind, text, id string }
+	var events []event
+	for _, m := range r.messages {
+		switch m.Type {
+		case protocol.Stream:
+			var s protocol.StreamContent
+			m.Decode(&s)
+			events = append(events, event{"stream", s.Text, ""})
+		case protocol.DisplayData, protocol.UpdateDisplayData:
+			var d protocol.DisplayDataContent
+			m.Decode(&d)
+			html, _ := d.Data["text/html"].(string)
+			events = append(events, event{m.Type, html, d.Transient.DisplayID})
+		}
+	}
+	want := []event{
+		{"stream", "before\n", ""},
+		{protocol.DisplayData, "<b>step 0</b>", "*"},
+		{"stream", "between\n", ""},
+		{protocol.UpdateDisplayData, "<b>step 1</b>", "*"},
+		{"stream", "after\n", ""},
+	}
+	if len(events) != len(want) {
+		t.Fatalf("events = %+v, want %+v", events, want)
+	}
+	for i := range want {
+		if events[i].kind != want[i].kind || events[i].text != want[i].text || (want[i].id == "*") != (events[i].id != "") {
+			t.Errorf("event %d = %+v, want %+v", i, events[i], want[i])
+		}
+	}
+	if events[1].id != events[3].id {
+		t.Errorf("update has display id %q, the display had %q", events[3].id, events[1].id)
+	}
+	// A display from a later cell's goroutine-free code is parented to that cell.
+	r2 := mustRun(t, k, `h.Update(display.HTML("<b>from cell 2</b>"))`)
+	found := false
+	for _, m := range r2.messages {
+		found = found || m.Type == protocol.UpdateDisplayData
+	}
+	if !found {
+		t.Errorf("update from a later cell not delivered to it: %v", r2.types())
+	}
+}
+
+func TestOutputAfterTheCellEndedGoesToOnOutput(t *testing.T) {
+	late := make(chan protocol.Message, 10)
+	k := start(t, func(o *client.Options) { o.OnOutput = func(m protocol.Message) { late <- m } })
+	mustRun(t, k, `import ("fmt"; "time")`)
+	r := mustRun(t, k, `go func() { time.Sleep(300 * time.Millisecond); fmt.Println("late line") }()`)
+	select {
+	case m := <-late:
+		var s protocol.StreamContent
+		if m.Type != protocol.Stream || m.Decode(&s) != nil || s.Text != "late line\n" {
+			t.Fatalf("OnOutput got %s %s, want the late line", m.Type, m.Content)
+		}
+		if cellID := r.messages[0].ParentID; m.ParentID != cellID {
+			t.Errorf("late output parented to %q, want the cell that started it (%q)", m.ParentID, cellID)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("output printed after the cell ended never arrived")
+	}
+}
