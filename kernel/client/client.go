@@ -53,8 +53,9 @@ type Options struct {
 	// what is printed before output capture starts and Go crash reports. Cell output
 	// never goes there; it arrives as stream messages.
 	Stderr io.Writer
-	// OnOutput, if set, receives messages that no Execute call is waiting for,
-	// such as output of a goroutine left running by an earlier cell. It is called
+	// OnOutput, if set, receives cell outputs (stream, display_data,
+	// update_display_data, execute_result, error) that no Execute call is waiting
+	// for, such as output of a goroutine left running by an earlier cell. It is called
 	// from the client's reader goroutine and must not block for long.
 	OnOutput func(protocol.Message)
 	// OnState, if set, is called with every state change, in order, from a
@@ -212,9 +213,19 @@ func (k *Kernel) route(p *process, m protocol.Message) {
 	if p.deliver(m) {
 		return
 	}
-	if k.opts.OnOutput != nil && m.Type != protocol.Status {
+	if k.opts.OnOutput != nil && isOutput(m.Type) {
 		k.opts.OnOutput(m)
 	}
+}
+
+// isOutput reports whether msgType is a cell output (what OnOutput receives);
+// replies to requests whose caller gave up are dropped.
+func isOutput(msgType string) bool {
+	switch msgType {
+	case protocol.Stream, protocol.DisplayData, protocol.UpdateDisplayData, protocol.ExecuteResult, protocol.Error:
+		return true
+	}
+	return false
 }
 
 // current waits until no start is in progress and returns the live process.
