@@ -440,3 +440,27 @@ func TestSaveKeepsPermissionsAndLeavesNoTempFiles(t *testing.T) {
 		t.Error("Save into a missing directory succeeded")
 	}
 }
+
+func TestSaveThroughSymlinkKeepsLink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real.gonb")
+	link := filepath.Join(dir, "link.gonb")
+	if err := Save(target, New()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.gonb", link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	nb := New()
+	nb.Cells = []*Cell{NewCell(MarkdownCell, "via link")}
+	if err := Save(link, nb); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("link replaced by a file: %v %v", fi.Mode(), err)
+	}
+	got, err := Load(target)
+	if err != nil || len(got.Cells) != 1 || got.Cells[0].Source != "via link" {
+		t.Fatalf("target not updated: %v %+v", err, got)
+	}
+}

@@ -15,7 +15,8 @@ var slowWriter func(io.Writer) io.Writer
 // Save writes nb to path atomically: the content goes to a temporary file in the
 // same directory, which is synced and then renamed over path, and the directory is
 // synced. A crash at any point leaves either the old file or the new one at path,
-// never a mix. An existing file keeps its permission bits.
+// never a mix. An existing file keeps its permission bits; if path is a symbolic
+// link, the file it points to is replaced and the link kept.
 func Save(path string, nb *Notebook) error {
 	data, err := nb.Marshal()
 	if err != nil {
@@ -25,6 +26,10 @@ func Save(path string, nb *Notebook) error {
 }
 
 func writeFileAtomic(path string, data []byte) (err error) {
+	// Saving through a symlink replaces the file it points to, not the link.
+	if target, linkErr := filepath.EvalSymlinks(path); linkErr == nil {
+		path = target
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
