@@ -256,6 +256,9 @@ func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {
 // screenshot keeps a PNG of the whole page as a test artifact.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	// A full-page capture draws the sticky toolbar where the page is scrolled to:
+	// scroll to the top first so that it sits at the top of the picture.
+	_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`))
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Errorf("screenshot %s: %v", name, err)

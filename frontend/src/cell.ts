@@ -49,7 +49,12 @@ export class Cell {
   private readonly outputPrompt: HTMLDivElement;
   private pendingErrorLine = 0;
 
-  constructor(data: CellData, private readonly hooks: () => EditorHooks) {
+  /** lazy cells show a plain-text preview until ensureEditor is called (fast loading). */
+  private lazy: boolean;
+  private preview: HTMLPreElement | null = null;
+
+  constructor(data: CellData, private readonly hooks: () => EditorHooks, lazy = false) {
+    this.lazy = lazy;
     this.id = data.id;
     this.type = data.cell_type;
     this.source = joinText(data.source);
@@ -87,15 +92,35 @@ export class Cell {
     }
     if (this.type === "markdown" && !this.editing) {
       this.renderMarkdown();
+    } else if (this.lazy && !this.editor) {
+      this.showPreview();
     } else {
       this.ensureEditor();
     }
     this.updateView();
   }
 
+  // A plain <pre> of the source stands in for the editor until the cell nears the
+  // viewport: creating 100 CodeMirror views up front would delay the first paint.
+  private showPreview() {
+    if (!this.preview) {
+      this.preview = h("pre", { class: `source-preview${this.type === "code" ? " with-gutter" : ""}` });
+      this.editorHost.append(this.preview);
+    }
+    this.preview.textContent = this.source || " ";
+  }
+
+  /** hasEditor reports whether the CodeMirror view exists. */
+  hasEditor(): boolean {
+    return this.editor !== null;
+  }
+
   /** ensureEditor creates the CodeMirror editor if the cell shows one and has none yet. */
   ensureEditor(): void {
     if (this.editor) return;
+    this.lazy = false;
+    this.preview?.remove();
+    this.preview = null;
     const language = this.type === "code" ? "go" : this.type === "markdown" ? "markdown" : "raw";
     this.editor = createEditor(this.editorHost, this.source, language, this.hooks());
     if (this.pendingErrorLine) this.markErrorLine(this.pendingErrorLine);
@@ -126,6 +151,7 @@ export class Cell {
   setSource(source: string): void {
     this.source = source;
     if (this.editor) replaceSource(this.editor, source);
+    else if (this.preview) this.preview.textContent = source || " ";
     if (this.type === "markdown" && !this.editing) this.renderMarkdown();
   }
 
@@ -170,8 +196,7 @@ export class Cell {
       const n = this.state === "idle" ? (this.executionCount ?? " ") : "*";
       this.prompt.textContent = `[${n}]:`;
       this.prompt.title = this.state === "queued" ? "Queued" : this.state === "running" ? "Running" : "";
-      const hasResult = this.outputs.outputs().some((o) => o.output_type === "execute_result");
-      this.outputPrompt.textContent = hasResult && this.executionCount ? `[${this.executionCount}]:` : "";
+      this.outputPrompt.textContent = "";
     } else {
       this.prompt.textContent = "";
       this.outputPrompt.textContent = "";

@@ -26,6 +26,8 @@ function newCellID(): string {
 }
 
 const EDIT_DEBOUNCE_MS = 300;
+// Cells beyond this many start with a plain preview instead of an editor.
+const EAGER_EDITORS = 12;
 
 export class NotebookPage {
   private cells: Cell[] = [];
@@ -367,6 +369,7 @@ export class NotebookPage {
   }
 
   private loadSnapshot(m: Message) {
+    performance.mark("gopad-snapshot-start");
     if (typeof m.conn_id === "string" || typeof m.conn_id === "number") this.connId = String(m.conn_id);
     const nb = m.notebook ?? { cells: [] };
     const selId = this.cells[this.selected]?.id;
@@ -374,17 +377,21 @@ export class NotebookPage {
     for (const c of this.cells) c.destroy();
     this.cells = [];
     this.byId.clear();
+    this.editorObserver?.disconnect();
     const frag = document.createDocumentFragment();
-    for (const data of (nb.cells ?? []) as CellData[]) {
+    const all = (nb.cells ?? []) as CellData[];
+    for (const [i, data] of all.entries()) {
       // Edits made while disconnected are re-applied; they are queued to be sent.
       const local = this.pendingEdits.get(data.id);
       if (local !== undefined) data.source = local;
-      const c = this.makeCell(data);
+      // The first cells get editors at once; the rest when they scroll near (or when idle).
+      const c = this.makeCell(data, i >= EAGER_EDITORS);
       this.cells.push(c);
       this.byId.set(c.id, c);
       frag.append(c.el);
     }
     this.cellList.replaceChildren(frag);
+    this.upgradeEditorsLazily();
     for (const id of m.queued ?? []) this.byId.get(id)?.setRunState("queued");
     if (m.running && m.running.cell_id) {
       this.byId.get(m.running.cell_id)?.setRunState("running", undefined, undefined, m.running.started_ms);
@@ -408,9 +415,40 @@ export class NotebookPage {
     }
     this.loaded = true;
     document.body.dataset.notebookLoaded = "true";
+    performance.mark("gopad-snapshot-end");
   }
 
-  private makeCell(data: CellData): Cell {
+  private editorObserver: IntersectionObserver | null = null;
+
+  // Lazy cells get their editor when within a screen of the viewport, and the rest one
+  // by one when the browser is idle, so that the page is usable at once and complete soon.
+  private upgradeEditorsLazily() {
+    const lazy = this.cells.filter((c) => !c.hasEditor() && c.type !== "markdown");
+    if (lazy.length === 0) return;
+    const byEl = new Map(lazy.map((c) => [c.el as Element, c]));
+    this.editorObserver = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          if (!e.isIntersecting) continue;
+          byEl.get(e.target)?.ensureEditor();
+          this.editorObserver?.unobserve(e.target);
+        }
+      },
+      { rootMargin: "1000px 0px" },
+    );
+    for (const c of lazy) this.editorObserver.observe(c.el);
+    const idle = (window as any).requestIdleCallback ?? ((f: (d: { timeRemaining(): number }) => void) => setTimeout(() => f({ timeRemaining: () => 8 }), 50));
+    const step = (deadline: { timeRemaining(): number }) => {
+      while (lazy.length > 0 && deadline.timeRemaining() > 2) {
+        const c = lazy.shift()!;
+        if (this.byId.get(c.id) === c && c.type !== "markdown") c.ensureEditor();
+      }
+      if (lazy.length > 0) idle(step);
+    };
+    idle(step);
+  }
+
+  private makeCell(data: CellData, lazy = false): Cell {
     const cell: Cell = new Cell(data, () => ({
       onChange: (source) => this.onEdit(cell, source),
       onFocus: () => {
@@ -432,7 +470,7 @@ export class NotebookPage {
         ArrowUp: (v: EditorView) => this.arrowOut(v, -1),
         ArrowDown: (v: EditorView) => this.arrowOut(v, 1),
       },
-    }));
+    }), lazy);
     return cell;
   }
 
@@ -563,6 +601,16 @@ export class NotebookPage {
     const cell = this.cellOf(e.target as Element);
     if (!cell) return;
     const idx = this.cells.indexOf(cell);
+    const preview = (e.target as Element).closest(".source-preview");
+    if (preview) {
+      e.preventDefault();
+      this.select(idx);
+      cell.ensureEditor();
+      const pos = cell.editor!.posAtCoords({ x: e.clientX, y: e.clientY }) ?? 0;
+      cell.editor!.focus();
+      cell.editor!.dispatch({ selection: { anchor: pos } });
+      return;
+    }
     const inEditor = !!(e.target as Element).closest(".cm-editor");
     if (inEditor) {
       this.select(idx);

@@ -345,6 +345,11 @@ export class OutputArea {
       return;
     }
     const el = o.output_type === "error" ? renderError(o) : renderMime(o);
+    if (o.output_type === "execute_result" && o.execution_count) {
+      // Jupyter's Out[n] sits beside the result itself.
+      el.classList.add("output-result");
+      el.dataset.prompt = `[${o.execution_count}]:`;
+    }
     this.items.push({ output: o, el });
     this.list.append(el);
     if (o.output_type === "error") this.onError(errorLine(o), o);
