@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -498,9 +499,14 @@ func TestProgressWithoutTotal(t *testing.T) {
 	r := withRecorder(t)
 	p := NewProgress(0, "")
 	p.Add(3)
+	time.Sleep(progressNoteInterval + 10*time.Millisecond)
+	p.Add(1) // a count-only bar refreshes on the time throttle
+	if n := len(r.msgs); n != 2 || !strings.HasPrefix(r.msgs[1].data.String(), "4 ") {
+		t.Errorf("after the throttle interval: %d messages, last %q", n, r.msgs[n-1].data.String())
+	}
 	p.Finish("stopped")
 	got := r.msgs[len(r.msgs)-1].data
-	if !strings.HasPrefix(got.String(), "3 ") || strings.Contains(got[MIMEHTML].(string), "<progress") {
+	if !strings.HasPrefix(got.String(), "4 ") || !strings.HasSuffix(got.String(), "stopped") || strings.Contains(got[MIMEHTML].(string), "<progress") {
 		t.Errorf("count-only bar = %v", got)
 	}
 }

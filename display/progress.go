@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// progressNoteInterval limits how often a change of note alone republishes a
-// progress bar, so that a loop calling Set on every step does not flood the
-// notebook.
+// progressNoteInterval limits how often changes that do not move the whole
+// percentage (a new note, a count without a total) republish a progress bar, so
+// that a loop calling Set on every step does not flood the notebook.
 const progressNoteInterval = 100 * time.Millisecond
 
 // ProgressBar is a progress bar shown in a cell's output and updated in place.
@@ -25,6 +25,7 @@ type ProgressBar struct {
 	start     time.Time
 	lastPct   int
 	lastNote  string
+	lastN     int
 	lastShown time.Time
 }
 
@@ -39,20 +40,20 @@ func NewProgress(total int, label string) *ProgressBar {
 
 // Set records that n steps are done, with an optional note (e.g. the current
 // loss). The display is refreshed when the whole percentage changes, when the
-// bar completes, or when the note changes and the last refresh is older than
-// 100 ms.
+// bar completes, and otherwise at most every 100 ms, so that calling Set on
+// every step of a fast loop is cheap. Finish always shows the final state.
 func (p *ProgressBar) Set(n int, note string) {
 	p.mu.Lock()
 	p.n, p.note = n, note
 	pct := p.percent()
 	now := time.Now()
 	refresh := pct != p.lastPct || p.done() ||
-		(note != p.lastNote && now.Sub(p.lastShown) >= progressNoteInterval)
+		((note != p.lastNote || n != p.lastN) && now.Sub(p.lastShown) >= progressNoteInterval)
 	if !refresh {
 		p.mu.Unlock()
 		return
 	}
-	p.lastPct, p.lastNote, p.lastShown = pct, note, now
+	p.lastPct, p.lastNote, p.lastN, p.lastShown = pct, note, n, now
 	b := p.bundle()
 	p.mu.Unlock()
 	p.handle.Update(b)
