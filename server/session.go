@@ -357,6 +357,11 @@ func (s *session) onKernelState(gen int, st client.State, err error) {
 	if gen != s.kGen || s.closed || s.kStarting != nil {
 		return
 	}
+	// State changes arrive asynchronously: act only if the kernel is still in the
+	// reported state (a late "restarting" must not overwrite a later "idle").
+	if s.kernel == nil || s.kernel.State() != st {
+		return
+	}
 	switch st {
 	case client.Dead:
 		s.kernelDiedLocked(died.Reason)
@@ -634,19 +639,65 @@ func (s *session) appendOutputLocked(id string, out notebooks.Output) {
 	if cell == nil || cell.Type != notebooks.CodeCell {
 		return // the cell was deleted while it ran
 	}
+	// cloneForSave copies outputs by value into a fresh slice, so changing the live
+	// slice in place never disturbs a save in progress.
 	n := len(cell.Outputs)
-	if out.Type == notebooks.StreamOutput && n > 0 && cell.Outputs[n-1].Type == notebooks.StreamOutput && cell.Outputs[n-1].Name == out.Name {
-		// Replace the element rather than mutate it: a save may hold a copy.
-		merged := cell.Outputs[n-1]
-		merged.Text = appendStream(merged.Text, out.Text)
-		outs := append([]notebooks.Output{}, cell.Outputs...)
-		outs[n-1] = merged
-		cell.Outputs = outs
+	if out.Type == notebooks.StreamOutput && n > 0 && cell.Outputs[n-1].Type == notebooks.StreamOutput &&
+		cell.Outputs[n-1].Name == out.Name && len(cell.Outputs[n-1].Text) < streamChunk {
+		last := &cell.Outputs[n-1]
+		last.Text = appendStream(last.Text, out.Text)
 	} else {
-		cell.Outputs = append(cell.Outputs[:n:n], out)
+		cell.Outputs = append(cell.Outputs, out)
+	}
+	if out.Type == notebooks.StreamOutput {
+		cell.Outputs = capStreams(cell.Outputs)
 	}
 	s.broadcastLocked(OutputMsg{Type: MsgOutput, CellID: id, Output: wireOutputJSON(&out)}, nil)
 	s.markDirtyLocked(s.srv.cfg.AutosaveDelay)
+}
+
+// Stream text is stored in outputs of about streamChunk bytes (appending to a
+// string copies it, so one ever-growing string would make long prints quadratic),
+// and a cell keeps at most maxCellStream bytes of stream text: the oldest chunks
+// go first, as a terminal's scrollback does.
+const (
+	streamChunk   = 16 << 10
+	maxCellStream = 8 << 20
+)
+
+// truncatedNote marks where a cell's oldest stream output was dropped.
+const truncatedNote = "[... earlier output dropped: this cell printed more than 8 MB ...]\n"
+
+func capStreams(outs []notebooks.Output) []notebooks.Output {
+	total := 0
+	for i := range outs {
+		if outs[i].Type == notebooks.StreamOutput {
+			total += len(outs[i].Text)
+		}
+	}
+	if total <= maxCellStream {
+		return outs
+	}
+	kept := make([]notebooks.Output, 0, len(outs))
+	noted := false
+	for _, o := range outs {
+		if o.Type == notebooks.StreamOutput && total > maxCellStream && o.Text != truncatedNote {
+			total -= len(o.Text)
+			if !noted {
+				kept = append(kept, notebooks.Output{Type: notebooks.StreamOutput, Name: "stderr", Text: truncatedNote})
+				noted = true
+			}
+			continue
+		}
+		if o.Type == notebooks.StreamOutput && o.Text == truncatedNote {
+			if noted {
+				continue
+			}
+			noted = true
+		}
+		kept = append(kept, o)
+	}
+	return kept
 }
 
 // ---- saving ----
@@ -692,8 +743,8 @@ func (s *session) save(force bool) error {
 	if !force {
 		if changed, why := stamp.changedOnDisk(abs); changed {
 			s.mu.Lock()
-			s.conflict, s.conflictMsg = true, why
-			s.broadcastLocked(ConflictMsg{Type: MsgConflict, Message: why + ": choose reload (take the file's version) or overwrite (keep this version)"}, nil)
+			s.conflict, s.conflictMsg = true, why+": choose reload (take the file's version) or overwrite (keep this version)"
+			s.broadcastLocked(ConflictMsg{Type: MsgConflict, Message: s.conflictMsg}, nil)
 			s.mu.Unlock()
 			return errConflict
 		}
@@ -759,7 +810,10 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 	case MsgSave:
 		err := s.save(false)
 		if errors.Is(err, errConflict) {
-			return nil // the conflict message was sent
+			s.mu.Lock()
+			c.sendLocked(ConflictMsg{Type: MsgConflict, Message: s.conflictMsg})
+			s.mu.Unlock()
+			return nil
 		}
 		return err
 	case MsgResolveConflict:
