@@ -531,7 +531,7 @@ func (s *session) step() bool {
 	start := time.Now()
 	s.running = &RunningCell{CellID: id, StartedMS: start.UnixMilli()}
 	s.lastRanCell = id
-	s.broadcastLocked(CellStateMsg{Type: MsgCellState, CellID: id, State: CellRunning}, nil)
+	s.broadcastLocked(CellStateMsg{Type: MsgCellState, CellID: id, State: CellRunning, StartedMS: s.running.StartedMS}, nil)
 	s.setKernelStateLocked(KernelBusy, "")
 	s.mu.Unlock()
 

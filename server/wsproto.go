@@ -12,10 +12,26 @@ package server
 //       browser compares cell_source.origin with its conn_id to skip its own echoes;
 //     * snapshot.kernel is {"state","reason"?}; state is also "none" when no kernel
 //       process runs (before first start; after shutdown);
-//     * execute/complete on a cell that is not code, or an unknown cell id, answer
-//       {"type":"error","message"}; nothing else happens;
-//     * cell_state "idle" carries "execution_count" (absent if the run was aborted) and
-//       "elapsed_ms"; "queued" and "running" carry neither;
+//     * an unknown cell id in any message answers {"type":"error","message"}; the
+//       known ids of an "execute" are still queued; markdown and raw cells in an
+//       "execute" are skipped (the browser renders them);
+//     * on the wire, every multi-line string (source, stream text, text/* data) is
+//       one string, never nbformat's list of lines; live display_data outputs carry
+//       "transient":{"display_id"} (never saved to the file);
+//     * cell_state "idle" carries "execution_count" (absent if the run was aborted or
+//       failed before counting) and "elapsed_ms" (absent when a queued cell was
+//       dropped); "running" carries "started_ms" (Unix ms);
+//     * cell_source is not echoed to the connection that sent the edit_cell;
+//     * outputs_cleared also resets the cell's execution_count;
+//     * stream text is stored in chunks of about 16 KB and at most 8 MB per cell (the
+//       oldest text is dropped, with a note); a snapshot may therefore hold several
+//       consecutive stream outputs, and fewer than a tab received live;
+//     * after an error (or interrupt, restart, kernel death) the queued cells are
+//       dropped (cell_state idle without elapsed_ms), as Jupyter's run-all stops;
+//     * output printed between cells by a goroutine a cell left running is added to
+//       the cell that ran last;
+//     * a tab whose outgoing queue overflows (4096 frames) is disconnected; on
+//       reconnecting it gets a fresh snapshot;
 //     * a running cell's outputs are cleared when it starts running ("outputs_cleared"
 //       is sent then), like Jupyter;
 //     * "saved" carries "mtime" as Unix milliseconds;
@@ -251,6 +267,7 @@ type CellStateMsg struct {
 	State          string `json:"state"`
 	ExecutionCount *int   `json:"execution_count,omitempty"`
 	ElapsedMS      *int64 `json:"elapsed_ms,omitempty"`
+	StartedMS      int64  `json:"started_ms,omitempty"` // with "running": Unix ms
 }
 
 // OutputMsg appends one nbformat output to a cell.
