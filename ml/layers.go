@@ -301,13 +301,7 @@ func (a *ActivationLayer) fastBackward(dy *Tensor, needDx bool) *Tensor {
 	d := dx.data[:len(g)]
 	switch a.Kind {
 	case "ReLU":
-		for i, v := range y[:len(g)] {
-			if v > 0 {
-				d[i] = g[i]
-			} else {
-				d[i] = 0
-			}
-		}
+		reluBackInto(d, y, g)
 	case "Tanh":
 		for i, v := range y[:len(g)] {
 			d[i] = g[i] * (1 - v*v)

@@ -17,10 +17,10 @@ func sigmoid32(x float32) float32 {
 // tanh32 is the hyperbolic tangent in float32 precision.
 func tanh32(x float32) float32 { return float32(math.Tanh(float64(x))) }
 
-func reluInto(y, x []float32) {
+func reluScalar(y, x []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
-		if v > 0 {
+		if !(v <= 0) { // NaN passes through, as in the vector kernel
 			y[i] = v
 		} else {
 			y[i] = 0
@@ -28,16 +28,13 @@ func reluInto(y, x []float32) {
 	}
 }
 
-func tanhInto(y, x []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] = tanh32(v)
-	}
-}
-
-func sigmoidInto(y, x []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] = sigmoid32(v)
+func reluBackScalar(dx, y, dy []float32) {
+	dx, y = dx[:len(dy)], y[:len(dy)]
+	for i, g := range dy {
+		if y[i] > 0 {
+			dx[i] = g
+		} else {
+			dx[i] = 0
+		}
 	}
 }

@@ -233,8 +233,8 @@ func (o *AdamOptimizer) Step(params []*Tensor) {
 	}
 }
 
-// adamUpdate is Adam's per-element rule (L2 weight decay wd folded into the gradient).
-func adamUpdate(w, g, m, v []float32, b1, b2, eps, wd, stepSize, invSqrtBC2 float32) {
+// adamScalar is Adam's per-element rule (L2 weight decay wd folded into the gradient).
+func adamScalar(w, g, m, v []float32, b1, b2, eps, wd, stepSize, invSqrtBC2 float32) {
 	w = w[:len(g)]
 	m = m[:len(g)]
 	v = v[:len(g)]

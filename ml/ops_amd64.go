@@ -1,0 +1,93 @@
+//go:build amd64 && !purego
+
+package ml
+
+import "golang.org/x/sys/cpu"
+
+// useAVX2 selects the assembly kernels; every amd64 CPU since 2013 has them.
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func sigmoidAVX2(dst, src *float32, n int)
+
+//go:noescape
+func tanhAVX2(dst, src *float32, n int)
+
+//go:noescape
+func expAVX2(dst, src *float32, n int)
+
+func sigmoidInto(y, x []float32) {
+	y = y[:len(x)]
+	i := 0
+	if useAVX2 && len(x) >= 8 {
+		i = len(x) &^ 7
+		sigmoidAVX2(&y[0], &x[0], i)
+	}
+	for ; i < len(x); i++ {
+		y[i] = sigmoid32(x[i])
+	}
+}
+
+func tanhInto(y, x []float32) {
+	y = y[:len(x)]
+	i := 0
+	if useAVX2 && len(x) >= 8 {
+		i = len(x) &^ 7
+		tanhAVX2(&y[0], &x[0], i)
+	}
+	for ; i < len(x); i++ {
+		y[i] = tanh32(x[i])
+	}
+}
+
+func expInto(y, x []float32) {
+	y = y[:len(x)]
+	i := 0
+	if useAVX2 && len(x) >= 8 {
+		i = len(x) &^ 7
+		expAVX2(&y[0], &x[0], i)
+	}
+	for ; i < len(x); i++ {
+		y[i] = exp32(x[i])
+	}
+}
+
+//go:noescape
+func reluAVX2(dst, src *float32, n int)
+
+//go:noescape
+func reluBackAVX2(dx, y, dy *float32, n int)
+
+//go:noescape
+func adamAVX2(w, grad, m, v *float32, n int, b1, b2, eps, wd, stepSize, invSqrtBC2 float32)
+
+func reluInto(y, x []float32) {
+	y = y[:len(x)]
+	i := 0
+	if useAVX2 && len(x) >= 8 {
+		i = len(x) &^ 7
+		reluAVX2(&y[0], &x[0], i)
+	}
+	reluScalar(y[i:], x[i:])
+}
+
+// reluBackInto sets dx = dy where y > 0 and 0 elsewhere.
+func reluBackInto(dx, y, dy []float32) {
+	dx, y = dx[:len(dy)], y[:len(dy)]
+	i := 0
+	if useAVX2 && len(dy) >= 8 {
+		i = len(dy) &^ 7
+		reluBackAVX2(&dx[0], &y[0], &dy[0], i)
+	}
+	reluBackScalar(dx[i:], y[i:], dy[i:])
+}
+
+func adamUpdate(w, g, m, v []float32, b1, b2, eps, wd, stepSize, invSqrtBC2 float32) {
+	w, m, v = w[:len(g)], m[:len(g)], v[:len(g)]
+	i := 0
+	if useAVX2 && len(g) >= 8 {
+		i = len(g) &^ 7
+		adamAVX2(&w[0], &g[0], &m[0], &v[0], i, b1, b2, eps, wd, stepSize, invSqrtBC2)
+	}
+	adamScalar(w[i:], g[i:], m[i:], v[i:], b1, b2, eps, wd, stepSize, invSqrtBC2)
+}

@@ -1,0 +1,101 @@
+package ml
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestVectorActivations compares the (possibly assembly) slice kernels with
+// float64 math over a wide range, including the clamped extremes and NaN.
+func TestVectorActivations(t *testing.T) {
+	var xs []float32
+	for v := -100.0; v <= 100; v += 0.0137 {
+		xs = append(xs, float32(v))
+	}
+	xs = append(xs, 0, -0.0, 1e-8, -1e-8, 88.5, -87.5, 200, -200, float32(math.Inf(1)), float32(math.Inf(-1)))
+	for len(xs)%8 != 3 { // exercise the scalar tail too
+		xs = append(xs, 0.5)
+	}
+	ys := make([]float32, len(xs))
+	check := func(name string, f func(float64) float64, tolAbs, tolRel float64) {
+		for i, x := range xs {
+			want := f(float64(x))
+			got := float64(ys[i])
+			if math.IsInf(want, 0) && math.IsInf(got, 0) && (want > 0) == (got > 0) {
+				continue
+			}
+			if math.Abs(got-want) > tolAbs+tolRel*math.Abs(want) {
+				t.Errorf("%s(%g) = %g, want %g", name, x, got, want)
+				return
+			}
+		}
+	}
+	sigmoidInto(ys, xs)
+	check("sigmoid", func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }, 1e-7, 1e-6)
+	tanhInto(ys, xs)
+	check("tanh", math.Tanh, 2e-7, 1e-6)
+	small := xs[:0:0]
+	for _, x := range xs {
+		if x > -80 && x < 80 {
+			small = append(small, x)
+		}
+	}
+	xs = small
+	ys = ys[:len(xs)]
+	expInto(ys, xs)
+	check("exp", math.Exp, 0, 2e-6)
+
+	nan := []float32{float32(math.NaN()), 1, 2, 3, 4, 5, 6, 7}
+	out := make([]float32, 8)
+	sigmoidInto(out, nan)
+	if !math.IsNaN(float64(out[0])) {
+		t.Errorf("sigmoid(NaN) = %v, want NaN", out[0])
+	}
+	tanhInto(out, nan)
+	if !math.IsNaN(float64(out[0])) {
+		t.Errorf("tanh(NaN) = %v, want NaN", out[0])
+	}
+}
+
+// TestVectorReLUAndAdam compares the slice kernels with their scalar versions.
+func TestVectorReLUAndAdam(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	n := 1003
+	x, g := make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+		g[i] = float32(rng.NormFloat64())
+	}
+	x[5] = float32(math.NaN())
+	y, want := make([]float32, n), make([]float32, n)
+	reluInto(y, x)
+	reluScalar(want, x)
+	for i := range y {
+		if y[i] != want[i] && !(math.IsNaN(float64(y[i])) && math.IsNaN(float64(want[i]))) {
+			t.Fatalf("relu[%d] = %v, want %v", i, y[i], want[i])
+		}
+	}
+	x[5] = 1
+	reluInto(y, x)
+	dx, wantDx := make([]float32, n), make([]float32, n)
+	reluBackInto(dx, y, g)
+	reluBackScalar(wantDx, y, g)
+	if !sameBits(dx, wantDx) {
+		t.Errorf("reluBack differs from the scalar version")
+	}
+	w1, m1, v1 := append([]float32(nil), x...), make([]float32, n), make([]float32, n)
+	w2, m2, v2 := append([]float32(nil), x...), make([]float32, n), make([]float32, n)
+	for step := 0; step < 3; step++ {
+		adamUpdate(w1, g, m1, v1, 0.9, 0.999, 1e-8, 0.01, 0.001, 1.3)
+		adamScalar(w2, g, m2, v2, 0.9, 0.999, 1e-8, 0.01, 0.001, 1.3)
+	}
+	for i := range w1 {
+		if math.Abs(float64(w1[i]-w2[i])) > 1e-6 || math.Abs(float64(m1[i]-m2[i])) > 1e-6 || math.Abs(float64(v1[i]-v2[i])) > 1e-6 {
+			t.Fatalf("adam[%d]: vector w=%v m=%v v=%v, scalar w=%v m=%v v=%v", i, w1[i], m1[i], v1[i], w2[i], m2[i], v2[i])
+		}
+	}
+	if w1[0] == x[0] {
+		t.Errorf("adam did not move the weights")
+	}
+}
