@@ -217,6 +217,12 @@ func (s *Server) handleRename(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, notFound(path.Dir(newRel), err))
 		return
 	}
+	// Hold off saves of the notebooks being moved, so none writes to the old name
+	// between the rename and the sessions learning the new one.
+	for _, sess := range s.sessionsUnder(oldRel) {
+		sess.saveMu.Lock()
+		defer sess.saveMu.Unlock()
+	}
 	if err := os.Rename(oldAbs, newAbs); err != nil {
 		s.writeErr(w, fmt.Errorf("rename %q to %q: %w", oldRel, newRel, err))
 		return

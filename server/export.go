@@ -209,12 +209,12 @@ var (
 	mdHeading  = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*#*\s*$`)
 	mdBullet   = regexp.MustCompile(`^\s*[-*+]\s+(.*)$`)
 	mdOrdered  = regexp.MustCompile(`^\s*\d+[.)]\s+(.*)$`)
-	mdTableSep = regexp.MustCompile(`^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$`)
+	mdTableSep = regexp.MustCompile(`^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$`)
 	mdCode     = regexp.MustCompile("`([^`]+)`")
 	mdBold     = regexp.MustCompile(`\*\*([^*]+)\*\*|__([^_]+)__`)
 	mdItalic   = regexp.MustCompile(`\*([^*]+)\*|\b_([^_]+)_\b`)
-	mdImage    = regexp.MustCompile(`!\[([^\]]*)\]\(([^)\s]+)\)`)
-	mdLink     = regexp.MustCompile(`\[([^\]]+)\]\(([^)\s]+)\)`)
+	mdImage    = regexp.MustCompile(`!\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))+)\)`)
+	mdLink     = regexp.MustCompile(`\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)`)
 )
 
 // renderMarkdown renders the common subset of Markdown: headings, paragraphs,

@@ -458,3 +458,20 @@ func TestStreamStorage(t *testing.T) {
 		t.Fatalf("first output %q, want the truncation note", outs[0].Text[:40])
 	}
 }
+
+func TestKernelThatCannotStart(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.KernelCommand = []string{filepath.Join(t.TempDir(), "no-such-gopad")} })
+	p := e.writeNotebook("nokernel.gonb", "print x")
+	c := e.dial(p)
+	dead, _ := c.waitFor("kernel dead", 10*time.Second, isKernel(KernelDead))
+	if reason := dead["reason"].(string); !strings.Contains(reason, "failed to start") || !strings.Contains(reason, "no-such-gopad") {
+		t.Fatalf("reason = %q", reason)
+	}
+	// Running a cell tries again, fails again, and the cell leaves the queue.
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
+	c.waitFor("kernel dead again", 10*time.Second, isKernel(KernelDead))
+	c.waitFor("cell dropped", 10*time.Second, isCellIdle("cell0"))
+	// Editing still works and is saved.
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print y"})
+	c.waitFor("saved", 5*time.Second, isType(MsgSaved))
+}
