@@ -79,12 +79,13 @@ func runWithArtifacts(m *testing.M) int {
 
 // gopadServer is one running `gopad serve`.
 type gopadServer struct {
-	Base  string // http://127.0.0.1:PORT
-	Token string
-	Root  string
-	cmd   *exec.Cmd
-	logMu sync.Mutex
-	log   strings.Builder
+	Base     string // http://127.0.0.1:PORT
+	Token    string
+	Root     string
+	cmd      *exec.Cmd
+	stopOnce sync.Once
+	logMu    sync.Mutex
+	log      strings.Builder
 }
 
 var urlRE = regexp.MustCompile(`https?://[^\s]+`)
@@ -92,15 +93,21 @@ var urlRE = regexp.MustCompile(`https?://[^\s]+`)
 // startServer starts gopad on a free port over root (a fresh directory if empty).
 func startServer(t *testing.T, root string) *gopadServer {
 	t.Helper()
-	if root == "" {
-		root = t.TempDir()
-	}
 	var tok [12]byte
 	if _, err := rand.Read(tok[:]); err != nil {
 		t.Fatalf("make token: %v", err)
 	}
-	s := &gopadServer{Token: hex.EncodeToString(tok[:]), Root: root}
-	s.cmd = exec.Command(gopadBin, "serve", "--addr", "127.0.0.1:0", "--root", root, "--token", s.Token)
+	return startServerAt(t, root, "127.0.0.1:0", hex.EncodeToString(tok[:]))
+}
+
+// startServerAt starts gopad on addr with the given token over root.
+func startServerAt(t *testing.T, root, addr, token string) *gopadServer {
+	t.Helper()
+	if root == "" {
+		root = t.TempDir()
+	}
+	s := &gopadServer{Token: token, Root: root}
+	s.cmd = exec.Command(gopadBin, "serve", "--addr", addr, "--root", root, "--token", s.Token)
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatalf("gopad stdout pipe: %v", err)
@@ -114,15 +121,7 @@ func startServer(t *testing.T, root string) *gopadServer {
 		t.Fatalf("start %s serve: %v", gopadBin, err)
 	}
 	t.Cleanup(func() {
-		_ = s.cmd.Process.Signal(syscall.SIGINT)
-		done := make(chan struct{})
-		go func() { _ = s.cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = s.cmd.Process.Kill()
-			<-done
-		}
+		s.Stop()
 		if t.Failed() {
 			s.logMu.Lock()
 			t.Logf("gopad server log:\n%s", s.log.String())
@@ -159,6 +158,21 @@ func startServer(t *testing.T, root string) *gopadServer {
 		t.Fatalf("gopad serve printed no URL within 60 s; its output:\n%s", s.log.String())
 	}
 	return s
+}
+
+// Stop ends the server as Ctrl+C does (it saves open notebooks), killing it after 10 s.
+func (s *gopadServer) Stop() {
+	s.stopOnce.Do(func() {
+		_ = s.cmd.Process.Signal(syscall.SIGINT)
+		done := make(chan struct{})
+		go func() { _ = s.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = s.cmd.Process.Kill()
+			<-done
+		}
+	})
 }
 
 // URL is the address of an app path with the token, as a person's first visit has it.

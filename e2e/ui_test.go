@@ -167,3 +167,76 @@ func TestListActions(t *testing.T) {
 	do(t, ctx, "shut down", chromedp.Click(chromedp.CSS(`.kernel-row[data-path="uploaded.ipynb"] button`)))
 	waitFor(t, ctx, "the kernel to go", `!document.querySelector('.kernel-row[data-path="uploaded.ipynb"]')`, 20*time.Second)
 }
+
+// TestTabCompletion: Tab after "fmt.Pri" asks the kernel and offers Println.
+func TestTabCompletion(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "complete.gonb", []nbCell{{Type: "code", Source: "import \"fmt\"\n"}, {Type: "code", Source: ""}})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitIdle(t, ctx, kernelStarts)
+	do(t, ctx, "type in cell 1", chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(2) .cm-content")), chromedp.KeyEvent("fmt.Pri"), key("Tab", "Tab", 9, 0))
+	waitFor(t, ctx, "the completion list", `!!document.querySelector('.cm-tooltip-autocomplete')`, 10*time.Second)
+	options := evalJS[[]string](t, ctx, `Array.from(document.querySelectorAll('.cm-tooltip-autocomplete li')).map(li => li.textContent)`)
+	found := false
+	for _, o := range options {
+		found = found || strings.Contains(o, "Println")
+	}
+	if !found {
+		t.Fatalf("completions %q lack Println", options)
+	}
+	screenshot(t, ctx, "20-completion")
+	// CodeMirror ignores Enter for 75 ms after the list opens (no accidental picks).
+	time.Sleep(200 * time.Millisecond)
+	// Pick Println with the arrow keys and Enter (the list order is the kernel's).
+	idx := evalJS[int](t, ctx, `Array.from(document.querySelectorAll('.cm-tooltip-autocomplete li')).findIndex(li => li.textContent === "Println")`)
+	if idx < 0 {
+		idx = evalJS[int](t, ctx, `Array.from(document.querySelectorAll('.cm-tooltip-autocomplete li')).findIndex(li => li.textContent.includes("Println"))`)
+	}
+	for i := 0; i < idx; i++ {
+		do(t, ctx, "down", key("ArrowDown", "ArrowDown", 40, 0))
+	}
+	do(t, ctx, "accept", key("Enter", "Enter", 13, 0))
+	waitFor(t, ctx, "the completed text", jsSourceText(1)+`.startsWith("fmt.Println")`, 5*time.Second)
+}
+
+// TestConflictOnDiskChange: when the file changes on disk behind gopad's back, saving
+// asks to reload or overwrite; reload shows the disk version.
+func TestConflictOnDiskChange(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "conflict.gonb", []nbCell{{Type: "code", Source: "a := 1\n"}})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	time.Sleep(1100 * time.Millisecond) // a later modification time than the load
+	writeNotebook(t, srv.Root, name, []nbCell{{Type: "code", Source: "changed := \"on disk\"\n"}})
+	do(t, ctx, "edit and save",
+		chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(1) .cm-content")),
+		key("End", "End", 35, chromedp.ModifierCtrl), insertText("b := 2"),
+		key("s", "KeyS", 83, chromedp.ModifierCtrl))
+	waitFor(t, ctx, "the conflict dialog", `!!document.querySelector('.modal') && document.querySelector('.modal').innerText.includes("changed on disk")`, 15*time.Second)
+	screenshot(t, ctx, "21-conflict")
+	do(t, ctx, "reload from disk", chromedp.Click(chromedp.CSS(".modal .btn-default")))
+	waitFor(t, ctx, "the disk version", jsSourceText(0)+`.includes("changed := \"on disk\"")`, 10*time.Second)
+}
+
+// TestReconnectAfterServerRestart: the page notices the lost connection, says so,
+// reconnects by itself when the server is back, and shows the saved document.
+func TestReconnectAfterServerRestart(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "reconnect.gonb", []nbCell{{Type: "code", Source: "a := 1\n"}})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	do(t, ctx, "edit",
+		chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(1) .cm-content")),
+		key("End", "End", 35, chromedp.ModifierCtrl), insertText("// kept across restarts"),
+		key("s", "KeyS", 83, chromedp.ModifierCtrl))
+	waitFor(t, ctx, "saved", `document.getElementById('save-status').dataset.state === "saved"`, 10*time.Second)
+	addr := strings.TrimPrefix(srv.Base, "http://")
+	srv.Stop()
+	waitFor(t, ctx, "the disconnected notice", `!document.getElementById('conn-banner').hidden`, 15*time.Second)
+	screenshot(t, ctx, "22-disconnected")
+	startServerAt(t, srv.Root, addr, srv.Token)
+	waitFor(t, ctx, "the page to reconnect", `document.getElementById('conn-banner').hidden && `+jsSourceText(0)+`.includes("kept across restarts")`, 20*time.Second)
+	screenshot(t, ctx, "23-reconnected")
+}

@@ -3,7 +3,7 @@
 
 import { EditorState, StateEffect, StateField, Prec, Extension, RangeSetBuilder, Transaction } from "@codemirror/state";
 import { EditorView, keymap, lineNumbers, drawSelection, Decoration, DecorationSet, KeyBinding } from "@codemirror/view";
-import { defaultKeymap, history, historyKeymap, indentLess, indentMore, insertNewlineAndIndent } from "@codemirror/commands";
+import { defaultKeymap, history, historyKeymap, indentLess, indentMore } from "@codemirror/commands";
 import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting, defaultHighlightStyle } from "@codemirror/language";
 import {
   autocompletion,
@@ -144,9 +144,13 @@ function baseExtensions(language: "go" | "markdown" | "raw"): Extension[] {
 
 /** createEditor makes a CodeMirror editor for one cell inside parent. */
 export function createEditor(parent: HTMLElement, source: string, language: "go" | "markdown" | "raw", hooks: EditorHooks): EditorView {
-  const custom: KeyBinding[] = Object.entries(hooks.keys).map(([key, run]) => ({ key, run, preventDefault: true }));
-  custom.push({ key: "Tab", run: tabKey, shift: indentLess, preventDefault: true });
-  custom.push({ key: "Enter", run: insertNewlineAndIndent });
+  // While the completion list is open, the keys that drive it belong to it.
+  const listKeys = new Set(["ArrowUp", "ArrowDown", "Escape", "Enter", "PageUp", "PageDown"]);
+  const custom: KeyBinding[] = Object.entries(hooks.keys).map(([key, run]) => ({
+    key,
+    run: (view: EditorView) => (listKeys.has(key) && completionStatus(view.state) === "active" ? false : run(view)),
+  }));
+  custom.push({ key: "Tab", run: tabKey, shift: indentLess });
   const state = EditorState.create({
     doc: source,
     extensions: [

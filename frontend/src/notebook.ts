@@ -358,6 +358,8 @@ export class NotebookPage {
         this.markDirty();
         break;
       case "conflict":
+        this.saveStatus.textContent = "Not saved: the file changed on disk";
+        this.saveStatus.dataset.state = "dirty";
         this.showConflict(String(m.message ?? "The file changed on disk."));
         break;
       case "error":
