@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gopad.dev/gopad/notebooks"
 )
 
 func TestListenAndServePrintsURL(t *testing.T) {
@@ -120,13 +122,29 @@ func BenchmarkServerIdleRSS(b *testing.B) {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	for i := 0; i < b.N; i++ {
-		rss := idleRSS(b, bin)
-		b.ReportMetric(rss, "RSS-MB")
+		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--no-token", b.TempDir())
+		b.ReportMetric(idleRSS(b, cmd), "RSS-MB")
 	}
 }
 
-func idleRSS(b *testing.B, bin string) float64 {
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--no-token", b.TempDir())
+// BenchmarkServerOnlyIdleRSS is BenchmarkServerIdleRSS for this package alone (the
+// test binary re-executed as a server), without the kernel, ml and display code
+// that the gopad binary also links.
+//
+//	go test ./server -run '^$' -bench ServerOnlyIdleRSS -benchtime 1x
+func BenchmarkServerOnlyIdleRSS(b *testing.B) {
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < b.N; i++ {
+		cmd := exec.Command(exe, "-test.run=^$", b.TempDir())
+		cmd.Env = append(os.Environ(), roleEnv+"=serve")
+		b.ReportMetric(idleRSS(b, cmd), "RSS-MB")
+	}
+}
+
+func idleRSS(b *testing.B, cmd *exec.Cmd) float64 {
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -160,4 +178,35 @@ func idleRSS(b *testing.B, bin string) float64 {
 	}
 	kb, _ := strconv.Atoi(string(m[1]))
 	return float64(kb) / 1024
+}
+
+// BenchmarkSnapshot100Cells measures opening a websocket on a 100-cell notebook
+// with outputs (a stream, a table and a chart per cell) until its snapshot arrived.
+func BenchmarkSnapshot100Cells(b *testing.B) {
+	e := newEnv(b)
+	nb := notebooks.New()
+	for i := 0; i < 100; i++ {
+		c := notebooks.NewCell(notebooks.CodeCell, fmt.Sprintf("x%d := %d\nfmt.Println(x%d)", i, i, i))
+		n := i + 1
+		c.ExecutionCount = &n
+		rows := make([]any, 20)
+		for r := range rows {
+			rows[r] = []any{r, float64(r) / 3, "label"}
+		}
+		c.Outputs = []notebooks.Output{
+			{Type: notebooks.StreamOutput, Name: "stdout", Text: strings.Repeat("line of output\n", 20)},
+			{Type: notebooks.DisplayDataOutput, Data: map[string]any{"application/vnd.gopad.table+json": map[string]any{"columns": []any{"i", "v", "s"}, "rows": rows}, "text/plain": "table"}, Metadata: map[string]any{}},
+			{Type: notebooks.DisplayDataOutput, Data: map[string]any{"application/vnd.gopad.echarts+json": map[string]any{"series": []any{map[string]any{"type": "line", "data": rows}}}, "text/plain": "chart"}, Metadata: map[string]any{}},
+		}
+		nb.Cells = append(nb.Cells, c)
+	}
+	if err := notebooks.Save(filepath.Join(e.root, "big.gonb"), nb); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c := e.dial("big.gonb")
+		c.snapshot()
+		c.ws.Close()
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -26,8 +27,19 @@ import (
 const roleEnv = "GOPAD_SERVERTEST_ROLE"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(roleEnv) == "scriptkernel" {
+	switch os.Getenv(roleEnv) {
+	case "scriptkernel":
 		runScriptKernel()
+		os.Exit(0)
+	case "serve":
+		// The server alone (see BenchmarkServerOnlyIdleRSS).
+		cfg := Config{Addr: "127.0.0.1:0", NoToken: true, Root: os.Args[len(os.Args)-1]}
+		ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer cancel()
+		if err := ListenAndServe(ctx, cfg, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
@@ -401,4 +413,3 @@ func (c *tab) runCell(id string, timeout time.Duration) (idle map[string]any, fr
 	})
 }
 
-var _ = context.Background
