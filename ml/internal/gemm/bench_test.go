@@ -38,9 +38,8 @@ func BenchmarkSgemm(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				if threads > 0 {
-					old := maxWorkers
-					maxWorkers = threads
-					defer func() { maxWorkers = old }()
+					old, _ := SetMaxThreads(threads)
+					defer SetMaxThreads(old)
 				}
 				benchShape(b, false, false, n, n, n)
 			})

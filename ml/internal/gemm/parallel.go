@@ -14,7 +14,7 @@ import (
 // blocking. Both fall back to blocking so that an oversubscribed machine is
 // not made worse by spinning.
 const (
-	helperSpin = 200 * time.Microsecond // helper polls this long after its last task
+	helperSpin = 100 * time.Microsecond // helper polls this long after its last task
 	callerSpin = 50 * time.Microsecond  // caller polls this long for the helper's result
 )
 

@@ -7,7 +7,9 @@ import (
 	"testing"
 )
 
-// BenchmarkTune times the shape in GEMM_SHAPE ("m,n,k[,threads]"); a tuning aid.
+// BenchmarkTune times the shape in GEMM_SHAPE ("m,n,k[,threads]"), a tuning
+// aid; GEMM_DIRECT=0/1 forces packing on/off, GEMM_TA=1 and GEMM_TB=1
+// transpose A and B.
 func BenchmarkTune(b *testing.B) {
 	spec := os.Getenv("GEMM_SHAPE")
 	if spec == "" {
@@ -23,5 +25,14 @@ func BenchmarkTune(b *testing.B) {
 		maxWorkers = v[3]
 		defer func() { maxWorkers = old }()
 	}
-	benchShape(b, false, false, v[0], v[1], v[2])
+	switch os.Getenv("GEMM_DIRECT") {
+	case "0":
+		defer func(old int) { directMaxWork = old }(directMaxWork)
+		directMaxWork = 0
+	case "1":
+		defer func(old int) { directMaxWork = old }(directMaxWork)
+		directMaxWork = 1 << 62
+	}
+	tA, tB := os.Getenv("GEMM_TA") == "1", os.Getenv("GEMM_TB") == "1"
+	benchShape(b, tA, tB, v[0], v[1], v[2])
 }
