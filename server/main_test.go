@@ -412,4 +412,3 @@ func (c *tab) runCell(id string, timeout time.Duration) (idle map[string]any, fr
 		return isCellIdle(id)(m) && m["elapsed_ms"] != nil
 	})
 }
-
