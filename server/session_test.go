@@ -475,3 +475,35 @@ func TestKernelThatCannotStart(t *testing.T) {
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print y"})
 	c.waitFor("saved", 5*time.Second, isType(MsgSaved))
 }
+
+func TestInterruptIgnoredRestartsKernel(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("hang.gonb", "print a\nhang 20s", "print b")
+	c := e.dial(p)
+	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
+	c.waitFor("first output", 5*time.Second, isType(MsgOutput))
+	c.send(map[string]any{"type": "interrupt"})
+	// The cell ignores the interrupt; after the client's grace period the kernel is
+	// killed and replaced, and the cell says so.
+	_, frames := c.waitFor("cell0 idle", 15*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
+	var died map[string]any
+	for _, m := range frames {
+		if m["type"] == MsgOutput && m["output"].(map[string]any)["ename"] == "KernelDied" {
+			died = m["output"].(map[string]any)
+		}
+	}
+	if died == nil || !strings.Contains(died["evalue"].(string), "fresh kernel") {
+		t.Fatalf("no KernelDied error naming the fresh kernel; frames:\n%s", c.history())
+	}
+	c.waitFor("kernel idle again", 10*time.Second, isKernel(KernelIdle))
+	idle, _ := c.runCell("cell1", 10*time.Second)
+	if idle["execution_count"] != float64(1) {
+		t.Fatalf("fresh kernel's count = %v", idle["execution_count"])
+	}
+	time.Sleep(100 * time.Millisecond) // a late state callback must not flip the state
+	snap := e.dial(p).snapshot()
+	if k := snap["kernel"].(map[string]any); k["state"] != KernelIdle {
+		t.Fatalf("kernel state after all = %v", k)
+	}
+}
