@@ -106,6 +106,11 @@ func multiply(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 		}
 	} else {
 		i0 := roundUp((m+1)/2, mr)
+		if i0 >= m {
+			// Fewer rows than two register tiles: not worth splitting.
+			blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			return
+		}
 		aOff := i0 * lda
 		if transA {
 			aOff = i0

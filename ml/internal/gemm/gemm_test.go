@@ -270,3 +270,44 @@ func TestSgemmConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// withTuning sets the packing and splitting thresholds for one test.
+func withTuning(t *testing.T, direct, parallel int) {
+	oldDirect, oldParallel := directMaxWork, parallelMinWork
+	directMaxWork, parallelMinWork = direct, parallel
+	t.Cleanup(func() { directMaxWork, parallelMinWork = oldDirect, oldParallel })
+}
+
+// TestSgemmPacked forces the packed path, which by default only products
+// beyond directMaxWork take.
+func TestSgemmPacked(t *testing.T) {
+	withTuning(t, 0, 1<<62)
+	runShapes(t)
+	rng := rand.New(rand.NewSource(7))
+	for _, s := range [][3]int{{300, 301, 513}, {97, 2100, 130}, {13, 40, 700}} {
+		for _, tA := range []bool{false, true} {
+			for _, tB := range []bool{false, true} {
+				checkCase(t, rng, tA, tB, s[0], s[1], s[2], 2, 1.25, 0.5, false)
+			}
+		}
+	}
+	defer forceGeneric()()
+	checkCase(t, rng, true, true, 100, 70, 300, 1, 1, 0, true)
+}
+
+// TestSgemmSplit forces the two-goroutine split on every product, packed
+// and in place, including shapes too small to split evenly.
+func TestSgemmSplit(t *testing.T) {
+	for _, direct := range []int{0, 1 << 62} {
+		withTuning(t, direct, 0)
+		runShapes(t)
+		rng := rand.New(rand.NewSource(8))
+		for _, s := range [][3]int{{300, 20, 100}, {20, 300, 100}, {1000, 1000, 40}} {
+			for _, tA := range []bool{false, true} {
+				for _, tB := range []bool{false, true} {
+					checkCase(t, rng, tA, tB, s[0], s[1], s[2], 1, 1, 1, false)
+				}
+			}
+		}
+	}
+}
