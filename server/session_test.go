@@ -507,3 +507,39 @@ func TestInterruptIgnoredRestartsKernel(t *testing.T) {
 		t.Fatalf("kernel state after all = %v", k)
 	}
 }
+
+func TestFailedSaveKeepsDocument(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("fragile.gonb", "print x")
+	c := e.dial(p)
+	c.snapshot()
+	// Something replaces the notebook file with a directory: saving cannot work.
+	full := filepath.Join(e.root, p)
+	if err := os.Remove(full); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(full, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print precious"})
+	c.waitFor("conflict", 5*time.Second, isType(MsgConflict))
+	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
+	m, _ := c.waitFor("save error", 5*time.Second, isType(MsgError))
+	if !strings.Contains(m["message"].(string), "could not save") {
+		t.Fatalf("error = %v", m)
+	}
+	snap := e.dial(p).snapshot()
+	if cellOf(t, snap, "cell0")["source"] != "print precious" || snap["dirty"] != true {
+		t.Fatalf("after a failed save the document is %v (dirty %v)", cellOf(t, snap, "cell0"), snap["dirty"])
+	}
+	// Once the obstacle is gone, overwriting saves the kept document.
+	if err := os.Remove(full); err != nil {
+		t.Fatal(err)
+	}
+	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
+	c.waitFor("saved", 5*time.Second, isType(MsgSaved))
+	nb, err := notebooks.Load(full)
+	if err != nil || nb.Cells[0].Source != "print precious" {
+		t.Fatalf("saved file: %v %+v", err, nb)
+	}
+}

@@ -111,7 +111,12 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, fmt.Sprintf("websocket refused: Origin %q does not match host %q", o, r.Host))
 		return
 	}
-	rel, abs, err := s.resolveNotebook(r.URL.Query().Get("path"))
+	// An open notebook is attached to even if its file is gone for the moment
+	// (the session holds the document and reports the conflict).
+	rel, abs, err := s.resolvePath(r.URL.Query().Get("path"))
+	if err == nil && s.lookupSession(rel) == nil {
+		rel, abs, err = s.resolveNotebook(r.URL.Query().Get("path"))
+	}
 	if err != nil {
 		s.writeErr(w, err)
 		return
