@@ -48,8 +48,30 @@ func runCellByKeys(t *testing.T, ctx context.Context, i int) {
 
 func waitOutputContains(t *testing.T, ctx context.Context, i int, text string, timeout time.Duration) {
 	t.Helper()
-	waitFor(t, ctx, fmt.Sprintf("cell %d output to contain %q", i, text),
-		fmt.Sprintf(`%s.length > %d && %s.includes(%s)`, jsCells, i, jsOutputText(i), jsString(text)), timeout)
+	// Fail at once, with the error, when the cell ended in an error instead.
+	expr := fmt.Sprintf(`(() => { const c = %s[%d]; if (!c) return {}; const out = c.querySelector('.output-area').innerText;
+		const err = c.querySelector('.output-error'); const busy = c.classList.contains('running') || c.classList.contains('queued');
+		return {has: out.includes(%s), err: err && !busy ? err.innerText : ""}; })()`, jsCells, i, jsString(text))
+	deadline := time.Now().Add(timeout)
+	for {
+		st, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+			Has bool   `json:"has"`
+			Err string `json:"err"`
+		}](expr))
+		if err == nil && st.Has {
+			return
+		}
+		if err == nil && st.Err != "" && !strings.Contains(text, "rror") {
+			failShot(t, ctx)
+			t.Fatalf("cell %d ended in an error instead of printing %q:\n%s", i, text, st.Err)
+		}
+		if time.Now().After(deadline) {
+			failShot(t, ctx)
+			out, _ := chromedp.Run(ctx, chromedp.Evaluate[string](jsOutputText(i)))
+			t.Fatalf("timed out after %v waiting for cell %d output to contain %q (last error %v); output:\n%s", timeout, i, text, err, out)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func waitIdle(t *testing.T, ctx context.Context, timeout time.Duration) {

@@ -240,3 +240,27 @@ func TestReconnectAfterServerRestart(t *testing.T) {
 	waitFor(t, ctx, "the page to reconnect", `document.getElementById('conn-banner').hidden && `+jsSourceText(0)+`.includes("kept across restarts")`, 20*time.Second)
 	screenshot(t, ctx, "23-reconnected")
 }
+
+// TestTwoTabsStayConsistent: an edit in one tab shows in the other, and a cell run
+// from the second tab shows its output in the first.
+func TestTwoTabsStayConsistent(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "tabs.gonb", []nbCell{{Type: "code", Source: "import \"fmt\"\n"}})
+	tab1, _ := newBrowser(t)
+	openNotebook(t, tab1, srv, name)
+	tab2, cancel2 := chromedp.NewContext(tab1) // a second tab of the same browser
+	defer cancel2()
+	openNotebook(t, tab2, srv, name)
+
+	do(t, tab1, "type in tab 1",
+		chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(1) .cm-content")),
+		key("End", "End", 35, chromedp.ModifierCtrl), insertText("fmt.Println(\"from two tabs\")"))
+	waitFor(t, tab2, "the edit in tab 2", jsSourceText(0)+`.includes("from two tabs")`, 10*time.Second)
+	runCellByKeys(t, tab2, 0)
+	waitOutputContains(t, tab2, 0, "from two tabs", kernelStarts)
+	waitOutputContains(t, tab1, 0, "from two tabs", 10*time.Second)
+	if src := evalJS[string](t, tab1, jsSourceText(0)); strings.Count(src, "from two tabs") != 1 {
+		t.Errorf("tab 1 source after the round trip = %q, want the edit once", src)
+	}
+	screenshot(t, tab1, "24-two-tabs")
+}

@@ -327,7 +327,11 @@ export class NotebookPage {
       }
       case "outputs_cleared": {
         const c = this.byId.get(m.cell_id);
-        if (c) c.clearOutputs();
+        if (!c) break;
+        c.clearOutputs();
+        // Clearing also resets the execution count (a running cell keeps its [*]).
+        c.executionCount = null;
+        c.updateView();
         break;
       }
       case "update_display": {

@@ -101,10 +101,20 @@ const FRAME_TAIL =
   "<script>(function(){var last=-1;function report(){var h=Math.max(document.documentElement.scrollHeight,document.body?document.body.scrollHeight:0);" +
   "if(h!==last){last=h;parent.postMessage({gopadFrameHeight:h},'*');}}" +
   "if(window.ResizeObserver){new ResizeObserver(report).observe(document.documentElement);}" +
-  "window.addEventListener('load',report);report();setTimeout(report,200);})();</" +
+  "window.addEventListener('load',report);report();setTimeout(report,200);" +
+  // In-place updates (progress bars) swap the body instead of reloading the frame.
+  "window.addEventListener('message',function(e){if(e.source===parent&&e.data&&typeof e.data.gopadHTML==='string'){document.body.innerHTML=e.data.gopadHTML;report();}});" +
+  "})();</" +
   "script></body></html>";
 
+const loadedFrames = new WeakSet<HTMLIFrameElement>();
+
 function htmlFrame(html: string, previous?: HTMLIFrameElement): HTMLIFrameElement {
+  // A loaded frame takes script-free new HTML by message: no reload, no flicker.
+  if (previous && loadedFrames.has(previous) && previous.contentWindow && !/<script/i.test(html)) {
+    previous.contentWindow.postMessage({ gopadHTML: html }, "*");
+    return previous;
+  }
   const frame = h("iframe", {
     class: "output-html",
     sandbox: "allow-scripts allow-popups allow-popups-to-escape-sandbox",
@@ -116,6 +126,7 @@ function htmlFrame(html: string, previous?: HTMLIFrameElement): HTMLIFrameElemen
   frame.srcdoc = FRAME_HEAD + html + FRAME_TAIL;
   frame.addEventListener("load", () => {
     if (frame.contentWindow) frames.set(frame.contentWindow, frame);
+    loadedFrames.add(frame);
   });
   return frame;
 }
@@ -212,7 +223,9 @@ function renderMime(o: Output, previous?: HTMLElement): HTMLElement {
       return h("div", { class: "output-item" }, renderTable(value));
     case "text/html": {
       const prevFrame = previous?.querySelector("iframe.output-html") as HTMLIFrameElement | null;
-      return h("div", { class: "output-item" }, htmlFrame(joinText(value), prevFrame ?? undefined));
+      const frame = htmlFrame(joinText(value), prevFrame ?? undefined);
+      if (frame === prevFrame) return previous!;
+      return h("div", { class: "output-item" }, frame);
     }
     case "image/svg+xml": {
       const src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(joinText(value));
