@@ -555,6 +555,9 @@ func (s *session) step() bool {
 	if epoch != s.epoch || s.closed {
 		// Restarted or shut down while the cell ran: the cell just stops.
 		s.broadcastLocked(idle, nil)
+		if !s.closed && s.kStarting == nil && len(s.queue) == 0 && s.kState == KernelBusy {
+			s.setKernelStateLocked(KernelIdle, "")
+		}
 		return true
 	}
 	var died *client.DiedError

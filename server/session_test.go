@@ -543,3 +543,26 @@ func TestFailedSaveKeepsDocument(t *testing.T) {
 		t.Fatalf("saved file: %v %+v", err, nb)
 	}
 }
+
+func TestRestartWhileRunningEndsIdle(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("rr.gonb", "print a\nsleep 30s")
+	c := e.dial(p)
+	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
+	c.waitFor("first output", 5*time.Second, isType(MsgOutput))
+	c.send(map[string]any{"type": "restart"})
+	c.waitFor("cell0 stops", 10*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		snap := e.dial(p).snapshot()
+		k := snap["kernel"].(map[string]any)
+		if k["state"] == KernelIdle && snap["running"] == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after restarting a running cell the kernel is %v, running %v", k, snap["running"])
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
