@@ -410,6 +410,8 @@ export class NotebookPage {
     this.mode = "command";
     this.updateSelection();
     if (wasEditing && idx >= 0) this.enterEdit();
+    // A fresh notebook (one empty code cell) opens ready for typing, as in Jupyter.
+    if (!this.loaded && this.cells.length === 1 && this.cells[0].type === "code" && this.cells[0].source === "") this.enterEdit();
     if (!this.loaded) {
       // Time from navigation to the first drawn, editable notebook (read by the e2e load test).
       requestAnimationFrame(() =>

@@ -83,7 +83,7 @@ export class TreePage {
         h(
           "section",
           { class: "panel" },
-          h("div", { class: "panel-head" }, h("h2", {}, "Examples"), h("span", { class: "muted" }, "opened as a copy in this folder's root")),
+          h("div", { class: "panel-head" }, h("h2", {}, "Examples"), h("span", { class: "muted" }, "each opens as your own copy, saved in the root folder")),
           this.examples,
         ),
       ),
