@@ -407,3 +407,40 @@ func TestLoadHundredCellNotebook(t *testing.T) {
 	t.Logf("100-cell notebook interactive after navigation: median %.0f ms (runs: %.0f ms)", figures[1], figures)
 	screenshot(t, ctx, "14-hundred-cells")
 }
+
+// TestStreamColoursAndCarriageReturns: ANSI colours become coloured text, and a
+// progress line redrawn with "\r" shows only its last state.
+func TestStreamColoursAndCarriageReturns(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "ansi.gonb", []nbCell{
+		{Type: "code", Source: importsCell},
+		{Type: "code", Source: `for i := 1; i <= 5; i++ {
+	fmt.Printf("\rprogress %d/5", i)
+	time.Sleep(50 * time.Millisecond)
+}
+fmt.Println()
+fmt.Println("\x1b[31mred text\x1b[0m and \x1b[1mbold\x1b[0m")
+`},
+	})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitIdle(t, ctx, kernelStarts)
+	runCellByKeys(t, ctx, 1)
+	waitOutputContains(t, ctx, 1, "red text", 20*time.Second)
+	got := evalJS[map[string]any](t, ctx, `(() => { const o = `+jsCell(1)+`.querySelector('.output-area');
+		const spans = Array.from(o.querySelectorAll('span'));
+		const red = spans.find(s => s.textContent === "red text"); const bold = spans.find(s => s.textContent === "bold");
+		return {text: o.innerText, red: red ? getComputedStyle(red).color : "", bold: bold ? getComputedStyle(bold).fontWeight : ""}; })()`)
+	text := got["text"].(string)
+	if !strings.Contains(text, "progress 5/5") || strings.Contains(text, "progress 4/5") || strings.Contains(text, "\x1b") {
+		t.Errorf("output text = %q; want only the last progress state and no escape codes", text)
+	}
+	if got["red"] != "rgb(196, 48, 43)" {
+		t.Errorf("red text colour = %v, want rgb(196, 48, 43)", got["red"])
+	}
+	if got["bold"] != "700" {
+		t.Errorf("bold text weight = %v, want 700", got["bold"])
+	}
+	screenshot(t, ctx, "25-ansi")
+}

@@ -518,9 +518,6 @@ export class NotebookPage {
     } else if (state !== "busy") {
       this.banner.hidden = true;
     }
-    if (state === "restarting") {
-      for (const c of this.cells) if (c.state !== "idle") c.setRunState("idle");
-    }
   }
 
   private connectionState(s: string, detail?: string) {
@@ -935,8 +932,8 @@ export class NotebookPage {
     );
     if (!ok) return;
     this.flushEdits();
+    // The server reports which cells it queues (cell_state), so nothing is marked here.
     this.sock.send({ type: "restart", run_all: runAll });
-    if (runAll) for (const c of this.cells) if (c.type === "code") c.setRunState("queued");
   }
 
   private clearOutputs(all: boolean) {
