@@ -71,3 +71,43 @@ func transName(transA, transB bool) string {
 	}
 	return string(name)
 }
+
+// digitsStep lists the products of one training step of the digits MLP
+// (64-256-128-10, batch 32) as gopad's ml package issues them, with
+// PyTorch's weight layout (out×in): forward y = x·Wᵀ, backward dW = dyᵀ·x
+// and dx = dy·W.
+var digitsStep = []struct {
+	transA, transB bool
+	m, n, k        int
+}{
+	{false, true, 32, 256, 64}, {false, true, 32, 128, 256}, {false, true, 32, 10, 128},
+	{true, false, 10, 128, 32}, {false, false, 32, 128, 10},
+	{true, false, 128, 256, 32}, {false, false, 32, 256, 128},
+	{true, false, 256, 64, 32},
+}
+
+// BenchmarkSgemmDigitsStep times all the products of one digits-MLP training
+// step back to back, as a training loop issues them.
+func BenchmarkSgemmDigitsStep(b *testing.B) {
+	type operands struct{ a, b, c []float32 }
+	rng := rand.New(rand.NewSource(1))
+	ops := make([]operands, len(digitsStep))
+	flops := 0.0
+	for i, s := range digitsStep {
+		ops[i] = operands{randSlice(rng, s.m*s.k), randSlice(rng, s.k*s.n), make([]float32, s.m*s.n)}
+		flops += 2 * float64(s.m*s.n*s.k)
+	}
+	for b.Loop() {
+		for i, s := range digitsStep {
+			lda, ldb := s.k, s.n
+			if s.transA {
+				lda = s.m
+			}
+			if s.transB {
+				ldb = s.k
+			}
+			Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, ops[i].a, lda, ops[i].b, ldb, 1, ops[i].c, s.n)
+		}
+	}
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}

@@ -41,7 +41,6 @@ var maxWorkers = 2
 type scratch struct {
 	a     []float32 // mc×kc block of op(A), as mr-row panels
 	b     []float32 // kc×nc block of op(B), as nr-column panels
-	aEdge []float32 // last, partial mr-row panel of A when A is not packed
 	bEdge []float32 // last, partial nr-column panel of B when B is not packed
 	tile  [mr * nr]float32
 	vec   []float32 // a contiguous copy of a strided vector (gemv)
@@ -127,10 +126,27 @@ func multiply(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 
 func roundUp(x, to int) int { return (x + to - 1) / to * to }
 
-// blocked computes C = alpha*op(A)*op(B) + beta*C on the calling goroutine
-// with the usual five loops around the micro-kernel: nc columns of B, kc of
-// the inner dimension, mc rows of A, then nr and mr tiles.
+// blocked computes C = alpha*op(A)*op(B) + beta*C on the calling goroutine.
+// For narrow products (n well below the tile width nr, e.g. a 10-class
+// output layer) it computes Cᵀ = op(B)ᵀ·op(A)ᵀ instead, which fills the
+// register tiles better.
 func blocked(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	// The kernels have variants for every row count but always compute nr
+	// columns, so the work is about m*roundUp(n, nr) (or n*roundUp(m, nr)).
+	// Writing Cᵀ costs a scatter per element, so require a clear saving.
+	work, transposedWork := m*roundUp(n, nr), n*roundUp(m, nr)
+	if 5*transposedWork < 4*work {
+		blockedInto(!transB, !transA, n, m, k, alpha, b, ldb, a, lda, beta, c, ldc, true)
+		return
+	}
+	blockedInto(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, false)
+}
+
+// blockedInto computes C = alpha*op(A)*op(B) + beta*C, or when cTrans is set
+// writes that product transposed into c (element (i, j) at c[j*ldc+i]), with
+// the usual five loops around the micro-kernel: nc columns of B, kc of the
+// inner dimension, mc rows of A, then nr and mr tiles.
+func blockedInto(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, cTrans bool) {
 	s := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(s)
 
@@ -141,8 +157,6 @@ func blocked(transA, transB bool, m, n, k int, alpha float32, a []float32, lda i
 	kc := min(kcBlock, k)
 	if packA {
 		s.a = grow(s.a, roundUp(min(mcBlock, m), mr)*kc)
-	} else {
-		s.aEdge = grow(s.aEdge, mr*kc)
 	}
 	if packB {
 		s.b = grow(s.b, roundUp(min(ncBlock, n), nr)*kc)
@@ -167,8 +181,6 @@ func blocked(transA, transB bool, m, n, k int, alpha float32, a []float32, lda i
 				mb := min(mcBlock, m-ic)
 				if packA {
 					packABlock(s.a, transA, a, lda, ic, mb, pc, kb)
-				} else if rem := mb % mr; rem != 0 {
-					packAPanel(s.aEdge, transA, a, lda, ic+mb-rem, rem, pc, kb)
 				}
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
@@ -189,29 +201,27 @@ func blocked(transA, transB bool, m, n, k int, alpha float32, a []float32, lda i
 						switch {
 						case packA:
 							ap = s.a[ir*kb:]
-						case rows < mr:
-							ap = s.aEdge
 						case transA:
 							ap, csA = a[pc*lda+ic+ir:], lda
 						default:
 							ap, rsA, csA = a[(ic+ir)*lda+pc:], lda, 1
 						}
 						ci := (ic+ir)*ldc + jc + jr
-						if rows == mr && cols == nr {
-							microKernel(kb, ap, rsA, csA, bp, rsB, c[ci:], ldc, alpha, blockBeta)
+						if !cTrans {
+							microKernel(kb, ap, rsA, csA, bp, rsB, c[ci:], ldc, alpha, blockBeta, rows, cols)
 							continue
 						}
-						// Edge tile: compute the full tile aside, keep the valid part.
-						microKernel(kb, ap, rsA, csA, bp, rsB, s.tile[:], nr, alpha, 0)
+						// Transposed output: compute the tile aside, then scatter it.
+						microKernel(kb, ap, rsA, csA, bp, rsB, s.tile[:], nr, alpha, 0, rows, nr)
 						for i := 0; i < rows; i++ {
-							crow := c[ci+i*ldc : ci+i*ldc+cols]
-							trow := s.tile[i*nr : i*nr+cols]
-							if blockBeta == 0 {
-								copy(crow, trow)
-								continue
-							}
-							for j, t := range trow {
-								crow[j] = t + blockBeta*crow[j]
+							base := (jc+jr)*ldc + ic + ir + i
+							for j, t := range s.tile[i*nr : i*nr+cols] {
+								p := &c[base+j*ldc]
+								if blockBeta == 0 {
+									*p = t
+								} else {
+									*p = t + blockBeta**p
+								}
 							}
 						}
 					}

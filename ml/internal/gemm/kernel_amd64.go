@@ -8,22 +8,57 @@ import "golang.org/x/sys/cpu"
 // pure-Go kernel on machines that have AVX2.
 var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-// kernel6x16 is the assembly version of kernelGeneric (same contract) taking
-// pointers to the first element of each operand.
+//go:generate go run gen_kernels.go
+
+// kernelRx16 (R = 1..6, in kernel_amd64.s) is the assembly version of
+// kernelGeneric for rows = R, taking pointers to the first element of each
+// operand.
 //
 //go:noescape
-func kernel6x16(k int, a *float32, rsA, csA int, b *float32, rsB int, c *float32, ldc int, alpha, beta float32)
+func kernel1x16(k int, a *float32, rsA, csA int, b *float32, rsB int, c *float32, ldc int, alpha, beta float32, cols int)
 
-// microKernel computes the mr×nr tile C = alpha*A*B + beta*C, where A's
-// element (i, p) is a[i*rsA+p*csA], B's element (p, j) is b[p*rsB+j] and C's
-// element (i, j) is c[i*ldc+j]; k must be positive. When beta is zero C is
-// not read. Callers guarantee that every addressed element is in range.
-func microKernel(k int, a []float32, rsA, csA int, b []float32, rsB int, c []float32, ldc int, alpha, beta float32) {
-	if useAsm {
-		kernel6x16(k, &a[0], rsA, csA, &b[0], rsB, &c[0], ldc, alpha, beta)
+//go:noescape
+func kernel2x16(k int, a *float32, rsA, csA int, b *float32, rsB int, c *float32, ldc int, alpha, beta float32, cols int)
+
+//go:noescape
+func kernel3x16(k int, a *float32, rsA, csA int, b *float32, rsB int, c *float32, ldc int, alpha, beta float32, cols int)
+
+//go:noescape
+func kernel4x16(k int, a *float32, rsA, csA int, b *float32, rsB int, c *float32, ldc int, alpha, beta float32, cols int)
+
+//go:noescape
+func kernel5x16(k int, a *float32, rsA, csA int, b *float32, rsB int, c *float32, ldc int, alpha, beta float32, cols int)
+
+//go:noescape
+func kernel6x16(k int, a *float32, rsA, csA int, b *float32, rsB int, c *float32, ldc int, alpha, beta float32, cols int)
+
+// microKernel computes the rows×cols tile C = alpha*A*B + beta*C (rows <=
+// mr, cols <= nr), where A's element (i, p) is a[i*rsA+p*csA], B's element
+// (p, j) is b[p*rsB+j] for j < nr (all nr columns are read) and C's element
+// (i, j) is c[i*ldc+j]; k must be positive. When beta is zero C is not
+// read. Callers guarantee that every addressed element is in range.
+func microKernel(k int, a []float32, rsA, csA int, b []float32, rsB int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+	if !useAsm {
+		kernelGeneric(k, a, rsA, csA, b, rsB, c, ldc, alpha, beta, rows, cols)
 		return
 	}
-	kernelGeneric(k, a, rsA, csA, b, rsB, c, ldc, alpha, beta)
+	pa, pb, pc := &a[0], &b[0], &c[0]
+	switch rows {
+	case 6:
+		kernel6x16(k, pa, rsA, csA, pb, rsB, pc, ldc, alpha, beta, cols)
+	case 5:
+		kernel5x16(k, pa, rsA, csA, pb, rsB, pc, ldc, alpha, beta, cols)
+	case 4:
+		kernel4x16(k, pa, rsA, csA, pb, rsB, pc, ldc, alpha, beta, cols)
+	case 3:
+		kernel3x16(k, pa, rsA, csA, pb, rsB, pc, ldc, alpha, beta, cols)
+	case 2:
+		kernel2x16(k, pa, rsA, csA, pb, rsB, pc, ldc, alpha, beta, cols)
+	case 1:
+		kernel1x16(k, pa, rsA, csA, pb, rsB, pc, ldc, alpha, beta, cols)
+	default:
+		panic("gemm: micro-kernel tile with bad row count")
+	}
 }
 
 // dot4 computes out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r = 0..3.
