@@ -330,7 +330,7 @@ func TestOutputPrintedWhileBrowserClosedIsReplayed(t *testing.T) {
 func TestChartOutputRenders(t *testing.T) {
 	srv := startServer(t, "")
 	name := writeNotebook(t, srv.Root, "chart.gonb", []nbCell{
-		{Type: "code", Source: "import \"gopad.dev/gopad/display\"\n\ndisplay.Show(display.LineChart(\"loss\", nil, map[string][]float64{\"train\": {1.2, 0.7, 0.45, 0.33, 0.3}, \"test\": {1.3, 0.8, 0.6, 0.5, 0.48}}))\n"},
+		{Type: "code", Source: "import \"gopad/display\"\n\ndisplay.Show(display.LineChart(\"loss\", nil, map[string][]float64{\"train\": {1.2, 0.7, 0.45, 0.33, 0.3}, \"test\": {1.3, 0.8, 0.6, 0.5, 0.48}}))\n"},
 		{Type: "code", Source: "import \"time\"\n\np := display.NewProgress(20, \"work\")\nfor i := 1; i <= 20; i++ {\n\ttime.Sleep(20 * time.Millisecond)\n\tp.Set(i, \"\")\n}\n"},
 	})
 	ctx, _ := newBrowser(t)
