@@ -1,0 +1,403 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"gopad.dev/gopad/display"
+	"gopad.dev/gopad/kernel/symbols"
+)
+
+// Options configures an Engine.
+type Options struct {
+	// Stdout and Stderr receive what interpreted code prints with fmt.Print*,
+	// println and the log package. They are fixed for the engine's life.
+	// Nil means os.Stdout and os.Stderr.
+	Stdout, Stderr io.Writer
+}
+
+// Result is what a cell evaluates to.
+type Result struct {
+	// Value is the value of the cell's final expression. A value of a type
+	// defined in a cell that implements display.Renderer, error or fmt.Stringer
+	// arrives wrapped so that the interface's methods work from compiled code.
+	Value reflect.Value
+	// HasValue reports whether the cell ends with an expression that has a
+	// value. It is false when the cell ends with a statement or a call of a
+	// function without a result.
+	HasValue bool
+}
+
+// Error is the error Execute returns.
+type Error struct {
+	// Kind is "CompileError", "Panic", "Interrupted" or "Unsupported" (a
+	// construct gopad cannot run; Message names it).
+	Kind string
+	// Message describes the error, e.g. "undefined: foo".
+	Message string
+	// Line and Col are the 1-based position in the cell's own text, or 0.
+	Line, Col int
+	// Traceback holds human-readable lines; the first names the cell line.
+	Traceback []string
+	// StateLost is true when the interpreter state may be damaged: the cell had
+	// to be cancelled, which breaks function literals made by earlier cells.
+	StateLost bool
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s: cell line %d:%d: %s", e.Kind, e.Line, e.Col, e.Message)
+	}
+	return e.Kind + ": " + e.Message
+}
+
+// debugChunks prints every chunk given to yaegi (GOPAD_DEBUG_CHUNKS=1).
+var debugChunks = os.Getenv("GOPAD_DEBUG_CHUNKS") == "1"
+
+// lineStride spreads the cells over the interpreter's line numbers: cell number
+// n's line l is reported by yaegi as line n*lineStride+l, so that any position
+// names both the cell and the line.
+const lineStride = 1_000_000
+
+// Engine runs cells in one yaegi interpreter. Its methods other than Interrupt
+// and Interrupted must not be called concurrently.
+type Engine struct {
+	interp  *interp.Interpreter
+	rt      *runtimeState
+	stdout  io.Writer
+	stderr  io.Writer
+	traces  *traceWriter
+	exports interp.Exports
+
+	mu  sync.Mutex // serialises Execute
+	seq int        // number of the cell being run (1-based)
+
+	importNames map[string]string // import name -> path
+	importPaths map[string]string // path -> import name
+	userNames   map[string]bool   // top-level names cells defined
+	types       map[string]bool   // types cells defined
+	methods     map[string]*methodSig
+	funcResults map[string]int // result counts of cell functions
+	decls       map[string]*storedDecl
+}
+
+// methodSig is what the method expression rewrite needs of a method.
+type methodSig struct {
+	ptr     bool     // pointer receiver
+	params  []string // parameter types, "...T" for a variadic one
+	results string   // result list as written, "" for none
+}
+
+// storedDecl is the prepared source of a func or type declaration, kept to
+// re-evaluate it when something it refers to is redefined (yaegi issue 1673:
+// a function keeps calling the old version of a redefined function).
+type storedDecl struct {
+	src     string
+	refs    map[string]bool
+	isType  bool
+	defines []string
+}
+
+// New starts an interpreter with the standard library, gopad's packages and
+// the front-end's helpers. It takes a few milliseconds.
+func New(opts Options) (*Engine, error) {
+	e := &Engine{
+		rt:          &runtimeState{},
+		stdout:      opts.Stdout,
+		stderr:      opts.Stderr,
+		importNames: map[string]string{},
+		importPaths: map[string]string{},
+		userNames:   map[string]bool{},
+		types:       map[string]bool{},
+		methods:     map[string]*methodSig{},
+		funcResults: map[string]int{},
+		decls:       map[string]*storedDecl{},
+	}
+	if e.stdout == nil {
+		e.stdout = os.Stdout
+	}
+	if e.stderr == nil {
+		e.stderr = os.Stderr
+	}
+	e.rt.reset()
+	e.traces = &traceWriter{out: e.stderr}
+	e.interp = interp.New(interp.Options{Stdout: e.stdout, Stderr: e.traces})
+
+	e.exports = interp.Exports{}
+	for k, v := range stdlib.Symbols {
+		e.exports[k] = v
+	}
+	timeSyms := map[string]reflect.Value{}
+	for k, v := range stdlib.Symbols["time/time"] {
+		timeSyms[k] = v
+	}
+	timeSyms["Sleep"] = reflect.ValueOf(e.rt.sleep)
+	e.exports["time/time"] = timeSyms
+	for k, v := range symbols.Exports() {
+		e.exports[k] = v
+	}
+	rtSyms := e.rt.symbols()
+	e.exports[rtImportPath+"/"+rtName] = rtSyms
+	if err := e.interp.Use(e.exports); err != nil {
+		return nil, fmt.Errorf("engine: load symbols: %w", err)
+	}
+
+	// Keep the methods of cell-defined values passed to compiled code as any.
+	keep := []reflect.Type{
+		reflect.TypeFor[display.Renderer](),
+		reflect.TypeFor[error](),
+		reflect.TypeFor[fmt.Stringer](),
+	}
+	mapTypes := display.InterpreterMapTypes()
+	mapTypes[rtSyms["Result"]] = keep
+	for _, pkg := range []string{"gopad.dev/gopad/ml/ml"} {
+		for _, v := range e.exports[pkg] {
+			if v.Kind() == reflect.Func && takesAny(v.Type()) {
+				if _, ok := mapTypes[v]; !ok {
+					mapTypes[v] = keep
+				}
+			}
+		}
+	}
+	if err := e.interp.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(mapTypes)}}); err != nil {
+		return nil, fmt.Errorf("engine: map types: %w", err)
+	}
+
+	if _, err := e.interp.Eval(`import ` + rtName + ` "` + rtImportPath + `"`); err != nil {
+		return nil, fmt.Errorf("engine: import helpers: %w", err)
+	}
+	if _, err := e.interp.Eval(shimSource); err != nil {
+		return nil, fmt.Errorf("engine: compile shims: %w", err)
+	}
+	return e, nil
+}
+
+func takesAny(t reflect.Type) bool {
+	for i := 0; i < t.NumIn(); i++ {
+		in := t.In(i)
+		if in.Kind() == reflect.Slice && t.IsVariadic() && i == t.NumIn()-1 {
+			in = in.Elem()
+		}
+		if in.Kind() == reflect.Interface && in.NumMethod() == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Interrupt asks the running cell to stop. Interpreted loops, time.Sleep,
+// channel sends, plain receives and selects notice it within microseconds.
+// Safe from any goroutine.
+func (e *Engine) Interrupt() { e.rt.interrupt() }
+
+// Interrupted reports whether an interrupt was requested for the running cell.
+// Compiled code that runs long (ml training, kernel helpers) polls it.
+func (e *Engine) Interrupted() bool { return e.rt.interrupted.Load() }
+
+// Execute runs one cell and returns the value of its final expression, if any.
+// Errors are *Error. Cancelling ctx stops a cell that ignores Interrupt by
+// cancelling the interpreter, which damages state (Error.StateLost).
+func (e *Engine) Execute(ctx context.Context, code string) (Result, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.seq++
+	e.rt.reset()
+	if strings.TrimSpace(code) == "" {
+		return Result{}, nil
+	}
+	p, perr := e.prepare(code)
+	if perr != nil {
+		return Result{}, perr
+	}
+	for _, ch := range p.chunks {
+		if err := e.runChunk(ctx, p, ch); err != nil {
+			return Result{}, err
+		}
+	}
+	e.commit(p)
+	if p.result && e.rt.hasResult {
+		v := e.rt.result
+		e.rt.result = nil
+		return Result{Value: reflect.ValueOf(v), HasValue: true}, nil
+	}
+	return Result{}, nil
+}
+
+// runChunk compiles and runs one chunk, retrying without the result capture
+// when the final expression turned out to have no single value.
+func (e *Engine) runChunk(ctx context.Context, p *plan, ch *chunk) error {
+	if ch.imports != nil {
+		return e.runImports(ctx, p, ch)
+	}
+	for _, name := range ch.forgetTypes {
+		forgetSymbol(e.interp, name)
+	}
+	err := e.eval(ctx, p, ch.src)
+	if err != nil && ch.speculative != "" {
+		var ee *Error
+		if errors.As(err, &ee) && ee.Kind == "CompileError" {
+			p.result = false
+			err = e.eval(ctx, p, ch.speculative)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if len(ch.defines) > 0 {
+		e.refreshDependents(ctx, p, ch.defines)
+	}
+	return nil
+}
+
+// runImports evaluates a cell's new imports.
+func (e *Engine) runImports(ctx context.Context, p *plan, ch *chunk) error {
+	if err := e.eval(ctx, p, ch.src); err != nil {
+		return err
+	}
+	for _, imp := range ch.imports {
+		e.importNames[imp.name] = imp.path
+		e.importPaths[imp.path] = imp.name
+	}
+	return nil
+}
+
+// eval compiles and runs src, turning every failure into *Error.
+func (e *Engine) eval(ctx context.Context, p *plan, src string) (err error) {
+	if debugChunks {
+		fmt.Fprintf(os.Stderr, "--- chunk of cell %d:\n%s\n", p.c.seq, src)
+	}
+	prog, err := e.compile(p, src)
+	if err != nil {
+		return err
+	}
+	e.traces.start()
+	defer e.traces.stop()
+	_, err = e.interp.ExecuteWithContext(ctx, prog)
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return &Error{
+			Kind: "Interrupted",
+			Message: "interrupted: the cell did not stop when asked (it was blocked in an operation gopad cannot interrupt " +
+				"cooperatively, such as a receive into a new variable, a range over a channel, sync.WaitGroup.Wait or a long compiled call), " +
+				"so the interpreter was cancelled: functions and closures created by earlier cells may now return zero values; restart the kernel to recover",
+			Traceback: []string{"interrupted: interpreter cancelled, state lost"},
+			StateLost: true,
+		}
+	}
+	var pe interp.Panic
+	if errors.As(err, &pe) {
+		return e.panicError(p, pe.Value, e.traces.lines())
+	}
+	return e.compileError(p, err.Error())
+}
+
+// compile compiles src, containing panics that escape yaegi's compiler.
+func (e *Engine) compile(p *plan, src string) (prog *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			prog, err = nil, e.compilePanic(p, r)
+		}
+	}()
+	prog, err = e.interp.Compile(src)
+	if err != nil {
+		return nil, e.compileError(p, err.Error())
+	}
+	return prog, nil
+}
+
+// refreshDependents re-evaluates the stored declarations of earlier cells that
+// refer to a name this chunk redefined, so that they use the new definition.
+func (e *Engine) refreshDependents(ctx context.Context, p *plan, defined []string) {
+	changed := map[string]bool{}
+	for _, name := range defined {
+		if e.userNames[name] {
+			changed[name] = true
+		}
+	}
+	if len(changed) == 0 {
+		return
+	}
+	done := map[*storedDecl]bool{}
+	for _, d := range p.cellDecls {
+		done[d] = true
+	}
+	for name := range p.stored {
+		if old, ok := e.decls[name]; ok {
+			done[old] = true // replaced by this cell
+		}
+	}
+	var order []*storedDecl
+	for grew := true; grew; {
+		grew = false
+		for _, d := range e.decls {
+			if done[d] {
+				continue
+			}
+			for ref := range d.refs {
+				if changed[ref] {
+					done[d] = true
+					order = append(order, d)
+					for _, n := range d.defines {
+						changed[n] = true
+					}
+					grew = true
+					break
+				}
+			}
+		}
+	}
+	// Types first, then functions and methods.
+	for _, types := range []bool{true, false} {
+		for _, d := range order {
+			if d.isType != types {
+				continue
+			}
+			if d.isType {
+				for _, n := range d.defines {
+					forgetSymbol(e.interp, n)
+				}
+			}
+			if err := e.eval(ctx, p, "package main\n"+d.src); err != nil {
+				fmt.Fprintf(e.stderr, "gopad: warning: %s (defined in an earlier cell) no longer compiles after this cell's redefinition: %v\n",
+					strings.Join(d.defines, ", "), err)
+			}
+		}
+	}
+}
+
+// globalIsInt reports whether the global expression path (x or x.y) currently
+// holds an integer. It evaluates the expression, which has no side effects.
+func (e *Engine) globalIsInt(path string) bool {
+	root := strings.Split(path, ".")[0]
+	if !e.userNames[root] {
+		return false
+	}
+	v, err := func() (v reflect.Value, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("%v", r)
+			}
+		}()
+		return e.interp.Eval(path)
+	}()
+	if err != nil || !v.IsValid() {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}

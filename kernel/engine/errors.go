@@ -1,0 +1,245 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"io"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// posPattern matches a yaegi position, "L:C: " or "_.go:L:C: ".
+var posPattern = regexp.MustCompile(`(?:_\.go:)?(\d+):(\d+): `)
+
+// location is a decoded yaegi position.
+type location struct {
+	cell, line, col int // cell 0 is gopad's own code
+}
+
+func decode(line, col int) location {
+	return location{line / lineStride, line % lineStride, col}
+}
+
+// describe names a location for a person reading a traceback of cell seq.
+func (l location) describe(seq int) string {
+	switch {
+	case l.cell == seq:
+		return fmt.Sprintf("cell line %d", l.line)
+	case l.cell == 0:
+		return "gopad helper code"
+	default:
+		return fmt.Sprintf("line %d of cell #%d", l.line, l.cell)
+	}
+}
+
+// compileError turns a yaegi compile error into *Error at the cell's position.
+func (e *Engine) compileError(p *plan, msg string) *Error {
+	msg = strings.TrimSpace(msg)
+	out := &Error{Kind: "CompileError", Message: msg}
+	if m := posPattern.FindAllStringSubmatchIndex(msg, -1); len(m) > 0 {
+		last := m[len(m)-1]
+		line, _ := strconv.Atoi(msg[last[2]:last[3]])
+		col, _ := strconv.Atoi(msg[last[4]:last[5]])
+		out.Message = strings.TrimSpace(msg[last[1]:])
+		loc := decode(line, col)
+		if loc.cell == p.c.seq {
+			out.Line, out.Col = loc.line, loc.col
+		} else if loc.cell != 0 {
+			out.Message += " (in " + loc.describe(p.c.seq) + ")"
+		}
+	}
+	if out.Message == "constant definition loop" {
+		// yaegi's words for an undefined name on the right of := at top level.
+		out.Message = "undefined name in a top-level definition (yaegi: constant definition loop)"
+	}
+	if strings.Contains(out.Message, "nil type") {
+		if u := e.unsupported(p); u != nil {
+			return u
+		}
+	}
+	out.Traceback = []string{tracebackHead(out)}
+	return out
+}
+
+func tracebackHead(e *Error) string {
+	if e.Line > 0 {
+		return fmt.Sprintf("cell line %d: %s: %s", e.Line, e.Kind, e.Message)
+	}
+	return e.Kind + ": " + e.Message
+}
+
+// compilePanic turns a panic that escaped yaegi's compiler into *Error.
+func (e *Engine) compilePanic(p *plan, r any) *Error {
+	msg := fmt.Sprint(r)
+	if strings.Contains(msg, "nil type") || strings.Contains(msg, "nil reflect type") {
+		if u := e.unsupported(p); u != nil {
+			return u
+		}
+	}
+	err := e.compileError(p, "the interpreter failed on this cell: "+msg)
+	return err
+}
+
+// unsupported looks for the constructs known to make yaegi fail with "nil
+// type" and names the first one found.
+func (e *Engine) unsupported(p *plan) *Error {
+	var found *Error
+	for _, it := range p.c.items {
+		var root ast.Node = it.stmt
+		if it.decl != nil {
+			root = it.decl
+		}
+		if root == nil {
+			continue
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			if found != nil {
+				return false
+			}
+			if rs, ok := n.(*ast.RangeStmt); ok && rs.Value == nil {
+				line, col := lineCol(p.c.src, it.off(rs.For))
+				x := p.c.src[it.off(rs.X.Pos()):it.off(rs.X.End())]
+				found = &Error{Kind: "Unsupported", Line: line, Col: col, Message: fmt.Sprintf(
+					"range over %s: if it is an integer, gopad could not tell (write `for i := 0; i < %s; i++`); "+
+						"range over a function (iterator) is not supported by the interpreter", x, x)}
+			}
+			return true
+		})
+	}
+	if found == nil {
+		return &Error{Kind: "Unsupported", Message: "the interpreter cannot compile a construct in this cell (yaegi: nil type); " +
+			"comma-ok forms and range over functions are the usual cause", Traceback: []string{"Unsupported: yaegi: nil type"}}
+	}
+	found.Traceback = []string{tracebackHead(found)}
+	return found
+}
+
+// panicError turns a runtime panic into *Error, using the positions yaegi
+// printed while the panic unwound (innermost first).
+func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
+	if _, ok := value.(interruptSignal); ok {
+		return &Error{Kind: "Interrupted", Message: "interrupted", Traceback: []string{"interrupted"}}
+	}
+	out := &Error{Kind: "Panic", Message: panicMessage(value)}
+	var frames []string
+	var chosen *location
+	for _, t := range trace {
+		m := tracePattern.FindStringSubmatch(t)
+		if m == nil {
+			continue
+		}
+		line, _ := strconv.Atoi(m[1])
+		col, _ := strconv.Atoi(m[2])
+		loc := decode(line, col)
+		if loc.cell == 0 {
+			continue
+		}
+		fn := strings.TrimPrefix(m[3], "main.")
+		where := loc.describe(p.c.seq)
+		if fn == "main" || strings.HasPrefix(fn, "main.func") || strings.HasPrefix(fn, "main") && !strings.Contains(fn, ".") {
+			frames = append(frames, "  at "+where)
+		} else {
+			frames = append(frames, "  at "+where+", in "+fn)
+		}
+		if chosen == nil && loc.cell == p.c.seq {
+			l := loc
+			chosen = &l
+		}
+	}
+	head := "panic: " + out.Message
+	if chosen != nil {
+		out.Line, out.Col = chosen.line, chosen.col
+		head = fmt.Sprintf("cell line %d: %s", chosen.line, head)
+	}
+	out.Traceback = append([]string{head}, frames...)
+	return out
+}
+
+func panicMessage(v any) string {
+	switch v := v.(type) {
+	case error:
+		return v.Error()
+	case string:
+		return v
+	case fmt.Stringer:
+		return v.String()
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+// tracePattern matches the line yaegi prints for every interpreted frame a
+// panic unwinds: "L:C: panic: main.f(...)".
+var tracePattern = regexp.MustCompile(`^(?:_\.go:)?(\d+):(\d+): panic: (.*)\(\.\.\.\)\s*$`)
+
+// traceWriter is the interpreter's stderr. It passes everything through except
+// the frame lines yaegi prints while a panic unwinds, which it keeps for the
+// traceback instead.
+type traceWriter struct {
+	out io.Writer
+
+	mu     sync.Mutex
+	active bool
+	kept   []string
+}
+
+func (w *traceWriter) Write(b []byte) (int, error) {
+	if tracePattern.Match(bytes.TrimSpace(b)) {
+		w.mu.Lock()
+		if len(w.kept) < 64 {
+			w.kept = append(w.kept, string(bytes.TrimSpace(b)))
+		}
+		w.mu.Unlock()
+		return len(b), nil
+	}
+	return w.out.Write(b)
+}
+
+func (w *traceWriter) start() {
+	w.mu.Lock()
+	w.kept, w.active = nil, true
+	w.mu.Unlock()
+}
+
+func (w *traceWriter) stop() {
+	w.mu.Lock()
+	w.active = false
+	w.mu.Unlock()
+}
+
+func (w *traceWriter) lines() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.kept...)
+}
+
+// forgetSymbol deletes a top-level symbol of the interpreter's main package so
+// that it can be declared anew. yaegi v0.16.1 keeps the first definition of a
+// type when the type is declared again (its type resolution looks the name up
+// and finds the old, complete type), so redefining a type needs this. It
+// reaches into unexported fields of a pinned yaegi version and does nothing if
+// they are not what it expects.
+func forgetSymbol(i *interp.Interpreter, name string) {
+	v := reflect.ValueOf(i).Elem()
+	scopes := v.FieldByName("scopes")
+	if !scopes.IsValid() || scopes.Kind() != reflect.Map {
+		return
+	}
+	scopes = reflect.NewAt(scopes.Type(), unsafe.Pointer(scopes.UnsafeAddr())).Elem()
+	sc := scopes.MapIndex(reflect.ValueOf("main"))
+	if !sc.IsValid() || sc.Kind() != reflect.Pointer || sc.IsNil() {
+		return
+	}
+	sym := sc.Elem().FieldByName("sym")
+	if !sym.IsValid() || sym.Kind() != reflect.Map {
+		return
+	}
+	sym = reflect.NewAt(sym.Type(), unsafe.Pointer(sym.UnsafeAddr())).Elem()
+	sym.SetMapIndex(reflect.ValueOf(name), reflect.Value{})
+}

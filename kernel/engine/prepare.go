@@ -1,0 +1,431 @@
+package engine
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"sort"
+	"strings"
+)
+
+// plan is a cell prepared for yaegi: chunks to evaluate in order.
+type plan struct {
+	c         *cellInfo
+	chunks    []*chunk
+	result    bool // the last chunk captures the final expression's value
+	cellDecls []*storedDecl
+	// what commit records once the cell ran
+	stored      map[string]*storedDecl
+	defined     []string
+	types       []string
+	methods     map[string]*methodSig
+	funcResults map[string]int
+}
+
+// chunk is one yaegi evaluation.
+type chunk struct {
+	src         string
+	speculative string      // src without the result capture, tried if src fails to compile
+	imports     []importRec // for the import chunk
+	defines     []string    // top-level names the chunk defines
+	forgetTypes []string    // types to drop before evaluating (redefinitions)
+}
+
+type importRec struct{ path, name string }
+
+// prepare splits, rewrites and orders a cell.
+func (e *Engine) prepare(src string) (*plan, *Error) {
+	items, err := splitCell(src)
+	if err != nil {
+		return nil, err
+	}
+	c := &cellInfo{src: src, seq: e.seq}
+	fset := token.NewFileSet()
+	for i, it := range items {
+		if it.kind == itemPackage {
+			if i != 0 {
+				line, col := lineCol(src, it.start)
+				return nil, &Error{Kind: "CompileError", Message: "package clause must come first in a cell", Line: line, Col: col}
+			}
+			continue
+		}
+		if perr := parseItem(fset, src, it); perr != nil {
+			return nil, perr
+		}
+		c.items = append(c.items, it)
+	}
+	c.collectDefs()
+	p := &plan{c: c, stored: map[string]*storedDecl{}, methods: map[string]*methodSig{}, funcResults: map[string]int{}}
+	c.funcResults = p.funcResults
+
+	// Learn the cell's own declarations first: rewrites depend on them.
+	for _, it := range c.items {
+		if perr := e.describe(p, it); perr != nil {
+			return nil, perr
+		}
+	}
+
+	var imports []importRec
+	var ordered []*item // statements and var declarations, in source order
+	var decls []*item   // funcs and types
+	for _, it := range c.items {
+		switch it.kind {
+		case itemImport:
+			recs, perr := e.newImports(p, it)
+			if perr != nil {
+				return nil, perr
+			}
+			imports = append(imports, recs...)
+		case itemStmt, itemVar:
+			ordered = append(ordered, it)
+		case itemFunc, itemType:
+			decls = append(decls, it)
+		}
+	}
+
+	last := len(c.items) - 1
+	for _, it := range c.items {
+		if it.kind == itemImport {
+			continue
+		}
+		r := &rewriter{e: e, c: c, it: it, skip: map[ast.Node]bool{}}
+		if it.decl != nil {
+			r.walk(it.decl)
+		} else {
+			r.topLevel(it, it == c.items[last])
+		}
+	}
+
+	placeDecls(ordered, decls)
+
+	if len(imports) > 0 {
+		var b strings.Builder
+		b.WriteString("import (\n")
+		for _, imp := range imports {
+			fmt.Fprintf(&b, "%s %q\n", imp.name, imp.path)
+		}
+		b.WriteString(")")
+		p.chunks = append(p.chunks, &chunk{src: b.String(), imports: imports})
+	}
+
+	// Emit: decls placed at slot 0, then each ordered item followed by the
+	// decls placed after it. Consecutive items of one category share a chunk.
+	var cur *chunk
+	var curDecl bool
+	var curItems []*item
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		e.finishChunk(p, cur, curDecl, curItems)
+		p.chunks = append(p.chunks, cur)
+		cur, curItems = nil, nil
+	}
+	emit := func(it *item, isDecl bool) {
+		if cur != nil && curDecl != isDecl {
+			flush()
+		}
+		if cur == nil {
+			cur, curDecl = &chunk{}, isDecl
+		}
+		curItems = append(curItems, it)
+	}
+	for slot := 0; slot <= len(ordered); slot++ {
+		if slot > 0 {
+			it := ordered[slot-1]
+			emit(it, false)
+		}
+		for _, d := range decls {
+			if d.slot == slot {
+				emit(d, true)
+			}
+		}
+	}
+	flush()
+	return p, nil
+}
+
+// finishChunk renders the items of a chunk into yaegi source.
+func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
+	c := p.c
+	var b, spec strings.Builder
+	if isDecl {
+		b.WriteString("package main\n")
+	} else {
+		// The leading semicolon keeps yaegi from turning a chunk that starts with
+		// func(){...}() into a main function that reruns with every later chunk.
+		b.WriteString(";" + rtName + ".Enter()\n")
+	}
+	spec.WriteString(b.String())
+	for _, it := range items {
+		body := c.directive(it.start) + applyEdits(c.src, it.start, it.end, it.edits, c.directive)
+		ch.defines = append(ch.defines, it.defines...)
+		if it.kind == itemType {
+			for _, n := range it.defines {
+				if e.types[n] {
+					ch.forgetTypes = append(ch.forgetTypes, n)
+				}
+			}
+		}
+		if it.key != "" && (it.kind == itemFunc || it.kind == itemType) {
+			d := &storedDecl{src: body + "\n", refs: it.refs, isType: it.kind == itemType, defines: it.defines}
+			if it.kind == itemFunc {
+				d.defines = []string{it.key}
+			}
+			p.cellDecls = append(p.cellDecls, d)
+			for _, n := range d.defines {
+				p.stored[n] = d
+			}
+		}
+		switch {
+		case it.wrap:
+			b.WriteString("func() {" + body + "\n}()\n")
+			spec.WriteString("func() {" + body + "\n}()\n")
+		case it.result:
+			p.result = true
+			b.WriteString(rtName + ".Result(" + body + ")\n")
+			if it.speculative {
+				spec.WriteString(body + "\n")
+				ch.speculative = "x" // marked; replaced below
+			} else {
+				spec.WriteString(rtName + ".Result(" + body + ")\n")
+			}
+		default:
+			b.WriteString(body + "\n")
+			spec.WriteString(body + "\n")
+		}
+	}
+	ch.src = b.String()
+	if ch.speculative != "" {
+		ch.speculative = spec.String()
+	}
+}
+
+// directive returns a line directive that maps the next character to the cell
+// offset off.
+func (c *cellInfo) directive(off int) string {
+	line, col := lineCol(c.src, off)
+	return fmt.Sprintf("/*line _.go:%d:%d*/", c.seq*lineStride+line, col)
+}
+
+// describe records what a top-level item defines and refers to.
+func (e *Engine) describe(p *plan, it *item) *Error {
+	it.refs = map[string]bool{}
+	var root ast.Node = it.stmt
+	if it.decl != nil {
+		root = it.decl
+	}
+	if root == nil {
+		return nil
+	}
+	ast.Inspect(root, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			ast.Inspect(n.X, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok {
+					it.refs[id.Name] = true
+				}
+				return true
+			})
+			return false
+		case *ast.Ident:
+			it.refs[n.Name] = true
+		}
+		return true
+	})
+	switch d := it.decl.(type) {
+	case *ast.FuncDecl:
+		name := d.Name.Name
+		if d.Recv == nil {
+			if name == "main" {
+				line, col := lineCol(p.c.src, it.off(d.Name.Pos()))
+				return &Error{Kind: "Unsupported", Message: "func main in a cell: cells run from top to bottom and nothing calls main; " +
+					"put its body at the top level of the cell, or rename it and call it", Line: line, Col: col}
+			}
+			if name == "init" {
+				line, col := lineCol(p.c.src, it.off(d.Name.Pos()))
+				return &Error{Kind: "Unsupported", Message: "func init in a cell: put its body at the top level of the cell", Line: line, Col: col}
+			}
+			it.key = name
+			it.defines = []string{name}
+			p.funcResults[name] = fieldCount(d.Type.Results)
+		} else if recv, ptr := receiverName(d.Recv); recv != "" {
+			it.key = recv + "." + name
+			sig := &methodSig{ptr: ptr}
+			for _, f := range d.Type.Params.List {
+				t := p.c.src[it.off(f.Type.Pos()):it.off(f.Type.End())]
+				for range max(1, len(f.Names)) {
+					sig.params = append(sig.params, t)
+				}
+			}
+			if d.Type.Results != nil {
+				sig.results = p.c.src[it.off(d.Type.Results.Pos()):it.off(d.Type.Results.End())]
+			}
+			p.methods[it.key] = sig
+		}
+	case *ast.GenDecl:
+		for _, s := range d.Specs {
+			switch s := s.(type) {
+			case *ast.TypeSpec:
+				it.defines = append(it.defines, s.Name.Name)
+				p.types = append(p.types, s.Name.Name)
+			case *ast.ValueSpec:
+				for _, n := range s.Names {
+					if n.Name != "_" {
+						it.defines = append(it.defines, n.Name)
+					}
+				}
+			}
+		}
+		if d.Tok == token.TYPE && len(it.defines) > 0 {
+			it.key = it.defines[0]
+		}
+	}
+	if as, ok := it.stmt.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+		for _, l := range as.Lhs {
+			if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+				it.defines = append(it.defines, id.Name)
+			}
+		}
+	}
+	p.defined = append(p.defined, it.defines...)
+	// Methods of this cell are visible to the rewrites at once.
+	for k, v := range p.methods {
+		e.methods[k] = v
+	}
+	for _, t := range p.types {
+		e.types[t] = true
+	}
+	return nil
+}
+
+func fieldCount(fl *ast.FieldList) int {
+	if fl == nil {
+		return 0
+	}
+	n := 0
+	for _, f := range fl.List {
+		n += max(1, len(f.Names))
+	}
+	return n
+}
+
+// receiverName returns a method receiver's base type name and whether it is a
+// pointer.
+func receiverName(fl *ast.FieldList) (string, bool) {
+	if fl == nil || len(fl.List) != 1 {
+		return "", false
+	}
+	t := fl.List[0].Type
+	ptr := false
+	if s, ok := t.(*ast.StarExpr); ok {
+		t, ptr = s.X, true
+	}
+	switch x := t.(type) {
+	case *ast.Ident:
+		return x.Name, ptr
+	case *ast.IndexExpr:
+		if id, ok := x.X.(*ast.Ident); ok {
+			return id.Name, ptr
+		}
+	case *ast.IndexListExpr:
+		if id, ok := x.X.(*ast.Ident); ok {
+			return id.Name, ptr
+		}
+	}
+	return "", false
+}
+
+// newImports returns the imports of it that are not imported yet.
+func (e *Engine) newImports(p *plan, it *item) ([]importRec, *Error) {
+	var out []importRec
+	for _, s := range it.decl.(*ast.GenDecl).Specs {
+		spec := s.(*ast.ImportSpec)
+		path, name := importSpec(spec)
+		line, col := lineCol(p.c.src, it.off(spec.Pos()))
+		if !e.knownPackage(path) {
+			return nil, &Error{Kind: "CompileError", Line: line, Col: col,
+				Message: fmt.Sprintf("package %q is not available: cells can import the Go standard library, gopad/ml and gopad/display", path)}
+		}
+		if name == "_" {
+			continue
+		}
+		if e.importPaths[path] == name {
+			continue // already imported under this name
+		}
+		if other, ok := e.importNames[name]; ok && other != path {
+			return nil, &Error{Kind: "CompileError", Line: line, Col: col,
+				Message: fmt.Sprintf("%s redeclared: an earlier cell imported %q as %s; import this one under another name, e.g. import x %q", name, other, name, path)}
+		}
+		dup := false
+		for _, o := range out {
+			dup = dup || o.path == path && o.name == name
+		}
+		if !dup {
+			out = append(out, importRec{path, name})
+		}
+	}
+	return out, nil
+}
+
+// knownPackage reports whether path can be imported.
+func (e *Engine) knownPackage(path string) bool {
+	name := path[strings.LastIndexByte(path, '/')+1:]
+	if n, ok := shortImportNames[path]; ok {
+		name = n
+	}
+	_, ok := e.exports[path+"/"+name]
+	return ok
+}
+
+// placeDecls decides after which ordered item each func or type declaration
+// runs: as early as possible, but after the statements that define the names
+// it refers to (a func that reads x must be compiled after x := ...).
+func placeDecls(ordered, decls []*item) {
+	definedAt := map[string]int{}
+	for i, it := range ordered {
+		for _, n := range it.defines {
+			definedAt[n] = i + 1
+		}
+	}
+	for range len(decls) + 1 {
+		changed := false
+		for _, d := range decls {
+			slot := 0
+			for ref := range d.refs {
+				if s, ok := definedAt[ref]; ok && s > slot && !contains(d.defines, ref) {
+					slot = s
+				}
+			}
+			for _, other := range decls {
+				if other != d && other.slot > slot {
+					for _, n := range other.defines {
+						if d.refs[n] {
+							slot = other.slot
+						}
+					}
+				}
+			}
+			if slot != d.slot {
+				d.slot, changed = slot, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	sort.SliceStable(decls, func(i, j int) bool { return decls[i].slot < decls[j].slot })
+}
+
+// commit records what a successful cell defined.
+func (e *Engine) commit(p *plan) {
+	for _, n := range p.defined {
+		e.userNames[n] = true
+	}
+	for k, d := range p.stored {
+		e.decls[k] = d
+	}
+	for k, v := range p.funcResults {
+		e.funcResults[k] = v
+	}
+}

@@ -1,0 +1,740 @@
+package engine
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// edit replaces src[start:end] of the cell with text.
+type edit struct {
+	start, end int
+	text       string
+}
+
+// cellInfo is what the rewrites know about the whole cell.
+type cellInfo struct {
+	src   string
+	seq   int
+	items []*item
+	funcResults map[string]int // result counts of the cell's own functions
+	// defs maps a name to the expressions and types it is given anywhere in the
+	// cell (assignments, var specs, parameters); used to tell integers apart.
+	defs map[string][]definition
+}
+
+type definition struct {
+	it    *item
+	value ast.Expr // the value assigned, or nil
+	typ   ast.Expr // the declared type, or nil
+}
+
+// collectDefs records every definition of a name in the cell.
+func (c *cellInfo) collectDefs() {
+	c.defs = map[string][]definition{}
+	add := func(it *item, id *ast.Ident, value, typ ast.Expr) {
+		if id == nil || id.Name == "_" {
+			return
+		}
+		c.defs[id.Name] = append(c.defs[id.Name], definition{it, value, typ})
+	}
+	for _, it := range c.items {
+		var root ast.Node = it.stmt
+		if it.decl != nil {
+			root = it.decl
+		}
+		if root == nil {
+			continue
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				if n.Tok == token.DEFINE && len(n.Lhs) == len(n.Rhs) {
+					for i, l := range n.Lhs {
+						id, _ := l.(*ast.Ident)
+						add(it, id, n.Rhs[i], nil)
+					}
+				}
+			case *ast.ValueSpec:
+				for i, id := range n.Names {
+					var v ast.Expr
+					if i < len(n.Values) {
+						v = n.Values[i]
+					}
+					add(it, id, v, n.Type)
+				}
+			case *ast.Field:
+				for _, id := range n.Names {
+					add(it, id, nil, n.Type)
+				}
+			}
+			return true
+		})
+	}
+}
+
+// rewriter collects the edits of one item.
+type rewriter struct {
+	e    *Engine
+	c    *cellInfo
+	it   *item
+	skip map[ast.Node]bool
+}
+
+func (r *rewriter) text(n ast.Node) string {
+	return r.c.src[r.it.off(n.Pos()):r.it.off(n.End())]
+}
+
+func (r *rewriter) add(start, end int, text string) {
+	r.it.edits = append(r.it.edits, edit{start, end, text})
+}
+
+func (r *rewriter) insert(p token.Pos, text string) {
+	o := r.it.off(p)
+	r.add(o, o, text)
+}
+
+// walk rewrites every construct below n that yaegi mishandles.
+func (r *rewriter) walk(n ast.Node) {
+	if n == nil || reflect.ValueOf(n).IsNil() {
+		return
+	}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			r.call(n)
+		case *ast.SelectorExpr:
+			r.methodExpr(n)
+		case *ast.ForStmt:
+			r.loopBody(n.Body, r.forVars(n))
+		case *ast.RangeStmt:
+			r.walk(n.X)
+			r.rangeStmt(n)
+			r.walk(n.Body)
+			return false
+		case *ast.SelectStmt:
+			r.selectStmt(n)
+		case *ast.CommClause:
+			if n.Comm != nil {
+				r.skip[n.Comm] = true
+			}
+		case *ast.SendStmt:
+			if !r.skip[n] {
+				r.insert(n.Pos(), "select { case ")
+				r.insert(n.End(), ": case <-"+rtName+".Intr(): "+rtName+".Stop() }")
+			}
+		case *ast.ExprStmt:
+			if u, ok := n.X.(*ast.UnaryExpr); ok && u.Op == token.ARROW && !r.skip[n] {
+				o := r.it.off(u.OpPos)
+				r.add(o, o+2, rtName+".Await(")
+				r.insert(u.End(), ")")
+			}
+		case *ast.AssignStmt:
+			if u, ok := singleRecv(n); ok && n.Tok == token.ASSIGN && !r.skip[n] {
+				_ = u
+				r.insert(n.Pos(), "select { case ")
+				r.insert(n.End(), ": case <-"+rtName+".Intr(): "+rtName+".Stop() }")
+			}
+		}
+		return true
+	})
+}
+
+// singleRecv reports whether n assigns the result of one channel receive.
+func singleRecv(n *ast.AssignStmt) (*ast.UnaryExpr, bool) {
+	if len(n.Rhs) != 1 || len(n.Lhs) > 2 {
+		return nil, false
+	}
+	u, ok := ast.Unparen(n.Rhs[0]).(*ast.UnaryExpr)
+	return u, ok && u.Op == token.ARROW
+}
+
+// call replaces builtins and generic library functions yaegi lacks.
+func (r *rewriter) call(n *ast.CallExpr) {
+	r.skip[n.Fun] = true // a method expression called at once works in yaegi
+	switch fun := n.Fun.(type) {
+	case *ast.Ident:
+		if shim, ok := builtinShims[fun.Name]; ok && !r.e.userNames[fun.Name] && !r.definedInCell(fun.Name) {
+			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), shim)
+		}
+	case *ast.SelectorExpr:
+		if shim := r.packageShim(fun); shim != "" {
+			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), shim)
+		}
+	}
+}
+
+// packageShim returns the replacement of pkg.Name when pkg names an imported
+// package that has shims.
+func (r *rewriter) packageShim(sel *ast.SelectorExpr) string {
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return ""
+	}
+	path, ok := r.e.importNames[id.Name]
+	if !ok {
+		path, ok = r.c.cellImports()[id.Name]
+	}
+	if !ok {
+		return ""
+	}
+	return packageShims[path][sel.Sel.Name]
+}
+
+// cellImports returns the imports of this cell by name.
+func (c *cellInfo) cellImports() map[string]string {
+	m := map[string]string{}
+	for _, it := range c.items {
+		if it.kind != itemImport || it.decl == nil {
+			continue
+		}
+		for _, spec := range it.decl.(*ast.GenDecl).Specs {
+			path, name := importSpec(spec.(*ast.ImportSpec))
+			m[name] = path
+		}
+	}
+	return m
+}
+
+func (r *rewriter) definedInCell(name string) bool {
+	for _, it := range r.c.items {
+		if (it.kind == itemFunc || it.kind == itemVar || it.kind == itemType) && contains(it.defines, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// methodExpr replaces a method expression T.M or (*T).M that is not called
+// at once with an equivalent function literal: yaegi's method expression values
+// fail when called ("Call with too many input arguments").
+func (r *rewriter) methodExpr(sel *ast.SelectorExpr) {
+	if r.skip[sel] {
+		return
+	}
+	recv := ast.Unparen(sel.X)
+	ptr := false
+	if star, ok := recv.(*ast.StarExpr); ok {
+		recv, ptr = ast.Unparen(star.X), true
+	}
+	id, ok := recv.(*ast.Ident)
+	if !ok {
+		return
+	}
+	m := r.e.methods[id.Name+"."+sel.Sel.Name]
+	if m == nil || (m.ptr && !ptr) || !r.e.types[id.Name] {
+		return
+	}
+	recvType := id.Name
+	if ptr {
+		recvType = "*" + id.Name
+	}
+	var params, args []string
+	params = append(params, "_gopadRecv "+recvType)
+	for i, p := range m.params {
+		name := fmt.Sprintf("_gopadP%d", i)
+		if strings.HasPrefix(p, "...") {
+			args = append(args, name+"...")
+		} else {
+			args = append(args, name)
+		}
+		params = append(params, name+" "+p)
+	}
+	call := "_gopadRecv." + sel.Sel.Name + "(" + strings.Join(args, ", ") + ")"
+	body := "{ " + call + " }"
+	if m.results != "" {
+		body = "{ return " + call + " }"
+	}
+	lit := "func(" + strings.Join(params, ", ") + ") " + m.results + " " + body
+	r.add(r.it.off(sel.Pos()), r.it.off(sel.End()), lit)
+}
+
+// forVars returns the loop variables of a three-clause for loop that need a
+// per-iteration copy: those a closure or goroutine in the body may capture and
+// that the body does not assign (a copy would hide such assignments).
+func (r *rewriter) forVars(n *ast.ForStmt) []string {
+	init, ok := n.Init.(*ast.AssignStmt)
+	if !ok || init.Tok != token.DEFINE || !captures(n.Body) {
+		return nil
+	}
+	assigned := assignedNames(n.Body)
+	var names []string
+	for _, l := range init.Lhs {
+		if id, ok := l.(*ast.Ident); ok && id.Name != "_" && !assigned[id.Name] {
+			names = append(names, id.Name)
+		}
+	}
+	return names
+}
+
+// loopBody inserts the interrupt check and the per-iteration copies.
+func (r *rewriter) loopBody(body *ast.BlockStmt, copies []string) {
+	if body == nil {
+		return
+	}
+	text := rtName + ".Check();"
+	for _, name := range copies {
+		text += name + " := " + name + ";"
+	}
+	r.insert(body.Lbrace+1, text)
+}
+
+// rangeStmt rewrites range over an integer into a counting loop and adds the
+// check and the per-iteration copies.
+func (r *rewriter) rangeStmt(n *ast.RangeStmt) {
+	var copies []string
+	if n.Tok == token.DEFINE && captures(n.Body) {
+		for _, e := range []ast.Expr{n.Key, n.Value} {
+			if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+				copies = append(copies, id.Name)
+			}
+		}
+	}
+	r.loopBody(n.Body, copies)
+
+	if n.Value != nil || !r.isInt(n.X) {
+		if call, ok := n.X.(*ast.CallExpr); ok && n.Tok == token.DEFINE {
+			r.rangeOverMapsIter(n, call)
+		}
+		return
+	}
+	// Render X with its own edits, then replace the loop header.
+	xs, xe := r.it.off(n.X.Pos()), r.it.off(n.X.End())
+	x := r.renderSpan(xs, xe)
+	x = "(" + x + ")"
+	zero := x + " - " + x
+	if lit, ok := n.X.(*ast.BasicLit); ok && lit.Kind == token.INT {
+		zero = "0"
+	}
+	key := "_gopadI"
+	tok := ":="
+	if id, ok := n.Key.(*ast.Ident); ok && id.Name != "_" {
+		key = id.Name
+		tok = n.Tok.String()
+	} else if n.Key != nil && n.Tok == token.ASSIGN {
+		key = r.text(n.Key)
+		tok = "="
+	}
+	header := fmt.Sprintf("for %s %s %s; %s < %s; %s++ ", key, tok, zero, key, x, key)
+	r.add(r.it.off(n.For), r.it.off(n.Body.Lbrace), header)
+}
+
+// rangeOverMapsIter rewrites `for k := range maps.Keys(m)` and
+// `for v := range maps.Values(m)` to range over the map itself.
+func (r *rewriter) rangeOverMapsIter(n *ast.RangeStmt, call *ast.CallExpr) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || len(call.Args) != 1 || n.Value != nil {
+		return
+	}
+	shim := r.packageShim(sel)
+	var key string
+	switch shim {
+	case "_gopadMapsKeys":
+		key = "k"
+	case "_gopadMapsValues":
+		key = "v"
+	default:
+		return
+	}
+	// Drop the edit that renamed maps.Keys, then range over the map.
+	r.dropEdits(r.it.off(call.Pos()), r.it.off(call.End()))
+	m := r.renderSpan(r.it.off(call.Args[0].Pos()), r.it.off(call.Args[0].End()))
+	r.dropEdits(r.it.off(call.Args[0].Pos()), r.it.off(call.Args[0].End()))
+	if key == "v" && n.Key != nil {
+		r.insert(n.Key.Pos(), "_, ")
+	}
+	r.add(r.it.off(call.Pos()), r.it.off(call.End()), m)
+}
+
+// dropEdits removes the edits inside [start, end).
+func (r *rewriter) dropEdits(start, end int) {
+	kept := r.it.edits[:0]
+	for _, e := range r.it.edits {
+		if e.start >= start && e.end <= end {
+			continue
+		}
+		kept = append(kept, e)
+	}
+	r.it.edits = kept
+}
+
+// renderSpan renders src[start:end] with the edits inside it applied, and
+// removes those edits (the caller replaces the whole span).
+func (r *rewriter) renderSpan(start, end int) string {
+	var inner []edit
+	kept := r.it.edits[:0]
+	for _, e := range r.it.edits {
+		if e.start >= start && e.end <= end {
+			inner = append(inner, e)
+		} else {
+			kept = append(kept, e)
+		}
+	}
+	r.it.edits = kept
+	return applyEdits(r.c.src, start, end, inner, nil)
+}
+
+// selectStmt adds an interrupt case to a select without a default.
+func (r *rewriter) selectStmt(n *ast.SelectStmt) {
+	for _, c := range n.Body.List {
+		if c.(*ast.CommClause).Comm == nil {
+			return
+		}
+	}
+	r.insert(n.Body.Rbrace, "case <-"+rtName+".Intr(): "+rtName+".Stop();")
+}
+
+// isInt reports whether x is known to be an integer (for range over int).
+func (r *rewriter) isInt(x ast.Expr) bool {
+	return r.isIntDepth(x, 0)
+}
+
+func (r *rewriter) isIntDepth(x ast.Expr, depth int) bool {
+	if depth > 8 {
+		return false
+	}
+	switch x := ast.Unparen(x).(type) {
+	case *ast.BasicLit:
+		return x.Kind == token.INT
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok {
+			switch id.Name {
+			case "len", "cap":
+				return true
+			}
+			return intTypes[id.Name]
+		}
+		return false
+	case *ast.BinaryExpr:
+		switch x.Op {
+		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.SHL, token.SHR, token.AND, token.OR, token.XOR:
+			return r.isIntDepth(x.X, depth+1) || r.isIntDepth(x.Y, depth+1) && !isStringish(x.X)
+		}
+		return false
+	case *ast.UnaryExpr:
+		return x.Op == token.SUB && r.isIntDepth(x.X, depth+1)
+	case *ast.Ident:
+		if defs, ok := r.c.defs[x.Name]; ok {
+			for _, d := range defs {
+				if d.typ != nil {
+					if id, ok := d.typ.(*ast.Ident); ok && intTypes[id.Name] {
+						return true
+					}
+					continue
+				}
+				if d.value != nil && r.isIntDepth(d.value, depth+1) {
+					return true
+				}
+			}
+			return false
+		}
+		return r.e.globalIsInt(x.Name)
+	case *ast.SelectorExpr:
+		if path := selectorPath(x); path != "" {
+			if _, isPkg := r.e.importNames[strings.Split(path, ".")[0]]; !isPkg {
+				return r.e.globalIsInt(path)
+			}
+		}
+	}
+	return false
+}
+
+func isStringish(x ast.Expr) bool {
+	lit, ok := x.(*ast.BasicLit)
+	return ok && lit.Kind == token.STRING
+}
+
+// selectorPath returns "a.b.c" for a chain of identifiers, or "".
+func selectorPath(x ast.Expr) string {
+	switch x := x.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		if p := selectorPath(x.X); p != "" {
+			return p + "." + x.Sel.Name
+		}
+	}
+	return ""
+}
+
+var intTypes = map[string]bool{
+	"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
+	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true,
+	"uintptr": true, "byte": true, "rune": true,
+}
+
+// captures reports whether body creates closures or goroutines that may capture
+// loop variables.
+func captures(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit, *ast.GoStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// assignedNames returns the identifiers assigned or incremented in n.
+func assignedNames(n ast.Node) map[string]bool {
+	m := map[string]bool{}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE {
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						m[id.Name] = true
+					}
+				}
+			}
+		case *ast.IncDecStmt:
+			if id, ok := n.X.(*ast.Ident); ok {
+				m[id.Name] = true
+			}
+		case *ast.UnaryExpr:
+			if id, ok := n.X.(*ast.Ident); ok && n.Op == token.AND {
+				m[id.Name] = true
+			}
+		}
+		return true
+	})
+	return m
+}
+
+// applyEdits renders src[start:end] with edits applied. After every edit, when
+// directive is not nil, it emits a line directive so that positions of the
+// following original text map back to the cell.
+func applyEdits(src string, start, end int, edits []edit, directive func(off int) string) string {
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	var b strings.Builder
+	at := start
+	for i, e := range edits {
+		if e.start < at {
+			continue // overlapping edit: the outer one won
+		}
+		b.WriteString(src[at:e.start])
+		b.WriteString(e.text)
+		at = e.end
+		if directive != nil && (i+1 == len(edits) || edits[i+1].start != at) {
+			b.WriteString(directive(at))
+		}
+	}
+	b.WriteString(src[at:end])
+	return b.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// importSpec returns an import's path and the name it binds.
+func importSpec(s *ast.ImportSpec) (path, name string) {
+	path = strings.Trim(s.Path.Value, "`\"")
+	if s.Name != nil {
+		return path, s.Name.Name
+	}
+	name = path[strings.LastIndexByte(path, '/')+1:]
+	if full, ok := shortImportNames[path]; ok {
+		name = full
+	}
+	return path, name
+}
+
+// shortImportNames lists import paths whose package name is not their last
+// element.
+var shortImportNames = map[string]string{
+	"math/rand/v2": "rand",
+}
+
+// topLevel rewrites a statement at the top level of the cell.
+func (r *rewriter) topLevel(it *item, last bool) {
+	switch s := it.stmt.(type) {
+	case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
+		*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt:
+		// yaegi mishandles comma-ok forms, type switches and loop variables at
+		// top level; inside a function they work. Such statements define no
+		// names outside themselves, so wrapping them changes nothing else.
+		it.wrap = true
+	case *ast.AssignStmt:
+		if s.Tok == token.DEFINE && len(s.Lhs) == 2 && len(s.Rhs) == 1 {
+			if r.commaOK(s) {
+				return
+			}
+		}
+	case *ast.ExprStmt:
+		if last && r.finalExpr(it, s) {
+			return
+		}
+	}
+	r.walk(it.stmt)
+}
+
+// commaOK rewrites a top-level v, ok := x.(T) / m[k] / <-ch, which yaegi
+// rejects at top level ("nil type"), into declarations and a plain assignment,
+// which it accepts.
+func (r *rewriter) commaOK(s *ast.AssignStmt) bool {
+	v, _ := s.Lhs[0].(*ast.Ident)
+	ok, _ := s.Lhs[1].(*ast.Ident)
+	if v == nil || ok == nil {
+		return false
+	}
+	rhs := ast.Unparen(s.Rhs[0])
+	var decl string
+	switch x := rhs.(type) {
+	case *ast.TypeAssertExpr:
+		if x.Type == nil {
+			return false
+		}
+		r.walk(x.X)
+		if v.Name != "_" {
+			decl = "var " + v.Name + " " + r.text(x.Type) + "; "
+		}
+	case *ast.IndexExpr:
+		r.walk(x)
+		if v.Name != "_" {
+			// The map index is evaluated twice: once for the type of v.
+			decl = v.Name + " := " + r.renderCopy(x) + "; "
+		}
+	case *ast.UnaryExpr:
+		if x.Op != token.ARROW {
+			return false
+		}
+		r.walk(x.X)
+		if v.Name != "_" {
+			decl = "var " + v.Name + " = _gopadChanZero(" + r.renderCopy(x.X) + "); "
+		}
+		if ok.Name != "_" {
+			decl += "var " + ok.Name + " bool; "
+		}
+		r.insert(s.Pos(), decl+"select { case ")
+		r.add(r.it.off(s.TokPos), r.it.off(s.TokPos)+2, "=")
+		r.insert(s.End(), ": case <-"+rtName+".Intr(): "+rtName+".Stop() }")
+		return true
+	default:
+		return false
+	}
+	if ok.Name != "_" {
+		decl += "var " + ok.Name + " bool; "
+	}
+	r.insert(s.Pos(), decl)
+	r.add(r.it.off(s.TokPos), r.it.off(s.TokPos)+2, "=")
+	return true
+}
+
+// renderCopy renders n with the edits inside it, keeping those edits.
+func (r *rewriter) renderCopy(n ast.Node) string {
+	start, end := r.it.off(n.Pos()), r.it.off(n.End())
+	var inner []edit
+	for _, e := range r.it.edits {
+		if e.start >= start && e.end <= end {
+			inner = append(inner, e)
+		}
+	}
+	return applyEdits(r.c.src, start, end, inner, nil)
+}
+
+// finalExpr makes the cell's final expression statement its result. It
+// reports false when the expression has no single value (a call of a function
+// without a result, or with several).
+func (r *rewriter) finalExpr(it *item, s *ast.ExprStmt) bool {
+	x := ast.Unparen(s.X)
+	if u, ok := x.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+		r.walk(u.X)
+		o := r.it.off(u.OpPos)
+		r.add(o, o+2, rtName+".AwaitVal(")
+		r.insert(u.End(), ")")
+		it.result = true
+		return true
+	}
+	if call, ok := x.(*ast.CallExpr); ok {
+		switch r.resultCount(call) {
+		case 1:
+			it.result = true
+		case -1:
+			it.result, it.speculative = true, true
+		default:
+			return false
+		}
+		r.walk(s)
+		return true
+	}
+	it.result, it.speculative = true, true
+	r.walk(s)
+	return true
+}
+
+// resultCount returns how many results a call has, or -1 if unknown.
+func (r *rewriter) resultCount(call *ast.CallExpr) int {
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		if n, ok := r.c.funcResults[f.Name]; ok {
+			return n
+		}
+		if n, ok := r.e.funcResults[f.Name]; ok {
+			return n
+		}
+		if r.e.userNames[f.Name] || r.definedInCell(f.Name) {
+			return -1
+		}
+		switch f.Name {
+		case "len", "cap", "append", "make", "new", "complex", "real", "imag", "min", "max", "recover":
+			return 1
+		case "copy", "print", "println", "panic", "delete", "close", "clear":
+			return 0
+		}
+		if intTypes[f.Name] || basicTypes[f.Name] || r.e.types[f.Name] {
+			return 1
+		}
+	case *ast.SelectorExpr:
+		if shim := r.packageShim(f); shim != "" {
+			if strings.HasPrefix(shim, rtName+".") {
+				return 0
+			}
+			return 1
+		}
+		id, ok := f.X.(*ast.Ident)
+		if !ok {
+			return -1
+		}
+		path, ok := r.e.importNames[id.Name]
+		if !ok {
+			path, ok = r.c.cellImports()[id.Name]
+		}
+		if !ok {
+			return -1
+		}
+		name := path[strings.LastIndexByte(path, '/')+1:]
+		if n, ok := shortImportNames[path]; ok {
+			name = n
+		}
+		v, ok := r.e.exports[path+"/"+name][f.Sel.Name]
+		if !ok || !v.IsValid() {
+			return -1
+		}
+		if v.Kind() == reflect.Func {
+			return v.Type().NumOut()
+		}
+		return 1 // a conversion to a package's type
+	case *ast.FuncLit:
+		return fieldCount(f.Type.Results)
+	case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.StarExpr:
+		return 1
+	}
+	return -1
+}
+
+var basicTypes = map[string]bool{
+	"float32": true, "float64": true, "complex64": true, "complex128": true,
+	"string": true, "bool": true, "any": true, "error": true,
+}

@@ -1,0 +1,135 @@
+package engine
+
+// shimSource is interpreted once when an engine starts. It defines the generic
+// helpers that stand in for builtins and generic library functions yaegi cannot
+// call (min, max, slices.Max, maps.Keys, ...). Calls in cells are rewritten to
+// these names (see rewriteCall). yaegi's generics only work in simple forms
+// ([E cmp.Ordered] over []E, not [S ~[]E, E any]), so the shims take plain
+// slices and maps; named slice and map types still unify with them.
+//
+// maps.Keys and maps.Values return slices here, not iterators (yaegi cannot
+// range over functions): slices.Sorted and slices.Collect accept them, and
+// `for k := range maps.Keys(m)` is rewritten to range over the map itself.
+const shimSource = `package main
+
+import _gopadcmp "cmp"
+
+func _gopadMin[T _gopadcmp.Ordered](x T, y ...T) T {
+	for _, v := range y {
+		if v < x || v != v {
+			x = v
+		}
+	}
+	return x
+}
+
+func _gopadMax[T _gopadcmp.Ordered](x T, y ...T) T {
+	for _, v := range y {
+		if v > x || v != v {
+			x = v
+		}
+	}
+	return x
+}
+
+func _gopadSlicesMin[E _gopadcmp.Ordered](s []E) E {
+	if len(s) == 0 {
+		panic("slices.Min: empty list")
+	}
+	m := s[0]
+	for _, v := range s[1:] {
+		if v < m || v != v {
+			m = v
+		}
+	}
+	return m
+}
+
+func _gopadSlicesMax[E _gopadcmp.Ordered](s []E) E {
+	if len(s) == 0 {
+		panic("slices.Max: empty list")
+	}
+	m := s[0]
+	for _, v := range s[1:] {
+		if v > m || v != v {
+			m = v
+		}
+	}
+	return m
+}
+
+func _gopadSlicesIndex[E comparable](s []E, v E) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == v {
+			return i
+		}
+	}
+	return -1
+}
+
+func _gopadSlicesContains[E comparable](s []E, v E) bool {
+	return _gopadSlicesIndex(s, v) >= 0
+}
+
+func _gopadSlicesSorted[E _gopadcmp.Ordered](s []E) []E {
+	r := make([]E, len(s))
+	copy(r, s)
+	_gopad.Sort(r)
+	return r
+}
+
+func _gopadSlicesCollect[E any](s []E) []E {
+	return s
+}
+
+func _gopadChanZero[T any](ch chan T) T {
+	var zero T
+	return zero
+}
+
+func _gopadMapsKeys[K comparable, V any](m map[K]V) []K {
+	r := make([]K, 0, len(m))
+	for k := range m {
+		r = append(r, k)
+	}
+	return r
+}
+
+func _gopadMapsValues[K comparable, V any](m map[K]V) []V {
+	r := make([]V, 0, len(m))
+	for _, v := range m {
+		r = append(r, v)
+	}
+	return r
+}
+`
+
+// builtinShims maps builtins yaegi lacks to their replacements.
+var builtinShims = map[string]string{
+	"min":   "_gopadMin",
+	"max":   "_gopadMax",
+	"clear": rtName + ".Clear",
+}
+
+// packageShims maps generic functions of the standard library, by import path
+// and name, to their replacements. Functions without a result go to compiled
+// reflection-based helpers (fast, no typing needed); functions with a result go
+// to interpreted generics so that the result keeps its type.
+var packageShims = map[string]map[string]string{
+	"slices": {
+		"Sort":           rtName + ".Sort",
+		"SortFunc":       rtName + ".SortFunc",
+		"SortStableFunc": rtName + ".Stable",
+		"Reverse":        rtName + ".Reverse",
+		"Max":            "_gopadSlicesMax",
+		"Min":            "_gopadSlicesMin",
+		"Index":          "_gopadSlicesIndex",
+		"Contains":       "_gopadSlicesContains",
+		"Sorted":         "_gopadSlicesSorted",
+		"Collect":        "_gopadSlicesCollect",
+	},
+	"maps": {
+		"Keys":   "_gopadMapsKeys",
+		"Values": "_gopadMapsValues",
+	},
+}
