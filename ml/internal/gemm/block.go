@@ -44,6 +44,7 @@ type scratch struct {
 	bEdge []float32 // last, partial nr-column panel of B when B is not packed
 	tile  [mr * nr]float32
 	vec   []float32 // a contiguous copy of a strided vector (gemv)
+	out   []float32 // dot products before scaling (gemv)
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}

@@ -16,30 +16,14 @@ func gemv(transM bool, rows, cols int, alpha float32, mat []float32, ldm int, x 
 			}
 			x = s.vec
 		}
-		var out [4]float32
-		store := func(r int, dot float32) {
+		s.out = grow(s.out, rows+3)
+		dotRowsBlock(cols, x, mat, ldm, rows, s.out)
+		for r, dot := range s.out[:rows] {
 			v := alpha * dot
 			if beta != 0 {
 				v += beta * y[r*incy]
 			}
 			y[r*incy] = v
-		}
-		if rows < 4 {
-			// Too few rows for the 4-row kernel: give it row i four times.
-			for i := 0; i < rows; i++ {
-				dotRows4(cols, x, mat[i*ldm:], 0, &out)
-				store(i, out[0])
-			}
-			return
-		}
-		for i := 0; i < rows; i += 4 {
-			// The last group starts at rows-4, recomputing a few rows rather
-			// than reading past M.
-			start := min(i, rows-4)
-			dotRows4(cols, x, mat[start*ldm:], ldm, &out)
-			for r := i; r < start+4; r++ {
-				store(r, out[r-start])
-			}
 		}
 		return
 	}
@@ -62,10 +46,10 @@ func gemv(transM bool, rows, cols int, alpha float32, mat []float32, ldm int, x 
 	}
 }
 
-// dotRows4Generic is the pure-Go dotRows4.
-func dotRows4Generic(k int, x, m []float32, ldm int, out *[4]float32) {
+// dotRowsGeneric is the pure-Go dotRowsBlock.
+func dotRowsGeneric(k int, x, m []float32, ldm, rows int, out []float32) {
 	x = x[:k]
-	for r := range out {
+	for r := range rows {
 		row := m[r*ldm : r*ldm+k]
 		var sum float32
 		for p, v := range x {

@@ -2,19 +2,37 @@
 
 #include "textflag.h"
 
-// func dot4(k int, x *float32, m *float32, ldm int, out *float32)
-// out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r = 0..3.
-TEXT ·dot4(SB), NOSPLIT, $0-40
+// func dotRows(k int, x *float32, m *float32, ldm int, rows int, out *float32)
+// out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r < rows; out must have room for
+// rows+3 values (a lone row is computed four times and stored as four).
+TEXT ·dotRows(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
 	MOVQ x+8(FP), SI
 	MOVQ m+16(FP), DI
 	MOVQ ldm+24(FP), R8
-	MOVQ out+32(FP), DX
+	MOVQ rows+32(FP), R13
+	MOVQ out+40(FP), DX
 	SHLQ $2, R8
-	LEAQ (DI)(R8*1), R9
-	LEAQ (DI)(R8*2), R10
-	LEAQ (R9)(R8*2), R11
 
+dotnext:
+	TESTQ R13, R13
+	JZ    dotdone
+	CMPQ  R13, $4
+	JLT   dotone
+	LEAQ  (DI)(R8*1), R9
+	LEAQ  (DI)(R8*2), R10
+	LEAQ  (R9)(R8*2), R11
+	MOVQ  $4, R14
+	JMP   dotbody
+
+dotone:
+	MOVQ DI, R9
+	MOVQ DI, R10
+	MOVQ DI, R11
+	MOVQ $1, R14
+
+	// Four dot products of x with the rows at DI, R9, R10, R11 into X0.
+dotbody:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -28,10 +46,9 @@ TEXT ·dot4(SB), NOSPLIT, $0-40
 	VXORPS X12, X12, X12
 	VXORPS X13, X13, X13
 	XORQ   AX, AX
-
-	MOVQ CX, BX
-	SHRQ $4, BX
-	JZ   dottail8
+	MOVQ   CX, BX
+	SHRQ   $4, BX
+	JZ     dottail8
 
 dotloop16:
 	VMOVUPS     (SI)(AX*1), Y8
@@ -59,7 +76,8 @@ dottail8:
 	ADDQ        $32, AX
 
 dottail1:
-	ANDQ $7, CX
+	MOVQ CX, R12
+	ANDQ $7, R12
 	JZ   dotreduce
 
 dotloop1:
@@ -69,7 +87,7 @@ dotloop1:
 	VFMADD231SS (R10)(AX*1), X8, X12
 	VFMADD231SS (R11)(AX*1), X8, X13
 	ADDQ        $4, AX
-	DECQ        CX
+	DECQ        R12
 	JNZ         dotloop1
 
 dotreduce:
@@ -87,6 +105,16 @@ dotreduce:
 	VMOVLHPS     X12, X10, X10
 	VADDPS       X10, X0, X0
 	VMOVUPS      X0, (DX)
+
+	// Advance by the R14 rows just done (4, or 1 for a lone row).
+	LEAQ  (DX)(R14*4), DX
+	MOVQ  R14, AX
+	IMULQ R8, AX
+	ADDQ  AX, DI
+	SUBQ  R14, R13
+	JMP   dotnext
+
+dotdone:
 	VZEROUPPER
 	RET
 

@@ -61,10 +61,11 @@ func microKernel(k int, a []float32, rsA, csA int, b []float32, rsB int, c []flo
 	}
 }
 
-// dot4 computes out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r = 0..3.
+// dotRows computes out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r < rows; out
+// must have room for rows+3 values.
 //
 //go:noescape
-func dot4(k int, x *float32, m *float32, ldm int, out *float32)
+func dotRows(k int, x *float32, m *float32, ldm int, rows int, out *float32)
 
 // axpyRows computes y[j] = alpha*Σ_{p<k} x[p*incx]*m[p*ldm+j] + beta*y[j]
 // for j < n; k must be positive.
@@ -72,14 +73,17 @@ func dot4(k int, x *float32, m *float32, ldm int, out *float32)
 //go:noescape
 func axpyRows(k int, x *float32, incx int, m *float32, ldm int, y *float32, n int, alpha, beta float32)
 
-// dotRows4 sets out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r = 0..3.
-func dotRows4(k int, x, m []float32, ldm int, out *[4]float32) {
+// dotRowsBlock sets out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r < rows (k,
+// rows > 0); out must have room for rows+3 values.
+func dotRowsBlock(k int, x, m []float32, ldm, rows int, out []float32) {
 	if useAsm {
-		_ = m[3*ldm+k-1] // the kernel reads up to here
-		dot4(k, &x[0], &m[0], ldm, &out[0])
+		_ = x[k-1]
+		_ = m[(rows-1)*ldm+k-1] // the kernel reads up to here
+		_ = out[rows+2]
+		dotRows(k, &x[0], &m[0], ldm, rows, &out[0])
 		return
 	}
-	dotRows4Generic(k, x, m, ldm, out)
+	dotRowsGeneric(k, x, m, ldm, rows, out)
 }
 
 // axpyRowsBlock sets y[j] = alpha*Σ_{p<k} x[p*incx]*m[p*ldm+j] + beta*y[j]

@@ -10,9 +10,9 @@ func microKernel(k int, a []float32, rsA, csA int, b []float32, rsB int, c []flo
 	kernelGeneric(k, a, rsA, csA, b, rsB, c, ldc, alpha, beta, rows, cols)
 }
 
-// dotRows4 sets out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r = 0..3.
-func dotRows4(k int, x, m []float32, ldm int, out *[4]float32) {
-	dotRows4Generic(k, x, m, ldm, out)
+// dotRowsBlock sets out[r] = Σ_{p<k} x[p]*m[r*ldm+p] for r < rows.
+func dotRowsBlock(k int, x, m []float32, ldm, rows int, out []float32) {
+	dotRowsGeneric(k, x, m, ldm, rows, out)
 }
 
 // axpyRowsBlock sets y[j] = alpha*Σ_{p<k} x[p*incx]*m[p*ldm+j] + beta*y[j] for j < n.
