@@ -18,6 +18,7 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -231,6 +232,13 @@ func (k *kernel) execute(m protocol.Message) {
 	k.mu.Unlock()
 	k.capture.sync()
 
+	if code, ok := exitRequest(err); ok {
+		// The cell called os.Exit: the kernel ends, as the program would. The
+		// parent reports the death with this line from the original stderr.
+		k.capture.sync()
+		fmt.Fprintf(k.capture.crashOut, "the cell called os.Exit(%d)\n", code)
+		os.Exit(code)
+	}
 	if err != nil {
 		k.reportError(m.ID, err)
 		return
@@ -260,6 +268,21 @@ func (k *kernel) run(ctx context.Context, code string) (res engine.Result, err e
 		}
 	}()
 	return k.eng.Execute(ctx, code)
+}
+
+// exitRequest recognises the panic that yaegi's restricted os.Exit raises in
+// place of exiting, and returns the exit code.
+func exitRequest(err error) (code int, ok bool) {
+	var e *engine.Error
+	if !errors.As(err, &e) || e.Kind != "Panic" {
+		return 0, false
+	}
+	digits, found := strings.CutPrefix(e.Message, "os.Exit(")
+	if digits, found = strings.CutSuffix(digits, ")"); !found {
+		return 0, false
+	}
+	code, convErr := strconv.Atoi(digits)
+	return code, convErr == nil
 }
 
 // reportError sends an error output and an error execute_reply.

@@ -366,6 +366,7 @@ func TestKernelDeathIsReportedAndRestartWorks(t *testing.T) {
 		output string // in DiedError.Output
 	}{
 		"goroutine panic": {setup: `import "time"`, cell: `go func() { panic("boom in goroutine") }(); time.Sleep(5 * time.Second)`, reason: "exit status 2", output: "boom in goroutine"},
+		"os.Exit":         {setup: `import "os"`, cell: `os.Exit(3)`, reason: "exit status 3", output: "os.Exit(3)"},
 		"sigkill":         {setup: `import "time"`, cell: `time.Sleep(time.Hour)`, kill: true, reason: "SIGKILL"},
 	}
 	for name, tc := range cases {
