@@ -311,3 +311,40 @@ func TestSgemmSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestSgemmBitwiseStable checks that the result does not depend on whether
+// the operands were packed or the product split between goroutines: ml
+// promises the same result for the same seed, whatever the machine's load.
+func TestSgemmBitwiseStable(t *testing.T) {
+	withTuning(t, directMaxWork, parallelMinWork) // restores the defaults afterwards
+	rng := rand.New(rand.NewSource(9))
+	for _, s := range [][3]int{{200, 300, 700}, {300, 20, 100}, {37, 530, 260}} {
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			m, n, k := s[0], s[1], s[2]
+			a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+			c0 := randSlice(rng, m*n)
+			lda, ldb := k, n
+			if tr[0] {
+				lda = m
+			}
+			if tr[1] {
+				ldb = k
+			}
+			var first []float32
+			for _, tuning := range [][2]int{{1 << 62, 1 << 62}, {0, 1 << 62}, {1 << 62, 0}, {0, 0}} {
+				directMaxWork, parallelMinWork = tuning[0], tuning[1]
+				c := append([]float32(nil), c0...)
+				Sgemm(tr[0], tr[1], m, n, k, 0.5, a, lda, b, ldb, 0.25, c, n)
+				if first == nil {
+					first = c
+					continue
+				}
+				for i := range c {
+					if math.Float32bits(c[i]) != math.Float32bits(first[i]) {
+						t.Fatalf("%v trans=%v tuning=%v: C[%d] = %v, unpacked serial gave %v", s, tr, tuning, i, c[i], first[i])
+					}
+				}
+			}
+		}
+	}
+}
