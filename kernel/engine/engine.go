@@ -86,7 +86,8 @@ type Engine struct {
 	userNames   map[string]bool   // top-level names cells defined
 	types       map[string]bool   // types cells defined
 	methods     map[string]*methodSig
-	funcResults map[string]int // result counts of cell functions
+	funcResults map[string]int  // result counts of cell functions
+	generics    map[string]bool // generic functions cells defined
 	decls       map[string]*storedDecl
 }
 
@@ -120,6 +121,7 @@ func New(opts Options) (*Engine, error) {
 		types:       map[string]bool{},
 		methods:     map[string]*methodSig{},
 		funcResults: map[string]int{},
+		generics:    map[string]bool{},
 		decls:       map[string]*storedDecl{},
 	}
 	if e.stdout == nil {
@@ -252,6 +254,11 @@ func (e *Engine) runChunk(ctx context.Context, p *plan, ch *chunk) error {
 	if err != nil {
 		return err
 	}
+	if ch.stash != "" {
+		if err := e.declareStashed(ctx, p, ch.stash); err != nil {
+			return err
+		}
+	}
 	if len(ch.defines) > 0 {
 		e.refreshDependents(ctx, p, ch.defines)
 	}
@@ -335,6 +342,11 @@ func (e *Engine) refreshDependents(ctx context.Context, p *plan, defined []strin
 	for name := range p.stored {
 		if old, ok := e.decls[name]; ok {
 			done[old] = true // replaced by this cell
+		}
+	}
+	for _, name := range defined {
+		if old, ok := e.decls[name]; ok {
+			done[old] = true // just evaluated by this chunk
 		}
 	}
 	var order []*storedDecl

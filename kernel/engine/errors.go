@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
+	"go/token"
 	"io"
 	"reflect"
 	"regexp"
@@ -103,7 +104,14 @@ func (e *Engine) unsupported(p *plan) *Error {
 			if found != nil {
 				return false
 			}
-			if rs, ok := n.(*ast.RangeStmt); ok && rs.Value == nil {
+			if as, ok := n.(*ast.AssignStmt); ok && as.Tok == token.DEFINE && len(as.Lhs) == 2 && len(as.Rhs) == 1 {
+				if u, ok := ast.Unparen(as.Rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW && it.stmt == ast.Stmt(as) {
+					line, col := lineCol(p.c.src, it.off(as.Pos()))
+					found = &Error{Kind: "Unsupported", Line: line, Col: col, Message: "v, ok := <-ch at the top level of a cell: " +
+						"gopad could not tell the channel's element type; declare the variables first (var v T; var ok bool) and write v, ok = <-ch"}
+				}
+			}
+			if rs, ok := n.(*ast.RangeStmt); ok && rs.Value == nil && found == nil {
 				line, col := lineCol(p.c.src, it.off(rs.For))
 				x := p.c.src[it.off(rs.X.Pos()):it.off(rs.X.End())]
 				found = &Error{Kind: "Unsupported", Line: line, Col: col, Message: fmt.Sprintf(

@@ -29,6 +29,7 @@ type chunk struct {
 	imports     []importRec // for the import chunk
 	defines     []string    // top-level names the chunk defines
 	forgetTypes []string    // types to drop before evaluating (redefinitions)
+	stash       string      // after the chunk, declare this variable from the stashed value
 }
 
 type importRec struct{ path, name string }
@@ -57,6 +58,12 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 	c.collectDefs()
 	p := &plan{c: c, stored: map[string]*storedDecl{}, methods: map[string]*methodSig{}, funcResults: map[string]int{}}
 	c.funcResults = p.funcResults
+	c.generics = map[string]bool{}
+	for _, it := range c.items {
+		if fd, ok := it.decl.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Type.TypeParams != nil {
+			c.generics[fd.Name.Name] = true
+		}
+	}
 
 	// Learn the cell's own declarations first: rewrites depend on them.
 	for _, it := range c.items {
@@ -122,13 +129,16 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 		cur, curItems = nil, nil
 	}
 	emit := func(it *item, isDecl bool) {
-		if cur != nil && curDecl != isDecl {
+		if cur != nil && (curDecl != isDecl || cur.stash != "") {
 			flush()
 		}
 		if cur == nil {
 			cur, curDecl = &chunk{}, isDecl
 		}
 		curItems = append(curItems, it)
+		if it.stash != "" {
+			cur.stash = it.stash
+		}
 	}
 	for slot := 0; slot <= len(ordered); slot++ {
 		if slot > 0 {
@@ -155,6 +165,24 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 		// The leading semicolon keeps yaegi from turning a chunk that starts with
 		// func(){...}() into a main function that reruns with every later chunk.
 		b.WriteString(";" + rtName + ".Enter()\n")
+	}
+	if isDecl {
+		// yaegi keeps the first definition of a method: redefining one means
+		// declaring its type anew (its other methods are then re-evaluated as
+		// dependents of the type).
+		for _, it := range items {
+			if it.kind != itemFunc || !strings.Contains(it.key, ".") || e.decls[it.key] == nil {
+				continue
+			}
+			typ := it.key[:strings.IndexByte(it.key, '.')]
+			td := e.decls[typ]
+			if td == nil || !td.isType || contains(p.defined, typ) || contains(ch.forgetTypes, typ) {
+				continue
+			}
+			ch.forgetTypes = append(ch.forgetTypes, td.defines...)
+			ch.defines = append(ch.defines, td.defines...)
+			b.WriteString(td.src)
+		}
 	}
 	spec.WriteString(b.String())
 	for _, it := range items {
@@ -421,6 +449,9 @@ func placeDecls(ordered, decls []*item) {
 func (e *Engine) commit(p *plan) {
 	for _, n := range p.defined {
 		e.userNames[n] = true
+	}
+	for n := range p.c.generics {
+		e.generics[n] = true
 	}
 	for k, d := range p.stored {
 		e.decls[k] = d

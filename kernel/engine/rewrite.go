@@ -17,10 +17,11 @@ type edit struct {
 
 // cellInfo is what the rewrites know about the whole cell.
 type cellInfo struct {
-	src   string
-	seq   int
-	items []*item
-	funcResults map[string]int // result counts of the cell's own functions
+	src         string
+	seq         int
+	items       []*item
+	funcResults map[string]int  // result counts of the cell's own functions
+	generics    map[string]bool // the cell's own generic functions
 	// defs maps a name to the expressions and types it is given anywhere in the
 	// cell (assignments, var specs, parameters); used to tell integers apart.
 	defs map[string][]definition
@@ -134,9 +135,7 @@ func (r *rewriter) walk(n ast.Node) {
 			}
 		case *ast.AssignStmt:
 			if u, ok := singleRecv(n); ok && n.Tok == token.ASSIGN && !r.skip[n] {
-				_ = u
-				r.insert(n.Pos(), "select { case ")
-				r.insert(n.End(), ": case <-"+rtName+".Intr(): "+rtName+".Stop() }")
+				r.recvAssign(n, u, "", "")
 			}
 		}
 		return true
@@ -159,10 +158,64 @@ func (r *rewriter) call(n *ast.CallExpr) {
 	case *ast.Ident:
 		if shim, ok := builtinShims[fun.Name]; ok && !r.e.userNames[fun.Name] && !r.definedInCell(fun.Name) {
 			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), shim)
+			if fun.Name == "min" || fun.Name == "max" {
+				r.minMaxArgs(n)
+			}
 		}
 	case *ast.SelectorExpr:
 		if shim := r.packageShim(fun); shim != "" {
+			if shim == "_gopadSlicesCollect" {
+				// The shims of iterator makers return slices: Collect is the identity.
+				shim = ""
+			}
 			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), shim)
+		}
+	}
+}
+
+// minMaxArgs adapts the arguments of min and max to the generic shim, whose
+// type parameter yaegi infers from the first argument only: a typed argument
+// moves to the front, and if all are constants and one is a float, the
+// integer constants become float64.
+func (r *rewriter) minMaxArgs(n *ast.CallExpr) {
+	if len(n.Args) < 2 {
+		return
+	}
+	isLit := func(x ast.Expr) (*ast.BasicLit, bool) {
+		x = ast.Unparen(x)
+		if u, ok := x.(*ast.UnaryExpr); ok && (u.Op == token.SUB || u.Op == token.ADD) {
+			x = u.X
+		}
+		lit, ok := x.(*ast.BasicLit)
+		return lit, ok
+	}
+	if _, ok := isLit(n.Args[0]); !ok {
+		return
+	}
+	for i, a := range n.Args[1:] {
+		if _, ok := isLit(a); !ok {
+			// Swap the first argument with this typed one.
+			first, other := n.Args[0], n.Args[i+1]
+			ft := r.renderCopy(first)
+			ot := r.renderCopy(other)
+			r.dropEdits(r.it.off(first.Pos()), r.it.off(first.End()))
+			r.dropEdits(r.it.off(other.Pos()), r.it.off(other.End()))
+			r.add(r.it.off(first.Pos()), r.it.off(first.End()), ot)
+			r.add(r.it.off(other.Pos()), r.it.off(other.End()), ft)
+			return
+		}
+	}
+	float := false
+	for _, a := range n.Args {
+		lit, _ := isLit(a)
+		float = float || lit.Kind == token.FLOAT
+	}
+	if float {
+		for _, a := range n.Args {
+			if lit, _ := isLit(a); lit.Kind == token.INT || lit.Kind == token.FLOAT {
+				r.insert(a.Pos(), "float64(")
+				r.insert(a.End(), ")")
+			}
 		}
 	}
 }
@@ -572,6 +625,18 @@ func (r *rewriter) topLevel(it *item, last bool) {
 				return
 			}
 		}
+		if s.Tok == token.DEFINE && len(s.Lhs) == 1 && len(s.Rhs) == 1 && r.callsGeneric(s.Rhs[0]) {
+			if id, ok := s.Lhs[0].(*ast.Ident); ok && id.Name != "_" {
+				// yaegi cannot type a top-level variable defined by a generic
+				// call: the engine runs the call, learns the value's type and
+				// then declares the variable with it.
+				it.stash = id.Name
+				r.walk(s.Rhs[0])
+				r.add(r.it.off(s.Pos()), r.it.off(s.Rhs[0].Pos()), rtName+".Stash(")
+				r.insert(s.End(), ")")
+				return
+			}
+		}
 	case *ast.ExprStmt:
 		if last && r.finalExpr(it, s) {
 			return
@@ -612,14 +677,18 @@ func (r *rewriter) commaOK(s *ast.AssignStmt) bool {
 		}
 		r.walk(x.X)
 		if v.Name != "_" {
-			decl = "var " + v.Name + " = _gopadChanZero(" + r.renderCopy(x.X) + "); "
+			typ, known := r.chanElemType(x.X)
+			if !known {
+				return false // left as is: yaegi fails, and unsupported() names it
+			}
+			decl = "var " + v.Name + " " + typ + "; "
 		}
 		if ok.Name != "_" {
 			decl += "var " + ok.Name + " bool; "
 		}
-		r.insert(s.Pos(), decl+"select { case ")
-		r.add(r.it.off(s.TokPos), r.it.off(s.TokPos)+2, "=")
-		r.insert(s.End(), ": case <-"+rtName+".Intr(): "+rtName+".Stop() }")
+		// A select in a function literal: yaegi rejects selects at top level
+		// and assignments in select cases ("reflect.Select: invalid Dir").
+		r.recvAssign(s, x, decl+"func() { ", " }()")
 		return true
 	default:
 		return false
@@ -737,4 +806,77 @@ func (r *rewriter) resultCount(call *ast.CallExpr) int {
 var basicTypes = map[string]bool{
 	"float32": true, "float64": true, "complex64": true, "complex128": true,
 	"string": true, "bool": true, "any": true, "error": true,
+}
+
+// callsGeneric reports whether x calls a generic function: a shim that
+// replaces a generic library function or builtin, or a generic function of
+// the user's.
+func (r *rewriter) callsGeneric(x ast.Expr) bool {
+	found := false
+	ast.Inspect(x, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found {
+			return !found
+		}
+		switch f := ast.Unparen(call.Fun).(type) {
+		case *ast.Ident:
+			if name, ok := builtinShims[f.Name]; ok && !strings.HasPrefix(name, rtName+".") && !r.e.userNames[f.Name] && !r.definedInCell(f.Name) {
+				found = true
+			}
+			found = found || r.e.generics[f.Name] || r.c.generics[f.Name]
+		case *ast.IndexExpr, *ast.IndexListExpr:
+			found = true // explicit instantiation
+		case *ast.SelectorExpr:
+			if shim := r.packageShim(f); shim != "" && !strings.HasPrefix(shim, rtName+".") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// chanElemType returns the element type of the channel x, from its make or
+// declaration in the cell or from its current value.
+func (r *rewriter) chanElemType(x ast.Expr) (string, bool) {
+	id, ok := ast.Unparen(x).(*ast.Ident)
+	if !ok {
+		return "", false
+	}
+	for _, d := range r.c.defs[id.Name] {
+		if ct, ok := d.typ.(*ast.ChanType); ok {
+			return r.c.src[d.it.off(ct.Value.Pos()):d.it.off(ct.Value.End())], true
+		}
+		if call, ok := d.value.(*ast.CallExpr); ok {
+			if fn, ok := call.Fun.(*ast.Ident); ok && fn.Name == "make" && len(call.Args) > 0 {
+				if ct, ok := call.Args[0].(*ast.ChanType); ok {
+					return r.c.src[d.it.off(ct.Value.Pos()):d.it.off(ct.Value.End())], true
+				}
+			}
+		}
+	}
+	if !r.e.userNames[id.Name] {
+		return "", false
+	}
+	v, err := r.e.interp.Eval(id.Name)
+	if err != nil || !v.IsValid() || v.Kind() != reflect.Chan {
+		return "", false
+	}
+	return r.e.typeExpr(v.Type().Elem(), 0)
+}
+
+// recvAssign makes `a = <-ch` and `a, ok = <-ch` (or := with declared
+// variables) interruptible: the receive becomes a select with an interrupt
+// case. The received values go through variables defined in the case, since
+// yaegi fails on assignments in select cases.
+func (r *rewriter) recvAssign(s *ast.AssignStmt, u *ast.UnaryExpr, before, after string) {
+	tmps := []string{"_gopadV", "_gopadOK"}[:len(s.Lhs)]
+	lhs := make([]string, len(s.Lhs))
+	for i, l := range s.Lhs {
+		lhs[i] = r.renderCopy(l)
+	}
+	ch := r.renderSpan(r.it.off(u.X.Pos()), r.it.off(u.X.End()))
+	r.dropEdits(r.it.off(s.Pos()), r.it.off(s.End()))
+	r.add(r.it.off(s.Pos()), r.it.off(s.End()), before+"select { case "+strings.Join(tmps, ", ")+" := <-"+ch+": "+
+		strings.Join(lhs, ", ")+" = "+strings.Join(tmps, ", ")+"; case <-"+rtName+".Intr(): "+rtName+".Stop() }"+after)
 }

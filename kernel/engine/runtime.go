@@ -38,6 +38,7 @@ type runtimeState struct {
 
 	result    any
 	hasResult bool
+	stashed   any // the value of a generic call, see Engine.declareStashed
 }
 
 // reset prepares the state for a new cell.
@@ -245,6 +246,8 @@ func (s *runtimeState) symbols() map[string]reflect.Value {
 		"Enter":    reflect.ValueOf(func() { s.cellGID.Store(goroutineID()) }),
 		"Result":   reflect.ValueOf(func(v any) { s.result, s.hasResult = v, true }),
 		"Clear":    reflect.ValueOf(clearValue),
+		"Stash":    reflect.ValueOf(func(v any) { s.stashed = v }),
+		"Unstash":  reflect.ValueOf(func() any { v := s.stashed; s.stashed = nil; return v }),
 		"Sort":     reflect.ValueOf(sortOrdered),
 		"SortFunc": reflect.ValueOf(func(x, f any) { sortFunc(x, f, false) }),
 		"Stable":   reflect.ValueOf(func(x, f any) { sortFunc(x, f, true) }),

@@ -82,11 +82,6 @@ func _gopadSlicesCollect[E any](s []E) []E {
 	return s
 }
 
-func _gopadChanZero[T any](ch chan T) T {
-	var zero T
-	return zero
-}
-
 func _gopadMapsKeys[K comparable, V any](m map[K]V) []K {
 	r := make([]K, 0, len(m))
 	for k := range m {
