@@ -288,6 +288,8 @@ func exitRequest(err error) (code int, ok bool) {
 // reportError sends an error output and an error execute_reply.
 func (k *kernel) reportError(parent string, err error) {
 	content := errorContent(err)
+	var e *engine.Error
+	stateLost := errors.As(err, &e) && e.StateLost
 	_ = k.sendContent(protocol.Error, parent, content)
 	_ = k.sendContent(protocol.ExecuteReply, parent, protocol.ExecuteReplyContent{
 		Status:         protocol.ReplyError,
@@ -295,6 +297,7 @@ func (k *kernel) reportError(parent string, err error) {
 		EName:          content.EName,
 		EValue:         content.EValue,
 		Traceback:      content.Traceback,
+		StateLost:      stateLost,
 	})
 }
 

@@ -535,3 +535,27 @@ func TestOutputAfterTheCellEndedGoesToOnOutput(t *testing.T) {
 		t.Fatal("output printed after the cell ended never arrived")
 	}
 }
+
+func TestInterruptOfABlockingCompiledCallSaysStateIsDamaged(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import "sync"`)
+	mustRun(t, k, `n := 3`)
+	done := make(chan *cellRun)
+	go func() { done <- execute(t, k, `var wg sync.WaitGroup; wg.Add(1); wg.Wait()`) }()
+	waitState(t, k, client.Busy)
+	time.Sleep(100 * time.Millisecond)
+	if err := k.Interrupt(); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil {
+		t.Fatalf("Execute: %v", r.err)
+	}
+	if r.reply.Status != protocol.ReplyError || !r.reply.StateLost || !strings.Contains(r.reply.EValue, "restart") {
+		t.Errorf("reply = %+v; want an error that marks state as lost and suggests a restart", r.reply)
+	}
+	// The kernel still answers; plain values survive.
+	if got := mustRun(t, k, "n * 2").results(); len(got) != 1 || got[0] != "6" {
+		t.Errorf("n * 2 = %q, want 6", got)
+	}
+}

@@ -152,6 +152,9 @@ type ExecuteReplyContent struct {
 	EName          string   `json:"ename,omitempty"`
 	EValue         string   `json:"evalue,omitempty"`
 	Traceback      []string `json:"traceback,omitempty"`
+	// StateLost (a gopad extension) is set when stopping the cell damaged the
+	// interpreter: functions made by earlier cells may misbehave until a restart.
+	StateLost bool `json:"state_lost,omitempty"`
 }
 
 // CompleteRequestContent asks for completions at CursorPos (a byte offset into Code).
