@@ -74,7 +74,11 @@ func compareCase(rng *rand.Rand, transA, transB bool, m, n, k, pad int, alpha, b
 	lda, ldb, ldc := aCols+pad, bCols+pad, n+pad
 	a := randSlice(rng, max(0, aRows*lda))
 	b := randSlice(rng, max(0, bRows*ldb))
-	c := randSlice(rng, max(0, m*ldc))
+	// C is followed by guard values that must survive: an assembly kernel
+	// that stores past the last row would change them.
+	const guard = 32
+	cFull := randSlice(rng, max(0, m*ldc)+guard)
+	c := cFull[:max(0, m*ldc)]
 	if nanC {
 		for i := range c {
 			if i%ldc < n {
@@ -82,7 +86,7 @@ func compareCase(rng *rand.Rand, transA, transB bool, m, n, k, pad int, alpha, b
 			}
 		}
 	}
-	orig := append([]float32(nil), c...)
+	orig := append([]float32(nil), cFull...)
 	want, scale := refGemm(transA, transB, m, n, k, alpha, a, max(lda, 1), b, max(ldb, 1), beta, orig, max(ldc, 1))
 	Sgemm(transA, transB, m, n, k, alpha, a, max(lda, 1), b, max(ldb, 1), beta, c, max(ldc, 1))
 	const eps = 6e-8 // float32 unit roundoff
@@ -100,6 +104,11 @@ func compareCase(rng *rand.Rand, transA, transB bool, m, n, k, pad int, alpha, b
 			if math.IsNaN(float64(got)) || math.Abs(float64(got)-w) > tol {
 				return fmt.Errorf("tA=%v tB=%v m=%d n=%d k=%d pad=%d alpha=%v beta=%v: C[%d][%d] = %v, want %v (tol %g)", transA, transB, m, n, k, pad, alpha, beta, i, j, got, w, tol)
 			}
+		}
+	}
+	for g := len(c); g < len(cFull); g++ {
+		if math.Float32bits(cFull[g]) != math.Float32bits(orig[g]) {
+			return fmt.Errorf("tA=%v tB=%v m=%d n=%d k=%d pad=%d: wrote past the end of C (guard %d)", transA, transB, m, n, k, pad, g-len(c))
 		}
 	}
 	return nil
@@ -137,7 +146,14 @@ func forceGeneric() func() {
 	return func() { useAsm = old }
 }
 
-func TestSgemmAlphaBeta(t *testing.T) {
+func TestSgemmAlphaBeta(t *testing.T) { runAlphaBeta(t) }
+
+func TestSgemmAlphaBetaGeneric(t *testing.T) {
+	defer forceGeneric()()
+	runAlphaBeta(t)
+}
+
+func runAlphaBeta(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
 	for _, ab := range [][2]float32{{1, 0}, {1, 1}, {-0.5, 0}, {2, -1.5}, {0, 0.5}, {0, 0}, {0.25, 1}} {
 		for _, tA := range []bool{false, true} {
