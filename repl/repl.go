@@ -153,6 +153,7 @@ func (s *session) execute(ctx context.Context, code string, interrupts <-chan os
 	}()
 	_, err := s.k.Execute(ctx, code, s.printer.Show)
 	close(done)
+	s.printer.Flush()
 	if err != nil {
 		fmt.Fprintln(s.err, err)
 		var died *client.DiedError

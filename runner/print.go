@@ -19,8 +19,9 @@ import (
 type Printer struct {
 	Stdout, Stderr io.Writer
 	// Terminal means Stdout is a terminal: an update of the display printed last
-	// overwrites it in place (a progress bar redraws). Otherwise updates are not
-	// printed, since they would repeat the same output many times.
+	// overwrites it in place (a progress bar redraws). Otherwise updates are held
+	// back and Flush prints the final state of each updated display once, since a
+	// log of every redraw would repeat the same output many times.
 	Terminal bool
 
 	mu sync.Mutex
@@ -28,6 +29,10 @@ type Printer struct {
 	// it took.
 	lastDisplay      string
 	lastDisplayLines int
+	// updated holds the latest text of displays updated since the last Flush, in
+	// the order of their first update (non-terminals only).
+	updated      map[string]string
+	updatedOrder []string
 }
 
 // NewPrinter returns a Printer that detects whether stdout is a terminal.
@@ -69,6 +74,13 @@ func (p *Printer) Show(m protocol.Message) {
 		id := c.Transient.DisplayID
 		if m.Type == protocol.UpdateDisplayData {
 			if !p.Terminal {
+				if p.updated == nil {
+					p.updated = map[string]string{}
+				}
+				if _, seen := p.updated[id]; !seen {
+					p.updatedOrder = append(p.updatedOrder, id)
+				}
+				p.updated[id] = text
 				return
 			}
 			if id != "" && id == p.lastDisplay {
@@ -87,6 +99,17 @@ func (p *Printer) Show(m protocol.Message) {
 		p.lastDisplay = ""
 		fmt.Fprintln(p.Stderr, strings.Join(c.Traceback, "\n"))
 	}
+}
+
+// Flush prints the final state of displays that were updated since the last
+// Flush and not printed (on a non-terminal). Call it when a cell has finished.
+func (p *Printer) Flush() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, id := range p.updatedOrder {
+		io.WriteString(p.Stdout, p.updated[id])
+	}
+	p.updated, p.updatedOrder = nil, nil
 }
 
 // PlainText returns a MIME bundle's text/plain form, or a note naming its types.

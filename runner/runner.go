@@ -140,6 +140,7 @@ func ExecuteCells(ctx context.Context, k *client.Kernel, nb *notebooks.Notebook,
 			rec.record(c, m)
 			printer.Show(m)
 		})
+		printer.Flush()
 		if err != nil {
 			return &CellError{Index: i + 1, CellID: c.ID, Err: err}
 		}
