@@ -92,3 +92,27 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("gopad version: exit %d, %q", code, stdout)
 	}
 }
+
+func TestRunBundledExample(t *testing.T) {
+	for _, name := range notebooks.ExampleNames() {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), name)
+			code, _, stderr := gopad(t, "run", "example:"+name, "-o", out)
+			if code != 0 {
+				t.Fatalf("gopad run example:%s: exit %d\n%s", name, code, stderr)
+			}
+			nb, err := notebooks.Load(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range nb.Cells {
+				if c.Type == notebooks.CodeCell && c.ExecutionCount == nil {
+					t.Errorf("code cell %d was not executed", i+1)
+				}
+			}
+		})
+	}
+	if code, _, stderr := gopad(t, "run", "example:no-such-example"); code != 1 || !strings.Contains(stderr, "no such example") {
+		t.Errorf("unknown example: exit %d, %q", code, stderr)
+	}
+}
