@@ -209,6 +209,21 @@ func (e *Engine) Interrupted() bool { return e.rt.interrupted.Load() }
 // Errors are *Error. Cancelling ctx stops a cell that ignores Interrupt by
 // cancelling the interpreter, which damages state (Error.StateLost).
 func (e *Engine) Execute(ctx context.Context, code string) (Result, error) {
+	res, err := e.execute(ctx, code)
+	if err != nil {
+		var ee *Error
+		if !errors.As(err, &ee) {
+			ee = &Error{Kind: "CompileError", Message: err.Error()}
+		}
+		if len(ee.Traceback) == 0 {
+			ee.Traceback = []string{tracebackHead(ee)}
+		}
+		return Result{}, ee
+	}
+	return res, nil
+}
+
+func (e *Engine) execute(ctx context.Context, code string) (Result, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.seq++

@@ -59,6 +59,9 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 	if out.Message == "constant definition loop" {
 		// yaegi's words for an undefined name on the right of := at top level.
 		out.Message = "undefined name in a top-level definition (yaegi: constant definition loop)"
+		if name, line, col := e.findUndefined(p, out.Line); name != "" {
+			out.Message, out.Line, out.Col = "undefined: "+name, line, col
+		}
 	}
 	if strings.Contains(out.Message, "nil type") {
 		if u := e.unsupported(p); u != nil {
@@ -162,6 +165,10 @@ func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 		}
 	}
 	head := "panic: " + out.Message
+	if chosen == nil && e.rt.line.Load() > 0 {
+		// No frame in this cell: the top-level statement that was running.
+		chosen = &location{cell: p.c.seq, line: int(e.rt.line.Load()), col: 1}
+	}
 	if chosen != nil {
 		out.Line, out.Col = chosen.line, chosen.col
 		head = fmt.Sprintf("cell line %d: %s", chosen.line, head)
@@ -173,8 +180,14 @@ func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 func panicMessage(v any) string {
 	switch v := v.(type) {
 	case error:
+		if msg := v.Error(); strings.HasPrefix(msg, "reflect: slice index out of range") || strings.HasPrefix(msg, "reflect: array index out of range") {
+			return "runtime error: index out of range"
+		}
 		return v.Error()
 	case string:
+		if strings.HasPrefix(v, "reflect: slice index out of range") || strings.HasPrefix(v, "reflect: array index out of range") {
+			return "runtime error: index out of range"
+		}
 		return v
 	case fmt.Stringer:
 		return v.String()
@@ -250,4 +263,69 @@ func forgetSymbol(i *interp.Interpreter, name string) {
 	}
 	sym = reflect.NewAt(sym.Type(), unsafe.Pointer(sym.UnsafeAddr())).Elem()
 	sym.SetMapIndex(reflect.ValueOf(name), reflect.Value{})
+}
+
+// findUndefined looks in the statement at cell line for an identifier that
+// nothing defines, for errors where yaegi does not name it.
+func (e *Engine) findUndefined(p *plan, line int) (name string, l, c int) {
+	for _, it := range p.c.items {
+		if it.stmt == nil {
+			continue
+		}
+		if first, _ := lineCol(p.c.src, it.start); first != line {
+			continue
+		}
+		ast.Inspect(it.stmt, func(n ast.Node) bool {
+			if name != "" {
+				return false
+			}
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				ast.Inspect(n.X, func(m ast.Node) bool {
+					if id, ok := m.(*ast.Ident); ok && name == "" && !e.known(p, id.Name) {
+						name = id.Name
+						l, c = lineCol(p.c.src, it.off(id.Pos()))
+					}
+					return name == ""
+				})
+				return false
+			case *ast.KeyValueExpr:
+				ast.Inspect(n.Value, func(m ast.Node) bool { return true })
+			case *ast.Ident:
+				if !e.known(p, n.Name) {
+					name = n.Name
+					l, c = lineCol(p.c.src, it.off(n.Pos()))
+				}
+			}
+			return true
+		})
+		return name, l, c
+	}
+	return "", 0, 0
+}
+
+// known reports whether a name is defined somewhere the cell can see.
+func (e *Engine) known(p *plan, name string) bool {
+	if e.userNames[name] || e.importNames[name] != "" || universe[name] || name == "_" {
+		return true
+	}
+	if _, ok := p.c.defs[name]; ok {
+		return true
+	}
+	for _, it := range p.c.items {
+		if contains(it.defines, name) {
+			return true
+		}
+	}
+	return p.c.cellImports()[name] != ""
+}
+
+var universe = map[string]bool{
+	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true, "delete": true,
+	"imag": true, "len": true, "make": true, "max": true, "min": true, "new": true, "panic": true,
+	"print": true, "println": true, "real": true, "recover": true, "true": true, "false": true,
+	"nil": true, "iota": true, "any": true, "bool": true, "byte": true, "comparable": true,
+	"complex64": true, "complex128": true, "error": true, "float32": true, "float64": true,
+	"int": true, "int8": true, "int16": true, "int32": true, "int64": true, "rune": true,
+	"string": true, "uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true,
 }

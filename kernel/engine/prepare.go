@@ -205,6 +205,11 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 				p.stored[n] = d
 			}
 		}
+		if !isDecl {
+			line, _ := lineCol(c.src, it.start)
+			fmt.Fprintf(&b, "%s.At(%d);", rtName, line)
+			fmt.Fprintf(&spec, "%s.At(%d);", rtName, line)
+		}
 		switch {
 		case it.wrap:
 			b.WriteString("func() {" + body + "\n}()\n")
@@ -378,6 +383,7 @@ func (e *Engine) newImports(p *plan, it *item) ([]importRec, *Error) {
 		if name == "_" {
 			continue
 		}
+		path = canonicalPath(path)
 		if e.importPaths[path] == name {
 			continue // already imported under this name
 		}
@@ -459,4 +465,10 @@ func (e *Engine) commit(p *plan) {
 	for k, v := range p.funcResults {
 		e.funcResults[k] = v
 	}
+}
+
+// canonicalPath maps gopad's full import paths to the short ones cells use, so
+// that importing both counts as importing one package.
+func canonicalPath(path string) string {
+	return strings.TrimPrefix(path, "gopad.dev/")
 }

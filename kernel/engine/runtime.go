@@ -32,6 +32,7 @@ func (interruptSignal) Error() string { return "interrupted" }
 type runtimeState struct {
 	interrupted atomic.Bool
 	cellGID     atomic.Int64
+	line        atomic.Int64 // cell line of the top-level statement running
 
 	mu     sync.Mutex
 	intrCh chan struct{} // closed by Interrupt; replaced for every cell
@@ -48,6 +49,7 @@ func (s *runtimeState) reset() {
 	s.mu.Unlock()
 	s.interrupted.Store(false)
 	s.cellGID.Store(0)
+	s.line.Store(0)
 	s.result, s.hasResult = nil, false
 }
 
@@ -246,6 +248,7 @@ func (s *runtimeState) symbols() map[string]reflect.Value {
 		"Enter":    reflect.ValueOf(func() { s.cellGID.Store(goroutineID()) }),
 		"Result":   reflect.ValueOf(func(v any) { s.result, s.hasResult = v, true }),
 		"Clear":    reflect.ValueOf(clearValue),
+		"At":       reflect.ValueOf(func(line int) { s.line.Store(int64(line)) }),
 		"Stash":    reflect.ValueOf(func(v any) { s.stashed = v }),
 		"Unstash":  reflect.ValueOf(func() any { v := s.stashed; s.stashed = nil; return v }),
 		"Sort":     reflect.ValueOf(sortOrdered),

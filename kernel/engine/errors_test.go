@@ -1,0 +1,92 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+
+	"gopad.dev/gopad/display"
+)
+
+func TestCompileErrorPosition(t *testing.T) {
+	h := newHarness(t)
+	e := h.fail("x := 1\n\ny := x +\n  undefinedThing\n")
+	if e.Kind != "CompileError" || e.Line != 4 || e.Col != 3 || !strings.Contains(e.Message, "undefinedThing") {
+		t.Errorf("got %+v, want CompileError at 4:3 naming undefinedThing", e)
+	}
+	e = h.fail("func f() int {\n\treturn \"s\"\n}")
+	if e.Kind != "CompileError" || e.Line != 2 {
+		t.Errorf("got %+v, want CompileError at line 2", e)
+	}
+	e = h.fail("a := 1\nfor i := 0; i < 3; i++ {\n\tb := min(i, nope)\n}")
+	if e.Kind != "CompileError" || e.Line != 3 || e.Col != 14 {
+		t.Errorf("got %+v, want CompileError at 3:14 (after rewrites on the same line)", e)
+	}
+	e = h.fail("x := (1 +")
+	if e.Kind != "CompileError" || e.Line != 1 {
+		t.Errorf("syntax error: %+v", e)
+	}
+	if !strings.HasPrefix(e.Traceback[0], "cell line 1") {
+		t.Errorf("traceback %q does not start with the cell line", e.Traceback)
+	}
+}
+
+func TestPanicShowsValueAndLine(t *testing.T) {
+	h := newHarness(t)
+	h.run("func get(xs []int, i int) int {\n\treturn xs[i]\n}")
+	e := h.fail("import \"fmt\"\nxs := []int{1, 2, 3}\nget(xs, 5)")
+	if e.Kind != "Panic" || !strings.Contains(e.Message, "index out of range") {
+		t.Fatalf("got %+v", e)
+	}
+	if e.Line != 3 || !strings.HasPrefix(e.Traceback[0], "cell line 3: panic: ") {
+		t.Errorf("want the panic at cell line 3, got line %d, traceback %q", e.Line, e.Traceback)
+	}
+	if !strings.Contains(strings.Join(e.Traceback, "\n"), "line 2 of cell #1, in get") {
+		t.Errorf("traceback %q does not name get's line in cell #1", e.Traceback)
+	}
+	e = h.fail("x := 1\nif x > 0 {\n\tpanic(\"boom\")\n}")
+	if e.Kind != "Panic" || e.Message != "boom" || e.Line != 2 {
+		// yaegi reports the position of the if statement, not of the panic call.
+		t.Errorf("got %+v, want panic boom at line 2", e)
+	}
+	e = h.fail("y := 2\n\npanic(fmt.Sprint(\"y is \", y))")
+	if e.Kind != "Panic" || e.Message != "y is 2" || e.Line != 3 {
+		t.Errorf("got %+v, want panic 'y is 2' at line 3", e)
+	}
+	// State survives errors.
+	h.expect("xs[1] + x", "3")
+}
+
+func TestUnsupportedIsNamed(t *testing.T) {
+	h := newHarness(t)
+	h.run("func seq(yield func(int) bool) { yield(1) }")
+	e := h.fail("total := 0\nfor v := range seq {\n\ttotal += v\n}")
+	if e.Kind != "Unsupported" || e.Line != 2 || !strings.Contains(e.Message, "range over seq") {
+		t.Errorf("range over func: %+v", e)
+	}
+	h.expect("1 + 1", "2")
+}
+
+func TestResultKeepsInterfaces(t *testing.T) {
+	h := newHarness(t)
+	h.run(`
+import "gopad/display"
+type Temp float64
+func (t Temp) String() string { return "warm" }
+type Card struct{ Title string }
+func (c Card) RenderMIME() display.Bundle { return display.Bundle{"text/html": "<b>" + c.Title + "</b>"} }`)
+	res := h.run("Temp(21)")
+	s, ok := res.Value.Interface().(interface{ String() string })
+	if !ok || s.String() != "warm" {
+		t.Errorf("Temp result %T does not keep String()", res.Value.Interface())
+	}
+	res = h.run(`Card{"hi"}`)
+	r, ok := res.Value.Interface().(display.Renderer)
+	if !ok {
+		t.Fatalf("Card result %T is not a display.Renderer", res.Value.Interface())
+	}
+	if got := r.RenderMIME()["text/html"]; got != "<b>hi</b>" {
+		t.Errorf("RenderMIME()[text/html] = %v", got)
+	}
+	h.expect("import \"gopad/ml\"\nml.Argmax(ml.FromSlice([]float32{1, 3, 2}, 1, 3))", "[1]")
+	h.expect("import \"gopad.dev/gopad/ml\"\nml.New(2, 2).Shape()", "[2 2]")
+}
