@@ -142,6 +142,9 @@ func ExecuteCells(ctx context.Context, k *client.Kernel, nb *notebooks.Notebook,
 		})
 		printer.Flush()
 		if err != nil {
+			if ctx.Err() != nil {
+				err = fmt.Errorf("interrupted: %w", ctx.Err())
+			}
 			return &CellError{Index: i + 1, CellID: c.ID, Err: err}
 		}
 		count := reply.ExecutionCount
