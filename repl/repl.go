@@ -56,9 +56,6 @@ func Run(ctx context.Context, opts Options) error {
 		interrupts = sig
 	}
 	kopts := opts.Kernel
-	if kopts.Stderr == nil {
-		kopts.Stderr = opts.Err
-	}
 	k, err := client.Start(ctx, kopts)
 	if err != nil {
 		return err

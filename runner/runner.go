@@ -82,9 +82,6 @@ func Run(ctx context.Context, opts Options) error {
 	}
 
 	kopts := opts.Kernel
-	if kopts.Stderr == nil {
-		kopts.Stderr = opts.Stderr
-	}
 	k, err := client.Start(ctx, kopts)
 	if err != nil {
 		return err
