@@ -62,7 +62,7 @@ func (m *Model) Save(dir string) error {
 		return fmt.Errorf("ml: save %s: %w", dir, err)
 	}
 	names := m.paramNames()
-	params := m.Parameters()
+	params := fileLayout(m, m.Parameters())
 	weights, err := encodeSafetensors(names, params)
 	if err != nil {
 		return fmt.Errorf("ml: save %s: %w", dir, err)
@@ -257,6 +257,7 @@ func Load(dir string) (*Model, error) {
 		return nil, fmt.Errorf("ml: load %s: architecture is a %s, want Sequential", dir, man.Architecture.Type)
 	}
 	names, params := model.paramNames(), model.Parameters()
+	transposed := transposedParams(model, nil)
 	if len(tensors) != len(params) {
 		return nil, fmt.Errorf("ml: load %s: %s holds %d tensors, the architecture has %d parameters", dir, man.Weights, len(tensors), len(params))
 	}
@@ -265,10 +266,18 @@ func Load(dir string) (*Model, error) {
 		if !ok {
 			return nil, fmt.Errorf("ml: load %s: %s has no tensor %q", dir, man.Weights, names[i])
 		}
-		if !sameShape(t.shape, p.shape) {
-			return nil, fmt.Errorf("ml: load %s: tensor %q has shape %v, the architecture needs %v", dir, names[i], t.shape, p.shape)
+		want := p.shape
+		if transposed[p] {
+			want = []int{p.shape[1], p.shape[0]}
 		}
-		copy(p.data, t.data)
+		if !sameShape(t.shape, want) {
+			return nil, fmt.Errorf("ml: load %s: tensor %q has shape %v, the architecture needs %v", dir, names[i], t.shape, want)
+		}
+		if transposed[p] {
+			transpose(p.data, t.data, want[0], want[1])
+		} else {
+			copy(p.data, t.data)
+		}
 	}
 	model.meta = man.Metadata
 	return model, nil
@@ -341,4 +350,34 @@ func buildLayer(s LayerSpec) (Layer, error) {
 		return LastStep(), nil
 	}
 	return nil, errors.New("unknown layer type " + fmt.Sprintf("%q", s.Type))
+}
+
+// transposedParams collects the parameters stored transposed in artifacts: Linear
+// weights, kept as [in, out] in memory and written as PyTorch's [out, in].
+func transposedParams(m *Model, set map[*Tensor]bool) map[*Tensor]bool {
+	if set == nil {
+		set = map[*Tensor]bool{}
+	}
+	for _, l := range m.layers {
+		switch l := l.(type) {
+		case *LinearLayer:
+			set[l.Weight] = true
+		case *Model:
+			transposedParams(l, set)
+		}
+	}
+	return set
+}
+
+// fileLayout returns params as they are written to an artifact.
+func fileLayout(m *Model, params []*Tensor) []*Tensor {
+	transposed := transposedParams(m, nil)
+	out := make([]*Tensor, len(params))
+	for i, p := range params {
+		out[i] = p
+		if transposed[p] {
+			out[i] = p.Detach().T()
+		}
+	}
+	return out
 }

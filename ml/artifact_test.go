@@ -97,6 +97,10 @@ func TestSafetensorsLayout(t *testing.T) {
 	if w.DType != "F32" || !sameShape(w.Shape, []int{2, 3}) || w.DataOffsets != [2]int64{0, 24} {
 		t.Errorf("0.weight entry = %+v", w)
 	}
+	second := math.Float32frombits(binary.LittleEndian.Uint32(raw[8+n+4:]))
+	if want := m.Layer(0).(*LinearLayer).Weight.At(1, 0); second != want {
+		t.Errorf("second stored weight %v, want W[in=1][out=0] = %v (PyTorch layout)", second, want)
+	}
 	if b := header["0.bias"]; b.DataOffsets != [2]int64{24, 32} {
 		t.Errorf("0.bias entry = %+v", b)
 	}
@@ -104,6 +108,7 @@ func TestSafetensorsLayout(t *testing.T) {
 		t.Errorf("file is %d bytes with a %d-byte header; want aligned data of 32 bytes", len(raw), n)
 	}
 	first := binary.LittleEndian.Uint32(raw[8+n:])
+	// Linear weights are stored as PyTorch's [out, in]: the first value is W[0][0] either way.
 	if want := m.Layer(0).(*LinearLayer).Weight.data[0]; first != mathFloat32bits(want) {
 		t.Errorf("first weight bits %x, want %x", first, mathFloat32bits(want))
 	}

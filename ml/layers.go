@@ -133,16 +133,18 @@ func checkLastDim(layer fmt.Stringer, shape []int, want, minRank int) {
 
 // ---------------------------------------------------------------- Linear
 
-// LinearLayer is a fully connected layer y = x·Wᵀ + b, applied to the last
-// dimension of its input. Weight has shape [out, in] as in PyTorch.
+// LinearLayer is a fully connected layer y = x·W + b, applied to the last
+// dimension of its input. Weight has shape [In, Out], so that a single input row
+// combines whole weight rows (fast single-sample inference that skips zero
+// inputs); artifacts store it transposed, as PyTorch's [out, in].
 type LinearLayer struct {
 	In, Out int
-	Weight  *Tensor // [Out, In]
+	Weight  *Tensor // [In, Out]
 	Bias    *Tensor // [Out]
 
 	x      *Tensor // last fast-path input
 	y, dx  buffer
-	biasOn bool
+	nz     sparseRow // scratch for single-row inference
 }
 
 // Linear returns a fully connected layer from in to out features, initialised as
@@ -151,7 +153,7 @@ func Linear(in, out int) *LinearLayer {
 	if in <= 0 || out <= 0 {
 		panic(fmt.Sprintf("ml: Linear(%d, %d): sizes must be positive", in, out))
 	}
-	l := &LinearLayer{In: in, Out: out, Weight: Param(out, in), Bias: Param(out), biasOn: true}
+	l := &LinearLayer{In: in, Out: out, Weight: Param(in, out), Bias: Param(out)}
 	bound := 1 / math.Sqrt(float64(in))
 	uniformInit(l.Weight, bound)
 	uniformInit(l.Bias, bound)
@@ -184,19 +186,23 @@ func (l *LinearLayer) forwardInto(x, y []float32) {
 	for r := 0; r < m; r++ {
 		copy(y[r*l.Out:(r+1)*l.Out], b)
 	}
-	sgemm(false, true, m, l.Out, l.In, 1, x, l.In, l.Weight.data, l.In, 1, y, l.Out)
+	if m == 1 {
+		sparseRowGemv(y[:l.Out], x[:l.In], l.Weight.data, l.Out, &l.nz)
+		return
+	}
+	sgemm(false, false, m, l.Out, l.In, 1, x, l.In, l.Weight.data, l.Out, 1, y, l.Out)
 }
 
 func (l *LinearLayer) backwardInto(x, dy, dx []float32) {
 	m := len(x) / l.In
-	// dW += dyᵀ·x, db += Σ rows of dy, dx = dy·W.
-	sgemm(true, false, l.Out, l.In, m, 1, dy, l.Out, x, l.In, 1, l.Weight.gradBuf(), l.In)
+	// dW += xᵀ·dy, db += Σ rows of dy, dx = dy·Wᵀ.
+	sgemm(true, false, l.In, l.Out, m, 1, x, l.In, dy, l.Out, 1, l.Weight.gradBuf(), l.Out)
 	db := l.Bias.gradBuf()
 	for r := 0; r < m; r++ {
 		addTo(db, dy[r*l.Out:(r+1)*l.Out])
 	}
 	if dx != nil {
-		sgemm(false, false, m, l.In, l.Out, 1, dy, l.Out, l.Weight.data, l.In, 0, dx, l.In)
+		sgemm(false, true, m, l.In, l.Out, 1, dy, l.Out, l.Weight.data, l.Out, 0, dx, l.In)
 	}
 }
 

@@ -91,3 +91,23 @@ func adamUpdate(w, g, m, v []float32, b1, b2, eps, wd, stepSize, invSqrtBC2 floa
 	}
 	adamScalar(w[i:], g[i:], m[i:], v[i:], b1, b2, eps, wd, stepSize, invSqrtBC2)
 }
+
+//go:noescape
+func axpyRows64AVX2(y, w *float32, off *int, val *float32, cnt int)
+
+//go:noescape
+func axpyRows8AVX2(y, w *float32, off *int, val *float32, cnt int)
+
+func axpyRowsVec(y, w []float32, n int, s *sparseRow) int {
+	j := 0
+	if !useAVX2 {
+		return 0
+	}
+	for ; j+64 <= n; j += 64 {
+		axpyRows64AVX2(&y[j], &w[j], &s.off[0], &s.val[0], len(s.val))
+	}
+	for ; j+8 <= n; j += 8 {
+		axpyRows8AVX2(&y[j], &w[j], &s.off[0], &s.val[0], len(s.val))
+	}
+	return j
+}

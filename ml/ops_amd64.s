@@ -375,3 +375,69 @@ adam_loop:
 adam_done:
 	VZEROUPPER
 	RET
+
+// func axpyRows64AVX2(y, w *float32, off *int, val *float32, cnt int) adds
+// Σ_k val[k]·w[off[k]/4 : off[k]/4+64] to y[0:64] (off in bytes, cnt >= 1).
+TEXT ·axpyRows64AVX2(SB), NOSPLIT, $0-40
+	MOVQ y+0(FP), DI
+	MOVQ w+8(FP), SI
+	MOVQ off+16(FP), R8
+	MOVQ val+24(FP), R9
+	MOVQ cnt+32(FP), CX
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS 160(DI), Y5
+	VMOVUPS 192(DI), Y6
+	VMOVUPS 224(DI), Y7
+axpy64_loop:
+	MOVQ (R8), R10
+	ADDQ SI, R10
+	VBROADCASTSS (R9), Y15
+	VFMADD231PS 0(R10), Y15, Y0
+	VFMADD231PS 32(R10), Y15, Y1
+	VFMADD231PS 64(R10), Y15, Y2
+	VFMADD231PS 96(R10), Y15, Y3
+	VFMADD231PS 128(R10), Y15, Y4
+	VFMADD231PS 160(R10), Y15, Y5
+	VFMADD231PS 192(R10), Y15, Y6
+	VFMADD231PS 224(R10), Y15, Y7
+	ADDQ $8, R8
+	ADDQ $4, R9
+	DECQ CX
+	JNZ axpy64_loop
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	VZEROUPPER
+	RET
+
+// func axpyRows8AVX2(y, w *float32, off *int, val *float32, cnt int) is
+// axpyRows64AVX2 for 8 columns.
+TEXT ·axpyRows8AVX2(SB), NOSPLIT, $0-40
+	MOVQ y+0(FP), DI
+	MOVQ w+8(FP), SI
+	MOVQ off+16(FP), R8
+	MOVQ val+24(FP), R9
+	MOVQ cnt+32(FP), CX
+	VMOVUPS 0(DI), Y0
+	VXORPS Y1, Y1, Y1
+axpy8_loop:
+	MOVQ (R8), R10
+	ADDQ SI, R10
+	VBROADCASTSS (R9), Y15
+	VFMADD231PS 0(R10), Y15, Y0
+	ADDQ $8, R8
+	ADDQ $4, R9
+	DECQ CX
+	JNZ axpy8_loop
+	VMOVUPS Y0, 0(DI)
+	VZEROUPPER
+	RET

@@ -30,3 +30,5 @@ func reluBackInto(dx, y, dy []float32) { reluBackScalar(dx, y, dy) }
 func adamUpdate(w, g, m, v []float32, b1, b2, eps, wd, stepSize, invSqrtBC2 float32) {
 	adamScalar(w, g, m, v, b1, b2, eps, wd, stepSize, invSqrtBC2)
 }
+
+func axpyRowsVec(y, w []float32, n int, s *sparseRow) int { return 0 }

@@ -99,3 +99,32 @@ func TestVectorReLUAndAdam(t *testing.T) {
 		t.Errorf("adam did not move the weights")
 	}
 }
+
+// TestSingleRowLinear checks the zero-skipping single-sample path against the
+// batched GEMM path, for widths that exercise the 64-, 8- and 1-column kernels.
+func TestSingleRowLinear(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	for _, out := range []int{1, 7, 8, 10, 64, 75, 256} {
+		SetSeed(int64(out))
+		l := Linear(70, out)
+		x := randTensor(rng, -1, 1, 3, 70)
+		for i := range x.data {
+			if i%3 == 0 {
+				x.data[i] = 0
+			}
+		}
+		batch := l.Forward(x)
+		for r := 0; r < 3; r++ {
+			row := l.Forward(FromSlice(x.data[r*70:(r+1)*70], 1, 70))
+			for j := 0; j < out; j++ {
+				if d := math.Abs(float64(row.data[j] - batch.data[r*out+j])); d > 1e-5 {
+					t.Fatalf("Linear(70→%d) row %d col %d: single %v, batched %v", out, r, j, row.data[j], batch.data[r*out+j])
+				}
+			}
+		}
+	}
+	zero := Linear(4, 3)
+	if y := zero.Forward(New(1, 4)); !sameBits(y.data, zero.Bias.data) {
+		t.Errorf("all-zero input: %v, want the bias %v", y.data, zero.Bias.data)
+	}
+}
