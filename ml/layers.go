@@ -142,9 +142,9 @@ type LinearLayer struct {
 	Weight  *Tensor // [In, Out]
 	Bias    *Tensor // [Out]
 
-	x      *Tensor // last fast-path input
-	y, dx  buffer
-	nz     sparseRow // scratch for single-row inference
+	x     *Tensor // last fast-path input
+	y, dx buffer
+	nz    sparseRow // scratch for single-row inference
 }
 
 // Linear returns a fully connected layer from in to out features, initialised as
