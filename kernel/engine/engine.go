@@ -319,6 +319,14 @@ func (e *Engine) eval(ctx context.Context, p *plan, src string) (err error) {
 	}
 	var pe interp.Panic
 	if errors.As(err, &pe) {
+		if _, ok := pe.Value.(interruptSignal); ok {
+			line := int(e.rt.line.Load())
+			head := "interrupted"
+			if line > 0 {
+				head = fmt.Sprintf("cell line %d: interrupted", line)
+			}
+			return &Error{Kind: "Interrupted", Message: "interrupted", Line: line, Col: min(line, 1), Traceback: []string{head}}
+		}
 		return e.panicError(p, pe.Value, e.traces.lines())
 	}
 	return e.compileError(p, err.Error())

@@ -121,6 +121,25 @@ func (r *rewriter) walk(n ast.Node) {
 		case *ast.CommClause:
 			if n.Comm != nil {
 				r.skip[n.Comm] = true
+				ast.Inspect(n.Comm, func(m ast.Node) bool {
+					if u, ok := m.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+						r.skip[u] = true
+						return false
+					}
+					return true
+				})
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW && !r.skip[n] {
+				// A receive inside an expression: interruptible when the
+				// element type is known and not an interface (a nil interface
+				// value would fail the type assertion).
+				if typ, ok := r.chanElemType(n.X); ok && !r.isInterfaceType(typ) {
+					r.walk(n.X)
+					x := r.renderSpan(r.it.off(n.X.Pos()), r.it.off(n.X.End()))
+					r.add(r.it.off(n.Pos()), r.it.off(n.End()), rtName+".AwaitVal("+x+").("+typ+")")
+					return false
+				}
 			}
 		case *ast.SendStmt:
 			if !r.skip[n] {
@@ -129,13 +148,20 @@ func (r *rewriter) walk(n ast.Node) {
 			}
 		case *ast.ExprStmt:
 			if u, ok := n.X.(*ast.UnaryExpr); ok && u.Op == token.ARROW && !r.skip[n] {
+				r.skip[u] = true
 				o := r.it.off(u.OpPos)
 				r.add(o, o+2, rtName+".Await(")
 				r.insert(u.End(), ")")
 			}
 		case *ast.AssignStmt:
 			if u, ok := singleRecv(n); ok && n.Tok == token.ASSIGN && !r.skip[n] {
+				r.skip[u] = true
 				r.recvAssign(n, u, "", "")
+			} else if ok && n.Tok == token.DEFINE && !r.skip[n] {
+				r.skip[u] = true
+				if decl, ok := r.recvDecls(n, u); ok {
+					r.recvAssign(n, u, decl, "")
+				}
 			}
 		}
 		return true
@@ -625,6 +651,22 @@ func (r *rewriter) topLevel(it *item, last bool) {
 				return
 			}
 		}
+		if u, ok := singleRecv(s); ok {
+			// The receive becomes a select, which yaegi only runs inside a
+			// function; variables are declared outside it.
+			if s.Tok == token.ASSIGN {
+				r.skip[u] = true
+				r.walk(u.X)
+				r.recvAssign(s, u, "func() { ", " }()")
+				return
+			}
+			if decl, known := r.recvDecls(s, u); known {
+				r.skip[u] = true
+				r.walk(u.X)
+				r.recvAssign(s, u, decl+"func() { ", " }()")
+				return
+			}
+		}
 		if s.Tok == token.DEFINE && len(s.Lhs) == 1 && len(s.Rhs) == 1 && r.callsGeneric(s.Rhs[0]) {
 			if id, ok := s.Lhs[0].(*ast.Ident); ok && id.Name != "_" {
 				// yaegi cannot type a top-level variable defined by a generic
@@ -676,15 +718,9 @@ func (r *rewriter) commaOK(s *ast.AssignStmt) bool {
 			return false
 		}
 		r.walk(x.X)
-		if v.Name != "_" {
-			typ, known := r.chanElemType(x.X)
-			if !known {
-				return false // left as is: yaegi fails, and unsupported() names it
-			}
-			decl = "var " + v.Name + " " + typ + "; "
-		}
-		if ok.Name != "_" {
-			decl += "var " + ok.Name + " bool; "
+		decl, known := r.recvDecls(s, x)
+		if !known {
+			return false // left as is: yaegi fails, and unsupported() names it
 		}
 		// A select in a function literal: yaegi rejects selects at top level
 		// and assignments in select cases ("reflect.Select: invalid Dir").
@@ -879,4 +915,38 @@ func (r *rewriter) recvAssign(s *ast.AssignStmt, u *ast.UnaryExpr, before, after
 	r.dropEdits(r.it.off(s.Pos()), r.it.off(s.End()))
 	r.add(r.it.off(s.Pos()), r.it.off(s.End()), before+"select { case "+strings.Join(tmps, ", ")+" := <-"+ch+": "+
 		strings.Join(lhs, ", ")+" = "+strings.Join(tmps, ", ")+"; case <-"+rtName+".Intr(): "+rtName+".Stop() }"+after)
+}
+
+// recvDecls declares the variables of v := <-ch or v, ok := <-ch, when the
+// channel's element type is known.
+func (r *rewriter) recvDecls(s *ast.AssignStmt, u *ast.UnaryExpr) (string, bool) {
+	decl := ""
+	for i, l := range s.Lhs {
+		id, ok := l.(*ast.Ident)
+		if !ok {
+			return "", false
+		}
+		if id.Name == "_" {
+			continue
+		}
+		if i == 1 {
+			decl += "var " + id.Name + " bool; "
+			continue
+		}
+		typ, known := r.chanElemType(u.X)
+		if !known {
+			return "", false
+		}
+		decl += "var " + id.Name + " " + typ + "; "
+	}
+	return decl, true
+}
+
+// isInterfaceType reports whether a type expression names an interface.
+func (r *rewriter) isInterfaceType(typ string) bool {
+	switch typ {
+	case "any", "error", "interface{}":
+		return true
+	}
+	return strings.HasPrefix(typ, "interface")
 }

@@ -1,0 +1,154 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// interruptAfter runs code, interrupts it after delay, and returns the error
+// and how long the cell took to stop after the interrupt.
+func (h *harness) interruptAfter(code string, delay time.Duration) (*Error, time.Duration) {
+	h.t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.e.Execute(context.Background(), code)
+		done <- err
+	}()
+	time.Sleep(delay)
+	start := time.Now()
+	h.e.Interrupt()
+	select {
+	case err := <-done:
+		stopped := time.Since(start)
+		var e *Error
+		if !errors.As(err, &e) {
+			h.t.Fatalf("cell ended with %v, want an *Error", err)
+		}
+		return e, stopped
+	case <-time.After(5 * time.Second):
+		h.t.Fatalf("cell did not stop within 5 s of the interrupt:\n%s", code)
+	}
+	return nil, 0
+}
+
+// checkInterrupted asserts a cooperative interrupt: Kind Interrupted, state kept.
+func (h *harness) checkInterrupted(e *Error, stopped time.Duration) {
+	h.t.Helper()
+	if e.Kind != "Interrupted" || e.Message != "interrupted" || e.StateLost {
+		h.t.Errorf("got %+v, want a cooperative interrupt", e)
+	}
+	if stopped > time.Second {
+		h.t.Errorf("cell took %v to stop", stopped)
+	}
+	h.t.Logf("stopped %v after the interrupt", stopped)
+}
+
+// defineState defines a variable, a func and a func literal that must survive.
+func (h *harness) defineState() {
+	h.run("kept := 41\nfunc inc(x int) int { return x + 1 }\nlit := func(x int) int { return x * 2 }")
+}
+
+func (h *harness) checkState() {
+	h.t.Helper()
+	h.expect("inc(kept)", "42")
+	h.expect("lit(kept)", "82")
+	h.expect("f := func() int { return inc(1) }\nf()", "2")
+}
+
+func TestInterruptInterpretedLoop(t *testing.T) {
+	h := newHarness(t)
+	h.defineState()
+	e, stopped := h.interruptAfter("n := 0\nfor {\n\tn++\n}", 50*time.Millisecond)
+	h.checkInterrupted(e, stopped)
+	h.checkState()
+	// A loop inside a function called from the cell.
+	h.run("func spin() { for i := 0; ; i++ { _ = i } }")
+	e, stopped = h.interruptAfter("spin()", 50*time.Millisecond)
+	h.checkInterrupted(e, stopped)
+	if e.Line != 1 {
+		t.Errorf("interrupt at line %d", e.Line)
+	}
+	h.checkState()
+}
+
+func TestInterruptSleep(t *testing.T) {
+	h := newHarness(t)
+	h.defineState()
+	e, stopped := h.interruptAfter("import \"time\"\ntime.Sleep(time.Hour)", 50*time.Millisecond)
+	h.checkInterrupted(e, stopped)
+	h.checkState()
+	// The next cell is not interrupted by the earlier request.
+	h.run("time.Sleep(time.Millisecond)")
+}
+
+func TestInterruptChannelOperations(t *testing.T) {
+	h := newHarness(t)
+	h.defineState()
+	h.run("ch := make(chan int)\nvar got int\nvar ok bool")
+	for _, code := range []string{
+		"<-ch",           // receive statement
+		"got = <-ch",     // receive assignment
+		"got, ok = <-ch", // comma-ok receive assignment
+		"v, ok2 := <-ch", // comma-ok receive definition
+		"ch <- 1",        // send
+		"select {\ncase v := <-ch:\n\tgot = v\n}",     // select without default
+		"func wait() int { return <-ch + 1 }\nwait()", // receive inside a function, as a cell result
+		"func wait2() { <-ch }\nwait2()",
+	} {
+		e, stopped := h.interruptAfter(code, 30*time.Millisecond)
+		if e.Kind != "Interrupted" || e.StateLost {
+			// Some forms may need the context cancel: report which.
+			t.Errorf("%q: got %+v", code, e)
+			continue
+		}
+		h.checkInterrupted(e, stopped)
+		h.checkState()
+	}
+}
+
+func TestCancelContextLosesStateVisibly(t *testing.T) {
+	h := newHarness(t)
+	h.run("import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.e.Execute(ctx, "wg.Wait()")
+		done <- err
+	}()
+	time.Sleep(30 * time.Millisecond)
+	h.e.Interrupt()
+	select {
+	case <-done:
+		t.Fatal("wg.Wait() stopped on a cooperative interrupt; this test expects it not to")
+	case <-time.After(100 * time.Millisecond):
+	}
+	cancel()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("cancelling the context did not end the cell")
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != "Interrupted" || !e.StateLost {
+		t.Fatalf("got %v, want Interrupted with StateLost", err)
+	}
+	h.expect("1 + 2", "3") // the engine still runs cells
+}
+
+func TestInterruptedFlag(t *testing.T) {
+	h := newHarness(t)
+	if h.e.Interrupted() {
+		t.Fatal("Interrupted before any interrupt")
+	}
+	h.e.Interrupt()
+	if !h.e.Interrupted() {
+		t.Fatal("Interrupted false after Interrupt")
+	}
+	h.run("x := 1")
+	if h.e.Interrupted() {
+		t.Fatal("the interrupt flag survived into the next cell")
+	}
+}
