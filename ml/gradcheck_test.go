@@ -210,6 +210,9 @@ func TestGradLayers(t *testing.T) {
 		gru := GRU(5, 4).Stacked(layers)
 		gradCheck(t, fmt.Sprintf("GRU layers=%d", layers), func() *Tensor { return gru.Forward(seq) }, append([]*Tensor{seq}, gru.Parameters()...)...)
 	}
+	// 12 units: vector kernels for 8, scalar code for the rest.
+	wide := LSTM(5, 12)
+	gradCheck(t, "LSTM hidden=12", func() *Tensor { return wide.Forward(seq) }, append([]*Tensor{seq}, wide.Parameters()...)...)
 	gradCheck(t, "LastStep", func() *Tensor { return LastStep().Forward(seq) }, seq)
 	gradCheck(t, "Flatten", func() *Tensor { return Flatten().Forward(seq).Square() }, seq)
 	gradCheck(t, "Softmax layer", func() *Tensor { return Softmax().Forward(seq) }, seq)

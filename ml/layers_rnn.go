@@ -161,6 +161,7 @@ type lstmLayerRun struct {
 	dg, dx, dh     []float32 // gradients: gates before activation, input, output
 	dc, dhrec      []float32 // [B,H] carried backwards through time
 	bias           []float32 // bias_ih + bias_hh
+	zeros          []float32 // [H] of zeros: the state before the first step
 }
 
 func (r *lstmRun) prepare(l *LSTMLayer, b, t int) {
@@ -183,6 +184,9 @@ func (r *lstmRun) prepare(l *LSTMLayer, b, t int) {
 		lr.dc = growFloats(lr.dc, b*h)
 		lr.dhrec = growFloats(lr.dhrec, b*h)
 		lr.bias = growFloats(lr.bias, 4*h)
+		if len(lr.zeros) != h {
+			lr.zeros = make([]float32, h)
+		}
 	}
 }
 
@@ -282,7 +286,7 @@ func lstmLayerBackward(w *rnnWeights, lr *lstmLayerRun, b, t, hid int, needDx bo
 			dh := lr.dh[off : off+hid]
 			dc := lr.dc[i*hid : (i+1)*hid]
 			tc := lr.tc[off : off+hid]
-			var rec, cprev []float32
+			rec, cprev := lr.zeros, lr.zeros
 			if s < t-1 {
 				rec = lr.dhrec[i*hid : (i+1)*hid]
 			}
@@ -313,24 +317,18 @@ func lstmLayerBackward(w *rnnWeights, lr *lstmLayerRun, b, t, hid int, needDx bo
 
 func lstmCellBackward(g, dg, dhOut, rec, dc, tc, cprev []float32) {
 	hid := len(dc)
+	start := lstmCellBackwardVec(g, dg, dhOut, rec, dc, tc, cprev)
 	gi, gf, gg, gO := g[:hid], g[hid:2*hid], g[2*hid:3*hid], g[3*hid:4*hid]
 	di, df, dgg, do := dg[:hid], dg[hid:2*hid], dg[2*hid:3*hid], dg[3*hid:4*hid]
-	for j := 0; j < hid; j++ {
-		dh := dhOut[j]
-		if rec != nil {
-			dh += rec[j]
-		}
+	for j := start; j < hid; j++ {
+		dh := dhOut[j] + rec[j]
 		o, tcj := gO[j], tc[j]
 		dct := dc[j] + dh*o*(1-tcj*tcj)
 		i, f, gj := gi[j], gf[j], gg[j]
 		do[j] = dh * tcj * o * (1 - o)
 		di[j] = dct * gj * i * (1 - i)
 		dgg[j] = dct * i * (1 - gj*gj)
-		if cprev != nil {
-			df[j] = dct * cprev[j] * f * (1 - f)
-		} else {
-			df[j] = 0
-		}
+		df[j] = dct * cprev[j] * f * (1 - f)
 		dc[j] = dct * f
 	}
 }

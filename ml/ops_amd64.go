@@ -111,3 +111,20 @@ func axpyRowsVec(y, w []float32, n int, s *sparseRow) int {
 	}
 	return j
 }
+
+//go:noescape
+func lstmCellBackAVX2(gates, dg, dh, rec, dc, tc, cprev *float32, hid, n int)
+
+// lstmCellBackwardVec runs the vector kernel on the first units of a row and
+// returns how many it did. rec and cprev must not be nil (pass zeros).
+func lstmCellBackwardVec(g, dg, dh, rec, dc, tc, cprev []float32) int {
+	hid := len(dc)
+	n := hid &^ 7
+	if !useAVX2 || n == 0 {
+		return 0
+	}
+	_, _, _, _, _ = g[4*hid-1], dg[4*hid-1], dh[hid-1], rec[hid-1], tc[hid-1]
+	_ = cprev[hid-1]
+	lstmCellBackAVX2(&g[0], &dg[0], &dh[0], &rec[0], &dc[0], &tc[0], &cprev[0], hid, n)
+	return n
+}

@@ -441,3 +441,72 @@ axpy8_loop:
 	VMOVUPS Y0, 0(DI)
 	VZEROUPPER
 	RET
+
+// func lstmCellBackAVX2(gates, dg, dh, rec, dc, tc, cprev *float32, hid, n int)
+// is lstmCellBackward for the first n (a multiple of 8) units of a row of hid
+// units: g holds the activated gates i, f, g, o (hid each), dg receives the
+// gate gradients before activation, dc is updated in place.
+TEXT ·lstmCellBackAVX2(SB), NOSPLIT, $0-72
+	MOVQ gates+0(FP), SI
+	MOVQ dg+8(FP), DI
+	MOVQ dh+16(FP), R8
+	MOVQ rec+24(FP), R9
+	MOVQ dc+32(FP), R10
+	MOVQ tc+40(FP), R11
+	MOVQ cprev+48(FP), R12
+	MOVQ hid+56(FP), R13
+	MOVQ n+64(FP), CX
+	SHLQ $2, R13
+	MOVQ R13, AX
+	ADDQ R13, AX
+	MOVQ AX, BX
+	ADDQ R13, BX
+	VMOVUPS one<>(SB), Y15
+lstmback_loop:
+	CMPQ CX, $8
+	JL lstmback_done
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R13*1), Y1
+	VMOVUPS (SI)(AX*1), Y2
+	VMOVUPS (SI)(BX*1), Y3
+	VMOVUPS (R8), Y4
+	VADDPS (R9), Y4, Y4
+	VMOVUPS (R11), Y5
+	VMULPS Y5, Y5, Y6
+	VSUBPS Y6, Y15, Y6
+	VMULPS Y3, Y4, Y7
+	VMOVUPS (R10), Y8
+	VFMADD231PS Y6, Y7, Y8
+	VSUBPS Y3, Y15, Y9
+	VMULPS Y5, Y7, Y10
+	VMULPS Y9, Y10, Y10
+	VMOVUPS Y10, (DI)(BX*1)
+	VSUBPS Y0, Y15, Y9
+	VMULPS Y2, Y8, Y10
+	VMULPS Y0, Y10, Y10
+	VMULPS Y9, Y10, Y10
+	VMOVUPS Y10, (DI)
+	VMULPS Y2, Y2, Y9
+	VSUBPS Y9, Y15, Y9
+	VMULPS Y0, Y8, Y10
+	VMULPS Y9, Y10, Y10
+	VMOVUPS Y10, (DI)(AX*1)
+	VSUBPS Y1, Y15, Y9
+	VMULPS (R12), Y8, Y10
+	VMULPS Y1, Y10, Y10
+	VMULPS Y9, Y10, Y10
+	VMOVUPS Y10, (DI)(R13*1)
+	VMULPS Y1, Y8, Y8
+	VMOVUPS Y8, (R10)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	ADDQ $32, R10
+	ADDQ $32, R11
+	ADDQ $32, R12
+	SUBQ $8, CX
+	JMP lstmback_loop
+lstmback_done:
+	VZEROUPPER
+	RET

@@ -58,8 +58,8 @@ func TestRNNMatchesPyTorch(t *testing.T) {
 	if err := json.Unmarshal(raw, &fx); err != nil {
 		t.Fatal(err)
 	}
-	if len(fx.Cases) != 4 {
-		t.Fatalf("fixtures hold %d cases, want 4", len(fx.Cases))
+	if len(fx.Cases) != 6 {
+		t.Fatalf("fixtures hold %d cases, want 6", len(fx.Cases))
 	}
 	for _, c := range fx.Cases {
 		var layer interface {

@@ -14,7 +14,8 @@ import torch.nn as nn
 
 
 def flat(t):
-    return {"shape": list(t.shape), "data": [float(v) for v in t.detach().reshape(-1).tolist()]}
+    # 9 significant digits round-trip float32 exactly.
+    return {"shape": list(t.shape), "data": [float("%.9g" % v) for v in t.detach().reshape(-1).tolist()]}
 
 
 def case(name, kind, inp, hidden, layers, batch, steps, seed):
@@ -42,6 +43,9 @@ def main():
         case("lstm_2layers", "LSTM", 3, 5, 2, 2, 4, 2),
         case("gru_1layer", "GRU", 5, 4, 1, 3, 6, 3),
         case("gru_2layers", "GRU", 3, 5, 2, 2, 4, 4),
+        # 12 hidden units: 8 go through the vector kernels, 4 through the scalar tail.
+        case("lstm_hidden12", "LSTM", 6, 12, 1, 3, 5, 5),
+        case("gru_hidden12", "GRU", 6, 12, 1, 3, 5, 6),
     ]
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_rnn_fixtures.json")
     with open(path, "w") as fh:
