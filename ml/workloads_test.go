@@ -120,3 +120,28 @@ func TestDigitsMLPAccuracy(t *testing.T) {
 		t.Errorf("median test accuracy %.4f over 5 seeds, want >= 0.97", med)
 	}
 }
+
+// TestLangIDLSTMAccuracy trains the reference language-ID model (Embedding(V,32)
+// -> LSTM(32,128) -> last step -> Linear(128,6), Adam 3e-3, batch 64) for the
+// reference's 3 epochs from three seeds. PyTorch reaches 80.1% test accuracy
+// (torch_reference.py lstm, seed 0); the median here must be within one point or better.
+func TestLangIDLSTMAccuracy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains three LSTMs")
+	}
+	train, test, vocab := loadLangID(t)
+	var accs []float64
+	for seed := int64(0); seed < 3; seed++ {
+		SetSeed(seed)
+		model := langIDModel(vocab)
+		model.Fit(train, FitConfig{Epochs: 3, BatchSize: 64, Loss: CrossEntropy(), Optimizer: Adam(3e-3), Shuffle: true, Seed: seed})
+		ev := model.Evaluate(test, CrossEntropy(), "accuracy")
+		t.Logf("seed %d: test %v", seed, ev)
+		accs = append(accs, ev.Metrics["accuracy"])
+	}
+	sort.Float64s(accs)
+	const torchAcc = 0.801
+	if med := accs[1]; med < torchAcc-0.01 {
+		t.Errorf("median test accuracy %.4f, want >= %.3f (PyTorch %.3f minus one point)", med, torchAcc-0.01, torchAcc)
+	}
+}
