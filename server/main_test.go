@@ -19,6 +19,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"gopad.dev/gopad/kernel/kerneltest"
 	"gopad.dev/gopad/kernel/protocol"
 	"gopad.dev/gopad/notebooks"
 )
@@ -42,7 +43,8 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	// Runs the tests, or a real gopad kernel when started by kerneltest.Options.
+	kerneltest.Main(m)
 }
 
 // runScriptKernel is a kernel process speaking the real kernel protocol on fds 3

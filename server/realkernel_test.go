@@ -1,0 +1,101 @@
+package server
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"gopad.dev/gopad/kernel/kerneltest"
+)
+
+// realKernel makes the server start real gopad kernels: the test binary
+// re-executed through kerneltest (TestMain calls kerneltest.Main).
+func realKernel(c *Config) {
+	opts := kerneltest.Options()
+	c.KernelCommand = append([]string{opts.Command}, opts.Args...)
+	base := os.Environ()
+	c.KernelEnv = nil
+	for _, kv := range opts.Env {
+		if !slices.Contains(base, kv) {
+			c.KernelEnv = append(c.KernelEnv, kv)
+		}
+	}
+}
+
+func TestRealKernelExecute(t *testing.T) {
+	e := newEnv(t, realKernel)
+	p := e.writeNotebook("real.gonb", `import "fmt"`, `x := 41
+fmt.Println("hello from go")`, `x + 1`, `undefinedThing + 1`)
+	c := e.dial(p)
+	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1", "cell2", "cell3"}})
+	c.waitFor("cell3 idle", 60*time.Second, func(m map[string]any) bool { return isCellIdle("cell3")(m) && m["elapsed_ms"] != nil })
+	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	snap := e.dial(p).snapshot()
+	if got := streamText(cellOf(t, snap, "cell1"), "stdout"); got != "hello from go\n" {
+		t.Errorf("cell1 stdout = %q", got)
+	}
+	outs := cellOf(t, snap, "cell2")["outputs"].([]any)
+	if len(outs) != 1 || outs[0].(map[string]any)["output_type"] != "execute_result" ||
+		outs[0].(map[string]any)["data"].(map[string]any)["text/plain"] != "42" {
+		t.Errorf("cell2 outputs = %v", outs)
+	}
+	errOuts := cellOf(t, snap, "cell3")["outputs"].([]any)
+	if len(errOuts) != 1 || errOuts[0].(map[string]any)["output_type"] != "error" ||
+		!strings.Contains(strings.ToLower(errOuts[0].(map[string]any)["evalue"].(string)), "undefined") {
+		t.Errorf("cell3 outputs = %v", errOuts)
+	}
+	if n := cellOf(t, snap, "cell2")["execution_count"]; n != float64(3) {
+		t.Errorf("cell2 execution_count = %v, want 3", n)
+	}
+}
+
+func TestRealKernelDeathReported(t *testing.T) {
+	e := newEnv(t, realKernel)
+	p := e.writeNotebook("crash.gonb", `import "time"`, `go func() { panic("boom in goroutine") }()
+time.Sleep(5 * time.Second)`, `1 + 1`)
+	c := e.dial(p)
+	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1", "cell2"}})
+	_, frames := c.waitFor("cell1 idle", 60*time.Second, func(m map[string]any) bool { return isCellIdle("cell1")(m) && m["elapsed_ms"] != nil })
+	var dead map[string]any
+	for _, m := range frames {
+		if isKernel(KernelDead)(m) {
+			dead = m
+		}
+	}
+	if dead == nil {
+		t.Fatalf("no kernel_status dead; frames:\n%s", c.history())
+	}
+	snap := e.dial(p).snapshot()
+	outs := cellOf(t, snap, "cell1")["outputs"].([]any)
+	last := outs[len(outs)-1].(map[string]any)
+	if last["ename"] != "KernelDied" || !strings.Contains(strings.Join(toStrings(last["traceback"]), "\n"), "boom in goroutine") {
+		t.Fatalf("crashed cell's error = %v", last)
+	}
+	// Running again starts a fresh kernel.
+	idle, _ := c.runCell("cell2", 60*time.Second)
+	if idle["execution_count"] != float64(1) {
+		t.Fatalf("fresh kernel count = %v", idle["execution_count"])
+	}
+}
+
+func toStrings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		str, _ := s.(string)
+		out = append(out, str)
+	}
+	return out
+}
+
+// BenchmarkTrivialCellRealKernel: a trivial cell over the websocket, from the
+// "execute" frame to kernel_status idle, with a real gopad kernel.
+//
+//	go test ./server -run '^$' -bench TrivialCellRealKernel -benchtime 500x
+func BenchmarkTrivialCellRealKernel(b *testing.B) {
+	benchTrivialCell(b, newEnv(b, realKernel), "1 + 1")
+}
