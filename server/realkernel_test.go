@@ -99,3 +99,26 @@ func toStrings(v any) []string {
 func BenchmarkTrivialCellRealKernel(b *testing.B) {
 	benchTrivialCell(b, newEnv(b, realKernel), "1 + 1")
 }
+
+func TestRealKernelOutputReplayedAfterReconnect(t *testing.T) {
+	e := newEnv(t, realKernel)
+	p := e.writeNotebook("lid.gonb", `import ("fmt"; "time")`, `for i := 0; i < 4; i++ {
+	fmt.Println("step", i)
+	time.Sleep(250 * time.Millisecond)
+}`)
+	c := e.dial(p)
+	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.runCell("cell0", 30*time.Second)
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell1"}})
+	c.waitFor("first step", 10*time.Second, isType(MsgOutput))
+	c.ws.Close() // the browser goes away while the cell prints
+
+	time.Sleep(1500 * time.Millisecond)
+	snap := e.dial(p).snapshot()
+	if got := streamText(cellOf(t, snap, "cell1"), "stdout"); got != "step 0\nstep 1\nstep 2\nstep 3\n" {
+		t.Fatalf("replayed output = %q", got)
+	}
+	if snap["running"] != nil {
+		t.Fatalf("cell still running in the snapshot: %v", snap["running"])
+	}
+}
