@@ -164,6 +164,10 @@ func (k *Kernel) startProcess(ctx context.Context, during State, cause error) er
 		k.setStateLocked(Dead, err)
 		return err
 	}
+	if old := k.proc; old != nil && old != p {
+		// Two starts raced (a Restart during an escalation restart): keep one kernel.
+		old.kill("the kernel was replaced by a newer one")
+	}
 	k.proc = p
 	k.lastInfo = p.info
 	if k.closed {
