@@ -242,6 +242,11 @@ func (p *process) kill(reason string) {
 		p.intentional = reason
 	}
 	p.mu.Unlock()
+	select {
+	case <-p.done:
+		return // already reaped: its pid may belong to another process by now
+	default:
+	}
 	if p.cmd.Process != nil {
 		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 		_ = p.cmd.Process.Kill()
