@@ -565,3 +565,47 @@ func TestInterruptOfABlockingCompiledCallSaysStateIsDamaged(t *testing.T) {
 		t.Errorf("n * 2 = %q, want 6", got)
 	}
 }
+
+func TestTrainingShowsLiveProgressAndStopsOnInterrupt(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import "gopad/ml"`)
+	mustRun(t, k, `
+train, test := ml.Digits().Split(0.75, 0)
+model := ml.Sequential(ml.Linear(64, 32), ml.ReLU(), ml.Linear(32, 10))`)
+	done := make(chan *cellRun)
+	go func() {
+		done <- execute(t, k, `hist := model.Fit(train, ml.FitConfig{Epochs: 100000, BatchSize: 32,
+	Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-3), Validation: test})`)
+	}()
+	waitState(t, k, client.Busy)
+	time.Sleep(700 * time.Millisecond)
+	if err := k.Interrupt(); err != nil {
+		t.Fatal(err)
+	}
+	var r *cellRun
+	select {
+	case r = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("training did not stop within 10s of the interrupt")
+	}
+	if r.err != nil {
+		t.Fatalf("Execute: %v", r.err)
+	}
+	displays, updates := 0, 0
+	for _, m := range r.messages {
+		switch m.Type {
+		case protocol.DisplayData:
+			displays++
+		case protocol.UpdateDisplayData:
+			updates++
+		}
+	}
+	if displays == 0 || updates == 0 {
+		t.Errorf("training published %d displays and %d updates; want a live view (%v)", displays, updates, r.types())
+	}
+	// The model is usable after the interrupted training.
+	if got := mustRun(t, k, `model != nil`).results(); len(got) != 1 || got[0] != "true" {
+		t.Errorf("model after interrupted training: %q", got)
+	}
+	t.Logf("reply %s %s; %d displays, %d updates", r.reply.Status, r.reply.EName, displays, updates)
+}
