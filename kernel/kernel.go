@@ -156,12 +156,26 @@ func (k *kernel) status(parent, state string) {
 // serve reads requests. Interrupt and shutdown are handled at once; everything
 // else is queued and handled in order by one worker, as Jupyter's shell channel is.
 func (k *kernel) serve(r *protocol.Reader) error {
-	queue := make(chan protocol.Message, 1024)
-	workerDone := make(chan struct{})
+	// The queue is unbounded so that the reader never blocks behind a long cell:
+	// it must stay free to take an interrupt.
+	var (
+		queueMu sync.Mutex
+		queued  []protocol.Message
+		wake    = make(chan struct{}, 1)
+	)
 	go func() {
-		defer close(workerDone)
-		for m := range queue {
-			k.handle(m)
+		for range wake {
+			for {
+				queueMu.Lock()
+				if len(queued) == 0 {
+					queueMu.Unlock()
+					break
+				}
+				m := queued[0]
+				queued = queued[1:]
+				queueMu.Unlock()
+				k.handle(m)
+			}
 		}
 	}()
 	for {
@@ -181,7 +195,13 @@ func (k *kernel) serve(r *protocol.Reader) error {
 			_ = k.sendContent(protocol.ShutdownReply, m.ID, protocol.ShutdownRequestContent{})
 			return nil
 		default:
-			queue <- m
+			queueMu.Lock()
+			queued = append(queued, m)
+			queueMu.Unlock()
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
 		}
 	}
 }
