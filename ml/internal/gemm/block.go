@@ -57,8 +57,9 @@ func grow(buf []float32, n int) []float32 {
 	return buf[:n]
 }
 
-// multiply computes C = alpha*op(A)*op(B) + beta*C with k > 0, splitting the
-// larger of m and n between goroutines when the product is big enough.
+// multiply computes C = alpha*op(A)*op(B) + beta*C with k > 0. Products
+// with m or n equal to 1 go to gemv; big enough ones are cut along the
+// larger of m and n into chunks that two goroutines share.
 func multiply(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	switch {
 	case m == 1:
@@ -86,62 +87,77 @@ func multiply(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 		}
 		return
 	}
-	if min(runtime.GOMAXPROCS(0), maxWorkers) < 2 || m*n*k < parallelMinWork {
-		blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		return
+	// Narrow products (n well below the tile width nr, e.g. a 10-class
+	// output layer) are computed as Cᵀ = op(B)ᵀ·op(A)ᵀ, which fills the
+	// register tiles better. The kernels have variants for every row count
+	// but always compute nr columns, so the work is about m*roundUp(n, nr)
+	// (or n*roundUp(m, nr)); writing Cᵀ costs a scatter per element, so a
+	// clear saving is required. The choice is made once for the whole
+	// product so that chunking cannot change a single bit of the result.
+	cTrans := 5*n*roundUp(m, nr) < 4*m*roundUp(n, nr)
+	if cTrans {
+		transA, transB, m, n, a, lda, b, ldb = !transB, !transA, n, m, b, ldb, a, lda
 	}
-	// Split in two along n when it has enough whole tiles, else along m; the
-	// first part is a whole number of register tiles so that only the second
-	// has edges.
-	var first, second func()
-	if n >= 2*nr && n >= m {
-		j0 := roundUp((n+1)/2, nr)
-		bOff := j0
-		if transB {
-			bOff = j0 * ldb
-		}
-		first = func() { blocked(transA, transB, m, j0, k, alpha, a, lda, b, ldb, beta, c, ldc) }
-		second = func() {
-			blocked(transA, transB, m, n-j0, k, alpha, a, lda, b[bOff:], ldb, beta, c[j0:], ldc)
-		}
-	} else {
-		i0 := roundUp((m+1)/2, mr)
-		if i0 >= m {
-			// Fewer rows than two register tiles: not worth splitting.
-			blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-			return
-		}
-		aOff := i0 * lda
+	// part computes rows [i0, i0+mb) and columns [j0, j0+nb) of the product.
+	part := func(i0, mb, j0, nb int) {
+		aOff, bOff, cOff := i0*lda, j0, i0*ldc+j0
 		if transA {
 			aOff = i0
 		}
-		first = func() { blocked(transA, transB, i0, n, k, alpha, a, lda, b, ldb, beta, c, ldc) }
-		second = func() {
-			blocked(transA, transB, m-i0, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i0*ldc:], ldc)
+		if transB {
+			bOff = j0 * ldb
+		}
+		if cTrans {
+			cOff = j0*ldc + i0
+		}
+		blockedInto(transA, transB, mb, nb, k, alpha, a[aOff:], lda, b[bOff:], ldb, beta, c[cOff:], ldc, cTrans)
+	}
+	if min(runtime.GOMAXPROCS(0), maxWorkers) < 2 || m*n*k < parallelMinWork {
+		part(0, m, 0, n)
+		return
+	}
+	// Chunks are whole register tiles (the last one takes the remainder) so
+	// that each element is computed exactly as it would be serially. In place,
+	// chunks cost nothing extra, and many of them limit the wait when the
+	// other thread is descheduled; packed, each chunk repacks the shared
+	// operand, so there are only two.
+	chunks := 2
+	if m*n*k <= directMaxWork {
+		chunks = 8
+	}
+	splitN := n >= 2*nr && n >= m
+	tile, size := mr, m
+	if splitN {
+		tile, size = nr, n
+	}
+	tiles := size / tile
+	if tiles < 2 {
+		part(0, m, 0, n)
+		return
+	}
+	chunks = min(chunks, tiles)
+	per, extra := tiles/chunks, tiles%chunks
+	run := func(idx int) {
+		start := tile * (idx*per + min(idx, extra))
+		length := tile * per
+		if idx < extra {
+			length += tile
+		}
+		if idx == chunks-1 {
+			length += size % tile
+		}
+		if splitN {
+			part(0, m, start, length)
+		} else {
+			part(start, length, 0, n)
 		}
 	}
-	if !theHelper.tryRunSplit(first, second) {
-		blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	if !theHelper.tryRunChunks(chunks, run) {
+		part(0, m, 0, n)
 	}
 }
 
 func roundUp(x, to int) int { return (x + to - 1) / to * to }
-
-// blocked computes C = alpha*op(A)*op(B) + beta*C on the calling goroutine.
-// For narrow products (n well below the tile width nr, e.g. a 10-class
-// output layer) it computes Cᵀ = op(B)ᵀ·op(A)ᵀ instead, which fills the
-// register tiles better.
-func blocked(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	// The kernels have variants for every row count but always compute nr
-	// columns, so the work is about m*roundUp(n, nr) (or n*roundUp(m, nr)).
-	// Writing Cᵀ costs a scatter per element, so require a clear saving.
-	work, transposedWork := m*roundUp(n, nr), n*roundUp(m, nr)
-	if 5*transposedWork < 4*work {
-		blockedInto(!transB, !transA, n, m, k, alpha, b, ldb, a, lda, beta, c, ldc, true)
-		return
-	}
-	blockedInto(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, false)
-}
 
 // blockedInto computes C = alpha*op(A)*op(B) + beta*C, or when cTrans is set
 // writes that product transposed into c (element (i, j) at c[j*ldc+i]), with

@@ -267,6 +267,7 @@ func TestSgemmBadArguments(t *testing.T) {
 // TestSgemmConcurrent runs split products from several goroutines at once:
 // one gets the helper, the others run serially, and all must be right.
 func TestSgemmConcurrent(t *testing.T) {
+	withTuning(t, directMaxWork, 0)
 	errs := make(chan error)
 	for g := range 4 {
 		go func() {
@@ -288,10 +289,12 @@ func TestSgemmConcurrent(t *testing.T) {
 }
 
 // withTuning sets the packing and splitting thresholds for one test.
+// Splitting is never suspended by a slow helper while it is in force.
 func withTuning(t *testing.T, direct, parallel int) {
-	oldDirect, oldParallel := directMaxWork, parallelMinWork
-	directMaxWork, parallelMinWork = direct, parallel
-	t.Cleanup(func() { directMaxWork, parallelMinWork = oldDirect, oldParallel })
+	oldDirect, oldParallel, oldCooldown := directMaxWork, parallelMinWork, cooldownProducts
+	directMaxWork, parallelMinWork, cooldownProducts = direct, parallel, 0
+	theHelper.cooldown.Store(0)
+	t.Cleanup(func() { directMaxWork, parallelMinWork, cooldownProducts = oldDirect, oldParallel, oldCooldown })
 }
 
 // TestSgemmPacked forces the packed path, which by default only products

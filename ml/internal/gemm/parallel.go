@@ -16,33 +16,60 @@ import (
 const (
 	helperSpin = 100 * time.Microsecond // helper polls this long after its last task
 	callerSpin = 50 * time.Microsecond  // caller polls this long for the helper's result
+
 )
 
-// helper is a single long-lived goroutine that runs one half of a two-way
-// split product. Only one product at a time can use it; a product that
-// finds it busy runs serially.
+// cooldownProducts is how many products run serially after one whose caller
+// had to block for the helper: the other vCPU is then busy with other work
+// and waiting for it costs more than splitting saves. Tests set it to 0 so
+// that forced splits really split.
+var cooldownProducts int32 = 32
+
+// job is a product cut into chunks that the caller and the helper claim
+// one at a time.
+type job struct {
+	run   func(chunk int)
+	count int32
+	next  atomic.Int32 // next chunk to claim
+	done  atomic.Int32 // chunks finished
+}
+
+// work runs chunks until none is left to claim.
+func (j *job) work() {
+	for {
+		i := j.next.Add(1) - 1
+		if i >= j.count {
+			return
+		}
+		j.run(int(i))
+		j.done.Add(1)
+	}
+}
+
+// helper is a single long-lived goroutine that shares the chunks of one
+// product at a time with the caller; a product that finds it busy runs
+// serially.
 type helper struct {
-	owner      sync.Mutex             // held by the product that is using the helper
-	start      sync.Once              // starts the goroutine on first use
-	task       atomic.Pointer[func()] // the offered task, nil once claimed
-	done       atomic.Bool            // the claimed task has finished
-	parked     atomic.Bool            // the helper is (about to be) blocked on wake
-	waiting    atomic.Bool            // the caller is (about to be) blocked on callerWake
-	wake       chan struct{}          // a token wakes the parked helper
-	callerWake chan struct{}          // a token wakes the waiting caller
+	owner      sync.Mutex          // held by the product that is using the helper
+	start      sync.Once           // starts the goroutine on first use
+	task       atomic.Pointer[job] // the offered job, nil once taken
+	cooldown   atomic.Int32        // products left to run serially
+	parked     atomic.Bool         // the helper is (about to be) blocked on wake
+	waiting    atomic.Bool         // the caller is (about to be) blocked on callerWake
+	wake       chan struct{}       // a token wakes the parked helper
+	callerWake chan struct{}       // a token wakes the waiting caller
 }
 
 var theHelper = &helper{wake: make(chan struct{}, 1), callerWake: make(chan struct{}, 1)}
 
-// loop runs tasks forever: it polls while work keeps coming and parks when
+// loop runs jobs forever: it polls while work keeps coming and parks when
 // it has been idle for helperSpin.
 func (h *helper) loop() {
 	for {
 		idleSince := time.Now()
 		for spins := 0; ; spins++ {
-			if f := h.task.Swap(nil); f != nil {
-				(*f)()
-				h.done.Store(true)
+			if j := h.task.Swap(nil); j != nil {
+				j.work()
 				if h.waiting.Load() {
 					notify(h.callerWake)
 				}
@@ -57,7 +84,7 @@ func (h *helper) loop() {
 			}
 		}
 		h.parked.Store(true)
-		// Re-check after announcing the park: a task offered before the
+		// Re-check after announcing the park: a job offered before the
 		// announcement would otherwise wait for a wake that never comes.
 		if h.task.Load() == nil {
 			<-h.wake
@@ -74,30 +101,30 @@ func notify(ch chan struct{}) {
 	}
 }
 
-// tryRunSplit runs first and second, offering first to the helper and
-// running second on the calling goroutine, and returns when both are done.
-// If the helper has not claimed first by the time second is done, the
-// caller runs it too, so a descheduled helper costs no more than running
-// serially. It reports false, having run nothing, when another product is
-// using the helper.
-func (h *helper) tryRunSplit(first, second func()) bool {
+// tryRunChunks runs run(0) … run(count-1), sharing them between the calling
+// goroutine and the helper, and returns when all are done. Chunks the
+// helper has not claimed are run by the caller. It reports false, having
+// run nothing, when another product is using the helper or a recent
+// product had to wait long for it (cooldown).
+func (h *helper) tryRunChunks(count int, run func(int)) bool {
+	if h.cooldown.Load() > 0 {
+		h.cooldown.Add(-1)
+		return false
+	}
 	if !h.owner.TryLock() {
 		return false
 	}
 	defer h.owner.Unlock()
 	h.start.Do(func() { go h.loop() })
-	h.done.Store(false)
-	h.task.Store(&first)
+	j := &job{run: run, count: int32(count)}
+	h.task.Store(j)
 	if h.parked.Load() {
 		notify(h.wake)
 	}
-	second()
-	if h.task.Swap(nil) != nil {
-		first() // the helper never got to it
-		return true
-	}
+	j.work()
+	h.task.CompareAndSwap(j, nil) // withdraw the offer if the helper never took it
 	start := time.Now()
-	for spins := 0; !h.done.Load(); spins++ {
+	for spins := 0; j.done.Load() < j.count; spins++ {
 		if spins%64 != 63 {
 			continue
 		}
@@ -105,9 +132,10 @@ func (h *helper) tryRunSplit(first, second func()) bool {
 			runtime.Gosched()
 			continue
 		}
+		h.cooldown.Store(cooldownProducts)
 		h.waiting.Store(true)
-		if !h.done.Load() {
-			<-h.callerWake // may be a stale token: the loop re-checks done
+		if j.done.Load() < j.count {
+			<-h.callerWake // may be a stale token: the loop re-checks
 		}
 		h.waiting.Store(false)
 	}
