@@ -535,3 +535,18 @@ func TestExamplesListedAndOpenedAsCopies(t *testing.T) {
 		}
 	}
 }
+
+func TestNewRejectsBadRoot(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope")
+	if _, err := New(Config{Root: missing}); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("missing root: %v", err)
+	}
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, []byte("x"), 0o644)
+	if _, err := New(Config{Root: file}); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("file as root: %v", err)
+	}
+	if _, err := New(Config{Root: t.TempDir(), Token: "t", NoToken: true}); err == nil {
+		t.Error("token and no-token together accepted")
+	}
+}

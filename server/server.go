@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"net"
 	"net/http"
@@ -93,6 +94,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: root %q: %w", cfg.Root, err)
 	}
 	root, err := filepath.EvalSymlinks(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("server: the notebook root %q does not exist", cfg.Root)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("server: root %q: %w", cfg.Root, err)
 	}
