@@ -32,8 +32,8 @@ type Model struct {
 	layers []Layer
 	meta   map[string]json.RawMessage
 
-	mu  sync.Mutex
-	out []float32 // last fast-path output, reused by Predict
+	mu   sync.Mutex
+	fast int8 // 0: not yet known, 1: every layer has the fused path, -1: not
 }
 
 // Sequential returns a model applying layers in order.
@@ -115,8 +115,19 @@ func (m *Model) SetTraining(on bool) {
 	}
 }
 
-// isFast reports whether every layer (recursively) has the fused path.
+// isFast reports whether every layer (recursively) has the fused path. The
+// layers of a model never change, so the answer is computed once.
 func (m *Model) isFast() bool {
+	if m.fast == 0 {
+		m.fast = -1
+		if m.computeFast() {
+			m.fast = 1
+		}
+	}
+	return m.fast == 1
+}
+
+func (m *Model) computeFast() bool {
 	for _, l := range m.layers {
 		if sub, ok := l.(*Model); ok {
 			if !sub.isFast() {
@@ -168,7 +179,14 @@ func (m *Model) predictLocked(x *Tensor) *Tensor {
 		return y.Detach()
 	}
 	y := m.fastForward(x, false)
-	return &Tensor{shape: append([]int(nil), y.shape...), data: append([]float32(nil), y.data...)}
+	// One allocation for the result's shape and values.
+	out := &struct {
+		t     Tensor
+		shape [4]int
+	}{}
+	out.t.shape = append(out.shape[:0], y.shape...)
+	out.t.data = append([]float32(nil), y.data...)
+	return &out.t
 }
 
 // PredictClasses returns the index of the largest output for each sample.

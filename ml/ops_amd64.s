@@ -420,7 +420,8 @@ axpy64_loop:
 	RET
 
 // func axpyRows8AVX2(y, w *float32, off *int, val *float32, cnt int) is
-// axpyRows64AVX2 for 8 columns.
+// axpyRows64AVX2 for 8 columns, with four accumulators so that consecutive
+// rows do not wait on each other's FMA.
 TEXT ·axpyRows8AVX2(SB), NOSPLIT, $0-40
 	MOVQ y+0(FP), DI
 	MOVQ w+8(FP), SI
@@ -429,15 +430,41 @@ TEXT ·axpyRows8AVX2(SB), NOSPLIT, $0-40
 	MOVQ cnt+32(FP), CX
 	VMOVUPS 0(DI), Y0
 	VXORPS Y1, Y1, Y1
-axpy8_loop:
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+axpy8_loop4:
+	CMPQ CX, $4
+	JL axpy8_loop1
+	MOVQ 0(R8), R10
+	MOVQ 8(R8), R11
+	MOVQ 16(R8), R12
+	MOVQ 24(R8), R13
+	VBROADCASTSS 0(R9), Y12
+	VBROADCASTSS 4(R9), Y13
+	VBROADCASTSS 8(R9), Y14
+	VBROADCASTSS 12(R9), Y15
+	VFMADD231PS (SI)(R10*1), Y12, Y0
+	VFMADD231PS (SI)(R11*1), Y13, Y1
+	VFMADD231PS (SI)(R12*1), Y14, Y2
+	VFMADD231PS (SI)(R13*1), Y15, Y3
+	ADDQ $32, R8
+	ADDQ $16, R9
+	SUBQ $4, CX
+	JMP axpy8_loop4
+axpy8_loop1:
+	CMPQ CX, $0
+	JE axpy8_done
 	MOVQ (R8), R10
-	ADDQ SI, R10
 	VBROADCASTSS (R9), Y15
-	VFMADD231PS 0(R10), Y15, Y0
+	VFMADD231PS (SI)(R10*1), Y15, Y0
 	ADDQ $8, R8
 	ADDQ $4, R9
 	DECQ CX
-	JNZ axpy8_loop
+	JMP axpy8_loop1
+axpy8_done:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, 0(DI)
 	VZEROUPPER
 	RET
