@@ -63,10 +63,15 @@ func (e *Error) Error() string {
 // debugChunks prints every chunk given to yaegi (GOPAD_DEBUG_CHUNKS=1).
 var debugChunks = os.Getenv("GOPAD_DEBUG_CHUNKS") == "1"
 
-// lineStride spreads the cells over the interpreter's line numbers: cell number
-// n's line l is reported by yaegi as line n*lineStride+l, so that any position
-// names both the cell and the line.
-const lineStride = 1_000_000
+// lineStride spreads the cells over the interpreter's line numbers: cell
+// number n's line l is reported by yaegi as line (n mod cellWrap)*lineStride+l,
+// so that any position names both the cell and the line. go/token caps line
+// numbers below 2^30; cells longer than lineStride lines get wrong positions
+// past that line, and cell numbers repeat after cellWrap cells.
+const (
+	lineStride = 10_000
+	cellWrap   = 100_000
+)
 
 // Engine runs cells in one yaegi interpreter. Its methods other than Interrupt
 // and Interrupted must not be called concurrently.
@@ -80,6 +85,10 @@ type Engine struct {
 
 	mu  sync.Mutex // serialises Execute
 	seq int        // number of the cell being run (1-based)
+
+	// names guards importNames and userNames against Complete, which reads
+	// them while a cell runs; Execute's goroutine is the only writer.
+	names sync.RWMutex
 
 	importNames map[string]string // import name -> path
 	importPaths map[string]string // path -> import name
@@ -258,6 +267,7 @@ func (e *Engine) runChunk(ctx context.Context, p *plan, ch *chunk) error {
 	for _, name := range ch.forgetTypes {
 		forgetSymbol(e.interp, name)
 	}
+	e.rt.line.Store(int64(ch.firstLine))
 	err := e.eval(ctx, p, ch.src)
 	if err != nil && ch.speculative != "" {
 		var ee *Error
@@ -285,9 +295,11 @@ func (e *Engine) runImports(ctx context.Context, p *plan, ch *chunk) error {
 	if err := e.eval(ctx, p, ch.src); err != nil {
 		return err
 	}
+	e.names.Lock()
+	defer e.names.Unlock()
 	for _, imp := range ch.imports {
-		e.importNames[imp.name] = imp.path
-		e.importPaths[imp.path] = imp.name
+		e.importNames[imp.name] = canonicalPath(imp.path)
+		e.importPaths[canonicalPath(imp.path)] = imp.name
 	}
 	return nil
 }

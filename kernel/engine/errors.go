@@ -31,7 +31,7 @@ func decode(line, col int) location {
 // describe names a location for a person reading a traceback of cell seq.
 func (l location) describe(seq int) string {
 	switch {
-	case l.cell == seq:
+	case l.cell == seq%cellWrap:
 		return fmt.Sprintf("cell line %d", l.line)
 	case l.cell == 0:
 		return "gopad helper code"
@@ -50,7 +50,7 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 		col, _ := strconv.Atoi(msg[last[4]:last[5]])
 		out.Message = strings.TrimSpace(msg[last[1]:])
 		loc := decode(line, col)
-		if loc.cell == p.c.seq {
+		if loc.cell == p.c.seq%cellWrap {
 			out.Line, out.Col = loc.line, loc.col
 		} else if loc.cell != 0 {
 			out.Message += " (in " + loc.describe(p.c.seq) + ")"
@@ -159,7 +159,7 @@ func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 		} else {
 			frames = append(frames, "  at "+where+", in "+fn)
 		}
-		if chosen == nil && loc.cell == p.c.seq {
+		if chosen == nil && loc.cell == p.c.seq%cellWrap {
 			l := loc
 			chosen = &l
 		}

@@ -30,6 +30,7 @@ type chunk struct {
 	defines     []string    // top-level names the chunk defines
 	forgetTypes []string    // types to drop before evaluating (redefinitions)
 	stash       string      // after the chunk, declare this variable from the stashed value
+	firstLine   int         // cell line of the chunk's first statement
 }
 
 type importRec struct{ path, name string }
@@ -164,7 +165,15 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 	} else {
 		// The leading semicolon keeps yaegi from turning a chunk that starts with
 		// func(){...}() into a main function that reruns with every later chunk.
-		b.WriteString(";" + rtName + ".Enter()\n")
+		// Enter records the goroutine that runs the cell, for interrupts; a
+		// chunk that cannot block or loop does without (every call at top
+		// level costs the interpreter's global frame a slot for good).
+		b.WriteString(";")
+		if mayBlock(items) {
+			b.WriteString(rtName + ".Enter()")
+		}
+		b.WriteString("\n")
+		ch.firstLine, _ = lineCol(c.src, items[0].start)
 	}
 	if isDecl {
 		// yaegi keeps the first definition of a method: redefining one means
@@ -205,7 +214,7 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 				p.stored[n] = d
 			}
 		}
-		if !isDecl {
+		if !isDecl && it != items[0] {
 			line, _ := lineCol(c.src, it.start)
 			fmt.Fprintf(&b, "%s.At(%d);", rtName, line)
 			fmt.Fprintf(&spec, "%s.At(%d);", rtName, line)
@@ -238,7 +247,7 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 // offset off.
 func (c *cellInfo) directive(off int) string {
 	line, col := lineCol(c.src, off)
-	return fmt.Sprintf("/*line _.go:%d:%d*/", c.seq*lineStride+line, col)
+	return fmt.Sprintf("/*line _.go:%d:%d*/", (c.seq%cellWrap)*lineStride+min(line, lineStride-1), col)
 }
 
 // describe records what a top-level item defines and refers to.
@@ -453,6 +462,8 @@ func placeDecls(ordered, decls []*item) {
 
 // commit records what a successful cell defined.
 func (e *Engine) commit(p *plan) {
+	e.names.Lock()
+	defer e.names.Unlock()
 	for _, n := range p.defined {
 		e.userNames[n] = true
 	}
@@ -471,4 +482,28 @@ func (e *Engine) commit(p *plan) {
 // that importing both counts as importing one package.
 func canonicalPath(path string) string {
 	return strings.TrimPrefix(path, "gopad.dev/")
+}
+
+// mayBlock reports whether statements may loop, block or call anything.
+func mayBlock(items []*item) bool {
+	found := false
+	for _, it := range items {
+		if it.stmt == nil && it.decl == nil {
+			continue
+		}
+		var root ast.Node = it.stmt
+		if it.decl != nil {
+			root = it.decl
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr, *ast.ForStmt, *ast.RangeStmt, *ast.SelectStmt, *ast.SendStmt, *ast.GoStmt:
+				found = true
+			case *ast.UnaryExpr:
+				found = found || n.Op == token.ARROW
+			}
+			return !found
+		})
+	}
+	return found
 }

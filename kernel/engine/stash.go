@@ -38,7 +38,7 @@ func (e *Engine) typeExpr(t reflect.Type, depth int) (string, bool) {
 			}
 			return t.Name(), true // predeclared
 		}
-		if name, ok := e.importPaths[t.PkgPath()]; ok {
+		if name, ok := e.importPaths[canonicalPath(t.PkgPath())]; ok {
 			return name + "." + t.Name(), true
 		}
 		return e.cellTypeName(t)

@@ -1,0 +1,243 @@
+package engine
+
+import (
+	"go/scanner"
+	"go/token"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Complete returns completions for code at byte offset cursor: each match
+// replaces code[start:end]. After "pkg." it offers the package's exported
+// names; otherwise the names cells defined, imported package names, keywords
+// and builtins that start with the word before the cursor. Packages known to
+// gopad but not imported yet are offered after "import \"".
+func (e *Engine) Complete(code string, cursor int) (matches []string, start, end int) {
+	cursor = max(0, min(cursor, len(code)))
+	// The word under the cursor extends to the right over identifier characters.
+	end = cursor
+	for end < len(code) {
+		r, size := utf8.DecodeRuneInString(code[end:])
+		if !isIdentRune(r) {
+			break
+		}
+		end += size
+	}
+	start = cursor
+	for start > 0 {
+		r, size := utf8.DecodeLastRuneInString(code[:start])
+		if !isIdentRune(r) {
+			break
+		}
+		start -= size
+	}
+	prefix := code[start:cursor]
+
+	if path, ok := importPathPrefix(code[:cursor]); ok {
+		return e.completeImport(path), cursor - len(path), cursor
+	}
+
+	// Not e.mu: completion must answer while a cell runs.
+	e.names.RLock()
+	defer e.names.RUnlock()
+	if start > 0 && code[start-1] == '.' {
+		// pkg.Name: the identifier before the dot.
+		q := start - 1
+		p := q
+		for p > 0 {
+			r, size := utf8.DecodeLastRuneInString(code[:p])
+			if !isIdentRune(r) {
+				break
+			}
+			p -= size
+		}
+		pkg := code[p:q]
+		path, ok := e.importNames[pkg]
+		if !ok {
+			path, ok = cellImportsOf(code)[pkg]
+		}
+		if !ok {
+			return nil, start, end
+		}
+		seen := map[string]bool{}
+		for _, key := range e.exportKeys(path) {
+			for name := range e.exports[key] {
+				if token.IsExported(name) && strings.HasPrefix(name, prefix) && !seen[name] {
+					seen[name] = true
+					matches = append(matches, name)
+				}
+			}
+		}
+		sort.Strings(matches)
+		return matches, start, end
+	}
+	if prefix == "" {
+		return nil, start, end
+	}
+	seen := map[string]bool{}
+	add := func(name string) {
+		if strings.HasPrefix(name, prefix) && !seen[name] && !strings.HasPrefix(name, "_") {
+			seen[name] = true
+			matches = append(matches, name)
+		}
+	}
+	for name := range e.userNames {
+		add(name)
+	}
+	for name := range e.importNames {
+		add(name)
+	}
+	for name := range cellImportsOf(code) {
+		add(name)
+	}
+	for name := range cellNames(code) {
+		add(name)
+	}
+	for name := range universe {
+		add(name)
+	}
+	for _, kw := range keywords {
+		add(kw)
+	}
+	sort.Strings(matches)
+	return matches, start, end
+}
+
+// exportKeys returns the symbol table keys of an import path.
+func (e *Engine) exportKeys(path string) []string {
+	var keys []string
+	for _, p := range []string{path, "gopad.dev/" + path} {
+		name := p[strings.LastIndexByte(p, '/')+1:]
+		if n, ok := shortImportNames[p]; ok {
+			name = n
+		}
+		if _, ok := e.exports[p+"/"+name]; ok {
+			keys = append(keys, p+"/"+name)
+		}
+	}
+	return keys
+}
+
+// completeImport lists importable paths that start with prefix.
+func (e *Engine) completeImport(prefix string) []string {
+	var out []string
+	for key := range e.exports {
+		i := strings.LastIndexByte(key, '/')
+		if i <= 0 {
+			continue
+		}
+		path := key[:i]
+		if strings.HasPrefix(path, prefix) && !strings.HasPrefix(path, "_") && !strings.HasPrefix(path, "github.com/traefik") {
+			out = append(out, path)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// importPathPrefix reports whether the text before the cursor ends inside the
+// quotes of an import, returning the path typed so far.
+func importPathPrefix(before string) (string, bool) {
+	q := strings.LastIndexByte(before, '"')
+	if q < 0 || strings.ContainsAny(before[q+1:], " \n\t") {
+		return "", false
+	}
+	head := strings.TrimRight(before[:q], " \t")
+	line := head[strings.LastIndexByte(head, '\n')+1:]
+	line = strings.TrimSpace(line)
+	if line == "import" || strings.HasPrefix(line, "import ") || isImportBlock(before[:q]) {
+		return before[q+1:], true
+	}
+	return "", false
+}
+
+// isImportBlock reports whether text ends inside an import ( ... ) block.
+func isImportBlock(text string) bool {
+	i := strings.LastIndex(text, "import (")
+	return i >= 0 && !strings.Contains(text[i:], ")")
+}
+
+// cellImportsOf returns the imports written in a cell by name, tolerating a
+// cell that does not parse.
+func cellImportsOf(code string) map[string]string {
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(code))
+	var s scanner.Scanner
+	s.Init(file, []byte(code), nil, 0)
+	inImport, paren := false, false
+	alias := ""
+	for {
+		_, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return out
+		}
+		switch {
+		case tok == token.IMPORT:
+			inImport, paren, alias = true, false, ""
+		case inImport && tok == token.LPAREN:
+			paren = true
+		case inImport && tok == token.IDENT:
+			alias = lit
+		case inImport && tok == token.STRING:
+			path := strings.Trim(lit, "`\"")
+			name := path[strings.LastIndexByte(path, '/')+1:]
+			if alias != "" {
+				name = alias
+			}
+			out[name] = canonicalPath(path)
+			alias = ""
+			if !paren {
+				inImport = false
+			}
+		case inImport && tok == token.RPAREN:
+			inImport = false
+		}
+	}
+}
+
+// cellNames returns identifiers declared in a cell (tolerating syntax errors):
+// every identifier followed by := or preceded by func, type, var or const.
+func cellNames(code string) map[string]bool {
+	out := map[string]bool{}
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(code))
+	var s scanner.Scanner
+	s.Init(file, []byte(code), nil, 0)
+	var prev token.Token
+	var idents []string
+	for {
+		_, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return out
+		}
+		switch tok {
+		case token.IDENT:
+			if prev == token.FUNC || prev == token.TYPE || prev == token.VAR || prev == token.CONST {
+				out[lit] = true
+			}
+			idents = append(idents, lit)
+		case token.DEFINE:
+			for _, id := range idents {
+				out[id] = true
+			}
+			idents = nil
+		case token.COMMA:
+		default:
+			idents = nil
+		}
+		prev = tok
+	}
+}
+
+func isIdentRune(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+var keywords = []string{
+	"break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough",
+	"for", "func", "go", "goto", "if", "import", "interface", "map", "package", "range",
+	"return", "select", "struct", "switch", "type", "var",
+}

@@ -1,0 +1,70 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+func TestComplete(t *testing.T) {
+	h := newHarness(t)
+	h.run("import \"strings\"\nmyVariable := 1\nfunc myFunc() {}")
+	cases := []struct {
+		code       string
+		cursor     int
+		want       string
+		start, end int
+	}{
+		{"strings.ToU", 11, "ToUpper", 8, 11},
+		{"x := strings.Has", 16, "HasPrefix", 13, 16},
+		{"my", 2, "myVariable", 0, 2},
+		{"my", 2, "myFunc", 0, 2},
+		{"fmt.Println(myV)", 15, "myVariable", 12, 15},
+		{"import \"fmt\"\nfmt.Spr", 20, "Sprintf", 17, 20},
+		{"localThing := 3\nlocalT", 22, "localThing", 16, 22},
+		{"import \"gopad/di", 16, "gopad/display", 8, 16},
+		{"pri", 3, "println", 0, 3},
+	}
+	for _, c := range cases {
+		matches, start, end := h.e.Complete(c.code, c.cursor)
+		if !slices.Contains(matches, c.want) || start != c.start || end != c.end {
+			t.Errorf("Complete(%q, %d) = %v, %d, %d; want %q in matches, %d, %d", c.code, c.cursor, matches, start, end, c.want, c.start, c.end)
+		}
+	}
+	if m, _, _ := h.e.Complete("nosuchpkg.X", 11); len(m) != 0 {
+		t.Errorf("completions for an unknown package: %v", m)
+	}
+	if m, _, _ := h.e.Complete("strings.ToUpper", 100); !slices.Contains(m, "ToUpper") || slices.Contains(m, "ToLower") {
+		t.Errorf("cursor past the end: %v", m)
+	}
+}
+
+// BenchmarkTrivialCell measures the kernel's trivial cell pair: x := 1, then
+// x + 1 with its result.
+func BenchmarkTrivialCell(b *testing.B) {
+	e, err := New(Options{Stdout: &syncBuffer{}, Stderr: &syncBuffer{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Execute(ctx, "x := 1"); err != nil {
+			b.Fatal(err)
+		}
+		res, err := e.Execute(ctx, "x + 1")
+		if err != nil || !res.HasValue {
+			b.Fatal(err, res)
+		}
+	}
+}
+
+// BenchmarkNewEngine measures starting an engine (interpreter, symbols, shims).
+func BenchmarkNewEngine(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := New(Options{Stdout: &syncBuffer{}, Stderr: &syncBuffer{}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
