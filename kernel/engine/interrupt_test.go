@@ -152,3 +152,14 @@ func TestInterruptedFlag(t *testing.T) {
 		t.Fatal("the interrupt flag survived into the next cell")
 	}
 }
+
+func TestRangeOverChannel(t *testing.T) {
+	h := newHarness(t)
+	h.run("ch := make(chan int, 3)\nch <- 1\nch <- 2\nch <- 3\nclose(ch)\nsum := 0\nfor v := range ch { sum += v }")
+	h.expect("sum", "6")
+	h.run("ch2 := make(chan string)")
+	e, stopped := h.interruptAfter("for s := range ch2 { println(s) }", 30*time.Millisecond)
+	h.checkInterrupted(e, stopped)
+	h.run("func drain(c chan int) int { n := 0; for range c { n++ }; return n }\nc3 := make(chan int, 2)\nc3 <- 1\nc3 <- 1\nclose(c3)")
+	h.expect("drain(c3)", "2")
+}

@@ -374,6 +374,9 @@ func (r *rewriter) rangeStmt(n *ast.RangeStmt) {
 	}
 	r.loopBody(n.Body, copies)
 
+	if n.Value == nil && r.rangeOverChan(n) {
+		return
+	}
 	if n.Value != nil || !r.isInt(n.X) {
 		if call, ok := n.X.(*ast.CallExpr); ok && n.Tok == token.DEFINE {
 			r.rangeOverMapsIter(n, call)
@@ -949,4 +952,33 @@ func (r *rewriter) isInterfaceType(typ string) bool {
 		return true
 	}
 	return strings.HasPrefix(typ, "interface")
+}
+
+// rangeOverChan rewrites `for v := range ch` into a loop of interruptible
+// receives when ch is known to be a channel.
+func (r *rewriter) rangeOverChan(n *ast.RangeStmt) bool {
+	typ, ok := r.chanElemType(n.X)
+	if !ok {
+		return false
+	}
+	v := "_"
+	decl := ""
+	if id, ok := n.Key.(*ast.Ident); ok && id.Name != "_" {
+		v = id.Name
+		if n.Tok == token.DEFINE {
+			decl = "var " + v + " " + typ + "; "
+		}
+	} else if n.Key != nil && n.Tok == token.ASSIGN {
+		v = r.renderCopy(n.Key)
+	}
+	ch := r.renderSpan(r.it.off(n.X.Pos()), r.it.off(n.X.End()))
+	assign := ""
+	if v != "_" {
+		assign = v + " = _gopadV; "
+	}
+	header := "for { " + decl + "var _gopadMore bool; select { case _gopadV, _gopadOK := <-" + ch + ": " + assign +
+		"_gopadMore = _gopadOK; case <-" + rtName + ".Intr(): " + rtName + ".Stop() }; if !_gopadMore { break }; "
+	// Replace "for ... range X {" (the body's brace included) with the header.
+	r.add(r.it.off(n.For), r.it.off(n.Body.Lbrace)+1, header)
+	return true
 }
