@@ -40,7 +40,9 @@ type Options struct {
 	Interrupts <-chan os.Signal
 }
 
-// Run reads cells from opts.In and executes them until end of input.
+// Run reads cells from opts.In and executes them until end of input. When In and
+// Out are both a terminal, lines are edited with history (up and down arrows) and
+// Tab completion; otherwise they are read as plain lines.
 func Run(ctx context.Context, opts Options) error {
 	if opts.In == nil || opts.Out == nil {
 		return errors.New("repl: input and output are required")
@@ -55,8 +57,7 @@ func Run(ctx context.Context, opts Options) error {
 		defer signal.Stop(sig)
 		interrupts = sig
 	}
-	kopts := opts.Kernel
-	k, err := client.Start(ctx, kopts)
+	k, err := client.Start(ctx, opts.Kernel)
 	if err != nil {
 		return err
 	}
@@ -66,67 +67,128 @@ func Run(ctx context.Context, opts Options) error {
 	fmt.Fprintf(opts.Out, "gopad %s (Go %s). Ctrl-C interrupts, Ctrl-D exits.\n",
 		k.Info().ImplementationVersion, k.Info().LanguageInfo.Version)
 
-	lines := make(chan string)
-	readErr := make(chan error, 1)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		br := bufio.NewReader(opts.In)
-		for {
-			line, err := br.ReadString('\n')
-			if line != "" {
-				select {
-				case lines <- strings.TrimSuffix(line, "\n"):
-				case <-stop:
-					return
-				}
-			}
-			if err != nil {
-				readErr <- err
-				return
-			}
+	var in lineReader
+	if tr, ok := newTermReader(opts.In, opts.Out); ok {
+		defer tr.close()
+		var pending *[]string
+		tr.complete = func(line string, pos int) (string, int, bool) {
+			return r.completeLine(ctx, *pending, line, pos)
 		}
-	}()
+		in = tr
+		return r.loop(ctx, in, interrupts, func(p *[]string) { pending = p })
+	}
+	in = newPlainReader(opts.In, opts.Out, interrupts)
+	defer in.close()
+	return r.loop(ctx, in, interrupts, nil)
+}
 
+// errInterrupted is returned by a lineReader when Ctrl-C is pressed while typing.
+var errInterrupted = errors.New("interrupted")
+
+// lineReader reads one line of input after showing a prompt.
+type lineReader interface {
+	readLine(prompt string) (string, error)
+	// beforeExecute and afterExecute bracket a running cell.
+	beforeExecute()
+	afterExecute()
+	close()
+}
+
+// loop reads cells and executes them. share, if set, is given the lines of the
+// cell being typed (for completion).
+func (s *session) loop(ctx context.Context, in lineReader, interrupts <-chan os.Signal, share func(*[]string)) error {
 	var pending []string
+	if share != nil {
+		share(&pending)
+	}
 	for {
-		if len(pending) == 0 {
-			io.WriteString(opts.Out, Prompt)
-		} else {
-			io.WriteString(opts.Out, ContinuePrompt)
+		if ctx.Err() != nil {
+			return nil
 		}
-		var line string
-		select {
-		case line = <-lines:
-		case err := <-readErr:
-			io.WriteString(opts.Out, "\n")
-			if !errors.Is(err, io.EOF) {
-				return fmt.Errorf("repl: read input: %w", err)
-			}
-			if src := strings.Join(pending, "\n"); strings.TrimSpace(src) != "" {
-				r.execute(ctx, src, interrupts)
-			}
-			return nil
-		case <-interrupts:
-			// The terminal has dropped the line being typed; drop the rest of the cell too.
-			pending = nil
-			io.WriteString(opts.Out, "^C\n")
+		prompt := Prompt
+		if len(pending) > 0 {
+			prompt = ContinuePrompt
+		}
+		line, err := in.readLine(prompt)
+		switch {
+		case errors.Is(err, errInterrupted):
+			pending = pending[:0]
 			continue
-		case <-ctx.Done():
+		case errors.Is(err, io.EOF):
+			if src := strings.Join(pending, "\n"); strings.TrimSpace(src) != "" {
+				in.beforeExecute()
+				s.execute(ctx, src, interrupts)
+				in.afterExecute()
+			}
 			return nil
+		case err != nil:
+			return fmt.Errorf("repl: read input: %w", err)
 		}
 		pending = append(pending, line)
 		src := strings.Join(pending, "\n")
 		if Incomplete(src) {
 			continue
 		}
-		pending = nil
+		pending = pending[:0]
 		if strings.TrimSpace(src) == "" {
 			continue
 		}
-		r.execute(ctx, src, interrupts)
+		in.beforeExecute()
+		s.execute(ctx, src, interrupts)
+		in.afterExecute()
 	}
 }
+
+// plainReader reads lines from a pipe or a terminal in its normal mode, where the
+// terminal itself edits the line and turns Ctrl-C into SIGINT.
+type plainReader struct {
+	out        io.Writer
+	interrupts <-chan os.Signal
+	lines      chan string
+	readErr    chan error
+	stop       chan struct{}
+}
+
+func newPlainReader(in io.Reader, out io.Writer, interrupts <-chan os.Signal) *plainReader {
+	p := &plainReader{out: out, interrupts: interrupts, lines: make(chan string), readErr: make(chan error, 1), stop: make(chan struct{})}
+	go func() {
+		br := bufio.NewReader(in)
+		for {
+			line, err := br.ReadString('\n')
+			if line != "" {
+				select {
+				case p.lines <- strings.TrimSuffix(line, "\n"):
+				case <-p.stop:
+					return
+				}
+			}
+			if err != nil {
+				p.readErr <- err
+				return
+			}
+		}
+	}()
+	return p
+}
+
+func (p *plainReader) readLine(prompt string) (string, error) {
+	io.WriteString(p.out, prompt)
+	select {
+	case line := <-p.lines:
+		return line, nil
+	case err := <-p.readErr:
+		io.WriteString(p.out, "\n")
+		return "", err
+	case <-p.interrupts:
+		// The terminal has dropped the line being typed.
+		io.WriteString(p.out, "^C\n")
+		return "", errInterrupted
+	}
+}
+
+func (p *plainReader) beforeExecute() {}
+func (p *plainReader) afterExecute()  {}
+func (p *plainReader) close()         { close(p.stop) }
 
 // session runs cells on a kernel and prints what they produce.
 type session struct {

@@ -132,6 +132,10 @@ func TestTerminalSession(t *testing.T) {
 	send("x := 20\n")
 	send("x * 2\n")
 	out.waitFor(t, "40")
+	// Up arrow recalls the previous line from the history.
+	send("x = 21\n")
+	send("\x1b[A\x1b[A\r")
+	out.waitFor(t, "42")
 	// Ctrl-C while a cell runs interrupts it; state survives.
 	send("for { x = x + 0 }\n")
 	time.Sleep(300 * time.Millisecond)
@@ -143,10 +147,11 @@ func TestTerminalSession(t *testing.T) {
 	send("\x03")
 	out.waitFor(t, "^C")
 	send("x + 1\n")
-	out.waitFor(t, "21")
+	out.waitFor(t, "22")
 	if strings.Contains(out.String(), "not Go") && strings.Contains(out.String(), "expected") {
 		t.Errorf("the discarded line was executed:\n%s", out.String())
 	}
+	t.Logf("terminal output:\n%s", out.String())
 	send("\x04") // Ctrl-D at an empty prompt
 	waitErr := make(chan error, 1)
 	go func() { waitErr <- cmd.Wait() }()
@@ -177,6 +182,9 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	}
 	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.IoctlSetWinsize(int(s.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: 80}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
