@@ -132,6 +132,13 @@ func (c *capture) consume(s *stream, data []byte) {
 			}
 			continue
 		}
+		// Text switching streams ends the other stream's pending text first, so
+		// interleaved stdout and stderr keep the order in which they were read.
+		for _, other := range c.streams {
+			if other != s {
+				c.flushLocked(other)
+			}
+		}
 		c.acceptLocked(s, ev.text)
 	}
 	switch {

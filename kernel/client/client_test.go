@@ -609,3 +609,23 @@ model := ml.Sequential(ml.Linear(64, 32), ml.ReLU(), ml.Linear(32, 10))`)
 	}
 	t.Logf("reply %s %s; %d displays, %d updates", r.reply.Status, r.reply.EName, displays, updates)
 }
+
+func TestInterleavedStdoutAndStderrKeepTheirOrder(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import ("fmt"; "log"; "time")`)
+	r := mustRun(t, k, `log.SetFlags(0)
+fmt.Println("a"); time.Sleep(20 * time.Millisecond)
+log.Print("b"); time.Sleep(20 * time.Millisecond)
+fmt.Println("c")`)
+	var got []string
+	for _, m := range r.messages {
+		var s protocol.StreamContent
+		if m.Type == protocol.Stream && m.Decode(&s) == nil {
+			got = append(got, s.Name+":"+s.Text)
+		}
+	}
+	want := []string{"stdout:a\n", "stderr:b\n", "stdout:c\n"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("stream messages %q, want %q", got, want)
+	}
+}
