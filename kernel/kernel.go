@@ -376,13 +376,6 @@ func (k *kernel) interrupt(m protocol.Message) {
 	}{protocol.ReplyOK})
 }
 
-// completer is the engine's completion method. It is looked up at run time so
-// that the kernel builds while the engine does not offer completion yet; until
-// then completion answers with no matches.
-type completer interface {
-	Complete(code string, cursor int) (matches []string, start, end int)
-}
-
 // complete answers a complete_request.
 func (k *kernel) complete(m protocol.Message) {
 	k.status(m.ID, protocol.StateBusy)
@@ -401,11 +394,7 @@ func (k *kernel) complete(m protocol.Message) {
 			}
 		}()
 		reply.CursorStart, reply.CursorEnd = req.CursorPos, req.CursorPos
-		c, ok := any(k.eng).(completer)
-		if !ok {
-			return
-		}
-		matches, start, end := c.Complete(req.Code, req.CursorPos)
+		matches, start, end := k.eng.Complete(req.Code, req.CursorPos)
 		if matches != nil {
 			reply.Matches = matches
 		}

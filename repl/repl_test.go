@@ -136,6 +136,11 @@ func TestTerminalSession(t *testing.T) {
 	send("x = 21\n")
 	send("\x1b[A\x1b[A\r")
 	out.waitFor(t, "42")
+	// Tab completes from the kernel: "Prin" has Print, Printf and Println in common.
+	send(`import "fmt"` + "\n")
+	send("fmt.Prin\t")
+	send(`ln("completed")` + "\n")
+	out.waitFor(t, "completed\r\n")
 	// Ctrl-C while a cell runs interrupts it; state survives.
 	send("for { x = x + 0 }\n")
 	time.Sleep(300 * time.Millisecond)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"gopad.dev/gopad/kernel/client"
-	"gopad.dev/gopad/kernel/engine"
 	"gopad.dev/gopad/kernel/kerneltest"
 	"gopad.dev/gopad/kernel/protocol"
 )
@@ -418,11 +417,6 @@ func TestKernelDeathIsReportedAndRestartWorks(t *testing.T) {
 }
 
 func TestComplete(t *testing.T) {
-	if _, ok := any((*engine.Engine)(nil)).(interface {
-		Complete(string, int) ([]string, int, int)
-	}); !ok {
-		t.Skip("kernel/engine does not offer Complete yet; the kernel answers with no matches")
-	}
 	k := start(t)
 	mustRun(t, k, `import "fmt"`)
 	code := "fmt.Pri"
