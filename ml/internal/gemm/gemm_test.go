@@ -300,7 +300,7 @@ func withTuning(t *testing.T, direct, parallel int) {
 // TestSgemmPacked forces the packed path, which by default only products
 // beyond directMaxWork take.
 func TestSgemmPacked(t *testing.T) {
-	withTuning(t, 0, 1<<62)
+	withTuning(t, 0, math.MaxInt)
 	runShapes(t)
 	rng := rand.New(rand.NewSource(7))
 	for _, s := range [][3]int{{300, 301, 513}, {97, 2100, 130}, {13, 40, 700}} {
@@ -317,7 +317,7 @@ func TestSgemmPacked(t *testing.T) {
 // TestSgemmSplit forces the two-goroutine split on every product, packed
 // and in place, including shapes too small to split evenly.
 func TestSgemmSplit(t *testing.T) {
-	for _, direct := range []int{0, 1 << 62} {
+	for _, direct := range []int{0, math.MaxInt} {
 		withTuning(t, direct, 0)
 		runShapes(t)
 		rng := rand.New(rand.NewSource(8))
@@ -350,7 +350,7 @@ func TestSgemmBitwiseStable(t *testing.T) {
 				ldb = k
 			}
 			var first []float32
-			for _, tuning := range [][2]int{{1 << 62, 1 << 62}, {0, 1 << 62}, {1 << 62, 0}, {0, 0}} {
+			for _, tuning := range [][2]int{{math.MaxInt, math.MaxInt}, {0, math.MaxInt}, {math.MaxInt, 0}, {0, 0}} {
 				directMaxWork, parallelMinWork = tuning[0], tuning[1]
 				c := append([]float32(nil), c0...)
 				Sgemm(tr[0], tr[1], m, n, k, 0.5, a, lda, b, ldb, 0.25, c, n)

@@ -1,6 +1,7 @@
 package gemm
 
 import (
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -31,7 +32,7 @@ func BenchmarkTune(b *testing.B) {
 		directMaxWork = 0
 	case "1":
 		defer func(old int) { directMaxWork = old }(directMaxWork)
-		directMaxWork = 1 << 62
+		directMaxWork = math.MaxInt
 	}
 	tA, tB := os.Getenv("GEMM_TA") == "1", os.Getenv("GEMM_TB") == "1"
 	benchShape(b, tA, tB, v[0], v[1], v[2])
