@@ -85,6 +85,9 @@ type Engine struct {
 
 	mu  sync.Mutex // serialises Execute
 	seq int        // number of the cell being run (1-based)
+	// lost is set once a cell had to be cancelled: the interpreter may still
+	// be running it, so no further cell may run in this engine.
+	lost bool
 
 	// names guards importNames and userNames against Complete, which reads
 	// them while a cell runs; Execute's goroutine is the only writer.
@@ -235,6 +238,10 @@ func (e *Engine) Execute(ctx context.Context, code string) (Result, error) {
 func (e *Engine) execute(ctx context.Context, code string) (Result, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.lost {
+		return Result{}, &Error{Kind: "Interrupted", StateLost: true,
+			Message: "this kernel's interpreter was cancelled by an earlier interrupt and may still be running that cell: restart the kernel"}
+	}
 	e.seq++
 	e.rt.reset()
 	if strings.TrimSpace(code) == "" {
@@ -320,11 +327,12 @@ func (e *Engine) eval(ctx context.Context, p *plan, src string) (err error) {
 		return nil
 	}
 	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		e.lost = true
 		return &Error{
 			Kind: "Interrupted",
 			Message: "interrupted: the cell did not stop when asked (it was blocked in an operation gopad cannot interrupt " +
 				"cooperatively, such as a receive into a new variable, a range over a channel, sync.WaitGroup.Wait or a long compiled call), " +
-				"so the interpreter was cancelled: functions and closures created by earlier cells may now return zero values; restart the kernel to recover",
+				"so the interpreter was cancelled: functions and closures created by earlier cells may now return zero values and the cell may still be running; restart the kernel to go on",
 			Traceback: []string{"interrupted: interpreter cancelled, state lost"},
 			StateLost: true,
 		}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -135,7 +136,11 @@ func TestCancelContextLosesStateVisibly(t *testing.T) {
 	if !errors.As(err, &e) || e.Kind != "Interrupted" || !e.StateLost {
 		t.Fatalf("got %v, want Interrupted with StateLost", err)
 	}
-	h.expect("1 + 2", "3") // the engine still runs cells
+	// The interpreter may still run the cancelled cell: the engine refuses more.
+	e = h.fail("1 + 2")
+	if !e.StateLost || !strings.Contains(e.Message, "restart the kernel") {
+		t.Errorf("cell after a cancel: %+v", e)
+	}
 }
 
 func TestInterruptedFlag(t *testing.T) {
