@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"reflect"
 	"strings"
@@ -359,6 +361,11 @@ func (e *Engine) compile(p *plan, src string) (prog *interp.Program, err error) 
 			prog, err = nil, e.compilePanic(p, r)
 		}
 	}()
+	// yaegi's compiler logs "nil type" through the standard logger before
+	// panicking; the panic becomes an error, so the log line is dropped.
+	w := log.Writer()
+	log.SetOutput(dropYaegiLog{w})
+	defer log.SetOutput(w)
 	prog, err = e.interp.Compile(src)
 	if err != nil {
 		return nil, e.compileError(p, err.Error())
@@ -455,4 +462,14 @@ func (e *Engine) globalIsInt(path string) bool {
 		return true
 	}
 	return false
+}
+
+// dropYaegiLog passes log output through except yaegi's compile-panic lines.
+type dropYaegiLog struct{ w io.Writer }
+
+func (d dropYaegiLog) Write(b []byte) (int, error) {
+	if bytes.HasSuffix(b, []byte(" nil type\n")) || bytes.HasSuffix(b, []byte(" nil reflect type\n")) {
+		return len(b), nil
+	}
+	return d.w.Write(b)
 }
