@@ -50,8 +50,8 @@ func (it *item) off(p token.Pos) int {
 
 // tokenAt is one scanned token.
 type tokenAt struct {
-	off int
-	tok token.Token
+	off, end int
+	tok      token.Token
 }
 
 // splitCell cuts a cell into its top-level items, in source order. A new item
@@ -68,11 +68,16 @@ func splitCell(src string) ([]*item, *Error) {
 	}, 0)
 	var toks []tokenAt
 	for {
-		pos, tok, _ := s.Scan()
+		pos, tok, lit := s.Scan()
 		if tok == token.EOF {
 			break
 		}
-		toks = append(toks, tokenAt{file.Offset(pos), tok})
+		off := file.Offset(pos)
+		end := off + len(lit)
+		if lit == "" {
+			end = off + len(tok.String())
+		}
+		toks = append(toks, tokenAt{off, end, tok})
 	}
 	if firstErr != nil {
 		return nil, firstErr
@@ -87,7 +92,9 @@ func splitCell(src string) ([]*item, *Error) {
 	for i, t := range toks {
 		if cur == nil && t.tok != token.SEMICOLON {
 			cur = &item{kind: classify(toks, i), start: t.off}
-			inHeader = t.tok == token.FOR || t.tok == token.IF || t.tok == token.SWITCH
+		}
+		if depth == 0 && (t.tok == token.FOR || t.tok == token.IF || t.tok == token.SWITCH) {
+			inHeader = true // also after a label or else
 		}
 		switch t.tok {
 		case token.LPAREN, token.LBRACK, token.LBRACE:
@@ -102,14 +109,17 @@ func splitCell(src string) ([]*item, *Error) {
 				continue
 			}
 			if depth == 0 && cur != nil {
-				cur.end = t.off
 				items = append(items, cur)
 				cur = nil
 			}
+			continue
+		}
+		if cur != nil {
+			// Items end with their last token: trailing comments stay out.
+			cur.end = t.end
 		}
 	}
 	if cur != nil {
-		cur.end = len(src)
 		items = append(items, cur)
 	}
 	return items, nil
