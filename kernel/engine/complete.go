@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"fmt"
 	"go/scanner"
 	"go/token"
+	"reflect"
 	"sort"
 	"strings"
 	"unicode"
@@ -59,7 +61,7 @@ func (e *Engine) Complete(code string, cursor int) (matches []string, start, end
 			path, ok = cellImportsOf(code)[pkg]
 		}
 		if !ok {
-			return nil, start, end
+			return e.completeMembers(pkg, prefix), start, end
 		}
 		seen := map[string]bool{}
 		for _, key := range e.exportKeys(path) {
@@ -240,4 +242,59 @@ var keywords = []string{
 	"break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough",
 	"for", "func", "go", "goto", "if", "import", "interface", "map", "package", "range",
 	"return", "select", "struct", "switch", "type", "var",
+}
+
+// completeMembers lists the exported fields and methods of the value of a
+// top-level variable. It evaluates the variable, so it only runs while no cell
+// is running.
+func (e *Engine) completeMembers(name, prefix string) []string {
+	if !e.userNames[name] || !e.mu.TryLock() {
+		return nil
+	}
+	defer e.mu.Unlock()
+	v, err := func() (v reflect.Value, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("%v", r)
+			}
+		}()
+		return e.interp.Eval(name)
+	}()
+	if err != nil || !v.IsValid() {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(n string) {
+		if token.IsExported(n) && strings.HasPrefix(n, prefix) && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	t := v.Type()
+	for i := 0; i < t.NumMethod(); i++ {
+		add(t.Method(i).Name)
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	} else if reflect.PointerTo(t).NumMethod() > t.NumMethod() {
+		pt := reflect.PointerTo(t)
+		for i := 0; i < pt.NumMethod(); i++ {
+			add(pt.Method(i).Name)
+		}
+	}
+	if t.Kind() == reflect.Struct {
+		for i := 0; i < t.NumField(); i++ {
+			add(t.Field(i).Name)
+		}
+	}
+	for key := range e.methods {
+		if i := strings.IndexByte(key, '.'); i > 0 && e.types[key[:i]] {
+			if typ, err := e.interp.Eval("*new(" + key[:i] + ")"); err == nil && typ.IsValid() && typ.Type() == t {
+				add(key[i+1:])
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }

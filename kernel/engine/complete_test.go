@@ -31,6 +31,13 @@ func TestComplete(t *testing.T) {
 			t.Errorf("Complete(%q, %d) = %v, %d, %d; want %q in matches, %d, %d", c.code, c.cursor, matches, start, end, c.want, c.start, c.end)
 		}
 	}
+	h.run("import \"gopad/ml\"\nmodel := ml.Sequential(ml.Linear(2, 2))\ntype pt struct{ X, Y int }\nfunc (p pt) Norm() int { return p.X }\np := pt{1, 2}")
+	if m, _, _ := h.e.Complete("model.Fi", 8); !slices.Contains(m, "Fit") {
+		t.Errorf("methods of a compiled value: %v", m)
+	}
+	if m, _, _ := h.e.Complete("p.", 2); !slices.Contains(m, "X") || !slices.Contains(m, "Norm") {
+		t.Errorf("fields and methods of a cell value: %v", m)
+	}
 	if m, _, _ := h.e.Complete("nosuchpkg.X", 11); len(m) != 0 {
 		t.Errorf("completions for an unknown package: %v", m)
 	}

@@ -24,4 +24,7 @@ func TestEdgeCells(t *testing.T) {
 	h.expect("switch {\ncase x > 5:\n\tx = 1\n}\nx", "1")
 	h.expect("L:\nfor i := 0; i < 3; i++ {\n\tfor {\n\t\tcontinue L\n\t}\n}\nx", "1")
 	h.expect("nil", "<nil>")
+	h.expect("p42 := new(42)\n*p42", "42")
+	h.expect("q := new(int)\n*q", "0")
+	h.expect("func ptr() *string { return new(\"s\") }\n*ptr()", "s")
 }

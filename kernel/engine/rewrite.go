@@ -182,6 +182,11 @@ func (r *rewriter) call(n *ast.CallExpr) {
 	r.skip[n.Fun] = true // a method expression called at once works in yaegi
 	switch fun := n.Fun.(type) {
 	case *ast.Ident:
+		if fun.Name == "new" && len(n.Args) == 1 && r.isValueExpr(n.Args[0]) && !r.e.userNames["new"] && !r.definedInCell("new") {
+			// Go 1.26's new(expr); yaegi would silently point to a zero value.
+			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), "_gopadNew")
+			return
+		}
 		if shim, ok := builtinShims[fun.Name]; ok && !r.e.userNames[fun.Name] && !r.definedInCell(fun.Name) {
 			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), shim)
 			if fun.Name == "min" || fun.Name == "max" {
@@ -863,6 +868,7 @@ func (r *rewriter) callsGeneric(x ast.Expr) bool {
 				found = true
 			}
 			found = found || r.e.generics[f.Name] || r.c.generics[f.Name]
+			found = found || f.Name == "new" && len(call.Args) == 1 && r.isValueExpr(call.Args[0]) && !r.e.userNames["new"]
 		case *ast.IndexExpr, *ast.IndexListExpr:
 			found = true // explicit instantiation
 		case *ast.SelectorExpr:
@@ -981,4 +987,22 @@ func (r *rewriter) rangeOverChan(n *ast.RangeStmt) bool {
 	// Replace "for ... range X {" (the body's brace included) with the header.
 	r.add(r.it.off(n.For), r.it.off(n.Body.Lbrace)+1, header)
 	return true
+}
+
+// isValueExpr reports whether x, the argument of new, is certainly a value and
+// not a type.
+func (r *rewriter) isValueExpr(x ast.Expr) bool {
+	switch x := ast.Unparen(x).(type) {
+	case *ast.BasicLit, *ast.BinaryExpr, *ast.CompositeLit, *ast.FuncLit:
+		return true
+	case *ast.UnaryExpr, *ast.CallExpr, *ast.SliceExpr:
+		return true // including conversions, which are values too
+	case *ast.Ident:
+		if r.e.types[x.Name] || universe[x.Name] && (intTypes[x.Name] || basicTypes[x.Name] || x.Name == "byte" || x.Name == "rune") {
+			return false
+		}
+		_, local := r.c.defs[x.Name]
+		return local || r.e.userNames[x.Name] && !r.e.types[x.Name]
+	}
+	return false
 }

@@ -82,6 +82,10 @@ func _gopadSlicesCollect[E any](s []E) []E {
 	return s
 }
 
+func _gopadNew[T any](v T) *T {
+	return &v
+}
+
 func _gopadMapsKeys[K comparable, V any](m map[K]V) []K {
 	r := make([]K, 0, len(m))
 	for k := range m {
