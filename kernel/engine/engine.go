@@ -253,12 +253,13 @@ func (e *Engine) execute(ctx context.Context, code string) (Result, error) {
 	if perr != nil {
 		return Result{}, perr
 	}
-	for _, ch := range p.chunks {
+	for i, ch := range p.chunks {
 		if err := e.runChunk(ctx, p, ch); err != nil {
+			e.commit(p, p.chunks[:i])
 			return Result{}, err
 		}
 	}
-	e.commit(p)
+	e.commit(p, p.chunks)
 	if p.result && e.rt.hasResult {
 		v := e.rt.result
 		e.rt.result = nil

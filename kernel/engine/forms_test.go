@@ -202,3 +202,14 @@ slices.SortFunc(ps, func(x, y P) int { return x.A - y.A })`)
 	h.expect("len(keys)", "3")
 	h.expect("type Scores []float64\nslices.Max(Scores{1, 7, 3})", "7")
 }
+
+func TestPartialCellKeepsEarlierDefinitions(t *testing.T) {
+	h := newHarness(t)
+	e := h.fail("a := 1\nfunc f() int { return a }\nb := undefinedX")
+	if e.Line != 3 || !strings.Contains(e.Message, "undefinedX") {
+		t.Errorf("got %+v", e)
+	}
+	h.expect("f()", "1")
+	h.run("a := 2")
+	h.expect("f()", "2")
+}

@@ -25,12 +25,13 @@ type plan struct {
 // chunk is one yaegi evaluation.
 type chunk struct {
 	src         string
-	speculative string      // src without the result capture, tried if src fails to compile
-	imports     []importRec // for the import chunk
-	defines     []string    // top-level names the chunk defines
-	forgetTypes []string    // types to drop before evaluating (redefinitions)
-	stash       string      // after the chunk, declare this variable from the stashed value
-	firstLine   int         // cell line of the chunk's first statement
+	speculative string                 // src without the result capture, tried if src fails to compile
+	imports     []importRec            // for the import chunk
+	defines     []string               // top-level names the chunk defines
+	forgetTypes []string               // types to drop before evaluating (redefinitions)
+	stash       string                 // after the chunk, declare this variable from the stashed value
+	firstLine   int                    // cell line of the chunk's first statement
+	stored      map[string]*storedDecl // declarations to keep, by name
 }
 
 type importRec struct{ path, name string }
@@ -210,8 +211,12 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 				d.defines = []string{it.key}
 			}
 			p.cellDecls = append(p.cellDecls, d)
+			if ch.stored == nil {
+				ch.stored = map[string]*storedDecl{}
+			}
 			for _, n := range d.defines {
 				p.stored[n] = d
+				ch.stored[n] = d
 			}
 		}
 		if !isDecl && it != items[0] {
@@ -460,21 +465,24 @@ func placeDecls(ordered, decls []*item) {
 	sort.SliceStable(decls, func(i, j int) bool { return decls[i].slot < decls[j].slot })
 }
 
-// commit records what a successful cell defined.
-func (e *Engine) commit(p *plan) {
+// commit records what the chunks that ran defined (all of them, or those
+// before the one that failed).
+func (e *Engine) commit(p *plan, ran []*chunk) {
 	e.names.Lock()
 	defer e.names.Unlock()
-	for _, n := range p.defined {
-		e.userNames[n] = true
-	}
-	for n := range p.c.generics {
-		e.generics[n] = true
-	}
-	for k, d := range p.stored {
-		e.decls[k] = d
-	}
-	for k, v := range p.funcResults {
-		e.funcResults[k] = v
+	for _, ch := range ran {
+		for _, n := range ch.defines {
+			e.userNames[n] = true
+			if p.c.generics[n] {
+				e.generics[n] = true
+			}
+			if r, ok := p.funcResults[n]; ok {
+				e.funcResults[n] = r
+			}
+		}
+		for k, d := range ch.stored {
+			e.decls[k] = d
+		}
 	}
 }
 
