@@ -75,3 +75,22 @@ func BenchmarkNewEngine(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkInterpretedLoop measures an interpreted loop with the front-end's
+// interrupt check in its body (1e5 iterations per op).
+func BenchmarkInterpretedLoop(b *testing.B) {
+	e, err := New(Options{Stdout: &syncBuffer{}, Stderr: &syncBuffer{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := e.Execute(ctx, "func loop() int { s := 0; for i := 0; i < 100000; i++ { s += i }; return s }"); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Execute(ctx, "loop()"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -254,7 +254,14 @@ func (e *Engine) execute(ctx context.Context, code string) (Result, error) {
 		return Result{}, perr
 	}
 	for i, ch := range p.chunks {
-		if err := e.runChunk(ctx, p, ch); err != nil {
+		err := e.runChunk(ctx, p, ch)
+		if err == nil && e.rt.interrupted.Load() {
+			// Compiled code (ml training) stopped early on the interrupt and
+			// returned normally: the cell still ends as interrupted.
+			err = e.interruptedError()
+			i++
+		}
+		if err != nil {
 			e.commit(p, p.chunks[:i])
 			return Result{}, err
 		}
@@ -343,12 +350,7 @@ func (e *Engine) eval(ctx context.Context, p *plan, src string) (err error) {
 	var pe interp.Panic
 	if errors.As(err, &pe) {
 		if _, ok := pe.Value.(interruptSignal); ok {
-			line := int(e.rt.line.Load())
-			head := "interrupted"
-			if line > 0 {
-				head = fmt.Sprintf("cell line %d: interrupted", line)
-			}
-			return &Error{Kind: "Interrupted", Message: "interrupted", Line: line, Col: min(line, 1), Traceback: []string{head}}
+			return e.interruptedError()
 		}
 		return e.panicError(p, pe.Value, e.traces.lines())
 	}
@@ -473,4 +475,14 @@ func (d dropYaegiLog) Write(b []byte) (int, error) {
 		return len(b), nil
 	}
 	return d.w.Write(b)
+}
+
+// interruptedError reports a cooperative interrupt at the running statement.
+func (e *Engine) interruptedError() *Error {
+	line := int(e.rt.line.Load())
+	head := "interrupted"
+	if line > 0 {
+		head = fmt.Sprintf("cell line %d: interrupted", line)
+	}
+	return &Error{Kind: "Interrupted", Message: "interrupted", Line: line, Col: min(line, 1), Traceback: []string{head}}
 }

@@ -3,9 +3,12 @@ package engine
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/traefik/yaegi/interp"
 )
 
 // interruptAfter runs code, interrupts it after delay, and returns the error
@@ -167,4 +170,32 @@ func TestRangeOverChannel(t *testing.T) {
 	h.checkInterrupted(e, stopped)
 	h.run("func drain(c chan int) int { n := 0; for range c { n++ }; return n }\nc3 := make(chan int, 2)\nc3 <- 1\nc3 <- 1\nclose(c3)")
 	h.expect("drain(c3)", "2")
+}
+
+func TestInterruptStopsCellAfterCompiledCodeReturns(t *testing.T) {
+	h := newHarness(t)
+	// A compiled function that stops early when interrupted and returns
+	// normally, as ml.Fit does through its Progress.
+	hook := map[string]reflect.Value{"Wait": reflect.ValueOf(func() {
+		for !h.e.Interrupted() {
+			time.Sleep(time.Millisecond)
+		}
+	})}
+	h.e.exports["testhook/testhook"] = hook
+	if err := h.e.interp.Use(interp.Exports{"testhook/testhook": hook}); err != nil {
+		t.Fatal(err)
+	}
+	h.run("import \"testhook\"\nafter := 0")
+	for _, code := range []string{"testhook.Wait()\nafter = 1", "testhook.Wait()"} {
+		go func() {
+			time.Sleep(30 * time.Millisecond)
+			h.e.Interrupt()
+		}()
+		_, err := h.e.Execute(context.Background(), code)
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != "Interrupted" || e.StateLost {
+			t.Fatalf("%q: got %v", code, err)
+		}
+	}
+	h.expect("after", "0")
 }

@@ -248,7 +248,7 @@ func (s *runtimeState) symbols() map[string]reflect.Value {
 		"Enter":    reflect.ValueOf(func() { s.cellGID.Store(goroutineID()) }),
 		"Result":   reflect.ValueOf(func(v any) { s.result, s.hasResult = v, true }),
 		"Clear":    reflect.ValueOf(clearValue),
-		"At":       reflect.ValueOf(func(line int) { s.line.Store(int64(line)) }),
+		"At":       reflect.ValueOf(func(line int) { s.check(); s.line.Store(int64(line)) }),
 		"Stash":    reflect.ValueOf(func(v any) { s.stashed = v }),
 		"Unstash":  reflect.ValueOf(func() any { v := s.stashed; s.stashed = nil; return v }),
 		"Sort":     reflect.ValueOf(sortOrdered),
