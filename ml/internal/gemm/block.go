@@ -118,13 +118,9 @@ func multiply(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 	}
 	// Chunks are whole register tiles (the last one takes the remainder) so
 	// that each element is computed exactly as it would be serially. In place,
-	// chunks cost nothing extra, and many of them limit the wait when the
-	// other thread is descheduled; packed, each chunk repacks the shared
-	// operand, so there are only two.
-	chunks := 2
-	if m*n*k <= directMaxWork {
-		chunks = 8
-	}
+	// chunks cost nothing extra and smaller ones balance the two threads
+	// better; packed, each chunk repacks the shared operand, so there are
+	// only two.
 	splitN := n >= 2*nr && n >= m
 	tile, size := mr, m
 	if splitN {
@@ -134,6 +130,12 @@ func multiply(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 	if tiles < 2 {
 		part(0, m, 0, n)
 		return
+	}
+	chunks := 2
+	if work := m * n * k; work <= directMaxWork {
+		// Each chunk gets at least 2M multiply-adds (~40µs) and 8 tiles: a
+		// narrower chunk rereads the other operand from L3 too often.
+		chunks = max(2, min(16, work/(1<<21), tiles/8))
 	}
 	chunks = min(chunks, tiles)
 	per, extra := tiles/chunks, tiles%chunks

@@ -20,9 +20,9 @@ const (
 )
 
 // cooldownProducts is how many products run serially after one whose caller
-// had to block for the helper: the other vCPU is then busy with other work
-// and waiting for it costs more than splitting saves. Tests set it to 0 so
-// that forced splits really split.
+// waited for the helper much longer than a chunk takes: the other vCPU is
+// then busy with other work and waiting for it costs more than splitting
+// saves. Tests set it to 0 so that forced splits really split.
 var cooldownProducts int32 = 32
 
 // job is a product cut into chunks that the caller and the helper claim
@@ -34,15 +34,17 @@ type job struct {
 	done  atomic.Int32 // chunks finished
 }
 
-// work runs chunks until none is left to claim.
-func (j *job) work() {
+// work runs chunks until none is left to claim and returns how many it ran.
+func (j *job) work() int {
+	ran := 0
 	for {
 		i := j.next.Add(1) - 1
 		if i >= j.count {
-			return
+			return ran
 		}
 		j.run(int(i))
 		j.done.Add(1)
+		ran++
 	}
 }
 
@@ -105,7 +107,7 @@ func notify(ch chan struct{}) {
 // goroutine and the helper, and returns when all are done. Chunks the
 // helper has not claimed are run by the caller. It reports false, having
 // run nothing, when another product is using the helper or a recent
-// product had to wait long for it (cooldown).
+// product waited too long for it (cooldown).
 func (h *helper) tryRunChunks(count int, run func(int)) bool {
 	if h.cooldown.Load() > 0 {
 		h.cooldown.Add(-1)
@@ -121,23 +123,28 @@ func (h *helper) tryRunChunks(count int, run func(int)) bool {
 	if h.parked.Load() {
 		notify(h.wake)
 	}
-	j.work()
-	h.task.CompareAndSwap(j, nil) // withdraw the offer if the helper never took it
 	start := time.Now()
+	mine := j.work()
+	h.task.CompareAndSwap(j, nil) // withdraw the offer if the helper never took it
+	own := time.Since(start)
 	for spins := 0; j.done.Load() < j.count; spins++ {
 		if spins%64 != 63 {
 			continue
 		}
-		if time.Since(start) < callerSpin {
+		if time.Since(start)-own < callerSpin {
 			runtime.Gosched()
 			continue
 		}
-		h.cooldown.Store(cooldownProducts)
 		h.waiting.Store(true)
 		if j.done.Load() < j.count {
 			<-h.callerWake // may be a stale token: the loop re-checks
 		}
 		h.waiting.Store(false)
+	}
+	// Waiting up to one chunk is normal (the helper's last chunk started
+	// before ours ended); much longer means the helper was descheduled.
+	if waited := time.Since(start) - own; mine > 0 && waited > own/time.Duration(mine)+callerSpin {
+		h.cooldown.Store(cooldownProducts)
 	}
 	return true
 }
