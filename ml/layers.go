@@ -160,6 +160,23 @@ func Linear(in, out int) *LinearLayer {
 	return l
 }
 
+// Xavier re-initialises the weights with Glorot/Xavier uniform values (bound
+// √(6/(in+out)), suited to tanh and sigmoid) and the bias with zeros, drawing from
+// the generator SetSeed controls. It returns l: ml.Linear(64, 256).Xavier().
+func (l *LinearLayer) Xavier() *LinearLayer {
+	uniformInit(l.Weight, math.Sqrt(6/float64(l.In+l.Out)))
+	clear(l.Bias.data)
+	return l
+}
+
+// Kaiming re-initialises the weights with He/Kaiming uniform values for ReLU
+// (bound √(6/in)) and the bias with zeros. It returns l.
+func (l *LinearLayer) Kaiming() *LinearLayer {
+	uniformInit(l.Weight, math.Sqrt(6/float64(l.In)))
+	clear(l.Bias.data)
+	return l
+}
+
 // String returns e.g. "Linear(64→256)".
 func (l *LinearLayer) String() string { return fmt.Sprintf("Linear(%d→%d)", l.In, l.Out) }
 
@@ -186,8 +203,7 @@ func (l *LinearLayer) forwardInto(x, y []float32) {
 	for r := 0; r < m; r++ {
 		copy(y[r*l.Out:(r+1)*l.Out], b)
 	}
-	if m == 1 {
-		sparseRowGemv(y[:l.Out], x[:l.In], l.Weight.data, l.Out, &l.nz)
+	if m == 1 && sparseRowGemv(y[:l.Out], x[:l.In], l.Weight.data, l.Out, &l.nz) {
 		return
 	}
 	sgemm(false, false, m, l.Out, l.In, 1, x, l.In, l.Weight.data, l.Out, 1, y, l.Out)

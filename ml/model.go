@@ -229,6 +229,15 @@ func (m *Model) Summary(inputShape ...int) string {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i, l.String(), out, groupDigits(countParams(l.Parameters())))
 	}
 	tw.Flush()
+	// tabwriter pads every cell, including the last one of the input row.
+	table := b.String()
+	b.Reset()
+	for _, line := range strings.SplitAfter(table, "\n") {
+		b.WriteString(strings.TrimRight(line, " \n"))
+		if strings.HasSuffix(line, "\n") {
+			b.WriteByte('\n')
+		}
+	}
 	fmt.Fprintf(&b, "Total parameters: %s (%s bytes as float32)", groupDigits(m.NumParams()), groupDigits(4*m.NumParams()))
 	return b.String()
 }

@@ -5,7 +5,7 @@ package ml
 import "golang.org/x/sys/cpu"
 
 // useAVX2 selects the assembly kernels; every amd64 CPU since 2013 has them.
-var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasPOPCNT
 
 //go:noescape
 func sigmoidAVX2(dst, src *float32, n int)
@@ -93,19 +93,24 @@ func adamUpdate(w, g, m, v []float32, b1, b2, eps, wd, stepSize, invSqrtBC2 floa
 }
 
 //go:noescape
-func axpyRows64AVX2(y, w *float32, off *int, val *float32, cnt int)
+func axpyRows64AVX2(y, w *float32, off *int32, val *float32, cnt int)
 
 //go:noescape
-func axpyRows8AVX2(y, w *float32, off *int, val *float32, cnt int)
+func axpyRows8AVX2(y, w *float32, off *int32, val *float32, cnt int)
 
 func axpyRowsVec(y, w []float32, n int, s *sparseRow) int {
-	j := 0
 	if !useAVX2 {
 		return 0
 	}
-	for ; j+64 <= n; j += 64 {
-		axpyRows64AVX2(&y[j], &w[j], &s.off[0], &s.val[0], len(s.val))
+	const block = 32 // rows per block: 32 rows of a 128-wide layer fit in L1
+	wide := n &^ 63
+	for b := 0; b < len(s.val) && wide > 0; b += block {
+		e := min(b+block, len(s.val))
+		for j := 0; j < wide; j += 64 {
+			axpyRows64AVX2(&y[j], &w[j], &s.off[b], &s.val[b], e-b)
+		}
 	}
+	j := wide
 	for ; j+8 <= n; j += 8 {
 		axpyRows8AVX2(&y[j], &w[j], &s.off[0], &s.val[0], len(s.val))
 	}
@@ -127,4 +132,19 @@ func lstmCellBackwardVec(g, dg, dh, rec, dc, tc, cprev []float32) int {
 	_ = cprev[hid-1]
 	lstmCellBackAVX2(&g[0], &dg[0], &dh[0], &rec[0], &dc[0], &tc[0], &cprev[0], hid, n)
 	return n
+}
+
+//go:noescape
+func compactAVX2(x *float32, n, rowBytes int, off *int32, val *float32) int
+
+// compactVec packs the nonzero values among the first elements of x (a multiple
+// of 8 of them) into s, returning how many elements it examined and how many
+// it kept.
+func compactVec(x []float32, rowBytes int, s *sparseRow) (done, kept int) {
+	n := len(x) &^ 7
+	if !useAVX2 || n == 0 {
+		return 0, 0
+	}
+	_, _ = s.off[n+7], s.val[n+7]
+	return n, compactAVX2(&x[0], n, rowBytes, &s.off[0], &s.val[0])
 }

@@ -34,3 +34,5 @@ func adamUpdate(w, g, m, v []float32, b1, b2, eps, wd, stepSize, invSqrtBC2 floa
 func axpyRowsVec(y, w []float32, n int, s *sparseRow) int { return 0 }
 
 func lstmCellBackwardVec(g, dg, dh, rec, dc, tc, cprev []float32) int { return 0 }
+
+func compactVec(x []float32, rowBytes int, s *sparseRow) (done, kept int) { return 0, 0 }

@@ -42,31 +42,37 @@ func reluBackScalar(dx, y, dy []float32) {
 // sparseRow lists the nonzero entries of one input row: byte offsets of the
 // matching weight rows and the values.
 type sparseRow struct {
-	off []int
+	off []int32
 	val []float32
 }
 
+// maxSparseBytes bounds the weight matrices the single-row path handles, so that
+// byte offsets fit in an int32.
+const maxSparseBytes = 1 << 30
+
 // sparseRowGemv adds Σ x[i]·W[i,:] to y over the nonzero x[i], where W is
 // [len(x), n] row-major. Skipping zeros (common after ReLU and in pixel data)
-// makes single-sample inference about twice as fast; unlike a dense product it
-// does not turn 0·Inf into NaN.
-func sparseRowGemv(y, x, w []float32, n int, s *sparseRow) {
-	if cap(s.off) < len(x) {
-		s.off, s.val = make([]int, len(x)), make([]float32, len(x))
+// makes single-sample inference faster; unlike a dense product it does not
+// turn 0·Inf into NaN. It reports false, doing nothing, when W is too large.
+func sparseRowGemv(y, x, w []float32, n int, s *sparseRow) bool {
+	if len(x)*n*4 >= maxSparseBytes {
+		return false
 	}
-	off, val := s.off[:len(x)], s.val[:len(x)]
-	k := 0
-	for i, v := range x {
-		// Written unconditionally and kept only for nonzero v: branch-free.
-		off[k], val[k] = i*n*4, v
-		if v != 0 {
+	if cap(s.off) < len(x)+8 {
+		s.off, s.val = make([]int32, len(x)+8), make([]float32, len(x)+8)
+	}
+	s.off, s.val = s.off[:len(x)+8], s.val[:len(x)+8]
+	done, k := compactVec(x, n*4, s)
+	for i := done; i < len(x); i++ {
+		if v := x[i]; v != 0 {
+			s.off[k], s.val[k] = int32(i*n*4), v
 			k++
 		}
 	}
 	if k == 0 {
-		return
+		return true
 	}
-	s.off, s.val = off[:k], val[:k]
+	s.off, s.val = s.off[:k], s.val[:k]
 	_ = w[(len(x)-1)*n+n-1] // the kernels read rows 0..len(x)-1
 	j := axpyRowsVec(y, w, n, s)
 	if j < n && j >= 8 {
@@ -76,14 +82,15 @@ func sparseRowGemv(y, x, w []float32, n int, s *sparseRow) {
 		copy(tmp[:], y[n-8:n])
 		if axpyRowsVec(tmp[:], w[n-8:], 8, s) == 8 {
 			copy(y[j:n], tmp[8-(n-j):])
-			return
+			return true
 		}
 	}
 	for ; j < n; j++ {
 		acc := y[j]
 		for k, v := range s.val {
-			acc += v * w[s.off[k]/4+j]
+			acc += v * w[int(s.off[k])/4+j]
 		}
 		y[j] = acc
 	}
+	return true
 }

@@ -128,3 +128,54 @@ func TestSingleRowLinear(t *testing.T) {
 		t.Errorf("all-zero input: %v, want the bias %v", y.data, zero.Bias.data)
 	}
 }
+
+// TestSparseRowGemvPatterns checks the zero-skipping product against a float64
+// reference for sparsity patterns that exercise every branch of the packing
+// (empty, full and mixed 8-lane blocks, a ragged tail).
+func TestSparseRowGemvPatterns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	var s sparseRow
+	for _, in := range []int{1, 7, 8, 9, 64, 131, 256} {
+		for _, n := range []int{1, 8, 10, 64, 130} {
+			w := randTensor(rng, -1, 1, in, n).data
+			for pattern := 0; pattern < 5; pattern++ {
+				x := make([]float32, in)
+				for i := range x {
+					keep := false
+					switch pattern {
+					case 0:
+						keep = rng.IntN(2) == 0
+					case 1:
+						keep = true
+					case 2:
+						keep = i == in-1
+					case 3:
+						keep = (i/8)%2 == 1
+					case 4:
+						keep = rng.IntN(10) == 0
+					}
+					if keep {
+						x[i] = float32(rng.NormFloat64())
+					}
+				}
+				y := make([]float32, n)
+				want := make([]float64, n)
+				for j := range y {
+					y[j] = float32(j)
+					want[j] = float64(j)
+					for i := range x {
+						want[j] += float64(x[i]) * float64(w[i*n+j])
+					}
+				}
+				if !sparseRowGemv(y, x, w, n, &s) {
+					t.Fatalf("in=%d n=%d: refused", in, n)
+				}
+				for j := range y {
+					if math.Abs(float64(y[j])-want[j]) > 1e-5*math.Max(10, math.Abs(want[j])) {
+						t.Fatalf("in=%d n=%d pattern %d: y[%d] = %v, want %v", in, n, pattern, j, y[j], want[j])
+					}
+				}
+			}
+		}
+	}
+}
