@@ -323,6 +323,15 @@ func (k *Kernel) Execute(ctx context.Context, code string, onOutput func(protoco
 					return zero, err
 				}
 				gotReply = true
+				if reply.StateLost {
+					// Stopping the cell cancelled the interpreter, which leaves it
+					// unusable (and the cell possibly still running): replace the
+					// process, as for a cell that ignored the interrupt.
+					k.mu.Lock()
+					cell.escalating = true
+					k.mu.Unlock()
+					p.kill("the cell could not be stopped cooperatively, so its interpreter had to be cancelled, which damages it")
+				}
 			case protocol.Status:
 				var st protocol.StatusContent
 				if m.Decode(&st) == nil && st.ExecutionState == protocol.StateIdle && gotReply {

@@ -41,7 +41,10 @@
 // Options.InterruptGrace (default 2s) after the interrupt, the cell is ignoring it
 // (a long compiled call): the client kills the process, starts a fresh one, and the
 // Execute call returns a *DiedError with Restarted set, telling the user that the
-// kernel's state was lost.
+// kernel's state was lost. The same happens when the kernel could only stop the
+// cell by cancelling its interpreter (a cell blocked where cooperative interrupts
+// do not reach): such an interpreter is damaged, and the kernel says so with
+// state_lost in its execute_reply; the cell's error output is delivered first.
 //
 // Output that arrives when no Execute is waiting for it (a goroutine left running by
 // an earlier cell that prints later) goes to Options.OnOutput, with ParentID naming
