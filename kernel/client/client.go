@@ -334,7 +334,7 @@ func (k *Kernel) Execute(ctx context.Context, code string, onOutput func(protoco
 				}
 			case protocol.Status:
 				var st protocol.StatusContent
-				if m.Decode(&st) == nil && st.ExecutionState == protocol.StateIdle && gotReply {
+				if m.Decode(&st) == nil && st.ExecutionState == protocol.StateIdle && gotReply && !reply.StateLost {
 					if ctxErr != nil {
 						return reply, fmt.Errorf("execute: %w", ctxErr)
 					}
