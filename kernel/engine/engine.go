@@ -249,7 +249,7 @@ func (e *Engine) execute(ctx context.Context, code string) (Result, error) {
 	if strings.TrimSpace(code) == "" {
 		return Result{}, nil
 	}
-	p, perr := e.prepare(code)
+	p, perr := e.safePrepare(code)
 	if perr != nil {
 		return Result{}, perr
 	}
@@ -485,4 +485,14 @@ func (e *Engine) interruptedError() *Error {
 		head = fmt.Sprintf("cell line %d: interrupted", line)
 	}
 	return &Error{Kind: "Interrupted", Message: "interrupted", Line: line, Col: min(line, 1), Traceback: []string{head}}
+}
+
+// safePrepare runs the front-end, containing any panic in it.
+func (e *Engine) safePrepare(code string) (p *plan, err *Error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, &Error{Kind: "CompileError", Message: fmt.Sprintf("gopad's cell front-end failed on this cell (a bug in gopad): %v", r)}
+		}
+	}()
+	return e.prepare(code)
 }

@@ -105,7 +105,7 @@ func splitCell(src string) ([]*item, *Error) {
 				inHeader = false
 			}
 		case token.SEMICOLON:
-			if inHeader && src[t.off] == ';' {
+			if inHeader && t.off < len(src) && src[t.off] == ';' {
 				continue
 			}
 			if depth == 0 && cur != nil {
