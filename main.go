@@ -153,9 +153,10 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("run", "gopad run NOTEBOOK [-o OUT] [--inplace]\n\nNOTEBOOK is a .gonb or .ipynb file, or example:NAME for a bundled example\n(example:welcome). Without -o or --inplace, output only goes to the terminal.", stderr)
+	fs := newFlagSet("run", "gopad run NOTEBOOK [-o OUT] [--inplace] [-timeout D]\n\nNOTEBOOK is a .gonb or .ipynb file, or example:NAME for a bundled example\n(example:welcome). Without -o or --inplace, output only goes to the terminal.", stderr)
 	out := fs.String("o", "", "write the executed notebook to `OUT`")
 	inplace := fs.Bool("inplace", false, "write the outputs back into NOTEBOOK")
+	timeout := fs.Duration("timeout", 0, "interrupt and fail a cell that runs longer than this (e.g. 10m); 0 means no limit")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -172,11 +173,12 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	ctx, cancel := interruptContext()
 	defer cancel()
 	return runner.Run(ctx, runner.Options{
-		Notebook: pos[0],
-		Output:   *out,
-		InPlace:  *inplace,
-		Stdout:   stdout,
-		Stderr:   stderr,
+		Notebook:    pos[0],
+		Output:      *out,
+		InPlace:     *inplace,
+		CellTimeout: *timeout,
+		Stdout:      stdout,
+		Stderr:      stderr,
 	})
 }
 

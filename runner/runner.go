@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"gopad.dev/gopad/kernel/client"
 	"gopad.dev/gopad/kernel/protocol"
@@ -31,6 +32,9 @@ type Options struct {
 	Stderr io.Writer
 	// Kernel configures the kernel process; the zero value runs this executable.
 	Kernel client.Options
+	// CellTimeout, if positive, bounds each cell's run time: a cell still running
+	// then is interrupted and the run fails.
+	CellTimeout time.Duration
 }
 
 // CellError reports the first cell that failed.
@@ -88,7 +92,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer k.Shutdown(context.Background())
 
-	runErr := ExecuteCells(ctx, k, nb, opts.Stdout, opts.Stderr)
+	runErr := ExecuteCells(ctx, k, nb, opts.Stdout, opts.Stderr, opts.CellTimeout)
 	if dest != "" {
 		if err := notebooks.Save(dest, nb); err != nil {
 			return errors.Join(runErr, fmt.Errorf("write executed notebook: %w", err))
@@ -114,8 +118,9 @@ func load(name string) (*notebooks.Notebook, error) {
 
 // ExecuteCells runs the code cells of nb in k in order, replacing their outputs and
 // execution counts, and echoing output to stdout and stderr as it arrives. It stops
-// at the first failing cell with a *CellError.
-func ExecuteCells(ctx context.Context, k *client.Kernel, nb *notebooks.Notebook, stdout, stderr io.Writer) error {
+// at the first failing cell with a *CellError. A positive cellTimeout interrupts
+// a cell that runs longer.
+func ExecuteCells(ctx context.Context, k *client.Kernel, nb *notebooks.Notebook, stdout, stderr io.Writer, cellTimeout time.Duration) error {
 	codeCells := 0
 	for _, c := range nb.Cells {
 		if c.Type == notebooks.CodeCell {
@@ -133,15 +138,24 @@ func ExecuteCells(ctx context.Context, k *client.Kernel, nb *notebooks.Notebook,
 		c.Outputs = nil
 		c.ExecutionCount = nil
 		fmt.Fprintf(stderr, "[gopad run] cell %d/%d (id %s)\n", n, codeCells, c.ID)
-		reply, err := k.Execute(ctx, c.Source, func(m protocol.Message) {
+		cellCtx, cancel := ctx, context.CancelFunc(func() {})
+		if cellTimeout > 0 {
+			cellCtx, cancel = context.WithTimeout(ctx, cellTimeout)
+		}
+		reply, err := k.Execute(cellCtx, c.Source, func(m protocol.Message) {
 			rec.record(c, m)
 			printer.Show(m)
 		})
+		timedOut := errors.Is(cellCtx.Err(), context.DeadlineExceeded)
+		cancel()
 		printer.Flush()
+		switch {
+		case err != nil && timedOut:
+			err = fmt.Errorf("timed out after %s and was interrupted", cellTimeout)
+		case err != nil && ctx.Err() != nil:
+			err = fmt.Errorf("interrupted: %w", ctx.Err())
+		}
 		if err != nil {
-			if ctx.Err() != nil {
-				err = fmt.Errorf("interrupted: %w", ctx.Err())
-			}
 			return &CellError{Index: i + 1, CellID: c.ID, Err: err}
 		}
 		count := reply.ExecutionCount

@@ -135,3 +135,16 @@ func TestRunRejectsBadInput(t *testing.T) {
 		t.Error("-o with --inplace was accepted")
 	}
 }
+
+func TestRunCellTimeout(t *testing.T) {
+	path, _ := writeNotebook(t, `import "time"`, `time.Sleep(time.Hour)`)
+	start := time.Now()
+	_, _, err := run(t, runner.Options{Notebook: path, CellTimeout: 300 * time.Millisecond})
+	var ce *runner.CellError
+	if !errors.As(err, &ce) || ce.Index != 3 || !strings.Contains(err.Error(), "timed out after 300ms") {
+		t.Fatalf("run = %v, want cell 3 timed out", err)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("the timed-out run took %v", took)
+	}
+}

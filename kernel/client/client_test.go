@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -633,5 +635,19 @@ fmt.Println("c")`)
 	want := []string{"stdout:a\n", "stderr:b\n", "stdout:c\n"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("stream messages %q, want %q", got, want)
+	}
+}
+
+func TestKernelRunsInTheGivenDirectory(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := start(t, func(o *client.Options) { o.Dir = dir })
+	mustRun(t, k, `import "os"`)
+	r := mustRun(t, k, `wd, _ := os.Getwd()
+wd`)
+	if got := r.results(); len(got) != 1 || got[0] != strconv.Quote(dir) && got[0] != dir {
+		t.Errorf("working directory = %q, want %q", got, dir)
 	}
 }
