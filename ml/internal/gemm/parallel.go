@@ -70,13 +70,17 @@ func (h *helper) loop() {
 	for {
 		idleSince := time.Now()
 		for spins := 0; ; spins++ {
-			if j := h.task.Swap(nil); j != nil {
-				j.work()
-				if h.waiting.Load() {
-					notify(h.callerWake)
+			// Poll with loads, which keep the line shared with the caller,
+			// and swap only when there is something to take.
+			if h.task.Load() != nil {
+				if j := h.task.Swap(nil); j != nil {
+					j.work()
+					if h.waiting.Load() {
+						notify(h.callerWake)
+					}
+					idleSince = time.Now()
+					continue
 				}
-				idleSince = time.Now()
-				continue
 			}
 			if spins%64 == 63 {
 				if time.Since(idleSince) > helperSpin {
