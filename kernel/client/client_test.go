@@ -252,11 +252,14 @@ func TestRunawayPrintIsBounded(t *testing.T) {
 func TestInterruptStopsLoopSleepAndChannelKeepingState(t *testing.T) {
 	k := start(t)
 	mustRun(t, k, `import "time"`)
-	mustRun(t, k, `kept := 5`)
+	mustRun(t, k, "kept := 5\nfunc g() int { return 7 }\ndouble := func(a int) int { return a * 2 }")
 	cells := map[string]string{
-		"loop":    `n := 0; for { n++ }`,
-		"sleep":   `time.Sleep(time.Hour)`,
-		"channel": `ch := make(chan int); <-ch`,
+		"loop":                    `n := 0; for { n++ }`,
+		"sleep":                   `time.Sleep(time.Hour)`,
+		"channel":                 `ch := make(chan int); <-ch`,
+		"receive into a variable": `ch2 := make(chan string); v := <-ch2; _ = v`,
+		"select":                  `ch3 := make(chan int); select { case <-ch3: }`,
+		"range":                   `ch4 := make(chan int); for x := range ch4 { _ = x }`,
 	}
 	for name, code := range cells {
 		t.Run(name, func(t *testing.T) {
@@ -282,8 +285,9 @@ func TestInterruptStopsLoopSleepAndChannelKeepingState(t *testing.T) {
 				t.Errorf("reply = %s: %s, want an interrupted error", r.reply.EName, r.reply.EValue)
 			}
 			t.Logf("stopped %v after the interrupt", took)
-			if got := mustRun(t, k, "kept + 1").results(); len(got) != 1 || got[0] != "6" {
-				t.Errorf("after interrupt, kept + 1 = %q, want 6", got)
+			// Variables, functions and closures defined before all still work.
+			if got := mustRun(t, k, "double(kept) + g()").results(); len(got) != 1 || got[0] != "17" {
+				t.Errorf("after interrupt, double(kept) + g() = %q, want 17", got)
 			}
 		})
 	}
