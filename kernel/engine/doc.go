@@ -69,8 +69,21 @@
 //
 // # Cost
 //
-// A trivial cell costs ~65-95 µs (BenchmarkTrivialCell runs the pair x := 1,
-// x + 1: ~130 µs per pair after 200 pairs, ~190 µs after 1000: yaegi's global
-// frame only grows, one slot per top-level temporary, so the front-end avoids
-// helper calls where nothing can block). New takes ~6.5 ms.
+// A trivial cell costs ~65-95 µs in process: BenchmarkTrivialCell runs the
+// pair x := 1, x + 1 in ~130-150 µs per pair over 200 pairs and ~190 µs over
+// 1000 (yaegi's global frame only grows, one slot per top-level temporary,
+// and is copied as it grows; the front-end therefore adds helper calls only
+// where something can block or loop). New takes ~6.5 ms (BenchmarkNewEngine).
+// The interrupt check in loop bodies roughly doubles the cost of the tightest
+// interpreted loops (BenchmarkInterpretedLoop: ~115 ns per iteration of
+// s += i); heavy loops belong in compiled ml code anyway.
+//
+// # State
+//
+// Cells share the interpreter's main package. The engine remembers imports
+// (by name and canonical path: gopad/ml and gopad.dev/gopad/ml are one), the
+// top-level names cells defined, the prepared source of every func, method and
+// type (to re-evaluate dependents on redefinition), and the result counts of
+// cell funcs (to decide whether a final call has a value). A value stored in a
+// variable before a redefinition keeps its old type or function.
 package engine

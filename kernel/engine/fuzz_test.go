@@ -1,9 +1,6 @@
 package engine
 
-import (
-	"context"
-	"testing"
-)
+import "testing"
 
 // FuzzPrepare checks that no cell text makes the front-end panic. Run longer
 // with: go test ./kernel/engine/ -run XXX -fuzz FuzzPrepare -fuzztime 60s
@@ -28,5 +25,4 @@ func FuzzPrepare(f *testing.F) {
 			t.Fatalf("error without a kind: %+v", perr)
 		}
 	})
-	_ = context.Background
 }
