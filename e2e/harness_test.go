@@ -107,7 +107,9 @@ func startServerAt(t *testing.T, root, addr, token string) *gopadServer {
 		root = t.TempDir()
 	}
 	s := &gopadServer{Token: token, Root: root}
-	s.cmd = exec.Command(gopadBin, "serve", "--addr", addr, "--root", root, "--token", s.Token)
+	// The root is given as the positional DIR, which `gopad serve` takes today (issue 3
+	// also names a --root flag).
+	s.cmd = exec.Command(gopadBin, "serve", "--addr", addr, "--token", s.Token, root)
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatalf("gopad stdout pipe: %v", err)
@@ -129,7 +131,9 @@ func startServerAt(t *testing.T, root, addr, token string) *gopadServer {
 		}
 	})
 	found := make(chan string, 1)
+	exited := make(chan struct{})
 	go func() {
+		defer close(exited)
 		sc := bufio.NewScanner(stdout)
 		sent := false
 		for sc.Scan() {
@@ -152,6 +156,10 @@ func startServerAt(t *testing.T, root, addr, token string) *gopadServer {
 		} else {
 			s.Base = u[:len("http://")+i]
 		}
+	case <-exited:
+		s.logMu.Lock()
+		defer s.logMu.Unlock()
+		t.Fatalf("gopad serve stopped before printing its URL; its output:\n%s", s.log.String())
 	case <-time.After(60 * time.Second):
 		s.logMu.Lock()
 		defer s.logMu.Unlock()
