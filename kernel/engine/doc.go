@@ -16,6 +16,7 @@
 //	What the cell has                     What yaegi gets                               Why
 //	imports, decls and statements mixed   one chunk per kind, decls first               yaegi takes declarations or statements per Eval
 //	an import done by an earlier cell     dropped                                       re-import fails ("redeclared")
+//	fmt.X, strings.X, ml.X ... unimported imported for the cell (autoImportPaths)        notebook convenience
 //	func redefined                        dependents re-evaluated from stored source    callers keep the old func (yaegi issue 1673)
 //	type or method redefined              old symbol deleted, type and methods redone   yaegi keeps the first definition
 //	final expression E                    _gopad.Result(E) (retried without)            Eval's value can be stale (issue 1069); keeps interfaces

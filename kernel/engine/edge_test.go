@@ -28,3 +28,29 @@ func TestEdgeCells(t *testing.T) {
 	h.expect("q := new(int)\n*q", "0")
 	h.expect("func ptr() *string { return new(\"s\") }\n*ptr()", "s")
 }
+
+func TestMethodsAddedLaterAndGenerics(t *testing.T) {
+	h := newHarness(t)
+	h.run("type T struct{ N int }")
+	h.run("func (t T) Hello() string { return \"hello\" }")
+	h.expect("T{}.Hello()", "hello")
+	h.run("type Greeter interface{ Hello() string }\nvar g Greeter = T{}")
+	h.expect("g.Hello()", "hello")
+	h.run("import \"cmp\"\nfunc Biggest[E cmp.Ordered](xs []E) E { b := xs[0]; for _, x := range xs { if x > b { b = x } }; return b }")
+	h.expect("Biggest([]int{3, 9, 2})", "9")
+	h.run("big := Biggest([]string{\"a\", \"z\"})")
+	h.expect("big + \"!\"", "z!")
+	h.run("counter := func() func() int { n := 0; return func() int { n++; return n } }()")
+	h.run("counter()")
+	h.expect("counter()", "2")
+}
+
+func TestAutoImport(t *testing.T) {
+	h := newHarness(t)
+	h.expect("strings.ToUpper(\"a\") + fmt.Sprint(1)", "A1")
+	h.expect("xs := []int{2, 1}\nslices.Sort(xs)\nxs", "[1 2]")
+	h.expect("ml.New(3).Shape()", "[3]")
+	// A variable with a package's name is not shadowed by an import.
+	h.expect("json := 5\njson + 1", "6")
+	h.expect("type S struct{ json int }\nS{json: 2}.json", "2")
+}

@@ -42,7 +42,7 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &cellInfo{src: src, seq: e.seq}
+	c := &cellInfo{src: src, seq: e.seq, auto: map[string]string{}}
 	fset := token.NewFileSet()
 	for i, it := range items {
 		if it.kind == itemPackage {
@@ -90,6 +90,10 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 		case itemFunc, itemType:
 			decls = append(decls, it)
 		}
+	}
+	for _, rec := range e.autoImports(p) {
+		imports = append(imports, rec)
+		c.auto[rec.name] = rec.path
 	}
 
 	last := len(c.items) - 1
@@ -514,4 +518,46 @@ func mayBlock(items []*item) bool {
 		})
 	}
 	return found
+}
+
+// autoImportPaths lists the packages a cell may use without importing them:
+// the name is imported for it when nothing else in scope has that name.
+var autoImportPaths = map[string]string{
+	"fmt": "fmt", "strings": "strings", "strconv": "strconv", "math": "math", "time": "time",
+	"sort": "sort", "errors": "errors", "bytes": "bytes", "regexp": "regexp", "sync": "sync",
+	"os": "os", "io": "io", "bufio": "bufio", "unicode": "unicode", "utf8": "unicode/utf8",
+	"json": "encoding/json", "filepath": "path/filepath", "slices": "slices", "maps": "maps",
+	"cmp": "cmp", "ml": "gopad/ml", "display": "gopad/display",
+}
+
+// autoImports returns the imports a cell needs for package names it uses
+// without importing them.
+func (e *Engine) autoImports(p *plan) []importRec {
+	var out []importRec
+	seen := map[string]bool{}
+	for _, it := range p.c.items {
+		var root ast.Node = it.stmt
+		if it.decl != nil {
+			root = it.decl
+		}
+		if root == nil || it.kind == itemImport {
+			continue
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			id, ok := sel.X.(*ast.Ident)
+			if !ok || seen[id.Name] {
+				return true
+			}
+			if path, ok := autoImportPaths[id.Name]; ok && !e.known(p, id.Name) {
+				seen[id.Name] = true
+				out = append(out, importRec{path, id.Name})
+			}
+			return true
+		})
+	}
+	return out
 }

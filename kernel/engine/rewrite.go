@@ -20,8 +20,9 @@ type cellInfo struct {
 	src         string
 	seq         int
 	items       []*item
-	funcResults map[string]int  // result counts of the cell's own functions
-	generics    map[string]bool // the cell's own generic functions
+	auto        map[string]string // packages imported for the cell automatically, by name
+	funcResults map[string]int    // result counts of the cell's own functions
+	generics    map[string]bool   // the cell's own generic functions
 	// defs maps a name to the expressions and types it is given anywhere in the
 	// cell (assignments, var specs, parameters); used to tell integers apart.
 	defs map[string][]definition
@@ -271,6 +272,9 @@ func (r *rewriter) packageShim(sel *ast.SelectorExpr) string {
 // cellImports returns the imports of this cell by name.
 func (c *cellInfo) cellImports() map[string]string {
 	m := map[string]string{}
+	for name, path := range c.auto {
+		m[name] = path
+	}
 	for _, it := range c.items {
 		if it.kind != itemImport || it.decl == nil {
 			continue
