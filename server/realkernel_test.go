@@ -122,3 +122,17 @@ func TestRealKernelOutputReplayedAfterReconnect(t *testing.T) {
 		t.Fatalf("cell still running in the snapshot: %v", snap["running"])
 	}
 }
+
+func TestRealKernelComplete(t *testing.T) {
+	e := newEnv(t, realKernel)
+	p := e.writeNotebook("comp.gonb", `import "strings"`, ``)
+	c := e.dial(p)
+	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.runCell("cell0", 30*time.Second)
+	c.send(map[string]any{"type": "complete", "req_id": "r1", "cell_id": "cell1", "code": "strings.ToU", "cursor_pos": 11})
+	m, _ := c.waitFor("complete_reply", 10*time.Second, isType(MsgCompleteReply))
+	matches := toStrings(m["matches"])
+	if !slices.Contains(matches, "ToUpper") || m["cursor_start"] != float64(8) || m["cursor_end"] != float64(11) || m["req_id"] != "r1" {
+		t.Fatalf("complete_reply = %v", m)
+	}
+}
