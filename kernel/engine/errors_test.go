@@ -90,3 +90,12 @@ func (c Card) RenderMIME() display.Bundle { return display.Bundle{"text/html": "
 	h.expect("import \"gopad/ml\"\nml.Argmax(ml.FromSlice([]float32{1, 3, 2}, 1, 3))", "[1]")
 	h.expect("import \"gopad.dev/gopad/ml\"\nml.New(2, 2).Shape()", "[2 2]")
 }
+
+// The kernel recognises os.Exit by this message and exits the process itself.
+func TestOsExitIsAPanicNamingTheCode(t *testing.T) {
+	h := newHarness(t)
+	e := h.fail("import \"os\"\nos.Exit(3)")
+	if e.Kind != "Panic" || e.Message != "os.Exit(3)" || e.Line != 2 {
+		t.Errorf("got %+v", e)
+	}
+}
