@@ -37,9 +37,13 @@ const (
 )
 
 // cancelAfter is how long a cell may take to honour a cooperative interrupt before
-// its context is cancelled (which stops any interpreted code, at the price of
-// breaking function values created before; see YAEGI.md).
-const cancelAfter = 300 * time.Millisecond
+// its context is cancelled. Cancelling stops any interpreted code but damages the
+// interpreter (the client then replaces the kernel, losing its state), so it
+// waits long enough for a compiled call of moderate length to return and the
+// cell to notice the interrupt itself, yet stays within the 1 s users are
+// promised. Interpreted loops, sleeps and channel operations stop cooperatively
+// within a millisecond.
+const cancelAfter = 800 * time.Millisecond
 
 // Version returns gopad's version: the module version when built from a tagged
 // module, else "devel" with the VCS revision if known.

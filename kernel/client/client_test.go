@@ -655,3 +655,35 @@ wd`)
 		t.Errorf("working directory = %q, want %q", got, dir)
 	}
 }
+
+func TestInterruptDuringAShortCompiledCallKeepsState(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import ("os"; "time")`)
+	mustRun(t, k, `kept := 11
+r, w, _ := os.Pipe()
+buf := make([]byte, 1)`)
+	done := make(chan *cellRun)
+	// The read blocks in compiled code, where the interrupt cannot reach, until a
+	// timer writes to the pipe 0.6 s later; the loop after it notices the interrupt.
+	go func() {
+		done <- execute(t, k, `time.AfterFunc(600*time.Millisecond, func() { w.Write([]byte("x")) })
+r.Read(buf)
+n := 0
+for { n++ }`)
+	}()
+	waitState(t, k, client.Busy)
+	time.Sleep(100 * time.Millisecond)
+	if err := k.Interrupt(); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil {
+		t.Fatalf("Execute: %v", r.err)
+	}
+	if r.reply.Status != protocol.ReplyError || r.reply.StateLost || !strings.Contains(strings.ToLower(r.reply.EName), "interrupt") {
+		t.Errorf("reply = %+v, want a clean interrupted error without state loss", r.reply)
+	}
+	if got := mustRun(t, k, "kept").results(); len(got) != 1 || got[0] != "11" {
+		t.Errorf("kept = %q after the interrupt, want 11", got)
+	}
+}
