@@ -53,7 +53,7 @@ func exportHTML(w io.Writer, nb *notebooks.Notebook, title string) error {
 <style>
 body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
 .cell{margin:1em 0}.prompt{color:#888;font:12px monospace}
-pre{background:#f6f8fa;padding:.6em;overflow-x:auto;font:13px/1.4 monospace;white-space:pre-wrap;margin:.2em 0}
+pre{background:#f6f8fa;padding:.6em;tab-size:4;overflow-x:auto;font:13px/1.4 monospace;white-space:pre-wrap;margin:.2em 0}
 .out pre{background:#fff;border-left:3px solid #ddd}.out pre.stderr{background:#fff0f0}.out pre.err{background:#fff0f0;color:#a00}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;font-size:13px}
 .chart{width:100%%;height:400px}img{max-width:100%%}

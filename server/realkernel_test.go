@@ -1,6 +1,7 @@
 package server
 
 import (
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -135,4 +136,50 @@ func TestRealKernelComplete(t *testing.T) {
 	if !slices.Contains(matches, "ToUpper") || m["cursor_start"] != float64(8) || m["cursor_end"] != float64(11) || m["req_id"] != "r1" {
 		t.Fatalf("complete_reply = %v", m)
 	}
+}
+
+// TestRealKernelWelcomeRunAllAndExport opens the bundled welcome example as a copy,
+// runs every cell with "restart + run all" in a real kernel, and exports the result.
+func TestRealKernelWelcomeRunAllAndExport(t *testing.T) {
+	e := newEnv(t, realKernel)
+	var opened pathReply
+	if st := e.postJSON("/api/examples/open", map[string]string{"name": "welcome.gonb"}, &opened); st != 200 {
+		t.Fatalf("open example: %d", st)
+	}
+	c := e.dial(opened.Path)
+	snap := c.snapshot()
+	cells := snap["notebook"].(map[string]any)["cells"].([]any)
+	lastCode := ""
+	for _, cell := range cells {
+		if cm := cell.(map[string]any); cm["cell_type"] == "code" {
+			lastCode = cm["id"].(string)
+		}
+	}
+	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.send(map[string]any{"type": "restart", "run_all": true})
+	_, frames := c.waitFor("last cell idle", 120*time.Second, func(m map[string]any) bool {
+		return isCellIdle(lastCode)(m) && m["elapsed_ms"] != nil
+	})
+	for _, m := range frames {
+		if m["type"] == MsgOutput && m["output"].(map[string]any)["output_type"] == "error" {
+			t.Fatalf("a welcome cell failed: %v", m)
+		}
+	}
+	c.waitFor("saved", 10*time.Second, isType(MsgSaved))
+
+	resp := e.do("GET", "/api/contents/download?path="+opened.Path+"&format=ipynb", nil)
+	raw, _ := io.ReadAll(resp.Body)
+	validateWithNbformat(t, raw)
+	resp = e.do("GET", "/api/contents/download?path="+opened.Path+"&format=html", nil)
+	page, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(page), "<h1>Welcome to gopad</h1>") {
+		t.Error("html export lacks the rendered title")
+	}
+	if strings.Contains(string(page), `class="chart"`) && !strings.Contains(string(page), "echarts.init") {
+		t.Error("html export has charts but no echarts")
+	}
+	if dir := os.Getenv("GOPAD_SERVER_EXPORT_DIR"); dir != "" {
+		_ = os.WriteFile(dir+"/welcome.html", page, 0o644)
+	}
+	t.Logf("welcome export: %d bytes of HTML, charts: %v", len(page), strings.Count(string(page), `class="chart"`))
 }
