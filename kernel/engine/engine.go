@@ -330,6 +330,10 @@ func (e *Engine) eval(ctx context.Context, p *plan, src string) (err error) {
 	if err != nil {
 		return err
 	}
+	if ctx.Err() != nil {
+		// Not started: stopping nothing keeps the interpreter intact.
+		return e.interruptedError()
+	}
 	e.traces.start()
 	defer e.traces.stop()
 	_, err = e.interp.ExecuteWithContext(ctx, prog)

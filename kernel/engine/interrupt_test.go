@@ -199,3 +199,16 @@ func TestInterruptStopsCellAfterCompiledCodeReturns(t *testing.T) {
 	}
 	h.expect("after", "0")
 }
+
+func TestCancelledContextBeforeStartKeepsState(t *testing.T) {
+	h := newHarness(t)
+	h.defineState()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := h.e.Execute(ctx, "kept = 0")
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != "Interrupted" || e.StateLost {
+		t.Fatalf("got %v", err)
+	}
+	h.checkState()
+}
