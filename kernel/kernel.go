@@ -281,7 +281,7 @@ func (k *kernel) execute(m protocol.Message) {
 		k.reportError(m.ID, err)
 		return
 	}
-	if res.HasValue && !req.Silent {
+	if res.HasValue && !req.Silent && !isDisplayHandle(res.Value) {
 		_ = k.sendContent(protocol.ExecuteResult, m.ID, protocol.ExecuteResultContent{
 			ExecutionCount: count,
 			Data:           protocol.MIMEBundle(renderValue(res.Value)),
@@ -353,6 +353,13 @@ func errorContent(err error) protocol.ErrorContent {
 		c.Traceback = []string{e.Error()}
 	}
 	return c
+}
+
+// isDisplayHandle reports whether v is the handle display.Show returns: a cell
+// ending with display.Show(x) has shown x already, so the handle is not shown as
+// its result (as Jupyter's display() returns None).
+func isDisplayHandle(v reflect.Value) bool {
+	return v.IsValid() && v.Type() == reflect.TypeFor[*display.Handle]()
 }
 
 // renderValue renders a cell's result, falling back to its printed form if

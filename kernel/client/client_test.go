@@ -512,6 +512,11 @@ fmt.Println("after")`)
 	if events[1].id != events[3].id {
 		t.Errorf("update has display id %q, the display had %q", events[3].id, events[1].id)
 	}
+	// A cell ending with display.Show shows the value once, not also its handle.
+	shown := mustRun(t, k, `display.Show(display.HTML("<i>once</i>"))`)
+	if got := shown.types(); strings.Join(got, ",") != "status,display_data,execute_reply,status" {
+		t.Errorf("display.Show as the last expression produced %v, want only the display", got)
+	}
 	// A display from a later cell's goroutine-free code is parented to that cell.
 	r2 := mustRun(t, k, `h.Update(display.HTML("<b>from cell 2</b>"))`)
 	found := false
