@@ -56,6 +56,7 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 			out.Message += " (in " + loc.describe(p.c.seq) + ")"
 		}
 	}
+	out.Message = shimNames.Replace(out.Message)
 	if out.Message == "constant definition loop" {
 		// yaegi's words for an undefined name on the right of := at top level.
 		out.Message = "undefined name in a top-level definition (yaegi: constant definition loop)"
@@ -138,7 +139,7 @@ func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 	if _, ok := value.(interruptSignal); ok {
 		return &Error{Kind: "Interrupted", Message: "interrupted", Traceback: []string{"interrupted"}}
 	}
-	out := &Error{Kind: "Panic", Message: panicMessage(value)}
+	out := &Error{Kind: "Panic", Message: shimNames.Replace(panicMessage(value))}
 	var frames []string
 	var chosen *location
 	for _, t := range trace {
@@ -329,3 +330,19 @@ var universe = map[string]bool{
 	"int": true, "int8": true, "int16": true, "int32": true, "int64": true, "rune": true,
 	"string": true, "uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true,
 }
+
+// shimNames turns the names of the front-end's shims back into what the cell
+// wrote, for error messages.
+var shimNames = func() *strings.Replacer {
+	var pairs []string
+	for path, m := range packageShims {
+		for name, shim := range m {
+			pairs = append(pairs, shim+"(", path+"."+name+"(", shim+" ", path+"."+name+" ")
+		}
+	}
+	for name, shim := range builtinShims {
+		pairs = append(pairs, shim+"(", name+"(", shim+" ", name+" ")
+	}
+	pairs = append(pairs, "_gopadNew(", "new(", rtName+".", "")
+	return strings.NewReplacer(pairs...)
+}()

@@ -99,3 +99,16 @@ func TestOsExitIsAPanicNamingTheCode(t *testing.T) {
 		t.Errorf("got %+v", e)
 	}
 }
+
+func TestErrorsNameWhatTheCellWrote(t *testing.T) {
+	h := newHarness(t)
+	e := h.fail("x := max(\"a\", 1)")
+	t.Logf("max(\"a\", 1): %s", e.Message)
+	if strings.Contains(e.Message, "_gopad") {
+		t.Errorf("message names a shim: %q", e.Message)
+	}
+	e = h.fail("import \"slices\"\nslices.Max([]int{})")
+	if e.Kind != "Panic" || e.Message != "slices.Max: empty list" || e.Line != 2 {
+		t.Errorf("got %+v", e)
+	}
+}
