@@ -92,6 +92,13 @@ func TestPipedSession(t *testing.T) {
 	out.waitFor(t, "nterrupt")
 	send("x + 1\n")
 	out.waitFor(t, "21\n")
+	// A dying kernel is reported and replaced.
+	send(`import "os"` + "\n")
+	send("os.Exit(4)\n")
+	out.waitFor(t, "kernel died: exit status 4")
+	out.waitFor(t, "restarting the kernel")
+	send("6 * 7\n")
+	out.waitFor(t, "42\n")
 	inW.Close()
 	select {
 	case err := <-done:

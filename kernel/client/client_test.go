@@ -692,3 +692,32 @@ for { n++ }`)
 		t.Errorf("kept = %q after the interrupt, want 11", got)
 	}
 }
+
+func TestExecuteContextEndInterruptsTheCell(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import "time"`)
+	mustRun(t, k, `v := 8`)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	reply, err := k.Execute(ctx, `time.Sleep(time.Hour)`, nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Execute = %+v, %v; want the context's error", reply, err)
+	}
+	if reply.Status != protocol.ReplyError {
+		t.Errorf("reply status %q, want error (the cell was interrupted)", reply.Status)
+	}
+	if got := mustRun(t, k, "v").results(); len(got) != 1 || got[0] != "8" {
+		t.Errorf("v = %q after the interrupted cell, want 8", got)
+	}
+}
+
+func TestInterruptWhileIdleDoesNotAffectTheNextCell(t *testing.T) {
+	k := start(t)
+	if err := k.Interrupt(); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, k, `import "time"`)
+	if got := mustRun(t, k, "time.Sleep(50 * time.Millisecond); 1 + 2").results(); len(got) != 1 || got[0] != "3" {
+		t.Errorf("cell after an idle interrupt = %q, want 3", got)
+	}
+}
