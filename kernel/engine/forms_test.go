@@ -213,3 +213,13 @@ func TestPartialCellKeepsEarlierDefinitions(t *testing.T) {
 	h.run("a := 2")
 	h.expect("f()", "2")
 }
+
+func TestLocalNamesDoNotTriggerReevaluation(t *testing.T) {
+	h := newHarness(t)
+	h.run("func sum(xs []int) int { n := 0; for _, x := range xs { n += x }; return n }")
+	h.run("n := 5")
+	if d := h.e.decls["sum"]; d == nil || d.refs["n"] || d.refs["x"] || d.refs["xs"] {
+		t.Errorf("sum's refs hold its locals: %v", d)
+	}
+	h.expect("sum([]int{1, 2}) + n", "8")
+}

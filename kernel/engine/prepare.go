@@ -284,6 +284,14 @@ func (e *Engine) describe(p *plan, it *item) *Error {
 		}
 		return true
 	})
+	if fd, ok := it.decl.(*ast.FuncDecl); ok {
+		// Names the function declares itself (parameters, results, locals)
+		// are not references to top-level names: dropping them spares
+		// needless re-evaluation when a global of the same name changes.
+		for name := range localNames(fd) {
+			delete(it.refs, name)
+		}
+	}
 	switch d := it.decl.(type) {
 	case *ast.FuncDecl:
 		name := d.Name.Name
@@ -560,4 +568,42 @@ func (e *Engine) autoImports(p *plan) []importRec {
 		})
 	}
 	return out
+}
+
+// localNames returns the names a function declares inside itself.
+func localNames(fd *ast.FuncDecl) map[string]bool {
+	names := map[string]bool{}
+	add := func(ids ...*ast.Ident) {
+		for _, id := range ids {
+			if id != nil {
+				names[id.Name] = true
+			}
+		}
+	}
+	ast.Inspect(fd, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Field:
+			add(n.Names...)
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					id, _ := l.(*ast.Ident)
+					add(id)
+				}
+			}
+		case *ast.ValueSpec:
+			add(n.Names...)
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				k, _ := n.Key.(*ast.Ident)
+				v, _ := n.Value.(*ast.Ident)
+				add(k, v)
+			}
+		case *ast.TypeSpec:
+			add(n.Name)
+		}
+		return true
+	})
+	delete(names, fd.Name.Name)
+	return names
 }
