@@ -39,8 +39,9 @@ const MIME_ORDER = [
 // Longest stream text rendered; older text stays in the document but is not drawn.
 const MAX_STREAM_CHARS = 400_000;
 const MAX_TABLE_ROWS = 500;
-// An output area taller than this gets a scroll box and a toggle to expand it.
-const COLLAPSE_HEIGHT = 640;
+// An output area taller than this gets a scroll box (see .collapsed in the CSS) and a
+// toggle to expand it: long logs scroll, a couple of charts do not.
+const COLLAPSE_HEIGHT = 1100;
 
 /** joinText turns nbformat multiline strings (string or string[]) into one string. */
 export function joinText(t: string | string[] | undefined): string {
@@ -402,8 +403,9 @@ export class OutputArea {
         renderStreamInto(it.el, joinText(it.output.text));
       }
       this.updateCollapse();
-      // Follow the tail of a scrolled output, as a terminal does.
-      if (atBottom && this.el.classList.contains("collapsed")) this.list.scrollTop = this.list.scrollHeight;
+      // Follow the tail of a scrolled log, as a terminal does.
+      const last = this.items[this.items.length - 1];
+      if (atBottom && last?.output.output_type === "stream" && this.el.classList.contains("collapsed")) this.list.scrollTop = this.list.scrollHeight;
     });
   }
 
