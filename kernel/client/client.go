@@ -67,7 +67,8 @@ type Options struct {
 // DiedError reports that the kernel process ended while a caller needed it.
 type DiedError struct {
 	// Reason says why the process ended: "exit status 2", "killed by signal
-	// SIGKILL", or what the client did ("the cell ignored an interrupt for 2s").
+	// SIGKILL", or what the client did ("the kernel did not stop the cell within
+	// 2s of an interrupt, so it was killed").
 	Reason string
 	// Output holds the last lines the process wrote to its own stderr, typically
 	// the Go runtime's report of a panic in a goroutine.
@@ -103,16 +104,14 @@ type Kernel struct {
 	closed   bool
 	running  *runningCell // the cell being executed, if any
 	stateQ   *stateQueue
-	interMu  sync.Mutex
 	lastInfo protocol.KernelInfoReplyContent
 }
 
 // runningCell identifies the Execute in progress, for interrupt escalation.
 type runningCell struct {
-	proc        *process
-	escalating  bool
-	interrupted chan struct{} // closed by the first Interrupt of this cell
-	once        sync.Once
+	proc       *process
+	escalating bool
+	once       sync.Once // starts escalation at the first Interrupt
 }
 
 // Start spawns a kernel process and returns once it is ready to execute.
@@ -289,7 +288,7 @@ func (k *Kernel) Execute(ctx context.Context, code string, onOutput func(protoco
 	if err != nil {
 		return zero, err
 	}
-	cell := &runningCell{proc: p, interrupted: make(chan struct{})}
+	cell := &runningCell{proc: p}
 	k.mu.Lock()
 	k.running = cell
 	k.mu.Unlock()
@@ -419,7 +418,6 @@ func (k *Kernel) Interrupt() error {
 		return fmt.Errorf("interrupt: %w", err)
 	}
 	cell.once.Do(func() {
-		close(cell.interrupted)
 		go k.escalate(cell)
 	})
 	return nil
@@ -441,7 +439,7 @@ func (k *Kernel) escalate(cell *runningCell) {
 	}
 	k.mu.Unlock()
 	if still {
-		cell.proc.kill(fmt.Sprintf("the cell ignored an interrupt for %s (a long call in compiled code does not stop when interrupted), so the kernel was killed", k.opts.InterruptGrace))
+		cell.proc.kill(fmt.Sprintf("the kernel did not stop the cell within %s of an interrupt, so it was killed", k.opts.InterruptGrace))
 	}
 }
 

@@ -336,8 +336,8 @@ func TestUnresponsiveKernelIsKilledAndRestarted(t *testing.T) {
 	if !errors.As(r.err, &died) || !died.Restarted {
 		t.Fatalf("Execute error = %v, want a *DiedError with Restarted", r.err)
 	}
-	if !strings.Contains(died.Error(), "ignored an interrupt") || !strings.Contains(died.Error(), "state") {
-		t.Errorf("error %q should say the interrupt was ignored and state was lost", died.Error())
+	if !strings.Contains(died.Error(), "did not stop the cell within 500ms of an interrupt") || !strings.Contains(died.Error(), "state") {
+		t.Errorf("error %q should say the interrupt went unanswered and state was lost", died.Error())
 	}
 	if k.PID() == oldPID || k.State() != client.Idle {
 		t.Errorf("after escalation: pid %d (old %d), state %s; want a new idle kernel", k.PID(), oldPID, k.State())
