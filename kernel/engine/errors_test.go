@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -110,5 +111,23 @@ func TestErrorsNameWhatTheCellWrote(t *testing.T) {
 	e = h.fail("import \"slices\"\nslices.Max([]int{})")
 	if e.Kind != "Panic" || e.Message != "slices.Max: empty list" || e.Line != 2 {
 		t.Errorf("got %+v", e)
+	}
+}
+
+func TestResultPointerReceiverRenderer(t *testing.T) {
+	h := newHarness(t)
+	h.run("type Box struct{ W int }\nfunc (b *Box) RenderMIME() display.Bundle { return display.Bundle{\"text/plain\": fmt.Sprint(\"box \", b.W)} }")
+	res := h.run("&Box{3}")
+	r, ok := res.Value.Interface().(display.Renderer)
+	if !ok {
+		t.Fatalf("result %T is not a display.Renderer", res.Value.Interface())
+	}
+	if got := r.RenderMIME()["text/plain"]; got != "box 3" {
+		t.Errorf("RenderMIME = %v", got)
+	}
+	// A plain cell struct arrives as itself.
+	h.run("type Plain struct{ A int }")
+	if v := h.run("Plain{7}").Value; v.Kind() != reflect.Struct || v.Field(0).Int() != 7 {
+		t.Errorf("Plain result: %v (%v)", v, v.Kind())
 	}
 }
