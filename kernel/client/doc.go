@@ -35,16 +35,16 @@
 //   - ErrShutdown after Shutdown; a wrapped ctx.Err() when ctx ended (the cell is
 //     then interrupted, as by Interrupt, before Execute returns).
 //
-// Interrupt escalation: Interrupt asks the kernel to stop the running cell; the kernel
-// stops interpreted loops, sleeps and channel waits well within a second and reports
-// an "Interrupted" error reply with state intact. If the cell has not finished
-// Options.InterruptGrace (default 2s) after the interrupt, the cell is ignoring it
-// (a long compiled call): the client kills the process, starts a fresh one, and the
-// Execute call returns a *DiedError with Restarted set, telling the user that the
-// kernel's state was lost. The same happens when the kernel could only stop the
-// cell by cancelling its interpreter (a cell blocked where cooperative interrupts
-// do not reach): such an interpreter is damaged, and the kernel says so with
-// state_lost in its execute_reply; the cell's error output is delivered first.
+// Interrupt escalation: Interrupt asks the kernel to stop the running cell. The
+// kernel stops interpreted loops, sleeps and channel operations cooperatively within
+// milliseconds and reports an "Interrupted" error reply with state intact. A cell
+// blocked where that cannot reach (a long compiled call, sync.WaitGroup.Wait) gets
+// 0.8 s to return; then the kernel cancels its interpreter, which damages it, and
+// says so with state_lost in the execute_reply. The client then replaces the
+// process and the Execute call returns a *DiedError with Restarted set, telling the
+// user that the kernel's state was lost (the cell's error output is delivered
+// first). The same happens if the kernel process does not answer at all within
+// Options.InterruptGrace (default 2s) of the interrupt: it is killed and replaced.
 //
 // Output that arrives when no Execute is waiting for it (a goroutine left running by
 // an earlier cell that prints later) goes to Options.OnOutput, with ParentID naming
