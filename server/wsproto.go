@@ -35,6 +35,11 @@ package server
 //     * a running cell's outputs are cleared when it starts running ("outputs_cleared"
 //       is sent then), like Jupyter;
 //     * "saved" carries "mtime" as Unix milliseconds;
+//     * "complete" always gets a complete_reply; with no kernel running, or when the
+//       kernel cannot complete, its matches are empty (no error frame);
+//     * GET /api/kernels entries also carry "clients" (tabs attached);
+//     * a websocket may attach to an open notebook whose file vanished; the session
+//       keeps the document and reports a conflict on the next save;
 //     * "kernel_status" "dead" carries "reason"; a later "execute" or "restart" starts a
 //       fresh kernel.
 //
