@@ -335,7 +335,6 @@ func (e *Engine) eval(ctx context.Context, p *plan, src string) (err error) {
 		return e.interruptedError()
 	}
 	e.traces.start()
-	defer e.traces.stop()
 	_, err = e.interp.ExecuteWithContext(ctx, prog)
 	if err == nil {
 		return nil

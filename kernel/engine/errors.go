@@ -206,9 +206,8 @@ var tracePattern = regexp.MustCompile(`^(?:_\.go:)?(\d+):(\d+): panic: (.*)\(\.\
 type traceWriter struct {
 	out io.Writer
 
-	mu     sync.Mutex
-	active bool
-	kept   []string
+	mu   sync.Mutex
+	kept []string
 }
 
 func (w *traceWriter) Write(b []byte) (int, error) {
@@ -223,15 +222,10 @@ func (w *traceWriter) Write(b []byte) (int, error) {
 	return w.out.Write(b)
 }
 
+// start forgets the frames of the previous evaluation.
 func (w *traceWriter) start() {
 	w.mu.Lock()
-	w.kept, w.active = nil, true
-	w.mu.Unlock()
-}
-
-func (w *traceWriter) stop() {
-	w.mu.Lock()
-	w.active = false
+	w.kept = nil
 	w.mu.Unlock()
 }
 
