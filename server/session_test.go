@@ -334,7 +334,7 @@ func TestInterruptAndRestart(t *testing.T) {
 		if isCellIdle("cell1")(m) {
 			sawQueuedAbort = true
 		}
-		if m["type"] == MsgOutput && m["output"].(map[string]any)["output_type"] == "error" {
+		if m["type"] == MsgOutput && m["output"].(map[string]any)["ename"] == "Interrupted" {
 			sawError = true
 		}
 	}
