@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -182,4 +183,37 @@ func TestRealKernelWelcomeRunAllAndExport(t *testing.T) {
 		_ = os.WriteFile(dir+"/welcome.html", page, 0o644)
 	}
 	t.Logf("welcome export: %d bytes of HTML, charts: %v", len(page), strings.Count(string(page), `class="chart"`))
+}
+
+func TestRealKernelInterruptKeepsState(t *testing.T) {
+	e := newEnv(t, realKernel)
+	p := e.writeNotebook("intr.gonb", `import ("fmt"; "time")
+kept := 7`, `fmt.Println("sleeping")
+time.Sleep(time.Hour)`, `kept * 6`)
+	c := e.dial(p)
+	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.runCell("cell0", 30*time.Second)
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell1"}})
+	c.waitFor("sleeping", 10*time.Second, isType(MsgOutput))
+	c.send(map[string]any{"type": "interrupt"})
+	_, frames := c.waitFor("cell1 idle", 30*time.Second, func(m map[string]any) bool { return isCellIdle("cell1")(m) && m["elapsed_ms"] != nil })
+	interrupted := false
+	for _, m := range frames {
+		if m["type"] == MsgOutput && m["output"].(map[string]any)["output_type"] == "error" {
+			interrupted = !strings.Contains(fmt.Sprint(m["output"]), "KernelDied")
+		}
+	}
+	if !interrupted {
+		t.Fatalf("no cooperative interrupt error; frames:\n%s", c.history())
+	}
+	_, frames = c.runCell("cell2", 30*time.Second)
+	got := ""
+	for _, m := range frames {
+		if m["type"] == MsgOutput {
+			got = fmt.Sprint(m["output"].(map[string]any)["data"])
+		}
+	}
+	if !strings.Contains(got, "42") {
+		t.Fatalf("state after interrupt: result %q, frames:\n%s", got, c.history())
+	}
 }
