@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,7 +31,8 @@ type Options struct {
 	Stdout io.Writer
 	// Stderr receives what cells print to stderr, errors, and progress lines.
 	Stderr io.Writer
-	// Kernel configures the kernel process; the zero value runs this executable.
+	// Kernel configures the kernel process; the zero value runs this executable
+	// in the notebook's directory.
 	Kernel client.Options
 	// CellTimeout, if positive, bounds each cell's run time: a cell still running
 	// then is interrupted and the run fails.
@@ -86,6 +88,11 @@ func Run(ctx context.Context, opts Options) error {
 	}
 
 	kopts := opts.Kernel
+	if kopts.Dir == "" && !strings.HasPrefix(opts.Notebook, ExamplePrefix) {
+		// Like the server (and Jupyter), run cells in the notebook's directory, so
+		// relative paths in cells mean the same in both.
+		kopts.Dir = filepath.Dir(opts.Notebook)
+	}
 	k, err := client.Start(ctx, kopts)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -146,5 +147,17 @@ func TestRunCellTimeout(t *testing.T) {
 	}
 	if took := time.Since(start); took > 20*time.Second {
 		t.Errorf("the timed-out run took %v", took)
+	}
+}
+
+func TestRunExecutesInTheNotebooksDirectory(t *testing.T) {
+	path, _ := writeNotebook(t, `import ("fmt"; "os")`, `data, err := os.ReadFile("data.txt")
+fmt.Println(string(data), err)`)
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "data.txt"), []byte("next to the notebook"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, err := run(t, runner.Options{Notebook: path})
+	if err != nil || !strings.Contains(stdout, "next to the notebook <nil>") {
+		t.Errorf("run = %v; stdout %q, stderr %q; want the file beside the notebook read", err, stdout, stderr)
 	}
 }
