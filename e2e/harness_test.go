@@ -275,19 +275,27 @@ func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {
 	return v
 }
 
-// screenshot keeps a PNG of the whole page as a test artifact.
+// screenshot keeps a PNG of the whole page as a test artifact. The viewport is
+// grown to the page's height for the capture: a capture beyond the viewport leaves
+// out the sandboxed output frames (they render in their own process) and draws the
+// sticky toolbar where the page happens to be scrolled.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	// A full-page capture draws the sticky toolbar where the page is scrolled to:
-	// scroll to the top first so that it sits at the top of the picture.
-	_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`))
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	height, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`(window.scrollTo(0, 0), Math.min(document.documentElement.scrollHeight, 8000))`))
+	if err != nil || height < 900 {
+		height = 900
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, height)); err == nil {
+		time.Sleep(300 * time.Millisecond) // let frames and charts lay out at the new size
+	}
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	_ = chromedp.Do(ctx, chromedp.ResetViewport())
 	if err != nil {
 		t.Errorf("screenshot %s: %v", name, err)
 		return
 	}
 	path := filepath.Join(artifactsDir, name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
 		t.Errorf("write screenshot: %v", err)
 		return
 	}
