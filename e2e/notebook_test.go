@@ -444,3 +444,91 @@ fmt.Println("\x1b[31mred text\x1b[0m and \x1b[1mbold\x1b[0m")
 	}
 	screenshot(t, ctx, "25-ansi")
 }
+
+// TestRichOutputs: tables, images, JSON, Markdown and HTML from the display package
+// are drawn; cell HTML sits in a sandboxed frame that cannot reach this page, and the
+// frame is sized to its content.
+func TestRichOutputs(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "rich.gonb", []nbCell{{Type: "code", Source: `import (
+	"image"
+	"image/color"
+
+	"gopad/display"
+)
+
+display.Show(display.Table([]string{"epoch", "loss"}, [][]any{{1, 0.9}, {2, 0.5}, {3, 0.25}}))
+img := image.NewGray(image.Rect(0, 0, 40, 20))
+for i := range img.Pix {
+	img.Pix[i] = uint8(i)
+}
+display.Show(display.Image(img))
+display.Show(display.JSON(map[string]any{"answer": 42}))
+display.Show(display.Markdown("## Rich *outputs*"))
+display.Show(display.HTML("<div id=\"tall\" style=\"height:180px;background:#eef\">tall html</div><script>try { parent.document.title = 'pwned' } catch (e) { document.getElementById('tall').textContent = 'blocked ' + e.name }</script>"))
+_ = color.Black
+`}})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitFor(t, ctx, "five outputs", jsCell(0)+`.querySelectorAll('.output-item').length >= 5`, kernelStarts)
+	waitIdle(t, ctx, 20*time.Second)
+	got := evalJS[map[string]any](t, ctx, `(() => { const c = `+jsCell(0)+`; const f = c.querySelector('iframe.output-html');
+		return {cells: Array.from(c.querySelectorAll('.data-table td')).map(td => td.textContent).join(","),
+			img: !!c.querySelector('.output-image img[src^="data:image/png;base64,"]'),
+			json: (c.querySelector('.output-json') || {}).textContent || "",
+			md: (c.querySelector('.output-markdown h2') || {}).textContent || "",
+			sandbox: f ? f.getAttribute('sandbox') : "", frameDoc: f ? f.contentDocument === null : false,
+			title: document.title}; })()`)
+	if got["cells"] != "1,0.9,2,0.5,3,0.25" {
+		t.Errorf("table cells = %v", got["cells"])
+	}
+	if got["img"] != true {
+		t.Errorf("no PNG image drawn")
+	}
+	if !strings.Contains(got["json"].(string), `"answer": 42`) {
+		t.Errorf("JSON output = %q", got["json"])
+	}
+	if got["md"] != "Rich outputs" {
+		t.Errorf("Markdown output heading = %q", got["md"])
+	}
+	if sb := got["sandbox"].(string); sb == "" || strings.Contains(sb, "allow-same-origin") {
+		t.Errorf("HTML frame sandbox = %q; want a sandbox without allow-same-origin", sb)
+	}
+	if got["frameDoc"] != true {
+		t.Errorf("the page can reach into the HTML frame's document: it is not cross-origin")
+	}
+	if strings.Contains(got["title"].(string), "pwned") {
+		t.Errorf("cell HTML changed the page title: %q", got["title"])
+	}
+	// The frame (loaded lazily, when near the viewport) grows to its 180 px content.
+	evalJS[bool](t, ctx, `document.querySelector('iframe.output-html').scrollIntoView(), true`)
+	waitFor(t, ctx, "the HTML frame to size itself", `parseInt(`+jsCell(0)+`.querySelector('iframe.output-html').style.height) >= 180`, 10*time.Second)
+	screenshot(t, ctx, "26-rich-outputs")
+}
+
+// TestKernelDeathNotice: a kernel killed by a panic in a goroutine shows as dead with
+// a notice and its reason; Restart from the notice brings a working kernel back.
+func TestKernelDeathNotice(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "die.gonb", []nbCell{
+		{Type: "code", Source: importsCell + "go func() { panic(\"kernel goes down\") }()\ntime.Sleep(2 * time.Second)\n"},
+		{Type: "code", Source: "import \"fmt\"\n\nfmt.Println(\"alive again\")\n"},
+	})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitFor(t, ctx, "the kernel to be reported dead", jsKernel+` === "dead" && !document.getElementById('kernel-banner').hidden`, kernelStarts)
+	banner := evalJS[string](t, ctx, `document.getElementById('kernel-banner').innerText`)
+	if !strings.Contains(banner, "died") || !strings.Contains(banner, "Reason") {
+		t.Errorf("dead-kernel notice = %q; want it to say the kernel died and why", banner)
+	}
+	if n := evalJS[int](t, ctx, jsRunning); n != 0 {
+		t.Errorf("%d cells still shown running after the kernel died", n)
+	}
+	screenshot(t, ctx, "27-kernel-died")
+	do(t, ctx, "restart from the notice", chromedp.Click(chromedp.CSS("#kernel-banner button")))
+	waitFor(t, ctx, "the notice to go", `document.getElementById('kernel-banner').hidden`, kernelStarts)
+	runCellByKeys(t, ctx, 1)
+	waitOutputContains(t, ctx, 1, "alive again", kernelStarts)
+}
