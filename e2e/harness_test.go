@@ -275,6 +275,18 @@ func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {
 	return v
 }
 
+// evalAwait evaluates a JavaScript expression that yields a promise and decodes what
+// it resolves to, failing the test on error.
+func evalAwait[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		failShot(t, ctx)
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
 // screenshot keeps a PNG of the whole page as a test artifact. The viewport is
 // grown to the page's height for the capture: a capture beyond the viewport leaves
 // out the sandboxed output frames (they render in their own process) and draws the

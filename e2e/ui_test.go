@@ -140,6 +140,15 @@ func TestListActions(t *testing.T) {
 	do(t, ctx, "upload", chromedp.SetUploadFiles(chromedp.CSS("#upload-input"), []string{upload}))
 	waitFor(t, ctx, "the uploaded notebook", `!!document.querySelector('.file-row[data-path="uploaded.ipynb"]')`, 10*time.Second)
 	t.Logf("list rows: %q", rows())
+	// The download links of the list answer with the notebook in each format.
+	for _, format := range []string{"gonb", "ipynb", "html"} {
+		res := evalAwait[map[string]any](t, ctx, fmt.Sprintf(`(async () => { const a = document.querySelector('.file-row[data-path="uploaded.ipynb"] .download-select option[value=%q]');
+			const r = await fetch('/api/contents/download?path=uploaded.ipynb&format=%s'); const body = await r.text();
+			return {status: r.status, option: !!a, hasTitle: body.includes("Uploaded")}; })()`, format, format))
+		if res["status"] != float64(200) || res["option"] != true || res["hasTitle"] != true {
+			t.Errorf("download as %s: %v", format, res)
+		}
+	}
 	screenshot(t, ctx, "17-list-actions")
 
 	// Examples open as copies in the root.
