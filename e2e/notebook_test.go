@@ -532,3 +532,39 @@ func TestKernelDeathNotice(t *testing.T) {
 	runCellByKeys(t, ctx, 1)
 	waitOutputContains(t, ctx, 1, "alive again", kernelStarts)
 }
+
+// TestTrivialCellRoundTrip measures, inside the page, how long a trivial cell takes
+// from the Ctrl+Enter key press to its new [n] prompt being drawn (browser, websocket,
+// server, kernel and back). The figure goes to the log; the test checks that every
+// run was counted.
+func TestTrivialCellRoundTrip(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "trivial.gonb", []nbCell{{Type: "code", Source: "x := 1\n"}})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0) // starts the kernel
+	waitIdle(t, ctx, kernelStarts)
+	do(t, ctx, "select the cell", chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(1) .input-prompt")))
+	const runs = 30
+	res := evalAwait[map[string]any](t, ctx, fmt.Sprintf(`(async () => {
+		const cell = %s; const prompt = cell.querySelector('.input-prompt'); const times = [];
+		for (let i = 0; i < %d; i++) {
+			const before = prompt.textContent;
+			const done = new Promise(resolve => {
+				const mo = new MutationObserver(() => { const p = prompt.textContent; if (p !== before && p !== "[*]:") { mo.disconnect(); resolve(); } });
+				mo.observe(prompt, {childList: true, characterData: true, subtree: true});
+			});
+			const t0 = performance.now();
+			document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', ctrlKey: true, bubbles: true}));
+			await done;
+			times.push(performance.now() - t0);
+			await new Promise(r => setTimeout(r, 20));
+		}
+		times.sort((a, b) => a - b);
+		return {p50: times[Math.floor(times.length / 2)], p90: times[Math.floor(times.length * 0.9)], min: times[0], last: prompt.textContent};
+	})()`, jsCell(0), runs))
+	if last := res["last"].(string); last != fmt.Sprintf("[%d]:", runs+1) {
+		t.Errorf("after %d runs the prompt is %s, want [%d]:", runs, last, runs+1)
+	}
+	t.Logf("trivial cell, key press to drawn [n] prompt over %d runs: p50 %.1f ms, p90 %.1f ms, min %.1f ms", runs, res["p50"], res["p90"], res["min"])
+}
