@@ -568,3 +568,49 @@ func TestTrivialCellRoundTrip(t *testing.T) {
 	}
 	t.Logf("trivial cell, key press to drawn [n] prompt over %d runs: p50 %.1f ms, p90 %.1f ms, min %.1f ms", runs, res["p50"], res["p90"], res["min"])
 }
+
+// TestChartUpdatesInPlace: a chart shown under a display handle and updated while the
+// cell runs (as a live loss curve is) stays one chart, redrawn with the new data.
+func TestChartUpdatesInPlace(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "live.gonb", []nbCell{{Type: "code", Source: `import (
+	"time"
+
+	"gopad/display"
+)
+
+h := display.NewHandle()
+ys := []float64{}
+for i := 0; i < 15; i++ {
+	ys = append(ys, 1/float64(i+1))
+	chart := display.LineChart("live loss", nil, map[string][]float64{"loss": ys})
+	if i == 0 {
+		h.Show(chart)
+	} else {
+		h.Update(chart)
+	}
+	time.Sleep(150 * time.Millisecond)
+}
+`}})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitFor(t, ctx, "the chart", jsCell(0)+`.querySelector('.output-chart canvas') !== null`, kernelStarts)
+	// Mark the chart element: an in-place update keeps it; a replacement would not.
+	evalJS[bool](t, ctx, jsCell(0)+`.querySelector('.output-chart').dataset.mark = "first", true`)
+	points := func() int {
+		return evalJS[int](t, ctx, `(() => { const h = `+jsCell(0)+`.querySelector('.output-chart'); const c = window.echarts && echarts.getInstanceByDom(h); return c ? c.getOption().series[0].data.length : -1; })()`)
+	}
+	mid := points()
+	waitIdle(t, ctx, 30*time.Second)
+	if n := evalJS[int](t, ctx, jsCell(0)+`.querySelectorAll('.output-chart').length`); n != 1 {
+		t.Fatalf("%d charts after the updates, want 1", n)
+	}
+	if mark := evalJS[string](t, ctx, jsCell(0)+`.querySelector('.output-chart').dataset.mark || ""`); mark != "first" {
+		t.Errorf("the chart element was replaced instead of updated in place")
+	}
+	if end := points(); end != 15 || mid < 1 || mid >= 15 {
+		t.Errorf("chart points mid-run %d, at the end %d; want fewer mid-run and 15 at the end", mid, end)
+	}
+	screenshot(t, ctx, "28-live-chart")
+}
