@@ -63,6 +63,8 @@ export class Cell {
     this.editorHost = h("div", { class: "editor-host" });
     this.rendered = h("div", { class: "markdown-rendered markdown-body" });
     this.timing = h("div", { class: "cell-timing" });
+    // An empty prompt column keeps outputs aligned with the code; a result's [n]
+    // is drawn beside the result itself (outputs.ts).
     this.outputPrompt = h("div", { class: "prompt output-prompt" });
     this.outputs = new OutputArea();
     this.outputs.onError = (line) => this.markErrorLine(line);
@@ -196,10 +198,8 @@ export class Cell {
       const n = this.state === "idle" ? (this.executionCount ?? " ") : "*";
       this.prompt.textContent = `[${n}]:`;
       this.prompt.title = this.state === "queued" ? "Queued" : this.state === "running" ? "Running" : "";
-      this.outputPrompt.textContent = "";
     } else {
       this.prompt.textContent = "";
-      this.outputPrompt.textContent = "";
     }
     if (this.state === "running") {
       this.tick(Date.now());

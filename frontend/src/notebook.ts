@@ -358,9 +358,6 @@ export class NotebookPage {
         if (isNaN(this.lastSaved.getTime())) this.lastSaved = new Date();
         this.updateSaveStatus();
         break;
-      case "dirty":
-        this.markDirty();
-        break;
       case "conflict":
         this.saveStatus.textContent = "Not saved: the file changed on disk";
         this.saveStatus.dataset.state = "dirty";
@@ -704,6 +701,11 @@ export class NotebookPage {
 
   private onKeyDown(e: KeyboardEvent) {
     if (document.querySelector(".modal-overlay")) return;
+    if (e.key === "Escape" && document.querySelector(".menu.open")) {
+      document.querySelectorAll(".menu.open").forEach((m) => m.classList.remove("open"));
+      e.preventDefault();
+      return;
+    }
     const target = e.target as HTMLElement;
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
       e.preventDefault();
