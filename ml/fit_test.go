@@ -280,6 +280,10 @@ func TestSummaryAndShapeErrors(t *testing.T) {
 	if s := lstm.Summary(16); !strings.Contains(s, "[* 16 128]") || !strings.Contains(s, "[* 6]") {
 		t.Errorf("LSTM summary:\n%s", s)
 	}
+	nested := Sequential(Sequential(Linear(4, 8), ReLU()), Linear(8, 2))
+	if s := nested.Summary(4); !strings.Contains(s, "0  Sequential(2 layers)  [* 8]         40") {
+		t.Errorf("nested summary:\n%s", s)
+	}
 	expectPanic := func(name, want string, f func()) {
 		t.Helper()
 		defer func() {

@@ -226,7 +226,12 @@ func (m *Model) Summary(inputShape ...int) string {
 			shape = l.OutputShape(shape)
 			out = shapeString(shape)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i, l.String(), out, groupDigits(countParams(l.Parameters())))
+		name := l.String()
+		if sub, ok := l.(*Model); ok {
+			name = fmt.Sprintf("Sequential(%d layers)", len(sub.layers))
+		}
+		name = strings.ReplaceAll(name, "\n", " ")
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i, name, out, groupDigits(countParams(l.Parameters())))
 	}
 	tw.Flush()
 	// tabwriter pads every cell, including the last one of the input row.
