@@ -138,7 +138,7 @@ func checkLastDim(layer fmt.Stringer, shape []int, want, minRank int) {
 // combines whole weight rows (fast single-sample inference that skips zero
 // inputs); artifacts store it transposed, as PyTorch's [out, in].
 type LinearLayer struct {
-	In, Out int
+	In, Out int     // read-only
 	Weight  *Tensor // [In, Out]
 	Bias    *Tensor // [Out]
 
@@ -646,7 +646,7 @@ func (l *LastStepLayer) fastBackward(dy *Tensor, needDx bool) *Tensor {
 // vectors ([batch, steps, Dim]). A padding id, when set, maps to a zero vector
 // that never receives a gradient.
 type EmbeddingLayer struct {
-	Vocab, Dim int
+	Vocab, Dim int     // read-only
 	Weight     *Tensor // [Vocab, Dim]
 	PaddingIdx int     // -1 when there is none
 

@@ -88,7 +88,7 @@ func checkRNNInput(layer fmt.Stringer, shape []int, in int) {
 // of the top layer). The gates follow PyTorch's nn.LSTM (order i, f, g, o) and
 // the initial state is zero; State returns the final h and c.
 type LSTMLayer struct {
-	In, Hidden, NumLayers int
+	In, Hidden, NumLayers int // read-only: use Stacked to change the depth
 	weights               []rnnWeights
 
 	run          *lstmRun // fast-path state, reused across batches
@@ -168,8 +168,8 @@ func (r *lstmRun) prepare(l *LSTMLayer, b, t int) {
 	r.b, r.t = b, t
 	h := l.Hidden
 	r.x = growFloats(r.x, t*b*l.In)
-	if len(r.layers) != l.NumLayers {
-		r.layers = make([]lstmLayerRun, l.NumLayers)
+	if len(r.layers) != len(l.weights) {
+		r.layers = make([]lstmLayerRun, len(l.weights))
 	}
 	for i := range r.layers {
 		lr := &r.layers[i]
@@ -382,7 +382,7 @@ func (l *LSTMLayer) fastBackward(dy *Tensor, needDx bool) *Tensor {
 // follow PyTorch's nn.GRU (order r, z, n); the initial state is zero and State
 // returns the final h.
 type GRULayer struct {
-	In, Hidden, NumLayers int
+	In, Hidden, NumLayers int // read-only: use Stacked to change the depth
 	weights               []rnnWeights
 
 	run   *gruRun
@@ -461,8 +461,8 @@ func (r *gruRun) prepare(l *GRULayer, b, t int) {
 	r.b, r.t = b, t
 	h := l.Hidden
 	r.x = growFloats(r.x, t*b*l.In)
-	if len(r.layers) != l.NumLayers {
-		r.layers = make([]gruLayerRun, l.NumLayers)
+	if len(r.layers) != len(l.weights) {
+		r.layers = make([]gruLayerRun, len(l.weights))
 	}
 	for i := range r.layers {
 		lr := &r.layers[i]
