@@ -103,6 +103,9 @@ type Engine struct {
 	funcResults map[string]int  // result counts of cell functions
 	generics    map[string]bool // generic functions cells defined
 	decls       map[string]*storedDecl
+	// hiddenImports lists the packages imported under hidden aliases for
+	// the engine's own declarations (hoist.go).
+	hiddenImports map[string]bool
 }
 
 // methodSig is what the method expression rewrite needs of a method.
@@ -137,6 +140,8 @@ func New(opts Options) (*Engine, error) {
 		funcResults: map[string]int{},
 		generics:    map[string]bool{},
 		decls:       map[string]*storedDecl{},
+
+		hiddenImports: map[string]bool{},
 	}
 	if e.stdout == nil {
 		e.stdout = os.Stdout
@@ -276,7 +281,8 @@ func (e *Engine) execute(ctx context.Context, code string) (Result, error) {
 }
 
 // runChunk compiles and runs one chunk, retrying without the result capture
-// when the final expression turned out to have no single value.
+// when the final expression turned out to have no single value, and hoisting
+// definitions yaegi could not type when the chunk failed to compile.
 func (e *Engine) runChunk(ctx context.Context, p *plan, ch *chunk) error {
 	if ch.imports != nil {
 		return e.runImports(ctx, p, ch)
@@ -285,24 +291,80 @@ func (e *Engine) runChunk(ctx context.Context, p *plan, ch *chunk) error {
 		forgetSymbol(e.interp, name)
 	}
 	e.rt.line.Store(int64(ch.firstLine))
-	err := e.eval(ctx, p, ch.src)
-	if err != nil && ch.speculative != "" {
+	if ch.hoist != nil {
+		return e.runHoisted(ctx, p, ch)
+	}
+	compiled, err := e.evalStage(ctx, p, ch.src)
+	if err != nil && !compiled && ch.speculative != "" {
 		var ee *Error
 		if errors.As(err, &ee) && ee.Kind == "CompileError" {
 			p.result = false
-			err = e.eval(ctx, p, ch.speculative)
+			compiled, err = e.evalStage(ctx, p, ch.speculative)
+		}
+	}
+	if err != nil && !compiled {
+		if sub := e.hoistFallback(p, ch); sub != nil {
+			return e.runPieces(ctx, p, ch, sub)
 		}
 	}
 	if err != nil {
 		return err
 	}
-	if ch.stash != "" {
-		if err := e.declareStashed(ctx, p, ch.stash); err != nil {
-			return err
-		}
-	}
 	if len(ch.defines) > 0 {
 		e.refreshDependents(ctx, p, ch.defines)
+	}
+	return nil
+}
+
+// hoistFallback splits a statement chunk that failed to compile into pieces
+// in which the definitions that read through a value are hoisted (hoist.go).
+// It returns nil when there is no such definition.
+func (e *Engine) hoistFallback(p *plan, ch *chunk) []*chunk {
+	if ch.items == nil {
+		return nil
+	}
+	var pieces []*chunk
+	var run []*item
+	flush := func() {
+		if len(run) > 0 {
+			piece := &chunk{}
+			e.finishChunk(p, piece, false, run)
+			pieces = append(pieces, piece)
+			run = nil
+		}
+	}
+	hoisted := false
+	for _, it := range ch.items {
+		names, rhs, ok := hoistNames(it)
+		risky := false
+		for _, x := range rhs {
+			risky = risky || e.readsThroughValue(p, x)
+		}
+		if !ok || !risky {
+			run = append(run, it)
+			continue
+		}
+		flush()
+		pieces = append(pieces, e.hoistChunk(p, it, names, rhs))
+		hoisted = true
+	}
+	flush()
+	if !hoisted {
+		return nil
+	}
+	return pieces
+}
+
+// runPieces runs the pieces of a chunk in order. When one fails, the chunk
+// keeps the names the pieces before it defined.
+func (e *Engine) runPieces(ctx context.Context, p *plan, ch *chunk, pieces []*chunk) error {
+	done := []string{}
+	for _, piece := range pieces {
+		if err := e.runChunk(ctx, p, piece); err != nil {
+			ch.partial = done
+			return err
+		}
+		done = append(done, piece.defines...)
 	}
 	return nil
 }
@@ -322,14 +384,26 @@ func (e *Engine) runImports(ctx context.Context, p *plan, ch *chunk) error {
 }
 
 // eval compiles and runs src, turning every failure into *Error.
-func (e *Engine) eval(ctx context.Context, p *plan, src string) (err error) {
+func (e *Engine) eval(ctx context.Context, p *plan, src string) error {
+	_, err := e.evalStage(ctx, p, src)
+	return err
+}
+
+// evalStage is eval that also reports whether src compiled: a chunk that did
+// not compile ran nothing.
+func (e *Engine) evalStage(ctx context.Context, p *plan, src string) (compiled bool, err error) {
 	if debugChunks {
 		fmt.Fprintf(os.Stderr, "--- chunk of cell %d:\n%s\n", p.c.seq, src)
 	}
 	prog, err := e.compile(p, src)
 	if err != nil {
-		return err
+		return false, err
 	}
+	return true, e.exec(ctx, p, prog)
+}
+
+// exec runs a compiled chunk.
+func (e *Engine) exec(ctx context.Context, p *plan, prog *interp.Program) (err error) {
 	if ctx.Err() != nil {
 		// Not started: stopping nothing keeps the interpreter intact.
 		return e.interruptedError()

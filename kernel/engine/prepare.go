@@ -29,7 +29,10 @@ type chunk struct {
 	imports     []importRec            // for the import chunk
 	defines     []string               // top-level names the chunk defines
 	forgetTypes []string               // types to drop before evaluating (redefinitions)
-	stash       string                 // after the chunk, declare this variable from the stashed value
+	hoist       *item                  // a hoisted definition (hoist.go): the chunk is this item alone
+	hoistNames  []string               // the names it defines, "_" included
+	items       []*item                // the statements of a statement chunk, for the hoisting fallback
+	partial     []string               // names defined before a hoisting fallback failed part way
 	firstLine   int                    // cell line of the chunk's first statement
 	stored      map[string]*storedDecl // declarations to keep, by name
 }
@@ -135,16 +138,20 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 		cur, curItems = nil, nil
 	}
 	emit := func(it *item, isDecl bool) {
-		if cur != nil && (curDecl != isDecl || cur.stash != "") {
+		if it.hoist {
+			if names, rhs, ok := hoistNames(it); ok {
+				flush()
+				p.chunks = append(p.chunks, e.hoistChunk(p, it, names, rhs))
+				return
+			}
+		}
+		if cur != nil && curDecl != isDecl {
 			flush()
 		}
 		if cur == nil {
 			cur, curDecl = &chunk{}, isDecl
 		}
 		curItems = append(curItems, it)
-		if it.stash != "" {
-			cur.stash = it.stash
-		}
 	}
 	for slot := 0; slot <= len(ordered); slot++ {
 		if slot > 0 {
@@ -179,6 +186,7 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 		}
 		b.WriteString("\n")
 		ch.firstLine, _ = lineCol(c.src, items[0].start)
+		ch.items = items
 	}
 	if isDecl {
 		// yaegi keeps the first definition of a method: redefining one means
@@ -250,6 +258,14 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 	if ch.speculative != "" {
 		ch.speculative = spec.String()
 	}
+}
+
+// hoistChunk makes the chunk of a hoisted definition (hoist.go).
+func (e *Engine) hoistChunk(p *plan, it *item, names []string, rhs []ast.Expr) *chunk {
+	ch := &chunk{hoist: it, hoistNames: names, defines: it.defines}
+	ch.firstLine, _ = lineCol(p.c.src, it.start)
+	ch.src = e.hoistSource(p, it, names, rhs)
+	return ch
 }
 
 // directive returns a line directive that maps the next character to the cell
@@ -483,7 +499,11 @@ func (e *Engine) commit(p *plan, ran []*chunk) {
 	e.names.Lock()
 	defer e.names.Unlock()
 	for _, ch := range ran {
-		for _, n := range ch.defines {
+		defines := ch.defines
+		if ch.partial != nil {
+			defines = ch.partial
+		}
+		for _, n := range defines {
 			e.userNames[n] = true
 			if p.c.generics[n] {
 				e.generics[n] = true

@@ -679,17 +679,10 @@ func (r *rewriter) topLevel(it *item, last bool) {
 				return
 			}
 		}
-		if s.Tok == token.DEFINE && len(s.Lhs) == 1 && len(s.Rhs) == 1 && r.callsGeneric(s.Rhs[0]) {
-			if id, ok := s.Lhs[0].(*ast.Ident); ok && id.Name != "_" {
-				// yaegi cannot type a top-level variable defined by a generic
-				// call: the engine runs the call, learns the value's type and
-				// then declares the variable with it.
-				it.stash = id.Name
-				r.walk(s.Rhs[0])
-				r.add(r.it.off(s.Pos()), r.it.off(s.Rhs[0].Pos()), rtName+".Stash(")
-				r.insert(s.End(), ")")
-				return
-			}
+		if s.Tok == token.DEFINE && r.callsGenericAny(s.Rhs) {
+			// yaegi cannot type a top-level variable defined by a generic
+			// call: the definition is hoisted (hoist.go).
+			it.hoist = true
 		}
 	case *ast.ExprStmt:
 		if last && r.finalExpr(it, s) {
@@ -854,6 +847,16 @@ func (r *rewriter) resultCount(call *ast.CallExpr) int {
 var basicTypes = map[string]bool{
 	"float32": true, "float64": true, "complex64": true, "complex128": true,
 	"string": true, "bool": true, "any": true, "error": true,
+}
+
+// callsGenericAny reports whether any of xs calls a generic function.
+func (r *rewriter) callsGenericAny(xs []ast.Expr) bool {
+	for _, x := range xs {
+		if r.callsGeneric(x) {
+			return true
+		}
+	}
+	return false
 }
 
 // callsGeneric reports whether x calls a generic function: a shim that

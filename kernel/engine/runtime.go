@@ -39,7 +39,7 @@ type runtimeState struct {
 
 	result    any
 	hasResult bool
-	stashed   any // the value of a generic call, see Engine.declareStashed
+	held      []any // pointers to the values of a hoisted definition (hoist.go)
 }
 
 // reset prepares the state for a new cell.
@@ -249,8 +249,8 @@ func (s *runtimeState) symbols() map[string]reflect.Value {
 		"Result":   reflect.ValueOf(func(v any) { s.result, s.hasResult = v, true }),
 		"Clear":    reflect.ValueOf(clearValue),
 		"At":       reflect.ValueOf(func(line int) { s.check(); s.line.Store(int64(line)) }),
-		"Stash":    reflect.ValueOf(func(v any) { s.stashed = v }),
-		"Unstash":  reflect.ValueOf(func() any { v := s.stashed; s.stashed = nil; return v }),
+		"Hold":     reflect.ValueOf(func(ptrs ...any) { s.held = ptrs }),
+		"Unhold":   reflect.ValueOf(func(i int) any { return s.held[i] }),
 		"Sort":     reflect.ValueOf(sortOrdered),
 		"SortFunc": reflect.ValueOf(func(x, f any) { sortFunc(x, f, false) }),
 		"Stable":   reflect.ValueOf(func(x, f any) { sortFunc(x, f, true) }),

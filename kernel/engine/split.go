@@ -37,10 +37,10 @@ type item struct {
 	edits   []edit          // rewrites of the item's text
 	slot    int             // funcs and types: run after this many ordered items
 
-	wrap        bool   // run the statement inside func(){...}()
-	result      bool   // capture the statement's value as the cell's result
-	speculative bool   // the result capture may not compile (unknown result count)
-	stash       string // a variable defined by a generic call, declared once its type is known
+	wrap        bool // run the statement inside func(){...}()
+	result      bool // capture the statement's value as the cell's result
+	speculative bool // the result capture may not compile (unknown result count)
+	hoist       bool // a definition to hoist from the start (a generic call on the right, see hoist.go)
 }
 
 // off converts a position in the item's parse to a byte offset in the cell.
