@@ -381,3 +381,37 @@ func fileLayout(m *Model, params []*Tensor) []*Tensor {
 	}
 	return out
 }
+
+// Clone returns an independent copy of the model (architecture, weights and
+// metadata) without optimiser state, e.g. to train variants of one starting
+// point. Models with cell-defined layers cannot be cloned.
+func (m *Model) Clone() (*Model, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	spec := m.spec()
+	if err := checkSavable(spec, "model"); err != nil {
+		return nil, fmt.Errorf("ml: Clone: %w", err)
+	}
+	initMu.Lock()
+	saved := initRNG
+	initRNG = rand.New(rand.NewPCG(0, 0))
+	initMu.Unlock()
+	layer, err := buildLayer(spec)
+	initMu.Lock()
+	initRNG = saved
+	initMu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("ml: Clone: %w", err)
+	}
+	c := layer.(*Model)
+	for i, p := range c.Parameters() {
+		copy(p.data, m.Parameters()[i].data)
+	}
+	if m.meta != nil {
+		c.meta = make(map[string]json.RawMessage, len(m.meta))
+		for k, v := range m.meta {
+			c.meta[k] = v
+		}
+	}
+	return c, nil
+}

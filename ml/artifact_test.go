@@ -223,3 +223,25 @@ func TestSaveRejectsCustomLayers(t *testing.T) {
 }
 
 func mathFloat32bits(v float32) uint32 { return math.Float32bits(v) }
+
+func TestClone(t *testing.T) {
+	SetSeed(8)
+	m := Sequential(Embedding(10, 4).Padding(0), GRU(4, 5), LastStep(), Linear(5, 3))
+	x := FromSlice([]float32{0, 1, 2, 3, 4, 5, 6, 7, 8}, 3, 3)
+	c, err := m.Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameBits(c.Predict(x).data, m.Predict(x).data) {
+		t.Fatalf("clone predicts differently")
+	}
+	// Training the clone leaves the original alone.
+	before := m.Predict(x).data
+	c.Fit(Dataset{X: x, Y: FromSlice([]float32{0, 1, 2}, 3)}, FitConfig{Epochs: 3, BatchSize: 3, Loss: CrossEntropy(), Optimizer: Adam(0.1)})
+	if !sameBits(m.Predict(x).data, before) || sameBits(c.Predict(x).data, before) {
+		t.Errorf("clone shares weights with the original")
+	}
+	if _, err := Sequential(squareLayer{}).Clone(); err == nil {
+		t.Errorf("Clone of a model with a cell-defined layer succeeded")
+	}
+}
