@@ -305,7 +305,7 @@ func TestRenameOpenNotebookKeepsSession(t *testing.T) {
 		t.Fatalf("rename: %d", st)
 	}
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print after-rename"})
-	c.waitFor("saved", 5*time.Second, isType(MsgSaved))
+	c.waitFor("saved", 15*time.Second, isType(MsgSaved))
 	nb, err := notebooks.Load(filepath.Join(e.root, "moved.gonb"))
 	if err != nil || nb.Cells[0].Source != "print after-rename" {
 		t.Fatalf("renamed file: %v %+v", err, nb)
@@ -384,7 +384,7 @@ func TestDownloadFormats(t *testing.T) {
 	}
 	// Run the cell so the download carries real outputs, including a chart.
 	c := e.dial("report.gonb")
-	c.runCell("code", 10*time.Second)
+	c.runCell("code", 20*time.Second)
 
 	resp := e.do("GET", "/api/contents/download?path=report.gonb&format=ipynb", nil)
 	raw, _ := io.ReadAll(resp.Body)
@@ -450,7 +450,7 @@ func TestKernelsListAndShutdown(t *testing.T) {
 	e := newEnv(t)
 	p := e.writeNotebook("k.gonb", "print x")
 	c := e.dial(p)
-	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	var infos []KernelInfo
 	if err := json.NewDecoder(e.do("GET", "/api/kernels", nil).Body).Decode(&infos); err != nil {
 		t.Fatal(err)
@@ -462,7 +462,7 @@ func TestKernelsListAndShutdown(t *testing.T) {
 	if st := e.postJSON("/api/kernels/shutdown", map[string]string{"path": p}, nil); st != 200 {
 		t.Fatalf("shutdown: %d", st)
 	}
-	c.waitFor("kernel none", 5*time.Second, isKernel(KernelNone))
+	c.waitFor("kernel none", 15*time.Second, isKernel(KernelNone))
 	if err := json.NewDecoder(e.do("GET", "/api/kernels", nil).Body).Decode(&infos); err != nil || len(infos) != 0 {
 		t.Fatalf("kernels after shutdown = %+v %v", infos, err)
 	}
@@ -481,7 +481,7 @@ func TestIdleTimeoutClosesSession(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.IdleTimeout = 200 * time.Millisecond })
 	p := e.writeNotebook("idle.gonb", "print x")
 	c := e.dial(p)
-	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print unsaved"})
 	c.ws.Close()
 	deadline := time.Now().Add(5 * time.Second)
@@ -528,7 +528,7 @@ func TestExamplesListedAndOpenedAsCopies(t *testing.T) {
 	snap := c.snapshot()
 	id := snap["notebook"].(map[string]any)["cells"].([]any)[0].(map[string]any)["id"].(string)
 	c.send(map[string]any{"type": "edit_cell", "cell_id": id, "source": "changed"})
-	c.waitFor("saved", 5*time.Second, isType(MsgSaved))
+	c.waitFor("saved", 15*time.Second, isType(MsgSaved))
 	for _, bad := range []string{"nope.gonb", "../x.gonb", ""} {
 		if st := e.postJSON("/api/examples/open", map[string]string{"name": bad}, nil); st != http.StatusNotFound && st != http.StatusBadRequest {
 			t.Errorf("open example %q: %d", bad, st)

@@ -292,7 +292,7 @@ func (e *testEnv) dial(nbPath string) *tab {
 	}
 	c := &tab{t: e.t, ws: ws}
 	e.t.Cleanup(func() { ws.Close() })
-	hello := c.next(5 * time.Second)
+	hello := c.next(15 * time.Second)
 	if hello["type"] != MsgHello {
 		e.t.Fatalf("first frame is %v, want hello", hello)
 	}
@@ -374,7 +374,7 @@ func isCellIdle(id string) func(map[string]any) bool {
 // snapshot reads frames until a snapshot.
 func (c *tab) snapshot() map[string]any {
 	c.t.Helper()
-	m, _ := c.waitFor("snapshot", 5*time.Second, isType(MsgSnapshot))
+	m, _ := c.waitFor("snapshot", 15*time.Second, isType(MsgSnapshot))
 	return m
 }
 
@@ -413,4 +413,24 @@ func (c *tab) runCell(id string, timeout time.Duration) (idle map[string]any, fr
 	return c.waitFor("cell "+id+" idle", timeout, func(m map[string]any) bool {
 		return isCellIdle(id)(m) && m["elapsed_ms"] != nil
 	})
+}
+
+// settledSnapshot opens tabs on nbPath until one's snapshot shows no running or
+// queued cell, and returns that snapshot.
+func (e *testEnv) settledSnapshot(nbPath string, timeout time.Duration) map[string]any {
+	e.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		c := e.dial(nbPath)
+		snap := c.snapshot()
+		c.ws.Close()
+		queued, _ := snap["queued"].([]any)
+		if snap["running"] == nil && len(queued) == 0 {
+			return snap
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("cells still running after %v: %v", timeout, snap["running"])
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

@@ -20,9 +20,9 @@ func TestExecuteCellOverWebsocket(t *testing.T) {
 	if k := snap["kernel"].(map[string]any); k["state"] != KernelNone && k["state"] != KernelStarting {
 		t.Fatalf("kernel state in first snapshot = %v", k)
 	}
-	c.waitFor("kernel idle after start", 10*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle after start", 20*time.Second, isKernel(KernelIdle))
 
-	idle, frames := c.runCell("cell0", 10*time.Second)
+	idle, frames := c.runCell("cell0", 20*time.Second)
 	var gotStream, gotResult, gotRunning, gotBusy bool
 	for _, m := range frames {
 		switch m["type"] {
@@ -47,21 +47,20 @@ func TestExecuteCellOverWebsocket(t *testing.T) {
 	if idle["execution_count"] != float64(1) {
 		t.Errorf("execution_count = %v, want 1", idle["execution_count"])
 	}
-	c.waitFor("kernel idle after the cell", 5*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle after the cell", 15*time.Second, isKernel(KernelIdle))
 }
 
 func TestOutputsReplayedAfterReconnect(t *testing.T) {
 	e := newEnv(t)
 	p := e.writeNotebook("replay.gonb", "print one\nsleep 300ms\nprint two\nsleep 300ms\nprint three")
 	c := e.dial(p)
-	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
-	c.waitFor("first output", 5*time.Second, isType(MsgOutput))
+	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
 	c.ws.Close() // the laptop lid closes while the cell prints
 
-	time.Sleep(900 * time.Millisecond)
-	c2 := e.dial(p)
-	snap := c2.snapshot()
+	time.Sleep(700 * time.Millisecond) // the cell prints the rest with no tab open
+	snap := e.settledSnapshot(p, 30*time.Second)
 	cell := cellOf(t, snap, "cell0")
 	if got := streamText(cell, "stdout"); got != "one\ntwo\nthree\n" {
 		t.Fatalf("replayed stdout = %q, want all three lines", got)
@@ -73,11 +72,11 @@ func TestOutputsReplayedAfterReconnect(t *testing.T) {
 
 func TestReconnectDuringRunSeesRunningCellAndLaterOutput(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("live.gonb", "print start\nsleep 500ms\nprint end")
+	p := e.writeNotebook("live.gonb", "print start\nsleep 3s\nprint end")
 	c := e.dial(p)
-	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
-	c.waitFor("first output", 5*time.Second, isType(MsgOutput))
+	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
 	c2 := e.dial(p)
 	snap := c2.snapshot()
 	running, _ := snap["running"].(map[string]any)
@@ -87,7 +86,7 @@ func TestReconnectDuringRunSeesRunningCellAndLaterOutput(t *testing.T) {
 	if got := streamText(cellOf(t, snap, "cell0"), "stdout"); got != "start\n" {
 		t.Fatalf("snapshot stdout = %q", got)
 	}
-	m, _ := c2.waitFor("later output", 5*time.Second, isType(MsgOutput))
+	m, _ := c2.waitFor("later output", 15*time.Second, isType(MsgOutput))
 	if o := m["output"].(map[string]any); o["text"] != "end\n" {
 		t.Fatalf("later output = %v", o)
 	}
@@ -102,22 +101,22 @@ func TestTwoConnectionsStayConsistent(t *testing.T) {
 	b.snapshot()
 
 	a.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print edited"})
-	m, _ := b.waitFor("cell_source on the other tab", 5*time.Second, isType(MsgCellSource))
+	m, _ := b.waitFor("cell_source on the other tab", 15*time.Second, isType(MsgCellSource))
 	if m["source"] != "print edited" || m["origin"] != a.connID {
 		t.Fatalf("cell_source = %v (a is %s)", m, a.connID)
 	}
 	b.send(map[string]any{"type": "insert_cell", "index": 1, "cell_type": "markdown", "cell_id": "md1", "source": "# Title"})
 	for _, c := range []*tab{a, b} {
-		m, _ := c.waitFor("cell_inserted", 5*time.Second, isType(MsgCellInserted))
+		m, _ := c.waitFor("cell_inserted", 15*time.Second, isType(MsgCellInserted))
 		cell := m["cell"].(map[string]any)
 		if m["index"] != float64(1) || cell["id"] != "md1" || cell["source"] != "# Title" || cell["cell_type"] != "markdown" {
 			t.Fatalf("cell_inserted = %v", m)
 		}
 	}
 	a.send(map[string]any{"type": "move_cell", "cell_id": "md1", "index": 0})
-	b.waitFor("cell_moved", 5*time.Second, isType(MsgCellMoved))
+	b.waitFor("cell_moved", 15*time.Second, isType(MsgCellMoved))
 	a.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
-	b.waitFor("cell0 idle on the other tab", 10*time.Second, isCellIdle("cell0"))
+	b.waitFor("cell0 idle on the other tab", 20*time.Second, isCellIdle("cell0"))
 
 	// A third tab's snapshot equals what both tabs were told.
 	snap := e.dial(p).snapshot()
@@ -136,7 +135,7 @@ func TestAutosaveWritesFileAtomically(t *testing.T) {
 	c := e.dial(p)
 	c.snapshot()
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print saved"})
-	m, _ := c.waitFor("saved", 5*time.Second, isType(MsgSaved))
+	m, _ := c.waitFor("saved", 15*time.Second, isType(MsgSaved))
 	if m["mtime"] == nil {
 		t.Fatalf("saved without mtime: %v", m)
 	}
@@ -155,8 +154,8 @@ func TestAutosaveWritesFileAtomically(t *testing.T) {
 		}
 	}
 	// Running a cell saves its outputs too.
-	c.runCell("cell0", 10*time.Second)
-	c.waitFor("saved after run", 5*time.Second, isType(MsgSaved))
+	c.runCell("cell0", 20*time.Second)
+	c.waitFor("saved after run", 15*time.Second, isType(MsgSaved))
 	nb, err = notebooks.Load(filepath.Join(e.root, p))
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +182,7 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 	diskBefore, _ := os.ReadFile(filepath.Join(e.root, p))
 
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print mine"})
-	m, _ := c.waitFor("conflict", 5*time.Second, isType(MsgConflict))
+	m, _ := c.waitFor("conflict", 15*time.Second, isType(MsgConflict))
 	if !strings.Contains(m["message"].(string), "changed on disk") {
 		t.Errorf("conflict message = %q", m["message"])
 	}
@@ -201,7 +200,7 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 
 	// Overwrite keeps the browser's version.
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
-	c.waitFor("saved after overwrite", 5*time.Second, isType(MsgSaved))
+	c.waitFor("saved after overwrite", 15*time.Second, isType(MsgSaved))
 	nb, _ := notebooks.Load(filepath.Join(e.root, p))
 	if nb.Cell("cell0") == nil || nb.Cell("cell0").Source != "print mine" {
 		t.Fatalf("after overwrite the file has %+v", nb.Cells)
@@ -213,9 +212,9 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.send(map[string]any{"type": "save"})
-	c.waitFor("second conflict", 5*time.Second, isType(MsgConflict))
+	c.waitFor("second conflict", 15*time.Second, isType(MsgConflict))
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "reload"})
-	snap, _ = c.waitFor("snapshot after reload", 5*time.Second, isType(MsgSnapshot))
+	snap, _ = c.waitFor("snapshot after reload", 15*time.Second, isType(MsgSnapshot))
 	if cellOf(t, snap, "disk0")["source"] != "print from-disk" {
 		t.Fatal("reload did not take the file's version")
 	}
@@ -249,7 +248,7 @@ func TestBadWebsocketMessages(t *testing.T) {
 		if err := c.ws.WriteMessage(1, []byte(tc.frame)); err != nil {
 			t.Fatal(err)
 		}
-		m, _ := c.waitFor("error for "+tc.frame, 5*time.Second, isType(MsgError))
+		m, _ := c.waitFor("error for "+tc.frame, 15*time.Second, isType(MsgError))
 		if msg, _ := m["message"].(string); !strings.Contains(msg, tc.want) {
 			t.Errorf("frame %s: error %q, want it to mention %q", tc.frame, msg, tc.want)
 		}
@@ -259,7 +258,7 @@ func TestBadWebsocketMessages(t *testing.T) {
 	if err := c.ws.WriteMessage(1, []byte(big)); err != nil {
 		t.Fatal(err)
 	}
-	m, _ := c.waitFor("error for oversized frame", 10*time.Second, isType(MsgError))
+	m, _ := c.waitFor("error for oversized frame", 20*time.Second, isType(MsgError))
 	if !strings.Contains(m["message"].(string), "too large") {
 		t.Errorf("oversized frame error = %v", m)
 	}
@@ -267,10 +266,10 @@ func TestBadWebsocketMessages(t *testing.T) {
 	if err := c.ws.WriteMessage(2, []byte{1, 2, 3}); err != nil {
 		t.Fatal(err)
 	}
-	c.waitFor("error for binary frame", 5*time.Second, isType(MsgError))
+	c.waitFor("error for binary frame", 15*time.Second, isType(MsgError))
 
 	// The same connection still works, and so does the other session.
-	_, _ = c.runCell("cell0", 10*time.Second)
+	_, _ = c.runCell("cell0", 20*time.Second)
 	_, _ = other.runCell("cell0", 10*time.Second)
 	snap := e.dial(p).snapshot()
 	if got := streamText(cellOf(t, snap, "cell0"), "stdout"); got != "ok\n" {
@@ -282,9 +281,9 @@ func TestKernelDeathReported(t *testing.T) {
 	e := newEnv(t)
 	p := e.writeNotebook("die.gonb", "print bye\nexit 3", "print after", "print again")
 	c := e.dial(p)
-	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1"}})
-	_, frames := c.waitFor("cell0 idle", 10*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
+	_, frames := c.waitFor("cell0 idle", 20*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
 	var dead map[string]any
 	aborted := false
 	for _, m := range frames {
@@ -324,9 +323,9 @@ func TestInterruptAndRestart(t *testing.T) {
 	e := newEnv(t)
 	p := e.writeNotebook("intr.gonb", "print a\nsleep 30s\nprint never", "print queued", "print b")
 	c := e.dial(p)
-	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1"}})
-	c.waitFor("first output", 5*time.Second, isType(MsgOutput))
+	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
 	c.send(map[string]any{"type": "interrupt"})
 	_, frames := c.waitFor("cell0 idle", 15*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
 	sawQueuedAbort, sawError := false, false
@@ -345,13 +344,13 @@ func TestInterruptAndRestart(t *testing.T) {
 	// Restart + run all runs every cell in a fresh kernel; the first cell sleeps,
 	// so interrupt it again and check the counts started over.
 	c.send(map[string]any{"type": "restart", "run_all": true})
-	c.waitFor("restarting", 5*time.Second, isKernel(KernelRestarting))
+	c.waitFor("restarting", 15*time.Second, isKernel(KernelRestarting))
 	c.waitFor("cell0 running again", 15*time.Second, func(m map[string]any) bool {
 		return m["type"] == MsgCellState && m["cell_id"] == "cell0" && m["state"] == CellRunning
 	})
 	c.send(map[string]any{"type": "restart", "run_all": false})
 	c.waitFor("idle after second restart", 15*time.Second, isKernel(KernelIdle))
-	idle, _ := c.runCell("cell2", 10*time.Second)
+	idle, _ := c.runCell("cell2", 20*time.Second)
 	if idle["execution_count"] != float64(1) {
 		t.Errorf("execution_count after restart = %v, want 1", idle["execution_count"])
 	}
@@ -361,9 +360,9 @@ func TestCompleteOverWebsocket(t *testing.T) {
 	e := newEnv(t)
 	p := e.writeNotebook("comp.gonb", "")
 	c := e.dial(p)
-	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "complete", "req_id": "r1", "cell_id": "cell0", "code": "é fmt.Pr", "cursor_pos": 8})
-	m, _ := c.waitFor("complete_reply", 5*time.Second, isType(MsgCompleteReply))
+	m, _ := c.waitFor("complete_reply", 15*time.Second, isType(MsgCompleteReply))
 	if m["req_id"] != "r1" || m["cursor_start"] != float64(6) || m["cursor_end"] != float64(8) {
 		t.Fatalf("complete_reply = %v (positions must be code points)", m)
 	}
@@ -376,8 +375,8 @@ func TestUpdateDisplayAndCellEdits(t *testing.T) {
 	e := newEnv(t)
 	p := e.writeNotebook("disp.gonb", "display d1 first\nupdate d1 second")
 	c := e.dial(p)
-	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
-	_, frames := c.runCell("cell0", 10*time.Second)
+	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
+	_, frames := c.runCell("cell0", 20*time.Second)
 	sawUpdate := false
 	for _, m := range frames {
 		if m["type"] == MsgUpdateDisplay && m["display_id"] == "d1" {
@@ -396,24 +395,24 @@ func TestUpdateDisplayAndCellEdits(t *testing.T) {
 	// Split, merge, set type, clear outputs, delete.
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "héllo\nworld"})
 	c.send(map[string]any{"type": "split_cell", "cell_id": "cell0", "offset": 6})
-	m, _ := c.waitFor("split insert", 5*time.Second, isType(MsgCellInserted))
+	m, _ := c.waitFor("split insert", 15*time.Second, isType(MsgCellInserted))
 	newID := m["cell"].(map[string]any)["id"].(string)
 	if m["cell"].(map[string]any)["source"] != "world" {
 		t.Fatalf("split second half = %v", m["cell"])
 	}
 	c.send(map[string]any{"type": "merge_cells", "cell_ids": []string{newID, "cell0"}})
-	c.waitFor("merge deletes the second", 5*time.Second, isType(MsgCellDeleted))
+	c.waitFor("merge deletes the second", 15*time.Second, isType(MsgCellDeleted))
 	c.send(map[string]any{"type": "clear_outputs", "cell_ids": []string{}})
-	c.waitFor("outputs cleared", 5*time.Second, isType(MsgOutputsCleared))
+	c.waitFor("outputs cleared", 15*time.Second, isType(MsgOutputsCleared))
 	c.send(map[string]any{"type": "set_cell_type", "cell_id": "cell0", "cell_type": "markdown"})
-	c.waitFor("cell type", 5*time.Second, isType(MsgCellType))
+	c.waitFor("cell type", 15*time.Second, isType(MsgCellType))
 	snap = e.dial(p).snapshot()
 	cell := cellOf(t, snap, "cell0")
 	if cell["source"] != "héllo\nworld" || cell["cell_type"] != "markdown" {
 		t.Fatalf("cell after split+merge+type = %v", cell)
 	}
 	c.send(map[string]any{"type": "delete_cell", "cell_id": "cell0"})
-	c.waitFor("deleted", 5*time.Second, isType(MsgCellDeleted))
+	c.waitFor("deleted", 15*time.Second, isType(MsgCellDeleted))
 }
 
 func TestStreamStorage(t *testing.T) {
@@ -459,26 +458,26 @@ func TestKernelThatCannotStart(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.KernelCommand = []string{filepath.Join(t.TempDir(), "no-such-gopad")} })
 	p := e.writeNotebook("nokernel.gonb", "print x")
 	c := e.dial(p)
-	dead, _ := c.waitFor("kernel dead", 10*time.Second, isKernel(KernelDead))
+	dead, _ := c.waitFor("kernel dead", 20*time.Second, isKernel(KernelDead))
 	if reason := dead["reason"].(string); !strings.Contains(reason, "failed to start") || !strings.Contains(reason, "no-such-gopad") {
 		t.Fatalf("reason = %q", reason)
 	}
 	// Running a cell tries again, fails again, and the cell leaves the queue.
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
-	c.waitFor("kernel dead again", 10*time.Second, isKernel(KernelDead))
-	c.waitFor("cell dropped", 10*time.Second, isCellIdle("cell0"))
+	c.waitFor("kernel dead again", 20*time.Second, isKernel(KernelDead))
+	c.waitFor("cell dropped", 20*time.Second, isCellIdle("cell0"))
 	// Editing still works and is saved.
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print y"})
-	c.waitFor("saved", 5*time.Second, isType(MsgSaved))
+	c.waitFor("saved", 15*time.Second, isType(MsgSaved))
 }
 
 func TestInterruptIgnoredRestartsKernel(t *testing.T) {
 	e := newEnv(t)
 	p := e.writeNotebook("hang.gonb", "print a\nhang 20s", "print b")
 	c := e.dial(p)
-	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
-	c.waitFor("first output", 5*time.Second, isType(MsgOutput))
+	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
 	c.send(map[string]any{"type": "interrupt"})
 	// The cell ignores the interrupt; after the client's grace period the kernel is
 	// killed and replaced, and the cell says so.
@@ -492,8 +491,8 @@ func TestInterruptIgnoredRestartsKernel(t *testing.T) {
 	if died == nil || !strings.Contains(died["evalue"].(string), "fresh kernel") {
 		t.Fatalf("no KernelDied error naming the fresh kernel; frames:\n%s", c.history())
 	}
-	c.waitFor("kernel idle again", 10*time.Second, isKernel(KernelIdle))
-	idle, _ := c.runCell("cell1", 10*time.Second)
+	c.waitFor("kernel idle again", 20*time.Second, isKernel(KernelIdle))
+	idle, _ := c.runCell("cell1", 20*time.Second)
 	if idle["execution_count"] != float64(1) {
 		t.Fatalf("fresh kernel's count = %v", idle["execution_count"])
 	}
@@ -518,9 +517,9 @@ func TestFailedSaveKeepsDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print precious"})
-	c.waitFor("conflict", 5*time.Second, isType(MsgConflict))
+	c.waitFor("conflict", 15*time.Second, isType(MsgConflict))
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
-	m, _ := c.waitFor("save error", 5*time.Second, isType(MsgError))
+	m, _ := c.waitFor("save error", 15*time.Second, isType(MsgError))
 	if !strings.Contains(m["message"].(string), "could not save") {
 		t.Fatalf("error = %v", m)
 	}
@@ -533,7 +532,7 @@ func TestFailedSaveKeepsDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
-	c.waitFor("saved", 5*time.Second, isType(MsgSaved))
+	c.waitFor("saved", 15*time.Second, isType(MsgSaved))
 	nb, err := notebooks.Load(full)
 	if err != nil || nb.Cells[0].Source != "print precious" {
 		t.Fatalf("saved file: %v %+v", err, nb)
@@ -544,11 +543,11 @@ func TestRestartWhileRunningEndsIdle(t *testing.T) {
 	e := newEnv(t)
 	p := e.writeNotebook("rr.gonb", "print a\nsleep 30s")
 	c := e.dial(p)
-	c.waitFor("kernel idle", 10*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
-	c.waitFor("first output", 5*time.Second, isType(MsgOutput))
+	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
 	c.send(map[string]any{"type": "restart"})
-	c.waitFor("cell0 stops", 10*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
+	c.waitFor("cell0 stops", 20*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		snap := e.dial(p).snapshot()
