@@ -28,7 +28,7 @@ import (
 const usage = `gopad is a notebook for machine learning in Go.
 
 Usage:
-  gopad [serve] [flags] [DIR]        serve the notebooks in DIR (default: the current directory)
+  gopad [serve] [flags] [DIR]        serve the notebooks in DIR or -root DIR (default: the current directory)
   gopad run NOTEBOOK [-o OUT] [--inplace]
                                      execute every code cell of NOTEBOOK in a fresh kernel
   gopad repl                         a terminal read-eval-print loop on a kernel
@@ -131,19 +131,21 @@ func interruptContext() (context.Context, context.CancelFunc) {
 }
 
 func serveCmd(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "gopad [serve] [-addr HOST:PORT] [-token T | -no-token] [DIR]", stderr)
+	fs := newFlagSet("serve", "gopad [serve] [-addr HOST:PORT] [-root DIR | DIR] [-token T | -no-token] [-idle-timeout D]", stderr)
 	addr := fs.String("addr", server.DefaultAddr, "address to listen on (port 0 picks a free port)")
+	root := fs.String("root", "", "directory whose notebooks are served (default: the current directory)")
 	token := fs.String("token", "", "access token (default: a fresh random token)")
 	noToken := fs.Bool("no-token", false, "disable the access token (only on a loopback address)")
+	idle := fs.Duration("idle-timeout", server.DefaultIdleTimeout, "shut a notebook's kernel down this long after its last tab closed (negative: never)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 1 {
+	if len(pos) > 1 || (len(pos) == 1 && *root != "") {
 		fs.Usage()
-		return fmt.Errorf("%w: more than one directory given: %q", errUsage, pos)
+		return fmt.Errorf("%w: give the directory once, with -root or as an argument: %q", errUsage, pos)
 	}
-	cfg := server.Config{Addr: *addr, Token: *token, NoToken: *noToken, KernelStderr: stderr}
+	cfg := server.Config{Addr: *addr, Root: *root, Token: *token, NoToken: *noToken, IdleTimeout: *idle, KernelStderr: stderr}
 	if len(pos) == 1 {
 		cfg.Root = pos[0]
 	}
