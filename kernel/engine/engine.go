@@ -100,9 +100,11 @@ type Engine struct {
 	userNames   map[string]bool   // top-level names cells defined
 	types       map[string]bool   // types cells defined
 	methods     map[string]*methodSig
-	funcResults map[string]int  // result counts of cell functions
-	generics    map[string]bool // generic functions cells defined
-	decls       map[string]*storedDecl
+	funcResults map[string]int // result counts of cell functions
+	// funcResultTypes holds the result types of cell functions as written.
+	funcResultTypes map[string][]string
+	generics        map[string]bool // generic functions cells defined
+	decls           map[string]*storedDecl
 	// hiddenImports lists the packages imported under hidden aliases for
 	// the engine's own declarations (hoist.go).
 	hiddenImports map[string]bool
@@ -138,8 +140,10 @@ func New(opts Options) (*Engine, error) {
 		types:       map[string]bool{},
 		methods:     map[string]*methodSig{},
 		funcResults: map[string]int{},
-		generics:    map[string]bool{},
-		decls:       map[string]*storedDecl{},
+
+		funcResultTypes: map[string][]string{},
+		generics:        map[string]bool{},
+		decls:           map[string]*storedDecl{},
 
 		hiddenImports: map[string]bool{},
 	}
@@ -334,14 +338,15 @@ func (e *Engine) hoistFallback(p *plan, ch *chunk) []*chunk {
 		}
 	}
 	hoisted := false
-	for _, it := range ch.items {
+	for _, orig := range ch.items {
+		it := e.unrewritten(p, orig)
 		names, rhs, ok := hoistNames(it)
 		risky := false
 		for _, x := range rhs {
 			risky = risky || e.readsThroughValue(p, x)
 		}
 		if !ok || !risky {
-			run = append(run, it)
+			run = append(run, orig)
 			continue
 		}
 		flush()

@@ -64,6 +64,17 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 			out.Message, out.Line, out.Col = "undefined: "+name, line, col
 		}
 	}
+	if name, ok := strings.CutPrefix(out.Message, "incomplete type "); ok && !e.types[name] && !p.c.definesType(name) {
+		// yaegi records a name it could not resolve as a type to be
+		// completed later: for a person the name is simply undefined.
+		out.Message = "undefined: " + name
+	}
+	if strings.HasPrefix(out.Message, "cannot use type func") {
+		if g := e.genericCalledAt(p, out.Line); g != "" {
+			out.Message += fmt.Sprintf(" (the interpreter infers the type arguments of a generic function from its first arguments only: "+
+				"instantiate %s explicitly, e.g. %s[int, string](...))", g, g)
+		}
+	}
 	if strings.Contains(out.Message, "nil type") {
 		if u := e.unsupported(p); u != nil {
 			return u
@@ -140,6 +151,10 @@ func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 		return &Error{Kind: "Interrupted", Message: "interrupted", Traceback: []string{"interrupted"}}
 	}
 	out := &Error{Kind: "Panic", Message: shimNames.Replace(panicMessage(value))}
+	if strings.Contains(out.Message, "*target must be interface or implement error") {
+		out.Message += " (errors.As cannot see the methods of a type defined in a cell: test the error with a type assertion, " +
+			"e.g. if pe, ok := err.(*MyError); ok, unwrapping with errors.Unwrap as needed)"
+	}
 	var frames []string
 	var chosen *location
 	for _, t := range trace {
@@ -340,3 +355,43 @@ var shimNames = func() *strings.Replacer {
 	pairs = append(pairs, "_gopadNew(", "new(", rtName+".", "")
 	return strings.NewReplacer(pairs...)
 }()
+
+// definesType reports whether the cell declares a type name.
+func (c *cellInfo) definesType(name string) bool {
+	for _, it := range c.items {
+		if it.kind == itemType && contains(it.defines, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// genericCalledAt returns the name of a cell-defined generic function that the
+// cell calls without explicit type arguments on the given line, or "".
+func (e *Engine) genericCalledAt(p *plan, line int) string {
+	found := ""
+	for _, it := range p.c.items {
+		var root ast.Node = it.stmt
+		if it.decl != nil {
+			root = it.decl
+		}
+		if root == nil {
+			continue
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || found != "" {
+				return found == ""
+			}
+			id, ok := call.Fun.(*ast.Ident)
+			if !ok || !(e.generics[id.Name] || p.c.generics[id.Name]) {
+				return true
+			}
+			if l, _ := lineCol(p.c.src, it.off(call.Pos())); l == line || line == 0 {
+				found = id.Name
+			}
+			return true
+		})
+	}
+	return found
+}

@@ -75,8 +75,8 @@ func hoistNames(it *item) (names []string, rhs []ast.Expr, ok bool) {
 	default:
 		return nil, nil, false
 	}
-	if len(rhs) != len(names) && (len(rhs) != 1 || !isCall(rhs[0])) {
-		return nil, nil, false // comma-ok forms have their own rewrites
+	if len(rhs) != len(names) && (len(rhs) != 1 || !isCall(rhs[0]) && !isCommaOK(names, rhs[0])) {
+		return nil, nil, false
 	}
 	named := false
 	for _, n := range names {
@@ -95,6 +95,47 @@ func hoistNames(it *item) (names []string, rhs []ast.Expr, ok bool) {
 		}
 	}
 	return names, rhs, true
+}
+
+// isCommaOK reports whether v, ok := x is a map index or type assertion in
+// its comma-ok form.
+func isCommaOK(names []string, x ast.Expr) bool {
+	if len(names) != 2 {
+		return false
+	}
+	switch x := ast.Unparen(x).(type) {
+	case *ast.IndexExpr:
+		return true
+	case *ast.TypeAssertExpr:
+		return x.Type != nil
+	}
+	return false
+}
+
+// unrewritten returns a copy of a comma-ok definition with only its right-hand
+// side rewritten: the top-level comma-ok rewrite (commaOK) is not needed in
+// the function literal of a hoist.
+func (e *Engine) unrewritten(p *plan, it *item) *item {
+	as, ok := it.stmt.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE || len(as.Rhs) != 1 || len(as.Lhs) != 2 {
+		return it
+	}
+	names := make([]string, 0, 2)
+	for _, l := range as.Lhs {
+		id, isIdent := l.(*ast.Ident)
+		if !isIdent {
+			return it
+		}
+		names = append(names, id.Name)
+	}
+	if !isCommaOK(names, as.Rhs[0]) {
+		return it
+	}
+	cp := *it
+	cp.edits = nil
+	r := &rewriter{e: e, c: p.c, it: &cp, skip: map[ast.Node]bool{}}
+	r.walk(as.Rhs[0])
+	return &cp
 }
 
 func isCall(x ast.Expr) bool {

@@ -63,6 +63,7 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 	c.collectDefs()
 	p := &plan{c: c, stored: map[string]*storedDecl{}, methods: map[string]*methodSig{}, funcResults: map[string]int{}}
 	c.funcResults = p.funcResults
+	c.funcResultTypes = map[string][]string{}
 	c.generics = map[string]bool{}
 	for _, it := range c.items {
 		if fd, ok := it.decl.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Type.TypeParams != nil {
@@ -324,6 +325,15 @@ func (e *Engine) describe(p *plan, it *item) *Error {
 			it.key = name
 			it.defines = []string{name}
 			p.funcResults[name] = fieldCount(d.Type.Results)
+			if d.Type.Results != nil {
+				var types []string
+				for _, f := range d.Type.Results.List {
+					for range max(1, len(f.Names)) {
+						types = append(types, p.c.src[it.off(f.Type.Pos()):it.off(f.Type.End())])
+					}
+				}
+				p.c.funcResultTypes[name] = types
+			}
 		} else if recv, ptr := receiverName(d.Recv); recv != "" {
 			it.key = recv + "." + name
 			sig := &methodSig{ptr: ptr}
@@ -510,6 +520,7 @@ func (e *Engine) commit(p *plan, ran []*chunk) {
 			}
 			if r, ok := p.funcResults[n]; ok {
 				e.funcResults[n] = r
+				e.funcResultTypes[n] = p.c.funcResultTypes[n]
 			}
 		}
 		for k, d := range ch.stored {

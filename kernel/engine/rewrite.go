@@ -22,7 +22,10 @@ type cellInfo struct {
 	items       []*item
 	auto        map[string]string // packages imported for the cell automatically, by name
 	funcResults map[string]int    // result counts of the cell's own functions
-	generics    map[string]bool   // the cell's own generic functions
+	// funcResultTypes holds the result types of the cell's own functions
+	// as written (for exprType).
+	funcResultTypes map[string][]string
+	generics        map[string]bool // the cell's own generic functions
 	// defs maps a name to the expressions and types it is given anywhere in the
 	// cell (assignments, var specs, parameters); used to tell integers apart.
 	defs map[string][]definition
@@ -32,16 +35,17 @@ type definition struct {
 	it    *item
 	value ast.Expr // the value assigned, or nil
 	typ   ast.Expr // the declared type, or nil
+	index int      // for a, b := f(): which of value's results; -1 otherwise
 }
 
 // collectDefs records every definition of a name in the cell.
 func (c *cellInfo) collectDefs() {
 	c.defs = map[string][]definition{}
-	add := func(it *item, id *ast.Ident, value, typ ast.Expr) {
+	add := func(it *item, id *ast.Ident, value, typ ast.Expr, index int) {
 		if id == nil || id.Name == "_" {
 			return
 		}
-		c.defs[id.Name] = append(c.defs[id.Name], definition{it, value, typ})
+		c.defs[id.Name] = append(c.defs[id.Name], definition{it, value, typ, index})
 	}
 	for _, it := range c.items {
 		var root ast.Node = it.stmt
@@ -57,20 +61,33 @@ func (c *cellInfo) collectDefs() {
 				if n.Tok == token.DEFINE && len(n.Lhs) == len(n.Rhs) {
 					for i, l := range n.Lhs {
 						id, _ := l.(*ast.Ident)
-						add(it, id, n.Rhs[i], nil)
+						add(it, id, n.Rhs[i], nil, -1)
+					}
+				} else if n.Tok == token.DEFINE && len(n.Rhs) == 1 && isCall(n.Rhs[0]) {
+					for i, l := range n.Lhs {
+						id, _ := l.(*ast.Ident)
+						add(it, id, n.Rhs[0], nil, i)
+					}
+				} else if n.Tok == token.DEFINE {
+					for _, l := range n.Lhs {
+						id, _ := l.(*ast.Ident)
+						add(it, id, nil, nil, -1)
 					}
 				}
 			case *ast.ValueSpec:
 				for i, id := range n.Names {
 					var v ast.Expr
-					if i < len(n.Values) {
+					index := -1
+					if len(n.Values) == len(n.Names) {
 						v = n.Values[i]
+					} else if len(n.Values) == 1 && isCall(n.Values[0]) {
+						v, index = n.Values[0], i
 					}
-					add(it, id, v, n.Type)
+					add(it, id, v, n.Type, index)
 				}
 			case *ast.Field:
 				for _, id := range n.Names {
-					add(it, id, nil, n.Type)
+					add(it, id, nil, n.Type, -1)
 				}
 			}
 			return true
@@ -496,9 +513,11 @@ func (r *rewriter) isIntDepth(x ast.Expr, depth int) bool {
 			case "len", "cap":
 				return true
 			}
-			return intTypes[id.Name]
+			if intTypes[id.Name] {
+				return true
+			}
 		}
-		return false
+		return isIntType(r.exprType(x))
 	case *ast.BinaryExpr:
 		switch x.Op {
 		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.SHL, token.SHR, token.AND, token.OR, token.XOR:
@@ -516,19 +535,35 @@ func (r *rewriter) isIntDepth(x ast.Expr, depth int) bool {
 					}
 					continue
 				}
-				if d.value != nil && r.isIntDepth(d.value, depth+1) {
+				if d.value != nil && d.index < 0 && r.isIntDepth(d.value, depth+1) {
 					return true
 				}
 			}
-			return false
+			return isIntType(r.exprType(x))
 		}
 		return r.e.globalIsInt(x.Name)
 	case *ast.SelectorExpr:
 		if path := selectorPath(x); path != "" {
-			if _, isPkg := r.e.importNames[strings.Split(path, ".")[0]]; !isPkg {
-				return r.e.globalIsInt(path)
+			if _, isPkg := r.e.importNames[strings.Split(path, ".")[0]]; !isPkg && r.e.globalIsInt(path) {
+				return true
 			}
 		}
+		return isIntType(r.exprType(x))
+	case *ast.IndexExpr:
+		return isIntType(r.exprType(x))
+	}
+	return false
+}
+
+// isIntType reports whether t is an integer type.
+func isIntType(t reflect.Type) bool {
+	if t == nil {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
 	}
 	return false
 }
