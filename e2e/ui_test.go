@@ -90,6 +90,11 @@ func TestCommandModeKeys(t *testing.T) {
 	do(t, ctx, "move down", chromedp.Click(chromedp.CSS("#btn-down")))
 	waitFor(t, ctx, "the cell to move down", jsSourceText(2)+` === "c := 3\nd := 4"`, 5*time.Second)
 	screenshot(t, ctx, "15-command-keys")
+	// The selected cell's own toolbar deletes it; Z brings it back.
+	do(t, ctx, "delete with the cell toolbar", chromedp.Click(chromedp.CSS(`#cells > .cell.selected .cell-tool[data-tool="delete"]`)))
+	waitCells(t, ctx, 3)
+	do(t, ctx, "Z", letter('z'))
+	waitCells(t, ctx, 4)
 
 	want := cellSummary(t, ctx)
 	time.Sleep(500 * time.Millisecond) // let the debounced edits reach the server

@@ -3,11 +3,15 @@
 import { EditorView } from "@codemirror/view";
 import { h } from "./dom";
 import { createEditor, replaceSource, setErrorLine, EditorHooks } from "./editor";
+import { icon } from "./icons";
 import { renderMarkdown } from "./markdown";
 import { OutputArea, Output, joinText } from "./outputs";
 
 export type CellType = "code" | "markdown" | "raw";
 export type RunState = "idle" | "queued" | "running";
+
+/** CellTool is an action of the small toolbar shown on the selected or hovered cell. */
+export type CellTool = "run" | "up" | "down" | "delete";
 
 /** CellData is an nbformat cell as the server sends it. */
 export interface CellData {
@@ -53,6 +57,9 @@ export class Cell {
   private lazy: boolean;
   private preview: HTMLPreElement | null = null;
 
+  /** onTool is called when a button of the cell's own toolbar is clicked. */
+  onTool: (tool: CellTool) => void = () => {};
+
   constructor(data: CellData, private readonly hooks: () => EditorHooks, lazy = false) {
     this.lazy = lazy;
     this.id = data.id;
@@ -68,9 +75,20 @@ export class Cell {
     this.outputPrompt = h("div", { class: "prompt output-prompt" });
     this.outputs = new OutputArea();
     this.outputs.onError = (line) => this.markErrorLine(line);
+    const tool = (name: CellTool, ic: string, title: string) =>
+      h("button", { class: "cell-tool", title, "aria-label": title, "data-tool": name, onclick: () => this.onTool(name) }, icon(ic, 14));
+    const tools = h(
+      "div",
+      { class: "cell-tools" },
+      tool("run", "run", "Run this cell"),
+      tool("up", "up", "Move up"),
+      tool("down", "down", "Move down"),
+      tool("delete", "trash", "Delete cell (Z undoes)"),
+    );
     this.el = h(
       "div",
       { class: "cell", "data-cell-id": this.id, tabindex: "-1" },
+      tools,
       h("div", { class: "cell-input" }, this.prompt, h("div", { class: "cell-body" }, this.editorHost, this.rendered)),
       this.timing,
       h("div", { class: "cell-output" }, this.outputPrompt, this.outputs.el),

@@ -12,6 +12,7 @@ const paths: Record<string, string> = {
   restart: '<path d="M12.7 9.2A4.8 4.8 0 1 1 11.3 4.6" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/><path d="M12.8 1.8v3.7H9.1" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"/>',
   runAll: '<path d="M2 3v10l5.5-5zM8.5 3v10L14 8z" fill="currentColor"/>',
   clear: '<path d="M3 13h10M5.2 10.8 10.8 3.5l2.3 1.8-5.6 7.3H4.8z" fill="none" stroke="currentColor" stroke-width="1.3" stroke-linejoin="round"/>',
+  trash: '<path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 9h5.6l.7-9" fill="none" stroke="currentColor" stroke-width="1.3" stroke-linejoin="round"/>',
   folder: '<path d="M1.5 4V13h13V5.5H7.5L6 4z" fill="#90a4ae" stroke="#78909c" stroke-width=".8" stroke-linejoin="round"/>',
   notebook: '<rect x="3" y="1.5" width="10.5" height="13" rx="1.2" fill="#ff9800"/><rect x="5" y="3.5" width="6.5" height="2" fill="#fff" opacity=".9"/><path d="M2 4h2M2 7h2M2 10h2M2 13h2" stroke="#e65100" stroke-width="1"/>',
   file: '<path d="M3.5 1.5h6l3 3v10h-9z" fill="#eceff1" stroke="#90a4ae" stroke-width=".9" stroke-linejoin="round"/><path d="M9.5 1.5v3h3" fill="none" stroke="#90a4ae" stroke-width=".9"/>',

@@ -171,6 +171,8 @@ export class NotebookPage {
         ["Restart…", "0 0", () => this.restart(false)],
         ["Restart and run all…", "", () => this.restart(true)],
         null,
+        ["Shut down kernel", "", () => void this.shutdownKernel()],
+        null,
         ["Clear all outputs", "", () => this.clearOutputs(true)],
         ["Clear cell output", "", () => this.clearOutputs(false)],
       ]),
@@ -476,6 +478,15 @@ export class NotebookPage {
         ArrowDown: (v: EditorView) => this.arrowOut(v, 1),
       },
     }), lazy);
+    cell.onTool = (tool) => {
+      const i = this.cells.indexOf(cell);
+      if (i < 0) return;
+      this.select(i);
+      if (tool === "run") this.runSelected();
+      else if (tool === "up") this.moveSelected(-1);
+      else if (tool === "down") this.moveSelected(1);
+      else this.deleteSelected();
+    };
     return cell;
   }
 
@@ -936,6 +947,15 @@ export class NotebookPage {
     this.flushEdits();
     // The server reports which cells it queues (cell_state), so nothing is marked here.
     this.sock.send({ type: "restart", run_all: runAll });
+  }
+
+  private async shutdownKernel() {
+    try {
+      await postJSON("/api/kernels/shutdown", { path: this.path });
+      toast("Kernel shut down; running a cell starts a new one");
+    } catch (err) {
+      toast(`Shut down failed: ${(err as Error).message}`, "error");
+    }
   }
 
   private clearOutputs(all: boolean) {
