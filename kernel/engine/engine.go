@@ -296,7 +296,11 @@ func (e *Engine) runChunk(ctx context.Context, p *plan, ch *chunk) error {
 	}
 	e.rt.line.Store(int64(ch.firstLine))
 	if ch.hoist != nil {
-		return e.runHoisted(ctx, p, ch)
+		if err := e.runHoisted(ctx, p, ch); err != nil {
+			return err
+		}
+		e.refreshDependents(ctx, p, ch.defines)
+		return nil
 	}
 	compiled, err := e.evalStage(ctx, p, ch.src)
 	if err != nil && !compiled && ch.speculative != "" {
