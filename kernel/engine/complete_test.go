@@ -94,3 +94,24 @@ func BenchmarkInterpretedLoop(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHoistedDefinition measures a top-level definition that yaegi
+// cannot type as written (an index into a compiled slice): the chunk fails to
+// compile, then the definition is hoisted (hoist.go).
+func BenchmarkHoistedDefinition(b *testing.B) {
+	e, err := New(Options{Stdout: &syncBuffer{}, Stderr: &syncBuffer{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := e.Execute(ctx, `parts := strings.Split("a,b", ",")`); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Execute(ctx, "p := parts[1]"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -63,7 +63,6 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 	c.collectDefs()
 	p := &plan{c: c, stored: map[string]*storedDecl{}, methods: map[string]*methodSig{}, funcResults: map[string]int{}}
 	c.funcResults = p.funcResults
-	c.funcResultTypes = map[string][]string{}
 	c.generics = map[string]bool{}
 	for _, it := range c.items {
 		if fd, ok := it.decl.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Type.TypeParams != nil {
@@ -331,6 +330,9 @@ func (e *Engine) describe(p *plan, it *item) *Error {
 					for range max(1, len(f.Names)) {
 						types = append(types, p.c.src[it.off(f.Type.Pos()):it.off(f.Type.End())])
 					}
+				}
+				if p.c.funcResultTypes == nil {
+					p.c.funcResultTypes = map[string][]string{}
 				}
 				p.c.funcResultTypes[name] = types
 			}
