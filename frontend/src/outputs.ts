@@ -38,6 +38,15 @@ const MIME_ORDER = [
 
 // Longest stream text rendered; older text stays in the document but is not drawn.
 const MAX_STREAM_CHARS = 400_000;
+// Longest stream text kept in the page; past it the oldest text is dropped (the server
+// keeps its own, bounded, copy for the file).
+const MAX_STREAM_KEPT = 2_000_000;
+
+function keepTail(text: string): string {
+  if (text.length <= MAX_STREAM_KEPT) return text;
+  const from = text.indexOf("\n", text.length - MAX_STREAM_KEPT * 0.75);
+  return text.slice(from >= 0 ? from + 1 : text.length - MAX_STREAM_KEPT * 0.75);
+}
 const MAX_TABLE_ROWS = 500;
 // An output area taller than this gets a scroll box (see .collapsed in the CSS) and a
 // toggle to expand it: long logs scroll, a couple of charts do not.
@@ -346,7 +355,7 @@ export class OutputArea {
       const last = this.items[this.items.length - 1];
       const text = joinText(o.text);
       if (last && last.output.output_type === "stream" && last.output.name === o.name) {
-        last.output.text = collapseCR(joinText(last.output.text) + text);
+        last.output.text = keepTail(collapseCR(joinText(last.output.text) + text));
         last.dirty = true;
         this.scheduleRender();
         return;
