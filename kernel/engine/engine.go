@@ -105,6 +105,8 @@ type Engine struct {
 	funcResultTypes map[string][]string
 	generics        map[string]bool // generic functions cells defined
 	decls           map[string]*storedDecl
+	// syms is the interpreter's main scope (symtab.go).
+	syms reflect.Value
 	// hiddenImports lists the packages imported under hidden aliases for
 	// the engine's own declarations (hoist.go).
 	hiddenImports map[string]bool
@@ -203,6 +205,7 @@ func New(opts Options) (*Engine, error) {
 	if _, err := e.interp.Eval(shimSource); err != nil {
 		return nil, fmt.Errorf("engine: compile shims: %w", err)
 	}
+	e.syms = mainSymbols(e.interp)
 	return e, nil
 }
 
@@ -302,18 +305,23 @@ func (e *Engine) runChunk(ctx context.Context, p *plan, ch *chunk) error {
 		e.refreshDependents(ctx, p, ch.defines)
 		return nil
 	}
+	snap := e.snapshotSymbols(p, ch.all)
 	compiled, err := e.evalStage(ctx, p, ch.src)
 	if err != nil && !compiled && ch.speculative != "" {
 		var ee *Error
 		if errors.As(err, &ee) && ee.Kind == "CompileError" {
+			e.restoreAll(snap)
 			p.result = false
 			compiled, err = e.evalStage(ctx, p, ch.speculative)
 		}
 	}
 	if err != nil && !compiled {
+		e.restoreAll(snap)
 		if sub := e.hoistFallback(p, ch); sub != nil {
 			return e.runPieces(ctx, p, ch, sub)
 		}
+	} else if err != nil {
+		e.restoreUnfinished(snap, int(e.rt.line.Load()))
 	}
 	if err != nil {
 		return err

@@ -6,14 +6,10 @@ import (
 	"go/ast"
 	"go/token"
 	"io"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
-	"unsafe"
-
-	"github.com/traefik/yaegi/interp"
 )
 
 // posPattern matches a yaegi position, "L:C: " or "_.go:L:C: ".
@@ -248,31 +244,6 @@ func (w *traceWriter) lines() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return append([]string(nil), w.kept...)
-}
-
-// forgetSymbol deletes a top-level symbol of the interpreter's main package so
-// that it can be declared anew. yaegi v0.16.1 keeps the first definition of a
-// type when the type is declared again (its type resolution looks the name up
-// and finds the old, complete type), so redefining a type needs this. It
-// reaches into unexported fields of a pinned yaegi version and does nothing if
-// they are not what it expects.
-func forgetSymbol(i *interp.Interpreter, name string) {
-	v := reflect.ValueOf(i).Elem()
-	scopes := v.FieldByName("scopes")
-	if !scopes.IsValid() || scopes.Kind() != reflect.Map {
-		return
-	}
-	scopes = reflect.NewAt(scopes.Type(), unsafe.Pointer(scopes.UnsafeAddr())).Elem()
-	sc := scopes.MapIndex(reflect.ValueOf("main"))
-	if !sc.IsValid() || sc.Kind() != reflect.Pointer || sc.IsNil() {
-		return
-	}
-	sym := sc.Elem().FieldByName("sym")
-	if !sym.IsValid() || sym.Kind() != reflect.Map {
-		return
-	}
-	sym = reflect.NewAt(sym.Type(), unsafe.Pointer(sym.UnsafeAddr())).Elem()
-	sym.SetMapIndex(reflect.ValueOf(name), reflect.Value{})
 }
 
 // findUndefined looks in the statement at cell line for an identifier that

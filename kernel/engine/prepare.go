@@ -32,6 +32,7 @@ type chunk struct {
 	hoist       *item                  // a hoisted definition (hoist.go): the chunk is this item alone
 	hoistNames  []string               // the names it defines, "_" included
 	items       []*item                // the statements of a statement chunk, for the hoisting fallback
+	all         []*item                // every item of the chunk
 	partial     []string               // names defined before a hoisting fallback failed part way
 	firstLine   int                    // cell line of the chunk's first statement
 	stored      map[string]*storedDecl // declarations to keep, by name
@@ -107,6 +108,9 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 		r := &rewriter{e: e, c: c, it: it, skip: map[ast.Node]bool{}}
 		if it.decl != nil {
 			r.walk(it.decl)
+			if _, rhs, ok := hoistNames(it); ok && it.kind == itemVar && r.callsGenericAny(rhs) {
+				it.hoist = true // as for x := <generic call> (topLevel)
+			}
 		} else {
 			r.topLevel(it, it == c.items[last])
 		}
@@ -171,6 +175,7 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 // finishChunk renders the items of a chunk into yaegi source.
 func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 	c := p.c
+	ch.all = items
 	var b, spec strings.Builder
 	if isDecl {
 		b.WriteString("package main\n")
@@ -262,7 +267,7 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 
 // hoistChunk makes the chunk of a hoisted definition (hoist.go).
 func (e *Engine) hoistChunk(p *plan, it *item, names []string, rhs []ast.Expr) *chunk {
-	ch := &chunk{hoist: it, hoistNames: names, defines: it.defines}
+	ch := &chunk{hoist: it, hoistNames: names, defines: it.defines, all: []*item{it}}
 	ch.firstLine, _ = lineCol(p.c.src, it.start)
 	ch.src = e.hoistSource(p, it, names, rhs)
 	return ch
