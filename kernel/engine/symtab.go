@@ -60,12 +60,10 @@ func (e *Engine) snapshotSymbols(p *plan, items []*item) *symSnapshot {
 		return nil
 	}
 	s := &symSnapshot{}
-	seen := map[string]bool{}
 	add := func(name string, line int, defines bool) {
-		if seen[name] || name == "_" {
-			return
+		if name == "_" || contains(s.names, name) {
+			return // cells have few names: a linear search is cheapest
 		}
-		seen[name] = true
 		s.names = append(s.names, name)
 		s.lines = append(s.lines, line)
 		s.defines = append(s.defines, defines)
