@@ -364,7 +364,7 @@ func (s *session) onKernelState(gen int, st client.State, err error) {
 	}
 	switch st {
 	case client.Dead:
-		s.kernelDiedLocked(died.Reason)
+		s.kernelDiedLocked(died.Summary())
 	case client.Restarting:
 		s.setKernelStateLocked(KernelRestarting, died.Reason)
 	}
@@ -576,7 +576,7 @@ func (s *session) step() bool {
 		if died.Restarted {
 			s.kStarted = time.Now()
 		} else {
-			s.kernelDiedLocked(died.Reason)
+			s.kernelDiedLocked(died.Summary())
 		}
 	case err != nil:
 		s.appendOutputLocked(id, errorOutput("GopadError", "the cell could not be run: "+err.Error()))

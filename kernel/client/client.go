@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -76,6 +77,18 @@ type DiedError struct {
 	// Restarted is true when the client started a fresh kernel itself (interrupt
 	// escalation): the handle is usable, but every variable of the old kernel is gone.
 	Restarted bool
+}
+
+// Summary is Reason followed by the first line of the crash report that names
+// the cause ("panic: ...", "fatal error: ..."), short enough for a status line.
+func (e *DiedError) Summary() string {
+	for _, line := range strings.Split(e.Output, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") {
+			return e.Reason + " (" + line + ")"
+		}
+	}
+	return e.Reason
 }
 
 func (e *DiedError) Error() string {

@@ -365,13 +365,14 @@ func containsInOrder(have []client.State, want ...client.State) bool {
 
 func TestKernelDeathIsReportedAndRestartWorks(t *testing.T) {
 	cases := map[string]struct {
-		setup  string
-		cell   string
-		kill   bool   // the test sends SIGKILL while the cell runs
-		reason string // in DiedError.Reason
-		output string // in DiedError.Output
+		setup   string
+		cell    string
+		kill    bool   // the test sends SIGKILL while the cell runs
+		reason  string // in DiedError.Reason
+		output  string // in DiedError.Output
+		summary string // in DiedError.Summary()
 	}{
-		"goroutine panic": {setup: `import "time"`, cell: `go func() { panic("boom in goroutine") }(); time.Sleep(5 * time.Second)`, reason: "exit status 2", output: "boom in goroutine"},
+		"goroutine panic": {setup: `import "time"`, cell: `go func() { panic("boom in goroutine") }(); time.Sleep(5 * time.Second)`, reason: "exit status 2", output: "boom in goroutine", summary: "exit status 2 (panic: boom in goroutine"},
 		"os.Exit":         {setup: `import "os"`, cell: `os.Exit(3)`, reason: "exit status 3", output: "os.Exit(3)"},
 		"sigkill":         {setup: `import "time"`, cell: `time.Sleep(time.Hour)`, kill: true, reason: "SIGKILL"},
 	}
@@ -394,6 +395,9 @@ func TestKernelDeathIsReportedAndRestartWorks(t *testing.T) {
 			if died.Restarted || !strings.Contains(died.Reason, tc.reason) || !strings.Contains(died.Output, tc.output) {
 				t.Errorf("DiedError = {Reason %q, Restarted %v, Output %q}; want reason with %q and output with %q",
 					died.Reason, died.Restarted, died.Output, tc.reason, tc.output)
+			}
+			if want := tc.summary; want == "" && died.Summary() != died.Reason || !strings.HasPrefix(died.Summary(), want) {
+				t.Errorf("Summary() = %q; want it to start with %q (the reason plus the panic line)", died.Summary(), want)
 			}
 			if !strings.HasPrefix(died.Error(), "kernel died") {
 				t.Errorf("error text %q does not start with \"kernel died\"", died.Error())
