@@ -258,6 +258,27 @@ var corpus = []struct {
 		v("words := map[int][]string{3: {\"cat\", \"dog\"}}\nw := words[3][1]\nw", "dog"),
 		o("x := []float64{3, 1, 2}\nslices.Sort(x)\nidx := slices.Index(x, 2)\nfmt.Println(x, idx, slices.Contains(x, 5))", "[1 2 3] 1 false\n"),
 	}},
+	{"compiled values II", []corpusCell{
+		o("h := ml.History{Epochs: []ml.EpochStats{{Epoch: 1, Loss: 0.5}}}\nvar a any = h.Epochs[0]\nswitch v := a.(type) {\ncase ml.EpochStats:\n\tfmt.Println(\"stats\", v.Epoch)\ndefault:\n\tfmt.Println(\"other\")\n}", "stats 1\n"),
+		o("es, ok := a.(ml.EpochStats)\nfmt.Println(es.Loss, ok)", "0.5 true\n"),
+		v("tick := make(chan time.Duration, 1)\ntick <- time.Second\nd := <-tick\nd", "1s"),
+		v("arr := [2]ml.EpochStats{}\narr[1].Epoch = 4\ne := arr[1]\ne.Epoch", "4"),
+		v("getLoss := func(i int) float64 { return h.Epochs[i].Loss }\ngetLoss(0)", "0.5"),
+		v("all := append([]ml.EpochStats{}, h.Epochs...)\nall = append(all, ml.EpochStats{Epoch: 2})\nlast := all[len(all)-1]\nlast.Epoch", "2"),
+		o("dst := make([]float64, 2)\nnc := copy(dst, []float64{1, 2, 3})\nfmt.Println(nc, dst)", "2 [1 2]\n"),
+		v("type key struct{ a, b int }\nmk := map[key]string{{1, 2}: \"x\"}\nmk[key{1, 2}]", "x"),
+		v("p1, p2 := key{1, 2}, key{1, 2}\np1 == p2", "true"),
+		v("i := 0\nloop:\nif i < 3 {\n\ti++\n\tgoto loop\n}\ni", "3"),
+		v("type Node struct {\n\tVal  int\n\tNext *Node\n}\nlist := &Node{1, &Node{2, &Node{3, nil}}}\nsum := 0\nfor n := list; n != nil; n = n.Next { sum += n.Val }\nsum", "6"),
+		v("second := list.Next\nsecond.Val", "2"),
+		v("ts := []fmt.Stringer{time.Minute}\ns0 := ts[0].String()\ns0", "1m0s"),
+		v("type Matrix [][]float64\nfunc (m Matrix) At(i, j int) float64 { return m[i][j] }\nmat := Matrix{{1, 2}, {3, 4}}\nv := mat.At(1, 1)\nv", "4"),
+		v("f := fmt.Sprintf\nf(\"%03d\", 7)", "007"),
+		v("sum2 := func(nums ...int) int { t := 0; for _, n := range nums { t += n }; return t }\nsum2(1, 2, 3) + sum2([]int{4, 5}...)", "15"),
+		v("import mlx \"gopad/ml\"\nh2 := mlx.History{Epochs: []mlx.EpochStats{{Epoch: 3}}}\ny := h2.Epochs[0]\ny.Epoch", "3"),
+		fails("import \"hash/fnv\"\nfns := []func() hash.Hash32{fnv.New32}", "CompileError: undefined: hash (import \"hash\")"),
+		v("ml := 3\nml + 1", "4"),
+	}},
 }
 
 // TestCorpus runs the corpus sessions and compares every cell's output and

@@ -95,8 +95,87 @@ func (e *Engine) compilePanic(p *plan, r any) *Error {
 			return u
 		}
 	}
+	if name, line, col := e.undefinedQualifier(p); name != "" {
+		// yaegi dereferences nil for a selector on an unknown name, such
+		// as a package the cell did not import.
+		return &Error{Kind: "CompileError", Message: "undefined: " + name + undefinedPackageHint(name), Line: line, Col: col,
+			Traceback: []string{fmt.Sprintf("cell line %d: CompileError: undefined: %s", line, name)}}
+	}
 	err := e.compileError(p, "the interpreter failed on this cell: "+msg)
 	return err
+}
+
+// undefinedQualifier returns the first identifier x of a selector x.y in the
+// cell that nothing defines: not a package, not a name of earlier cells, not
+// declared anywhere in the cell.
+func (e *Engine) undefinedQualifier(p *plan) (name string, line, col int) {
+	declared := map[string]bool{}
+	for _, it := range p.c.items {
+		var root ast.Node = it.stmt
+		if it.decl != nil {
+			root = it.decl
+		}
+		if root == nil {
+			continue
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.RangeStmt:
+				for _, x := range []ast.Expr{n.Key, n.Value} {
+					if id, ok := x.(*ast.Ident); ok {
+						declared[id.Name] = true
+					}
+				}
+			case *ast.FuncDecl:
+				for name := range localNames(n) {
+					declared[name] = true
+				}
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						declared[id.Name] = true
+					}
+				}
+			}
+			return true
+		})
+	}
+	for _, it := range p.c.items {
+		var root ast.Node = it.stmt
+		if it.decl != nil {
+			root = it.decl
+		}
+		if root == nil || it.kind == itemImport {
+			continue
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			if name != "" {
+				return false
+			}
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if id, ok := sel.X.(*ast.Ident); ok && !declared[id.Name] && !e.known(p, id.Name) {
+				name = id.Name
+				line, col = lineCol(p.c.src, it.off(id.Pos()))
+			}
+			return true
+		})
+	}
+	return name, line, col
+}
+
+// undefinedPackageHint suggests the import when name is a standard package.
+func undefinedPackageHint(name string) string {
+	for _, path := range []string{"hash", "io/fs", "net/url", "net/http", "context", "crypto/sha256", "encoding/csv",
+		"math/rand", "math/big", "image", "image/color", "os/exec", "text/template", "container/heap", "unicode/utf8",
+		"encoding/binary", "encoding/base64", "encoding/hex", "hash/fnv", "hash/crc32", "compress/gzip", "archive/zip"} {
+		if path[strings.LastIndexByte(path, '/')+1:] == name {
+			return fmt.Sprintf(" (import %q)", path)
+		}
+	}
+	return ""
 }
 
 // unsupported looks for the constructs known to make yaegi fail with "nil
