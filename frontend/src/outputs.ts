@@ -94,12 +94,17 @@ export function loadECharts(): Promise<any> {
 // Scripts still run, so interactive HTML (and libraries it embeds inline) work. The
 // frame reports its height by postMessage, and the parent sizes it to fit.
 
-const frames = new Map<Window, HTMLIFrameElement>();
+// The sender is found among the frames in the page when its message arrives: a frame
+// reports its height as soon as its script runs, before its load event, so a
+// registry filled on load would drop the first (often only) report.
 window.addEventListener("message", (e) => {
-  const frame = e.source ? frames.get(e.source as Window) : undefined;
-  if (!frame || !e.data || typeof e.data.gopadFrameHeight !== "number") return;
-  const height = Math.min(Math.max(Math.ceil(e.data.gopadFrameHeight), 16), 5000);
-  frame.style.height = `${height}px`;
+  if (!e.source || !e.data || typeof e.data.gopadFrameHeight !== "number") return;
+  for (const frame of document.querySelectorAll<HTMLIFrameElement>("iframe.output-html")) {
+    if (frame.contentWindow !== e.source) continue;
+    const height = Math.min(Math.max(Math.ceil(e.data.gopadFrameHeight), 16), 5000);
+    frame.style.height = `${height}px`;
+    return;
+  }
 });
 
 const FRAME_HEAD =
@@ -134,17 +139,8 @@ function htmlFrame(html: string, previous?: HTMLIFrameElement): HTMLIFrameElemen
   // Keep the old height while the new document loads, so updates do not jump.
   frame.style.height = previous?.style.height || "24px";
   frame.srcdoc = FRAME_HEAD + html + FRAME_TAIL;
-  frame.addEventListener("load", () => {
-    if (frame.contentWindow) frames.set(frame.contentWindow, frame);
-    loadedFrames.add(frame);
-  });
+  frame.addEventListener("load", () => loadedFrames.add(frame));
   return frame;
-}
-
-function forgetFrames(el: Element) {
-  el.querySelectorAll("iframe").forEach((f) => {
-    if (f.contentWindow) frames.delete(f.contentWindow);
-  });
 }
 
 // ---- individual renderers ----
@@ -341,7 +337,6 @@ export class OutputArea {
   clear(): void {
     for (const it of this.items) {
       disposeCharts(it.el);
-      forgetFrames(it.el);
     }
     this.items = [];
     this.list.replaceChildren();
@@ -389,7 +384,6 @@ export class OutputArea {
       const next = renderMime(merged, it.el);
       if (next !== it.el) {
         disposeCharts(it.el);
-        forgetFrames(it.el);
         it.el.replaceWith(next);
         it.el = next;
       }
