@@ -88,6 +88,12 @@ func (r *rewriter) exprTypeDepth(x ast.Expr, depth int) reflect.Type {
 		}
 		t := sub(x.X)
 		if t == nil {
+			if typ := r.cellTypeOf(x.X, depth+1); typ != "" {
+				return r.cellFieldType(typ, x.Sel.Name)
+			}
+			if path := selectorPath(x); path != "" && r.c.defs[strings.Split(path, ".")[0]] == nil {
+				return r.e.globalType(path)
+			}
 			return nil
 		}
 		if m, ok := methodOf(t, x.Sel.Name); ok {
@@ -194,12 +200,25 @@ func (r *rewriter) callResultType(x ast.Expr, i int, depth int) reflect.Type {
 			}
 			return nil
 		}
-		recv := r.exprTypeDepth(f.X, depth+1)
-		if recv == nil {
+		if recv := r.exprTypeDepth(f.X, depth+1); recv != nil {
+			if m, ok := methodOf(recv, f.Sel.Name); ok && i < m.NumOut() {
+				return m.Out(i)
+			}
 			return nil
 		}
-		if m, ok := methodOf(recv, f.Sel.Name); ok && i < m.NumOut() {
-			return m.Out(i)
+		// A method of a type defined in a cell: its declared results.
+		if typ := r.cellTypeOf(f.X, depth+1); typ != "" {
+			if m := r.e.methods[typ+"."+f.Sel.Name]; m != nil {
+				return r.resultTypeNamed(splitResults(m.results), i)
+			}
+			return nil
+		}
+		// A method of a value an earlier cell stored: its method value's
+		// signature (evaluating x.M has no side effects).
+		if path := selectorPath(f); path != "" && r.e.userNames[strings.Split(path, ".")[0]] && r.c.defs[strings.Split(path, ".")[0]] == nil {
+			if t := r.e.globalType(path); t != nil && t.Kind() == reflect.Func && i < t.NumOut() {
+				return t.Out(i)
+			}
 		}
 	case *ast.FuncLit:
 		if f.Type.Results != nil {
@@ -327,7 +346,8 @@ func (r *rewriter) packageSymbol(pkg, name string) (reflect.Value, bool) {
 // top-level variable name, when it is not an interface or a type defined in a
 // cell (yaegi's runtime types of those do not say what the cell wrote).
 func (e *Engine) globalType(name string) reflect.Type {
-	if !e.userNames[name] || e.types[name] {
+	root := strings.Split(name, ".")[0]
+	if !e.userNames[root] || e.types[root] {
 		return nil
 	}
 	v, err := func() (v reflect.Value, err error) {
@@ -362,3 +382,85 @@ type panicked struct{}
 func (panicked) Error() string { return "panicked" }
 
 var errPanicked error = panicked{}
+
+// cellTypeOf returns the name of the cell-defined type of x when the cell
+// makes it plainly: T{...}, &T{...}, or a variable defined so in this cell.
+func (r *rewriter) cellTypeOf(x ast.Expr, depth int) string {
+	if depth > 12 {
+		return ""
+	}
+	switch x := ast.Unparen(x).(type) {
+	case *ast.CompositeLit:
+		if id, ok := x.Type.(*ast.Ident); ok && (r.e.types[id.Name] || r.definedInCell(id.Name)) {
+			return id.Name
+		}
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			return r.cellTypeOf(x.X, depth+1)
+		}
+	case *ast.Ident:
+		for _, d := range r.c.defs[x.Name] {
+			if d.typ != nil {
+				t := d.typ
+				if st, ok := t.(*ast.StarExpr); ok {
+					t = st.X
+				}
+				if id, ok := t.(*ast.Ident); ok && (r.e.types[id.Name] || r.definedInCell(id.Name)) {
+					return id.Name
+				}
+				continue
+			}
+			if d.value != nil && d.index < 0 {
+				if name := r.cellTypeOf(d.value, depth+1); name != "" {
+					return name
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// splitResults splits a method's result list as written, "(int, error)" or
+// "int", into type names; named results give nothing.
+func splitResults(results string) []string {
+	results = strings.TrimSpace(results)
+	results = strings.TrimSuffix(strings.TrimPrefix(results, "("), ")")
+	if results == "" {
+		return nil
+	}
+	var out []string
+	for _, part := range strings.Split(results, ",") {
+		f := strings.Fields(part)
+		if len(f) != 1 {
+			return nil
+		}
+		out = append(out, f[0])
+	}
+	return out
+}
+
+// cellFieldType returns the type of field name of the struct type typ that
+// this cell declares, when the field's type is one typeOfTypeExpr knows.
+func (r *rewriter) cellFieldType(typ, name string) reflect.Type {
+	for _, it := range r.c.items {
+		gd, ok := it.decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			ts := spec.(*ast.TypeSpec)
+			st, ok := ts.Type.(*ast.StructType)
+			if ts.Name.Name != typ || !ok {
+				continue
+			}
+			for _, f := range st.Fields.List {
+				for _, n := range f.Names {
+					if n.Name == name {
+						return r.typeOfTypeExpr(f.Type)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
