@@ -89,8 +89,8 @@
 // interpreted loops (BenchmarkInterpretedLoop: ~115 ns per iteration of
 // s += i); heavy loops belong in compiled ml code anyway. A hoisted
 // definition costs a failed compile and two more evaluations:
-// BenchmarkHoistedDefinition (p := parts[1], 2000 runs) ~0.7-0.9 ms per cell
-// against ~0.2-0.25 ms for BenchmarkTrivialCell's pair measured alongside
+// BenchmarkHoistedDefinition (p := parts[1], 2000 runs) ~0.5-0.9 ms per cell
+// against ~0.18-0.25 ms for BenchmarkTrivialCell's pair measured alongside
 // (2000 runs, on a loaded 2-core machine), most of it yaegi copying its
 // global frame.
 //
