@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/token"
 	"io"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -226,6 +227,13 @@ func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 		return &Error{Kind: "Interrupted", Message: "interrupted", Traceback: []string{"interrupted"}}
 	}
 	out := &Error{Kind: "Panic", Message: shimNames.Replace(panicMessage(value))}
+	var own *location // the position yaegi put in front of some messages (type assertions)
+	if m := posPattern.FindStringSubmatchIndex(out.Message); m != nil && m[0] == 0 {
+		line, _ := strconv.Atoi(out.Message[m[2]:m[3]])
+		col, _ := strconv.Atoi(out.Message[m[4]:m[5]])
+		l := decode(line, col)
+		own, out.Message = &l, out.Message[m[1]:]
+	}
 	if strings.Contains(out.Message, "*target must be interface or implement error") {
 		out.Message += " (errors.As cannot see the methods of a type defined in a cell: test the error with a type assertion, " +
 			"e.g. if pe, ok := err.(*MyError); ok, unwrapping with errors.Unwrap as needed)"
@@ -244,6 +252,11 @@ func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 			continue
 		}
 		fn := strings.TrimPrefix(m[3], "main.")
+		if fn == "main" && loc.cell == p.c.seq%cellWrap && int(e.rt.line.Load()) > loc.line {
+			// yaegi names the first statement of the chunk; the front-end's
+			// At calls know the top-level statement that was running.
+			loc.line, loc.col = int(e.rt.line.Load()), 1
+		}
 		where := loc.describe(p.c.seq)
 		if fn == "main" || strings.HasPrefix(fn, "main.func") || strings.HasPrefix(fn, "main") && !strings.Contains(fn, ".") {
 			frames = append(frames, "  at "+where)
@@ -256,6 +269,9 @@ func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 		}
 	}
 	head := "panic: " + out.Message
+	if chosen == nil && own != nil && own.cell == p.c.seq%cellWrap {
+		chosen = own
+	}
 	if chosen == nil && e.rt.line.Load() > 0 {
 		// No frame in this cell: the top-level statement that was running.
 		chosen = &location{cell: p.c.seq, line: int(e.rt.line.Load()), col: 1}
@@ -271,19 +287,37 @@ func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 func panicMessage(v any) string {
 	switch v := v.(type) {
 	case error:
-		if msg := v.Error(); strings.HasPrefix(msg, "reflect: slice index out of range") || strings.HasPrefix(msg, "reflect: array index out of range") {
-			return "runtime error: index out of range"
-		}
-		return v.Error()
+		return runtimeMessage(v.Error())
 	case string:
-		if strings.HasPrefix(v, "reflect: slice index out of range") || strings.HasPrefix(v, "reflect: array index out of range") {
-			return "runtime error: index out of range"
+		return runtimeMessage(v)
+	case reflect.Value:
+		// panic(x) with an interpreted value x reaches us as its reflect.Value.
+		if v.IsValid() && v.CanInterface() {
+			return panicMessage(v.Interface())
 		}
-		return v
 	case fmt.Stringer:
 		return v.String()
 	}
 	return fmt.Sprintf("%v", v)
+}
+
+// nilDeref is the Go runtime's message for a nil pointer dereference.
+const nilDeref = "runtime error: invalid memory address or nil pointer dereference"
+
+// runtimeMessage says in the Go runtime's words what yaegi reports in
+// reflect's: yaegi reads through a nil pointer, interface or func value with
+// reflect, whose panics name reflect internals that mean nothing to a person.
+func runtimeMessage(msg string) string {
+	switch {
+	case strings.HasPrefix(msg, "reflect: slice index out of range"), strings.HasPrefix(msg, "reflect: array index out of range"):
+		return "runtime error: index out of range"
+	case strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, " on zero Value"),
+		msg == "reflect: Method on nil interface value":
+		return nilDeref
+	case msg == "reflect.Value.Call: call of nil function":
+		return nilDeref + " (call of a nil func value)"
+	}
+	return msg
 }
 
 // tracePattern matches the line yaegi prints for every interpreted frame a

@@ -57,6 +57,35 @@ func TestPanicShowsValueAndLine(t *testing.T) {
 	h.expect("xs[1] + x", "3")
 }
 
+// TestNilPanicsReadAsGo checks that nil dereferences and failed type
+// assertions read as the Go runtime's messages at the cell's line, not as
+// reflect internals or the engine's encoded positions.
+func TestNilPanicsReadAsGo(t *testing.T) {
+	h := newHarness(t)
+	h.run("type Node struct{ N int; Next *Node }\nfunc (n *Node) Get() int { return n.N }\nvar fn func()\nvar e error")
+	for _, c := range []struct {
+		code, msg string
+		line      int
+	}{
+		{"var np *Node\n\nnp.N", nilDeref, 3},
+		{"var np *Node\nnp.N = 3", nilDeref, 2},
+		{"var np *Node\nnp.Get()", nilDeref, 2},
+		{"n := &Node{N: 1}\nx := n.Next.N\n_ = x", nilDeref, 2},
+		{"var ip *int\n*ip", nilDeref, 2},
+		{"e.Error()", nilDeref, 1},
+		{"fn()", nilDeref, 1},
+		{"var a any = \"s\"\n\na.(int)", "interface conversion: interface {} is string, not int", 3},
+		{"x := 1\nvar m map[string]int\nm[\"a\"] = x", "assignment to entry in nil map", 3},
+		{"i := 7\npanic(i)", "7", 2},
+	} {
+		e := h.fail(c.code)
+		if e.Kind != "Panic" || !strings.HasPrefix(e.Message, c.msg) || e.Line != c.line {
+			t.Errorf("%q: got %+v, want Panic %q at line %d", c.code, e, c.msg, c.line)
+		}
+	}
+	h.expect("(&Node{N: 4}).Get()", "4")
+}
+
 func TestUnsupportedIsNamed(t *testing.T) {
 	h := newHarness(t)
 	h.run("func seq(yield func(int) bool) { yield(1) }")
