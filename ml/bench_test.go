@@ -16,7 +16,7 @@ func BenchmarkDigitsMLPTrain(b *testing.B) {
 	train, _ := loadDigits(b)
 	SetSeed(0)
 	m := digitsMLP()
-	cfg := FitConfig{Epochs: 1, BatchSize: 32, Loss: CrossEntropy(), Optimizer: Adam(1e-3), Shuffle: true}
+	cfg := FitConfig{Epochs: 1, BatchSize: 32, Loss: CrossEntropy(), Optimizer: Adam(1e-3)}
 	m.Fit(train, cfg) // warm up buffers
 	b.ResetTimer()
 	start := time.Now()
@@ -33,7 +33,7 @@ func BenchmarkDigitsMLPInferBatch1(b *testing.B) {
 	m := digitsMLP()
 	// Trained as the reference trains before timing: the first test sample's
 	// sparsity after ReLU depends on the weights.
-	m.Fit(train, FitConfig{Epochs: 30, BatchSize: 32, Loss: CrossEntropy(), Optimizer: Adam(1e-3), Shuffle: true})
+	m.Fit(train, FitConfig{Epochs: 30, BatchSize: 32, Loss: CrossEntropy(), Optimizer: Adam(1e-3)})
 	x := FromSlice(test.X.data[:64], 1, 64)
 	m.Predict(x)
 	b.ResetTimer()
@@ -65,7 +65,7 @@ func BenchmarkLangIDLSTMTrain(b *testing.B) {
 	train, _, vocab := loadLangID(b)
 	SetSeed(0)
 	m := langIDModel(vocab)
-	cfg := FitConfig{Epochs: 1, BatchSize: 64, Loss: CrossEntropy(), Optimizer: Adam(3e-3), Shuffle: true}
+	cfg := FitConfig{Epochs: 1, BatchSize: 64, Loss: CrossEntropy(), Optimizer: Adam(3e-3)}
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {

@@ -23,8 +23,10 @@ type FitConfig struct {
 	Validation      Dataset
 	ValidationSplit float64
 
-	Shuffle bool  // reshuffle the training data every epoch
-	Seed    int64 // seeds shuffling, the validation split and dropout
+	// The training data is reshuffled every epoch (as Keras does) unless
+	// NoShuffle keeps its order.
+	NoShuffle bool
+	Seed      int64 // seeds shuffling, the validation split and dropout
 
 	EarlyStopping *EarlyStopping
 	Callbacks     []Callback
@@ -341,7 +343,7 @@ epochs:
 		if cfg.Schedule != nil {
 			cfg.Optimizer.SetLR(cfg.Schedule.LR(epoch, baseLR))
 		}
-		if cfg.Shuffle {
+		if !cfg.NoShuffle {
 			rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
 		}
 		var acc metricAcc

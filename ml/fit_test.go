@@ -1,6 +1,7 @@
 package ml
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -45,7 +46,7 @@ func TestFitLearnsAndReports(t *testing.T) {
 	m := Sequential(Linear(4, 16), ReLU(), Linear(16, 3))
 	rec := &recorder{}
 	h := m.Fit(train, FitConfig{Epochs: 5, BatchSize: 32, Loss: CrossEntropy(), Optimizer: Adam(0.01),
-		Validation: val, Shuffle: true, Metrics: []string{"accuracy"}, Progress: rec})
+		Validation: val, Metrics: []string{"accuracy"}, Progress: rec})
 	if rec.begin.Epochs != 5 || rec.begin.BatchesPerEpoch != 10 || rec.begin.Samples != 300 || rec.begin.ValSamples != 90 {
 		t.Errorf("Begin got %+v", rec.begin)
 	}
@@ -73,7 +74,7 @@ func TestFitIsDeterministic(t *testing.T) {
 		SetSeed(42)
 		m := Sequential(Linear(4, 8), Tanh(), Dropout(0.2), Linear(8, 3))
 		h := m.Fit(blobs(200, 3), FitConfig{Epochs: 3, BatchSize: 16, Loss: CrossEntropy(), Optimizer: SGD(0.1).Momentum(0.9),
-			ValidationSplit: 0.2, Shuffle: true, Seed: 7, Metrics: []string{"accuracy"}})
+			ValidationSplit: 0.2, Seed: 7, Metrics: []string{"accuracy"}})
 		return h, m.Predict(blobs(10, 4).X).data
 	}
 	h1, p1 := run()
@@ -95,7 +96,7 @@ func TestFitIsDeterministic(t *testing.T) {
 	// A different seed gives a different run.
 	SetSeed(42)
 	m := Sequential(Linear(4, 8), Tanh(), Dropout(0.2), Linear(8, 3))
-	h3 := m.Fit(blobs(200, 3), FitConfig{Epochs: 1, BatchSize: 16, Loss: CrossEntropy(), ValidationSplit: 0.2, Shuffle: true, Seed: 8})
+	h3 := m.Fit(blobs(200, 3), FitConfig{Epochs: 1, BatchSize: 16, Loss: CrossEntropy(), ValidationSplit: 0.2, Seed: 8})
 	if h3.StepLoss[3] == h1.StepLoss[3] {
 		t.Errorf("seed 8 reproduced seed 7's losses")
 	}
@@ -136,7 +137,7 @@ func TestEarlyStoppingRestoresBest(t *testing.T) {
 	m := Sequential(Linear(4, 64), ReLU(), Linear(64, 3))
 	// A large learning rate makes validation loss bounce, so training stops early.
 	h := m.Fit(train, FitConfig{Epochs: 200, BatchSize: 8, Loss: CrossEntropy(), Optimizer: SGD(0.5),
-		Validation: val, Shuffle: true, EarlyStopping: &EarlyStopping{Patience: 3, RestoreBest: true}})
+		Validation: val, EarlyStopping: &EarlyStopping{Patience: 3, RestoreBest: true}})
 	if !h.Stopped || h.StopReason != "early stopping" {
 		t.Fatalf("stopped=%v reason=%q after %d epochs", h.Stopped, h.StopReason, len(h.Epochs))
 	}
@@ -302,4 +303,20 @@ func TestSummaryAndShapeErrors(t *testing.T) {
 	expectPanic("CrossEntropy", "labels shape [3]", func() { CrossEntropy().Forward(New(2, 3), New(3)) })
 	expectPanic("Embedding id", "want an integer id in [0, 40)", func() { lstm.Predict(Full(40, 1, 16)) })
 	expectPanic("Fit without loss", "FitConfig.Loss is nil", func() { m.Fit(blobs(3, 1), FitConfig{}) })
+}
+
+func TestFitShufflesUnlessNoShuffle(t *testing.T) {
+	// Without dropout or a validation split, the seed only chooses the batch order.
+	stepLosses := func(seed int64, noShuffle bool) []float64 {
+		SetSeed(5)
+		m := Sequential(Linear(4, 8), Tanh(), Linear(8, 3))
+		h := m.Fit(blobs(96, 3), FitConfig{Epochs: 2, BatchSize: 16, Loss: CrossEntropy(), Seed: seed, NoShuffle: noShuffle})
+		return h.StepLoss
+	}
+	if a, b := stepLosses(1, false), stepLosses(2, false); a[0] == b[0] && a[7] == b[7] {
+		t.Errorf("seeds 1 and 2 gave the same batches: training data was not shuffled by default")
+	}
+	if a, b := stepLosses(1, true), stepLosses(2, true); fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("with NoShuffle the seed changed the batches:\n%v\n%v", a, b)
+	}
 }

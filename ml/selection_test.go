@@ -254,7 +254,7 @@ func TestGridSearchWithFit(t *testing.T) {
 	data := FitStandardScaler(Iris()).Transform(Iris())
 	r := GridSearch(Grid{"lr": {1e-5, 3e-2}}, data, 3, 1, func(p Params, train, val Dataset) float64 {
 		model := Sequential(Linear(4, 16), ReLU(), Linear(16, 3))
-		model.Fit(train, FitConfig{Epochs: 10, BatchSize: 16, Loss: CrossEntropy(), Optimizer: Adam(p.Get("lr")), Shuffle: true, Seed: 2})
+		model.Fit(train, FitConfig{Epochs: 10, BatchSize: 16, Loss: CrossEntropy(), Optimizer: Adam(p.Get("lr")), Seed: 2})
 		return AccuracyOf(model.Predict(val.X), val.Y)
 	})
 	t.Logf("\n%s", r)

@@ -110,7 +110,7 @@ func TestDigitsMLPAccuracy(t *testing.T) {
 		SetSeed(seed)
 		model := digitsMLP()
 		model.Fit(train, FitConfig{Epochs: 30, BatchSize: 32, Loss: CrossEntropy(), Optimizer: Adam(1e-3),
-			Shuffle: true, Seed: seed})
+			Seed: seed})
 		ev := model.Evaluate(test, CrossEntropy(), "accuracy")
 		t.Logf("seed %d: test %v", seed, ev)
 		accs = append(accs, ev.Metrics["accuracy"])
@@ -134,7 +134,7 @@ func TestLangIDLSTMAccuracy(t *testing.T) {
 	for seed := int64(0); seed < 3; seed++ {
 		SetSeed(seed)
 		model := langIDModel(vocab)
-		model.Fit(train, FitConfig{Epochs: 3, BatchSize: 64, Loss: CrossEntropy(), Optimizer: Adam(3e-3), Shuffle: true, Seed: seed})
+		model.Fit(train, FitConfig{Epochs: 3, BatchSize: 64, Loss: CrossEntropy(), Optimizer: Adam(3e-3), Seed: seed})
 		ev := model.Evaluate(test, CrossEntropy(), "accuracy")
 		t.Logf("seed %d: test %v", seed, ev)
 		accs = append(accs, ev.Metrics["accuracy"])
