@@ -284,6 +284,18 @@ var corpus = []struct {
 		fails("import \"hash/fnv\"\nfns := []func() hash.Hash32{fnv.New32}", "CompileError: undefined: hash (import \"hash\")"),
 		v("ml := 3\nml + 1", "4"),
 	}},
+	{"fmt verbs on cell types with methods", []corpusCell{
+		o("type Color int\nconst (\n\tRed Color = iota\n\tGreen\n)\nfunc (c Color) String() string { return [...]string{\"red\", \"green\"}[c] }", ""),
+		o("fmt.Printf(\"%v %d %s %q %03d %x\\n\", Green, Green, Green, Green, Green, Green)", "green 1 green \"green\" 001 677265656e\n"),
+		v("fmt.Sprintf(\"%[2]d-%[1]v|%[3]*d|%-3d|\", Red, Green, 3, Green, Red)", "1-red|  1|0  |"),
+		o("type Celsius float64\nfunc (c Celsius) String() string { return fmt.Sprintf(\"%.1f°C\", float64(c)) }\nfmt.Printf(\"%v %.2f %5.1f%%\\n\", Celsius(21.5), Celsius(21.5), Celsius(3))", "21.5°C 21.50   3.0%\n"),
+		v("err := fmt.Errorf(\"color %d: %w\", Green, io.EOF)\nerrors.Is(err, io.EOF)", "true"),
+		v("err.Error()", "color 1: EOF"),
+		o("var sb strings.Builder\nfmt.Fprintf(&sb, \"%d/%s\", Red, Red)\nfmt.Println(sb.String())", "0/red\n"),
+		v("string(fmt.Appendf([]byte(\"c=\"), \"%d\", Green))", "c=1"),
+		v("n, _ := fmt.Printf(\"\")\nn", "0"),
+		v("f := fmt.Sprintf\nf(\"%d\", 7)", "7"),
+	}},
 }
 
 // TestCorpus runs the corpus sessions and compares every cell's output and

@@ -45,6 +45,8 @@
 //	T.Method / (*T).Method as a value     func literal calling the method               method expression values fail when called
 //	func main / func init                 rejected (Unsupported)                        nothing would call them
 //	time.Sleep                            interruptible sleep                           cooperative interrupt
+//	fmt.Printf/Sprintf/Fprintf/Errorf/    compiled shims that unwrap yaegi's method     %d of a cell type with a String method
+//	  Appendf                               wrappers for value verbs (%d %f %t ...)      printed the wrapper struct
 //
 // A hoisted definition's type is named in Go syntax from its reflected type;
 // compiled packages are referred to by hidden import aliases. Types that

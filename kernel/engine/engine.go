@@ -173,6 +173,10 @@ func New(opts Options) (*Engine, error) {
 		e.exports[k] = v
 	}
 	rtSyms := e.rt.symbols()
+	fmtSyms := fmtShims(e.stdout)
+	for name, v := range fmtSyms {
+		rtSyms[name] = v
+	}
 	e.exports[rtImportPath+"/"+rtName] = rtSyms
 	if err := e.interp.Use(e.exports); err != nil {
 		return nil, fmt.Errorf("engine: load symbols: %w", err)
@@ -186,6 +190,10 @@ func New(opts Options) (*Engine, error) {
 	}
 	mapTypes := display.InterpreterMapTypes()
 	mapTypes[rtSyms["Result"]] = keep
+	for _, v := range fmtSyms {
+		// Wrap cell values for the fmt shims as yaegi does for fmt itself.
+		mapTypes[v] = stdlib.MapTypes[reflect.ValueOf(fmt.Printf)]
+	}
 	for _, pkg := range []string{"gopad.dev/gopad/ml/ml"} {
 		for _, v := range e.exports[pkg] {
 			if v.Kind() == reflect.Func && takesAny(v.Type()) {

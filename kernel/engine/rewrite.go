@@ -844,7 +844,7 @@ func (r *rewriter) resultCount(call *ast.CallExpr) int {
 	case *ast.SelectorExpr:
 		if shim := r.packageShim(f); shim != "" {
 			if strings.HasPrefix(shim, rtName+".") {
-				return 0
+				return shimResults[shim]
 			}
 			return 1
 		}

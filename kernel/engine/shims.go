@@ -131,4 +131,23 @@ var packageShims = map[string]map[string]string{
 		"Keys":   "_gopadMapsKeys",
 		"Values": "_gopadMapsValues",
 	},
+	// fmt's formatting functions print the values of cell types as fmt
+	// would print them in compiled Go for verbs such as %d (fmtshim.go).
+	"fmt": {
+		"Printf":  rtName + ".Printf",
+		"Sprintf": rtName + ".Sprintf",
+		"Fprintf": rtName + ".Fprintf",
+		"Errorf":  rtName + ".Errorf",
+		"Appendf": rtName + ".Appendf",
+	},
+}
+
+// shimResults holds the result counts of the compiled shims that have
+// results; the other compiled shims have none.
+var shimResults = map[string]int{
+	rtName + ".Printf":  2,
+	rtName + ".Sprintf": 1,
+	rtName + ".Fprintf": 2,
+	rtName + ".Errorf":  1,
+	rtName + ".Appendf": 1,
 }

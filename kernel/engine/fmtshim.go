@@ -1,0 +1,122 @@
+package engine
+
+import (
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+)
+
+// yaegi passes a value of a cell type that has methods to compiled code as a
+// wrapper struct (stdlib._fmt_Stringer, interp._error, ...) whose first field,
+// IValue, holds the value itself. fmt calls the wrapper's String or Error
+// method for %v, %s, %q, %x and %X, as it would the cell type's; for the other
+// verbs it prints the wrapper's fields: %d of a Color with a String method
+// printed "{1 5296192}" instead of 1. The fmt shims below hand fmt the wrapped
+// value for those verbs.
+//
+// yaegi fills IValue of a struct type's wrapper with the struct's last field
+// (getConcreteValue), so %d of a struct type with a String method shows that
+// field (compiled Go prints %!d(...) for such a misuse), and %T cannot name a
+// cell type either way: it is left alone.
+
+// isWrapper reports whether v is one of yaegi's interface wrappers.
+func isWrapper(v any) bool {
+	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Struct || t.NumField() < 1 || t.Field(0).Name != "IValue" {
+		return false
+	}
+	return strings.HasPrefix(t.Name(), "_")
+}
+
+// valueVerb reports whether fmt prints the value itself, without calling a
+// String or Error method, for the verb. %T, %p and %#v are left out: on a
+// wrapper of a struct type they would show its last field as if it were the
+// whole value.
+func valueVerb(verb rune) bool {
+	return strings.ContainsRune("dbocUeEfFgGt", verb)
+}
+
+// unwrapArgs returns args with the wrappers that fmt would print as structs
+// replaced by the values they wrap. It returns args itself when nothing needs
+// replacing.
+func unwrapArgs(format string, args []any) []any {
+	var out []any
+	argNum := 0
+	replace := func(i int, verb rune) {
+		if i < 0 || i >= len(args) || !valueVerb(verb) || !isWrapper(args[i]) {
+			return
+		}
+		if _, ok := args[i].(fmt.Formatter); ok {
+			return
+		}
+		if out == nil {
+			out = append([]any(nil), args...)
+		}
+		out[i] = reflect.ValueOf(args[i]).Field(0).Interface()
+	}
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(format) && strings.IndexByte("#+- 0", format[i]) >= 0 {
+			i++
+		}
+		// An explicit argument index [n], a width, a precision: '*' takes an argument.
+		for i < len(format) && strings.IndexByte("[]*.0123456789", format[i]) >= 0 {
+			switch format[i] {
+			case '[':
+				end := strings.IndexByte(format[i:], ']')
+				if end < 0 {
+					return args // malformed: let fmt report it
+				}
+				var n int
+				if _, err := fmt.Sscanf(format[i+1:i+end], "%d", &n); err == nil {
+					argNum = n - 1
+				}
+				i += end + 1
+				continue
+			case '*':
+				argNum++
+			}
+			i++
+		}
+		if i >= len(format) {
+			break
+		}
+		verb := rune(format[i])
+		if verb == '%' {
+			continue
+		}
+		replace(argNum, verb)
+		argNum++
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
+// fmtShims returns the compiled stand-ins for fmt's formatting functions,
+// by the names the front-end rewrites calls to (packageShims). Printf writes
+// to out, the interpreter's stdout, as yaegi's own fmt.Printf does.
+func fmtShims(out io.Writer) map[string]reflect.Value {
+	return map[string]reflect.Value{
+		"Printf": reflect.ValueOf(func(format string, args ...any) (int, error) {
+			return fmt.Fprintf(out, format, unwrapArgs(format, args)...)
+		}),
+		"Sprintf": reflect.ValueOf(func(format string, args ...any) string {
+			return fmt.Sprintf(format, unwrapArgs(format, args)...)
+		}),
+		"Fprintf": reflect.ValueOf(func(w io.Writer, format string, args ...any) (int, error) {
+			return fmt.Fprintf(w, format, unwrapArgs(format, args)...)
+		}),
+		"Errorf": reflect.ValueOf(func(format string, args ...any) error {
+			return fmt.Errorf(format, unwrapArgs(format, args)...)
+		}),
+		"Appendf": reflect.ValueOf(func(b []byte, format string, args ...any) []byte {
+			return fmt.Appendf(b, format, unwrapArgs(format, args)...)
+		}),
+	}
+}
