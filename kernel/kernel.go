@@ -83,7 +83,7 @@ func Main() (err error) {
 			k.capture.restoreStderr()
 		}
 	}()
-	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr})
+	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked})
 	if err != nil {
 		return fmt.Errorf("start interpreter: %w", err)
 	}
@@ -447,4 +447,13 @@ func (p publisher) Publish(data display.Bundle, metadata map[string]any, display
 		Metadata:  metadata,
 		Transient: protocol.Transient{DisplayID: displayID},
 	})
+}
+
+// goroutinePanicked ends the kernel after a panic in a goroutine that a cell
+// started, as the panic would end a Go program, with the engine's report
+// (panic value and cell line) as the crash report the parent reads: Go's own
+// would show only the interpreter's frames.
+func (k *kernel) goroutinePanicked(report string) {
+	fmt.Fprintln(k.capture.crashOut, report)
+	os.Exit(2)
 }

@@ -25,6 +25,13 @@ type Options struct {
 	// println and the log package. They are fixed for the engine's life.
 	// Nil means os.Stdout and os.Stderr.
 	Stdout, Stderr io.Writer
+	// GoroutinePanic, if set, is called with a report ("panic: <value>" and
+	// where the goroutine was started) when a goroutine that a cell started
+	// with a func literal (go func() { ... }()) panics. A panic there ends a
+	// Go program; the kernel writes the report where its crash reports go and
+	// exits. If GoroutinePanic returns, the goroutine ends. Nil means the
+	// report is raised again as a panic, which ends the process.
+	GoroutinePanic func(report string)
 }
 
 // Result is what a cell evaluates to.
@@ -173,6 +180,13 @@ func New(opts Options) (*Engine, error) {
 		e.exports[k] = v
 	}
 	rtSyms := e.rt.symbols()
+	rtSyms["GoPanic"] = reflect.ValueOf(func(value any, cell, line int) {
+		report := goroutinePanicReport(value, cell, line)
+		if opts.GoroutinePanic == nil {
+			panic(report)
+		}
+		opts.GoroutinePanic(report)
+	})
 	fmtSyms := fmtShims(e.stdout)
 	for name, v := range fmtSyms {
 		rtSyms[name] = v

@@ -479,3 +479,14 @@ func (e *Engine) genericCalledAt(p *plan, line int) string {
 	}
 	return found
 }
+
+// goroutinePanicReport describes a panic in a goroutine that cell cell started
+// at its line line, in the words of a Go crash report's first line.
+func goroutinePanicReport(value any, cell, line int) string {
+	msg := shimNames.Replace(panicMessage(value))
+	if m := posPattern.FindStringSubmatchIndex(msg); m != nil && m[0] == 0 {
+		msg = msg[m[1]:]
+	}
+	return fmt.Sprintf("panic: %s\n\tin a goroutine started at line %d of cell #%d "+
+		"(a panic in a goroutine ends the kernel, as it ends a Go program; recover in the goroutine to keep it alive)", msg, line, cell)
+}

@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"context"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"gopad.dev/gopad/display"
 )
@@ -84,6 +87,40 @@ func TestNilPanicsReadAsGo(t *testing.T) {
 		}
 	}
 	h.expect("(&Node{N: 4}).Get()", "4")
+}
+
+// TestGoroutinePanicIsReported checks that a panic in a goroutine started
+// with a func literal reaches Options.GoroutinePanic with its value and the
+// cell line of the go statement, and that goroutines ending normally or
+// recovering themselves do not.
+func TestGoroutinePanicIsReported(t *testing.T) {
+	reports := make(chan string, 4)
+	e, err := New(Options{Stdout: io.Discard, GoroutinePanic: func(r string) { reports <- r }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(code string) {
+		t.Helper()
+		if _, err := e.Execute(context.Background(), code); err != nil {
+			t.Fatalf("%q: %v", code, err)
+		}
+	}
+	run("import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\ngo func() { defer wg.Done() }()\nwg.Wait()")
+	run("wg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\tdefer func() { recover() }()\n\tpanic(\"kept\")\n}()\nwg.Wait()")
+	select {
+	case r := <-reports:
+		t.Fatalf("unexpected report %q", r)
+	default:
+	}
+	run("var np *struct{ N int }\nwg.Add(1)\n\ngo func(k int) {\n\tdefer wg.Done()\n\t_ = np.N + k\n}(3)\nwg.Wait()")
+	select {
+	case r := <-reports:
+		if !strings.HasPrefix(r, "panic: "+nilDeref) || !strings.Contains(r, "started at line 4 of cell #3") {
+			t.Errorf("report %q; want the nil dereference and line 4 of cell #3", r)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no report of the goroutine's panic")
+	}
 }
 
 func TestUnsupportedIsNamed(t *testing.T) {

@@ -159,6 +159,8 @@ func (r *rewriter) walk(n ast.Node) {
 					return false
 				}
 			}
+		case *ast.GoStmt:
+			r.goStmt(n)
 		case *ast.SendStmt:
 			if !r.skip[n] {
 				r.insert(n.Pos(), "select { case ")
@@ -1047,4 +1049,18 @@ func (r *rewriter) isValueExpr(x ast.Expr) bool {
 		return local || r.e.userNames[x.Name] && !r.e.types[x.Name]
 	}
 	return false
+}
+
+// goStmt makes a goroutine started with a func literal report its panic
+// (value and the cell line of the go statement) before the process ends:
+// Go's own crash report would only show the interpreter's frames.
+func (r *rewriter) goStmt(n *ast.GoStmt) {
+	lit, ok := ast.Unparen(n.Call.Fun).(*ast.FuncLit)
+	if !ok || lit.Body == nil {
+		return
+	}
+	line, _ := lineCol(r.c.src, r.it.off(n.Pos()))
+	r.insert(lit.Body.Lbrace+1, fmt.Sprintf(
+		"defer func() { if _gopadR := recover(); _gopadR != nil { %s.GoPanic(_gopadR, %d, %d) } }();",
+		rtName, r.c.seq%cellWrap, line))
 }
