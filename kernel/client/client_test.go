@@ -375,8 +375,8 @@ func TestKernelDeathIsReportedAndRestartWorks(t *testing.T) {
 		"goroutine panic": {setup: `import "time"`, cell: `go func() { panic("boom in goroutine") }(); time.Sleep(5 * time.Second)`, reason: "exit status 2", output: "boom in goroutine", summary: "exit status 2 (panic: boom in goroutine"},
 		"goroutine panic names its cell line": {setup: `import "time"`, cell: "x := 0\ngo func() {\n\tvar m map[int]int\n\tm[x] = 2\n}()\ntime.Sleep(5 * time.Second)",
 			reason: "exit status 2", output: "in a goroutine started at line 2 of cell #", summary: "exit status 2 (panic: assignment to entry in nil map)"},
-		"os.Exit":         {setup: `import "os"`, cell: `os.Exit(3)`, reason: "exit status 3", output: "os.Exit(3)"},
-		"sigkill":         {setup: `import "time"`, cell: `time.Sleep(time.Hour)`, kill: true, reason: "SIGKILL"},
+		"os.Exit": {setup: `import "os"`, cell: `os.Exit(3)`, reason: "exit status 3", output: "os.Exit(3)"},
+		"sigkill": {setup: `import "time"`, cell: `time.Sleep(time.Hour)`, kill: true, reason: "SIGKILL"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
