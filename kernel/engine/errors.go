@@ -66,6 +66,13 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 		// completed later: for a person the name is simply undefined.
 		out.Message = "undefined: " + name
 	}
+	if name, ok := strings.CutPrefix(out.Message, "undefined selector: "); ok {
+		// Say which expression lacks the field or method, as Go does.
+		if x, line, col := e.selectorOn(p, name, out.Line); x != "" {
+			out.Message = fmt.Sprintf("%s.%s undefined (%s has no field or method %s)", x, name, x, name)
+			out.Line, out.Col = line, col
+		}
+	}
 	if strings.HasPrefix(out.Message, "cannot use type func") {
 		if g := e.genericCalledAt(p, out.Line); g != "" {
 			out.Message += fmt.Sprintf(" (the interpreter infers the type arguments of a generic function from its first arguments only: "+
@@ -489,4 +496,33 @@ func goroutinePanicReport(value any, cell, line int) string {
 	}
 	return fmt.Sprintf("panic: %s\n\tin a goroutine started at line %d of cell #%d "+
 		"(a panic in a goroutine ends the kernel, as it ends a Go program; recover in the goroutine to keep it alive)", msg, line, cell)
+}
+
+// selectorOn returns the source of x and its position for the first selector
+// x.name of the cell on the given line (any line when line is 0).
+func (e *Engine) selectorOn(p *plan, name string, line int) (x string, l, c int) {
+	for _, it := range p.c.items {
+		var root ast.Node = it.stmt
+		if it.decl != nil {
+			root = it.decl
+		}
+		if root == nil {
+			continue
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok || x != "" || sel.Sel.Name != name {
+				return x == ""
+			}
+			sl, sc := lineCol(p.c.src, it.off(sel.Pos()))
+			if line == 0 || sl == line {
+				x, l, c = p.c.src[it.off(sel.X.Pos()):it.off(sel.X.End())], sl, sc
+			}
+			return x == ""
+		})
+		if x != "" {
+			return x, l, c
+		}
+	}
+	return "", 0, 0
 }

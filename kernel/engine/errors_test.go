@@ -60,6 +60,27 @@ func TestPanicShowsValueAndLine(t *testing.T) {
 	h.expect("xs[1] + x", "3")
 }
 
+// TestUndefinedSelectorNamesTheExpression checks that a missing field or
+// method reads as Go says it, naming the expression, at its line.
+func TestUndefinedSelectorNamesTheExpression(t *testing.T) {
+	h := newHarness(t)
+	h.run("type T struct{ A int }\nfunc (t T) Get() int { return t.A }\nts := []T{{1}}")
+	for _, c := range []struct {
+		code, msg string
+		line, col int
+	}{
+		{"x := 1\n\nts[0].Missing()", "ts[0].Missing undefined (ts[0] has no field or method Missing)", 3, 1},
+		{"y := ts[0].Get() +\n\tts[0].B", "ts[0].B undefined (ts[0] has no field or method B)", 2, 2},
+		{"func f(t T) int {\n\treturn t.Nope\n}", "t.Nope undefined (t has no field or method Nope)", 2, 9},
+	} {
+		e := h.fail(c.code)
+		if e.Kind != "CompileError" || e.Message != c.msg || e.Line != c.line || e.Col != c.col {
+			t.Errorf("%q: got %+v, want CompileError %q at %d:%d", c.code, e, c.msg, c.line, c.col)
+		}
+	}
+	h.expect("ts[0].Get()", "1")
+}
+
 // TestNilPanicsReadAsGo checks that nil dereferences and failed type
 // assertions read as the Go runtime's messages at the cell's line, not as
 // reflect internals or the engine's encoded positions.
