@@ -523,6 +523,12 @@ func TestKernelDeathNotice(t *testing.T) {
 	if !strings.Contains(banner, "died") || !strings.Contains(banner, "Reason") {
 		t.Errorf("dead-kernel notice = %q; want it to say the kernel died and why", banner)
 	}
+	// The cell shows the panic and where the goroutine started, not the
+	// interpreter's Go stack.
+	if out := evalJS[string](t, ctx, jsOutputText(0)); !strings.Contains(out, "panic: kernel goes down") ||
+		!strings.Contains(out, "started at line 5 of cell #1") || strings.Contains(out, "yaegi") {
+		t.Errorf("dying cell's output = %q; want the panic and the goroutine's cell line, without interpreter frames", out)
+	}
 	if n := evalJS[int](t, ctx, jsRunning); n != 0 {
 		t.Errorf("%d cells still shown running after the kernel died", n)
 	}
