@@ -5,9 +5,10 @@ import (
 	"math"
 )
 
-// broadcastable reports whether b can be combined element-wise with a: same
-// shape, a single value, or a shape equal to the trailing dimensions of a
-// (a bias row added to every row, for instance).
+// broadcastable reports whether b can be combined element-wise with a without
+// broadcasting a: same shape, a single value, or a shape equal to the trailing
+// dimensions of a (a bias row added to every row, for instance). These common
+// cases take a fast path in binary.
 func broadcastable(a, b []int) bool {
 	if sameShape(a, b) {
 		return true
@@ -18,10 +19,68 @@ func broadcastable(a, b []int) bool {
 	return sameShape(a[len(a)-len(b):], b)
 }
 
+// broadcastShape returns the shape two tensors broadcast to under NumPy's rules:
+// shapes are aligned at their last dimension, and each pair of sizes must be equal
+// or include a 1 (missing leading dimensions count as 1).
+func broadcastShape(a, b []int) ([]int, bool) {
+	n := max(len(a), len(b))
+	out := make([]int, n)
+	for i := 1; i <= n; i++ {
+		da, db := 1, 1
+		if i <= len(a) {
+			da = a[len(a)-i]
+		}
+		if i <= len(b) {
+			db = b[len(b)-i]
+		}
+		switch {
+		case da == db || db == 1:
+			out[n-i] = da
+		case da == 1:
+			out[n-i] = db
+		default:
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// broadcastIndex returns, for every element of the row-major shape out, the flat
+// index of the element of a tensor of shape in (broadcast to out) that it reads.
+func broadcastIndex(in, out []int) []int {
+	// strides[d] is in's stride along out's dimension d, 0 where in is broadcast.
+	strides := make([]int, len(out))
+	stride := 1
+	for i := 1; i <= len(in); i++ {
+		if d := in[len(in)-i]; d != 1 {
+			strides[len(out)-i] = stride
+		}
+		stride *= in[len(in)-i]
+	}
+	total := checkShape(out)
+	idx := make([]int, total)
+	coord := make([]int, len(out))
+	at := 0
+	for i := range idx {
+		idx[i] = at
+		// Advance the odometer coord and at together.
+		for d := len(out) - 1; d >= 0; d-- {
+			coord[d]++
+			at += strides[d]
+			if coord[d] < out[d] {
+				break
+			}
+			at -= strides[d] * coord[d]
+			coord[d] = 0
+		}
+	}
+	return idx
+}
+
 func (t *Tensor) binary(op string, b *Tensor, f func(x, y float32) float32, da, db func(x, y, g float32) float32) *Tensor {
 	nb := len(b.data)
 	if !broadcastable(t.shape, b.shape) && nb != 1 {
-		panic(fmt.Sprintf("ml: %s: shapes %v and %v do not match (the second must equal the first or its trailing dimensions)", op, t.shape, b.shape))
+		return t.binaryBroadcast(op, b, f, da, db)
 	}
 	out := New(t.shape...)
 	a := t.data
@@ -53,25 +112,60 @@ func (t *Tensor) binary(op string, b *Tensor, f func(x, y float32) float32, da, 
 	return out
 }
 
-// Add returns t + b element-wise; b may have t's shape, t's trailing dimensions, or one value.
+// binaryBroadcast is binary's general case: both operands may be broadcast, and
+// gradients are summed over the broadcast dimensions.
+func (t *Tensor) binaryBroadcast(op string, b *Tensor, f func(x, y float32) float32, da, db func(x, y, g float32) float32) *Tensor {
+	shape, ok := broadcastShape(t.shape, b.shape)
+	if !ok {
+		panic(fmt.Sprintf("ml: %s: shapes %v and %v cannot be broadcast together (aligned at the last dimension, each pair of sizes must be equal or include a 1)", op, t.shape, b.shape))
+	}
+	ia, ib := broadcastIndex(t.shape, shape), broadcastIndex(b.shape, shape)
+	out := New(shape...)
+	for i := range out.data {
+		out.data[i] = f(t.data[ia[i]], b.data[ib[i]])
+	}
+	if anyNeedsGrad(t, b) {
+		out.attach(op, []*Tensor{t, b}, func(g []float32) {
+			if t.needsGrad() {
+				ga := t.gradBuf()
+				for i, gv := range g {
+					ga[ia[i]] += da(t.data[ia[i]], b.data[ib[i]], gv)
+				}
+			}
+			if b.needsGrad() {
+				gb := b.gradBuf()
+				for i, gv := range g {
+					gb[ib[i]] += db(t.data[ia[i]], b.data[ib[i]], gv)
+				}
+			}
+		})
+	}
+	return out
+}
+
+// Add returns t + b element-wise, broadcasting as PyTorch does: the shapes are
+// aligned at their last dimension and each pair of sizes must be equal or include
+// a 1, which is repeated to match (so a [n 1] column from SumAxis(1, true) or a
+// bias row [k] combine with an [n k] matrix). It panics naming both shapes if they
+// cannot be broadcast together.
 func (t *Tensor) Add(b *Tensor) *Tensor {
 	return t.binary("Add", b, func(x, y float32) float32 { return x + y },
 		func(_, _, g float32) float32 { return g }, func(_, _, g float32) float32 { return g })
 }
 
-// Sub returns t - b element-wise, broadcasting b as Add does.
+// Sub returns t - b element-wise, broadcasting as Add does.
 func (t *Tensor) Sub(b *Tensor) *Tensor {
 	return t.binary("Sub", b, func(x, y float32) float32 { return x - y },
 		func(_, _, g float32) float32 { return g }, func(_, _, g float32) float32 { return -g })
 }
 
-// Mul returns t * b element-wise, broadcasting b as Add does.
+// Mul returns t * b element-wise, broadcasting as Add does.
 func (t *Tensor) Mul(b *Tensor) *Tensor {
 	return t.binary("Mul", b, func(x, y float32) float32 { return x * y },
 		func(_, y, g float32) float32 { return g * y }, func(x, _, g float32) float32 { return g * x })
 }
 
-// Div returns t / b element-wise, broadcasting b as Add does.
+// Div returns t / b element-wise, broadcasting as Add does.
 func (t *Tensor) Div(b *Tensor) *Tensor {
 	return t.binary("Div", b, func(x, y float32) float32 { return x / y },
 		func(_, y, g float32) float32 { return g / y }, func(x, y, g float32) float32 { return -g * x / (y * y) })

@@ -210,7 +210,38 @@ func TestElementwiseOps(t *testing.T) {
 
 	mustPanic(t, "Clamp bad limits", func() { x.Clamp(2, 1) }, "Clamp(2, 1)")
 	mustPanic(t, "Maximum shapes", func() { m.Maximum(Ones(2)) }, "Maximum", "[2 3]", "[2]")
-	mustPanic(t, "Minimum shapes", func() { Ones(3).Minimum(m) }, "Minimum", "[3]", "[2 3]")
+	mustPanic(t, "Minimum shapes", func() { Ones(3, 2).Minimum(m) }, "Minimum", "[3 2]", "[2 3]")
+}
+
+func TestBroadcasting(t *testing.T) {
+	m := FromSlice([]float32{1, 5, 3, 4, 2, 6}, 2, 3)
+	wantValues(t, "centre rows", m.Sub(m.MeanAxis(1, true)), []int{2, 3}, -2, 2, 0, 0, -2, 2)
+	wantValues(t, "scale columns", m.Div(m.MaxAxis(0, true)), []int{2, 3}, 0.25, 1, 0.5, 1, 0.4, 1)
+	col := FromSlice([]float32{10, 20}, 2, 1)
+	wantValues(t, "column plus row", col.Add(FromSlice([]float32{1, 2, 3}, 3)), []int{2, 3}, 11, 12, 13, 21, 22, 23)
+	wantValues(t, "row times matrix", FromSlice([]float32{1, 0, -1}, 3).Mul(m), []int{2, 3}, 1, 0, -3, 4, 0, -6)
+	wantValues(t, "one value first", FromSlice([]float32{2}, 1).Sub(m), []int{2, 3}, 1, -3, -1, -2, 0, -4)
+	wantValues(t, "3-D by 2-D", Ones(2, 1, 3).Mul(FromSlice([]float32{1, 2}, 2, 1)), []int{2, 2, 3},
+		1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2)
+
+	mustPanic(t, "incompatible", func() { m.Add(Ones(2)) }, "Add", "[2 3]", "[2]", "cannot be broadcast")
+	mustPanic(t, "incompatible column", func() { m.Mul(Ones(3, 1)) }, "Mul", "[2 3]", "[3 1]")
+
+	rng := rand.New(rand.NewPCG(31, 32))
+	a := randTensor(rng, -1, 1, 3, 4).SetRequiresGrad(true)
+	c := randTensor(rng, -1, 1, 3, 1).SetRequiresGrad(true)
+	r := randTensor(rng, -1, 1, 1, 4).SetRequiresGrad(true)
+	v := randTensor(rng, -1, 1, 4).SetRequiresGrad(true)
+	p := randTensor(rng, 0.5, 2, 2, 1, 4).SetRequiresGrad(true)
+	gradCheck(t, "Sub column", func() *Tensor { return a.Sub(c) }, a, c)
+	gradCheck(t, "Add outer", func() *Tensor { return c.Add(r) }, c, r)
+	gradCheck(t, "Mul vector first", func() *Tensor { return v.Mul(a) }, v, a)
+	gradCheck(t, "Div 3-D", func() *Tensor { return c.Div(p) }, c, p)
+	gradCheck(t, "Maximum outer", func() *Tensor { return c.Maximum(r) }, c, r)
+	gradCheck(t, "standardise rows", func() *Tensor {
+		centred := a.Sub(a.MeanAxis(1, true))
+		return centred.Div(centred.Square().MeanAxis(1, true).AddScalar(1e-3).Sqrt())
+	}, a)
 }
 
 func TestIndexingOps(t *testing.T) {

@@ -47,7 +47,7 @@ func (t *Tensor) Clamp(lo, hi float32) *Tensor {
 		})
 }
 
-// Maximum returns the element-wise larger of t and b, broadcasting b as Add does
+// Maximum returns the element-wise larger of t and b, broadcasting as Add does
 // (like torch.maximum). Where the two are equal the gradient is split evenly.
 func (t *Tensor) Maximum(b *Tensor) *Tensor {
 	return t.binary("Maximum", b, func(x, y float32) float32 {
@@ -59,7 +59,7 @@ func (t *Tensor) Maximum(b *Tensor) *Tensor {
 		func(x, y, g float32) float32 { return pickGrad(y, x, g) })
 }
 
-// Minimum returns the element-wise smaller of t and b, broadcasting b as Add does
+// Minimum returns the element-wise smaller of t and b, broadcasting as Add does
 // (like torch.minimum). Where the two are equal the gradient is split evenly.
 func (t *Tensor) Minimum(b *Tensor) *Tensor {
 	return t.binary("Minimum", b, func(x, y float32) float32 {

@@ -9,6 +9,11 @@ import (
 // Tensor is a dense, row-major float32 array with an explicit shape. Tensors that
 // take part in a computation record how they were made so that Backward can
 // compute gradients.
+//
+// Element-wise operations between two tensors (Add, Sub, Mul, Div, Maximum,
+// Minimum) broadcast as PyTorch does; see Add. Operations that change the shape
+// return new tensors rather than views, except Reshape and Detach, which share
+// values with their input.
 type Tensor struct {
 	shape []int
 	data  []float32
