@@ -10,10 +10,8 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"gopad.dev/gopad/display"
+	"gopad.dev/gopad/kernel/symbols"
 )
-
-// Symbols is filled by the generated yaegi_symbols_test.go.
-var Symbols = map[string]map[string]reflect.Value{}
 
 type recorder struct {
 	mu  sync.Mutex
@@ -36,13 +34,9 @@ func newInterpreter(t *testing.T) *interp.Interpreter {
 	if err := i.Use(stdlib.Symbols); err != nil {
 		t.Fatal(err)
 	}
-	// Both keys are needed: cells import the short path, and yaegi finds the
-	// interface wrappers (_Renderer) under the package's real import path.
-	syms := map[string]map[string]reflect.Value{
-		"gopad/display/display":           Symbols["gopad.dev/gopad/display/display"],
-		"gopad.dev/gopad/display/display": Symbols["gopad.dev/gopad/display/display"],
-	}
-	if err := i.Use(syms); err != nil {
+	// The kernel's generated tables, under both keys: cells import the short
+	// path, and yaegi finds the interface wrappers (_Renderer) under the real one.
+	if err := i.Use(symbols.Exports()); err != nil {
 		t.Fatal(err)
 	}
 	if err := i.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(display.InterpreterMapTypes())}}); err != nil {
