@@ -3,6 +3,7 @@ package ml
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -207,45 +208,114 @@ func (t *Tensor) Reshape(shape ...int) *Tensor {
 	return out
 }
 
-// String formats small tensors in full and large ones abbreviated.
+// summariseOver is the number of elements above which String shows only the
+// first and last few entries of each dimension, as PyTorch does.
+const summariseOver = 1000
+
+// String formats the tensor with its shape, one matrix row per line, values
+// aligned. Tensors with more than 1000 elements are summarised PyTorch-style: only
+// the first and last three entries of each long dimension are shown, with "..."
+// between them.
 func (t *Tensor) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Tensor%v", t.shape)
+	fmt.Fprintf(&b, "Tensor%v ", t.shape)
 	if len(t.data) == 0 {
-		return b.String() + "[]"
+		b.WriteString("[]")
+		return b.String()
 	}
-	b.WriteByte(' ')
-	t.format(&b, 0, 0)
+	if len(t.shape) == 0 {
+		b.WriteString(strconv.FormatFloat(float64(t.data[0]), 'g', -1, 32))
+		return b.String()
+	}
+	f := tensorFormatter{t: t, summarise: len(t.data) > summariseOver, indent: b.Len()}
+	f.visit(0, 0, func(v float32) { f.width = max(f.width, len(formatValue(v))) })
+	f.format(&b, 0, 0)
 	return b.String()
 }
 
-func (t *Tensor) format(b *strings.Builder, dim, off int) {
-	if len(t.shape) == 0 {
-		fmt.Fprintf(b, "%g", t.data[0])
-		return
+// tensorFormatter holds what String needs while walking the dimensions.
+type tensorFormatter struct {
+	t         *Tensor
+	summarise bool
+	indent    int // column of the outermost '['
+	width     int // widest value shown
+}
+
+// edgeItems is how many entries String shows at each end of a summarised dimension.
+const edgeItems = 3
+
+// shown lists the indices of a dimension of size n to print; -1 stands for "...".
+func (f *tensorFormatter) shown(n int) []int {
+	if !f.summarise || n <= 2*edgeItems+1 {
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx
 	}
-	n := t.shape[dim]
-	stride := 1
-	for _, d := range t.shape[dim+1:] {
-		stride *= d
+	idx := []int{}
+	for i := 0; i < edgeItems; i++ {
+		idx = append(idx, i)
 	}
+	idx = append(idx, -1)
+	for i := n - edgeItems; i < n; i++ {
+		idx = append(idx, i)
+	}
+	return idx
+}
+
+// stride is the number of elements one step along dim skips.
+func (f *tensorFormatter) stride(dim int) int {
+	s := 1
+	for _, d := range f.t.shape[dim+1:] {
+		s *= d
+	}
+	return s
+}
+
+// visit calls fn with every value String shows.
+func (f *tensorFormatter) visit(dim, off int, fn func(float32)) {
+	last := dim == len(f.t.shape)-1
+	stride := f.stride(dim)
+	for _, i := range f.shown(f.t.shape[dim]) {
+		switch {
+		case i < 0:
+		case last:
+			fn(f.t.data[off+i])
+		default:
+			f.visit(dim+1, off+i*stride, fn)
+		}
+	}
+}
+
+func (f *tensorFormatter) format(b *strings.Builder, dim, off int) {
+	rank := len(f.t.shape)
+	stride := f.stride(dim)
 	b.WriteByte('[')
-	for i := 0; i < n; i++ {
-		if n > 8 && i == 3 {
-			b.WriteString(" ...")
-			i = n - 3
+	for k, i := range f.shown(f.t.shape[dim]) {
+		if k > 0 {
+			if dim == rank-1 {
+				b.WriteByte(' ')
+			} else {
+				// One line per row; a blank line between the matrices of higher ranks.
+				b.WriteString(strings.Repeat("\n", rank-dim-1))
+				b.WriteString(strings.Repeat(" ", f.indent+dim+1))
+			}
 		}
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		if dim == len(t.shape)-1 {
-			fmt.Fprintf(b, "%.4g", t.data[off+i])
-		} else {
-			t.format(b, dim+1, off+i*stride)
+		switch {
+		case i < 0:
+			b.WriteString("...")
+		case dim == rank-1:
+			fmt.Fprintf(b, "%*s", f.width, formatValue(f.t.data[off+i]))
+		default:
+			f.format(b, dim+1, off+i*stride)
 		}
 	}
 	b.WriteByte(']')
 }
+
+// formatValue formats one element with four significant digits.
+func formatValue(v float32) string { return strconv.FormatFloat(float64(v), 'g', 4, 32) }
 
 // ArgMax returns, for a tensor of shape [n, k], the index of the largest value
 // in each row.
