@@ -9,4 +9,30 @@
 // Shapes are explicit ([]int, row-major). Misuse that is a programming error (a shape
 // mismatch) panics with a message naming both shapes, as gonum does; anything that
 // depends on outside input (files, CSV, artifacts) returns an error.
+//
+// # A model, as a cell writes it
+//
+//	train, test := ml.Digits().Split(0.75, 0)
+//	model := ml.Sequential(
+//		ml.Linear(64, 256), ml.ReLU(),
+//		ml.Linear(256, 128), ml.ReLU(),
+//		ml.Linear(128, 10),
+//	)
+//	hist := model.Fit(train, ml.FitConfig{Epochs: 30, BatchSize: 32,
+//		Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-3), Validation: test})
+//	model.Evaluate(test, ml.CrossEntropy(), "accuracy")
+//	model.Save("digits-model") // ml.Load("digits-model") predicts bit-identically
+//
+// Built-in layers train through fused, buffer-reusing kernels (the GEMMs are
+// AVX2/FMA assembly in internal/gemm); a model containing a layer or loss defined
+// elsewhere falls back to the general autograd path.
+//
+// # Tensors
+//
+// Tensors are made with New, Zeros, Ones, Full, FromSlice, Rand, Randn (seeded by
+// SetSeed, like layer initialisation), Arange, Linspace and Eye. Element-wise
+// operations broadcast both operands by NumPy's rules; reductions take an axis
+// (SumAxis, MeanAxis, MaxAxis, MinAxis) or reduce everything (Sum, Mean, Max, Min).
+// Calling Backward on a scalar result fills Grad of every tensor that requires a
+// gradient (Param, or SetRequiresGrad).
 package ml
