@@ -105,12 +105,6 @@ func benchTrivialCell(b *testing.B, e *testEnv, source string) {
 	b.ReportMetric(pct(0.99), "p99-ms")
 }
 
-// BenchmarkTrivialCellScriptKernel measures the server's own share of the round
-// trip, with the minimal script kernel process.
-func BenchmarkTrivialCellScriptKernel(b *testing.B) {
-	benchTrivialCell(b, newEnv(b), "print 2")
-}
-
 // BenchmarkServerIdleRSS builds the gopad binary, starts `gopad serve` on an empty
 // root, makes one request and reports the server process's resident memory.
 //

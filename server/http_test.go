@@ -53,7 +53,7 @@ func errorMessage(t *testing.T, resp *http.Response) string {
 
 func TestAuth(t *testing.T) {
 	e := newEnv(t)
-	e.writeNotebook("a.gonb", "print x")
+	e.writeNotebook("a.gonb", `fmt.Println("x")`)
 
 	// No token: the API answers 401 JSON, pages a 401 page.
 	resp := e.rawRequest("GET", "/api/contents", nil)
@@ -135,7 +135,7 @@ func TestCSRF(t *testing.T) {
 
 func TestWebsocketAuthAndOrigin(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("ws.gonb", "print x")
+	p := e.writeNotebook("ws.gonb", `fmt.Println("x")`)
 	u := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/api/ws?path=" + url.QueryEscape(p)
 	dial := func(hdr http.Header) int {
 		ws, resp, err := websocket.DefaultDialer.Dial(u, hdr)
@@ -298,16 +298,16 @@ func TestContentsLifecycle(t *testing.T) {
 
 func TestRenameOpenNotebookKeepsSession(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("open.gonb", "print x")
+	p := e.writeNotebook("open.gonb", `fmt.Println("x")`)
 	c := e.dial(p)
 	c.snapshot()
 	if st := e.postJSON("/api/contents/rename", map[string]string{"path": p, "new_path": "moved.gonb"}, nil); st != 200 {
 		t.Fatalf("rename: %d", st)
 	}
-	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print after-rename"})
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("after rename")`})
 	c.waitFor("saved", 15*time.Second, isType(MsgSaved))
 	nb, err := notebooks.Load(filepath.Join(e.root, "moved.gonb"))
-	if err != nil || nb.Cells[0].Source != "print after-rename" {
+	if err != nil || nb.Cells[0].Source != `fmt.Println("after rename")` {
 		t.Fatalf("renamed file: %v %+v", err, nb)
 	}
 	if _, err := os.Stat(filepath.Join(e.root, p)); !os.IsNotExist(err) {
@@ -376,7 +376,9 @@ func TestDownloadFormats(t *testing.T) {
 	nb := notebooks.New()
 	md := notebooks.NewCell(notebooks.MarkdownCell, "# Report\n\nSome **bold** text and a [link](https://go.dev).\n\n| a | b |\n|---|---|\n| 1 | 2 |")
 	md.ID = "md"
-	code := notebooks.NewCell(notebooks.CodeCell, "print hi\nchart\nresult <b>")
+	code := notebooks.NewCell(notebooks.CodeCell, `fmt.Println("hi")
+display.Show(display.LineChart("trend", nil, map[string][]float64{"y": {1, 2}}))
+"<b>"`)
 	code.ID = "code"
 	nb.Cells = append(nb.Cells, md, code)
 	if err := notebooks.Save(filepath.Join(e.root, "report.gonb"), nb); err != nil {
@@ -394,6 +396,11 @@ func TestDownloadFormats(t *testing.T) {
 	back, err := notebooks.Parse(raw)
 	if err != nil || len(back.Cell("code").Outputs) != 3 {
 		t.Fatalf("ipynb re-read: %v %+v", err, back)
+	}
+	outs := back.Cell("code").Outputs
+	if outs[0].Type != notebooks.StreamOutput || outs[1].Type != notebooks.DisplayDataOutput || outs[1].Data["application/vnd.gopad.echarts+json"] == nil ||
+		outs[2].Type != notebooks.ExecuteResultOutput {
+		t.Fatalf("ipynb outputs = %+v, want stream, chart, result", outs)
 	}
 	validateWithNbformat(t, raw)
 
@@ -448,7 +455,7 @@ func validateWithNbformat(t *testing.T, raw []byte) {
 
 func TestKernelsListAndShutdown(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("k.gonb", "print x")
+	p := e.writeNotebook("k.gonb", `fmt.Println("x")`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	var infos []KernelInfo
@@ -479,10 +486,10 @@ func TestKernelsListAndShutdown(t *testing.T) {
 
 func TestIdleTimeoutClosesSession(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.IdleTimeout = 200 * time.Millisecond })
-	p := e.writeNotebook("idle.gonb", "print x")
+	p := e.writeNotebook("idle.gonb", `fmt.Println("x")`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
-	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print unsaved"})
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("unsaved")`})
 	c.ws.Close()
 	deadline := time.Now().Add(5 * time.Second)
 	for e.srv.lookupSession(p) != nil {
@@ -492,7 +499,7 @@ func TestIdleTimeoutClosesSession(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	nb, err := notebooks.Load(filepath.Join(e.root, p))
-	if err != nil || nb.Cells[0].Source != "print unsaved" {
+	if err != nil || nb.Cells[0].Source != `fmt.Println("unsaved")` {
 		t.Fatalf("closing saved %v %+v", err, nb)
 	}
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,18 +19,14 @@ import (
 	"github.com/gorilla/websocket"
 
 	"gopad.dev/gopad/kernel/kerneltest"
-	"gopad.dev/gopad/kernel/protocol"
 	"gopad.dev/gopad/notebooks"
 )
 
-// roleEnv makes a re-executed test binary act as a kernel process.
+// roleEnv makes a re-executed test binary act as a server alone.
 const roleEnv = "GOPAD_SERVERTEST_ROLE"
 
 func TestMain(m *testing.M) {
 	switch os.Getenv(roleEnv) {
-	case "scriptkernel":
-		runScriptKernel()
-		os.Exit(0)
 	case "serve":
 		// The server alone (see BenchmarkServerOnlyIdleRSS).
 		cfg := Config{Addr: "127.0.0.1:0", NoToken: true, Root: os.Args[len(os.Args)-1]}
@@ -47,128 +42,6 @@ func TestMain(m *testing.M) {
 	kerneltest.Main(m)
 }
 
-// runScriptKernel is a kernel process speaking the real kernel protocol on fds 3
-// and 4, whose cells are tiny scripts (one command per line). It lets tests
-// provoke what the Go kernel does rarely: crashes, ignored interrupts.
-//
-//	print TEXT        stdout line          eprint TEXT   stderr line
-//	sleep DURATION    interruptible sleep  hang DURATION sleep ignoring interrupts
-//	result TEXT       execute_result       fail TEXT     error
-//	display ID TEXT   display_data with a display id
-//	update ID TEXT    update_display_data
-//	chart             display_data with an ECharts option
-//	exit N            the process exits with status N
-func runScriptKernel() {
-	in := os.NewFile(3, "requests")
-	out := protocol.NewWriter(os.NewFile(4, "messages"))
-	send := func(typ, parent string, content any) {
-		m, err := protocol.NewMessage(typ, parent, content)
-		if err == nil {
-			_ = out.Send(m)
-		}
-	}
-	send(protocol.KernelInfoReply, "", protocol.KernelInfoReplyContent{Status: "ok", Implementation: "scriptkernel", LanguageInfo: protocol.LanguageInfo{Name: "script", FileExtension: ".txt"}})
-	requests := make(chan protocol.Message, 16)
-	interrupts := make(chan struct{}, 1)
-	go func() {
-		r := protocol.NewReader(in)
-		for {
-			m, err := r.Read()
-			if err != nil {
-				os.Exit(0)
-			}
-			switch m.Type {
-			case protocol.InterruptRequest:
-				select {
-				case interrupts <- struct{}{}:
-				default:
-				}
-				send(protocol.InterruptReply, m.ID, map[string]string{"status": "ok"})
-			case protocol.ShutdownRequest:
-				send(protocol.ShutdownReply, m.ID, protocol.ShutdownRequestContent{})
-				os.Exit(0)
-			default:
-				requests <- m
-			}
-		}
-	}()
-	count := 0
-	for m := range requests {
-		switch m.Type {
-		case protocol.CompleteRequest:
-			var c protocol.CompleteRequestContent
-			_ = m.Decode(&c)
-			start := strings.LastIndexAny(c.Code[:c.CursorPos], " .\n") + 1
-			send(protocol.CompleteReply, m.ID, protocol.CompleteReplyContent{Status: "ok", Matches: []string{"Println", "Printf"}, CursorStart: start, CursorEnd: c.CursorPos})
-		case protocol.ExecuteRequest:
-			var c protocol.ExecuteRequestContent
-			_ = m.Decode(&c)
-			select { // a stale interrupt must not hit this cell
-			case <-interrupts:
-			default:
-			}
-			count++
-			send(protocol.Status, m.ID, protocol.StatusContent{ExecutionState: protocol.StateBusy})
-			reply := protocol.ExecuteReplyContent{Status: protocol.ReplyOK, ExecutionCount: count}
-			fail := func(ename, evalue string) {
-				send(protocol.Error, m.ID, protocol.ErrorContent{EName: ename, EValue: evalue, Traceback: []string{ename + ": " + evalue}})
-				reply = protocol.ExecuteReplyContent{Status: protocol.ReplyError, ExecutionCount: count, EName: ename, EValue: evalue}
-			}
-			sc := bufio.NewScanner(strings.NewReader(c.Code))
-		lines:
-			for sc.Scan() {
-				cmd, arg, _ := strings.Cut(strings.TrimSpace(sc.Text()), " ")
-				switch cmd {
-				case "":
-				case "print":
-					send(protocol.Stream, m.ID, protocol.StreamContent{Name: "stdout", Text: arg + "\n"})
-				case "eprint":
-					send(protocol.Stream, m.ID, protocol.StreamContent{Name: "stderr", Text: arg + "\n"})
-				case "result":
-					send(protocol.ExecuteResult, m.ID, protocol.ExecuteResultContent{ExecutionCount: count, Data: protocol.MIMEBundle{"text/plain": arg}, Metadata: map[string]any{}})
-				case "display", "update":
-					id, text, _ := strings.Cut(arg, " ")
-					typ := protocol.DisplayData
-					if cmd == "update" {
-						typ = protocol.UpdateDisplayData
-					}
-					send(typ, m.ID, protocol.DisplayDataContent{Data: protocol.MIMEBundle{"text/plain": text}, Metadata: map[string]any{}, Transient: protocol.Transient{DisplayID: id}})
-				case "chart":
-					send(protocol.DisplayData, m.ID, protocol.DisplayDataContent{Data: protocol.MIMEBundle{
-						protocol.MIMEECharts: map[string]any{"xAxis": map[string]any{"type": "category", "data": []string{"a", "b"}}, "yAxis": map[string]any{}, "series": []any{map[string]any{"type": "line", "data": []int{1, 2}}}},
-						"text/plain":         "a line chart",
-					}, Metadata: map[string]any{}})
-				case "sleep", "hang":
-					d, _ := time.ParseDuration(arg)
-					if cmd == "hang" {
-						time.Sleep(d)
-						continue
-					}
-					select {
-					case <-time.After(d):
-					case <-interrupts:
-						fail("Interrupted", "the cell was interrupted")
-						break lines
-					}
-				case "fail":
-					fail("Failure", arg)
-					break lines
-				case "exit":
-					var n int
-					fmt.Sscan(arg, &n)
-					fmt.Fprintln(os.Stderr, "scriptkernel: exiting on request")
-					os.Exit(n)
-				default:
-					fail("UnknownCommand", cmd)
-					break lines
-				}
-			}
-			send(protocol.ExecuteReply, m.ID, reply)
-			send(protocol.Status, m.ID, protocol.StatusContent{ExecutionState: protocol.StateIdle})
-		}
-	}
-}
-
 const testToken = "test-token-123"
 
 // testEnv is a running server on a temporary root.
@@ -179,22 +52,17 @@ type testEnv struct {
 	root string
 }
 
-// newEnv starts a server whose kernels are script kernels.
+// newEnv starts a server whose kernels are real gopad kernel processes (the
+// test binary re-executed through kerneltest).
 func newEnv(t testing.TB, adjust ...func(*Config)) *testEnv {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := t.TempDir()
 	cfg := Config{
-		Root:          root,
+		Root:          t.TempDir(),
 		Token:         testToken,
 		AutosaveDelay: 50 * time.Millisecond,
-		KernelCommand: []string{exe, "-test.run=^$"},
-		KernelEnv:     []string{roleEnv + "=scriptkernel"},
 		Logf:          t.Logf,
 	}
+	realKernel(&cfg)
 	for _, f := range adjust {
 		f(&cfg)
 	}

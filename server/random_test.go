@@ -26,7 +26,7 @@ func TestRandomFramesNeverBreakTheSession(t *testing.T) {
 			}
 		}
 	})
-	p := e.writeNotebook("fuzz.gonb", "print a", "print b", "print c")
+	p := e.writeNotebook("fuzz.gonb", `fmt.Println("a")`, `fmt.Println("b")`, `fmt.Println("c")`)
 	tabs := []*tab{e.dial(p), e.dial(p)}
 	for _, c := range tabs {
 		c.snapshot()
@@ -63,7 +63,7 @@ func TestRandomFramesNeverBreakTheSession(t *testing.T) {
 		case 4:
 			return map[string]any{"a": 1}
 		case 5:
-			return "print héllo\nprint 世界"
+			return "fmt.Println(\"héllo\")\nfmt.Println(\"世界\")"
 		case 6:
 			return []string{"code", "markdown", "raw", "python"}[rng.IntN(4)]
 		default:
@@ -125,6 +125,9 @@ func TestRandomFramesNeverBreakTheSession(t *testing.T) {
 	// The session still works end to end.
 	c := e.dial(p)
 	c.snapshot()
-	c.send(map[string]any{"type": "insert_cell", "index": 0, "cell_type": "code", "cell_id": "final", "source": "print done"})
+	c.send(map[string]any{"type": "insert_cell", "index": 0, "cell_type": "code", "cell_id": "final", "source": `fmt.Println("done")`})
 	c.runCell("final", 20*time.Second)
+	if got := streamText(cellOf(t, e.dial(p).snapshot(), "final"), "stdout"); got != "done\n" {
+		t.Fatalf("after random frames a new cell printed %q", got)
+	}
 }

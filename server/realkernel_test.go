@@ -27,7 +27,7 @@ func realKernel(c *Config) {
 }
 
 func TestRealKernelExecute(t *testing.T) {
-	e := newEnv(t, realKernel)
+	e := newEnv(t)
 	p := e.writeNotebook("real.gonb", `import "fmt"`, `x := 41
 fmt.Println("hello from go")`, `x + 1`, `undefinedThing + 1`)
 	c := e.dial(p)
@@ -55,7 +55,7 @@ fmt.Println("hello from go")`, `x + 1`, `undefinedThing + 1`)
 }
 
 func TestRealKernelDeathReported(t *testing.T) {
-	e := newEnv(t, realKernel)
+	e := newEnv(t)
 	p := e.writeNotebook("crash.gonb", `import "time"`, `go func() { panic("boom in goroutine") }()
 time.Sleep(5 * time.Second)`, `1 + 1`)
 	c := e.dial(p)
@@ -99,11 +99,11 @@ func toStrings(v any) []string {
 //
 //	go test ./server -run '^$' -bench TrivialCellRealKernel -benchtime 500x
 func BenchmarkTrivialCellRealKernel(b *testing.B) {
-	benchTrivialCell(b, newEnv(b, realKernel), "1 + 1")
+	benchTrivialCell(b, newEnv(b), "1 + 1")
 }
 
 func TestRealKernelOutputReplayedAfterReconnect(t *testing.T) {
-	e := newEnv(t, realKernel)
+	e := newEnv(t)
 	p := e.writeNotebook("lid.gonb", `import ("fmt"; "time")`, `for i := 0; i < 4; i++ {
 	fmt.Println("step", i)
 	time.Sleep(250 * time.Millisecond)
@@ -123,7 +123,7 @@ func TestRealKernelOutputReplayedAfterReconnect(t *testing.T) {
 }
 
 func TestRealKernelComplete(t *testing.T) {
-	e := newEnv(t, realKernel)
+	e := newEnv(t)
 	p := e.writeNotebook("comp.gonb", `import "strings"`, ``)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
@@ -139,7 +139,7 @@ func TestRealKernelComplete(t *testing.T) {
 // TestRealKernelWelcomeRunAllAndExport opens the bundled welcome example as a copy,
 // runs every cell with "restart + run all" in a real kernel, and exports the result.
 func TestRealKernelWelcomeRunAllAndExport(t *testing.T) {
-	e := newEnv(t, realKernel)
+	e := newEnv(t)
 	var opened pathReply
 	if st := e.postJSON("/api/examples/open", map[string]string{"name": "welcome.gonb"}, &opened); st != 200 {
 		t.Fatalf("open example: %d", st)
@@ -183,7 +183,7 @@ func TestRealKernelWelcomeRunAllAndExport(t *testing.T) {
 }
 
 func TestRealKernelInterruptKeepsState(t *testing.T) {
-	e := newEnv(t, realKernel)
+	e := newEnv(t)
 	p := e.writeNotebook("intr.gonb", `import ("fmt"; "time")
 kept := 7`, `fmt.Println("sleeping")
 time.Sleep(time.Hour)`, `kept * 6`)

@@ -14,7 +14,7 @@ import (
 
 func TestExecuteCellOverWebsocket(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("a.gonb", "print hello\nresult 42")
+	p := e.writeNotebook("a.gonb", "fmt.Println(\"hello\")\n40 + 2")
 	c := e.dial(p)
 	snap := c.snapshot()
 	if k := snap["kernel"].(map[string]any); k["state"] != KernelNone && k["state"] != KernelStarting {
@@ -52,7 +52,11 @@ func TestExecuteCellOverWebsocket(t *testing.T) {
 
 func TestOutputsReplayedAfterReconnect(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("replay.gonb", "print one\nsleep 300ms\nprint two\nsleep 300ms\nprint three")
+	p := e.writeNotebook("replay.gonb", `fmt.Println("one")
+time.Sleep(300 * time.Millisecond)
+fmt.Println("two")
+time.Sleep(300 * time.Millisecond)
+fmt.Println("three")`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
@@ -72,7 +76,9 @@ func TestOutputsReplayedAfterReconnect(t *testing.T) {
 
 func TestReconnectDuringRunSeesRunningCellAndLaterOutput(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("live.gonb", "print start\nsleep 3s\nprint end")
+	p := e.writeNotebook("live.gonb", `fmt.Println("start")
+time.Sleep(3 * time.Second)
+fmt.Println("end")`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
@@ -94,15 +100,15 @@ func TestReconnectDuringRunSeesRunningCellAndLaterOutput(t *testing.T) {
 
 func TestTwoConnectionsStayConsistent(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("two.gonb", "print a")
+	p := e.writeNotebook("two.gonb", `fmt.Println("a")`)
 	a := e.dial(p)
 	a.snapshot()
 	b := e.dial(p)
 	b.snapshot()
 
-	a.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print edited"})
+	a.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("edited")`})
 	m, _ := b.waitFor("cell_source on the other tab", 15*time.Second, isType(MsgCellSource))
-	if m["source"] != "print edited" || m["origin"] != a.connID {
+	if m["source"] != `fmt.Println("edited")` || m["origin"] != a.connID {
 		t.Fatalf("cell_source = %v (a is %s)", m, a.connID)
 	}
 	b.send(map[string]any{"type": "insert_cell", "index": 1, "cell_type": "markdown", "cell_id": "md1", "source": "# Title"})
@@ -131,10 +137,10 @@ func TestTwoConnectionsStayConsistent(t *testing.T) {
 
 func TestAutosaveWritesFileAtomically(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("save.gonb", "print x")
+	p := e.writeNotebook("save.gonb", `fmt.Println("x")`)
 	c := e.dial(p)
 	c.snapshot()
-	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print saved"})
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("saved")`})
 	m, _ := c.waitFor("saved", 15*time.Second, isType(MsgSaved))
 	if m["mtime"] == nil {
 		t.Fatalf("saved without mtime: %v", m)
@@ -143,7 +149,7 @@ func TestAutosaveWritesFileAtomically(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if nb.Cells[0].Source != "print saved" {
+	if nb.Cells[0].Source != `fmt.Println("saved")` {
 		t.Fatalf("file source = %q", nb.Cells[0].Source)
 	}
 	// No temporary file is left next to the notebook.
@@ -167,12 +173,12 @@ func TestAutosaveWritesFileAtomically(t *testing.T) {
 
 func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("conflict.gonb", "print x")
+	p := e.writeNotebook("conflict.gonb", `fmt.Println("x")`)
 	c := e.dial(p)
 	c.snapshot()
 	// Another program rewrites the file.
 	other := notebooks.New()
-	oc := notebooks.NewCell(notebooks.CodeCell, "print from-disk")
+	oc := notebooks.NewCell(notebooks.CodeCell, `fmt.Println("from disk")`)
 	oc.ID = "disk0"
 	other.Cells = append(other.Cells, oc)
 	time.Sleep(20 * time.Millisecond)
@@ -181,7 +187,7 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 	}
 	diskBefore, _ := os.ReadFile(filepath.Join(e.root, p))
 
-	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print mine"})
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("mine")`})
 	m, _ := c.waitFor("conflict", 15*time.Second, isType(MsgConflict))
 	if !strings.Contains(m["message"].(string), "changed on disk") {
 		t.Errorf("conflict message = %q", m["message"])
@@ -194,7 +200,7 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 	}
 	// ...and the live document still has the edit.
 	snap := e.dial(p).snapshot()
-	if cellOf(t, snap, "cell0")["source"] != "print mine" {
+	if cellOf(t, snap, "cell0")["source"] != `fmt.Println("mine")` {
 		t.Fatal("live document lost the edit")
 	}
 
@@ -202,7 +208,7 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
 	c.waitFor("saved after overwrite", 15*time.Second, isType(MsgSaved))
 	nb, _ := notebooks.Load(filepath.Join(e.root, p))
-	if nb.Cell("cell0") == nil || nb.Cell("cell0").Source != "print mine" {
+	if nb.Cell("cell0") == nil || nb.Cell("cell0").Source != `fmt.Println("mine")` {
 		t.Fatalf("after overwrite the file has %+v", nb.Cells)
 	}
 
@@ -215,17 +221,17 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 	c.waitFor("second conflict", 15*time.Second, isType(MsgConflict))
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "reload"})
 	snap, _ = c.waitFor("snapshot after reload", 15*time.Second, isType(MsgSnapshot))
-	if cellOf(t, snap, "disk0")["source"] != "print from-disk" {
+	if cellOf(t, snap, "disk0")["source"] != `fmt.Println("from disk")` {
 		t.Fatal("reload did not take the file's version")
 	}
 }
 
 func TestBadWebsocketMessages(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("bad.gonb", "print ok")
+	p := e.writeNotebook("bad.gonb", `fmt.Println("ok")`)
 	c := e.dial(p)
 	c.snapshot()
-	other := e.dial(e.writeNotebook("other.gonb", "print other"))
+	other := e.dial(e.writeNotebook("other.gonb", `fmt.Println("other")`))
 	other.snapshot()
 
 	cases := []struct {
@@ -279,7 +285,8 @@ func TestBadWebsocketMessages(t *testing.T) {
 
 func TestKernelDeathReported(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("die.gonb", "print bye\nexit 3", "print after", "print again")
+	p := e.writeNotebook("die.gonb", `fmt.Println("bye")
+os.Exit(3)`, `fmt.Println("after")`, `fmt.Println("again")`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1"}})
@@ -302,8 +309,10 @@ func TestKernelDeathReported(t *testing.T) {
 	cell := cellOf(t, snap, "cell0")
 	outs := cell["outputs"].([]any)
 	last := outs[len(outs)-1].(map[string]any)
+	// The traceback carries the end of the process's own stderr, where the kernel
+	// notes the cell's os.Exit.
 	if last["output_type"] != "error" || last["ename"] != "KernelDied" || !strings.Contains(last["evalue"].(string), "exit status 3") ||
-		!strings.Contains(fmt.Sprint(last["traceback"]), "exiting on request") {
+		!strings.Contains(fmt.Sprint(last["traceback"]), "os.Exit(3)") {
 		t.Fatalf("running cell's last output = %v", last)
 	}
 	if got := streamText(cell, "stdout"); got != "bye\n" {
@@ -321,7 +330,9 @@ func TestKernelDeathReported(t *testing.T) {
 
 func TestInterruptAndRestart(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("intr.gonb", "print a\nsleep 30s\nprint never", "print queued", "print b")
+	p := e.writeNotebook("intr.gonb", `fmt.Println("a")
+time.Sleep(30 * time.Second)
+fmt.Println("never")`, `fmt.Println("queued")`, `fmt.Println("b")`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1"}})
@@ -358,32 +369,44 @@ func TestInterruptAndRestart(t *testing.T) {
 
 func TestCompleteOverWebsocket(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("comp.gonb", "")
+	// The kernel completes members of imported packages only (not of the
+	// packages a cell may use unimported), so import fmt first.
+	p := e.writeNotebook("comp.gonb", `import "fmt"`, "")
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
-	c.send(map[string]any{"type": "complete", "req_id": "r1", "cell_id": "cell0", "code": "é fmt.Pr", "cursor_pos": 8})
+	c.runCell("cell0", 20*time.Second)
+	// "é" is two bytes but one code point: the browser counts code points.
+	c.send(map[string]any{"type": "complete", "req_id": "r1", "cell_id": "cell1", "code": "é fmt.Pr", "cursor_pos": 8})
 	m, _ := c.waitFor("complete_reply", 15*time.Second, isType(MsgCompleteReply))
 	if m["req_id"] != "r1" || m["cursor_start"] != float64(6) || m["cursor_end"] != float64(8) {
 		t.Fatalf("complete_reply = %v (positions must be code points)", m)
 	}
-	if ms, _ := m["matches"].([]any); len(ms) != 2 || ms[0] != "Println" {
-		t.Fatalf("matches = %v", m["matches"])
+	if got := strings.Join(toStrings(m["matches"]), ","); got != "Print,Printf,Println" {
+		t.Fatalf("matches = %v, want fmt's Print, Printf, Println", m["matches"])
 	}
 }
 
 func TestUpdateDisplayAndCellEdits(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("disp.gonb", "display d1 first\nupdate d1 second")
+	p := e.writeNotebook("disp.gonb", `h := display.Show(display.Text("first"))
+h.Update(display.Text("second"))`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	_, frames := c.runCell("cell0", 20*time.Second)
-	sawUpdate := false
+	displayID, sawUpdate := "", false
 	for _, m := range frames {
-		if m["type"] == MsgUpdateDisplay && m["display_id"] == "d1" {
+		if m["type"] == MsgOutput {
+			o := m["output"].(map[string]any)
+			if o["output_type"] == "display_data" && o["data"].(map[string]any)["text/plain"] == "first" {
+				transient, _ := o["transient"].(map[string]any)
+				displayID, _ = transient["display_id"].(string)
+			}
+		}
+		if m["type"] == MsgUpdateDisplay && displayID != "" && m["display_id"] == displayID {
 			sawUpdate = m["output"].(map[string]any)["data"].(map[string]any)["text/plain"] == "second"
 		}
 	}
-	if !sawUpdate {
+	if displayID == "" || !sawUpdate {
 		t.Fatalf("no update_display; frames:\n%s", c.history())
 	}
 	snap := e.dial(p).snapshot()
@@ -428,7 +451,7 @@ func TestStreamStorage(t *testing.T) {
 
 	// A long print is kept in bounded chunks and the oldest text goes first.
 	e := newEnv(t)
-	p := e.writeNotebook("long.gonb", "print x")
+	p := e.writeNotebook("long.gonb", `fmt.Println("x")`)
 	c := e.dial(p)
 	c.snapshot()
 	sess := e.srv.lookupSession(p)
@@ -456,7 +479,7 @@ func TestStreamStorage(t *testing.T) {
 
 func TestKernelThatCannotStart(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.KernelCommand = []string{filepath.Join(t.TempDir(), "no-such-gopad")} })
-	p := e.writeNotebook("nokernel.gonb", "print x")
+	p := e.writeNotebook("nokernel.gonb", `fmt.Println("x")`)
 	c := e.dial(p)
 	dead, _ := c.waitFor("kernel dead", 20*time.Second, isKernel(KernelDead))
 	if reason := dead["reason"].(string); !strings.Contains(reason, "failed to start") || !strings.Contains(reason, "no-such-gopad") {
@@ -467,32 +490,51 @@ func TestKernelThatCannotStart(t *testing.T) {
 	c.waitFor("kernel dead again", 20*time.Second, isKernel(KernelDead))
 	c.waitFor("cell dropped", 20*time.Second, isCellIdle("cell0"))
 	// Editing still works and is saved.
-	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print y"})
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("y")`})
 	c.waitFor("saved", 15*time.Second, isType(MsgSaved))
 }
 
+// TestInterruptIgnoredRestartsKernel blocks a cell in sync.WaitGroup.Wait, which
+// the engine's cooperative interrupt cannot reach: the kernel cancels its
+// interpreter, reports the state lost, and the client replaces the process. The
+// user sees the cell's error say so, and the next cell runs in a fresh kernel
+// that no longer knows the earlier variables.
 func TestInterruptIgnoredRestartsKernel(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("hang.gonb", "print a\nhang 20s", "print b")
+	p := e.writeNotebook("hang.gonb", `kept := 7`, `fmt.Println("a")
+var wg sync.WaitGroup
+wg.Add(1)
+wg.Wait()
+fmt.Println("never")`, `fmt.Println("b")`, `kept`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
-	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
+	c.runCell("cell0", 20*time.Second)
+	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell1"}})
 	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
 	c.send(map[string]any{"type": "interrupt"})
-	// The cell ignores the interrupt; after the client's grace period the kernel is
-	// killed and replaced, and the cell says so.
-	_, frames := c.waitFor("cell0 idle", 15*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
-	var died map[string]any
+	_, frames := c.waitFor("cell1 idle", 15*time.Second, func(m map[string]any) bool { return isCellIdle("cell1")(m) && m["elapsed_ms"] != nil })
+	var interrupted, died map[string]any
 	for _, m := range frames {
-		if m["type"] == MsgOutput && m["output"].(map[string]any)["ename"] == "KernelDied" {
-			died = m["output"].(map[string]any)
+		if m["type"] != MsgOutput {
+			continue
+		}
+		switch o := m["output"].(map[string]any); o["ename"] {
+		case "Interrupted":
+			interrupted = o
+		case "KernelDied":
+			died = o
 		}
 	}
-	if died == nil || !strings.Contains(died["evalue"].(string), "fresh kernel") {
-		t.Fatalf("no KernelDied error naming the fresh kernel; frames:\n%s", c.history())
+	// First the kernel's own error: the cell did not stop when asked...
+	if interrupted == nil || !strings.Contains(interrupted["evalue"].(string), "did not stop") {
+		t.Fatalf("no Interrupted error saying the cell did not stop; frames:\n%s", c.history())
+	}
+	// ...then the server's: the kernel was replaced and its state is gone.
+	if died == nil || !strings.Contains(died["evalue"].(string), "fresh kernel") || !strings.Contains(died["evalue"].(string), "gone") {
+		t.Fatalf("no KernelDied error saying a fresh kernel started and the old state is gone; frames:\n%s", c.history())
 	}
 	c.waitFor("kernel idle again", 20*time.Second, isKernel(KernelIdle))
-	idle, _ := c.runCell("cell1", 20*time.Second)
+	idle, _ := c.runCell("cell2", 20*time.Second)
 	if idle["execution_count"] != float64(1) {
 		t.Fatalf("fresh kernel's count = %v", idle["execution_count"])
 	}
@@ -501,11 +543,31 @@ func TestInterruptIgnoredRestartsKernel(t *testing.T) {
 	if k := snap["kernel"].(map[string]any); k["state"] != KernelIdle {
 		t.Fatalf("kernel state after all = %v", k)
 	}
+	if got := streamText(cellOf(t, snap, "cell1"), "stdout"); got != "a\n" {
+		t.Errorf("blocked cell's stdout = %q", got)
+	}
+	if got := streamText(cellOf(t, snap, "cell2"), "stdout"); got != "b\n" {
+		t.Errorf("fresh kernel's cell printed %q", got)
+	}
+	// The variable defined before the restart is gone.
+	c2 := e.dial(p)
+	c2.snapshot()
+	_, frames = c2.runCell("cell3", 20*time.Second)
+	undefined := false
+	for _, m := range frames {
+		if m["type"] == MsgOutput {
+			o := m["output"].(map[string]any)
+			undefined = undefined || o["output_type"] == "error" && strings.Contains(fmt.Sprint(o["evalue"]), "undefined")
+		}
+	}
+	if !undefined {
+		t.Fatalf("the fresh kernel still knows kept; frames:\n%s", c2.history())
+	}
 }
 
 func TestFailedSaveKeepsDocument(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("fragile.gonb", "print x")
+	p := e.writeNotebook("fragile.gonb", `fmt.Println("x")`)
 	c := e.dial(p)
 	c.snapshot()
 	// Something replaces the notebook file with a directory: saving cannot work.
@@ -516,7 +578,7 @@ func TestFailedSaveKeepsDocument(t *testing.T) {
 	if err := os.Mkdir(full, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "print precious"})
+	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("precious")`})
 	c.waitFor("conflict", 15*time.Second, isType(MsgConflict))
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
 	m, _ := c.waitFor("save error", 15*time.Second, isType(MsgError))
@@ -524,7 +586,7 @@ func TestFailedSaveKeepsDocument(t *testing.T) {
 		t.Fatalf("error = %v", m)
 	}
 	snap := e.dial(p).snapshot()
-	if cellOf(t, snap, "cell0")["source"] != "print precious" || snap["dirty"] != true {
+	if cellOf(t, snap, "cell0")["source"] != `fmt.Println("precious")` || snap["dirty"] != true {
 		t.Fatalf("after a failed save the document is %v (dirty %v)", cellOf(t, snap, "cell0"), snap["dirty"])
 	}
 	// Once the obstacle is gone, overwriting saves the kept document.
@@ -534,14 +596,15 @@ func TestFailedSaveKeepsDocument(t *testing.T) {
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
 	c.waitFor("saved", 15*time.Second, isType(MsgSaved))
 	nb, err := notebooks.Load(full)
-	if err != nil || nb.Cells[0].Source != "print precious" {
+	if err != nil || nb.Cells[0].Source != `fmt.Println("precious")` {
 		t.Fatalf("saved file: %v %+v", err, nb)
 	}
 }
 
 func TestRestartWhileRunningEndsIdle(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("rr.gonb", "print a\nsleep 30s")
+	p := e.writeNotebook("rr.gonb", `fmt.Println("a")
+time.Sleep(30 * time.Second)`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
