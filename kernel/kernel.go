@@ -352,6 +352,11 @@ func errorContent(err error) protocol.ErrorContent {
 	if len(c.Traceback) == 0 {
 		c.Traceback = []string{e.Error()}
 	}
+	// The engine knows a compile error's column but its traceback names only the
+	// line; the issue asks for both, so name the column in the first line.
+	if prefix := fmt.Sprintf("cell line %d: ", e.Line); e.Kind == "CompileError" && e.Line > 0 && e.Col > 0 && strings.HasPrefix(c.Traceback[0], prefix) {
+		c.Traceback = append([]string{fmt.Sprintf("cell line %d, column %d: %s", e.Line, e.Col, c.Traceback[0][len(prefix):])}, c.Traceback[1:]...)
+	}
 	return c
 }
 
