@@ -296,6 +296,24 @@ var corpus = []struct {
 		v("n, _ := fmt.Printf(\"\")\nn", "0"),
 		v("f := fmt.Sprintf\nf(\"%d\", 7)", "7"),
 	}},
+	// Expected outputs verified with go run on the same code as one program.
+	{"cell types with methods inside containers", []corpusCell{
+		o("type Color int\nconst (\n\tRed Color = iota\n\tGreen\n)\nfunc (c Color) String() string { return [...]string{\"Red\", \"Green\"}[c] }", ""),
+		o("type P struct {\n\tC Color\n\tN int\n\tc Color\n}\ntype Palette []Color\ntype Q struct{ A, B int }\ntype E struct{ Code int }\nfunc (e *E) Error() string { return fmt.Sprint(\"code \", e.Code) }\ntype Node struct {\n\tName string\n\tNext *Node\n\tCol  *Color\n}", ""),
+		o("fmt.Println([]Color{Red, Green})\nfmt.Println(map[string]Color{\"b\": Green, \"a\": Red})\nfmt.Println(P{Green, 3, Green})", "[Red Green]\nmap[a:Red b:Green]\n{Green 3 1}\n"),
+		o("fmt.Printf(\"%v|%+v|%d|%s\\n\", P{Green, 3, Red}, P{Green, 3, Red}, P{Green, 3, Red}, []Color{Green})\nfmt.Println(&P{Red, 1, Red})", "{Green 3 0}|{C:Green N:3 c:0}|{1 3 0}|[Green]\n&{Red 1 0}\n"),
+		o("fmt.Printf(\"%T %T %T %T %T %T\\n\", Red, []Color{Red}, map[string]Color{}, P{}, &P{}, Q{})", "main.Color []main.Color map[string]main.Color main.P *main.P main.Q\n"),
+		o("fmt.Println(Palette{Green, Red}, map[Color]int{Green: 2, Red: 1})\nvar xs []any = []any{Red, 5, \"s\"}\nfmt.Println(xs)", "[Green Red] map[Red:1 Green:2]\n[Red 5 s]\n"),
+		o("fmt.Println([][]Color{{Red}, {Green, Red}}, [2]Color{Green, Green})\nfmt.Println([]*E{{1}}, []error{&E{2}, errors.New(\"x\")})", "[[Red] [Green Red]] [Green Green]\n[code 1] [code 2 x]\n"),
+		o("g := Green\nfmt.Println(Node{\"a\", nil, &g}, []Color{})\nfmt.Printf(\"%5v|%-6s|%q\\n\", []Color{Red}, []Color{Green}, []Color{Red})", "{a <nil> Green} []\n[  Red]|[Green ]|[\"Red\"]\n"),
+		o("s := fmt.Sprint(Q{1, 2}, []Q{{3, 4}})\nfmt.Println(s)\nfmt.Printf(\"%v %T\\n\", Red, Green)\nfmt.Println(fmt.Sprintf(\"%x\", []Color{Red}))", "{1 2} [{3 4}]\nRed main.Color\n[526564]\n"),
+		v("[]Color{Red, Green}", "[Red Green]"),
+		v("P{Green, 3, Red}", "{Green 3 0}"),
+		v("map[string]Color{\"a\": Green}", "map[a:Green]"),
+		v("pal := Palette{Red}\npal", "[Red]"),
+		v("Green", "Green"),
+		o("func (c Color) Hex() string { return fmt.Sprintf(\"%d/%v\", c, int(c)) }\nfmt.Println(Green.Hex())", "1/1\n"),
+	}},
 }
 
 // TestCorpus runs the corpus sessions and compares every cell's output and

@@ -47,6 +47,17 @@
 //	time.Sleep                            interruptible sleep                           cooperative interrupt
 //	fmt.Printf/Sprintf/Fprintf/Errorf/    compiled shims that unwrap yaegi's method     %d of a cell type with a String method
 //	  Appendf                               wrappers for value verbs (%d %f %t ...)      printed the wrapper struct
+//	fmt.Print*/Sprint*/Fprint*/Append*/   every printed argument x becomes              yaegi erases cell types: []Color printed
+//	  *f (once cells defined types)         _gopadFmt.Show(x); a final value also goes    [0 1], %T named no cell type
+//	                                        to _gopadFmt.Note (fmtshow.go)
+//
+// Show and Note are compiled funcs stored in fields of an interpreted struct:
+// for such a call yaegi passes the argument with its interpreter type, which
+// fmtshow.go reads to wrap values of cell types with String or Error methods
+// (called through per-type callers the engine evaluates after each cell that
+// declares types or methods), the slices, maps, structs and pointers holding
+// them, and cell-typed values for %T, so that fmt prints what compiled Go
+// prints and a cell's final value renders the same text.
 //
 // A hoisted definition's type is named in Go syntax from its reflected type;
 // compiled packages are referred to by hidden import aliases. Types that

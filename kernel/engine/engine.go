@@ -112,6 +112,8 @@ type Engine struct {
 	funcResultTypes map[string][]string
 	generics        map[string]bool // generic functions cells defined
 	decls           map[string]*storedDecl
+	// show prints values of cell types for the fmt helpers (fmtshow.go).
+	show *shower
 	// syms is the interpreter's main scope (symtab.go).
 	syms reflect.Value
 	// hiddenImports lists the packages imported under hidden aliases for
@@ -141,6 +143,7 @@ type storedDecl struct {
 func New(opts Options) (*Engine, error) {
 	e := &Engine{
 		rt:          &runtimeState{},
+		show:        newShower(),
 		stdout:      opts.Stdout,
 		stderr:      opts.Stderr,
 		importNames: map[string]string{},
@@ -187,6 +190,9 @@ func New(opts Options) (*Engine, error) {
 		}
 		opts.GoroutinePanic(report)
 	})
+	rtSyms["Show"] = reflect.ValueOf(e.show.show)
+	rtSyms["Note"] = reflect.ValueOf(e.note)
+	rtSyms["ShowMethod"] = reflect.ValueOf(e.show.setMethod)
 	fmtSyms := fmtShims(e.stdout)
 	for name, v := range fmtSyms {
 		rtSyms[name] = v
@@ -350,6 +356,9 @@ func (e *Engine) runChunk(ctx context.Context, p *plan, ch *chunk) error {
 	}
 	if len(ch.defines) > 0 {
 		e.refreshDependents(ctx, p, ch.defines)
+	}
+	if len(ch.stored) > 0 {
+		e.registerShowMethods()
 	}
 	return nil
 }

@@ -38,13 +38,30 @@ func valueVerb(verb rune) bool {
 }
 
 // unwrapArgs returns args with the wrappers that fmt would print as structs
-// replaced by the values they wrap. It returns args itself when nothing needs
-// replacing.
-func unwrapArgs(format string, args []any) []any {
+// replaced by the values they wrap, and %T of the stand-ins for cell-typed
+// values (fmtshow.go) replaced by %s of the cell type's name. It returns
+// format and args themselves when nothing needs replacing.
+func unwrapArgs(format string, args []any) (string, []any) {
 	var out []any
+	var typeVerbs []int // offsets in format of %T verbs to print as %s
 	argNum := 0
-	replace := func(i int, verb rune) {
-		if i < 0 || i >= len(args) || !valueVerb(verb) || !isWrapper(args[i]) {
+	replace := func(i int, verb rune, at int) {
+		if i < 0 || i >= len(args) {
+			return
+		}
+		if tn, ok := args[i].(typeNamer); ok && (verb == 'T' || verb == 'p') {
+			if out == nil {
+				out = append([]any(nil), args...)
+			}
+			if verb == 'p' {
+				out[i] = tn.rawValue()
+				return
+			}
+			out[i] = tn.goTypeName()
+			typeVerbs = append(typeVerbs, at)
+			return
+		}
+		if !valueVerb(verb) || !isWrapper(args[i]) {
 			return
 		}
 		if _, ok := args[i].(fmt.Formatter); ok {
@@ -69,7 +86,7 @@ func unwrapArgs(format string, args []any) []any {
 			case '[':
 				end := strings.IndexByte(format[i:], ']')
 				if end < 0 {
-					return args // malformed: let fmt report it
+					return format, args // malformed: let fmt report it
 				}
 				var n int
 				if _, err := fmt.Sscanf(format[i+1:i+end], "%d", &n); err == nil {
@@ -89,13 +106,20 @@ func unwrapArgs(format string, args []any) []any {
 		if verb == '%' {
 			continue
 		}
-		replace(argNum, verb)
+		replace(argNum, verb, i)
 		argNum++
 	}
 	if out == nil {
-		return args
+		return format, args
 	}
-	return out
+	if len(typeVerbs) > 0 {
+		b := []byte(format)
+		for _, at := range typeVerbs {
+			b[at] = 's'
+		}
+		format = string(b)
+	}
+	return format, out
 }
 
 // fmtShims returns the compiled stand-ins for fmt's formatting functions,
@@ -104,19 +128,24 @@ func unwrapArgs(format string, args []any) []any {
 func fmtShims(out io.Writer) map[string]reflect.Value {
 	return map[string]reflect.Value{
 		"Printf": reflect.ValueOf(func(format string, args ...any) (int, error) {
-			return fmt.Fprintf(out, format, unwrapArgs(format, args)...)
+			f, a := unwrapArgs(format, args)
+			return fmt.Fprintf(out, f, a...)
 		}),
 		"Sprintf": reflect.ValueOf(func(format string, args ...any) string {
-			return fmt.Sprintf(format, unwrapArgs(format, args)...)
+			f, a := unwrapArgs(format, args)
+			return fmt.Sprintf(f, a...)
 		}),
 		"Fprintf": reflect.ValueOf(func(w io.Writer, format string, args ...any) (int, error) {
-			return fmt.Fprintf(w, format, unwrapArgs(format, args)...)
+			f, a := unwrapArgs(format, args)
+			return fmt.Fprintf(w, f, a...)
 		}),
 		"Errorf": reflect.ValueOf(func(format string, args ...any) error {
-			return fmt.Errorf(format, unwrapArgs(format, args)...)
+			f, a := unwrapArgs(format, args)
+			return fmt.Errorf(f, a...)
 		}),
 		"Appendf": reflect.ValueOf(func(b []byte, format string, args ...any) []byte {
-			return fmt.Appendf(b, format, unwrapArgs(format, args)...)
+			f, a := unwrapArgs(format, args)
+			return fmt.Appendf(b, f, a...)
 		}),
 	}
 }

@@ -247,12 +247,17 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 			spec.WriteString("func() {" + body + "\n}()\n")
 		case it.result:
 			p.result = true
-			b.WriteString(rtName + ".Result(" + body + ")\n")
+			capture := rtName + ".Result(" + body + ")\n"
+			if e.hasStringMethods() {
+				// The value also goes to Note, which sees its type (fmtshow.go).
+				capture = "func() { _gopadV := " + body + "\n" + rtName + ".Result(_gopadV); " + showBoxName + ".Note(_gopadV) }()\n"
+			}
+			b.WriteString(capture)
 			if it.speculative {
 				spec.WriteString(body + "\n")
 				ch.speculative = "x" // marked; replaced below
 			} else {
-				spec.WriteString(rtName + ".Result(" + body + ")\n")
+				spec.WriteString(capture)
 			}
 		default:
 			b.WriteString(body + "\n")

@@ -214,6 +214,7 @@ func (r *rewriter) call(n *ast.CallExpr) {
 			}
 		}
 	case *ast.SelectorExpr:
+		r.fmtArgs(n, fun)
 		if shim := r.packageShim(fun); shim != "" {
 			if shim == "_gopadSlicesCollect" {
 				// The shims of iterator makers return slices: Collect is the identity.
@@ -1063,4 +1064,54 @@ func (r *rewriter) goStmt(n *ast.GoStmt) {
 	r.insert(lit.Body.Lbrace+1, fmt.Sprintf(
 		"defer func() { if _gopadR := recover(); _gopadR != nil { %s.GoPanic(_gopadR, %d, %d) } }();",
 		rtName, r.c.seq%cellWrap, line))
+}
+
+// fmtPrinters maps fmt's printing functions to the number of leading
+// arguments that are not printed values (writer, format, buffer).
+var fmtPrinters = map[string]int{
+	"Print": 0, "Println": 0, "Sprint": 0, "Sprintln": 0,
+	"Printf": 1, "Sprintf": 1, "Errorf": 1,
+	"Fprint": 1, "Fprintln": 1, "Append": 1, "Appendln": 1,
+	"Fprintf": 2, "Appendf": 2,
+}
+
+// fmtArgs routes the printed arguments of a fmt printing function through
+// the Show helper (fmtshow.go) once cells have defined types, so that values
+// of cell types print as compiled Go prints them wherever they sit.
+func (r *rewriter) fmtArgs(n *ast.CallExpr, fun *ast.SelectorExpr) {
+	if len(r.e.types) == 0 || n.Ellipsis.IsValid() {
+		return
+	}
+	id, ok := fun.X.(*ast.Ident)
+	if !ok {
+		return
+	}
+	path, ok := r.e.importNames[id.Name]
+	if !ok {
+		path, ok = r.c.cellImports()[id.Name]
+	}
+	skip, printer := fmtPrinters[fun.Sel.Name]
+	if !ok || path != "fmt" || !printer || len(n.Args) <= skip {
+		return
+	}
+	if fun.Sel.Name == "Errorf" {
+		// %w needs the error itself.
+		lit, ok := ast.Unparen(n.Args[0]).(*ast.BasicLit)
+		if !ok || strings.Contains(lit.Value, "%w") {
+			return
+		}
+	}
+	args := n.Args[skip:]
+	if len(n.Args) == 1 {
+		if call, ok := ast.Unparen(args[0]).(*ast.CallExpr); ok && r.resultCount(call) != 1 {
+			return // may be f() with several results
+		}
+	}
+	for _, a := range args {
+		if _, lit := ast.Unparen(a).(*ast.BasicLit); lit {
+			continue
+		}
+		r.insert(a.Pos(), showBoxName+".Show(")
+		r.insert(a.End(), ")")
+	}
 }

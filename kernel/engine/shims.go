@@ -14,6 +14,15 @@ const shimSource = `package main
 
 import _gopadcmp "cmp"
 
+// _gopadShowBox holds compiled helpers in func fields: yaegi hands a field
+// func's interface arguments over with their interpreter types (fmtshow.go).
+type _gopadShowBox struct {
+	Show func(v any) any
+	Note func(v any)
+}
+
+var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note}
+
 func _gopadMin[T _gopadcmp.Ordered](x T, y ...T) T {
 	for _, v := range y {
 		if v < x || v != v {

@@ -1,0 +1,738 @@
+package engine
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"gopad.dev/gopad/display"
+)
+
+// yaegi gives compiled code the values of cell types with their types erased:
+// a []Color arrives as []int, a struct as an unnamed struct, so fmt printed
+// the numbers behind a Color's String method once the Color sat in a slice,
+// a map or a struct, and %T named no cell type. Only yaegi knows the static
+// type, and it tells compiled code in one case: a function stored in a field
+// of an interpreted struct whose parameter is an interface receives the
+// argument as interp.valueInterface, holding the argument's node and so its
+// interpreter type (*itype). The front-end routes the arguments of fmt's
+// printing functions and a cell's final value through such a field
+// (showBoxName.Show and .Note) and the code below reads the type
+// (reflect and unsafe on yaegi v0.16.1's unexported fields, like symtab.go),
+// walks the value and wraps what fmt must print differently: values of cell
+// types with a String or Error method (the method called through a caller
+// the engine evaluated for that type, see Engine.registerShowMethods), the
+// containers holding them, and cell-typed values for %T.
+//
+// Values whose type the code cannot read are handed to fmt unchanged, so the
+// worst case is the old output.
+
+// showBoxName is the interpreted variable holding the compiled Show and Note
+// helpers in func fields (shimSource).
+const showBoxName = "_gopadFmt"
+
+// showType is what the fmt helpers know of an interpreter type.
+type showType struct {
+	cat    string // yaegi's type category: "intT", "sliceT", "linkedT", ...
+	name   string // name of a defined type
+	path   string // its package path, "main" for cell types
+	elem   *showType
+	key    *showType
+	fields []showField
+	length int
+	rtype  reflect.Type // for compiled types (valueT)
+}
+
+type showField struct {
+	name  string
+	embed bool
+	typ   *showType
+}
+
+// showMethod calls a cell type's String or Error method on a pointer to a
+// value (a func(*T) string evaluated in the interpreter).
+type showMethod struct {
+	fn reflect.Value
+}
+
+// shower holds what the fmt helpers share: the types read so far and the
+// method callers of the cell types.
+type shower struct {
+	mu      sync.RWMutex
+	types   map[uintptr]*showType
+	methods map[string]showMethod // by cell type name
+}
+
+func newShower() *shower {
+	return &shower{types: map[uintptr]*showType{}, methods: map[string]showMethod{}}
+}
+
+// setMethod records the caller of a cell type's String or Error method.
+func (s *shower) setMethod(typeName string, fn any) {
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Func || v.Type().NumIn() != 1 || v.Type().NumOut() != 1 {
+		return
+	}
+	s.mu.Lock()
+	s.methods[typeName] = showMethod{fn: v}
+	s.mu.Unlock()
+}
+
+func (s *shower) method(typeName string) (showMethod, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	m, ok := s.methods[typeName]
+	return m, ok
+}
+
+// unexported returns field name of struct value v (addressable) readable and
+// settable despite being unexported.
+func unexported(v reflect.Value, name string) reflect.Value {
+	f := v.FieldByName(name)
+	if !f.IsValid() || !f.CanAddr() {
+		return reflect.Value{}
+	}
+	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+}
+
+// fromInterp splits a yaegi valueInterface into its value and type. ok is
+// false for anything else.
+func (s *shower) fromInterp(v reflect.Value) (val reflect.Value, t *showType, ok bool) {
+	if !v.IsValid() || v.Kind() != reflect.Struct || v.Type().Name() != "valueInterface" || v.Type().PkgPath() != "github.com/traefik/yaegi/interp" {
+		return reflect.Value{}, nil, false
+	}
+	c := reflect.New(v.Type()).Elem()
+	c.Set(v)
+	node := unexported(c, "node")
+	val = unexported(c, "value")
+	if !node.IsValid() || node.Kind() != reflect.Pointer || node.IsNil() || !val.IsValid() {
+		return reflect.Value{}, nil, false
+	}
+	typ := unexported(node.Elem(), "typ")
+	if !typ.IsValid() || typ.Kind() != reflect.Pointer || typ.IsNil() {
+		return reflect.Value{}, nil, false
+	}
+	if val.Kind() == reflect.Struct && val.Type() == reflect.TypeFor[reflect.Value]() {
+		val = val.Interface().(reflect.Value)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return val, s.readType(typ, 0), true
+}
+
+// readType converts a yaegi *itype to a showType, caching by address (a type
+// redefined by a cell is a new itype). s.mu is held.
+func (s *shower) readType(p reflect.Value, depth int) *showType {
+	if !p.IsValid() || p.IsNil() || depth > 20 {
+		return nil
+	}
+	if t, ok := s.types[p.Pointer()]; ok {
+		return t
+	}
+	it := p.Elem()
+	t := &showType{}
+	s.types[p.Pointer()] = t
+	if c := unexported(it, "cat"); c.IsValid() {
+		if str, ok := c.Interface().(fmt.Stringer); ok {
+			t.cat = str.String()
+		}
+	}
+	t.name = unexported(it, "name").String()
+	t.path = unexported(it, "path").String()
+	if l := unexported(it, "length"); l.IsValid() {
+		t.length = int(l.Int())
+	}
+	if r := unexported(it, "rtype"); r.IsValid() && !r.IsNil() {
+		t.rtype, _ = r.Interface().(reflect.Type)
+	}
+	t.elem = s.readType(unexported(it, "val"), depth+1)
+	t.key = s.readType(unexported(it, "key"), depth+1)
+	if fs := unexported(it, "field"); fs.IsValid() && fs.Kind() == reflect.Slice {
+		for i := 0; i < fs.Len(); i++ {
+			f := fs.Index(i)
+			t.fields = append(t.fields, showField{
+				name:  unexported(f, "name").String(),
+				embed: unexported(f, "embed").Bool(),
+				typ:   s.readType(unexported(f, "typ"), depth+1),
+			})
+		}
+	}
+	return t
+}
+
+// isCell reports whether t is a type defined in a cell.
+func (t *showType) isCell() bool { return t != nil && t.path == "main" && t.name != "" }
+
+// underlying returns the type t is defined as, following yaegi's links.
+func (t *showType) underlying() *showType {
+	for i := 0; t != nil && t.cat == "linkedT" && i < 20; i++ {
+		t = t.elem
+	}
+	return t
+}
+
+// goName names t as compiled Go's %T would.
+func (t *showType) goName(depth int) string {
+	if t == nil || depth > 10 {
+		return "?"
+	}
+	if t.name != "" {
+		if t.path != "" {
+			return t.path[strings.LastIndexByte(t.path, '/')+1:] + "." + t.name
+		}
+		return t.name
+	}
+	switch t.cat {
+	case "ptrT":
+		return "*" + t.elem.goName(depth+1)
+	case "sliceT", "variadicT":
+		return "[]" + t.elem.goName(depth+1)
+	case "arrayT":
+		return "[" + strconv.Itoa(t.length) + "]" + t.elem.goName(depth+1)
+	case "mapT":
+		return "map[" + t.key.goName(depth+1) + "]" + t.elem.goName(depth+1)
+	case "valueT":
+		if t.rtype != nil {
+			return t.rtype.String()
+		}
+	case "structT":
+		var b strings.Builder
+		b.WriteString("struct {")
+		for i, f := range t.fields {
+			if i > 0 {
+				b.WriteString(";")
+			}
+			b.WriteString(" ")
+			if !f.embed {
+				b.WriteString(f.name + " ")
+			}
+			b.WriteString(f.typ.goName(depth + 1))
+		}
+		if len(t.fields) > 0 {
+			b.WriteString(" ")
+		}
+		return b.String() + "}"
+	case "interfaceT":
+		return "interface {}"
+	}
+	return "?"
+}
+
+// stringer returns the caller of t's String or Error method when t is a cell
+// type that has one.
+func (s *shower) stringer(t *showType) (showMethod, bool) {
+	if !t.isCell() {
+		return showMethod{}, false
+	}
+	return s.method(t.name)
+}
+
+// present returns what fmt should be given for v of type t so that it prints
+// as compiled Go would print the typed value, and whether that differs from
+// v itself. depth counts the containers around v (fmt prints a pointer to a
+// struct as &{...} only outside containers).
+func (s *shower) present(v reflect.Value, t *showType, depth int) (any, bool) {
+	if !v.IsValid() || t == nil || depth > 50 {
+		return nil, false
+	}
+	if v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil, false
+		}
+		v = v.Elem()
+	}
+	if iv, it, ok := s.fromInterp(v); ok {
+		r, _ := s.present(iv, it, depth)
+		if r == nil {
+			r = iv.Interface()
+		}
+		return r, true // the valueInterface itself must never reach fmt
+	}
+	if isWrapper(v.Interface()) {
+		return nil, false
+	}
+	if m, ok := s.stringer(t); ok {
+		return &shown{method: m, raw: v, typ: t}, true
+	}
+	u := t.underlying()
+	if u == nil {
+		return nil, false
+	}
+	switch u.cat {
+	case "ptrT":
+		if v.Kind() != reflect.Pointer || v.IsNil() {
+			return nil, false
+		}
+		if m, ok := s.stringer(u.elem); ok {
+			return &shown{method: m, raw: v, typ: t, ptr: true}, true
+		}
+		if depth > 0 {
+			return nil, false
+		}
+		switch v.Elem().Kind() {
+		case reflect.Struct, reflect.Slice, reflect.Array, reflect.Map:
+			if inner, changed := s.present(v.Elem(), u.elem, depth+1); changed {
+				return &shownPtr{elem: inner, raw: v, typ: t}, true
+			}
+		}
+		return nil, false
+	case "sliceT", "variadicT", "arrayT":
+		if v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
+			return nil, false
+		}
+		elems := make([]any, v.Len())
+		changed := false
+		for i := range elems {
+			e, c := s.present(v.Index(i), u.elem, depth+1)
+			if c {
+				changed = true
+			} else {
+				e = v.Index(i).Interface()
+			}
+			elems[i] = e
+		}
+		if !changed {
+			return nil, false
+		}
+		return &shownList{elems: elems, raw: v, typ: t}, true
+	case "mapT":
+		if v.Kind() != reflect.Map {
+			return nil, false
+		}
+		m := &shownMap{raw: v, typ: t}
+		changed := false
+		it := v.MapRange()
+		for it.Next() {
+			k, kc := s.present(it.Key(), u.key, depth+1)
+			if !kc {
+				k = it.Key().Interface()
+			}
+			e, ec := s.present(it.Value(), u.elem, depth+1)
+			if !ec {
+				e = it.Value().Interface()
+			}
+			changed = changed || kc || ec
+			m.entries = append(m.entries, mapEntry{rawKey: it.Key(), key: k, val: e})
+		}
+		if !changed {
+			return nil, false
+		}
+		sortEntries(m.entries)
+		return m, true
+	case "structT":
+		if v.Kind() != reflect.Struct || v.NumField() != len(u.fields) {
+			return nil, false
+		}
+		c := reflect.New(v.Type()).Elem()
+		c.Set(v)
+		st := &shownStruct{raw: v, typ: t}
+		changed := false
+		for i, f := range u.fields {
+			fv := c.Field(i)
+			if !fv.CanInterface() {
+				fv = reflect.NewAt(fv.Type(), unsafe.Pointer(fv.UnsafeAddr())).Elem()
+			}
+			var val any
+			name := f.name
+			exported := name != "" && strings.ToUpper(name[:1]) == name[:1] && name[:1] != "_"
+			if p, ok := s.present(fv, f.typ, depth+1); ok && (exported || p == nil) {
+				val, changed = p, true
+			} else if ok {
+				// fmt cannot call methods through unexported fields.
+				val, changed = fv.Interface(), true
+				if iv, _, isIV := s.fromInterp(fv); isIV {
+					val = iv.Interface()
+				}
+			} else {
+				val = fv.Interface()
+			}
+			st.names = append(st.names, name)
+			st.vals = append(st.vals, val)
+		}
+		if !changed {
+			return nil, false
+		}
+		return st, true
+	case "interfaceT", "errorT":
+		return nil, false
+	}
+	return nil, false
+}
+
+// show is the Show helper: the value for fmt to print in place of an argument.
+func (s *shower) show(arg any) any {
+	v := reflect.ValueOf(arg)
+	iv, t, ok := s.fromInterp(v)
+	if !ok {
+		return arg
+	}
+	if p, changed := s.present(iv, t, 0); changed {
+		if p == nil {
+			return nil
+		}
+		return p
+	}
+	raw := iv.Interface()
+	if isCellTyped(t) {
+		switch iv.Kind() {
+		case reflect.Map, reflect.Slice, reflect.Pointer, reflect.Chan, reflect.Func,
+			reflect.Struct, reflect.Array, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64,
+			reflect.Complex64, reflect.Complex128:
+			// Kept only so that %T can name the cell type.
+			return &typed{raw: raw, typ: t}
+		}
+	}
+	return raw
+}
+
+// isCellTyped reports whether t mentions a cell type.
+func isCellTyped(t *showType) bool {
+	for i := 0; t != nil && i < 10; i++ {
+		if t.isCell() {
+			return true
+		}
+		if t.key != nil && isCellTyped(t.key) {
+			return true
+		}
+		if t.cat != "ptrT" && t.cat != "sliceT" && t.cat != "arrayT" && t.cat != "mapT" {
+			return false
+		}
+		t = t.elem
+	}
+	return false
+}
+
+// typeNamer is implemented by the stand-ins for cell-typed values: %T
+// prints goTypeName and %p the value itself, rawValue.
+type typeNamer interface {
+	goTypeName() string
+	rawValue() any
+}
+
+// directive rebuilds the fmt directive that invoked a Format method.
+func directive(f fmt.State, verb rune) string {
+	var b strings.Builder
+	b.WriteByte('%')
+	for _, c := range "+-# 0" {
+		if f.Flag(int(c)) {
+			b.WriteRune(c)
+		}
+	}
+	if w, ok := f.Width(); ok {
+		b.WriteString(strconv.Itoa(w))
+	}
+	if p, ok := f.Precision(); ok {
+		b.WriteByte('.')
+		b.WriteString(strconv.Itoa(p))
+	}
+	b.WriteRune(verb)
+	return b.String()
+}
+
+// typed is a cell-typed value that prints as itself; it only carries the
+// type's name for %T.
+type typed struct {
+	raw any
+	typ *showType
+}
+
+func (x *typed) Format(f fmt.State, verb rune) { fmt.Fprintf(f, directive(f, verb), x.raw) }
+func (x *typed) goTypeName() string            { return x.typ.goName(0) }
+func (x *typed) rawValue() any                 { return x.raw }
+
+// shown is a value of a cell type with a String or Error method.
+type shown struct {
+	method showMethod
+	raw    reflect.Value // the value, or a pointer to it when ptr
+	typ    *showType
+	ptr    bool
+}
+
+func (x *shown) goTypeName() string { return x.typ.goName(0) }
+func (x *shown) rawValue() any      { return x.raw.Interface() }
+
+// text calls the cell type's method.
+func (x *shown) text() (s string, err error) {
+	p := x.raw
+	if !x.ptr {
+		p = reflect.New(x.raw.Type())
+		p.Elem().Set(x.raw)
+	}
+	in := x.method.fn.Type().In(0)
+	if p.Type() != in {
+		if !p.Type().ConvertibleTo(in) {
+			return "", fmt.Errorf("cannot call the method of %s", x.goTypeName())
+		}
+		p = p.Convert(in)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return x.method.fn.Call([]reflect.Value{p})[0].String(), nil
+}
+
+// String returns what the String or Error method returns.
+func (x *shown) String() string {
+	s, err := x.text()
+	if err != nil {
+		return fmt.Sprintf("%%!v(PANIC=String method: %v)", err)
+	}
+	return s
+}
+
+// Format prints the method's text for the verbs for which fmt calls String
+// or Error and the value itself for the others, as fmt does.
+func (x *shown) Format(f fmt.State, verb rune) {
+	switch verb {
+	case 'v', 's', 'q', 'x', 'X':
+		if !(verb == 'v' && f.Flag('#')) {
+			s, err := x.text()
+			if err != nil {
+				fmt.Fprintf(f, "%%!%c(PANIC=String method: %v)", verb, err)
+				return
+			}
+			fmt.Fprintf(f, directive(f, verb), s)
+			return
+		}
+	}
+	fmt.Fprintf(f, directive(f, verb), x.raw.Interface())
+}
+
+// shownPtr is a pointer to a container holding shown values, outside any
+// container: fmt prints &{...}.
+type shownPtr struct {
+	elem any
+	raw  reflect.Value
+	typ  *showType
+}
+
+func (x *shownPtr) goTypeName() string { return x.typ.goName(0) }
+func (x *shownPtr) rawValue() any      { return x.raw.Interface() }
+func (x *shownPtr) String() string     { return fmt.Sprint(x) }
+func (x *shownPtr) Format(f fmt.State, verb rune) {
+	if verb == 'p' || f.Flag('#') {
+		fmt.Fprintf(f, directive(f, verb), x.raw.Interface())
+		return
+	}
+	f.Write([]byte{'&'})
+	fmt.Fprintf(f, directive(f, verb), x.elem)
+}
+
+// shownList is a slice or array holding shown values.
+type shownList struct {
+	elems []any
+	raw   reflect.Value
+	typ   *showType
+}
+
+func (x *shownList) goTypeName() string { return x.typ.goName(0) }
+func (x *shownList) rawValue() any      { return x.raw.Interface() }
+func (x *shownList) String() string     { return fmt.Sprint(x) }
+func (x *shownList) Format(f fmt.State, verb rune) {
+	if f.Flag('#') {
+		fmt.Fprintf(f, directive(f, verb), x.raw.Interface())
+		return
+	}
+	d := directive(f, verb)
+	f.Write([]byte{'['})
+	for i, e := range x.elems {
+		if i > 0 {
+			f.Write([]byte{' '})
+		}
+		fmt.Fprintf(f, d, e)
+	}
+	f.Write([]byte{']'})
+}
+
+// shownStruct is a struct holding shown values in exported fields.
+type shownStruct struct {
+	names []string
+	vals  []any
+	raw   reflect.Value
+	typ   *showType
+}
+
+func (x *shownStruct) goTypeName() string { return x.typ.goName(0) }
+func (x *shownStruct) rawValue() any      { return x.raw.Interface() }
+func (x *shownStruct) String() string     { return fmt.Sprint(x) }
+func (x *shownStruct) Format(f fmt.State, verb rune) {
+	if f.Flag('#') {
+		fmt.Fprintf(f, directive(f, verb), x.raw.Interface())
+		return
+	}
+	d := directive(f, verb)
+	f.Write([]byte{'{'})
+	for i, v := range x.vals {
+		if i > 0 {
+			f.Write([]byte{' '})
+		}
+		if f.Flag('+') {
+			f.Write([]byte(x.names[i] + ":"))
+		}
+		if v == nil {
+			f.Write([]byte("<nil>"))
+			continue
+		}
+		fmt.Fprintf(f, d, v)
+	}
+	f.Write([]byte{'}'})
+}
+
+type mapEntry struct {
+	rawKey   reflect.Value
+	key, val any
+}
+
+// shownMap is a map holding shown keys or values, printed in fmt's key order.
+type shownMap struct {
+	entries []mapEntry
+	raw     reflect.Value
+	typ     *showType
+}
+
+func (x *shownMap) goTypeName() string { return x.typ.goName(0) }
+func (x *shownMap) rawValue() any      { return x.raw.Interface() }
+func (x *shownMap) String() string     { return fmt.Sprint(x) }
+func (x *shownMap) Format(f fmt.State, verb rune) {
+	if f.Flag('#') {
+		fmt.Fprintf(f, directive(f, verb), x.raw.Interface())
+		return
+	}
+	d := directive(f, verb)
+	f.Write([]byte("map["))
+	for i, e := range x.entries {
+		if i > 0 {
+			f.Write([]byte{' '})
+		}
+		fmt.Fprintf(f, d, e.key)
+		f.Write([]byte{':'})
+		fmt.Fprintf(f, d, e.val)
+	}
+	f.Write([]byte{']'})
+}
+
+// sortEntries orders map entries by key as fmt does (internal/fmtsort) for
+// the key kinds maps of cell types use.
+func sortEntries(es []mapEntry) {
+	slices.SortStableFunc(es, func(a, b mapEntry) int { return compareKeys(a.rawKey, b.rawKey) })
+}
+
+func compareKeys(a, b reflect.Value) int {
+	if a.Kind() != b.Kind() {
+		return cmp.Compare(a.Kind(), b.Kind())
+	}
+	switch a.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return cmp.Compare(a.Int(), b.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return cmp.Compare(a.Uint(), b.Uint())
+	case reflect.String:
+		return cmp.Compare(a.String(), b.String())
+	case reflect.Float32, reflect.Float64:
+		return cmp.Compare(a.Float(), b.Float())
+	case reflect.Bool:
+		switch {
+		case a.Bool() == b.Bool():
+			return 0
+		case !a.Bool():
+			return -1
+		}
+		return 1
+	case reflect.Pointer, reflect.Chan:
+		return cmp.Compare(a.Pointer(), b.Pointer())
+	case reflect.Struct:
+		for i := 0; i < a.NumField(); i++ {
+			if c := compareKeys(a.Field(i), b.Field(i)); c != 0 {
+				return c
+			}
+		}
+		return 0
+	case reflect.Array:
+		for i := 0; i < a.Len(); i++ {
+			if c := compareKeys(a.Index(i), b.Index(i)); c != 0 {
+				return c
+			}
+		}
+		return 0
+	case reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return cmp.Compare(boolInt(!a.IsNil()), boolInt(!b.IsNil()))
+		}
+		return compareKeys(a.Elem(), b.Elem())
+	}
+	return 0
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// note is the Note helper: it runs after Result with the same final value
+// and replaces the stored result by its presentation when the value holds
+// values of cell types with String or Error methods that yaegi's wrapper
+// would not show (in a slice, map or struct).
+func (e *Engine) note(arg any) {
+	if !e.rt.hasResult {
+		return
+	}
+	switch e.rt.result.(type) {
+	case display.Renderer, display.Tabler, error, fmt.Stringer:
+		return // the value's own methods already print it
+	}
+	iv, t, ok := e.show.fromInterp(reflect.ValueOf(arg))
+	if !ok {
+		return
+	}
+	if p, changed := e.show.present(iv, t, 0); changed && p != nil {
+		e.rt.result = p
+	}
+}
+
+// registerShowMethods evaluates, for every cell type with an Error or String
+// method, a caller of that method for the fmt helpers. It runs after every
+// chunk that declared types or methods: a redefined type needs new callers.
+func (e *Engine) registerShowMethods() {
+	var stmts []string
+	for _, name := range slices.Sorted(maps.Keys(e.types)) {
+		for _, m := range []string{"Error", "String"} {
+			sig := e.methods[name+"."+m]
+			if sig == nil || len(sig.params) != 0 || strings.TrimSpace(sig.results) != "string" {
+				continue
+			}
+			stmts = append(stmts, fmt.Sprintf("%s.ShowMethod(%q, func(p *%s) string { return p.%s() })", rtName, name, name, m))
+			break
+		}
+	}
+	if len(stmts) == 0 {
+		return
+	}
+	if _, err := e.interp.Eval(strings.Join(stmts, "\n")); err == nil {
+		return
+	}
+	for _, st := range stmts {
+		// A generic type or one that failed to compile: no caller.
+		e.interp.Eval(st) //nolint:errcheck
+	}
+}
+
+// hasStringMethods reports whether a cell type has a String or Error method.
+func (e *Engine) hasStringMethods() bool {
+	for k := range e.methods {
+		if strings.HasSuffix(k, ".String") || strings.HasSuffix(k, ".Error") {
+			return true
+		}
+	}
+	return false
+}

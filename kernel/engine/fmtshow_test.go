@@ -1,0 +1,47 @@
+package engine
+
+import (
+	"testing"
+
+	"gopad.dev/gopad/display"
+)
+
+// TestShownResultRenders checks that a cell's final value holding values of
+// a cell type with a String method renders, through display.Render as the
+// kernel does, the text compiled Go's fmt prints (verified with go run).
+func TestShownResultRenders(t *testing.T) {
+	h := newHarness(t)
+	h.run("type Color int\nconst (\n\tRed Color = iota\n\tGreen\n)\nfunc (c Color) String() string { return [...]string{\"Red\", \"Green\"}[c] }\ntype Pixel struct{ X int; C Color }")
+	for code, want := range map[string]string{
+		"[]Color{Red, Green}":                           "[Red Green]",
+		"map[Color]int{Green: 2, Red: 1}":               "map[Red:1 Green:2]",
+		"Pixel{1, Green}":                               "{1 Green}",
+		"&Pixel{2, Red}":                                "&{2 Red}",
+		"[]Pixel{{1, Red}}":                             "[{1 Red}]",
+		"Green":                                         "Green",
+		"struct{ A []Color }{[]Color{Green}}.A":         "[Green]",
+		"fmt.Sprintf(\"%d %v\", Green, []Color{Green})": "1 [Green]",
+	} {
+		res := h.run(code)
+		if !res.HasValue {
+			t.Errorf("%s: no value", code)
+			continue
+		}
+		b := display.Render(res.Value.Interface())
+		if got := b[display.MIMEText]; got != want {
+			t.Errorf("%s renders %q, want %q", code, got, want)
+		}
+	}
+}
+
+// TestShownMethodNotCalledForValueVerbs checks that %d of a cell type inside
+// its own String method does not call String again (compiled Go prints the
+// number): calling it would recurse until the stack overflows.
+func TestShownMethodNotCalledForValueVerbs(t *testing.T) {
+	h := newHarness(t)
+	h.run("type Level int\nfunc (l Level) String() string { return fmt.Sprintf(\"L%d\", l) }")
+	res := h.run("fmt.Sprint([]Level{1, 2})")
+	if got := res.Value.Interface(); got != "[L1 L2]" {
+		t.Errorf("got %q, want %q", got, "[L1 L2]")
+	}
+}
