@@ -14,8 +14,9 @@ func TestNoArgumentsMeansServe(t *testing.T) {
 		{"serve", "--addr", "0.0.0.0:0", "--no-token"},
 	} {
 		code, stdout, stderr := gopad(t, args...)
-		if code == 0 || !strings.Contains(strings.ToLower(stderr), "token") {
-			t.Errorf("gopad %q: exit %d, stdout %q, stderr %q; want a refusal that mentions the token", args, code, stdout, stderr)
+		t.Logf("gopad %q: exit %d, stderr %q", args, code, stderr)
+		if code != 1 || !strings.Contains(stderr, "gopad serve: ") || !strings.Contains(stderr, "refusing to serve on 0.0.0.0:0 without a token") {
+			t.Errorf("gopad %q: exit %d, stdout %q, stderr %q; want exit 1 and serve refusing for lack of a token", args, code, stdout, stderr)
 		}
 		if strings.Contains(stdout, "http://") {
 			t.Errorf("gopad %q printed a URL although it must refuse: %q", args, stdout)
