@@ -314,6 +314,15 @@ var corpus = []struct {
 		v("Green", "Green"),
 		o("func (c Color) Hex() string { return fmt.Sprintf(\"%d/%v\", c, int(c)) }\nfmt.Println(Green.Hex())", "1/1\n"),
 	}},
+	// Go reports "undefined: strings.Contain"; the hint lists close names.
+	{"misspelled package symbols", []corpusCell{
+		fails("strings.Contain(\"abc\", \"b\")", "CompileError: undefined: strings.Contain (did you mean strings.Contains, strings.ContainsAny or strings.ContainsFunc?)"),
+		fails("import \"math\"\nr := math.Sqroot(2)", "CompileError: undefined: math.Sqroot (did you mean math.Sqrt?)"),
+		fails("t := ml.FromSlise([]float32{1}, 1)", "CompileError: undefined: ml.FromSlise (did you mean ml.FromSlice?)"),
+		fails("ml.Ful(1, 2)", "CompileError: undefined: ml.Ful (did you mean ml.Full?)"),
+		fails("fmt.Qqqqqq(1)", "CompileError: undefined: fmt.Qqqqqq"),
+		v("strings.Contains(\"abc\", \"b\")", "true"),
+	}},
 }
 
 // TestCorpus runs the corpus sessions and compares every cell's output and

@@ -6,8 +6,10 @@ import (
 	"go/ast"
 	"go/token"
 	"io"
+	"maps"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -72,6 +74,17 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 			out.Message = fmt.Sprintf("%s.%s undefined (%s has no field or method %s)", x, name, x, name)
 			out.Line, out.Col = line, col
 		}
+	}
+	if m := noSymbolPattern.FindStringSubmatch(out.Message); m != nil {
+		out.Message = "undefined: " + m[1] + "." + m[3] + e.symbolHint(m[1], m[2], m[3])
+	} else if m := undefinedPathSelector.FindStringSubmatch(out.Message); m != nil {
+		e.names.RLock()
+		pkg, ok := e.importPaths[canonicalPath(m[1])]
+		e.names.RUnlock()
+		if !ok {
+			pkg = m[1][strings.LastIndexByte(m[1], '/')+1:]
+		}
+		out.Message = "undefined: " + pkg + "." + m[2] + e.symbolHint(pkg, m[1], m[2])
 	}
 	if strings.HasPrefix(out.Message, "cannot use type func") {
 		if g := e.genericCalledAt(p, out.Line); g != "" {
@@ -525,4 +538,105 @@ func (e *Engine) selectorOn(p *plan, name string, line int) (x string, l, c int)
 		}
 	}
 	return "", 0, 0
+}
+
+// noSymbolPattern matches yaegi's words for a missing package symbol:
+// package name, import path, symbol.
+var noSymbolPattern = regexp.MustCompile(`^package (\S+) "([^"]+)" has no symbol (\S+)$`)
+
+// undefinedPathSelector matches yaegi's other words for a missing package
+// symbol (on the right of :=): import path, symbol.
+var undefinedPathSelector = regexp.MustCompile(`^undefined selector (\S+)\.([^./\s]+)$`)
+
+// symbolHint suggests the package's symbols closest to the missing one,
+// " (did you mean strings.Contains?)", or returns "".
+func (e *Engine) symbolHint(pkg, path, name string) string {
+	var syms map[string]reflect.Value
+	for key, m := range e.exports {
+		if rest, ok := strings.CutPrefix(key, path+"/"); ok && !strings.Contains(rest, "/") {
+			syms = m
+			break
+		}
+	}
+	if syms == nil {
+		syms = e.exports["gopad.dev/"+path+"/"+pkg]
+	}
+	close := closeNames(name, slices.Collect(maps.Keys(syms)))
+	if len(close) == 0 {
+		return ""
+	}
+	for i, c := range close {
+		close[i] = pkg + "." + c
+	}
+	if len(close) == 1 {
+		return " (did you mean " + close[0] + "?)"
+	}
+	return " (did you mean " + strings.Join(close[:len(close)-1], ", ") + " or " + close[len(close)-1] + "?)"
+}
+
+// closeNames returns up to three of the exported names closest to name:
+// those within a small edit distance, ignoring case, or sharing a prefix of
+// at least three letters with it, nearest first.
+func closeNames(name string, names []string) []string {
+	type scored struct {
+		name string
+		dist int
+	}
+	var found []scored
+	lname := strings.ToLower(name)
+	limit := max(1, len(name)/3)
+	for _, n := range names {
+		if n == "" || n[0] == '_' || !token.IsExported(n) {
+			continue
+		}
+		ln := strings.ToLower(n)
+		d := editDistance(lname, ln)
+		switch {
+		case d <= limit:
+		case len(lname) >= 3 && (strings.HasPrefix(ln, lname) || strings.HasPrefix(lname, ln) && len(ln) >= 3):
+			d = limit + 1 + abs(len(ln)-len(lname))
+		default:
+			continue
+		}
+		found = append(found, scored{n, d})
+	}
+	slices.SortFunc(found, func(a, b scored) int {
+		if a.dist != b.dist {
+			return a.dist - b.dist
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	var out []string
+	for i := 0; i < len(found) && i < 3; i++ {
+		out = append(out, found[i].name)
+	}
+	return out
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

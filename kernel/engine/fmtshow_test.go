@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"testing"
 
 	"gopad.dev/gopad/display"
@@ -43,5 +44,21 @@ func TestShownMethodNotCalledForValueVerbs(t *testing.T) {
 	res := h.run("fmt.Sprint([]Level{1, 2})")
 	if got := res.Value.Interface(); got != "[L1 L2]" {
 		t.Errorf("got %q, want %q", got, "[L1 L2]")
+	}
+}
+
+// TestCloseNames checks the suggestions for a misspelled package symbol.
+func TestCloseNames(t *testing.T) {
+	names := []string{"Contains", "ContainsAny", "Count", "Cut", "Fields", "_hidden", "lower", "ToUpper"}
+	for name, want := range map[string]string{
+		"Contain": "Contains ContainsAny",
+		"count":   "Count",
+		"Qqqqqq":  "",
+		"ToUper":  "ToUpper",
+		"Fieldz":  "Fields",
+	} {
+		if got := strings.Join(closeNames(name, names), " "); got != want {
+			t.Errorf("closeNames(%q) = %q, want %q", name, got, want)
+		}
 	}
 }
