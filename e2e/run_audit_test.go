@@ -1,0 +1,120 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// clickMenuItem clicks the menu item whose label starts with label.
+func clickMenuItem(t *testing.T, ctx context.Context, label string) {
+	t.Helper()
+	ok := evalJS[bool](t, ctx, fmt.Sprintf(`(() => { const b = Array.from(document.querySelectorAll('.menu-item')).find(b => b.textContent.startsWith(%s)); if (!b) return false; b.click(); return true; })()`, jsString(label)))
+	if !ok {
+		failShot(t, ctx)
+		t.Fatalf("no menu item %q", label)
+	}
+}
+
+func outputText(t *testing.T, ctx context.Context, i int) string {
+	t.Helper()
+	return evalJS[string](t, ctx, `Array.from(`+jsCell(i)+`.querySelectorAll('.output-item')).map(o => o.innerText.trim()).join("\n")`)
+}
+
+func promptText(t *testing.T, ctx context.Context, i int) string {
+	t.Helper()
+	return evalJS[string](t, ctx, jsCell(i)+`.querySelector('.input-prompt').textContent`)
+}
+
+// TestRunVariantsClearAndRestartKeys covers the notebook page's run commands that
+// the other browser tests leave out (issue 3 item 4): Ctrl+Enter (run, stay),
+// Alt+Enter (run, insert below), run all, run above, run below, clear outputs,
+// restart + run all, the 0 0 restart key, and syntax highlighting in the editor.
+func TestRunVariantsClearAndRestartKeys(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "runs.gonb", []nbCell{
+		{Type: "code", Source: "var x = 10 // start"},
+		{Type: "code", Source: "x += 1\nx"},
+		{Type: "code", Source: "x * 100"},
+	})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+
+	// Syntax highlighting: the keyword, the number and the comment are coloured apart.
+	colours := evalJS[int](t, ctx, `new Set(Array.from(`+jsCell(0)+`.querySelectorAll('.cm-line span')).map(s => getComputedStyle(s).color)).size`)
+	if colours < 2 {
+		t.Errorf("cell 0 shows %d token colours, want keyword, number and comment highlighted apart", colours)
+	}
+
+	// Ctrl+Enter runs the selected cell and keeps it selected.
+	do(t, ctx, "select cell 1, Ctrl+Enter", chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(1) .input-prompt")), key("Enter", "Enter", 13, chromedp.ModifierCtrl))
+	waitFor(t, ctx, "cell 0 to get an execution count", jsCell(0)+`.querySelector('.input-prompt').textContent === "[1]:"`, kernelStarts)
+	waitIdle(t, ctx, 20*time.Second)
+	if i := selectedIndex(t, ctx); i != 0 {
+		t.Errorf("after Ctrl+Enter the selected cell is %d, want 0", i)
+	}
+	waitCells(t, ctx, 3)
+
+	// Alt+Enter runs it and inserts a cell below.
+	do(t, ctx, "Alt+Enter", key("Enter", "Enter", 13, chromedp.ModifierAlt))
+	waitCells(t, ctx, 4)
+	waitFor(t, ctx, "cell 0 to run again", jsCell(0)+`.querySelector('.input-prompt').textContent === "[2]:"`, 20*time.Second)
+	if i := selectedIndex(t, ctx); i != 1 {
+		t.Errorf("after Alt+Enter the selected cell is %d, want the new cell 1", i)
+	}
+	do(t, ctx, "Esc", escape())
+
+	// Run all: cells 2 and 3 show 11 and 1100.
+	do(t, ctx, "Run all", chromedp.Click(chromedp.CSS("#btn-run-all")))
+	waitOutputContains(t, ctx, 3, "1100", 20*time.Second)
+	waitIdle(t, ctx, 20*time.Second)
+	if got := outputText(t, ctx, 2); got != "11" {
+		t.Errorf("after run all cell 2 shows %q, want 11", got)
+	}
+
+	// Clear outputs empties every output area.
+	do(t, ctx, "Clear outputs", chromedp.Click(chromedp.CSS("#btn-clear")))
+	waitFor(t, ctx, "outputs to clear", `Array.from(`+jsCells+`).every(c => c.querySelectorAll('.output-item').length === 0)`, 10*time.Second)
+
+	// Run above from cell 2 runs cells 0 and 1 only; run below then runs 2 and 3.
+	do(t, ctx, "select cell 2", chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(3) .input-prompt")))
+	before := promptText(t, ctx, 0)
+	clickMenuItem(t, ctx, "Run all above")
+	waitFor(t, ctx, "cell 0 to run again", jsCell(0)+`.querySelector('.input-prompt').textContent !== `+jsString(before), 20*time.Second)
+	waitIdle(t, ctx, 20*time.Second)
+	if got := outputText(t, ctx, 2); got != "" {
+		t.Errorf("run above ran the selected cell 2: output %q", got)
+	}
+	do(t, ctx, "select cell 2", chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(3) .input-prompt")))
+	clickMenuItem(t, ctx, "Run selected and all below")
+	waitOutputContains(t, ctx, 3, "1100", 20*time.Second)
+	waitIdle(t, ctx, 20*time.Second)
+	if got := outputText(t, ctx, 2); got != "11" {
+		t.Errorf("after run below cell 2 shows %q, want 11", got)
+	}
+
+	// Restart + run all: counts start again at 1 and every cell ran in order.
+	do(t, ctx, "restart and run all", chromedp.Click(chromedp.CSS("#btn-restart-run")))
+	waitFor(t, ctx, "the confirmation dialog", `!!document.querySelector('.modal .btn-danger')`, 5*time.Second)
+	do(t, ctx, "confirm", chromedp.Click(chromedp.CSS(".modal .btn-danger")))
+	waitFor(t, ctx, "cell 0 to run first after the restart", jsCell(0)+`.querySelector('.input-prompt').textContent === "[1]:"`, kernelStarts)
+	waitOutputContains(t, ctx, 3, "1100", 20*time.Second)
+	waitIdle(t, ctx, 20*time.Second)
+
+	// 0 0 restarts after a confirmation: the state is gone.
+	do(t, ctx, "select cell 3", chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(4) .input-prompt")))
+	do(t, ctx, "0 0", letter('0'), letter('0'))
+	waitFor(t, ctx, "the restart confirmation", `!!document.querySelector('.modal .btn-danger')`, 5*time.Second)
+	do(t, ctx, "confirm", chromedp.Click(chromedp.CSS(".modal .btn-danger")))
+	waitFor(t, ctx, "the kernel to be back", jsKernel+` === "idle"`, kernelStarts)
+	do(t, ctx, "run cell 3 alone", chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(4) .input-prompt")), key("Enter", "Enter", 13, chromedp.ModifierCtrl))
+	waitFor(t, ctx, "cell 3 to fail on the lost x", jsCell(3)+`.querySelector('.output-error') !== null && !`+jsCell(3)+`.classList.contains('running')`, kernelStarts)
+	if got := outputText(t, ctx, 3); !strings.Contains(got, "undefined") || !strings.Contains(got, "x") {
+		t.Errorf("after 0 0 cell 3 shows %q, want an undefined x error", got)
+	}
+	screenshot(t, ctx, "90-run-variants")
+}
