@@ -118,3 +118,44 @@ func TestRunVariantsClearAndRestartKeys(t *testing.T) {
 	}
 	screenshot(t, ctx, "90-run-variants")
 }
+
+// TestLongOutputScrollsAndExpands checks issue 3 item 5's "long outputs scroll or
+// collapse": a cell printing 400 lines gets a bounded scroll box whose toggle
+// expands it to its full height, and a short output gets neither.
+func TestLongOutputScrollsAndExpands(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "long.gonb", []nbCell{
+		{Type: "code", Source: "import \"fmt\"\nfor i := range 400 { fmt.Println(\"line\", i) }"},
+		{Type: "code", Source: "fmt.Println(\"short\")"},
+	})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitOutputContains(t, ctx, 0, "line 399", kernelStarts)
+	runCellByKeys(t, ctx, 1)
+	waitOutputContains(t, ctx, 1, "short", 20*time.Second)
+	waitIdle(t, ctx, 20*time.Second)
+
+	type box struct {
+		Collapsed bool `json:"collapsed"`
+		Client    int  `json:"client"`
+		Scroll    int  `json:"scroll"`
+	}
+	measure := func(i int) box {
+		return evalJS[box](t, ctx, `(() => { const a = `+jsCell(i)+`.querySelector('.output-area'), l = a.querySelector('.output-list');
+			return {collapsed: a.classList.contains('collapsed'), client: l.clientHeight, scroll: l.scrollHeight}; })()`)
+	}
+	long := measure(0)
+	if !long.Collapsed || long.Client > 800 || long.Scroll <= long.Client {
+		t.Errorf("400-line output: %+v; want a collapsed scroll box under 800 px holding more than it shows", long)
+	}
+	if short := measure(1); short.Collapsed {
+		t.Errorf("one-line output is collapsed: %+v", short)
+	}
+	screenshot(t, ctx, "91-long-output-collapsed")
+	do(t, ctx, "expand", chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(1) .output-toggle")))
+	waitFor(t, ctx, "the output to expand", `!`+jsCell(0)+`.querySelector('.output-area').classList.contains('collapsed')`, 5*time.Second)
+	if open := measure(0); open.Client < long.Scroll-2 {
+		t.Errorf("expanded output shows %d px of %d", open.Client, long.Scroll)
+	}
+}
