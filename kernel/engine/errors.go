@@ -298,6 +298,12 @@ func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 	}
 	if chosen != nil {
 		out.Line, out.Col = chosen.line, chosen.col
+		if out.Message == indexOutOfRange && chosen.cell == p.c.seq%cellWrap {
+			if detail := e.indexDetail(p, chosen.line); detail != "" {
+				out.Message += detail
+				head = "panic: " + out.Message
+			}
+		}
 		head = fmt.Sprintf("cell line %d: %s", chosen.line, head)
 	}
 	out.Traceback = append([]string{head}, frames...)
@@ -329,8 +335,11 @@ const nilDeref = "runtime error: invalid memory address or nil pointer dereferen
 // reflect, whose panics name reflect internals that mean nothing to a person.
 func runtimeMessage(msg string) string {
 	switch {
-	case strings.HasPrefix(msg, "reflect: slice index out of range"), strings.HasPrefix(msg, "reflect: array index out of range"):
-		return "runtime error: index out of range"
+	case strings.HasPrefix(msg, "reflect: slice index out of range"), strings.HasPrefix(msg, "reflect: array index out of range"),
+		strings.HasPrefix(msg, "reflect: string index out of range"):
+		return indexOutOfRange
+	case strings.HasPrefix(msg, "reflect.Value.Slice: slice index out of bounds"), strings.HasPrefix(msg, "reflect.Value.Slice3: slice index out of bounds"):
+		return "runtime error: slice bounds out of range"
 	case strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, " on zero Value"),
 		msg == "reflect: Method on nil interface value":
 		return nilDeref
@@ -639,4 +648,118 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// indexOutOfRange is the Go runtime's message, without the index and length
+// that yaegi does not report.
+const indexOutOfRange = "runtime error: index out of range"
+
+// indexDetail returns " [i] with length n" for the index expression of a
+// plain top-level statement on the cell's line that is out of range, as the
+// Go runtime words it. It reads the operands again after the panic, so it
+// only considers operands without calls, receives or function literals,
+// outside any function body and block (whose variables are gone), and
+// answers only when exactly one index on the line is out of range.
+func (e *Engine) indexDetail(p *plan, line int) string {
+	var found []string
+	for _, it := range p.c.items {
+		if it.stmt == nil || it.wrap {
+			continue
+		}
+		ast.Inspect(it.stmt, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit, *ast.BlockStmt:
+				return false
+			case *ast.IndexExpr:
+				if l, _ := lineCol(p.c.src, it.off(n.Lbrack)); l != line || !pureExpr(n.X) || !pureExpr(n.Index) ||
+					!e.allGlobal(p, n.X) || !e.allGlobal(p, n.Index) {
+					return true
+				}
+				x := p.c.src[it.off(n.X.Pos()):it.off(n.X.End())]
+				i := p.c.src[it.off(n.Index.Pos()):it.off(n.Index.End())]
+				length, ok1 := e.evalInt("len(" + x + ")")
+				index, ok2 := e.evalInt("int(" + i + ")")
+				if ok1 && ok2 && (index < 0 || index >= length) {
+					if index < 0 {
+						found = append(found, fmt.Sprintf(" [%d]", index))
+					} else {
+						found = append(found, fmt.Sprintf(" [%d] with length %d", index, length))
+					}
+				}
+			}
+			return true
+		})
+	}
+	if len(found) != 1 {
+		return ""
+	}
+	return found[0]
+}
+
+// evalInt evaluates an integer expression without side effects.
+func (e *Engine) evalInt(src string) (n int64, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	v, err := e.interp.Eval(src)
+	if err != nil || !v.IsValid() || !v.CanInt() {
+		return 0, false
+	}
+	return v.Int(), true
+}
+
+// pureExpr reports whether evaluating x again reads values only: names,
+// literals, field selections, index, arithmetic.
+func pureExpr(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.Ident, *ast.BasicLit:
+		return true
+	case *ast.ParenExpr:
+		return pureExpr(x.X)
+	case *ast.SelectorExpr:
+		return pureExpr(x.X)
+	case *ast.IndexExpr:
+		return pureExpr(x.X) && pureExpr(x.Index)
+	case *ast.BinaryExpr:
+		return pureExpr(x.X) && pureExpr(x.Y)
+	case *ast.UnaryExpr:
+		return x.Op != token.ARROW && x.Op != token.AND && pureExpr(x.X)
+	}
+	return false
+}
+
+// allGlobal reports whether every name x starts from is a top-level name of
+// the session or an imported package: evaluating a name yaegi does not know
+// would leave a placeholder in its scope.
+func (e *Engine) allGlobal(p *plan, x ast.Expr) bool {
+	ok := true
+	ast.Inspect(x, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			ast.Inspect(n.X, func(m ast.Node) bool {
+				if id, isID := m.(*ast.Ident); isID && !e.knownName(p, id.Name) {
+					ok = false
+				}
+				return ok
+			})
+			return false // the selected name is a field or package member
+		case *ast.Ident:
+			ok = ok && e.knownName(p, n.Name)
+		}
+		return ok
+	})
+	return ok
+}
+
+func (e *Engine) knownName(p *plan, name string) bool {
+	if e.userNames[name] || slices.Contains(p.defined, name) || universe[name] {
+		return true
+	}
+	_, imported := e.importNames[name]
+	if !imported {
+		_, imported = p.c.cellImports()[name]
+	}
+	return imported
 }

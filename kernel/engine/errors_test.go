@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"io"
 	"reflect"
 	"strings"
@@ -216,5 +217,26 @@ func TestResultPointerReceiverRenderer(t *testing.T) {
 	h.run("type Plain struct{ A int }")
 	if v := h.run("Plain{7}").Value; v.Kind() != reflect.Struct || v.Field(0).Int() != 7 {
 		t.Errorf("Plain result: %v (%v)", v, v.Kind())
+	}
+}
+
+// TestIndexOutOfRangeWording checks the Go runtime's exact words, with index
+// and length, for an index out of range in a top-level statement (verified
+// with go run), and the plain words where the operands are gone.
+func TestIndexOutOfRangeWording(t *testing.T) {
+	h := newHarness(t)
+	h.run("xs := []int{1, 2, 3}\ni := 5\nneg := -2")
+	for code, want := range map[string]string{
+		"_ = xs[i]":                      "runtime error: index out of range [5] with length 3",
+		"_ = xs[neg]":                    "runtime error: index out of range [-2]",
+		"_ = xs[1] + xs[i-4] + xs[i]":    "runtime error: index out of range [5] with length 3",
+		"func() { k := 4; _ = xs[k] }()": "runtime error: index out of range",
+		"_ = xs[1:i+4]":                  "runtime error: slice bounds out of range",
+	} {
+		_, err := h.e.Execute(context.Background(), code)
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != "Panic" || e.Message != want {
+			t.Errorf("%s: got %v, want Panic %q", code, err, want)
+		}
 	}
 }
