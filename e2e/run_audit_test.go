@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +34,8 @@ func promptText(t *testing.T, ctx context.Context, i int) string {
 // TestRunVariantsClearAndRestartKeys covers the notebook page's run commands that
 // the other browser tests leave out (issue 3 item 4): Ctrl+Enter (run, stay),
 // Alt+Enter (run, insert below), run all, run above, run below, clear outputs,
-// restart + run all, the 0 0 restart key, and syntax highlighting in the editor.
+// restart + run all (with the kernel status passing through restarting and busy),
+// the 0 0 restart key, and syntax highlighting in the editor.
 func TestRunVariantsClearAndRestartKeys(t *testing.T) {
 	srv := startServer(t, "")
 	name := writeNotebook(t, srv.Root, "runs.gonb", []nbCell{
@@ -97,13 +99,20 @@ func TestRunVariantsClearAndRestartKeys(t *testing.T) {
 		t.Errorf("after run below cell 2 shows %q, want 11", got)
 	}
 
-	// Restart + run all: counts start again at 1 and every cell ran in order.
+	// Restart + run all: counts start again at 1 and every cell ran in order. The
+	// kernel status shows each state it passes through.
+	evalJS[bool](t, ctx, `(() => { const el = document.getElementById('kernel-status'); window.auditStates = [];
+		new MutationObserver(() => window.auditStates.push(el.dataset.state)).observe(el, {attributes: true, attributeFilter: ['data-state']}); return true; })()`)
 	do(t, ctx, "restart and run all", chromedp.Click(chromedp.CSS("#btn-restart-run")))
 	waitFor(t, ctx, "the confirmation dialog", `!!document.querySelector('.modal .btn-danger')`, 5*time.Second)
 	do(t, ctx, "confirm", chromedp.Click(chromedp.CSS(".modal .btn-danger")))
 	waitFor(t, ctx, "cell 0 to run first after the restart", jsCell(0)+`.querySelector('.input-prompt').textContent === "[1]:"`, kernelStarts)
 	waitOutputContains(t, ctx, 3, "1100", 20*time.Second)
 	waitIdle(t, ctx, 20*time.Second)
+	states := evalJS[[]string](t, ctx, `window.auditStates`)
+	if !slices.Contains(states, "restarting") || !slices.Contains(states, "busy") || states[len(states)-1] != "idle" {
+		t.Errorf("kernel status went through %q; want restarting, busy and finally idle", states)
+	}
 
 	// 0 0 restarts after a confirmation: the state is gone.
 	do(t, ctx, "select cell 3", chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(4) .input-prompt")))
