@@ -320,6 +320,15 @@ var corpus = []struct {
 		v("Green", "Green"),
 		o("func (c Color) Hex() string { return fmt.Sprintf(\"%d/%v\", c, int(c)) }\nfmt.Println(Green.Hex())", "1/1\n"),
 	}},
+	// Expected outputs verified with go run on the same code as one program.
+	{"promoted, pointer and string-kind String methods in containers", []corpusCell{
+		o("type Color int\nconst (\n\tRed Color = iota\n\tGreen\n)\nfunc (c Color) String() string { return [...]string{\"Red\", \"Green\"}[c] }", ""),
+		o("type Named struct {\n\tColor\n\tN int\n}\ntype T struct{ V int }\nfunc (t *T) String() string { return fmt.Sprint(\"T\", t.V) }\ntype Name string\nfunc (n Name) String() string { return \"<\" + string(n) + \">\" }\ntype Box struct{ V any }\ntype Key struct{ C Color }", ""),
+		o("fmt.Println(Named{Green, 1}, []Named{{Red, 2}})\nfmt.Println(T{1}, &T{2}, []*T{{3}}, []T{{4}})\nfmt.Print(Name(\"a\"), Name(\"b\"), \"\\n\")", "Green [Red]\n{1} T2 [T3] [{4}]\n<a><b>\n"),
+		o("fmt.Println([]*Color{nil}, Box{Red}, []Box{{Green}})\nfmt.Println(map[Key]int{{Green}: 1, {Red}: 2})", "[<nil>] {Red} [{Green}]\nmap[{Red}:2 {Green}:1]\n"),
+		o("fmt.Printf(\"%v %+v\\n\", struct{ A, B Color }{Red, Green}, struct{ A, B Color }{Red, Green})\nfmt.Printf(\"%s|%v|%d\\n\", []Name{\"x\"}, map[Name]Color{\"k\": Green}, []Color{Green})", "{Red Green} {A:Red B:Green}\n[<x>]|map[<k>:Green]|[1]\n"),
+		o("var s fmt.Stringer = Green\nfmt.Println(s, []fmt.Stringer{Red, Name(\"z\")})\nfmt.Printf(\"%08.3f|%x|%X\\n\", []float64{1.5}, []Color{Green}, Named{Red, 255})", "Green [Red <z>]\n[0001.500]|[477265656e]|526564\n"),
+	}},
 	// Go reports "undefined: strings.Contain"; the hint lists close names.
 	{"misspelled package symbols", []corpusCell{
 		fails("strings.Contain(\"abc\", \"b\")", "CompileError: undefined: strings.Contain (did you mean strings.Contains, strings.ContainsAny or strings.ContainsFunc?)"),

@@ -358,7 +358,7 @@ func (e *Engine) runChunk(ctx context.Context, p *plan, ch *chunk) error {
 		e.refreshDependents(ctx, p, ch.defines)
 	}
 	if len(ch.stored) > 0 {
-		e.registerShowMethods()
+		e.registerShowMethods(p)
 	}
 	return nil
 }

@@ -3,6 +3,9 @@ package engine
 import (
 	"cmp"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"maps"
 	"reflect"
 	"slices"
@@ -56,9 +59,11 @@ type showField struct {
 }
 
 // showMethod calls a cell type's String or Error method on a pointer to a
-// value (a func(*T) string evaluated in the interpreter).
+// value (a func(*T) string evaluated in the interpreter). ptr is set when
+// the method has a pointer receiver: fmt calls it for pointers only.
 type showMethod struct {
-	fn reflect.Value
+	fn  reflect.Value
+	ptr bool
 }
 
 // shower holds what the fmt helpers share: the types read so far and the
@@ -74,13 +79,13 @@ func newShower() *shower {
 }
 
 // setMethod records the caller of a cell type's String or Error method.
-func (s *shower) setMethod(typeName string, fn any) {
+func (s *shower) setMethod(typeName string, ptr bool, fn any) {
 	v := reflect.ValueOf(fn)
 	if v.Kind() != reflect.Func || v.Type().NumIn() != 1 || v.Type().NumOut() != 1 {
 		return
 	}
 	s.mu.Lock()
-	s.methods[typeName] = showMethod{fn: v}
+	s.methods[typeName] = showMethod{fn: v, ptr: ptr}
 	s.mu.Unlock()
 }
 
@@ -257,8 +262,13 @@ func (s *shower) present(v reflect.Value, t *showType, depth int) (any, bool) {
 	if isWrapper(v.Interface()) {
 		return nil, false
 	}
-	if m, ok := s.stringer(t); ok {
-		return &shown{method: m, raw: v, typ: t}, true
+	if m, ok := s.stringer(t); ok && !m.ptr {
+		sh := &shown{method: m, raw: v, typ: t}
+		if v.Kind() == reflect.String {
+			// Print spaces operands by whether they are strings.
+			return shownString(sh.String()), true
+		}
+		return sh, true
 	}
 	u := t.underlying()
 	if u == nil {
@@ -507,6 +517,10 @@ func (x *shown) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, directive(f, verb), x.raw.Interface())
 }
 
+// shownString is the text of a value of a cell string type with a String
+// method: a string still, for Print's spacing.
+type shownString string
+
 // shownPtr is a pointer to a container holding shown values, outside any
 // container: fmt prints &{...}.
 type shownPtr struct {
@@ -701,17 +715,18 @@ func (e *Engine) note(arg any) {
 }
 
 // registerShowMethods evaluates, for every cell type with an Error or String
-// method, a caller of that method for the fmt helpers. It runs after every
-// chunk that declared types or methods: a redefined type needs new callers.
-func (e *Engine) registerShowMethods() {
+// method of its own or promoted from an embedded field, a caller of that
+// method for the fmt helpers. It runs after every chunk that declared types
+// or methods: a redefined type needs new callers.
+func (e *Engine) registerShowMethods(p *plan) {
 	var stmts []string
 	for _, name := range slices.Sorted(maps.Keys(e.types)) {
 		for _, m := range []string{"Error", "String"} {
-			sig := e.methods[name+"."+m]
-			if sig == nil || len(sig.params) != 0 || strings.TrimSpace(sig.results) != "string" {
+			ptr, ok := e.textMethod(p, name, m, 0)
+			if !ok {
 				continue
 			}
-			stmts = append(stmts, fmt.Sprintf("%s.ShowMethod(%q, func(p *%s) string { return p.%s() })", rtName, name, name, m))
+			stmts = append(stmts, fmt.Sprintf("%s.ShowMethod(%q, %t, func(p *%s) string { return p.%s() })", rtName, name, ptr, name, m))
 			break
 		}
 	}
@@ -725,6 +740,75 @@ func (e *Engine) registerShowMethods() {
 		// A generic type or one that failed to compile: no caller.
 		e.interp.Eval(st) //nolint:errcheck
 	}
+}
+
+// textMethod reports whether cell type name has method m() string, its own
+// or promoted from an embedded field, and whether only pointers have it.
+func (e *Engine) textMethod(p *plan, name, m string, depth int) (ptr, ok bool) {
+	if sig := e.methods[name+"."+m]; sig != nil {
+		return sig.ptr, len(sig.params) == 0 && strings.TrimSpace(sig.results) == "string"
+	}
+	if depth > 5 {
+		return false, false
+	}
+	found := 0
+	for _, emb := range e.embedded(p, name) {
+		eptr, eok := e.textMethod(p, emb.name, m, depth+1)
+		if eok {
+			found++
+			ptr, ok = eptr && !emb.ptr, true
+		}
+	}
+	if found > 1 {
+		return false, false // ambiguous selector: neither is promoted
+	}
+	return ptr, ok
+}
+
+type embeddedField struct {
+	name string
+	ptr  bool
+}
+
+// embedded returns the cell types embedded in cell struct type name, read
+// from its stored declaration.
+func (e *Engine) embedded(p *plan, name string) []embeddedField {
+	d := p.stored[name]
+	if d == nil {
+		d = e.decls[name]
+	}
+	if d == nil || !d.isType {
+		return nil
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package main\n"+d.src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	var out []embeddedField
+	ast.Inspect(f, func(n ast.Node) bool {
+		ts, ok := n.(*ast.TypeSpec)
+		if !ok || ts.Name.Name != name {
+			return true
+		}
+		st, ok := ts.Type.(*ast.StructType)
+		if !ok {
+			return false
+		}
+		for _, fl := range st.Fields.List {
+			if len(fl.Names) > 0 {
+				continue
+			}
+			x, isPtr := fl.Type, false
+			if star, ok := x.(*ast.StarExpr); ok {
+				x, isPtr = star.X, true
+			}
+			if id, ok := x.(*ast.Ident); ok && e.types[id.Name] {
+				out = append(out, embeddedField{id.Name, isPtr})
+			}
+		}
+		return false
+	})
+	return out
 }
 
 // hasStringMethods reports whether a cell type has a String or Error method.
