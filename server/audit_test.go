@@ -2,7 +2,11 @@ package server
 
 import (
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestRootDefaultsToWorkingDirectory checks issue 3 item 1: without a root the
@@ -21,5 +25,36 @@ func TestRootDefaultsToWorkingDirectory(t *testing.T) {
 	}
 	if s.Root() != want {
 		t.Errorf("Root() = %q, want the working directory %q", s.Root(), want)
+	}
+}
+
+// TestClosedNotebookStopsItsKernelProcess checks issue 3 item 6's "one kernel per
+// open notebook, shut down on close or after an idle timeout" on a real kernel:
+// once the last tab is gone and the idle timeout has passed, the kernel process
+// itself has exited, not only the session.
+func TestClosedNotebookStopsItsKernelProcess(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.IdleTimeout = 300 * time.Millisecond })
+	p := e.writeNotebook("pid.gonb", "import (\"fmt\"; \"os\")\nfmt.Println(os.Getpid())")
+	c := e.dial(p)
+	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.runCell("cell0", 60*time.Second)
+	out := strings.TrimSpace(streamText(cellOf(t, e.settledSnapshot(p, 20*time.Second), "cell0"), "stdout"))
+	pid, err := strconv.Atoi(out)
+	if err != nil || pid <= 0 {
+		t.Fatalf("kernel printed %q, want its pid", out)
+	}
+	if err := syscall.Kill(pid, 0); err != nil {
+		t.Fatalf("kernel %d not running while its notebook is open: %v", pid, err)
+	}
+	c.ws.Close()
+	deadline := time.Now().Add(15 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("kernel process %d still alive 15 s after its notebook's last tab closed", pid)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if e.srv.lookupSession(p) != nil {
+		t.Error("session still open after its kernel stopped")
 	}
 }
