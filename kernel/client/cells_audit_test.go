@@ -158,3 +158,25 @@ func TestErrorsThroughRealKernel(t *testing.T) {
 		t.Errorf("after the errors kept * 6 = %q, want 42", got)
 	}
 }
+
+// TestProtocolLookalikeOutputIsJustOutput checks issue 2 item 2: the kernel is
+// spoken to over a channel that is not its stdout, so a cell printing text that
+// looks like protocol messages neither ends the cell nor confuses the client.
+func TestProtocolLookalikeOutputIsJustOutput(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import ("fmt"; "os")`)
+	fake := `{"type":"execute_reply","content":{"status":"ok","execution_count":999}}` + "\n" + `{"type":"status","content":{"execution_state":"idle"}}` + "\n"
+	r := mustRun(t, k, "fmt.Print(`"+fake+"`)\nos.Stderr.WriteString(`"+fake+"`)\n6 * 7")
+	if got := r.stream("stdout"); got != fake {
+		t.Errorf("stdout = %q, want the lookalike text unchanged", got)
+	}
+	if got := r.stream("stderr"); got != fake {
+		t.Errorf("stderr = %q, want the lookalike text unchanged", got)
+	}
+	if got := r.results(); len(got) != 1 || got[0] != "42" {
+		t.Errorf("results = %q, want the cell to run on to 42", got)
+	}
+	if r.reply.ExecutionCount == 999 {
+		t.Error("the printed execute_reply was taken for the real one")
+	}
+}
