@@ -97,7 +97,11 @@
 // pair x := 1, x + 1 in ~130-150 µs per pair over 200 pairs and ~190 µs over
 // 1000 (yaegi's global frame only grows, one slot per top-level temporary,
 // and is copied as it grows; the front-end therefore adds helper calls only
-// where something can block or loop). New takes ~6.5 ms (BenchmarkNewEngine).
+// where something can block or loop). Once a cell type has a String or Error
+// method, a cell's final value also goes through Note, ~25 µs more per value
+// cell (BenchmarkTrivialCellWithStringer against BenchmarkTrivialCell), and
+// fmt.Sprint of a four-element []Color costs ~20 µs (BenchmarkPrintCellValues:
+// four interpreted String calls through reflect). New takes ~6.5 ms (BenchmarkNewEngine).
 // The interrupt check in loop bodies roughly doubles the cost of the tightest
 // interpreted loops (BenchmarkInterpretedLoop: ~115 ns per iteration of
 // s += i); heavy loops belong in compiled ml code anyway. A hoisted

@@ -376,9 +376,18 @@ func (s *shower) present(v reflect.Value, t *showType, depth int) (any, bool) {
 }
 
 // show is the Show helper: the value for fmt to print in place of an argument.
-func (s *shower) show(arg any) any {
-	v := reflect.ValueOf(arg)
-	iv, t, ok := s.fromInterp(v)
+func (s *shower) show(arg any) (out any) {
+	var iv reflect.Value
+	defer func() {
+		if recover() != nil {
+			// A value this code does not understand prints as before.
+			out = arg
+			if iv.IsValid() && iv.CanInterface() {
+				out = iv.Interface()
+			}
+		}
+	}()
+	iv, t, ok := s.fromInterp(reflect.ValueOf(arg))
 	if !ok {
 		return arg
 	}
@@ -705,6 +714,10 @@ func (e *Engine) note(arg any) {
 	case display.Renderer, display.Tabler, error, fmt.Stringer:
 		return // the value's own methods already print it
 	}
+	defer func() {
+		// A value this code does not understand stays as Result stored it.
+		_ = recover()
+	}()
 	iv, t, ok := e.show.fromInterp(reflect.ValueOf(arg))
 	if !ok {
 		return

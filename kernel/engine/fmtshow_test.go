@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -60,5 +62,47 @@ func TestCloseNames(t *testing.T) {
 		if got := strings.Join(closeNames(name, names), " "); got != want {
 			t.Errorf("closeNames(%q) = %q, want %q", name, got, want)
 		}
+	}
+}
+
+// BenchmarkTrivialCellWithStringer is BenchmarkTrivialCell in a session that
+// defined a type with a String method: the final value also goes through
+// Note (fmtshow.go).
+func BenchmarkTrivialCellWithStringer(b *testing.B) {
+	e, err := New(Options{Stdout: &syncBuffer{}, Stderr: &syncBuffer{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := e.Execute(ctx, "type Color int\nfunc (c Color) String() string { return \"c\" }"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Execute(ctx, "x := 1"); err != nil {
+			b.Fatal(err)
+		}
+		res, err := e.Execute(ctx, "x + 1")
+		if err != nil || !res.HasValue {
+			b.Fatal(err, res)
+		}
+	}
+}
+
+// BenchmarkPrintCellValues measures fmt.Sprint of a slice of a cell type
+// with a String method, the argument walked by Show.
+func BenchmarkPrintCellValues(b *testing.B) {
+	e, err := New(Options{Stdout: &syncBuffer{}, Stderr: &syncBuffer{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := e.Execute(ctx, "type Color int\nfunc (c Color) String() string { return \"c\" }\ncs := []Color{1, 2, 3, 4}\nvar out string"); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	if _, err := e.Execute(ctx, fmt.Sprintf("for i := 0; i < %d; i++ { out = fmt.Sprint(cs) }", b.N)); err != nil {
+		b.Fatal(err)
 	}
 }
