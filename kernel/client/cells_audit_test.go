@@ -135,6 +135,7 @@ func TestErrorsThroughRealKernel(t *testing.T) {
 	mustRun(t, k, "func get(xs []int, i int) int {\n\treturn xs[i]\n}")
 	e = failCell(t, execute(t, k, "xs := []int{1, 2, 3}\n\nget(xs, 5)"))
 	text = e.EName + ": " + e.EValue + "\n" + strings.Join(e.Traceback, "\n")
+	t.Logf("index panic reads: %q", text)
 	if !strings.Contains(text, "index out of range") || !strings.Contains(text, "cell line 3") {
 		t.Errorf("panic %q does not show the value and cell line 3", text)
 	}
