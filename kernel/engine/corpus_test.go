@@ -318,6 +318,7 @@ var corpus = []struct {
 		v("map[string]Color{\"a\": Green}", "map[a:Green]"),
 		v("pal := Palette{Red}\npal", "[Red]"),
 		v("Green", "Green"),
+		o("fs := []float64{1.5, 2}\nfmt.Println(fs, [][]float64{fs}, map[string][]int{\"k\": {1}})", "[1.5 2] [[1.5 2]] map[k:[1]]\n"),
 		o("func (c Color) Hex() string { return fmt.Sprintf(\"%d/%v\", c, int(c)) }\nfmt.Println(Green.Hex())", "1/1\n"),
 	}},
 	// Expected outputs verified with go run on the same code as one program.

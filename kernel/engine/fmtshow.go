@@ -50,6 +50,7 @@ type showType struct {
 	fields []showField
 	length int
 	rtype  reflect.Type // for compiled types (valueT)
+	holds  int          // mayHold's cached answer: 1 yes, -1 no, 0 unknown
 }
 
 type showField struct {
@@ -271,7 +272,7 @@ func (s *shower) present(v reflect.Value, t *showType, depth int) (any, bool) {
 		return sh, true
 	}
 	u := t.underlying()
-	if u == nil {
+	if u == nil || !s.mayHold(t) {
 		return nil, false
 	}
 	switch u.cat {
@@ -409,6 +410,49 @@ func (s *shower) show(arg any) (out any) {
 		}
 	}
 	return raw
+}
+
+// mayHold reports whether values of t can hold values of cell types or
+// interfaces (which may hold anything): a []float64 of a million elements
+// is not walked. The answer is cached in t.
+func (s *shower) mayHold(t *showType) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return t.mayHold(map[*showType]bool{}, true)
+}
+
+// mayHold computes shower.mayHold; s.mu is held.
+func (t *showType) mayHold(seen map[*showType]bool, top bool) bool {
+	if t == nil {
+		return false
+	}
+	if t.holds != 0 {
+		return t.holds > 0
+	}
+	if seen[t] {
+		return false // a cycle adds nothing new
+	}
+	seen[t] = true
+	r := false
+	switch {
+	case t.isCell(), t.cat == "interfaceT", t.cat == "errorT":
+		r = true
+	case t.cat == "valueT":
+		r = t.rtype != nil && t.rtype.Kind() == reflect.Interface
+	default:
+		r = t.elem.mayHold(seen, false) || t.key.mayHold(seen, false)
+		for _, f := range t.fields {
+			r = r || f.typ.mayHold(seen, false)
+		}
+	}
+	if r {
+		t.holds = 1
+	} else if top {
+		// Only a top-level answer is final: below, a cycle may have
+		// been cut short.
+		t.holds = -1
+	}
+	return r
 }
 
 // isCellTyped reports whether t mentions a cell type.
