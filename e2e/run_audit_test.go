@@ -81,6 +81,8 @@ func TestRunVariantsClearAndRestartKeys(t *testing.T) {
 	// Clear outputs empties every output area.
 	do(t, ctx, "Clear outputs", chromedp.Click(chromedp.CSS("#btn-clear")))
 	waitFor(t, ctx, "outputs to clear", `Array.from(`+jsCells+`).every(c => c.querySelectorAll('.output-item').length === 0)`, 10*time.Second)
+	// As in Jupyter, clearing also forgets the execution counts and timings.
+	waitFor(t, ctx, "counts and timings to clear", `Array.from(`+jsCells+`).every(c => c.querySelector('.cell-timing').textContent === '' && !/\[\d+\]/.test(c.querySelector('.input-prompt').textContent))`, 10*time.Second)
 
 	// Run above from cell 2 runs cells 0 and 1 only; run below then runs 2 and 3.
 	do(t, ctx, "select cell 2", chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(3) .input-prompt")))

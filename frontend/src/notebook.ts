@@ -331,8 +331,10 @@ export class NotebookPage {
         const c = this.byId.get(m.cell_id);
         if (!c) break;
         c.clearOutputs();
-        // Clearing also resets the execution count (a running cell keeps its [*]).
+        // Clearing also resets the execution count and the timing, as Jupyter
+        // does (a running cell keeps its [*] and its live timer).
         c.executionCount = null;
+        if (c.state !== "running") c.elapsedMs = null;
         c.updateView();
         break;
       }
