@@ -767,8 +767,73 @@ func (e *Engine) note(arg any) {
 		return
 	}
 	if p, changed := e.show.present(iv, t, 0); changed && p != nil {
-		e.rt.result = p
+		e.rt.result = forDisplay(p)
 	}
+}
+
+// forDisplay adapts a presented result to display.Render, which shows a
+// slice of structs as a table and lists long slices in part: a slice of
+// structs becomes a display.Tabler, other slices a []any of the presented
+// elements (each printed by its String method).
+func forDisplay(p any) any {
+	l, ok := p.(*shownList)
+	if !ok {
+		return p
+	}
+	var names []string
+	for _, e := range l.elems {
+		if st, ok := e.(*shownStruct); ok {
+			names = st.names
+			break
+		}
+	}
+	if names == nil {
+		return l.elems
+	}
+	return &shownTable{list: l, names: names}
+}
+
+// shownTable is a presented slice of structs: a table for display, the
+// slice's text for fmt.
+type shownTable struct {
+	list  *shownList
+	names []string
+}
+
+func (x *shownTable) String() string                { return x.list.String() }
+func (x *shownTable) Format(f fmt.State, verb rune) { x.list.Format(f, verb) }
+
+// Table returns the exported fields as columns, one row per element.
+func (x *shownTable) Table() (columns []string, rows [][]any) {
+	var keep []int
+	for i, n := range x.names {
+		if token.IsExported(n) {
+			keep = append(keep, i)
+			columns = append(columns, n)
+		}
+	}
+	for _, e := range x.list.elems {
+		row := make([]any, len(keep))
+		switch e := e.(type) {
+		case *shownStruct:
+			for j, i := range keep {
+				row[j] = e.vals[i]
+				if _, presented := e.vals[i].(typeNamer); presented {
+					// display formats cells by their kind, not by String.
+					row[j] = fmt.Sprint(e.vals[i])
+				}
+			}
+		default:
+			v := reflect.ValueOf(e)
+			if v.Kind() == reflect.Struct && v.NumField() == len(x.names) {
+				for j, i := range keep {
+					row[j] = v.Field(i).Interface()
+				}
+			}
+		}
+		rows = append(rows, row)
+	}
+	return columns, rows
 }
 
 // registerShowMethods evaluates, for every cell type with an Error or String

@@ -37,6 +37,28 @@ func TestShownResultRenders(t *testing.T) {
 	}
 }
 
+// TestShownResultTable checks that a cell's final slice of structs with
+// fields of a cell type with a String method still renders as a table, the
+// method's text in the cells.
+func TestShownResultTable(t *testing.T) {
+	h := newHarness(t)
+	h.run("type Color int\nfunc (c Color) String() string { return [...]string{\"Red\", \"Green\"}[c] }\ntype Pixel struct{ X int; C Color; hidden int }")
+	res := h.run("[]Pixel{{1, 0, 7}, {2, 1, 8}}")
+	b := display.Render(res.Value.Interface())
+	html, _ := b["text/html"].(string)
+	for _, want := range []string{"<th>X</th>", "<th>C</th>", "Red", "Green"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("table HTML lacks %q:\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, "hidden") {
+		t.Errorf("table shows an unexported field:\n%s", html)
+	}
+	if got := b[display.MIMEText]; got != "[{1 Red 7} {2 Green 8}]" {
+		t.Errorf("text %q, want %q", got, "[{1 Red 7} {2 Green 8}]")
+	}
+}
+
 // TestShownMethodNotCalledForValueVerbs checks that %d of a cell type inside
 // its own String method does not call String again (compiled Go prints the
 // number): calling it would recurse until the stack overflows.
