@@ -330,6 +330,16 @@ var corpus = []struct {
 		o("fmt.Printf(\"%v %+v\\n\", struct{ A, B Color }{Red, Green}, struct{ A, B Color }{Red, Green})\nfmt.Printf(\"%s|%v|%d\\n\", []Name{\"x\"}, map[Name]Color{\"k\": Green}, []Color{Green})", "{Red Green} {A:Red B:Green}\n[<x>]|map[<k>:Green]|[1]\n"),
 		o("var s fmt.Stringer = Green\nfmt.Println(s, []fmt.Stringer{Red, Name(\"z\")})\nfmt.Printf(\"%08.3f|%x|%X\\n\", []float64{1.5}, []Color{Green}, Named{Red, 255})", "Green [Red <z>]\n[0001.500]|[477265656e]|526564\n"),
 	}},
+	// Expected outputs verified with go run on the same code as one program.
+	{"cell stringers through generics, arrays, channels and nested containers", []corpusCell{
+		o("type Color int\nfunc (c Color) String() string { return [...]string{\"Red\", \"Green\"}[c] }", ""),
+		o("func Show[T any](v T) { fmt.Println(v) }\nShow([]Color{1})\nShow(Color(0))\nShow(3)", "[Green]\nRed\n3\n"),
+		o("func Each[T any](xs []T) { for _, x := range xs { fmt.Print(x, \";\") }; fmt.Println() }\nEach([]Color{0, 1})", "Red;Green;\n"),
+		ov("type Grid [2][2]Color\ng := Grid{{0, 1}, {1, 0}}\nfmt.Println(g, &g)\ng", "[[Red Green] [Green Red]] &[[Red Green] [Green Red]]\n", "[[Red Green] [Green Red]]"),
+		o("ch := make(chan Color, 1)\nch <- 1\nfmt.Println(<-ch)", "Green\n"),
+		ov("m := map[Color][]Color{1: {0}}\nfmt.Println(m)\nm", "map[Green:[Red]]\n", "map[Green:[Red]]"),
+		o("type S struct{ M map[string]Color; L []*Color }\nc := Color(1)\ns := S{map[string]Color{\"a\": 1}, []*Color{&c}}\nfmt.Printf(\"%v %+v\\n\", s, &s)", "{map[a:Green] [Green]} &{M:map[a:Green] L:[Green]}\n"),
+	}},
 	// Go reports "undefined: strings.Contain"; the hint lists close names.
 	{"misspelled package symbols", []corpusCell{
 		fails("strings.Contain(\"abc\", \"b\")", "CompileError: undefined: strings.Contain (did you mean strings.Contains, strings.ContainsAny or strings.ContainsFunc?)"),

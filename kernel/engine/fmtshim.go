@@ -15,10 +15,15 @@ import (
 // printed "{1 5296192}" instead of 1. The fmt shims below hand fmt the wrapped
 // value for those verbs.
 //
+// Once cells have defined types, the printed arguments reach these shims
+// through Show (fmtshow.go), which replaces the values of cell types by
+// stand-ins that format themselves; wrappers remain for arguments whose
+// static type is an interface. The shims print %T of a stand-in as %s of the
+// cell type's name (main.Color) and %p of it as the value's address.
+//
 // yaegi fills IValue of a struct type's wrapper with the struct's last field
-// (getConcreteValue), so %d of a struct type with a String method shows that
-// field (compiled Go prints %!d(...) for such a misuse), and %T cannot name a
-// cell type either way: it is left alone.
+// (getConcreteValue), so %d of a struct type with a String method held in an
+// interface shows that field (compiled Go prints %!d(...) for such a misuse).
 
 // isWrapper reports whether v is one of yaegi's interface wrappers.
 func isWrapper(v any) bool {
