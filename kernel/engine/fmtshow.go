@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -537,7 +538,7 @@ func (x *shown) text() (s string, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
+			err = errors.New(panicMessage(r)) // in the Go runtime's words
 		}
 	}()
 	return x.method.fn.Call([]reflect.Value{p})[0].String(), nil

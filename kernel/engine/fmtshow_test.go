@@ -128,3 +128,17 @@ func BenchmarkPrintCellValues(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// TestShownMethodPanics checks that a String method that panics prints as
+// fmt prints it in compiled Go (there with index and length too) instead of
+// failing the cell.
+func TestShownMethodPanics(t *testing.T) {
+	h := newHarness(t)
+	h.run("type Color int\nfunc (c Color) String() string { return [...]string{\"Red\", \"Green\"}[c] }")
+	h.out.Reset()
+	h.run("fmt.Println([]Color{5}, Color(1))")
+	want := "[%!v(PANIC=String method: runtime error: index out of range)] Green\n"
+	if got := h.out.String(); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
