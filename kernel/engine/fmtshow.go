@@ -52,6 +52,9 @@ type showType struct {
 	length int
 	rtype  reflect.Type // for compiled types (valueT)
 	holds  int          // mayHold's cached answer: 1 yes, -1 no, 0 unknown
+	// itype keeps yaegi's type alive: the cache is keyed by its address,
+	// which must not be reused by another type.
+	itype unsafe.Pointer
 }
 
 type showField struct {
@@ -143,7 +146,7 @@ func (s *shower) readType(p reflect.Value, depth int) *showType {
 		return t
 	}
 	it := p.Elem()
-	t := &showType{}
+	t := &showType{itype: p.UnsafePointer()}
 	s.types[p.Pointer()] = t
 	if c := unexported(it, "cat"); c.IsValid() {
 		if str, ok := c.Interface().(fmt.Stringer); ok {
