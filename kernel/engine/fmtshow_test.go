@@ -142,3 +142,21 @@ func TestShownMethodPanics(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestShownAfterRedefinition checks that fmt uses the current String method
+// of a redefined method and of a type redefined with another layout.
+func TestShownAfterRedefinition(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct{ code, want string }{
+		{"type Color int\nfunc (c Color) String() string { return \"old\" }\nfmt.Println([]Color{1})", "[old]\n"},
+		{"func (c Color) String() string { return \"new\" }\nfmt.Println([]Color{1})", "[new]\n"},
+		{"type Color struct{ A, B int }\nfunc (c Color) String() string { return fmt.Sprint(\"S\", c.A) }\nfmt.Println([]Color{{1, 2}})", "[S1]\n"},
+		{"type P struct{ C Color }\nfmt.Println(P{Color{3, 4}})", "{S3}\n"},
+	} {
+		h.out.Reset()
+		h.run(c.code)
+		if got := h.out.String(); got != c.want {
+			t.Errorf("%s\nprinted %q, want %q", c.code, got, c.want)
+		}
+	}
+}
