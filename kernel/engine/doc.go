@@ -48,8 +48,9 @@
 //	fmt.Printf/Sprintf/Fprintf/Errorf/    compiled shims that unwrap yaegi's method     %d of a cell type with a String method
 //	  Appendf                               wrappers for value verbs (%d %f %t ...)      printed the wrapper struct
 //	fmt.Print*/Sprint*/Fprint*/Append*/   every printed argument x becomes              yaegi erases cell types: []Color printed
-//	  *f (once cells defined types)         _gopadFmt.Show(x); a final value also goes    [0 1], %T named no cell type
-//	                                        to _gopadFmt.Note (fmtshow.go)
+//	  *f, log.Print/Println/Printf          _gopadFmt.Show(x); a final value also goes    [0 1], %T named no cell type
+//	  (once cells defined types)            to _gopadFmt.Note (fmtshow.go); log's three
+//	                                        go to compiled shims that print %T as fmt's
 //
 // Show and Note are compiled funcs stored in fields of an interpreted struct:
 // for such a call yaegi passes the argument with its interpreter type, which

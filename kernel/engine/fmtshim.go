@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"io"
+	"log"
 	"reflect"
 	"strings"
 )
@@ -147,6 +148,17 @@ func fmtShims(out io.Writer) map[string]reflect.Value {
 		"Errorf": reflect.ValueOf(func(format string, args ...any) error {
 			f, a := unwrapArgs(format, args)
 			return fmt.Errorf(f, a...)
+		}),
+		// log's printing functions, for the same arguments (Show's stand-ins).
+		"LogPrint": reflect.ValueOf(func(args ...any) {
+			log.Default().Output(2, fmt.Sprint(args...)) //nolint:errcheck // as log.Print
+		}),
+		"LogPrintln": reflect.ValueOf(func(args ...any) {
+			log.Default().Output(2, fmt.Sprintln(args...)) //nolint:errcheck // as log.Println
+		}),
+		"LogPrintf": reflect.ValueOf(func(format string, args ...any) {
+			f, a := unwrapArgs(format, args)
+			log.Default().Output(2, fmt.Sprintf(f, a...)) //nolint:errcheck // as log.Printf
 		}),
 		"Appendf": reflect.ValueOf(func(b []byte, format string, args ...any) []byte {
 			f, a := unwrapArgs(format, args)

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"log"
 	"strings"
 	"testing"
 
@@ -158,5 +159,23 @@ func TestShownAfterRedefinition(t *testing.T) {
 		if got := h.out.String(); got != c.want {
 			t.Errorf("%s\nprinted %q, want %q", c.code, got, c.want)
 		}
+	}
+}
+
+// TestLogPrintsCellTypes checks log.Print, Println and Printf of values of a
+// cell type with a String method inside containers, as compiled Go prints
+// them (log without flags).
+func TestLogPrintsCellTypes(t *testing.T) {
+	var buf strings.Builder
+	w, flags := log.Writer(), log.Flags()
+	log.SetOutput(&buf)
+	log.SetFlags(0)
+	defer func() { log.SetOutput(w); log.SetFlags(flags) }()
+	h := newHarness(t)
+	h.run("type Color int\nfunc (c Color) String() string { return [...]string{\"Red\", \"Green\"}[c] }\ntype Q struct{ A int }")
+	h.run("import \"log\"\nlog.Println([]Color{0, 1}, 2)\nlog.Printf(\"%v %d %T %T\", map[string]Color{\"k\": 1}, []Color{1}, Q{}, []Color{})\nlog.Print(Color(1), \"x\")")
+	want := "[Red Green] 2\nmap[k:Green] [1] main.Q []main.Color\nGreenx\n"
+	if got := buf.String(); got != want {
+		t.Errorf("log printed %q, want %q", got, want)
 	}
 }

@@ -1075,6 +1075,10 @@ var fmtPrinters = map[string]int{
 	"Fprintf": 2, "Appendf": 2,
 }
 
+// logPrinters are the log functions the engine replaces by shims that
+// print Show's stand-ins (fmtshim.go), with their leading format argument.
+var logPrinters = map[string]int{"Print": 0, "Println": 0, "Printf": 1}
+
 // fmtArgs routes the printed arguments of a fmt printing function through
 // the Show helper (fmtshow.go) once cells have defined types, so that values
 // of cell types print as compiled Go prints them wherever they sit.
@@ -1091,7 +1095,12 @@ func (r *rewriter) fmtArgs(n *ast.CallExpr, fun *ast.SelectorExpr) {
 		path, ok = r.c.cellImports()[id.Name]
 	}
 	skip, printer := fmtPrinters[fun.Sel.Name]
-	if !ok || path != "fmt" || !printer || len(n.Args) <= skip {
+	if path == "log" {
+		skip, printer = logPrinters[fun.Sel.Name]
+	} else if path != "fmt" {
+		printer = false
+	}
+	if !ok || !printer || len(n.Args) <= skip {
 		return
 	}
 	if fun.Sel.Name == "Errorf" {

@@ -142,6 +142,11 @@ var packageShims = map[string]map[string]string{
 	},
 	// fmt's formatting functions print the values of cell types as fmt
 	// would print them in compiled Go for verbs such as %d (fmtshim.go).
+	"log": {
+		"Print":   rtName + ".LogPrint",
+		"Println": rtName + ".LogPrintln",
+		"Printf":  rtName + ".LogPrintf",
+	},
 	"fmt": {
 		"Printf":  rtName + ".Printf",
 		"Sprintf": rtName + ".Sprintf",
