@@ -197,6 +197,10 @@ func New(opts Options) (*Engine, error) {
 	for name, v := range fmtSyms {
 		rtSyms[name] = v
 	}
+	var logOutput func(calldepth int, s string) error
+	for name, v := range logShims(&logOutput) {
+		rtSyms[name] = v
+	}
 	e.exports[rtImportPath+"/"+rtName] = rtSyms
 	if err := e.interp.Use(e.exports); err != nil {
 		return nil, fmt.Errorf("engine: load symbols: %w", err)
@@ -232,6 +236,17 @@ func New(opts Options) (*Engine, error) {
 	}
 	if _, err := e.interp.Eval(shimSource); err != nil {
 		return nil, fmt.Errorf("engine: compile shims: %w", err)
+	}
+	// The logger yaegi gives cells, for the log shims.
+	if _, err := e.interp.Eval(`import _gopadlog "log"`); err != nil {
+		return nil, fmt.Errorf("engine: import the cells' logger: %w", err)
+	}
+	out, err := e.interp.Eval("_gopadlog.Output")
+	if err != nil {
+		return nil, fmt.Errorf("engine: find the cells' logger: %w", err)
+	}
+	if f, ok := out.Interface().(func(int, string) error); ok {
+		logOutput = f
 	}
 	e.syms = mainSymbols(e.interp)
 	return e, nil

@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"io"
-	"log"
 	"reflect"
 	"strings"
 )
@@ -149,20 +148,29 @@ func fmtShims(out io.Writer) map[string]reflect.Value {
 			f, a := unwrapArgs(format, args)
 			return fmt.Errorf(f, a...)
 		}),
-		// log's printing functions, for the same arguments (Show's stand-ins).
-		"LogPrint": reflect.ValueOf(func(args ...any) {
-			log.Default().Output(2, fmt.Sprint(args...)) //nolint:errcheck // as log.Print
-		}),
-		"LogPrintln": reflect.ValueOf(func(args ...any) {
-			log.Default().Output(2, fmt.Sprintln(args...)) //nolint:errcheck // as log.Println
-		}),
-		"LogPrintf": reflect.ValueOf(func(format string, args ...any) {
-			f, a := unwrapArgs(format, args)
-			log.Default().Output(2, fmt.Sprintf(f, a...)) //nolint:errcheck // as log.Printf
-		}),
 		"Appendf": reflect.ValueOf(func(b []byte, format string, args ...any) []byte {
 			f, a := unwrapArgs(format, args)
 			return fmt.Appendf(b, f, a...)
+		}),
+	}
+}
+
+// logShims returns the compiled stand-ins for log.Print, Println and Printf,
+// which print Show's stand-ins (%T as fmt's shims do). They write through
+// output, the interpreter's own logger's Output (yaegi gives cells a logger
+// on the interpreter's stderr), once it is known.
+func logShims(output *func(calldepth int, s string) error) map[string]reflect.Value {
+	emit := func(s string) {
+		if *output != nil {
+			(*output)(3, s) //nolint:errcheck // log.Print ignores it too
+		}
+	}
+	return map[string]reflect.Value{
+		"LogPrint":   reflect.ValueOf(func(args ...any) { emit(fmt.Sprint(args...)) }),
+		"LogPrintln": reflect.ValueOf(func(args ...any) { emit(fmt.Sprintln(args...)) }),
+		"LogPrintf": reflect.ValueOf(func(format string, args ...any) {
+			f, a := unwrapArgs(format, args)
+			emit(fmt.Sprintf(f, a...))
 		}),
 	}
 }

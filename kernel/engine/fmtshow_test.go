@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"log"
 	"strings"
 	"testing"
 
@@ -164,18 +163,13 @@ func TestShownAfterRedefinition(t *testing.T) {
 
 // TestLogPrintsCellTypes checks log.Print, Println and Printf of values of a
 // cell type with a String method inside containers, as compiled Go prints
-// them (log without flags).
+// them (log without flags), on the engine's stderr as before.
 func TestLogPrintsCellTypes(t *testing.T) {
-	var buf strings.Builder
-	w, flags := log.Writer(), log.Flags()
-	log.SetOutput(&buf)
-	log.SetFlags(0)
-	defer func() { log.SetOutput(w); log.SetFlags(flags) }()
 	h := newHarness(t)
 	h.run("type Color int\nfunc (c Color) String() string { return [...]string{\"Red\", \"Green\"}[c] }\ntype Q struct{ A int }")
-	h.run("import \"log\"\nlog.Println([]Color{0, 1}, 2)\nlog.Printf(\"%v %d %T %T\", map[string]Color{\"k\": 1}, []Color{1}, Q{}, []Color{})\nlog.Print(Color(1), \"x\")")
+	h.run("import \"log\"\nlog.SetFlags(0)\nlog.Println([]Color{0, 1}, 2)\nlog.Printf(\"%v %d %T %T\", map[string]Color{\"k\": 1}, []Color{1}, Q{}, []Color{})\nlog.Print(Color(1), \"x\")")
 	want := "[Red Green] 2\nmap[k:Green] [1] main.Q []main.Color\nGreenx\n"
-	if got := buf.String(); got != want {
+	if got := h.err.String(); got != want {
 		t.Errorf("log printed %q, want %q", got, want)
 	}
 }
