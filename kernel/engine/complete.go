@@ -61,7 +61,13 @@ func (e *Engine) Complete(code string, cursor int) (matches []string, start, end
 			path, ok = cellImportsOf(code)[pkg]
 		}
 		if !ok {
-			return e.completeMembers(pkg, prefix), start, end
+			if members := e.completeMembers(pkg, prefix); len(members) > 0 {
+				return members, start, end
+			}
+			// A package the cell may use without importing it (fmt, strings, ml...).
+			if path, ok = autoImportPaths[pkg]; !ok {
+				return nil, start, end
+			}
 		}
 		seen := map[string]bool{}
 		for _, key := range e.exportKeys(path) {

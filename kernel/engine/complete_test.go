@@ -24,6 +24,9 @@ func TestComplete(t *testing.T) {
 		{"localThing := 3\nlocalT", 22, "localThing", 16, 22},
 		{"import \"gopad/di", 16, "gopad/display", 8, 16},
 		{"pri", 3, "println", 0, 3},
+		// Packages a cell may use without importing them complete too.
+		{"math.Sq", 7, "Sqrt", 5, 7},
+		{"ml.Seq", 6, "Sequential", 3, 6},
 	}
 	for _, c := range cases {
 		matches, start, end := h.e.Complete(c.code, c.cursor)
