@@ -179,7 +179,19 @@ func (m *Model) predictLocked(x *Tensor) *Tensor {
 		return y.Detach()
 	}
 	y := m.fastForward(x, false)
-	// One allocation for the result's shape and values.
+	if len(y.data) <= smallResultLen && len(y.shape) <= 4 {
+		// One allocation for the result's header, shape and values: single-sample
+		// inference is fast enough for a second allocation to show.
+		out := &struct {
+			t     Tensor
+			shape [4]int
+			data  [smallResultLen]float32
+		}{}
+		out.t.shape = append(out.shape[:0], y.shape...)
+		out.t.data = out.data[:copy(out.data[:], y.data):len(y.data)]
+		return &out.t
+	}
+	// Two allocations: the result's header and shape, and its values.
 	out := &struct {
 		t     Tensor
 		shape [4]int
@@ -188,6 +200,10 @@ func (m *Model) predictLocked(x *Tensor) *Tensor {
 	out.t.data = append([]float32(nil), y.data...)
 	return &out.t
 }
+
+// smallResultLen is the largest Predict result stored in the same allocation as
+// its header, enough for one sample's class scores in common classifiers.
+const smallResultLen = 16
 
 // PredictClasses returns the index of the largest output for each sample.
 func (m *Model) PredictClasses(x *Tensor) []int {

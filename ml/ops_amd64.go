@@ -98,19 +98,38 @@ func axpyRows64AVX2(y, w *float32, off *int32, val *float32, cnt int)
 //go:noescape
 func axpyRows8AVX2(y, w *float32, off *int32, val *float32, cnt int)
 
+//go:noescape
+func axpyRows256AVX512(y, w *float32, off *int32, val *float32, cnt int)
+
+//go:noescape
+func axpyRows128AVX512(y, w *float32, off *int32, val *float32, cnt int)
+
+// useAVX512 selects the single-row kernels that keep 128 or 256 outputs in
+// registers and so stream each weight row once.
+var useAVX512 = useAVX2 && cpu.X86.HasAVX512F
+
 func axpyRowsVec(y, w []float32, n int, s *sparseRow) int {
 	if !useAVX2 {
 		return 0
 	}
-	const block = 32 // rows per block: 32 rows of a 128-wide layer fit in L1
-	wide := n &^ 63
-	for b := 0; b < len(s.val) && wide > 0; b += block {
-		e := min(b+block, len(s.val))
-		for j := 0; j < wide; j += 64 {
-			axpyRows64AVX2(&y[j], &w[j], &s.off[b], &s.val[b], e-b)
+	j := 0
+	if useAVX512 {
+		for ; j+256 <= n; j += 256 {
+			axpyRows256AVX512(&y[j], &w[j], &s.off[0], &s.val[0], len(s.val))
+		}
+		for ; j+128 <= n; j += 128 {
+			axpyRows128AVX512(&y[j], &w[j], &s.off[0], &s.val[0], len(s.val))
 		}
 	}
-	j := wide
+	const block = 32 // rows per block: 32 rows of a 128-wide layer fit in L1
+	wide := j + (n-j)&^63
+	for b := 0; b < len(s.val) && wide > j; b += block {
+		e := min(b+block, len(s.val))
+		for c := j; c < wide; c += 64 {
+			axpyRows64AVX2(&y[c], &w[c], &s.off[b], &s.val[b], e-b)
+		}
+	}
+	j = wide
 	for ; j+8 <= n; j += 8 {
 		axpyRows8AVX2(&y[j], &w[j], &s.off[0], &s.val[0], len(s.val))
 	}

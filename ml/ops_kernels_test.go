@@ -136,7 +136,7 @@ func TestSparseRowGemvPatterns(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	var s sparseRow
 	for _, in := range []int{1, 7, 8, 9, 64, 131, 256} {
-		for _, n := range []int{1, 8, 10, 64, 130} {
+		for _, n := range []int{1, 8, 10, 64, 128, 130, 256, 300, 400} {
 			w := randTensor(rng, -1, 1, in, n).data
 			for pattern := 0; pattern < 5; pattern++ {
 				x := make([]float32, in)
