@@ -130,6 +130,10 @@ func TestListCreateTypeRunReload(t *testing.T) {
 		t.Errorf("after reload the cell text is %q, want %q", src, want)
 	}
 	waitOutputContains(t, ctx, 0, "hello from gopad 42", 5*time.Second)
+	// The run time is saved in the cell's metadata, so it survives the reload.
+	if timing := evalJS[string](t, ctx, jsCell(0)+`.querySelector('.cell-timing').textContent`); !strings.HasPrefix(timing, "took ") {
+		t.Errorf("after reload the cell timing is %q, want \"took ...\"", timing)
+	}
 	screenshot(t, ctx, "03-after-reload")
 
 	// The server autosaves within seconds: the file has the source and the output.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -523,11 +524,7 @@ func (s *session) step() bool {
 		return true
 	}
 	k, epoch, code := s.kernel, s.epoch, cell.Source
-	if len(cell.Outputs) > 0 || cell.ExecutionCount != nil {
-		cell.Outputs = nil
-		cell.ExecutionCount = nil
-		s.broadcastLocked(OutputsClearedMsg{Type: MsgOutputsCleared, CellID: id}, nil)
-	}
+	s.clearRunResultsLocked(cell)
 	start := time.Now()
 	s.running = &RunningCell{CellID: id, StartedMS: start.UnixMilli()}
 	s.lastRanCell = id
@@ -546,7 +543,9 @@ func (s *session) step() bool {
 		}
 		s.mu.Unlock()
 	})
-	elapsed := time.Since(start).Milliseconds()
+	// Offsets from start use the monotonic clock, so the recorded times are in order.
+	replyAfter := time.Since(start)
+	elapsed := replyAfter.Milliseconds()
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -582,12 +581,18 @@ func (s *session) step() bool {
 		s.appendOutputLocked(id, errorOutput("GopadError", "the cell could not be run: "+err.Error()))
 		s.abortQueueLocked()
 	default:
+		c := s.nb.Cell(id)
 		if reply.ExecutionCount > 0 {
 			n := reply.ExecutionCount
-			if c := s.nb.Cell(id); c != nil {
+			if c != nil {
 				c.ExecutionCount = &n
 			}
 			idle.ExecutionCount = &n
+		}
+		if c != nil {
+			// The request is sent as the cell turns busy, so busy and execute_input
+			// coincide; idle is now, after the reply's outputs were applied.
+			setExecutionTimingLocked(c, start, start, start.Add(replyAfter), start.Add(time.Since(start)))
 		}
 		if reply.Status == protocol.ReplyError && !sawError {
 			s.appendOutputLocked(id, errorOutput(reply.EName, reply.EValue, reply.Traceback...))
@@ -926,9 +931,8 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 		}
 		cell.Type = m.CellType
 		s.broadcastLocked(CellTypeMsg{Type: MsgCellType, CellID: cell.ID, CellType: cell.Type}, nil)
-		if cell.Type != notebooks.CodeCell && (len(cell.Outputs) > 0 || cell.ExecutionCount != nil) {
-			cell.Outputs, cell.ExecutionCount = nil, nil
-			s.broadcastLocked(OutputsClearedMsg{Type: MsgOutputsCleared, CellID: cell.ID}, nil)
+		if cell.Type != notebooks.CodeCell {
+			s.clearRunResultsLocked(cell)
 		}
 		s.markDirtyLocked(s.srv.cfg.AutosaveDelay)
 	case MsgSplitCell:
@@ -1020,11 +1024,7 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 			}
 		}
 		for _, cell := range cells {
-			if len(cell.Outputs) == 0 && cell.ExecutionCount == nil {
-				continue
-			}
-			cell.Outputs, cell.ExecutionCount = nil, nil
-			s.broadcastLocked(OutputsClearedMsg{Type: MsgOutputsCleared, CellID: cell.ID}, nil)
+			s.clearRunResultsLocked(cell)
 		}
 		s.markDirtyLocked(s.srv.cfg.AutosaveDelay)
 	case "":
@@ -1146,4 +1146,57 @@ func (s *session) complete(c *wsConn, m *ClientMessage) error {
 		c.send(reply)
 	}()
 	return nil
+}
+
+// executionMetadataKey is the cell metadata key under which Jupyter (JupyterLab's
+// "record timing" setting) keeps the timestamps of a cell's last run; gopad writes
+// the same four, so the timing survives a reload and reads the same in Jupyter.
+const executionMetadataKey = "execution"
+
+// jupyterTimeLayout is RFC 3339 in UTC with milliseconds, as Jupyter writes times.
+const jupyterTimeLayout = "2006-01-02T15:04:05.000Z"
+
+// setExecutionTimingLocked records a run's timestamps in the cell's metadata. The
+// map is replaced, never mutated: saves and exports read copies of it outside the lock.
+func setExecutionTimingLocked(c *notebooks.Cell, busy, input, reply, idle time.Time) {
+	meta := maps.Clone(c.Metadata)
+	if meta == nil {
+		meta = map[string]any{}
+	}
+	meta[executionMetadataKey] = map[string]any{
+		"iopub.status.busy":   busy.UTC().Format(jupyterTimeLayout),
+		"iopub.execute_input": input.UTC().Format(jupyterTimeLayout),
+		"shell.execute_reply": reply.UTC().Format(jupyterTimeLayout),
+		"iopub.status.idle":   idle.UTC().Format(jupyterTimeLayout),
+	}
+	c.Metadata = meta
+}
+
+// hasExecutionTiming reports whether the cell's metadata holds run timestamps.
+func hasExecutionTiming(c *notebooks.Cell) bool {
+	_, ok := c.Metadata[executionMetadataKey]
+	return ok
+}
+
+// clearExecutionTimingLocked removes the run timestamps, as Jupyter does when it
+// clears outputs (copy-on-write, like setExecutionTimingLocked).
+func clearExecutionTimingLocked(c *notebooks.Cell) {
+	if !hasExecutionTiming(c) {
+		return
+	}
+	meta := maps.Clone(c.Metadata)
+	delete(meta, executionMetadataKey)
+	c.Metadata = meta
+}
+
+// clearRunResultsLocked drops a cell's outputs, execution count and run timing and
+// tells the tabs; it reports whether there was anything to clear.
+func (s *session) clearRunResultsLocked(c *notebooks.Cell) bool {
+	if len(c.Outputs) == 0 && c.ExecutionCount == nil && !hasExecutionTiming(c) {
+		return false
+	}
+	c.Outputs, c.ExecutionCount = nil, nil
+	clearExecutionTimingLocked(c)
+	s.broadcastLocked(OutputsClearedMsg{Type: MsgOutputsCleared, CellID: c.ID}, nil)
+	return true
 }

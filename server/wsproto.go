@@ -5,6 +5,13 @@ package server
 // is listed in the changelog below so the frontend can mirror it.
 //
 // Changelog (newest first):
+//   - v1.1: a code cell that ran to a reply has Jupyter's run timing in its
+//     metadata, saved with the notebook and in snapshots: "execution" =
+//     {"iopub.status.busy","iopub.execute_input","shell.execute_reply",
+//     "iopub.status.idle"}, RFC 3339 UTC times with milliseconds. Clearing a cell's
+//     outputs (clear_outputs, a new run, a change to markdown/raw) removes it, and
+//     outputs_cleared is also sent when only the timing was there. Live frames do
+//     not carry it; cell_state's elapsed_ms stays the live timing.
 //   - v1: initial version, identical to ws-protocol.md, plus these precisions:
 //     * frames on one connection arrive in order; the snapshot is the first frame
 //       after hello, and every later frame is an update applied on top of it;

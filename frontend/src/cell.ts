@@ -32,6 +32,22 @@ export function formatElapsed(ms: number): string {
   return m < 60 ? `${m} min ${s} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/**
+ * recordedElapsed reads the run time Jupyter-style timing metadata records
+ * (metadata.execution, written by the server when a cell runs): execute_input to
+ * execute_reply, else busy to idle. It is null when absent or unreadable.
+ */
+export function recordedElapsed(metadata: Record<string, any> | undefined): number | null {
+  const ex = metadata?.execution;
+  if (!ex || typeof ex !== "object") return null;
+  const span = (from: string, to: string): number | null => {
+    const a = Date.parse(ex[from]);
+    const b = Date.parse(ex[to]);
+    return Number.isFinite(a) && Number.isFinite(b) && b >= a ? b - a : null;
+  };
+  return span("iopub.execute_input", "shell.execute_reply") ?? span("iopub.status.busy", "iopub.status.idle");
+}
+
 export class Cell {
   readonly el: HTMLDivElement;
   readonly outputs: OutputArea;
@@ -66,6 +82,8 @@ export class Cell {
     this.type = data.cell_type;
     this.source = joinText(data.source);
     this.executionCount = data.execution_count ?? null;
+    // The saved timing stands in for a live one after a reload or a server restart.
+    this.elapsedMs = data.cell_type === "code" ? recordedElapsed(data.metadata) : null;
     this.prompt = h("div", { class: "prompt input-prompt" });
     this.editorHost = h("div", { class: "editor-host" });
     this.rendered = h("div", { class: "markdown-rendered markdown-body" });
