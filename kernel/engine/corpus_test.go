@@ -203,7 +203,7 @@ var corpus = []struct {
 		fails("s := \"abc\"\nk := 7\n_ = s[k]", "Panic: runtime error: index out of range [7] with length 3"),
 		fails("ys := []int{1}\nk := -2\n_ = ys[k]", "Panic: runtime error: index out of range [-2]"),
 		fails("zs := []int{1, 2, 3}\nn := 9\n_ = zs[1:n]", "Panic: runtime error: slice bounds out of range"),
-		fails("func at(xs []int, i int) int { return xs[i] }\nat([]int{1}, 4)", "Panic: runtime error: index out of range"),
+		fails("func at(xs []int, i int) int { return xs[i] }\nat([]int{1}, 4)", "Panic: runtime error: index out of range [4] with length 1"),
 	}},
 	{"bytes", []corpusCell{
 		o("var buf bytes.Buffer\nbuf.WriteString(\"hello \")\nbuf.Write([]byte(\"world\"))\nfmt.Println(buf.Len(), buf.String())", "11 hello world\n"),

@@ -258,8 +258,11 @@ func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 		out.Message += " (errors.As cannot see the methods of a type defined in a cell: test the error with a type assertion, " +
 			"e.g. if pe, ok := err.(*MyError); ok, unwrapping with errors.Unwrap as needed)"
 	}
-	var frames []string
-	var chosen *location
+	type frame struct {
+		loc location
+		fn  string
+	}
+	var cellFrames []frame
 	for _, t := range trace {
 		m := tracePattern.FindStringSubmatch(t)
 		if m == nil {
@@ -267,11 +270,35 @@ func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 		}
 		line, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
-		loc := decode(line, col)
-		if loc.cell == 0 {
-			continue
+		if loc := decode(line, col); loc.cell != 0 {
+			cellFrames = append(cellFrames, frame{loc, strings.TrimPrefix(m[3], "main.")})
 		}
-		fn := strings.TrimPrefix(m[3], "main.")
+	}
+	if out.Message == indexOutOfRange && len(cellFrames) > 0 && !strings.Contains(cellFrames[0].fn, ".") && cellFrames[0].fn != "main" {
+		// yaegi names the first statement of the function that panicked.
+		stmtLine := -1 // the call's arguments can be read again only from the running top-level statement
+		// (yaegi prints no frame for a chunk whose statement is a
+		// compiled call, such as the final value's capture, and a "func"
+		// frame for the literal that captures it with fmt shims).
+		switch {
+		case len(cellFrames) == 1 || cellFrames[1].fn == "main" && cellFrames[1].loc.cell == p.c.seq%cellWrap:
+			stmtLine = int(e.rt.line.Load())
+			if stmtLine == 0 && len(cellFrames) > 1 {
+				stmtLine = cellFrames[1].loc.line
+			}
+		case cellFrames[1].fn == "func" && cellFrames[1].loc.cell == p.c.seq%cellWrap:
+			// callArgs ignores calls inside function literals the cell wrote.
+			stmtLine = cellFrames[1].loc.line
+		}
+		if loc, detail, ok := e.funcIndexFault(p, cellFrames[0].fn, stmtLine); ok {
+			cellFrames[0].loc = loc
+			out.Message += detail
+		}
+	}
+	var frames []string
+	var chosen *location
+	for _, f := range cellFrames {
+		loc, fn := f.loc, f.fn
 		if fn == "main" && loc.cell == p.c.seq%cellWrap && int(e.rt.line.Load()) > loc.line {
 			// yaegi names the first statement of the chunk; the front-end's
 			// At calls know the top-level statement that was running.

@@ -240,3 +240,37 @@ func TestIndexOutOfRangeWording(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexOutOfRangeInFunction checks an index out of range inside a cell
+// function: the traceback names the failing line (not the function's first
+// statement), and the message has the Go runtime's index and length (verified
+// with go run) when the call's arguments can be read again.
+func TestIndexOutOfRangeInFunction(t *testing.T) {
+	h := newHarness(t)
+	h.run("func get(xs []int, i int) int {\n\tx := 0\n\t_ = x\n\treturn xs[i]\n}")
+	h.run("func sum(xs []int, n int) int {\n\ts := 0\n\tfor k := 0; k <= n; k++ {\n\t\ts += xs[k]\n\t}\n\treturn s\n}")
+	h.run("func pick(m [][]int, r, c int) int {\n\tx := 0\n\tx += m[r][0]\n\treturn x + m[r][c]\n}")
+	h.run("xs := []int{1, 2, 3}")
+	for _, c := range []struct{ code, message, frame string }{
+		{"get([]int{1, 2, 3}, 5)", "runtime error: index out of range [5] with length 3", "  at line 4 of cell #1, in get"},
+		{"get(xs, -1)", "runtime error: index out of range [-1]", "  at line 4 of cell #1, in get"},
+		{"v := get(xs, 3)\n_ = v", "runtime error: index out of range [3] with length 3", "  at line 4 of cell #1, in get"},
+		// pick's other index expressions are in range: the failing one is named.
+		{"pick([][]int{{1, 2}}, 0, 4)", "runtime error: index out of range [4] with length 2", "  at line 4 of cell #3, in pick"},
+		// k is a local variable, gone after the panic: the line, without detail
+		// (compiled Go says [2] with length 2).
+		{"sum([]int{1, 2}, 2)", "runtime error: index out of range", "  at line 4 of cell #2, in sum"},
+		// Called from a function literal, the arguments cannot be read again.
+		{"func() { get(xs, 7) }()", "runtime error: index out of range", "  at line 4 of cell #1, in get"},
+	} {
+		_, err := h.e.Execute(context.Background(), c.code)
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != "Panic" || e.Message != c.message {
+			t.Errorf("%s: got %v, want Panic %q", c.code, err, c.message)
+			continue
+		}
+		if len(e.Traceback) < 2 || e.Traceback[1] != c.frame {
+			t.Errorf("%s: traceback %q, want second line %q", c.code, e.Traceback, c.frame)
+		}
+	}
+}
