@@ -274,3 +274,23 @@ func TestIndexOutOfRangeInFunction(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkInterpretedIndexLoop measures a cell function's loop of index
+// expressions, the code a per-index check would slow down: the function
+// index panic handling costs nothing until a panic (funcindex.go).
+func BenchmarkInterpretedIndexLoop(b *testing.B) {
+	e, err := New(Options{Stdout: &syncBuffer{}, Stderr: &syncBuffer{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := e.Execute(ctx, "xs := make([]int, 1000)\nfunc sumAll(xs []int) int { s := 0; for r := 0; r < 100; r++ { for i := 0; i < len(xs); i++ { s += xs[i] } }; return s }"); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Execute(ctx, "sumAll(xs)"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
