@@ -132,10 +132,7 @@ func (e *Engine) compilePanic(p *plan, r any) *Error {
 func (e *Engine) undefinedQualifier(p *plan) (name string, line, col int) {
 	declared := map[string]bool{}
 	for _, it := range p.c.items {
-		var root ast.Node = it.stmt
-		if it.decl != nil {
-			root = it.decl
-		}
+		root := it.node()
 		if root == nil {
 			continue
 		}
@@ -162,10 +159,7 @@ func (e *Engine) undefinedQualifier(p *plan) (name string, line, col int) {
 		})
 	}
 	for _, it := range p.c.items {
-		var root ast.Node = it.stmt
-		if it.decl != nil {
-			root = it.decl
-		}
+		root := it.node()
 		if root == nil || it.kind == itemImport {
 			continue
 		}
@@ -204,10 +198,7 @@ func undefinedPackageHint(name string) string {
 func (e *Engine) unsupported(p *plan) *Error {
 	var found *Error
 	for _, it := range p.c.items {
-		var root ast.Node = it.stmt
-		if it.decl != nil {
-			root = it.decl
-		}
+		root := it.node()
 		if root == nil {
 			continue
 		}
@@ -511,10 +502,7 @@ func (c *cellInfo) definesType(name string) bool {
 func (e *Engine) genericCalledAt(p *plan, line int) string {
 	found := ""
 	for _, it := range p.c.items {
-		var root ast.Node = it.stmt
-		if it.decl != nil {
-			root = it.decl
-		}
+		root := it.node()
 		if root == nil {
 			continue
 		}
@@ -551,10 +539,7 @@ func goroutinePanicReport(value any, cell, line int) string {
 // x.name of the cell on the given line (any line when line is 0).
 func (e *Engine) selectorOn(p *plan, name string, line int) (x string, l, c int) {
 	for _, it := range p.c.items {
-		var root ast.Node = it.stmt
-		if it.decl != nil {
-			root = it.decl
-		}
+		root := it.node()
 		if root == nil {
 			continue
 		}

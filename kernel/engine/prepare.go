@@ -288,10 +288,7 @@ func (c *cellInfo) directive(off int) string {
 // describe records what a top-level item defines and refers to.
 func (e *Engine) describe(p *plan, it *item) *Error {
 	it.refs = map[string]bool{}
-	var root ast.Node = it.stmt
-	if it.decl != nil {
-		root = it.decl
-	}
+	root := it.node()
 	if root == nil {
 		return nil
 	}
@@ -554,10 +551,7 @@ func mayBlock(items []*item) bool {
 		if it.stmt == nil && it.decl == nil {
 			continue
 		}
-		var root ast.Node = it.stmt
-		if it.decl != nil {
-			root = it.decl
-		}
+		root := it.node()
 		ast.Inspect(root, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.CallExpr, *ast.ForStmt, *ast.RangeStmt, *ast.SelectStmt, *ast.SendStmt, *ast.GoStmt:
@@ -587,10 +581,7 @@ func (e *Engine) autoImports(p *plan) []importRec {
 	var out []importRec
 	seen := map[string]bool{}
 	for _, it := range p.c.items {
-		var root ast.Node = it.stmt
-		if it.decl != nil {
-			root = it.decl
-		}
+		root := it.node()
 		if root == nil || it.kind == itemImport {
 			continue
 		}

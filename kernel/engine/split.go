@@ -43,6 +43,17 @@ type item struct {
 	hoist       bool // a definition to hoist from the start (a generic call on the right, see hoist.go)
 }
 
+// node returns the item's syntax tree: its declaration or its statement, or nil.
+func (it *item) node() ast.Node {
+	if it.decl != nil {
+		return it.decl
+	}
+	if it.stmt != nil {
+		return it.stmt
+	}
+	return nil
+}
+
 // off converts a position in the item's parse to a byte offset in the cell.
 func (it *item) off(p token.Pos) int {
 	return it.file.Offset(p) - it.prefix + it.start
