@@ -18,7 +18,6 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -308,19 +307,13 @@ func (k *kernel) run(ctx context.Context, code string) (res engine.Result, err e
 	return k.eng.Execute(ctx, code)
 }
 
-// exitRequest recognises the panic that yaegi's restricted os.Exit raises in
-// place of exiting, and returns the exit code.
+// exitRequest reports whether the cell called os.Exit, and with which code.
 func exitRequest(err error) (code int, ok bool) {
 	var e *engine.Error
-	if !errors.As(err, &e) || e.Kind != "Panic" {
-		return 0, false
+	if errors.As(err, &e) && e.Kind == "Exit" {
+		return e.ExitCode, true
 	}
-	digits, found := strings.CutPrefix(e.Message, "os.Exit(")
-	if digits, found = strings.CutSuffix(digits, ")"); !found {
-		return 0, false
-	}
-	code, convErr := strconv.Atoi(digits)
-	return code, convErr == nil
+	return 0, false
 }
 
 // reportError sends an error output and an error execute_reply.

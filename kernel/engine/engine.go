@@ -48,8 +48,9 @@ type Result struct {
 
 // Error is the error Execute returns.
 type Error struct {
-	// Kind is "CompileError", "Panic", "Interrupted" or "Unsupported" (a
-	// construct gopad cannot run; Message names it).
+	// Kind is "CompileError", "Panic", "Interrupted", "Unsupported" (a
+	// construct gopad cannot run; Message names it) or "Exit" (the cell called
+	// os.Exit; ExitCode holds the code and the caller decides what ends).
 	Kind string
 	// Message describes the error, e.g. "undefined: foo".
 	Message string
@@ -60,6 +61,8 @@ type Error struct {
 	// StateLost is true when the interpreter state may be damaged: the cell had
 	// to be cancelled, which breaks function literals made by earlier cells.
 	StateLost bool
+	// ExitCode is the code a cell passed to os.Exit (Kind "Exit").
+	ExitCode int
 }
 
 func (e *Error) Error() string {
@@ -179,6 +182,14 @@ func New(opts Options) (*Engine, error) {
 	}
 	timeSyms["Sleep"] = reflect.ValueOf(e.rt.sleep)
 	e.exports["time/time"] = timeSyms
+	// os.Exit unwinds the cell with a value of its own (yaegi's restricted one
+	// panics with a string, indistinguishable from panic("os.Exit(1)")).
+	osSyms := map[string]reflect.Value{}
+	for k, v := range stdlib.Symbols["os/os"] {
+		osSyms[k] = v
+	}
+	osSyms["Exit"] = reflect.ValueOf(func(code int) { panic(exitRequest{code: code}) })
+	e.exports["os/os"] = osSyms
 	for k, v := range symbols.Exports() {
 		e.exports[k] = v
 	}

@@ -231,11 +231,18 @@ func (e *Engine) unsupported(p *plan) *Error {
 	return found
 }
 
+// exitRequest is what a cell's os.Exit panics with.
+type exitRequest struct{ code int }
+
 // panicError turns a runtime panic into *Error, using the positions yaegi
 // printed while the panic unwound (innermost first).
 func (e *Engine) panicError(p *plan, value any, trace []string) *Error {
 	if _, ok := value.(interruptSignal); ok {
 		return &Error{Kind: "Interrupted", Message: "interrupted", Traceback: []string{"interrupted"}}
+	}
+	if exit, ok := value.(exitRequest); ok {
+		msg := fmt.Sprintf("os.Exit(%d)", exit.code)
+		return &Error{Kind: "Exit", Message: msg, ExitCode: exit.code, Traceback: []string{msg}}
 	}
 	out := &Error{Kind: "Panic", Message: shimNames.Replace(panicMessage(value))}
 	var own *location // the position yaegi put in front of some messages (type assertions)

@@ -181,11 +181,16 @@ func (c Card) RenderMIME() display.Bundle { return display.Bundle{"text/html": "
 }
 
 // The kernel recognises os.Exit by this message and exits the process itself.
-func TestOsExitIsAPanicNamingTheCode(t *testing.T) {
+func TestOsExitIsAnExitRequest(t *testing.T) {
 	h := newHarness(t)
 	e := h.fail("import \"os\"\nos.Exit(3)")
-	if e.Kind != "Panic" || e.Message != "os.Exit(3)" || e.Line != 2 {
+	if e.Kind != "Exit" || e.ExitCode != 3 || e.Message != "os.Exit(3)" {
 		t.Errorf("got %+v", e)
+	}
+	// A panic whose text looks like an exit is an ordinary panic.
+	e = h.fail(`panic("os.Exit(4)")`)
+	if e.Kind != "Panic" || e.ExitCode != 0 {
+		t.Errorf("panic(\"os.Exit(4)\") gave %+v", e)
 	}
 }
 
