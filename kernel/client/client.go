@@ -500,7 +500,6 @@ func (k *Kernel) Restart(ctx context.Context) error {
 		k.mu.Unlock()
 		return ErrShutdown
 	}
-	p := k.proc
 	ready := k.ready
 	k.mu.Unlock()
 	select {
@@ -509,7 +508,7 @@ func (k *Kernel) Restart(ctx context.Context) error {
 		return fmt.Errorf("restart: %w", ctx.Err())
 	}
 	k.mu.Lock()
-	p = k.proc
+	p := k.proc
 	k.mu.Unlock()
 	if p != nil {
 		p.stop("the kernel was restarted")
