@@ -13,7 +13,7 @@ func TestVectorActivations(t *testing.T) {
 	for v := -100.0; v <= 100; v += 0.0137 {
 		xs = append(xs, float32(v))
 	}
-	xs = append(xs, 0, -0.0, 1e-8, -1e-8, 88.5, -87.5, 200, -200, float32(math.Inf(1)), float32(math.Inf(-1)))
+	xs = append(xs, 0, float32(math.Copysign(0, -1)), 1e-8, -1e-8, 88.5, -87.5, 200, -200, float32(math.Inf(1)), float32(math.Inf(-1)))
 	for len(xs)%8 != 3 { // exercise the scalar tail too
 		xs = append(xs, 0.5)
 	}
