@@ -17,18 +17,9 @@ import (
 )
 
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
-	rel, abs, err := s.resolvePath(r.URL.Query().Get("path"))
+	rel, abs, err := s.resolveDir(r.URL.Query().Get("path"))
 	if err != nil {
 		s.writeErr(w, err)
-		return
-	}
-	info, err := os.Stat(abs)
-	if err != nil {
-		s.writeErr(w, notFound(rel, err))
-		return
-	}
-	if !info.IsDir() {
-		s.writeErr(w, errorf(http.StatusBadRequest, "%q is not a directory", rel))
 		return
 	}
 	dirents, err := os.ReadDir(abs)
