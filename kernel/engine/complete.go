@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"go/scanner"
 	"go/token"
 	"reflect"
@@ -258,15 +257,8 @@ func (e *Engine) completeMembers(name, prefix string) []string {
 		return nil
 	}
 	defer e.mu.Unlock()
-	v, err := func() (v reflect.Value, err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("%v", r)
-			}
-		}()
-		return e.interp.Eval(name)
-	}()
-	if err != nil || !v.IsValid() {
+	v, ok := e.evalValue(name)
+	if !ok {
 		return nil
 	}
 	seen := map[string]bool{}

@@ -599,23 +599,20 @@ func (e *Engine) globalIsInt(path string) bool {
 	if !e.userNames[root] {
 		return false
 	}
-	v, err := func() (v reflect.Value, err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("%v", r)
-			}
-		}()
-		return e.interp.Eval(path)
+	v, ok := e.evalValue(path)
+	return ok && isIntType(v.Type())
+}
+
+// evalValue evaluates the side-effect-free expression src, reporting false
+// when it does not compile, panics or has no value.
+func (e *Engine) evalValue(src string) (v reflect.Value, ok bool) {
+	defer func() {
+		if recover() != nil {
+			v, ok = reflect.Value{}, false
+		}
 	}()
-	if err != nil || !v.IsValid() {
-		return false
-	}
-	switch v.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return true
-	}
-	return false
+	v, err := e.interp.Eval(src)
+	return v, err == nil && v.IsValid()
 }
 
 // dropYaegiLog passes log output through except yaegi's compile-panic lines.

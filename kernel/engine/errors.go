@@ -717,13 +717,8 @@ func (e *Engine) indexDetail(p *plan, line int) string {
 
 // evalInt evaluates an integer expression without side effects.
 func (e *Engine) evalInt(src string) (n int64, ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	v, err := e.interp.Eval(src)
-	if err != nil || !v.IsValid() || !v.CanInt() {
+	v, ok := e.evalValue(src)
+	if !ok || !v.CanInt() {
 		return 0, false
 	}
 	return v.Int(), true

@@ -350,15 +350,8 @@ func (e *Engine) globalType(name string) reflect.Type {
 	if !e.userNames[root] || e.types[root] {
 		return nil
 	}
-	v, err := func() (v reflect.Value, err error) {
-		defer func() {
-			if recover() != nil {
-				err = errPanicked
-			}
-		}()
-		return e.interp.Eval(name)
-	}()
-	if err != nil || !v.IsValid() {
+	v, ok := e.evalValue(name)
+	if !ok {
 		return nil
 	}
 	t := v.Type()
@@ -376,12 +369,6 @@ func isInterpretedStruct(t reflect.Type) bool {
 	}
 	return t.Kind() == reflect.Struct && t.Name() == ""
 }
-
-type panicked struct{}
-
-func (panicked) Error() string { return "panicked" }
-
-var errPanicked error = panicked{}
 
 // cellTypeOf returns the name of the cell-defined type of x when the cell
 // makes it plainly: T{...}, &T{...}, or a variable defined so in this cell.
