@@ -1048,14 +1048,11 @@ func (s *session) deleteCellAtLocked(i int) {
 }
 
 func (s *session) cellLocked(id string) (*notebooks.Cell, error) {
-	if id == "" {
-		return nil, errors.New("the message needs \"cell_id\"")
+	i, err := s.cellIndexLocked(id)
+	if err != nil {
+		return nil, err
 	}
-	cell := s.nb.Cell(id)
-	if cell == nil {
-		return nil, fmt.Errorf("no cell with id %q", describe(id))
-	}
-	return cell, nil
+	return s.nb.Cells[i], nil
 }
 
 func (s *session) cellIndexLocked(id string) (int, error) {
