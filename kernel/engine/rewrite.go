@@ -48,10 +48,7 @@ func (c *cellInfo) collectDefs() {
 		c.defs[id.Name] = append(c.defs[id.Name], definition{it, value, typ, index})
 	}
 	for _, it := range c.items {
-		var root ast.Node = it.stmt
-		if it.decl != nil {
-			root = it.decl
-		}
+		root := it.node()
 		if root == nil {
 			continue
 		}

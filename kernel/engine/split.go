@@ -48,10 +48,7 @@ func (it *item) node() ast.Node {
 	if it.decl != nil {
 		return it.decl
 	}
-	if it.stmt != nil {
-		return it.stmt
-	}
-	return nil
+	return it.stmt // a nil ast.Stmt converts to a nil ast.Node
 }
 
 // off converts a position in the item's parse to a byte offset in the cell.
