@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -457,14 +458,7 @@ func (s *session) wakeExecutor() {
 
 func (s *session) enqueueLocked(ids []string) {
 	for _, id := range ids {
-		dup := false
-		for _, q := range s.queue {
-			if q == id {
-				dup = true
-				break
-			}
-		}
-		if dup {
+		if slices.Contains(s.queue, id) {
 			continue
 		}
 		s.queue = append(s.queue, id)
