@@ -461,7 +461,7 @@ func (e *Engine) known(p *plan, name string) bool {
 		return true
 	}
 	for _, it := range p.c.items {
-		if contains(it.defines, name) {
+		if slices.Contains(it.defines, name) {
 			return true
 		}
 	}
@@ -497,7 +497,7 @@ var shimNames = func() *strings.Replacer {
 // definesType reports whether the cell declares a type name.
 func (c *cellInfo) definesType(name string) bool {
 	for _, it := range c.items {
-		if it.kind == itemType && contains(it.defines, name) {
+		if it.kind == itemType && slices.Contains(it.defines, name) {
 			return true
 		}
 	}

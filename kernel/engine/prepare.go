@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -203,7 +204,7 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 			}
 			typ := it.key[:strings.IndexByte(it.key, '.')]
 			td := e.decls[typ]
-			if td == nil || !td.isType || contains(p.defined, typ) || contains(ch.forgetTypes, typ) {
+			if td == nil || !td.isType || slices.Contains(p.defined, typ) || slices.Contains(ch.forgetTypes, typ) {
 				continue
 			}
 			ch.forgetTypes = append(ch.forgetTypes, td.defines...)
@@ -488,7 +489,7 @@ func placeDecls(ordered, decls []*item) {
 		for _, d := range decls {
 			slot := 0
 			for ref := range d.refs {
-				if s, ok := definedAt[ref]; ok && s > slot && !contains(d.defines, ref) {
+				if s, ok := definedAt[ref]; ok && s > slot && !slices.Contains(d.defines, ref) {
 					slot = s
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -306,7 +307,7 @@ func (c *cellInfo) cellImports() map[string]string {
 
 func (r *rewriter) definedInCell(name string) bool {
 	for _, it := range r.c.items {
-		if (it.kind == itemFunc || it.kind == itemVar || it.kind == itemType) && contains(it.defines, name) {
+		if (it.kind == itemFunc || it.kind == itemVar || it.kind == itemType) && slices.Contains(it.defines, name) {
 			return true
 		}
 	}
@@ -653,15 +654,6 @@ func applyEdits(src string, start, end int, edits []edit, directive func(off int
 	}
 	b.WriteString(src[at:end])
 	return b.String()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // importSpec returns an import's path and the name it binds.

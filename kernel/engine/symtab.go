@@ -2,6 +2,7 @@ package engine
 
 import (
 	"reflect"
+	"slices"
 	"unsafe"
 
 	"github.com/traefik/yaegi/interp"
@@ -61,7 +62,7 @@ func (e *Engine) snapshotSymbols(p *plan, items []*item) *symSnapshot {
 	}
 	s := &symSnapshot{}
 	add := func(name string, line int, defines bool) {
-		if name == "_" || contains(s.names, name) {
+		if name == "_" || slices.Contains(s.names, name) {
 			return // cells have few names: a linear search is cheapest
 		}
 		s.names = append(s.names, name)
