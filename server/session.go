@@ -413,7 +413,7 @@ func (s *session) shutdownKernel(reason string) {
 	}
 }
 
-// restart replaces the kernel with a fresh process; with runAll every code cell is
+// restartLocked replaces the kernel with a fresh process; with runAll every code cell is
 // queued once it is up.
 func (s *session) restartLocked(runAll bool) {
 	s.abortQueueLocked()
@@ -1181,13 +1181,12 @@ func clearExecutionTimingLocked(c *notebooks.Cell) {
 }
 
 // clearRunResultsLocked drops a cell's outputs, execution count and run timing and
-// tells the tabs; it reports whether there was anything to clear.
-func (s *session) clearRunResultsLocked(c *notebooks.Cell) bool {
+// tells the tabs, when there is anything to clear.
+func (s *session) clearRunResultsLocked(c *notebooks.Cell) {
 	if len(c.Outputs) == 0 && c.ExecutionCount == nil && !hasExecutionTiming(c) {
-		return false
+		return
 	}
 	c.Outputs, c.ExecutionCount = nil, nil
 	clearExecutionTimingLocked(c)
 	s.broadcastLocked(OutputsClearedMsg{Type: MsgOutputsCleared, CellID: c.ID}, nil)
-	return true
 }
