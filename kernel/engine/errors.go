@@ -215,7 +215,7 @@ func (e *Engine) unsupported(p *plan) *Error {
 			}
 			if rs, ok := n.(*ast.RangeStmt); ok && rs.Value == nil && found == nil {
 				line, col := lineCol(p.c.src, it.off(rs.For))
-				x := p.c.src[it.off(rs.X.Pos()):it.off(rs.X.End())]
+				x := p.c.text(it, rs.X)
 				found = &Error{Kind: "Unsupported", Line: line, Col: col, Message: fmt.Sprintf(
 					"range over %s: if it is an integer, gopad could not tell (write `for i := 0; i < %s; i++`); "+
 						"range over a function (iterator) is not supported by the interpreter", x, x)}
@@ -557,7 +557,7 @@ func (e *Engine) selectorOn(p *plan, name string, line int) (x string, l, c int)
 			}
 			sl, sc := lineCol(p.c.src, it.off(sel.Pos()))
 			if line == 0 || sl == line {
-				x, l, c = p.c.src[it.off(sel.X.Pos()):it.off(sel.X.End())], sl, sc
+				x, l, c = p.c.text(it, sel.X), sl, sc
 			}
 			return x == ""
 		})
@@ -694,8 +694,8 @@ func (e *Engine) indexDetail(p *plan, line int) string {
 					!e.allGlobal(p, n.X) || !e.allGlobal(p, n.Index) {
 					return true
 				}
-				x := p.c.src[it.off(n.X.Pos()):it.off(n.X.End())]
-				i := p.c.src[it.off(n.Index.Pos()):it.off(n.Index.End())]
+				x := p.c.text(it, n.X)
+				i := p.c.text(it, n.Index)
 				length, ok1 := e.evalInt("len(" + x + ")")
 				index, ok2 := e.evalInt("int(" + i + ")")
 				if ok1 && ok2 && (index < 0 || index >= length) {

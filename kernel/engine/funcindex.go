@@ -230,7 +230,7 @@ func (e *Engine) callArgs(p *plan, fn string, stmtLine int) []string {
 		if !rereadable(a) || !e.allGlobal(p, a) {
 			return nil
 		}
-		args = append(args, p.c.src[where.off(a.Pos()):where.off(a.End())])
+		args = append(args, p.c.text(where, a))
 	}
 	return args
 }

@@ -336,7 +336,7 @@ func (e *Engine) describe(p *plan, it *item) *Error {
 				var types []string
 				for _, f := range d.Type.Results.List {
 					for range max(1, len(f.Names)) {
-						types = append(types, p.c.src[it.off(f.Type.Pos()):it.off(f.Type.End())])
+						types = append(types, p.c.text(it, f.Type))
 					}
 				}
 				if p.c.funcResultTypes == nil {
@@ -348,13 +348,13 @@ func (e *Engine) describe(p *plan, it *item) *Error {
 			it.key = recv + "." + name
 			sig := &methodSig{ptr: ptr}
 			for _, f := range d.Type.Params.List {
-				t := p.c.src[it.off(f.Type.Pos()):it.off(f.Type.End())]
+				t := p.c.text(it, f.Type)
 				for range max(1, len(f.Names)) {
 					sig.params = append(sig.params, t)
 				}
 			}
 			if d.Type.Results != nil {
-				sig.results = p.c.src[it.off(d.Type.Results.Pos()):it.off(d.Type.Results.End())]
+				sig.results = p.c.text(it, d.Type.Results)
 			}
 			p.methods[it.key] = sig
 		}

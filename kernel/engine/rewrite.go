@@ -32,6 +32,11 @@ type cellInfo struct {
 	defs map[string][]definition
 }
 
+// text returns the cell's source of n, a node of item it's syntax tree.
+func (c *cellInfo) text(it *item, n ast.Node) string {
+	return c.src[it.off(n.Pos()):it.off(n.End())]
+}
+
 type definition struct {
 	it    *item
 	value ast.Expr // the value assigned, or nil
@@ -102,7 +107,7 @@ type rewriter struct {
 }
 
 func (r *rewriter) text(n ast.Node) string {
-	return r.c.src[r.it.off(n.Pos()):r.it.off(n.End())]
+	return r.c.text(r.it, n)
 }
 
 func (r *rewriter) add(start, end int, text string) {
@@ -924,12 +929,12 @@ func (r *rewriter) chanElemType(x ast.Expr) (string, bool) {
 	}
 	for _, d := range r.c.defs[id.Name] {
 		if ct, ok := d.typ.(*ast.ChanType); ok {
-			return r.c.src[d.it.off(ct.Value.Pos()):d.it.off(ct.Value.End())], true
+			return r.c.text(d.it, ct.Value), true
 		}
 		if call, ok := d.value.(*ast.CallExpr); ok {
 			if fn, ok := call.Fun.(*ast.Ident); ok && fn.Name == "make" && len(call.Args) > 0 {
 				if ct, ok := call.Args[0].(*ast.ChanType); ok {
-					return r.c.src[d.it.off(ct.Value.Pos()):d.it.off(ct.Value.End())], true
+					return r.c.text(d.it, ct.Value), true
 				}
 			}
 		}
