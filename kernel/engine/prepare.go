@@ -160,8 +160,7 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 	}
 	for slot := 0; slot <= len(ordered); slot++ {
 		if slot > 0 {
-			it := ordered[slot-1]
-			emit(it, false)
+			emit(ordered[slot-1], false)
 		}
 		for _, d := range decls {
 			if d.slot == slot {
@@ -178,9 +177,7 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 	c := p.c
 	ch.all = items
 	var b, spec strings.Builder
-	if isDecl {
-		b.WriteString("package main\n")
-	} else {
+	if !isDecl {
 		// The leading semicolon keeps yaegi from turning a chunk that starts with
 		// func(){...}() into a main function that reruns with every later chunk.
 		// Enter records the goroutine that runs the cell, for interrupts; a
@@ -193,8 +190,8 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 		b.WriteString("\n")
 		ch.firstLine, _ = lineCol(c.src, items[0].start)
 		ch.items = items
-	}
-	if isDecl {
+	} else {
+		b.WriteString("package main\n")
 		// yaegi keeps the first definition of a method: redefining one means
 		// declaring its type anew (its other methods are then re-evaluated as
 		// dependents of the type).
@@ -213,6 +210,7 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 		}
 	}
 	spec.WriteString(b.String())
+	speculative := false // spec differs from b: the result capture may not compile
 	for _, it := range items {
 		body := c.directive(it.start) + applyEdits(c.src, it.start, it.end, it.edits, c.directive)
 		ch.defines = append(ch.defines, it.defines...)
@@ -256,7 +254,7 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 			b.WriteString(capture)
 			if it.speculative {
 				spec.WriteString(body + "\n")
-				ch.speculative = "x" // marked; replaced below
+				speculative = true
 			} else {
 				spec.WriteString(capture)
 			}
@@ -266,7 +264,7 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 		}
 	}
 	ch.src = b.String()
-	if ch.speculative != "" {
+	if speculative {
 		ch.speculative = spec.String()
 	}
 }
