@@ -122,8 +122,7 @@ func (e *Engine) compilePanic(p *plan, r any) *Error {
 		return &Error{Kind: "CompileError", Message: "undefined: " + name + undefinedPackageHint(name), Line: line, Col: col,
 			Traceback: []string{fmt.Sprintf("cell line %d: CompileError: undefined: %s", line, name)}}
 	}
-	err := e.compileError(p, "the interpreter failed on this cell: "+msg)
-	return err
+	return e.compileError(p, "the interpreter failed on this cell: "+msg)
 }
 
 // undefinedQualifier returns the first identifier x of a selector x.y in the
@@ -437,8 +436,6 @@ func (e *Engine) findUndefined(p *plan, line int) (name string, l, c int) {
 					return name == ""
 				})
 				return false
-			case *ast.KeyValueExpr:
-				ast.Inspect(n.Value, func(m ast.Node) bool { return true })
 			case *ast.Ident:
 				if !e.known(p, n.Name) {
 					name = n.Name
