@@ -183,9 +183,7 @@ function renderChart(option: any, metadata: Record<string, any> | undefined, pre
   if (metadata?.width) host.style.width = `${Number(metadata.width)}px`;
   loadECharts()
     .then((echarts) => {
-      if (!host.isConnected && !document.body.contains(host)) {
-        // Not yet attached: init anyway; ResizeObserver fixes the size once it is.
-      }
+      // The host may not be attached yet: init anyway; ResizeObserver fixes the size once it is.
       const chart = echarts.init(host, null, { renderer: "canvas" });
       chart.setOption(option);
       host.gopadChart = chart;
