@@ -691,16 +691,8 @@ func (e *Engine) indexDetail(p *plan, line int) string {
 					!e.allGlobal(p, n.X) || !e.allGlobal(p, n.Index) {
 					return true
 				}
-				x := p.c.text(it, n.X)
-				i := p.c.text(it, n.Index)
-				length, ok1 := e.evalInt("len(" + x + ")")
-				index, ok2 := e.evalInt("int(" + i + ")")
-				if ok1 && ok2 && (index < 0 || index >= length) {
-					if index < 0 {
-						found = append(found, fmt.Sprintf(" [%d]", index))
-					} else {
-						found = append(found, fmt.Sprintf(" [%d] with length %d", index, length))
-					}
+				if detail, out := e.outOfRange(p.c.text(it, n.X), p.c.text(it, n.Index)); out {
+					found = append(found, detail)
 				}
 			}
 			return true
@@ -710,6 +702,20 @@ func (e *Engine) indexDetail(p *plan, line int) string {
 		return ""
 	}
 	return found[0]
+}
+
+// outOfRange evaluates len(x) and int(i) again and, when the index is out of
+// range, returns the Go runtime's " [i] with length n" (" [i]" when negative).
+func (e *Engine) outOfRange(x, i string) (detail string, out bool) {
+	length, ok1 := e.evalInt("len(" + x + ")")
+	index, ok2 := e.evalInt("int(" + i + ")")
+	if !ok1 || !ok2 || index >= 0 && index < length {
+		return "", false
+	}
+	if index < 0 {
+		return fmt.Sprintf(" [%d]", index), true
+	}
+	return fmt.Sprintf(" [%d] with length %d", index, length), true
 }
 
 // evalInt evaluates an integer expression without side effects.

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -72,16 +71,9 @@ func (e *Engine) funcIndexFault(p *plan, fn string, stmtLine int) (loc location,
 				if !ok1 || !ok2 {
 					continue
 				}
-				length, ok1 := e.evalInt("len(" + xs + ")")
-				index, ok2 := e.evalInt("int(" + is + ")")
-				if !ok1 || !ok2 || index >= 0 && index < length {
-					continue
-				}
-				found = append(found, x)
-				if index < 0 {
-					details = append(details, fmt.Sprintf(" [%d]", index))
-				} else {
-					details = append(details, fmt.Sprintf(" [%d] with length %d", index, length))
+				if detail, out := e.outOfRange(xs, is); out {
+					found = append(found, x)
+					details = append(details, detail)
 				}
 			}
 			if len(found) == 1 {
