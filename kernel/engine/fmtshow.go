@@ -397,9 +397,6 @@ func (s *shower) show(arg any) (out any) {
 		return arg
 	}
 	if p, changed := s.present(iv, t, 0); changed {
-		if p == nil {
-			return nil
-		}
 		return p
 	}
 	raw := iv.Interface()
