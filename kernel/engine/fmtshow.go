@@ -896,10 +896,7 @@ type embeddedField struct {
 // embedded returns the cell types embedded in cell struct type name, read
 // from its stored declaration.
 func (e *Engine) embedded(p *plan, name string) []embeddedField {
-	d := p.stored[name]
-	if d == nil {
-		d = e.decls[name]
-	}
+	d := e.declOf(p, name)
 	if d == nil || !d.isType {
 		return nil
 	}

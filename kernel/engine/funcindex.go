@@ -24,10 +24,7 @@ import (
 //
 // ok is false when neither applies.
 func (e *Engine) funcIndexFault(p *plan, fn string, stmtLine int) (loc location, detail string, ok bool) {
-	d := p.stored[fn]
-	if d == nil {
-		d = e.decls[fn]
-	}
+	d := e.declOf(p, fn)
 	if d == nil || d.isType {
 		return location{}, "", false
 	}
@@ -85,6 +82,15 @@ func (e *Engine) funcIndexFault(p *plan, fn string, stmtLine int) (loc location,
 		return position(indexes[0]), "", true
 	}
 	return location{}, "", false
+}
+
+// declOf returns the stored declaration of name: the running cell's, else an
+// earlier cell's, or nil.
+func (e *Engine) declOf(p *plan, name string) *storedDecl {
+	if d := p.stored[name]; d != nil {
+		return d
+	}
+	return e.decls[name]
 }
 
 // paramNames lists a function's parameter names in order, "_" for unnamed
