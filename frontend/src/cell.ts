@@ -218,7 +218,6 @@ export class Cell {
   clearOutputs(): void {
     this.outputs.clear();
     this.markErrorLine(0);
-    this.pendingErrorLine = 0;
     this.updateView();
   }
 
