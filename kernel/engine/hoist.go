@@ -203,13 +203,7 @@ func (e *Engine) hoistSource(p *plan, it *item, names []string, rhs []ast.Expr) 
 			b.WriteString(", ")
 		}
 		start, end := it.off(x.Pos()), it.off(x.End())
-		var inner []edit
-		for _, ed := range it.edits {
-			if ed.start >= start && ed.end <= end {
-				inner = append(inner, ed)
-			}
-		}
-		b.WriteString(c.directive(start) + applyEdits(c.src, start, end, inner, c.directive))
+		b.WriteString(c.directive(start) + applyEdits(c.src, start, end, it.editsWithin(start, end), c.directive))
 	}
 	b.WriteString("\n" + rtName + ".Hold(" + strings.Join(held, ", ") + ") }()\n")
 	return b.String()

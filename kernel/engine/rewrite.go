@@ -777,13 +777,18 @@ func (r *rewriter) commaOK(s *ast.AssignStmt) bool {
 // renderCopy renders n with the edits inside it, keeping those edits.
 func (r *rewriter) renderCopy(n ast.Node) string {
 	start, end := r.it.off(n.Pos()), r.it.off(n.End())
+	return applyEdits(r.c.src, start, end, r.it.editsWithin(start, end), nil)
+}
+
+// editsWithin returns the item's edits that lie inside [start, end).
+func (it *item) editsWithin(start, end int) []edit {
 	var inner []edit
-	for _, e := range r.it.edits {
+	for _, e := range it.edits {
 		if e.start >= start && e.end <= end {
 			inner = append(inner, e)
 		}
 	}
-	return applyEdits(r.c.src, start, end, inner, nil)
+	return inner
 }
 
 // finalExpr makes the cell's final expression statement its result. It
