@@ -282,14 +282,21 @@ func (r *rewriter) packageShim(sel *ast.SelectorExpr) string {
 	if !ok {
 		return ""
 	}
-	path, ok := r.e.importNames[id.Name]
-	if !ok {
-		path, ok = r.c.cellImports()[id.Name]
-	}
+	path, ok := r.importPath(id.Name)
 	if !ok {
 		return ""
 	}
 	return packageShims[path][sel.Sel.Name]
+}
+
+// importPath returns the path of the package imported as name, by an earlier
+// cell or by this one.
+func (r *rewriter) importPath(name string) (string, bool) {
+	if path, ok := r.e.importNames[name]; ok {
+		return path, true
+	}
+	path, ok := r.c.cellImports()[name]
+	return path, ok
 }
 
 // cellImports returns the imports of this cell by name.
@@ -854,10 +861,7 @@ func (r *rewriter) resultCount(call *ast.CallExpr) int {
 		if !ok {
 			return -1
 		}
-		path, ok := r.e.importNames[id.Name]
-		if !ok {
-			path, ok = r.c.cellImports()[id.Name]
-		}
+		path, ok := r.importPath(id.Name)
 		if !ok {
 			return -1
 		}
@@ -1089,10 +1093,7 @@ func (r *rewriter) fmtArgs(n *ast.CallExpr, fun *ast.SelectorExpr) {
 	if !ok {
 		return
 	}
-	path, ok := r.e.importNames[id.Name]
-	if !ok {
-		path, ok = r.c.cellImports()[id.Name]
-	}
+	path, ok := r.importPath(id.Name)
 	skip, printer := fmtPrinters[fun.Sel.Name]
 	if path == "log" {
 		skip, printer = logPrinters[fun.Sel.Name]

@@ -324,10 +324,7 @@ func (r *rewriter) isPackage(name string) bool {
 
 // packageSymbol returns the compiled symbol pkg.name.
 func (r *rewriter) packageSymbol(pkg, name string) (reflect.Value, bool) {
-	path, ok := r.e.importNames[pkg]
-	if !ok {
-		path, ok = r.c.cellImports()[pkg]
-	}
+	path, ok := r.importPath(pkg)
 	if !ok {
 		return reflect.Value{}, false
 	}
