@@ -116,10 +116,7 @@ func (e *Engine) Complete(code string, cursor int) (matches []string, start, end
 func (e *Engine) exportKeys(path string) []string {
 	var keys []string
 	for _, p := range []string{path, "gopad.dev/" + path} {
-		name := p[strings.LastIndexByte(p, '/')+1:]
-		if n, ok := shortImportNames[p]; ok {
-			name = n
-		}
+		name := packageName(p)
 		if _, ok := e.exports[p+"/"+name]; ok {
 			keys = append(keys, p+"/"+name)
 		}

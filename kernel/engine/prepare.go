@@ -464,11 +464,7 @@ func (e *Engine) newImports(p *plan, it *item) ([]importRec, *Error) {
 
 // knownPackage reports whether path can be imported.
 func (e *Engine) knownPackage(path string) bool {
-	name := path[strings.LastIndexByte(path, '/')+1:]
-	if n, ok := shortImportNames[path]; ok {
-		name = n
-	}
-	_, ok := e.exports[path+"/"+name]
+	_, ok := e.exports[path+"/"+packageName(path)]
 	return ok
 }
 

@@ -674,11 +674,16 @@ func importSpec(s *ast.ImportSpec) (path, name string) {
 	if s.Name != nil {
 		return path, s.Name.Name
 	}
-	name = path[strings.LastIndexByte(path, '/')+1:]
-	if full, ok := shortImportNames[path]; ok {
-		name = full
+	return path, packageName(path)
+}
+
+// packageName returns the name a package declares: its path's last element
+// unless shortImportNames says otherwise.
+func packageName(path string) string {
+	if name, ok := shortImportNames[path]; ok {
+		return name
 	}
-	return path, name
+	return path[strings.LastIndexByte(path, '/')+1:]
 }
 
 // shortImportNames lists import paths whose package name is not their last
@@ -865,11 +870,7 @@ func (r *rewriter) resultCount(call *ast.CallExpr) int {
 		if !ok {
 			return -1
 		}
-		name := path[strings.LastIndexByte(path, '/')+1:]
-		if n, ok := shortImportNames[path]; ok {
-			name = n
-		}
-		v, ok := r.e.exports[path+"/"+name][f.Sel.Name]
+		v, ok := r.e.exports[path+"/"+packageName(path)][f.Sel.Name]
 		if !ok || !v.IsValid() {
 			return -1
 		}

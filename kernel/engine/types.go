@@ -328,10 +328,7 @@ func (r *rewriter) packageSymbol(pkg, name string) (reflect.Value, bool) {
 	if !ok {
 		return reflect.Value{}, false
 	}
-	last := path[strings.LastIndexByte(path, '/')+1:]
-	if n, ok := shortImportNames[path]; ok {
-		last = n
-	}
+	last := packageName(path)
 	v, ok := r.e.exports[path+"/"+last][name]
 	if !ok {
 		v, ok = r.e.exports["gopad.dev/"+path+"/"+last][name]
