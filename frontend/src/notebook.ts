@@ -25,6 +25,10 @@ function newCellID(): string {
   return `${rnd[0].toString(36)}${rnd[1].toString(36)}${(idCounter++).toString(36)}`.slice(0, 16);
 }
 
+function closeMenus() {
+  document.querySelectorAll(".menu.open").forEach((m) => m.classList.remove("open"));
+}
+
 const EDIT_DEBOUNCE_MS = 300;
 // Cells beyond this many start with a plain preview instead of an editor.
 const EAGER_EDITORS = 12;
@@ -123,7 +127,6 @@ export class NotebookPage {
       });
       return wrap;
     };
-    const closeMenus = () => document.querySelectorAll(".menu.open").forEach((m) => m.classList.remove("open"));
     document.addEventListener("click", closeMenus);
 
     const menubar = h(
@@ -715,7 +718,7 @@ export class NotebookPage {
   private onKeyDown(e: KeyboardEvent) {
     if (document.querySelector(".modal-overlay")) return;
     if (e.key === "Escape" && document.querySelector(".menu.open")) {
-      document.querySelectorAll(".menu.open").forEach((m) => m.classList.remove("open"));
+      closeMenus();
       e.preventDefault();
       return;
     }
