@@ -369,15 +369,15 @@ func (e *Engine) runChunk(ctx context.Context, p *plan, ch *chunk) error {
 			compiled, err = e.evalStage(ctx, p, ch.speculative)
 		}
 	}
-	if err != nil && !compiled {
+	if err != nil {
+		if compiled {
+			e.restoreUnfinished(snap, int(e.rt.line.Load()))
+			return err
+		}
 		e.restoreAll(snap)
 		if sub := e.hoistFallback(p, ch); sub != nil {
 			return e.runPieces(ctx, p, ch, sub)
 		}
-	} else if err != nil {
-		e.restoreUnfinished(snap, int(e.rt.line.Load()))
-	}
-	if err != nil {
 		return err
 	}
 	if len(ch.defines) > 0 {
