@@ -187,7 +187,7 @@ func cellImportsOf(code string) map[string]string {
 			alias = lit
 		case inImport && tok == token.STRING:
 			path := strings.Trim(lit, "`\"")
-			name := path[strings.LastIndexByte(path, '/')+1:]
+			name := packageName(path)
 			if alias != "" {
 				name = alias
 			}

@@ -27,6 +27,8 @@ func TestComplete(t *testing.T) {
 		// Packages a cell may use without importing them complete too.
 		{"math.Sq", 7, "Sqrt", 5, 7},
 		{"ml.Seq", 6, "Sequential", 3, 6},
+		// A package whose name is not its path's last element, imported in this cell.
+		{"import \"math/rand/v2\"\nrand.In", 29, "IntN", 27, 29},
 	}
 	for _, c := range cases {
 		matches, start, end := h.e.Complete(c.code, c.cursor)

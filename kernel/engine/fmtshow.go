@@ -355,7 +355,7 @@ func (s *shower) present(v reflect.Value, t *showType, depth int) (any, bool) {
 			}
 			var val any
 			name := f.name
-			exported := name != "" && strings.ToUpper(name[:1]) == name[:1] && name[:1] != "_"
+			exported := token.IsExported(name)
 			if p, ok := s.present(fv, f.typ, depth+1); ok && (exported || p == nil) {
 				val, changed = p, true
 			} else if ok {
