@@ -618,28 +618,21 @@ export class NotebookPage {
   private onCellMouseDown(e: MouseEvent) {
     const cell = this.cellOf(e.target as Element);
     if (!cell) return;
-    const idx = this.cells.indexOf(cell);
-    const preview = (e.target as Element).closest(".source-preview");
+    const target = e.target as Element;
+    const preview = target.closest(".source-preview");
+    // CodeMirror focuses itself (onFocus switches to edit mode); controls and outputs
+    // keep their own clicks.
+    const ownsClick = target.closest(".cm-editor, button, a, input, select, iframe, .output-chart");
+    if (preview) e.preventDefault();
+    this.select(this.cells.indexOf(cell));
     if (preview) {
-      e.preventDefault();
-      this.select(idx);
       cell.ensureEditor();
       const pos = cell.editor!.posAtCoords({ x: e.clientX, y: e.clientY }) ?? 0;
       cell.editor!.focus();
       cell.editor!.dispatch({ selection: { anchor: pos } });
       return;
     }
-    const inEditor = !!(e.target as Element).closest(".cm-editor");
-    if (inEditor) {
-      this.select(idx);
-      return; // CodeMirror focuses itself; onFocus switches to edit mode.
-    }
-    if ((e.target as Element).closest("button, a, input, select, iframe, .output-chart")) {
-      this.select(idx);
-      return;
-    }
-    this.select(idx);
-    this.enterCommand();
+    if (!ownsClick) this.enterCommand();
   }
 
   private select(i: number) {
