@@ -267,11 +267,16 @@ func (s *session) close(save bool) {
 	s.epoch++
 	s.mu.Unlock()
 	if k != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		_ = k.Shutdown(ctx)
-		cancel()
+		stopKernel(k)
 	}
 	s.cancel()
+}
+
+// stopKernel shuts a kernel process down, waiting at most a few seconds.
+func stopKernel(k *client.Kernel) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = k.Shutdown(ctx)
 }
 
 // setPath records that the notebook file was renamed.
@@ -407,9 +412,7 @@ func (s *session) shutdownKernel(reason string) {
 	s.setKernelStateLocked(KernelNone, reason)
 	s.mu.Unlock()
 	if k != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = k.Shutdown(ctx)
+		stopKernel(k)
 	}
 }
 
