@@ -14,10 +14,12 @@ import (
 	"io"
 	"io/fs"
 	"log"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -237,10 +239,7 @@ func (s *Server) Close() {
 		return
 	}
 	s.closed = true
-	var all []*session
-	for _, sess := range s.sessions {
-		all = append(all, sess)
-	}
+	all := slices.Collect(maps.Values(s.sessions))
 	s.sessions = map[string]*session{}
 	s.mu.Unlock()
 	var wg sync.WaitGroup
@@ -328,10 +327,7 @@ func (s *Server) renameSessions(oldRel, newRel string) {
 // kernelInfos lists the sessions that have a kernel.
 func (s *Server) kernelInfos() []KernelInfo {
 	s.mu.Lock()
-	all := make([]*session, 0, len(s.sessions))
-	for _, sess := range s.sessions {
-		all = append(all, sess)
-	}
+	all := slices.Collect(maps.Values(s.sessions))
 	s.mu.Unlock()
 	infos := []KernelInfo{}
 	for _, sess := range all {
