@@ -194,7 +194,7 @@ func (s *Server) handleRename(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, errorf(http.StatusBadRequest, "renaming %q to %q would change whether it is a notebook; keep the .gonb or .ipynb extension", oldRel, newRel))
 		return
 	}
-	if info.IsDir() && strings.HasPrefix(newRel+"/", oldRel+"/") {
+	if info.IsDir() && relWithin(oldRel, newRel) {
 		s.writeErr(w, errorf(http.StatusBadRequest, "cannot move directory %q into itself", oldRel))
 		return
 	}

@@ -77,6 +77,11 @@ func within(root, p string) bool {
 	return strings.HasPrefix(p, strings.TrimSuffix(root, string(filepath.Separator))+string(filepath.Separator))
 }
 
+// relWithin reports whether the root-relative path p is dir or inside it.
+func relWithin(dir, p string) bool {
+	return p == dir || strings.HasPrefix(p, dir+"/")
+}
+
 // isNotebookName reports whether name has a notebook extension.
 func isNotebookName(name string) bool {
 	ext := strings.ToLower(path.Ext(name))

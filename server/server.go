@@ -297,7 +297,7 @@ func (s *Server) sessionsUnder(rel string) map[string]*session {
 	defer s.mu.Unlock()
 	out := map[string]*session{}
 	for p, sess := range s.sessions {
-		if p == rel || strings.HasPrefix(p, rel+"/") {
+		if relWithin(rel, p) {
 			out[p] = sess
 		}
 	}
@@ -309,7 +309,7 @@ func (s *Server) renameSessions(oldRel, newRel string) {
 	s.mu.Lock()
 	moved := map[string]*session{}
 	for p, sess := range s.sessions {
-		if p == oldRel || strings.HasPrefix(p, oldRel+"/") {
+		if relWithin(oldRel, p) {
 			np := newRel + strings.TrimPrefix(p, oldRel)
 			moved[np] = sess
 			delete(s.sessions, p)
