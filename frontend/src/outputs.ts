@@ -320,11 +320,6 @@ export class OutputArea {
     this.el = h("div", { class: "output-area" }, this.list, this.toggle);
   }
 
-  /** outputs returns the current outputs (streams merged). */
-  outputs(): Output[] {
-    return this.items.map((i) => i.output);
-  }
-
   /** set replaces every output. */
   set(outputs: Output[]): void {
     this.clear();
