@@ -34,7 +34,7 @@ func wireNotebook(nb *notebooks.Notebook) json.RawMessage {
 	})
 	if err != nil {
 		// Only unencodable metadata (NaN read from a file?) gets here; send the cells.
-		raw, _ = json.Marshal(map[string]any{"cells": cells, "metadata": map[string]any{}, "nbformat": 4, "nbformat_minor": 5})
+		raw, _ = json.Marshal(map[string]any{"cells": cells, "metadata": map[string]any{}, "nbformat": notebooks.FormatMajor, "nbformat_minor": notebooks.FormatMinor})
 	}
 	return raw
 }
