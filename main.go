@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"gopad.dev/gopad/kernel"
@@ -146,6 +147,11 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: give the directory once, with -root or as an argument: %q", errUsage, pos)
 	}
 	cfg := server.Config{Addr: *addr, Root: *root, Token: *token, NoToken: *noToken, IdleTimeout: *idle, KernelStderr: stderr}
+	// Which notebooks' outputs this user trusts is remembered outside every notebook
+	// folder; without a configuration directory it lasts as long as the server.
+	if dir, err := os.UserConfigDir(); err == nil {
+		cfg.TrustFile = filepath.Join(dir, "gopad", "trusted-notebooks")
+	}
 	if len(pos) == 1 {
 		cfg.Root = pos[0]
 	}

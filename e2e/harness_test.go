@@ -110,6 +110,9 @@ func startServerAt(t *testing.T, root, addr, token string) *gopadServer {
 	// The root is given as the positional DIR, which `gopad serve` takes today (issue 3
 	// also names a --root flag).
 	s.cmd = exec.Command(gopadBin, "serve", "--addr", addr, "--token", s.Token, root)
+	// The server's own state (the trusted-notebook store) goes to a fresh directory,
+	// never the home of the person running the tests.
+	s.cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir())
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatalf("gopad stdout pipe: %v", err)

@@ -1,7 +1,10 @@
 package server
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +17,8 @@ import (
 	"path"
 	"runtime/debug"
 	"strings"
+	"sync"
+	"time"
 
 	"gopad.dev/gopad/frontend"
 )
@@ -66,12 +71,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer") // the token must not leak through Referer
-	h.Set("Content-Security-Policy", "frame-ancestors 'self'")
+	h.Set("Content-Security-Policy", appCSP)
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		// API answers are data, never pages: even a download opened in the browser
+		// gets an opaque origin and runs nothing.
+		h.Set("Content-Security-Policy", apiCSP)
+	}
 
 	// With the server bound to loopback, a Host that is not a loopback name means a
 	// DNS-rebinding page is talking to us under its own name.
 	if isLoopbackAddr(s.cfg.Addr) && !isLoopbackHost(hostOnly(r.Host)) {
 		writeError(w, http.StatusForbidden, fmt.Sprintf("host %q is not allowed: this server only answers to 127.0.0.1, localhost or [::1]", r.Host))
+		return
+	}
+	if isPublicAsset(r) {
+		s.mux.ServeHTTP(w, r)
 		return
 	}
 	byHeader, ok := s.authenticate(w, r)
@@ -245,13 +259,84 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(data)
 }
 
+// Content-Security-Policies. The app's own pages run only gopad's scripts; nothing a
+// notebook contains is ever interpreted in them (rich outputs are drawn in sandboxed
+// output frames, Markdown is sanitised), and the policy is the second line of defence
+// should a bug let some through. Styles may be inline: CodeMirror and ECharts set them.
+const (
+	appCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+		"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; " +
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	apiCSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
+	// outputFrameCSP is for the output frames (frontend/src/frame.ts), which draw what a
+	// notebook author wrote. The sandbox directive gives them an opaque origin even
+	// when opened directly (the app's <iframe sandbox> does too), so no script in them
+	// can use gopad's cookie or reach its API; connect-src 'none' and images and media
+	// from data: and blob: only stop any request to it from script. Charts and untrusted HTML run only gopad's frame script: no inline
+	// script, no javascript: URLs, no event-handler attributes.
+	outputFrameCSP = "sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox; " +
+		"default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+		"img-src data: blob:; font-src data:; media-src data: blob:; " +
+		"connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+	// scriptedOutputFrameCSP is for HTML outputs of this user's own runs (Jupyter's
+	// trusted outputs): their inline script runs, still in the sandbox.
+	scriptedOutputFrameCSP = "sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox; " +
+		"default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval' blob: data:; style-src 'self' 'unsafe-inline'; " +
+		"img-src data: blob:; font-src data:; media-src data: blob:; " +
+		"connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+
+// isPublicAsset reports whether r asks for one of the app's static files, which hold
+// nothing secret and are served without the token: the sandboxed output frames load
+// theirs from an opaque origin, which never carries gopad's cookie.
+func isPublicAsset(r *http.Request) bool {
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(r.URL.Path, "/static/")
+}
+
+// staticAsset is one file of frontend/dist as served.
+type staticAsset struct {
+	data []byte
+	etag string
+}
+
+var (
+	staticMu     sync.Mutex
+	staticAssets = map[string]*staticAsset{}
+)
+
+// assetNamed reads a dist file once and remembers it with its ETag.
+func assetNamed(name string) (*staticAsset, error) {
+	staticMu.Lock()
+	defer staticMu.Unlock()
+	if a, ok := staticAssets[name]; ok {
+		return a, nil
+	}
+	data, err := fs.ReadFile(frontend.Dist, path.Join("dist", name))
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	a := &staticAsset{data: data, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+	staticAssets[name] = a
+	return a, nil
+}
+
 func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
+	file := name
+	switch name {
+	case "output.html":
+		w.Header().Set("Content-Security-Policy", outputFrameCSP)
+	case "output-scripted.html":
+		// The same document as output.html; only its policy differs.
+		file = "output.html"
+		w.Header().Set("Content-Security-Policy", scriptedOutputFrameCSP)
+	}
 	if name == "" || !fs.ValidPath(name) {
 		writeError(w, http.StatusNotFound, "no such asset")
 		return
 	}
-	data, err := fs.ReadFile(frontend.Dist, path.Join("dist", name))
+	asset, err := assetNamed(file)
 	if err != nil {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no asset %q", name))
 		return
@@ -259,6 +344,9 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
 		w.Header().Set("Content-Type", ct)
 	}
+	// Revalidated each time (the build changes under the same names), answered with
+	// 304 when unchanged: the output frames load echarts.min.js once each.
 	w.Header().Set("Cache-Control", "no-cache")
-	_, _ = w.Write(data)
+	w.Header().Set("ETag", asset.etag)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(asset.data))
 }

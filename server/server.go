@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"gopad.dev/gopad/kernel/client"
+	"gopad.dev/gopad/notebooks"
 )
 
 // Defaults for Config.
@@ -59,6 +60,10 @@ type Config struct {
 	// KernelStderr, if set, receives what kernel processes write to their own
 	// stdout/stderr (start-up messages, crash reports).
 	KernelStderr io.Writer
+	// TrustFile is where the digests of notebook files whose outputs this user
+	// trusts are kept (see notebooks.TrustStore); it must lie outside every notebook
+	// folder. Empty keeps them in memory for the server's lifetime only.
+	TrustFile string
 	// Logf logs server-side problems (failed saves, recovered panics); nil means log.Printf.
 	Logf func(format string, args ...any)
 }
@@ -68,6 +73,7 @@ type Server struct {
 	cfg     Config
 	root    string // absolute, symlinks resolved
 	token   string
+	trust   *notebooks.TrustStore
 	logf    func(string, ...any)
 	mux     *http.ServeMux
 	baseCtx context.Context
@@ -144,8 +150,13 @@ func New(cfg Config) (*Server, error) {
 	if logf == nil {
 		logf = log.Printf
 	}
+	trust, err := notebooks.OpenTrustStore(cfg.TrustFile)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
+		trust:    trust,
 		cfg:      cfg,
 		root:     root,
 		token:    token,

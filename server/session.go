@@ -59,9 +59,16 @@ type session struct {
 	conflict    bool
 	conflictMsg string
 	disk        diskStamp
-	saveTimer   *time.Timer
-	idleTimer   *time.Timer
-	closed      bool
+	// untrusted holds the cells whose outputs were read from a file this user has
+	// not trusted (notebooks.TrustStore): browsers draw them without script. A
+	// cell's new outputs are the kernel's own, so clearing them trusts the cell.
+	untrusted map[string]bool
+	// signed is the digest this session last recorded as trusted for its file,
+	// replaced at each save so the store keeps one entry per notebook.
+	signed    notebooks.Digest
+	saveTimer *time.Timer
+	idleTimer *time.Timer
+	closed    bool
 }
 
 // diskStamp identifies the file content the session last loaded or saved.
@@ -127,8 +134,46 @@ func openSession(srv *Server, rel, abs string) (*session, error) {
 		kState: KernelNone,
 		disk:   stamp,
 	}
+	s.setTrustLocked(nb, stamp)
 	go s.executor()
 	return s, nil
+}
+
+// setTrustLocked decides which of nb's outputs are trusted, nb having just been
+// read from the file stamped stamp.
+func (s *session) setTrustLocked(nb *notebooks.Notebook, stamp diskStamp) {
+	s.untrusted = map[string]bool{}
+	s.signed = notebooks.Digest{}
+	if s.srv.trust.Trusted(notebooks.Digest(stamp.hash)) {
+		s.signed = notebooks.Digest(stamp.hash)
+		return
+	}
+	for _, c := range nb.Cells {
+		if len(c.Outputs) > 0 {
+			s.untrusted[c.ID] = true
+		}
+	}
+}
+
+// untrustedIDsLocked lists the untrusted cells in document order.
+func (s *session) untrustedIDsLocked() []string {
+	var ids []string
+	for _, c := range s.nb.Cells {
+		if s.untrusted[c.ID] {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+// trustLocked records the notebook's content of digest d as trusted.
+func (s *session) trustLocked(d notebooks.Digest) {
+	if err := s.srv.trust.Replace(s.signed, d); err != nil {
+		// Not fatal: the notebook opens as untrusted next time, which is safe.
+		s.srv.logf("gopad server: %s: %v", s.rel, err)
+		return
+	}
+	s.signed = d
 }
 
 // ---- broadcasting ----
@@ -161,12 +206,13 @@ func (s *session) snapshotLocked() SnapshotMsg {
 		running = &r
 	}
 	return SnapshotMsg{
-		Type:     MsgSnapshot,
-		Notebook: wireNotebook(s.nb),
-		Kernel:   KernelState{State: s.kState, Reason: s.kReason},
-		Running:  running,
-		Queued:   append([]string{}, s.queue...),
-		Dirty:    s.dirty,
+		Type:      MsgSnapshot,
+		Notebook:  wireNotebook(s.nb),
+		Kernel:    KernelState{State: s.kState, Reason: s.kReason},
+		Running:   running,
+		Queued:    append([]string{}, s.queue...),
+		Dirty:     s.dirty,
+		Untrusted: s.untrustedIDsLocked(),
 	}
 }
 
@@ -743,6 +789,8 @@ func (s *session) save(force bool) error {
 	}
 	nb := cloneForSave(s.nb)
 	gen, abs, stamp := s.editGen, s.abs, s.disk
+	// Only a file whose every output is this user's may be recorded as trusted.
+	allTrusted := len(s.untrusted) == 0
 	s.mu.Unlock()
 
 	if !force {
@@ -767,6 +815,9 @@ func (s *session) save(force bool) error {
 		return err
 	}
 	s.disk = newStamp
+	if allTrusted {
+		s.trustLocked(notebooks.Digest(newStamp.hash))
+	}
 	s.conflict, s.conflictMsg = false, ""
 	if s.editGen == gen {
 		s.dirty = false
@@ -795,6 +846,7 @@ func (s *session) reload() error {
 	defer s.mu.Unlock()
 	s.nb = nb
 	s.disk = stamp
+	s.setTrustLocked(nb, stamp)
 	s.conflict, s.conflictMsg = false, ""
 	s.dirty = false
 	s.editGen++
@@ -1007,6 +1059,13 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 		}
 	case MsgRestart:
 		s.restartLocked(m.RunAll)
+	case MsgTrust:
+		// The user vouches for every output shown, as Jupyter's "Trust Notebook".
+		clear(s.untrusted)
+		if !s.dirty && !s.conflict {
+			s.trustLocked(notebooks.Digest(s.disk.hash))
+		} // else the next save records the new content as trusted
+		s.broadcastLocked(TrustedMsg{Type: MsgTrusted}, nil)
 	case MsgClearOutputs:
 		var cells []*notebooks.Cell
 		if len(m.CellIDs) == 0 {
@@ -1035,6 +1094,7 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 func (s *session) deleteCellAtLocked(i int) {
 	cell := s.nb.Cells[i]
 	s.nb.Cells = append(s.nb.Cells[:i:i], s.nb.Cells[i+1:]...)
+	delete(s.untrusted, cell.ID)
 	for j, q := range s.queue {
 		if q == cell.ID {
 			s.queue = append(s.queue[:j:j], s.queue[j+1:]...)
@@ -1186,6 +1246,7 @@ func clearExecutionTimingLocked(c *notebooks.Cell) {
 // clearRunResultsLocked drops a cell's outputs, execution count and run timing and
 // tells the tabs, when there is anything to clear.
 func (s *session) clearRunResultsLocked(c *notebooks.Cell) {
+	delete(s.untrusted, c.ID)
 	if len(c.Outputs) == 0 && c.ExecutionCount == nil && !hasExecutionTiming(c) {
 		return
 	}

@@ -5,6 +5,13 @@ package server
 // is listed in the changelog below so the frontend can mirror it.
 //
 // Changelog (newest first):
+//   - v1.2: notebook trust, as Jupyter's. snapshot carries "untrusted": the ids of
+//     cells whose outputs were read from a file this user has not trusted (absent
+//     when none); the browser draws their HTML without script. A cell's outputs
+//     become trusted when they are cleared (a new run, clear_outputs). The browser
+//     sends {"type":"trust"} when the user trusts the notebook; every tab then gets
+//     {"type":"trusted"}, and the saved file is recorded as trusted
+//     (Config.TrustFile). Charts are drawn without notebook script in every case.
 //   - v1.1: a code cell that ran to a reply has Jupyter's run timing in its
 //     metadata, saved with the notebook and in snapshots: "execution" =
 //     {"iopub.status.busy","iopub.execute_input","shell.execute_reply",
@@ -67,7 +74,9 @@ package server
 //
 //	GET  /                        the app's index.html (tree view)
 //	GET  /nb/<path>               the same index.html (the app shows the notebook)
-//	GET  /static/...              embedded frontend/dist assets
+//	GET  /static/...              embedded frontend/dist assets (public: no token needed; the
+//	                              sandboxed output frames load output.html, frame.js and
+//	                              echarts.min.js from an opaque origin without the cookie)
 //	GET  /api/contents?path=DIR   ContentsListing
 //	POST /api/contents/new        {"dir","name"?} -> {"path"}
 //	POST /api/contents/rename     {"path","new_path"} -> {"path"}
@@ -105,11 +114,12 @@ package server
 //	{"type":"complete","req_id","cell_id","code","cursor_pos"}   cursor_pos in Unicode code points
 //	{"type":"save"}
 //	{"type":"resolve_conflict","choice":"reload"|"overwrite"}
+//	{"type":"trust"}                                        the user trusts every output shown
 //
 // Server -> browser:
 //
 //	{"type":"hello","conn_id"}
-//	{"type":"snapshot","notebook":<nbformat JSON>,"kernel":{"state","reason"?},"running":{"cell_id","started_ms"}|null,"queued":[ids],"dirty":bool}
+//	{"type":"snapshot","notebook":<nbformat JSON>,"kernel":{"state","reason"?},"running":{"cell_id","started_ms"}|null,"queued":[ids],"dirty":bool,"untrusted"?:[ids]}
 //	{"type":"cell_inserted","index","cell":<nbformat cell>}
 //	{"type":"cell_deleted","cell_id"}
 //	{"type":"cell_moved","cell_id","index"}
@@ -122,6 +132,7 @@ package server
 //	{"type":"kernel_status","state":"starting|idle|busy|dead|restarting","reason"?}
 //	{"type":"complete_reply","req_id","matches","cursor_start","cursor_end"}   positions in code points
 //	{"type":"saved","mtime"}
+//	{"type":"trusted"}                                      every output is trusted now
 //	{"type":"conflict","message"}
 //	{"type":"error","message"}                              bad message etc.; the connection stays open
 //
@@ -149,6 +160,7 @@ const (
 	MsgExecute         = "execute"
 	MsgInterrupt       = "interrupt"
 	MsgRestart         = "restart"
+	MsgTrust           = "trust"
 	MsgClearOutputs    = "clear_outputs"
 	MsgComplete        = "complete"
 	MsgSave            = "save"
@@ -171,6 +183,7 @@ const (
 	MsgKernelStatus   = "kernel_status"
 	MsgCompleteReply  = "complete_reply"
 	MsgSaved          = "saved"
+	MsgTrusted        = "trusted"
 	MsgConflict       = "conflict"
 	MsgError          = "error"
 )
@@ -234,6 +247,9 @@ type SnapshotMsg struct {
 	Running  *RunningCell    `json:"running"`
 	Queued   []string        `json:"queued"`
 	Dirty    bool            `json:"dirty"`
+	// Untrusted lists the cells whose outputs came from a file this user has not
+	// trusted, in document order.
+	Untrusted []string `json:"untrusted,omitempty"`
 }
 
 // CellInsertedMsg announces a new cell at Index.
@@ -316,6 +332,11 @@ type CompleteReplyMsg struct {
 	Matches     []string `json:"matches"`
 	CursorStart int      `json:"cursor_start"`
 	CursorEnd   int      `json:"cursor_end"`
+}
+
+// TrustedMsg tells the tabs that every output of the notebook is trusted now.
+type TrustedMsg struct {
+	Type string `json:"type"`
 }
 
 // SavedMsg reports a successful save; MTime is Unix milliseconds.

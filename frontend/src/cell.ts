@@ -76,7 +76,7 @@ export class Cell {
   /** onTool is called when a button of the cell's own toolbar is clicked. */
   onTool: (tool: CellTool) => void = () => {};
 
-  constructor(data: CellData, private readonly hooks: () => EditorHooks, lazy = false) {
+  constructor(data: CellData, private readonly hooks: () => EditorHooks, lazy = false, trusted = true) {
     this.lazy = lazy;
     this.id = data.id;
     this.type = data.cell_type;
@@ -111,7 +111,7 @@ export class Cell {
       this.timing,
       h("div", { class: "cell-output" }, this.outputPrompt, this.outputs.el),
     );
-    this.outputs.set(data.outputs ?? []);
+    this.outputs.set(data.outputs ?? [], trusted);
     this.applyType();
   }
 

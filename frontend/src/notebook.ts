@@ -57,6 +57,7 @@ export class NotebookPage {
   private readonly cellList: HTMLDivElement;
   private readonly kernelBadge: HTMLSpanElement;
   private readonly saveStatus: HTMLSpanElement;
+  private readonly trustBadge: HTMLButtonElement;
   private readonly banner: HTMLDivElement;
   private readonly connBanner: HTMLDivElement;
   private readonly titleEl: HTMLButtonElement;
@@ -67,6 +68,12 @@ export class NotebookPage {
     this.cellList = h("div", { class: "cell-list", id: "cells" });
     this.kernelBadge = h("span", { class: "kernel-status", id: "kernel-status", "data-state": "unknown", role: "status" }, "Kernel: connecting");
     this.saveStatus = h("span", { class: "save-status", id: "save-status" });
+    this.trustBadge = h(
+      "button",
+      { class: "trust-badge", id: "trust-badge", hidden: true, title: "Outputs read from this file run no script. Click to trust them." },
+      "Not trusted",
+    );
+    this.trustBadge.addEventListener("click", () => void this.trust());
     this.banner = h("div", { class: "banner banner-error", id: "kernel-banner", hidden: true });
     this.connBanner = h("div", { class: "banner banner-warn", id: "conn-banner", hidden: true });
     this.titleEl = h("button", { class: "nb-title", id: "nb-title", title: "Rename notebook", onclick: () => this.rename() }, this.baseName());
@@ -140,6 +147,8 @@ export class NotebookPage {
         ["Download .ipynb", "", () => (location.href = downloadURL(this.path, "ipynb"))],
         ["Download HTML", "", () => (location.href = downloadURL(this.path, "html"))],
         null,
+        ["Trust notebook…", "", () => void this.trust()],
+        null,
         ["Open notebook list", "", () => window.open(treeURL(this.dir()), "_blank")],
       ]),
       menu("Edit", [
@@ -210,6 +219,7 @@ export class NotebookPage {
       h("a", { class: "logo", href: treeURL(this.dir()), title: "Notebook list" }, h("span", { class: "logo-mark" }, "go"), "pad"),
       this.titleEl,
       this.saveStatus,
+      this.trustBadge,
       h("span", { class: "spacer" }),
       h("span", { class: "kernel-name" }, "Go (yaegi)"),
       this.kernelBadge,
@@ -278,6 +288,7 @@ export class NotebookPage {
         }
         if (hadFocus) this.mode = "command";
         this.updateSelection();
+        this.updateTrustBadge();
         this.markDirty();
         break;
       }
@@ -334,6 +345,7 @@ export class NotebookPage {
         const c = this.byId.get(m.cell_id);
         if (!c) break;
         c.clearOutputs();
+        this.updateTrustBadge();
         // Clearing also resets the execution count and the timing, as Jupyter
         // does (a running cell keeps its [*] and its live timer).
         c.executionCount = null;
@@ -359,6 +371,10 @@ export class NotebookPage {
         }
         break;
       }
+      case "trusted":
+        for (const c of this.cells) c.outputs.setTrusted(true);
+        this.updateTrustBadge();
+        break;
       case "saved":
         this.dirty = false;
         this.lastSaved = m.mtime ? new Date(m.mtime) : new Date();
@@ -390,12 +406,13 @@ export class NotebookPage {
     this.editorObserver?.disconnect();
     const frag = document.createDocumentFragment();
     const all = (nb.cells ?? []) as CellData[];
+    const untrusted = new Set<string>(Array.isArray(m.untrusted) ? m.untrusted : []);
     for (const [i, data] of all.entries()) {
       // Edits made while disconnected are re-applied; they are queued to be sent.
       const local = this.pendingEdits.get(data.id);
       if (local !== undefined) data.source = local;
       // The first cells get editors at once; the rest when they scroll near (or when idle).
-      const c = this.makeCell(data, i >= EAGER_EDITORS);
+      const c = this.makeCell(data, i >= EAGER_EDITORS, !untrusted.has(data.id));
       this.cells.push(c);
       this.byId.set(c.id, c);
       frag.append(c.el);
@@ -408,6 +425,7 @@ export class NotebookPage {
     }
     this.dirty = !!m.dirty;
     this.updateSaveStatus();
+    this.updateTrustBadge();
     if (m.kernel) this.setKernel(m.kernel.state, m.kernel.reason);
     const idx = selId ? this.cells.findIndex((c) => c.id === selId) : -1;
     this.selected = idx >= 0 ? idx : 0;
@@ -460,7 +478,7 @@ export class NotebookPage {
     idle(step);
   }
 
-  private makeCell(data: CellData, lazy = false): Cell {
+  private makeCell(data: CellData, lazy = false, trusted = true): Cell {
     const cell: Cell = new Cell(data, () => ({
       onChange: (source) => this.onEdit(cell, source),
       onFocus: () => {
@@ -482,7 +500,7 @@ export class NotebookPage {
         ArrowUp: (v: EditorView) => this.arrowOut(v, -1),
         ArrowDown: (v: EditorView) => this.arrowOut(v, 1),
       },
-    }), lazy);
+    }), lazy, trusted);
     cell.onTool = (tool) => {
       const i = this.cells.indexOf(cell);
       if (i < 0) return;
@@ -926,6 +944,31 @@ export class NotebookPage {
 
   private runRange(from: number, to: number) {
     this.execute(this.cells.slice(Math.max(0, from), Math.max(0, to)));
+  }
+
+  /** updateTrustBadge shows "Not trusted" while any cell shows outputs from an untrusted file. */
+  private updateTrustBadge() {
+    this.trustBadge.hidden = this.cells.every((c) => c.outputs.isTrusted());
+  }
+
+  /**
+   * trust asks the user to vouch for the outputs read from this file (Jupyter's
+   * "Trust Notebook"): their HTML may then run script, in the sandboxed output frames.
+   */
+  private async trust() {
+    if (this.cells.every((c) => c.outputs.isTrusted())) {
+      toast("Every output in this notebook is already trusted: they come from your own runs or a file you trusted.");
+      return;
+    }
+    const ok = await dialog(
+      "Trust this notebook?",
+      "Its saved outputs were not produced by you. Trusting them lets their HTML run script (inside a sandbox that cannot reach gopad or your files). Only trust notebooks from people you trust; re-running the cells also makes their outputs yours.",
+      [
+        { label: "Cancel", value: false },
+        { label: "Trust", value: true, kind: "primary" },
+      ],
+    );
+    if (ok) this.sock.send({ type: "trust" });
   }
 
   private interrupt() {

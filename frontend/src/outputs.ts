@@ -63,83 +63,91 @@ export function displayID(o: Output): string | undefined {
   return o.transient?.display_id ?? o.metadata?.display_id ?? undefined;
 }
 
-// ---- ECharts, loaded on first use so that notebooks without charts start faster ----
+// ---- sandboxed frames for HTML and charts ----
+//
+// Whatever a notebook author controls and a browser would interpret as code (HTML,
+// and ECharts options, whose formatter and rich-text strings ECharts renders as HTML and
+// whose title links it follows) is drawn in an <iframe sandbox="allow-scripts ...">
+// WITHOUT allow-same-origin, loading gopad's output document (frame.ts). The frame's
+// origin is opaque: its scripts can neither read gopad's cookie (the token) nor call
+// gopad's API with it, nor touch this page. The server gives the frame documents their
+// own Content-Security-Policy: charts and untrusted HTML get no inline script at all;
+// HTML from this user's own runs may run inline script (still sandboxed), so
+// interactive HTML works as in Jupyter's trusted outputs.
 
-let echartsPromise: Promise<any> | null = null;
+/** OUTPUT_FRAME is the frame document for charts and untrusted HTML (no inline script). */
+const OUTPUT_FRAME = "/static/output.html";
+/** OUTPUT_FRAME_SCRIPTED is the frame document for trusted HTML (inline script runs). */
+const OUTPUT_FRAME_SCRIPTED = "/static/output-scripted.html";
 
-/** loadECharts loads gopad's own copy of echarts.min.js (never from the network). */
-export function loadECharts(): Promise<any> {
-  const w = window as any;
-  if (w.echarts) return Promise.resolve(w.echarts);
-  if (!echartsPromise) {
-    echartsPromise = new Promise((resolve, reject) => {
-      const s = document.createElement("script");
-      s.src = "/static/echarts.min.js";
-      s.onload = () => resolve(w.echarts);
-      s.onerror = () => {
-        echartsPromise = null;
-        reject(new Error("could not load /static/echarts.min.js"));
-      };
-      document.head.append(s);
-    });
-  }
-  return echartsPromise;
+type FrameOutput = { kind: "html"; html: string; scripts: boolean } | { kind: "chart"; option: unknown };
+
+interface OutputFrame extends HTMLIFrameElement {
+  gopadReady?: boolean;
+  gopadPending?: FrameOutput;
+  gopadKind?: "html" | "chart" | "chart-scripted-never";
 }
 
-// ---- sandboxed HTML ----
-//
-// Cell HTML is shown in an <iframe sandbox="allow-scripts allow-popups"> WITHOUT
-// allow-same-origin: its document gets an opaque origin, so scripts in it can neither
-// read gopad's cookies (the token) nor call gopad's API with them, nor touch this page.
-// Scripts still run, so interactive HTML (and libraries it embeds inline) work. The
-// frame reports its height by postMessage, and the parent sizes it to fit.
+function frameOf(source: MessageEventSource | null): OutputFrame | undefined {
+  if (!source) return undefined;
+  for (const frame of document.querySelectorAll<OutputFrame>("iframe.output-frame")) {
+    if (frame.contentWindow === source) return frame;
+  }
+  return undefined;
+}
 
-// The sender is found among the frames in the page when its message arrives: a frame
-// reports its height as soon as its script runs, before its load event, so a
-// registry filled on load would drop the first (often only) report.
+// The sender is found among the frames in the page when its message arrives.
 window.addEventListener("message", (e) => {
-  if (!e.source || !e.data || typeof e.data.gopadFrameHeight !== "number") return;
-  for (const frame of document.querySelectorAll<HTMLIFrameElement>("iframe.output-html")) {
-    if (frame.contentWindow !== e.source) continue;
+  if (!e.data || typeof e.data !== "object") return;
+  if (e.data.gopadFrameReady === true) {
+    const frame = frameOf(e.source);
+    if (!frame || frame.gopadReady) return;
+    frame.gopadReady = true;
+    if (frame.gopadPending) {
+      frame.contentWindow!.postMessage({ gopadOutput: frame.gopadPending }, "*");
+      frame.gopadPending = undefined;
+    }
+    return;
+  }
+  if (typeof e.data.gopadFrameHeight === "number") {
+    const frame = frameOf(e.source);
+    // A chart's height is the notebook's choice (metadata), not the frame's.
+    if (!frame || frame.gopadKind !== "html") return;
     const height = Math.min(Math.max(Math.ceil(e.data.gopadFrameHeight), 16), 5000);
     frame.style.height = `${height}px`;
-    return;
   }
 });
 
-const FRAME_HEAD =
-  '<!doctype html><html><head><meta charset="utf-8"><base target="_blank">' +
-  "<style>html,body{margin:0;padding:0;background:transparent}" +
-  "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;font-size:14px;line-height:1.4;color:#1f2328}" +
-  "table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:2px 6px}</style></head><body>";
-const FRAME_TAIL =
-  "<script>(function(){var last=-1;function report(){var h=Math.max(document.documentElement.scrollHeight,document.body?document.body.scrollHeight:0);" +
-  "if(h!==last){last=h;parent.postMessage({gopadFrameHeight:h},'*');}}" +
-  "if(window.ResizeObserver){new ResizeObserver(report).observe(document.documentElement);}" +
-  "window.addEventListener('load',report);report();setTimeout(report,200);" +
-  // In-place updates (progress bars) swap the body instead of reloading the frame.
-  "window.addEventListener('message',function(e){if(e.source===parent&&e.data&&typeof e.data.gopadHTML==='string'){document.body.innerHTML=e.data.gopadHTML;report();}});" +
-  "})();</" +
-  "script></body></html>";
+function sendToFrame(frame: OutputFrame, out: FrameOutput) {
+  if (frame.gopadReady && frame.contentWindow) frame.contentWindow.postMessage({ gopadOutput: out }, "*");
+  else frame.gopadPending = out; // sent when the frame says it is ready
+}
 
-const loadedFrames = new WeakSet<HTMLIFrameElement>();
-
-function htmlFrame(html: string, previous?: HTMLIFrameElement): HTMLIFrameElement {
-  // A loaded frame takes script-free new HTML by message: no reload, no flicker.
-  if (previous && loadedFrames.has(previous) && previous.contentWindow && !/<script/i.test(html)) {
-    previous.contentWindow.postMessage({ gopadHTML: html }, "*");
+/**
+ * outputFrame draws out in a sandboxed frame. A previous frame of the same document
+ * is reused: the new output replaces the old one in place (no reload, no flicker).
+ */
+function outputFrame(out: FrameOutput, previous: OutputFrame | undefined, height?: number, width?: number): OutputFrame {
+  const src = out.kind === "html" && out.scripts ? OUTPUT_FRAME_SCRIPTED : OUTPUT_FRAME;
+  if (previous && previous.getAttribute("src") === src && previous.gopadKind === out.kind) {
+    sendToFrame(previous, out);
     return previous;
   }
   const frame = h("iframe", {
-    class: "output-html",
+    class: `output-frame output-${out.kind === "chart" ? "chart" : "html"}`,
     sandbox: "allow-scripts allow-popups allow-popups-to-escape-sandbox",
-    title: "HTML output",
-    loading: "lazy",
-  });
-  // Keep the old height while the new document loads, so updates do not jump.
-  frame.style.height = previous?.style.height || "24px";
-  frame.srcdoc = FRAME_HEAD + html + FRAME_TAIL;
-  frame.addEventListener("load", () => loadedFrames.add(frame));
+    title: out.kind === "chart" ? "chart output" : "HTML output",
+    src,
+  }) as OutputFrame;
+  frame.gopadKind = out.kind;
+  if (out.kind === "chart") {
+    frame.style.height = `${height || 360}px`;
+    if (width) frame.style.width = `${width}px`;
+  } else {
+    // Keep the old height while the new document loads, so updates do not jump.
+    frame.style.height = previous?.style.height || "24px";
+  }
+  sendToFrame(frame, out);
   return frame;
 }
 
@@ -166,71 +174,24 @@ function renderTable(spec: any): HTMLElement {
   return wrap;
 }
 
-interface ChartHost extends HTMLDivElement {
-  gopadChart?: any;
-  gopadObserver?: ResizeObserver;
-}
-
-function renderChart(option: any, metadata: Record<string, any> | undefined, previous?: ChartHost): HTMLElement {
-  if (previous?.gopadChart) {
-    // In-place update (a live training curve): keep the instance, swap the option.
-    previous.gopadChart.setOption(option, { notMerge: true, lazyUpdate: true });
-    return previous;
-  }
-  const host = h("div", { class: "output-chart" }) as ChartHost;
-  const height = Number(metadata?.height) || 360;
-  host.style.height = `${height}px`;
-  if (metadata?.width) host.style.width = `${Number(metadata.width)}px`;
-  loadECharts()
-    .then((echarts) => {
-      // The host may not be attached yet: init anyway; ResizeObserver fixes the size once it is.
-      const chart = echarts.init(host, null, { renderer: "canvas" });
-      chart.setOption(option);
-      host.gopadChart = chart;
-      host.gopadObserver = new ResizeObserver(() => chart.resize());
-      host.gopadObserver.observe(host);
-    })
-    .catch((err) => {
-      host.textContent = `chart could not be drawn: ${err.message}`;
-      host.classList.add("output-error");
-    });
-  return host;
-}
-
-function disposeCharts(el: Element) {
-  const hosts: ChartHost[] = el.classList?.contains("output-chart") ? [el as ChartHost] : [];
-  el.querySelectorAll(".output-chart").forEach((c) => hosts.push(c as ChartHost));
-  for (const c of hosts) {
-    c.gopadObserver?.disconnect();
-    c.gopadChart?.dispose();
-    c.gopadChart = undefined;
-  }
-}
-
 function base64Of(v: any): string {
   return joinText(v).replace(/\s+/g, "");
 }
 
-function renderMime(o: Output, previous?: HTMLElement): HTMLElement {
+function renderMime(o: Output, trusted: boolean, previous?: HTMLElement): HTMLElement {
   const data = o.data ?? {};
   const mime = MIME_ORDER.find((m) => m in data) ?? Object.keys(data)[0];
   const meta = (o.metadata && mime ? o.metadata[mime] : undefined) ?? o.metadata;
   const value = mime ? data[mime] : undefined;
+  const prevFrame = (previous?.querySelector("iframe.output-frame") as OutputFrame | null) ?? undefined;
+  const framed = (frame: OutputFrame) => (frame === prevFrame ? previous! : h("div", { class: "output-item" }, frame));
   switch (mime) {
-    case ECHARTS_MIME: {
-      const prevChart = previous?.firstElementChild as ChartHost | undefined;
-      const chart = renderChart(value, meta, prevChart?.classList?.contains("output-chart") ? prevChart : undefined);
-      if (chart === prevChart) return previous!;
-      return h("div", { class: "output-item" }, chart);
-    }
+    case ECHARTS_MIME:
+      return framed(outputFrame({ kind: "chart", option: value }, prevFrame, Number(meta?.height) || 0, Number(meta?.width) || 0));
     case TABLE_MIME:
       return h("div", { class: "output-item" }, renderTable(value));
-    case "text/html": {
-      const prevFrame = previous?.querySelector("iframe.output-html") as HTMLIFrameElement | null;
-      const frame = htmlFrame(joinText(value), prevFrame ?? undefined);
-      if (frame === prevFrame) return previous!;
-      return h("div", { class: "output-item" }, frame);
-    }
+    case "text/html":
+      return framed(outputFrame({ kind: "html", html: joinText(value), scripts: trusted }, prevFrame));
     case "image/svg+xml": {
       const src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(joinText(value));
       return h("div", { class: "output-item output-image" }, h("img", { src, alt: "SVG output", width: meta?.width, height: meta?.height }));
@@ -306,6 +267,12 @@ export class OutputArea {
   private readonly toggle: HTMLButtonElement;
   private expanded = false;
   private frameScheduled = false;
+  /**
+   * trusted says whether these outputs came from this user's own runs (or a notebook the
+   * user trusts): only then may HTML outputs run script, and then only in the sandbox.
+   * Outputs read from a file the user has not trusted are drawn without any script.
+   */
+  private trusted = false;
   /** onError is told the cell line that an error output points at (0 = unknown). */
   onError: (line: number, o: Output) => void = () => {};
 
@@ -320,18 +287,33 @@ export class OutputArea {
     this.el = h("div", { class: "output-area" }, this.list, this.toggle);
   }
 
-  /** set replaces every output. */
-  set(outputs: Output[]): void {
+  /** set replaces every output; trusted is as for setTrusted. */
+  set(outputs: Output[], trusted: boolean): void {
     this.clear();
+    this.trusted = trusted;
     for (const o of outputs) this.append(o);
   }
 
-  /** clear removes every output. */
+  /**
+   * setTrusted changes whether the outputs are trusted, redrawing them if it changed
+   * (the user trusted the notebook). Outputs appended from now on are the kernel's and
+   * follow this setting; clearing the outputs (a new run) makes the area trusted.
+   */
+  setTrusted(trusted: boolean): void {
+    if (trusted === this.trusted) return;
+    const outputs = this.items.map((it) => it.output);
+    this.set(outputs, trusted);
+  }
+
+  /** isTrusted reports whether the outputs shown are trusted (see setTrusted). */
+  isTrusted(): boolean {
+    return this.trusted || this.items.length === 0;
+  }
+
+  /** clear removes every output; what follows is the kernel's own, hence trusted. */
   clear(): void {
-    for (const it of this.items) {
-      disposeCharts(it.el);
-    }
     this.items = [];
+    this.trusted = true;
     this.list.replaceChildren();
     this.expanded = false;
     this.updateCollapse();
@@ -355,7 +337,7 @@ export class OutputArea {
       this.scheduleRender();
       return;
     }
-    const el = o.output_type === "error" ? renderError(o) : renderMime(o);
+    const el = o.output_type === "error" ? renderError(o) : renderMime(o, this.trusted);
     if (o.output_type === "execute_result" && o.execution_count) {
       // Jupyter's Out[n] sits beside the result itself.
       el.classList.add("output-result");
@@ -374,9 +356,8 @@ export class OutputArea {
       if (displayID(it.output) !== displayId) continue;
       found = true;
       const merged: Output = { ...o, transient: { display_id: displayId } };
-      const next = renderMime(merged, it.el);
+      const next = renderMime(merged, this.trusted, it.el);
       if (next !== it.el) {
-        disposeCharts(it.el);
         it.el.replaceWith(next);
         it.el = next;
       }
