@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"gopad.dev/gopad/internal/atomicfile"
 )
 
 // ArtifactVersion is the version of the model artifact format that Save writes.
@@ -80,12 +82,18 @@ func (m *Model) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("ml: save: %w", err)
 	}
-	// Weights first, manifest last: a directory with a manifest is complete.
-	if err := writeFileAtomic(filepath.Join(dir, weightsFileName), weights); err != nil {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
 		return fmt.Errorf("ml: save: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, modelFileName), append(manJSON, '\n')); err != nil {
-		return fmt.Errorf("ml: save: %w", err)
+	defer root.Close()
+	// Each file is replaced atomically (temporary file, fsync, rename, directory
+	// fsync). Weights first, manifest last: a directory with a manifest is complete.
+	if err := atomicfile.WriteFile(root, weightsFileName, weights, 0o644); err != nil {
+		return fmt.Errorf("ml: save %s: %w", dir, err)
+	}
+	if err := atomicfile.WriteFile(root, modelFileName, append(manJSON, '\n'), 0o644); err != nil {
+		return fmt.Errorf("ml: save %s: %w", dir, err)
 	}
 	return nil
 }
@@ -100,14 +108,6 @@ func checkSavable(s LayerSpec, where string) error {
 		}
 	}
 	return nil
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // encodeSafetensors lays the tensors out in the safetensors format.
