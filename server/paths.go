@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // resolvePath turns a client path (slash-separated, relative to the root) into its
@@ -35,46 +36,105 @@ func (s *Server) resolvePath(p string) (rel, abs string, err error) {
 		rel = ""
 	}
 	abs = filepath.Join(s.root, filepath.FromSlash(rel))
-	if err := s.checkInsideRoot(abs, p); err != nil {
+	if err := s.checkInsideRoot(rel, p); err != nil {
 		return "", "", err
 	}
 	return rel, abs, nil
 }
 
-// checkInsideRoot resolves the symlinks of abs (or of its nearest existing ancestor)
-// and refuses it if the result is outside the root.
-func (s *Server) checkInsideRoot(abs, shown string) error {
-	probe := abs
+// osPath turns a clean root-relative path ("" for the root) into the name that
+// s.rootFS's methods take.
+func osPath(rel string) string {
+	if rel == "" {
+		return "."
+	}
+	return filepath.FromSlash(rel)
+}
+
+// checkInsideRoot refuses rel if it (or its nearest existing ancestor) leads out of
+// the root through a symbolic link, so that such paths get a clear 403. It is a
+// courtesy check only: every later access goes through s.rootFS (an os.Root),
+// which refuses to leave the root even if links change after this check.
+func (s *Server) checkInsideRoot(rel, shown string) error {
+	probe := osPath(rel)
 	for {
-		real, err := filepath.EvalSymlinks(probe)
+		_, err := s.rootFS.Stat(probe)
 		if err == nil {
-			if !within(s.root, real) {
-				return errorf(http.StatusForbidden, "path %q leads outside the notebook root (through a symbolic link)", shown)
-			}
 			return nil
 		}
+		if isEscape(err) {
+			return errorf(http.StatusForbidden, "path %q leads outside the notebook root (through a symbolic link that leaves the root or is absolute; only relative links inside the root are followed)", shown)
+		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return errorf(http.StatusBadRequest, "path %q: %v", shown, err)
+			return errorf(http.StatusBadRequest, "path %q: %s", shown, bareError(err))
 		}
 		// A dangling symlink is refused: following it later could create a file
-		// anywhere.
-		if fi, lerr := os.Lstat(probe); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
+		// wherever it points.
+		if fi, lerr := s.rootFS.Lstat(probe); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
 			return errorf(http.StatusForbidden, "path %q is a symbolic link to something that does not exist", shown)
 		}
-		parent := filepath.Dir(probe)
-		if parent == probe {
+		if probe == "." {
 			return errorf(http.StatusBadRequest, "path %q cannot be resolved", shown)
 		}
-		probe = parent
+		probe = filepath.Dir(probe)
 	}
 }
 
-// within reports whether p is root or inside it (both clean and absolute).
-func within(root, p string) bool {
-	if p == root {
-		return true
+// isEscape reports whether err is os.Root's refusal of a path that leaves the root.
+// os exports no sentinel for it, so the message is compared;
+// TestPathTraversalRefused fails if that message ever changes.
+func isEscape(err error) bool {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err.Error() == "path escapes from parent"
+	case errors.As(err, &le):
+		return le.Err.Error() == "path escapes from parent"
 	}
-	return strings.HasPrefix(p, strings.TrimSuffix(root, string(filepath.Separator))+string(filepath.Separator))
+	return false
+}
+
+// bareError returns the reason of a file-system error without the file names it
+// carries, so that a message to a client names files only as the caller does.
+func bareError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err.Error()
+	}
+	return err.Error()
+}
+
+// fsError turns the error of a file-system operation (what, e.g. "delete") on the
+// root-relative path rel into an error for the client: a status that fits the
+// cause, and a message that names rel, never the server's own paths.
+func fsError(what, rel string, err error) error {
+	var he *httpError
+	if errors.As(err, &he) {
+		return err
+	}
+	shown := rel
+	if shown == "" {
+		shown = "the notebook root"
+	}
+	reason := bareError(err)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return errorf(http.StatusNotFound, "%s %q: it does not exist", what, shown)
+	case errors.Is(err, fs.ErrExist):
+		return errorf(http.StatusConflict, "%s %q: %s", what, shown, reason)
+	case isEscape(err):
+		return errorf(http.StatusForbidden, "%s %q: the path leads outside the notebook root (through a symbolic link)", what, shown)
+	case errors.Is(err, fs.ErrPermission):
+		return errorf(http.StatusForbidden, "%s %q: %s", what, shown, reason)
+	case errors.Is(err, syscall.ENAMETOOLONG), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.EISDIR):
+		return errorf(http.StatusBadRequest, "%s %q: %s", what, shown, reason)
+	}
+	return errorf(http.StatusInternalServerError, "%s %q: %s", what, shown, reason)
 }
 
 // relWithin reports whether the root-relative path p is dir or inside it.
@@ -105,9 +165,9 @@ func checkName(name string) error {
 	return nil
 }
 
-// uniqueName returns a name in dir (absolute) that does not exist yet: base+ext,
-// then base+sep+"1"+ext, base+sep+"2"+ext, ...
-func uniqueName(dir, base, sep, ext string, firstPlain bool) string {
+// uniqueName returns a name in the directory dirRel that does not exist yet:
+// base+ext, then base+sep+"1"+ext, base+sep+"2"+ext, ...
+func (s *Server) uniqueName(dirRel, base, sep, ext string, firstPlain bool) string {
 	for i := 0; ; i++ {
 		var name string
 		if i == 0 {
@@ -118,7 +178,7 @@ func uniqueName(dir, base, sep, ext string, firstPlain bool) string {
 		} else {
 			name = base + sep + strconv.Itoa(i) + ext
 		}
-		if _, err := os.Lstat(filepath.Join(dir, name)); errors.Is(err, fs.ErrNotExist) {
+		if _, err := s.rootFS.Lstat(osPath(joinRel(dirRel, name))); errors.Is(err, fs.ErrNotExist) {
 			return name
 		}
 	}

@@ -66,7 +66,8 @@ type Config struct {
 // Server serves notebooks from Config.Root. It is an http.Handler.
 type Server struct {
 	cfg     Config
-	root    string // absolute, symlinks resolved
+	root    string   // absolute, symlinks resolved
+	rootFS  *os.Root // every file access under root goes through it
 	token   string
 	logf    func(string, ...any)
 	mux     *http.ServeMux
@@ -144,10 +145,15 @@ func New(cfg Config) (*Server, error) {
 	if logf == nil {
 		logf = log.Printf
 	}
+	rootFS, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, fmt.Errorf("server: root %q: %w", cfg.Root, err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		cfg:      cfg,
 		root:     root,
+		rootFS:   rootFS,
 		token:    token,
 		logf:     logf,
 		baseCtx:  ctx,
@@ -252,6 +258,7 @@ func (s *Server) Close() {
 	}
 	wg.Wait()
 	s.cancel()
+	s.rootFS.Close()
 }
 
 // sessionFor returns the open session of the notebook at rel, opening it (loading

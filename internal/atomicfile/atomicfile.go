@@ -198,7 +198,8 @@ func evalSymlinks(root *os.Root, name string) (string, error) {
 			return "", err
 		}
 		if filepath.IsAbs(link) {
-			return "", fmt.Errorf("%s: %s is a symbolic link to an absolute path (%s); only relative links inside the root are followed", name, next, link)
+			// The link's text is not shown: it is a path outside the root.
+			return "", fmt.Errorf("%s: %s is a symbolic link to an absolute path; only relative links inside the root are followed", name, next)
 		}
 		// Not filepath.Join: it would clean "a/../b" before a is resolved.
 		rest = link + string(filepath.Separator) + rest

@@ -230,3 +230,42 @@ func TestWritePathFollowsLinkAnywhere(t *testing.T) {
 		t.Fatalf("directory holds %q", names(t, dir))
 	}
 }
+
+// TestLinkSwappedInDuringWriteIsNotFollowed swaps a directory of the path for a
+// link out of the root after the path was resolved, while the temporary file is
+// being written: the rename must not land outside the root.
+func TestLinkSwappedInDuringWriteIsNotFollowed(t *testing.T) {
+	root, dir := openRoot(t)
+	outside := t.TempDir()
+	mustWrite(t, filepath.Join(outside, "f"), "outside")
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(dir, "sub", "f"), "inside")
+	escape, err := filepath.Rel(dir, outside)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Write(root, filepath.Join("sub", "f"), 0o644, func(w io.Writer) error {
+		if err := os.Rename(filepath.Join(dir, "sub"), filepath.Join(dir, "moved")); err != nil {
+			return err
+		}
+		if err := os.Symlink(escape, filepath.Join(dir, "sub")); err != nil {
+			return err
+		}
+		_, err := w.Write([]byte("new"))
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "escapes") {
+		t.Fatalf("write after the swap: %v; want os.Root's refusal", err)
+	}
+	if got := names(t, outside); got != "f" {
+		t.Fatalf("the directory outside the root holds %q", got)
+	}
+	if got := mustRead(t, filepath.Join(outside, "f")); got != "outside" {
+		t.Fatalf("the file outside the root holds %q", got)
+	}
+	if got := mustRead(t, filepath.Join(dir, "moved", "f")); got != "inside" {
+		t.Fatalf("the old file holds %q", got)
+	}
+}
