@@ -174,6 +174,12 @@ func (s *Server) handleRename(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, errorf(http.StatusBadRequest, "rename needs \"path\" and \"new_path\""))
 		return
 	}
+	// The new name first: a name too long for the file system would otherwise
+	// be refused by the path check with a less helpful message.
+	if err := checkName(path.Base(path.Clean(req.NewPath))); err != nil {
+		s.writeErr(w, err)
+		return
+	}
 	oldRel, _, err := s.resolvePath(req.Path)
 	if err != nil {
 		s.writeErr(w, err)
@@ -186,10 +192,6 @@ func (s *Server) handleRename(w http.ResponseWriter, r *http.Request) {
 	}
 	if oldRel == "" || newRel == "" {
 		s.writeErr(w, errorf(http.StatusBadRequest, "the notebook root itself cannot be renamed"))
-		return
-	}
-	if err := checkName(path.Base(newRel)); err != nil {
-		s.writeErr(w, err)
 		return
 	}
 	info, err := s.rootFS.Lstat(osPath(oldRel))
@@ -252,7 +254,7 @@ func (s *Server) handleDuplicate(w http.ResponseWriter, r *http.Request) {
 	dirRel := parentRel(rel)
 	s.contentsMu.Lock()
 	defer s.contentsMu.Unlock()
-	name := s.uniqueName(dirRel, base+"-Copy", "", ext, false)
+	name := s.uniqueName(dirRel, base, "-Copy", ext, false)
 	if err := notebooks.SaveIn(s.rootFS, osPath(joinRel(dirRel, name)), nb); err != nil {
 		s.writeErr(w, fsError("duplicate "+strconv.Quote(rel)+" as", joinRel(dirRel, name), err))
 		return
@@ -348,7 +350,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 			s.writeErr(w, mbe)
 			return
 		}
-		s.writeErr(w, errorf(http.StatusBadRequest, "upload needs a multipart form with the notebook in the field \"file\": %v", err))
+		s.writeErr(w, errorf(http.StatusBadRequest, "upload needs a multipart form with the notebook in the field \"file\": %s", bareError(err)))
 		return
 	}
 	defer file.Close()
@@ -363,7 +365,8 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	data, err := io.ReadAll(file)
 	if err != nil {
-		s.writeErr(w, fmt.Errorf("read upload: %w", err))
+		// Large uploads are spooled to a temporary file: keep its path out of the message.
+		s.writeErr(w, errorf(http.StatusInternalServerError, "read the upload: %s", bareError(err)))
 		return
 	}
 	nb, err := notebooks.Parse(data)

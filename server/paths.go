@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"os"
@@ -10,6 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode"
+	"unicode/utf8"
+
+	"gopad.dev/gopad/notebooks"
 )
 
 // resolvePath turns a client path (slash-separated, relative to the root) into its
@@ -64,6 +69,9 @@ func (s *Server) checkInsideRoot(rel, shown string) error {
 		}
 		if isEscape(err) {
 			return errorf(http.StatusForbidden, "path %q leads outside the notebook root (through a symbolic link that leaves the root or is absolute; only relative links inside the root are followed)", shown)
+		}
+		if errors.Is(err, syscall.ENAMETOOLONG) {
+			return errorf(http.StatusBadRequest, "path %q has a name longer than the file system allows (%d bytes)", shown, maxFileNameBytes)
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
 			return errorf(http.StatusBadRequest, "path %q: %s", shown, bareError(err))
@@ -148,7 +156,21 @@ func isNotebookName(name string) bool {
 	return ext == ".gonb" || ext == ".ipynb"
 }
 
-// checkName refuses file names that cannot be a single path element.
+// maxFileNameBytes is the file-system limit on one name (NAME_MAX on Linux, macOS
+// and the BSDs). Notebooks must stay shorter: see notebooks.MaxNameBytes.
+const maxFileNameBytes = 255
+
+// nameLimit returns the longest name allowed for name's kind: a notebook's name
+// leaves room for the name of the temporary file that every save writes first.
+func nameLimit(name string) int {
+	if isNotebookName(name) {
+		return notebooks.MaxNameBytes
+	}
+	return maxFileNameBytes
+}
+
+// checkName refuses file names that cannot be a single path element, that hold
+// control characters, or that are too long to be saved.
 func checkName(name string) error {
 	switch {
 	case name == "":
@@ -157,16 +179,41 @@ func checkName(name string) error {
 		return errorf(http.StatusBadRequest, "%q is not a valid name", name)
 	case strings.ContainsAny(name, "/\\\x00"):
 		return errorf(http.StatusBadRequest, "name %q may not contain /, \\ or NUL", name)
+	case !utf8.ValidString(name):
+		return errorf(http.StatusBadRequest, "name %q is not valid UTF-8", name)
 	case strings.HasPrefix(name, "."):
 		return errorf(http.StatusBadRequest, "name %q starts with a dot; hidden files are not served", name)
-	case len(name) > 255:
-		return errorf(http.StatusBadRequest, "name is longer than 255 bytes")
+	}
+	// Newlines and other control characters break listings, logs and shells.
+	if i := strings.IndexFunc(name, unicode.IsControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(name[i:])
+		return errorf(http.StatusBadRequest, "name %q contains the control character U+%04X; names may not contain control characters (newline, carriage return, tab, escape, ...)", name, r)
+	}
+	if limit := nameLimit(name); len(name) > limit {
+		why := "the file system's limit"
+		if limit < maxFileNameBytes {
+			why = fmt.Sprintf("the file system allows %d, and saving needs room for a temporary file's name", maxFileNameBytes)
+		}
+		return errorf(http.StatusBadRequest, "the name is %d bytes long; the limit is %d bytes (%s)", len(name), limit, why)
 	}
 	return nil
 }
 
-// uniqueName returns a name in the directory dirRel that does not exist yet:
-// base+ext, then base+sep+"1"+ext, base+sep+"2"+ext, ...
+// fitName returns base+suffix, shortening base (at a character boundary) so that
+// the result fits the limit for notebook names.
+func fitName(base, suffix string) string {
+	if limit := max(notebooks.MaxNameBytes-len(suffix), 0); len(base) > limit {
+		for limit > 0 && !utf8.RuneStart(base[limit]) {
+			limit-- // do not cut a character in two
+		}
+		base = base[:limit]
+	}
+	return base + suffix
+}
+
+// uniqueName returns a notebook name in the directory dirRel that does not exist
+// yet: base+ext, then base+sep+"1"+ext, base+sep+"2"+ext, ..., with base shortened
+// where needed to keep the name within notebooks.MaxNameBytes.
 func (s *Server) uniqueName(dirRel, base, sep, ext string, firstPlain bool) string {
 	for i := 0; ; i++ {
 		var name string
@@ -174,9 +221,9 @@ func (s *Server) uniqueName(dirRel, base, sep, ext string, firstPlain bool) stri
 			if !firstPlain {
 				continue
 			}
-			name = base + ext
+			name = fitName(base, ext)
 		} else {
-			name = base + sep + strconv.Itoa(i) + ext
+			name = fitName(base, sep+strconv.Itoa(i)+ext)
 		}
 		if _, err := s.rootFS.Lstat(osPath(joinRel(dirRel, name))); errors.Is(err, fs.ErrNotExist) {
 			return name
