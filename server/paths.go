@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,9 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"gopad.dev/gopad/internal/atomicfile"
 	"gopad.dev/gopad/notebooks"
 )
 
@@ -237,4 +240,59 @@ func joinRel(dir, name string) string {
 		return name
 	}
 	return dir + "/" + name
+}
+
+// saveTempTarget reports whether name is the temporary file of a notebook save,
+// and which notebook it was to replace: gopad's own ".NAME.tmp-XXXXXXXX", or the
+// ".NAME.tmp-DIGITS" that os.CreateTemp made for saves of older gopad versions.
+// Temporary files of anything but notebooks (an ml.Save in a cell, other
+// programs) are not the server's to remove.
+func saveTempTarget(name string) (string, bool) {
+	if target, ok := atomicfile.TempTarget(name); ok {
+		return target, isNotebookName(target)
+	}
+	i := strings.LastIndex(name, ".tmp-")
+	if i < 2 || name[0] != '.' {
+		return "", false
+	}
+	digits := name[i+len(".tmp-"):]
+	if len(digits) == 0 || len(digits) > 10 || strings.Trim(digits, "0123456789") != "" {
+		return "", false
+	}
+	return name[1:i], isNotebookName(name[1:i])
+}
+
+// sweepStaleTemps removes, anywhere under the root, the temporary files that
+// saves killed half-way left behind (they are hidden, so nobody would see them
+// otherwise). Only regular files named like a notebook save's temporary file
+// and untouched for atomicfile.StaleAfter go: a fresh one may belong to a save
+// that another gopad on the same directory is making right now. The walk goes
+// through the root and follows no symbolic links; it stops when ctx ends.
+func (s *Server) sweepStaleTemps(ctx context.Context) (removed int) {
+	now := time.Now()
+	_ = fs.WalkDir(s.rootFS.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return fs.SkipAll
+		}
+		if err != nil || d.IsDir() || !d.Type().IsRegular() {
+			return nil // unreadable directories are skipped, links not followed
+		}
+		if _, ok := saveTempTarget(d.Name()); !ok {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || now.Sub(info.ModTime()) < atomicfile.StaleAfter {
+			return nil
+		}
+		if err := s.rootFS.Remove(filepath.FromSlash(p)); err != nil {
+			s.logf("gopad server: remove the stale temporary file %s: %s", p, bareError(err))
+			return nil
+		}
+		removed++
+		return nil
+	})
+	if removed > 0 {
+		s.logf("gopad server: removed %d stale temporary file(s) left by interrupted saves under %s", removed, s.root)
+	}
+	return removed
 }

@@ -66,8 +66,9 @@ type Config struct {
 // Server serves notebooks from Config.Root. It is an http.Handler.
 type Server struct {
 	cfg     Config
-	root    string   // absolute, symlinks resolved
-	rootFS  *os.Root // every file access under root goes through it
+	root    string        // absolute, symlinks resolved
+	rootFS  *os.Root      // every file access under root goes through it
+	swept   chan struct{} // closed when the start-up sweep of stale temporary files ends
 	token   string
 	logf    func(string, ...any)
 	mux     *http.ServeMux
@@ -159,7 +160,13 @@ func New(cfg Config) (*Server, error) {
 		baseCtx:  ctx,
 		cancel:   cancel,
 		sessions: map[string]*session{},
+		swept:    make(chan struct{}),
 	}
+	// In the background: a large root must not delay serving.
+	go func() {
+		defer close(s.swept)
+		s.sweepStaleTemps(ctx)
+	}()
 	s.routes()
 	return s, nil
 }
@@ -258,6 +265,7 @@ func (s *Server) Close() {
 	}
 	wg.Wait()
 	s.cancel()
+	<-s.swept // it stops at the cancel; it uses the root
 	s.rootFS.Close()
 }
 
