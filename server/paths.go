@@ -21,7 +21,9 @@ import (
 )
 
 // resolvePath turns a client path (slash-separated, relative to the root) into its
-// clean relative form and its absolute file-system path. It refuses absolute paths,
+// clean relative form and its absolute file-system path (which serves only as a
+// kernel's working directory: files are accessed through s.rootFS with rel).
+// It refuses absolute paths,
 // ".." elements, and paths that leave the root through a symlink. The file need not
 // exist; then its nearest existing ancestor is checked instead.
 func (s *Server) resolvePath(p string) (rel, abs string, err error) {
@@ -159,9 +161,9 @@ func isNotebookName(name string) bool {
 	return ext == ".gonb" || ext == ".ipynb"
 }
 
-// maxFileNameBytes is the file-system limit on one name (NAME_MAX on Linux, macOS
-// and the BSDs). Notebooks must stay shorter: see notebooks.MaxNameBytes.
-const maxFileNameBytes = 255
+// maxFileNameBytes is the file-system limit on one name. Notebooks must stay
+// shorter: see notebooks.MaxNameBytes.
+const maxFileNameBytes = atomicfile.NameMax
 
 // nameLimit returns the longest name allowed for name's kind: a notebook's name
 // leaves room for the name of the temporary file that every save writes first.
