@@ -2,6 +2,7 @@ package ml
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -12,7 +13,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"gopad.dev/gopad/internal/atomicfile"
 )
 
 // ArtifactVersion is the version of the model artifact format that Save writes.
@@ -80,12 +84,18 @@ func (m *Model) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("ml: save: %w", err)
 	}
-	// Weights first, manifest last: a directory with a manifest is complete.
-	if err := writeFileAtomic(filepath.Join(dir, weightsFileName), weights); err != nil {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
 		return fmt.Errorf("ml: save: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, modelFileName), append(manJSON, '\n')); err != nil {
-		return fmt.Errorf("ml: save: %w", err)
+	defer root.Close()
+	// Each file is replaced atomically (temporary file, fsync, rename, directory
+	// fsync). Weights first, manifest last: a directory with a manifest is complete.
+	if err := atomicfile.WriteFile(root, weightsFileName, weights, 0o644); err != nil {
+		return fmt.Errorf("ml: save %s: %w", dir, err)
+	}
+	if err := atomicfile.WriteFile(root, modelFileName, append(manJSON, '\n'), 0o644); err != nil {
+		return fmt.Errorf("ml: save %s: %w", dir, err)
 	}
 	return nil
 }
@@ -100,14 +110,6 @@ func checkSavable(s LayerSpec, where string) error {
 		}
 	}
 	return nil
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // encodeSafetensors lays the tensors out in the safetensors format.
@@ -140,14 +142,18 @@ func encodeSafetensors(names []string, params []*Tensor) ([]byte, error) {
 	return out, nil
 }
 
-// decodeSafetensors parses a safetensors file holding float32 tensors.
+// decodeSafetensors parses a safetensors file holding float32 tensors. The file
+// may be hostile (model.json's checksum is no protection: whoever wrote one wrote
+// both), so every size is checked against the bytes actually present before
+// anything is allocated, with arithmetic that cannot overflow, and the tensors
+// must tile the data section exactly: no overlaps, no gaps (as the format requires).
 func decodeSafetensors(data []byte) (map[string]*Tensor, error) {
 	if len(data) < 8 {
 		return nil, fmt.Errorf("truncated: %d bytes, shorter than the 8-byte header length", len(data))
 	}
 	n := binary.LittleEndian.Uint64(data[:8])
 	if n > maxHeaderBytes {
-		return nil, fmt.Errorf("corrupt: header length %d is implausible", n)
+		return nil, fmt.Errorf("corrupt: header length %d is implausible (the limit is %d)", n, maxHeaderBytes)
 	}
 	if uint64(len(data)-8) < n {
 		return nil, fmt.Errorf("truncated: header needs %d bytes, the file has %d after the length", n, len(data)-8)
@@ -157,8 +163,12 @@ func decodeSafetensors(data []byte) (map[string]*Tensor, error) {
 		return nil, fmt.Errorf("corrupt header: %w", err)
 	}
 	body := data[8+n:]
-	out := map[string]*Tensor{}
-	var covered int64
+	type span struct {
+		name       string
+		shape      []int
+		begin, end int64
+	}
+	var spans []span
 	for name, raw := range header {
 		if name == "__metadata__" {
 			continue
@@ -170,31 +180,70 @@ func decodeSafetensors(data []byte) (map[string]*Tensor, error) {
 		if e.DType != "F32" {
 			return nil, fmt.Errorf("tensor %q has dtype %s; only F32 is supported", name, e.DType)
 		}
-		count := int64(1)
-		for _, d := range e.Shape {
-			if d < 0 {
-				return nil, fmt.Errorf("corrupt header: tensor %q has shape %v", name, e.Shape)
-			}
-			count *= int64(d)
-		}
 		begin, end := e.DataOffsets[0], e.DataOffsets[1]
-		if begin < 0 || end < begin || end-begin != 4*count {
-			return nil, fmt.Errorf("corrupt header: tensor %q offsets %v do not fit shape %v", name, e.DataOffsets, e.Shape)
+		if begin < 0 || end < begin {
+			return nil, fmt.Errorf("corrupt header: tensor %q has data offsets %v; want 0 <= begin <= end", name, e.DataOffsets)
 		}
 		if end > int64(len(body)) {
 			return nil, fmt.Errorf("truncated: tensor %q needs bytes up to %d, the data section has %d", name, end, len(body))
 		}
-		t := New(e.Shape...)
-		for i := range t.data {
-			t.data[i] = math.Float32frombits(binary.LittleEndian.Uint32(body[begin+4*int64(i):]))
+		count, err := shapeElements(e.Shape, end-begin)
+		if err != nil {
+			return nil, fmt.Errorf("corrupt header: tensor %q: %w", name, err)
 		}
-		out[name] = t
-		covered += end - begin
+		if end-begin != 4*count {
+			return nil, fmt.Errorf("corrupt header: tensor %q offsets %v hold %d bytes, its shape %v needs %d", name, e.DataOffsets, end-begin, e.Shape, 4*count)
+		}
+		spans = append(spans, span{name, e.Shape, begin, end})
 	}
-	if covered != int64(len(body)) {
-		return nil, fmt.Errorf("corrupt: tensors cover %d bytes of a %d-byte data section", covered, len(body))
+	slices.SortFunc(spans, func(a, b span) int {
+		return cmp.Or(cmp.Compare(a.begin, b.begin), cmp.Compare(a.end, b.end), strings.Compare(a.name, b.name))
+	})
+	var pos int64
+	for i, sp := range spans {
+		switch {
+		case sp.begin < pos:
+			return nil, fmt.Errorf("corrupt header: tensors %q and %q overlap in the data section", spans[i-1].name, sp.name)
+		case sp.begin > pos:
+			return nil, fmt.Errorf("corrupt header: bytes %d to %d of the data section belong to no tensor", pos, sp.begin)
+		}
+		pos = sp.end
+	}
+	if pos != int64(len(body)) {
+		return nil, fmt.Errorf("corrupt: the tensors cover %d bytes of a %d-byte data section", pos, len(body))
+	}
+	out := make(map[string]*Tensor, len(spans))
+	for _, sp := range spans {
+		t := New(sp.shape...)
+		for i := range t.data {
+			t.data[i] = math.Float32frombits(binary.LittleEndian.Uint32(body[sp.begin+4*int64(i):]))
+		}
+		out[sp.name] = t
 	}
 	return out, nil
+}
+
+// shapeElements returns how many float32 elements shape holds, refusing negative
+// dimensions and any count that needs more than the given bytes (checked before
+// each multiplication, so it cannot overflow).
+func shapeElements(shape []int, bytes int64) (int64, error) {
+	limit := bytes / 4
+	count := int64(1)
+	for _, d := range shape {
+		if d < 0 {
+			return 0, fmt.Errorf("shape %v has a negative dimension", shape)
+		}
+	}
+	if slices.Contains(shape, 0) {
+		return 0, nil
+	}
+	for _, d := range shape {
+		if int64(d) > limit/count {
+			return 0, fmt.Errorf("shape %v needs more than the %d bytes its data offsets give it", shape, bytes)
+		}
+		count *= int64(d)
+	}
+	return count, nil
 }
 
 // Load reads a model artifact written by Save. The loaded model predicts

@@ -245,3 +245,42 @@ func TestClone(t *testing.T) {
 		t.Errorf("Clone of a model with a cell-defined layer succeeded")
 	}
 }
+
+func TestSaveReplacesFilesAtomically(t *testing.T) {
+	SetSeed(3)
+	m := Sequential(Linear(3, 2))
+	dir := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "victim")
+	if err := os.WriteFile(outside, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The old Save wrote through the fixed names model.*.tmp, following links
+	// planted there; the temporary files are now fresh names created exclusively.
+	for _, name := range []string{"model.safetensors.tmp", "model.json.tmp"} {
+		if err := os.Symlink(outside, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 { // create, then replace
+		if err := m.Save(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := os.ReadFile(outside); string(got) != "keep" {
+		t.Fatalf("Save wrote through a planted link: the victim holds %q", got)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if got := strings.Join(names, " "); got != "model.json model.json.tmp model.safetensors model.safetensors.tmp" {
+		t.Fatalf("the artifact directory holds %q; want the two files and the planted links, no temporary files", got)
+	}
+	if _, err := Load(dir); err != nil {
+		t.Fatalf("the saved artifact does not load: %v", err)
+	}
+}

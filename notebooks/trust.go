@@ -7,11 +7,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
+
+	"gopad.dev/gopad/internal/atomicfile"
 )
 
 // Digest identifies a notebook file's exact content (SHA-256 of its bytes).
@@ -124,7 +127,8 @@ func (ts *TrustStore) writeLocked() error {
 	if err := os.MkdirAll(filepath.Dir(ts.path), 0o700); err != nil {
 		return fmt.Errorf("write the trusted-notebook store: %w", err)
 	}
-	if err := writeFileAtomic(ts.path, b.Bytes()); err != nil {
+	data := b.Bytes()
+	if err := atomicfile.WritePath(ts.path, 0o644, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 		return fmt.Errorf("write the trusted-notebook store: %w", err)
 	}
 	return nil

@@ -7,24 +7,23 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopad.dev/gopad/notebooks"
 )
 
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
-	rel, abs, err := s.resolveDir(r.URL.Query().Get("path"))
+	rel, _, err := s.resolveDir(r.URL.Query().Get("path"))
 	if err != nil {
 		s.writeErr(w, err)
 		return
 	}
-	dirents, err := os.ReadDir(abs)
+	dirents, err := s.readDir(rel)
 	if err != nil {
-		s.writeErr(w, fmt.Errorf("list %q: %w", rel, err))
+		s.writeErr(w, fsError("list", rel, err))
 		return
 	}
 	listing := ContentsListing{Path: rel, Entries: []ContentsEntry{}, Examples: listExamples()}
@@ -33,12 +32,9 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(name, ".") {
 			continue // hidden files, including half-written save temporaries
 		}
-		full := filepath.Join(abs, name)
-		real, err := filepath.EvalSymlinks(full)
-		if err != nil || !within(s.root, real) {
-			continue // dangling links and links out of the root are not offered
-		}
-		fi, err := os.Stat(real)
+		// Stat through the root follows links inside it and fails for dangling
+		// links and links out of the root, which are not offered.
+		fi, err := s.rootFS.Stat(osPath(joinRel(rel, name)))
 		if err != nil {
 			continue
 		}
@@ -63,11 +59,22 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, listing)
 }
 
+// notFound reports the failure to open rel: 404 if it does not exist.
 func notFound(rel string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		return errorf(http.StatusNotFound, "%q does not exist", rel)
 	}
-	return fmt.Errorf("%q: %w", rel, err)
+	return fsError("open", rel, err)
+}
+
+// readDir lists the directory rel through the root.
+func (s *Server) readDir(rel string) ([]fs.DirEntry, error) {
+	d, err := s.rootFS.Open(osPath(rel))
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return d.ReadDir(-1)
 }
 
 // resolveDir resolves p and checks that it is an existing directory.
@@ -76,7 +83,7 @@ func (s *Server) resolveDir(p string) (rel, abs string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	info, err := os.Stat(abs)
+	info, err := s.rootFS.Stat(osPath(rel))
 	if err != nil {
 		return "", "", notFound(rel, err)
 	}
@@ -98,7 +105,7 @@ func (s *Server) resolveNotebook(p string) (rel, abs string, err error) {
 	if !isNotebookName(rel) {
 		return "", "", errorf(http.StatusBadRequest, "%q is not a notebook (.gonb or .ipynb)", rel)
 	}
-	info, err := os.Stat(abs)
+	info, err := s.rootFS.Stat(osPath(rel))
 	if err != nil {
 		return "", "", notFound(rel, err)
 	}
@@ -121,7 +128,7 @@ func (s *Server) handleNew(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, err)
 		return
 	}
-	dirRel, dirAbs, err := s.resolveDir(req.Dir)
+	dirRel, _, err := s.resolveDir(req.Dir)
 	if err != nil {
 		s.writeErr(w, err)
 		return
@@ -140,15 +147,15 @@ func (s *Server) handleNew(w http.ResponseWriter, r *http.Request) {
 			s.writeErr(w, err)
 			return
 		}
-		if _, err := os.Lstat(filepath.Join(dirAbs, name)); err == nil {
+		if _, err := s.rootFS.Lstat(osPath(joinRel(dirRel, name))); err == nil {
 			s.writeErr(w, errorf(http.StatusConflict, "%q already exists", joinRel(dirRel, name)))
 			return
 		}
 	} else {
-		name = uniqueName(dirAbs, "Untitled", "", ".gonb", true)
+		name = s.uniqueName(dirRel, "Untitled", "", ".gonb", true)
 	}
-	if err := notebooks.Save(filepath.Join(dirAbs, name), nb); err != nil {
-		s.writeErr(w, fmt.Errorf("create notebook: %w", err))
+	if err := notebooks.SaveIn(s.rootFS, osPath(joinRel(dirRel, name)), nb); err != nil {
+		s.writeErr(w, fsError("create notebook", joinRel(dirRel, name), err))
 		return
 	}
 	writeJSON(w, http.StatusOK, pathReply{Path: joinRel(dirRel, name)})
@@ -167,12 +174,18 @@ func (s *Server) handleRename(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, errorf(http.StatusBadRequest, "rename needs \"path\" and \"new_path\""))
 		return
 	}
-	oldRel, oldAbs, err := s.resolvePath(req.Path)
+	// The new name first: a name too long for the file system would otherwise
+	// be refused by the path check with a less helpful message.
+	if err := checkName(path.Base(path.Clean(req.NewPath))); err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	oldRel, _, err := s.resolvePath(req.Path)
 	if err != nil {
 		s.writeErr(w, err)
 		return
 	}
-	newRel, newAbs, err := s.resolvePath(req.NewPath)
+	newRel, _, err := s.resolvePath(req.NewPath)
 	if err != nil {
 		s.writeErr(w, err)
 		return
@@ -181,11 +194,7 @@ func (s *Server) handleRename(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, errorf(http.StatusBadRequest, "the notebook root itself cannot be renamed"))
 		return
 	}
-	if err := checkName(path.Base(newRel)); err != nil {
-		s.writeErr(w, err)
-		return
-	}
-	info, err := os.Lstat(oldAbs)
+	info, err := s.rootFS.Lstat(osPath(oldRel))
 	if err != nil {
 		s.writeErr(w, notFound(oldRel, err))
 		return
@@ -200,11 +209,11 @@ func (s *Server) handleRename(w http.ResponseWriter, r *http.Request) {
 	}
 	s.contentsMu.Lock()
 	defer s.contentsMu.Unlock()
-	if _, err := os.Lstat(newAbs); err == nil {
+	if _, err := s.rootFS.Lstat(osPath(newRel)); err == nil {
 		s.writeErr(w, errorf(http.StatusConflict, "%q already exists", newRel))
 		return
 	}
-	if _, err := os.Stat(filepath.Dir(newAbs)); err != nil {
+	if _, err := s.rootFS.Stat(osPath(parentRel(newRel))); err != nil {
 		s.writeErr(w, notFound(path.Dir(newRel), err))
 		return
 	}
@@ -214,8 +223,8 @@ func (s *Server) handleRename(w http.ResponseWriter, r *http.Request) {
 		sess.saveMu.Lock()
 		defer sess.saveMu.Unlock()
 	}
-	if err := os.Rename(oldAbs, newAbs); err != nil {
-		s.writeErr(w, fmt.Errorf("rename %q to %q: %w", oldRel, newRel, err))
+	if err := s.rootFS.Rename(osPath(oldRel), osPath(newRel)); err != nil {
+		s.writeErr(w, fsError("rename "+strconv.Quote(oldRel)+" to", newRel, err))
 		return
 	}
 	s.renameSessions(oldRel, newRel)
@@ -230,27 +239,27 @@ func (s *Server) handleDuplicate(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, err)
 		return
 	}
-	rel, abs, err := s.resolveNotebook(req.Path)
+	rel, _, err := s.resolveNotebook(req.Path)
 	if err != nil {
 		s.writeErr(w, err)
 		return
 	}
-	nb, err := s.currentNotebook(rel, abs)
+	nb, err := s.currentNotebook(rel)
 	if err != nil {
 		s.writeErr(w, err)
 		return
 	}
 	ext := path.Ext(rel)
 	base := strings.TrimSuffix(path.Base(rel), ext)
-	dirAbs := filepath.Dir(abs)
+	dirRel := parentRel(rel)
 	s.contentsMu.Lock()
 	defer s.contentsMu.Unlock()
-	name := uniqueName(dirAbs, base+"-Copy", "", ext, false)
-	if err := notebooks.Save(filepath.Join(dirAbs, name), nb); err != nil {
-		s.writeErr(w, fmt.Errorf("duplicate %q: %w", rel, err))
+	name := s.uniqueName(dirRel, base, "-Copy", ext, false)
+	if err := notebooks.SaveIn(s.rootFS, osPath(joinRel(dirRel, name)), nb); err != nil {
+		s.writeErr(w, fsError("duplicate "+strconv.Quote(rel)+" as", joinRel(dirRel, name), err))
 		return
 	}
-	writeJSON(w, http.StatusOK, pathReply{Path: joinRel(parentRel(rel), name)})
+	writeJSON(w, http.StatusOK, pathReply{Path: joinRel(dirRel, name)})
 }
 
 func parentRel(rel string) string {
@@ -263,18 +272,22 @@ func parentRel(rel string) string {
 
 // currentNotebook returns the notebook as the user sees it: the live document of
 // an open session (a copy), or the file.
-func (s *Server) currentNotebook(rel, abs string) (*notebooks.Notebook, error) {
+func (s *Server) currentNotebook(rel string) (*notebooks.Notebook, error) {
 	if sess := s.lookupSession(rel); sess != nil {
 		return sess.cloneDocument(), nil
 	}
-	nb, err := notebooks.Load(abs)
+	data, err := s.rootFS.ReadFile(osPath(rel))
+	if err != nil {
+		return nil, notFound(rel, err)
+	}
+	nb, err := notebooks.Parse(data)
 	if err != nil {
 		var fe *notebooks.FormatError
 		if errors.As(err, &fe) {
 			fe.Path = rel
 			return nil, errorf(http.StatusUnprocessableEntity, "%v", fe)
 		}
-		return nil, notFound(rel, err)
+		return nil, errorf(http.StatusUnprocessableEntity, "%s: %v", rel, err)
 	}
 	return nb, nil
 }
@@ -291,7 +304,7 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, errorf(http.StatusBadRequest, "delete needs \"path\""))
 		return
 	}
-	rel, abs, err := s.resolvePath(req.Path)
+	rel, _, err := s.resolvePath(req.Path)
 	if err != nil {
 		s.writeErr(w, err)
 		return
@@ -300,13 +313,13 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, errorf(http.StatusBadRequest, "the notebook root cannot be deleted"))
 		return
 	}
-	info, err := os.Lstat(abs)
+	info, err := s.rootFS.Lstat(osPath(rel))
 	if err != nil {
 		s.writeErr(w, notFound(rel, err))
 		return
 	}
 	if info.IsDir() {
-		if entries, err := os.ReadDir(abs); err == nil && len(entries) > 0 {
+		if entries, err := s.readDir(rel); err == nil && len(entries) > 0 {
 			s.writeErr(w, errorf(http.StatusConflict, "directory %q is not empty; delete what it holds first", rel))
 			return
 		}
@@ -316,15 +329,15 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		s.dropSession(sess)
 		sess.close(false)
 	}
-	if err := os.Remove(abs); err != nil {
-		s.writeErr(w, fmt.Errorf("delete %q: %w", rel, err))
+	if err := s.rootFS.Remove(osPath(rel)); err != nil {
+		s.writeErr(w, fsError("delete", rel, err))
 		return
 	}
 	writeJSON(w, http.StatusOK, struct{}{})
 }
 
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
-	dirRel, dirAbs, err := s.resolveDir(r.URL.Query().Get("dir"))
+	dirRel, _, err := s.resolveDir(r.URL.Query().Get("dir"))
 	if err != nil {
 		s.writeErr(w, err)
 		return
@@ -337,7 +350,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 			s.writeErr(w, mbe)
 			return
 		}
-		s.writeErr(w, errorf(http.StatusBadRequest, "upload needs a multipart form with the notebook in the field \"file\": %v", err))
+		s.writeErr(w, errorf(http.StatusBadRequest, "upload needs a multipart form with the notebook in the field \"file\": %s", bareError(err)))
 		return
 	}
 	defer file.Close()
@@ -352,7 +365,8 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	data, err := io.ReadAll(file)
 	if err != nil {
-		s.writeErr(w, fmt.Errorf("read upload: %w", err))
+		// Large uploads are spooled to a temporary file: keep its path out of the message.
+		s.writeErr(w, errorf(http.StatusInternalServerError, "read the upload: %s", bareError(err)))
 		return
 	}
 	nb, err := notebooks.Parse(data)
@@ -362,12 +376,12 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	s.contentsMu.Lock()
 	defer s.contentsMu.Unlock()
-	if _, err := os.Lstat(filepath.Join(dirAbs, name)); err == nil {
+	if _, err := s.rootFS.Lstat(osPath(joinRel(dirRel, name))); err == nil {
 		ext := path.Ext(name)
-		name = uniqueName(dirAbs, strings.TrimSuffix(name, ext), "-", ext, false)
+		name = s.uniqueName(dirRel, strings.TrimSuffix(name, ext), "-", ext, false)
 	}
-	if err := notebooks.Save(filepath.Join(dirAbs, name), nb); err != nil {
-		s.writeErr(w, fmt.Errorf("store upload: %w", err))
+	if err := notebooks.SaveIn(s.rootFS, osPath(joinRel(dirRel, name)), nb); err != nil {
+		s.writeErr(w, fsError("store upload as", joinRel(dirRel, name), err))
 		return
 	}
 	writeJSON(w, http.StatusOK, pathReply{Path: joinRel(dirRel, name)})
@@ -375,7 +389,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	rel, abs, err := s.resolveNotebook(q.Get("path"))
+	rel, _, err := s.resolveNotebook(q.Get("path"))
 	if err != nil {
 		s.writeErr(w, err)
 		return
@@ -388,7 +402,7 @@ func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, errorf(http.StatusBadRequest, "unknown download format %q: use gonb, ipynb or html", format))
 		return
 	}
-	nb, err := s.currentNotebook(rel, abs)
+	nb, err := s.currentNotebook(rel)
 	if err != nil {
 		s.writeErr(w, err)
 		return
@@ -440,9 +454,9 @@ func (s *Server) handleOpenExample(w http.ResponseWriter, r *http.Request) {
 	defer s.contentsMu.Unlock()
 	base := path.Base(name)
 	ext := path.Ext(base)
-	target := uniqueName(s.root, strings.TrimSuffix(base, ext), "-", ext, true)
-	if err := notebooks.Save(filepath.Join(s.root, target), nb); err != nil {
-		s.writeErr(w, fmt.Errorf("copy example %q: %w", name, err))
+	target := s.uniqueName("", strings.TrimSuffix(base, ext), "-", ext, true)
+	if err := notebooks.SaveIn(s.rootFS, osPath(target), nb); err != nil {
+		s.writeErr(w, fsError("copy example "+strconv.Quote(name)+" to", target, err))
 		return
 	}
 	writeJSON(w, http.StatusOK, pathReply{Path: target})

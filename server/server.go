@@ -71,7 +71,9 @@ type Config struct {
 // Server serves notebooks from Config.Root. It is an http.Handler.
 type Server struct {
 	cfg     Config
-	root    string // absolute, symlinks resolved
+	root    string        // absolute, symlinks resolved
+	rootFS  *os.Root      // every file access under root goes through it
+	swept   chan struct{} // closed when the start-up sweep of stale temporary files ends
 	token   string
 	trust   *notebooks.TrustStore
 	logf    func(string, ...any)
@@ -154,17 +156,28 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	rootFS, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, fmt.Errorf("server: root %q: %w", cfg.Root, err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		trust:    trust,
 		cfg:      cfg,
 		root:     root,
+		rootFS:   rootFS,
 		token:    token,
 		logf:     logf,
 		baseCtx:  ctx,
 		cancel:   cancel,
 		sessions: map[string]*session{},
+		swept:    make(chan struct{}),
 	}
+	// In the background: a large root must not delay serving.
+	go func() {
+		defer close(s.swept)
+		s.sweepStaleTemps(ctx)
+	}()
 	s.routes()
 	return s, nil
 }
@@ -263,6 +276,8 @@ func (s *Server) Close() {
 	}
 	wg.Wait()
 	s.cancel()
+	<-s.swept // it stops at the cancel; it uses the root
+	s.rootFS.Close()
 }
 
 // sessionFor returns the open session of the notebook at rel, opening it (loading

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -78,33 +79,40 @@ type diskStamp struct {
 	hash  [sha256.Size]byte
 }
 
-func readStamp(abs string) (diskStamp, []byte, error) {
-	data, err := os.ReadFile(abs)
+// readStamp reads the notebook rel through root (one open, so the stamp describes
+// the data read).
+func readStamp(root *os.Root, rel string) (diskStamp, []byte, error) {
+	f, err := root.Open(osPath(rel))
 	if err != nil {
 		return diskStamp{}, nil, err
 	}
-	info, err := os.Stat(abs)
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return diskStamp{}, nil, err
+	}
+	data, err := io.ReadAll(f)
 	if err != nil {
 		return diskStamp{}, nil, err
 	}
 	return diskStamp{size: info.Size(), mtime: info.ModTime(), hash: sha256.Sum256(data)}, data, nil
 }
 
-// changedOnDisk reports whether the file at abs differs from the stamp, and how.
-func (d diskStamp) changedOnDisk(abs string) (bool, string) {
-	info, err := os.Stat(abs)
+// changedOnDisk reports whether the notebook rel in root differs from the stamp, and how.
+func (d diskStamp) changedOnDisk(root *os.Root, rel string) (bool, string) {
+	info, err := root.Stat(osPath(rel))
 	if errors.Is(err, fs.ErrNotExist) {
 		return true, "the notebook file was deleted or moved on disk since it was opened"
 	}
 	if err != nil {
-		return true, fmt.Sprintf("the notebook file cannot be checked: %v", err)
+		return true, fmt.Sprintf("the notebook file cannot be checked: %s", bareError(err))
 	}
 	if info.Size() == d.size && info.ModTime().Equal(d.mtime) {
 		return false, ""
 	}
-	data, err := os.ReadFile(abs)
+	data, err := root.ReadFile(osPath(rel))
 	if err != nil {
-		return true, fmt.Sprintf("the notebook file cannot be read: %v", err)
+		return true, fmt.Sprintf("the notebook file cannot be read: %s", bareError(err))
 	}
 	if sha256.Sum256(data) == d.hash {
 		return false, ""
@@ -113,7 +121,7 @@ func (d diskStamp) changedOnDisk(abs string) (bool, string) {
 }
 
 func openSession(srv *Server, rel, abs string) (*session, error) {
-	stamp, data, err := readStamp(abs)
+	stamp, data, err := readStamp(srv.rootFS, rel)
 	if err != nil {
 		return nil, notFound(rel, err)
 	}
@@ -788,13 +796,16 @@ func (s *session) save(force bool) error {
 		return errConflict
 	}
 	nb := cloneForSave(s.nb)
-	gen, abs, stamp := s.editGen, s.abs, s.disk
+	gen, rel, stamp := s.editGen, s.rel, s.disk
 	// Only a file whose every output is this user's may be recorded as trusted.
 	allTrusted := len(s.untrusted) == 0
 	s.mu.Unlock()
 
+	// Through the root: links swapped into the path since the notebook was opened
+	// cannot make the save read or write outside it.
+	root := s.srv.rootFS
 	if !force {
-		if changed, why := stamp.changedOnDisk(abs); changed {
+		if changed, why := stamp.changedOnDisk(root, rel); changed {
 			s.mu.Lock()
 			s.conflict, s.conflictMsg = true, why+": choose reload (take the file's version) or overwrite (keep this version)"
 			s.broadcastLocked(ConflictMsg{Type: MsgConflict, Message: s.conflictMsg}, nil)
@@ -802,10 +813,10 @@ func (s *session) save(force bool) error {
 			return errConflict
 		}
 	}
-	err := notebooks.Save(abs, nb)
+	err := notebooks.SaveIn(root, osPath(rel), nb)
 	var newStamp diskStamp
 	if err == nil {
-		newStamp, _, err = readStamp(abs)
+		newStamp, _, err = readStamp(root, rel)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -832,11 +843,11 @@ func (s *session) reload() error {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
 	s.mu.Lock()
-	abs := s.abs
+	rel := s.rel
 	s.mu.Unlock()
-	stamp, data, err := readStamp(abs)
+	stamp, data, err := readStamp(s.srv.rootFS, rel)
 	if err != nil {
-		return fmt.Errorf("reload: %w", err)
+		return fsError("reload", rel, err)
 	}
 	nb, err := notebooks.Parse(data)
 	if err != nil {
