@@ -39,12 +39,12 @@ func (s *Server) routes() {
 	mux.HandleFunc("POST /api/contents/rename", s.handleRename)
 	mux.HandleFunc("POST /api/contents/duplicate", s.handleDuplicate)
 	mux.HandleFunc("POST /api/contents/delete", s.handleDelete)
-	mux.HandleFunc("POST /api/contents/upload", s.handleUpload)
-	mux.HandleFunc("GET /api/contents/download", s.handleDownload)
+	mux.HandleFunc(routeUpload, s.handleUpload)
+	mux.HandleFunc(routeDownload, s.handleDownload)
 	mux.HandleFunc("POST /api/examples/open", s.handleOpenExample)
 	mux.HandleFunc("GET /api/kernels", s.handleKernels)
 	mux.HandleFunc("POST /api/kernels/shutdown", s.handleKernelShutdown)
-	mux.HandleFunc("GET /api/ws", s.handleWebsocket)
+	mux.HandleFunc(routeWebsocket, s.handleWebsocket)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no API route %s %s", r.Method, r.URL.Path))
 	})
@@ -213,6 +213,11 @@ func (s *Server) writeErr(w http.ResponseWriter, err error) {
 		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body too large: the limit is %d bytes", mbe.Limit))
 		return
 	}
+	var bte *bodyTimeoutError
+	if errors.As(err, &bte) {
+		writeError(w, http.StatusRequestTimeout, bte.Error())
+		return
+	}
 	writeError(w, http.StatusInternalServerError, err.Error())
 }
 
@@ -223,7 +228,8 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		var bte *bodyTimeoutError
+		if errors.As(err, &mbe) || errors.As(err, &bte) {
 			return err
 		}
 		return errorf(http.StatusBadRequest, "bad request body: %v", err)
