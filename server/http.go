@@ -106,6 +106,11 @@ func cookieName(r *http.Request) string {
 // cookie. A valid query token sets the cookie. byHeader reports that the token came
 // in the Authorization header (a browser never adds it on its own, so such a
 // request cannot be a cross-site forgery).
+//
+// Only the schemes "token" and "bearer" carry gopad's token. Any other scheme is
+// someone else's credential (Basic from an authenticating proxy in front of gopad,
+// which the browser then repeats on every request) and is ignored: the request is
+// judged by its query or cookie, and counts as a cookie request for the CSRF checks.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (byHeader, ok bool) {
 	if s.token == "" {
 		return false, true
@@ -115,7 +120,6 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (byHeader,
 		if strings.EqualFold(scheme, "token") || strings.EqualFold(scheme, "bearer") {
 			return true, s.tokenOK(strings.TrimSpace(tok))
 		}
-		return false, false
 	}
 	if q := r.URL.Query(); q.Has("token") {
 		if !s.tokenOK(q.Get("token")) {

@@ -56,7 +56,8 @@ package server
 // SameSite=Strict cookie "gopad_token_<port>": browsers share cookies between the
 // ports of one host, so two gopad servers must not overwrite each other's; the app
 // should drop ?token from the address bar with history.replaceState), or the header
-// `Authorization: token T`. Requests whose Host is not 127.0.0.1/localhost/[::1] are
+// `Authorization: token T` (or `Bearer T`; other schemes, such as Basic from an
+// authenticating proxy, are ignored and the query or cookie decides). Requests whose Host is not 127.0.0.1/localhost/[::1] are
 // refused (403) while the server listens on a loopback address (DNS rebinding). State-changing requests
 // (POST) also need the header `X-Gopad-CSRF: 1` (a custom header cannot be sent by a
 // cross-site form; not needed when the token came in the Authorization header, which
