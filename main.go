@@ -1,6 +1,7 @@
 // Command gopad is a notebook for machine learning in Go.
 //
-//	gopad [serve] [flags] [DIR]     serve the notebooks in DIR (default: current directory)
+//	gopad [serve] [flags] [DIR]     serve the notebooks in DIR (default: current directory);
+//	                                the token can come from $GOPAD_TOKEN or -token-file
 //	gopad run NOTEBOOK [-o OUT]     execute every cell of a notebook headless
 //	gopad repl                      a terminal read-eval-print loop on a kernel
 //	gopad version                   print the version
@@ -18,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"gopad.dev/gopad/kernel"
@@ -37,6 +39,12 @@ Usage:
   gopad kernel                       internal: a kernel process, started by gopad itself
 
 Run "gopad COMMAND -h" for the flags of a command.
+
+Environment:
+  GOPAD_TOKEN                        the access token of gopad serve when neither -token nor
+                                     -token-file is given; unlike -token it does not show in ps.
+                                     gopad removes it from its environment, so kernels and the
+                                     notebooks' code do not see it.
 `
 
 func main() {
@@ -45,6 +53,16 @@ func main() {
 
 // errUsage marks errors already explained by a usage message.
 var errUsage = errors.New("usage")
+
+// usageError is a usage error (exit status 2) that says what was wrong.
+type usageError struct{ msg string }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+func (e *usageError) Error() string        { return e.msg }
+func (e *usageError) Is(target error) bool { return target == errUsage }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
@@ -79,6 +97,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
+		if err != errUsage { // it says what was wrong beyond the usage text
+			fmt.Fprintf(stderr, "gopad %s: %v\n", cmd, err)
+		}
 		return 2
 	default:
 		fmt.Fprintf(stderr, "gopad %s: %v\n", cmd, err)
@@ -131,11 +152,17 @@ func interruptContext() (context.Context, context.CancelFunc) {
 	return ctx, cancel
 }
 
+// tokenEnv names the environment variable that can carry serve's token.
+const tokenEnv = "GOPAD_TOKEN"
+
 func serveCmd(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "gopad [serve] [-addr HOST:PORT] [-root DIR | DIR] [-token T | -no-token] [-idle-timeout D]", stderr)
+	fs := newFlagSet("serve", "gopad [serve] [-addr HOST:PORT] [-root DIR | DIR] [-token T | -token-file FILE | -no-token] [-idle-timeout D]\n\n"+
+		"The token is, in order: -token, the first line of -token-file, $"+tokenEnv+", or a fresh random one.\n"+
+		"-token shows in ps to every user of this machine; -token-file and $"+tokenEnv+" do not.", stderr)
 	addr := fs.String("addr", server.DefaultAddr, "address to listen on (port 0 picks a free port)")
 	root := fs.String("root", "", "directory whose notebooks are served (default: the current directory)")
-	token := fs.String("token", "", "access token (default: a fresh random token)")
+	token := fs.String("token", "", "access token (default: $"+tokenEnv+" or a fresh random token)")
+	tokenFile := fs.String("token-file", "", "read the access token from the first line of `FILE`")
 	noToken := fs.Bool("no-token", false, "disable the access token (only on a loopback address)")
 	idle := fs.Duration("idle-timeout", server.DefaultIdleTimeout, "shut a notebook's kernel down this long after its last tab closed (negative: never)")
 	pos, err := parseInterspersed(fs, args)
@@ -144,9 +171,16 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(pos) > 1 || (len(pos) == 1 && *root != "") {
 		fs.Usage()
-		return fmt.Errorf("%w: give the directory once, with -root or as an argument: %q", errUsage, pos)
+		return usageErrorf("give the directory once, with -root or as an argument: %q", pos)
 	}
-	cfg := server.Config{Addr: *addr, Root: *root, Token: *token, NoToken: *noToken, IdleTimeout: *idle, KernelStderr: stderr}
+	tok, err := serveToken(*token, *tokenFile, *noToken)
+	if errors.Is(err, errUsage) {
+		fs.Usage()
+	}
+	if err != nil {
+		return err
+	}
+	cfg := server.Config{Addr: *addr, Root: *root, Token: tok, NoToken: *noToken, IdleTimeout: *idle, KernelStderr: stderr}
 	// Which notebooks' outputs this user trusts is remembered outside every notebook
 	// folder; without a configuration directory it lasts as long as the server.
 	if dir, err := os.UserConfigDir(); err == nil {
@@ -158,6 +192,53 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	ctx, cancel := interruptContext()
 	defer cancel()
 	return server.ListenAndServe(ctx, cfg, stdout)
+}
+
+// serveToken returns the token that serve's flags and environment choose ("" for
+// a fresh random one, or with noToken). It takes $GOPAD_TOKEN out of the
+// environment: kernels inherit it, and a cell printing os.Environ() in a shared
+// notebook would publish the token.
+func serveToken(flagToken, tokenFile string, noToken bool) (string, error) {
+	envToken := os.Getenv(tokenEnv)
+	if err := os.Unsetenv(tokenEnv); err != nil {
+		return "", fmt.Errorf("remove $%s from the environment that kernels inherit: %w", tokenEnv, err)
+	}
+	switch {
+	case flagToken != "" && tokenFile != "":
+		return "", usageErrorf("give the token once, with -token or -token-file")
+	case noToken && (flagToken != "" || tokenFile != ""):
+		return "", usageErrorf("-no-token excludes -token and -token-file")
+	case noToken && envToken != "":
+		return "", usageErrorf("-no-token was given but $%s is set; unset one of them", tokenEnv)
+	}
+	tok, source := flagToken, "-token"
+	switch {
+	case tokenFile != "":
+		data, err := os.ReadFile(tokenFile)
+		if err != nil {
+			return "", fmt.Errorf("read the token file: %w", err)
+		}
+		line, _, _ := strings.Cut(string(data), "\n")
+		if tok = strings.TrimSpace(line); tok == "" {
+			return "", fmt.Errorf("the token file %s is empty: its first line must hold the token", tokenFile)
+		}
+		source = "the token file " + tokenFile
+	case flagToken == "" && envToken != "":
+		tok, source = envToken, "$"+tokenEnv
+	}
+	if tok == "" {
+		return "", nil
+	}
+	// The token travels in a URL query, a cookie and a header: characters that
+	// need escaping there would make the printed URL or the cookie fail to match.
+	if i := strings.IndexFunc(tok, func(r rune) bool { return !isTokenChar(r) }); i >= 0 {
+		return "", fmt.Errorf("the token from %s contains %q: use only letters, digits and - . _ ~", source, tok[i:i+1])
+	}
+	return tok, nil
+}
+
+func isTokenChar(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("-._~", r)
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) error {

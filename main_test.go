@@ -94,6 +94,8 @@ func TestHelpAndVersion(t *testing.T) {
 }
 
 func TestRunBundledExample(t *testing.T) {
+	// The examples save their models in the working directory: keep the repository clean.
+	t.Chdir(t.TempDir())
 	for _, name := range notebooks.ExampleNames() {
 		t.Run(name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), name)

@@ -44,12 +44,12 @@ func (s *Server) routes() {
 	mux.HandleFunc("POST /api/contents/rename", s.handleRename)
 	mux.HandleFunc("POST /api/contents/duplicate", s.handleDuplicate)
 	mux.HandleFunc("POST /api/contents/delete", s.handleDelete)
-	mux.HandleFunc("POST /api/contents/upload", s.handleUpload)
-	mux.HandleFunc("GET /api/contents/download", s.handleDownload)
+	mux.HandleFunc(routeUpload, s.handleUpload)
+	mux.HandleFunc(routeDownload, s.handleDownload)
 	mux.HandleFunc("POST /api/examples/open", s.handleOpenExample)
 	mux.HandleFunc("GET /api/kernels", s.handleKernels)
 	mux.HandleFunc("POST /api/kernels/shutdown", s.handleKernelShutdown)
-	mux.HandleFunc("GET /api/ws", s.handleWebsocket)
+	mux.HandleFunc(routeWebsocket, s.handleWebsocket)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no API route %s %s", r.Method, r.URL.Path))
 	})
@@ -93,11 +93,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r)
 		return
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		if msg := s.crossSiteProblem(r, byHeader); msg != "" {
-			writeError(w, http.StatusForbidden, msg)
-			return
-		}
+	if msg := crossSiteProblem(r, byHeader); msg != "" {
+		writeError(w, http.StatusForbidden, msg)
+		return
 	}
 	s.mux.ServeHTTP(w, r)
 }
@@ -120,6 +118,11 @@ func cookieName(r *http.Request) string {
 // cookie. A valid query token sets the cookie. byHeader reports that the token came
 // in the Authorization header (a browser never adds it on its own, so such a
 // request cannot be a cross-site forgery).
+//
+// Only the schemes "token" and "bearer" carry gopad's token. Any other scheme is
+// someone else's credential (Basic from an authenticating proxy in front of gopad,
+// which the browser then repeats on every request) and is ignored: the request is
+// judged by its query or cookie, and counts as a cookie request for the CSRF checks.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (byHeader, ok bool) {
 	if s.token == "" {
 		return false, true
@@ -129,7 +132,6 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (byHeader,
 		if strings.EqualFold(scheme, "token") || strings.EqualFold(scheme, "bearer") {
 			return true, s.tokenOK(strings.TrimSpace(tok))
 		}
-		return false, false
 	}
 	if q := r.URL.Query(); q.Has("token") {
 		if !s.tokenOK(q.Get("token")) {
@@ -166,13 +168,43 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "<!doctype html><meta charset=utf-8><title>gopad: token needed</title><h1>gopad: token needed</h1><p>%s</p>\n", html.EscapeString(msg))
 }
 
-// crossSiteProblem returns why a state-changing request may be a cross-site
-// forgery, or "" if it is not.
-func (s *Server) crossSiteProblem(r *http.Request, byHeader bool) string {
-	if o := r.Header.Get("Origin"); o != "" && !sameOrigin(o, r.Host) {
-		return fmt.Sprintf("cross-origin request refused: Origin %q does not match host %q", o, r.Host)
+// crossOrigin refuses what a browser marks as coming from another origin: a
+// Sec-Fetch-Site other than same-origin or none, or, from browsers without Fetch
+// Metadata, an Origin that is not the Host (exactly, so "null" from a sandboxed
+// frame too). No origin is trusted and no route exempt.
+var crossOrigin = http.NewCrossOriginProtection()
+
+// crossSiteProblem returns why a request that changes state may be a cross-site
+// forgery, or "" if it is not (or changes nothing).
+//
+// GET and HEAD change nothing, except the websocket handshake: a GET that opens a
+// channel that runs code. CrossOriginProtection lets GET, HEAD and OPTIONS through
+// as safe methods, so the handshake and OPTIONS (which gopad has no use for) are
+// checked as if they were POSTs.
+//
+// A cookie request must also carry "X-Gopad-CSRF: 1". CrossOriginProtection lets a
+// request without Sec-Fetch-Site and Origin through, and browsers from before Fetch
+// Metadata send a form POST from another port of this host (same site, so the
+// SameSite=Strict cookie goes along) without either; a custom header cannot be
+// added to a cross-origin request without a CORS preflight, which gopad never
+// grants. Requests that carry the token in the Authorization header need no such
+// header: a browser never adds it by itself. Websocket handshakes cannot carry
+// custom headers; for them the origin check decides.
+func crossSiteProblem(r *http.Request, byHeader bool) string {
+	upgrade := r.Header.Get("Upgrade") != ""
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !upgrade {
+		return ""
 	}
-	if byHeader {
+	probe := r
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
+		probe = r.WithContext(r.Context()) // a shallow copy
+		probe.Method = http.MethodPost
+	}
+	if err := crossOrigin.Check(probe); err != nil {
+		return fmt.Sprintf("cross-origin request refused: Origin %q, Sec-Fetch-Site %q, Host %q (%v)",
+			r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site"), r.Host, err)
+	}
+	if byHeader || upgrade {
 		return ""
 	}
 	if r.Header.Get("X-Gopad-CSRF") != "1" {
@@ -181,7 +213,9 @@ func (s *Server) crossSiteProblem(r *http.Request, byHeader bool) string {
 	return ""
 }
 
-// sameOrigin reports whether the Origin header names the same host and port as host.
+// sameOrigin reports whether the Origin header names the same host and port as
+// host. ws.go's handshake checks use it; crossSiteProblem has already refused
+// cross-origin handshakes by then.
 func sameOrigin(origin, host string) bool {
 	u, err := url.Parse(origin)
 	if err != nil || u.Host == "" {
@@ -227,6 +261,11 @@ func (s *Server) writeErr(w http.ResponseWriter, err error) {
 		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body too large: the limit is %d bytes", mbe.Limit))
 		return
 	}
+	var bte *bodyTimeoutError
+	if errors.As(err, &bte) {
+		writeError(w, http.StatusRequestTimeout, bte.Error())
+		return
+	}
 	writeError(w, http.StatusInternalServerError, err.Error())
 }
 
@@ -237,7 +276,8 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		var bte *bodyTimeoutError
+		if errors.As(err, &mbe) || errors.As(err, &bte) {
 			return err
 		}
 		return errorf(http.StatusBadRequest, "bad request body: %v", err)

@@ -66,6 +66,28 @@ type Config struct {
 	TrustFile string
 	// Logf logs server-side problems (failed saves, recovered panics); nil means log.Printf.
 	Logf func(format string, args ...any)
+
+	// Connection limits, applied by ListenAndServe (they belong to connections, not
+	// to the handler). For the durations zero means the default, negative none.
+
+	// HeaderTimeout bounds reading a request's headers (DefaultHeaderTimeout).
+	HeaderTimeout time.Duration
+	// BodyTimeout bounds reading a request's body, counted from the end of its
+	// headers (DefaultBodyTimeout); uploads get TransferTimeout.
+	BodyTimeout time.Duration
+	// TransferTimeout bounds reading an upload and writing a download
+	// (DefaultTransferTimeout, which lets a maximal upload arrive at 128 KiB/s).
+	TransferTimeout time.Duration
+	// WriteTimeout bounds writing an answer (DefaultWriteTimeout); downloads get
+	// TransferTimeout. Websockets have none of these deadlines: they keep their own.
+	WriteTimeout time.Duration
+	// KeepAliveTimeout is how long an idle keep-alive connection is kept open for
+	// its next request (DefaultKeepAliveTimeout).
+	KeepAliveTimeout time.Duration
+	// MaxConnsPerClient caps the connections one client address holds open at a
+	// time, websockets included; zero means DefaultMaxConnsPerClient, negative no cap.
+	// Behind a reverse proxy every connection comes from the proxy's address.
+	MaxConnsPerClient int
 }
 
 // Server serves notebooks from Config.Root. It is an http.Handler.
@@ -218,13 +240,9 @@ func ListenAndServe(ctx context.Context, cfg Config, out io.Writer) error {
 		return fmt.Errorf("server: listen on %s: %w", s.cfg.Addr, err)
 	}
 	fmt.Fprintf(out, "gopad serving notebooks in %s at %s\n", s.root, s.URL(ln.Addr()))
-	hs := &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return s.baseCtx },
-	}
+	hs := s.httpServer()
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(s.limitConns(ln)) }()
 	select {
 	case err := <-errc:
 		s.Close()

@@ -63,12 +63,16 @@ package server
 // SameSite=Strict cookie "gopad_token_<port>": browsers share cookies between the
 // ports of one host, so two gopad servers must not overwrite each other's; the app
 // should drop ?token from the address bar with history.replaceState), or the header
-// `Authorization: token T`. Requests whose Host is not 127.0.0.1/localhost/[::1] are
-// refused (403) while the server listens on a loopback address (DNS rebinding). State-changing requests
-// (POST) also need the header `X-Gopad-CSRF: 1` (a custom header cannot be sent by a
-// cross-site form; not needed when the token came in the Authorization header, which
-// a browser never adds by itself) and, if an Origin header is present, an Origin
-// equal to the Host.
+// `Authorization: token T` (or `Bearer T`; other schemes, such as Basic from an
+// authenticating proxy, are ignored and the query or cookie decides). Requests whose Host is not 127.0.0.1/localhost/[::1] are
+// refused (403) while the server listens on a loopback address (DNS rebinding).
+// State-changing requests (everything but GET and HEAD) and the websocket handshake
+// pass net/http's CrossOriginProtection: a Sec-Fetch-Site other than same-origin or
+// none is refused (403), and without it an Origin that is not the Host. Cookie
+// requests other than the handshake also need the header `X-Gopad-CSRF: 1` (a
+// custom header cannot be sent cross-origin without a CORS preflight, which covers
+// old browsers that send neither Sec-Fetch-Site nor Origin; not needed when the
+// token came in the Authorization header, which a browser never adds by itself).
 // Without a valid token, API routes answer 401 {"error"}; pages answer 401 with a short
 // HTML page asking for the tokenized URL.
 //
