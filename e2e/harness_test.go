@@ -44,7 +44,7 @@ func TestMain(m *testing.M) {
 
 func runTests(m *testing.M) int {
 	if bin := os.Getenv("GOPAD_E2E_BIN"); bin != "" {
-		// A prebuilt binary that accepts `serve --addr --root --token` (e.g. a local build).
+		// A prebuilt binary that accepts `serve --addr DIR` and $GOPAD_TOKEN (e.g. a local build).
 		gopadBin = bin
 		return runWithArtifacts(m)
 	}
@@ -109,10 +109,11 @@ func startServerAt(t *testing.T, root, addr, token string) *gopadServer {
 	s := &gopadServer{Token: token, Root: root}
 	// The root is given as the positional DIR, which `gopad serve` takes today (issue 3
 	// also names a --root flag).
-	s.cmd = exec.Command(gopadBin, "serve", "--addr", addr, "--token", s.Token, root)
-	// The server's own state (the trusted-notebook store) goes to a fresh directory,
-	// never the home of the person running the tests.
-	s.cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir())
+	s.cmd = exec.Command(gopadBin, "serve", "--addr", addr, root)
+	// The token travels in the environment (as people should pass it: the command
+	// line shows in ps). The server's own state (the trusted-notebook store) goes to
+	// a fresh directory, never the home of the person running the tests.
+	s.cmd.Env = append(os.Environ(), "GOPAD_TOKEN="+s.Token, "XDG_CONFIG_HOME="+t.TempDir())
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatalf("gopad stdout pipe: %v", err)
