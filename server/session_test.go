@@ -3,11 +3,15 @@ package server
 import (
 	"bytes"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"gopad.dev/gopad/notebooks"
 )
@@ -132,6 +136,42 @@ func TestTwoConnectionsStayConsistent(t *testing.T) {
 	}
 	if got := streamText(cells[1].(map[string]any), "stdout"); got != "edited\n" {
 		t.Fatalf("cell0 output = %q, want the edited source's output", got)
+	}
+}
+
+// TestRefusedTabGetsTheErrorThenTheClose opens a tab on a notebook whose
+// session is closed but still registered (the window in which an idle timeout or
+// a shutdown closes it between lookup and attach), so attaching fails every
+// time: the tab must receive the error frame, then a close frame, in that order.
+func TestRefusedTabGetsTheErrorThenTheClose(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("refused.gonb", `fmt.Println("x")`)
+	rel, abs, err := e.srv.resolveNotebook(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := e.srv.sessionFor(rel, abs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess.close(false) // closed, yet sessionFor still hands it out
+	u := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/api/ws?path=" + url.QueryEscape(p)
+	ws, _, err := websocket.DefaultDialer.Dial(u, http.Header{"Authorization": {"token " + testToken}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer ws.Close()
+	_ = ws.SetReadDeadline(time.Now().Add(15 * time.Second))
+	var first map[string]any
+	if err := ws.ReadJSON(&first); err != nil {
+		t.Fatalf("no frame before the connection ended: %v", err)
+	}
+	if first["type"] != MsgError || !strings.Contains(fmt.Sprint(first["message"]), "cannot open the notebook: the notebook session was closed") {
+		t.Fatalf("first frame = %v, want the error saying why the notebook cannot be opened", first)
+	}
+	_, _, err = ws.ReadMessage()
+	if !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
+		t.Fatalf("after the error: %v, want a close frame with code %d", err, websocket.CloseTryAgainLater)
 	}
 }
 
