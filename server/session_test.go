@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -172,6 +173,43 @@ func TestRefusedTabGetsTheErrorThenTheClose(t *testing.T) {
 	_, _, err = ws.ReadMessage()
 	if !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
 		t.Fatalf("after the error: %v, want a close frame with code %d", err, websocket.CloseTryAgainLater)
+	}
+}
+
+// TestSaveAfterCloseWritesNothing is an autosave whose timer fired just before
+// the session closed and that runs after close returned: it must not write the
+// file (which its owner may be deleting, as a test's cleanup does).
+func TestSaveAfterCloseWritesNothing(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("late.gonb", `fmt.Println("x")`)
+	full := filepath.Join(e.root, p)
+	before, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.dial(p)
+	c.snapshot()
+	sess := e.srv.lookupSession(p)
+	sess.mu.Lock()
+	sess.nb.Cells[0].Source = `fmt.Println("edited")`
+	sess.markDirtyLocked(time.Hour)
+	sess.mu.Unlock()
+	sess.close(false)
+	if err := sess.save(false); !errors.Is(err, errSessionClosed) {
+		t.Fatalf("save after close = %v, want %v", err, errSessionClosed)
+	}
+	after, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Fatal("a save after close wrote the file")
+	}
+	entries, _ := os.ReadDir(e.root)
+	for _, de := range entries {
+		if de.Name() != p {
+			t.Errorf("unexpected file %q in the root after close", de.Name())
+		}
 	}
 }
 
