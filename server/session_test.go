@@ -57,18 +57,20 @@ func TestExecuteCellOverWebsocket(t *testing.T) {
 
 func TestOutputsReplayedAfterReconnect(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("replay.gonb", `fmt.Println("one")
-time.Sleep(300 * time.Millisecond)
+	gate := newCellGate(t)
+	p := e.writeNotebook("replay.gonb", `import "net/http"
+fmt.Println("one")
+`+gate.stop()+`
 fmt.Println("two")
-time.Sleep(300 * time.Millisecond)
 fmt.Println("three")`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
 	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
-	c.ws.Close() // the laptop lid closes while the cell prints
+	gate.waitArrived(15 * time.Second)
+	c.ws.Close() // the laptop lid closes while the cell runs
 
-	time.Sleep(700 * time.Millisecond) // the cell prints the rest with no tab open
+	gate.open() // the cell prints the rest with no tab open
 	snap := e.settledSnapshot(p, 30*time.Second)
 	cell := cellOf(t, snap, "cell0")
 	if got := streamText(cell, "stdout"); got != "one\ntwo\nthree\n" {
@@ -81,13 +83,16 @@ fmt.Println("three")`)
 
 func TestReconnectDuringRunSeesRunningCellAndLaterOutput(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("live.gonb", `fmt.Println("start")
-time.Sleep(3 * time.Second)
+	gate := newCellGate(t)
+	p := e.writeNotebook("live.gonb", `import "net/http"
+fmt.Println("start")
+`+gate.stop()+`
 fmt.Println("end")`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
 	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
+	gate.waitArrived(15 * time.Second) // the cell runs until the gate opens
 	c2 := e.dial(p)
 	snap := c2.snapshot()
 	running, _ := snap["running"].(map[string]any)
@@ -97,6 +102,7 @@ fmt.Println("end")`)
 	if got := streamText(cellOf(t, snap, "cell0"), "stdout"); got != "start\n" {
 		t.Fatalf("snapshot stdout = %q", got)
 	}
+	gate.open()
 	m, _ := c2.waitFor("later output", 15*time.Second, isType(MsgOutput))
 	if o := m["output"].(map[string]any); o["text"] != "end\n" {
 		t.Fatalf("later output = %v", o)
