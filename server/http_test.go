@@ -462,6 +462,7 @@ func TestKernelsListAndShutdown(t *testing.T) {
 		t.Fatalf("kernels = %+v", infos)
 	}
 	pid := infos[0].PID
+	exited := e.kernelExited(p)
 	if st := e.postJSON("/api/kernels/shutdown", map[string]string{"path": p}, nil); st != 200 {
 		t.Fatalf("shutdown: %d", st)
 	}
@@ -470,10 +471,13 @@ func TestKernelsListAndShutdown(t *testing.T) {
 		t.Fatalf("kernels after shutdown = %+v %v", infos, err)
 	}
 	// The kernel process is gone.
-	for deadline := time.Now().Add(5 * time.Second); syscall.Kill(pid, 0) == nil; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("kernel process %d still runs after shutdown", pid)
-		}
+	select {
+	case <-exited:
+	case <-time.After(15 * time.Second):
+		t.Fatalf("kernel process %d still runs 15 s after shutdown", pid)
+	}
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Fatalf("kernel process %d exists after its exit was reported: kill(0) = %v", pid, err)
 	}
 	if st := e.postJSON("/api/kernels/shutdown", map[string]string{"path": "none.gonb"}, nil); st != http.StatusNotFound {
 		t.Fatalf("shutdown of a notebook without kernel: %d", st)
@@ -486,13 +490,15 @@ func TestIdleTimeoutClosesSession(t *testing.T) {
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("unsaved")`})
+	closed := e.sessionClosed(p)
 	c.ws.Close()
-	deadline := time.Now().Add(5 * time.Second)
-	for e.srv.lookupSession(p) != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("session still open after the idle timeout")
-		}
-		time.Sleep(20 * time.Millisecond)
+	select {
+	case <-closed:
+	case <-time.After(15 * time.Second):
+		t.Fatal("session still open 15 s after its last tab left (idle timeout 200ms)")
+	}
+	if e.srv.lookupSession(p) != nil {
+		t.Fatal("the closed session is still registered")
 	}
 	nb, err := notebooks.Load(filepath.Join(e.root, p))
 	if err != nil || nb.Cells[0].Source != `fmt.Println("unsaved")` {

@@ -78,6 +78,34 @@ func newEnv(t testing.TB, adjust ...func(*Config)) *testEnv {
 	return &testEnv{t: t, srv: srv, ts: ts, root: srv.Root()}
 }
 
+// sessionClosed returns a channel closed once the open session of nbPath has
+// ended (its kernel stopped, its tabs closed).
+func (e *testEnv) sessionClosed(nbPath string) <-chan struct{} {
+	e.t.Helper()
+	sess := e.srv.lookupSession(nbPath)
+	if sess == nil {
+		e.t.Fatalf("no open session for %s", nbPath)
+	}
+	return sess.ctx.Done()
+}
+
+// kernelExited returns a channel closed once the process of the kernel that
+// nbPath's session runs now has exited and been reaped.
+func (e *testEnv) kernelExited(nbPath string) <-chan struct{} {
+	e.t.Helper()
+	sess := e.srv.lookupSession(nbPath)
+	if sess == nil {
+		e.t.Fatalf("no open session for %s", nbPath)
+	}
+	sess.mu.Lock()
+	k := sess.kernel
+	sess.mu.Unlock()
+	if k == nil {
+		e.t.Fatalf("%s has no kernel", nbPath)
+	}
+	return k.Done()
+}
+
 // writeNotebook stores a notebook with the given code cells and returns its path.
 func (e *testEnv) writeNotebook(name string, sources ...string) string {
 	e.t.Helper()
