@@ -265,7 +265,8 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 	oc := notebooks.NewCell(notebooks.CodeCell, `fmt.Println("from disk")`)
 	oc.ID = "disk0"
 	other.Cells = append(other.Cells, oc)
-	time.Sleep(20 * time.Millisecond)
+	// Its size differs from the session's file, so the change is seen whatever
+	// the file system's timestamp granularity.
 	if err := notebooks.Save(filepath.Join(e.root, p), other); err != nil {
 		t.Fatal(err)
 	}
@@ -276,8 +277,10 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 	if !strings.Contains(m["message"].(string), "changed on disk") {
 		t.Errorf("conflict message = %q", m["message"])
 	}
-	// Neither version is lost: the file is untouched...
-	time.Sleep(200 * time.Millisecond)
+	// Neither version is lost: an explicit save is refused too, and the file is
+	// untouched...
+	c.send(map[string]any{"type": "save"})
+	c.waitFor("conflict answering the save", 15*time.Second, isType(MsgConflict))
 	diskAfter, _ := os.ReadFile(filepath.Join(e.root, p))
 	if !bytes.Equal(diskBefore, diskAfter) {
 		t.Fatal("the file was overwritten despite the conflict")
@@ -296,8 +299,8 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 		t.Fatalf("after overwrite the file has %+v", nb.Cells)
 	}
 
-	// A second external change, resolved by reload, takes the file's version.
-	time.Sleep(20 * time.Millisecond)
+	// A second external change (a different size again), resolved by reload,
+	// takes the file's version.
 	if err := notebooks.Save(filepath.Join(e.root, p), other); err != nil {
 		t.Fatal(err)
 	}
