@@ -136,42 +136,47 @@ func TestTerminalSession(t *testing.T) {
 	var out syncBuffer
 	go io.Copy(&out, master)
 	send := func(s string) { master.WriteString(s) }
+	// A line is typed once the REPL shows its prompt, as a person would: the
+	// line editor has put the terminal in raw mode by then. While a cell runs the
+	// terminal is in its normal mode, which echoes and edits typed keys itself
+	// and can lose a Ctrl-D typed then.
+	typeAtPrompt := func(s string) {
+		out.waitFor(t, repl.Prompt)
+		send(s)
+	}
 
-	out.waitFor(t, repl.Prompt)
-	send("x := 20\n")
-	send("x * 2\n")
+	typeAtPrompt("x := 20\n")
+	typeAtPrompt("x * 2\n")
 	out.waitFor(t, "40")
 	// Up arrow recalls the previous line from the history.
-	send("x = 21\n")
-	send("\x1b[A\x1b[A\r")
+	typeAtPrompt("x = 21\n")
+	typeAtPrompt("\x1b[A\x1b[A\r")
 	out.waitFor(t, "42")
 	// Tab completes from the kernel: "Prin" has Print, Printf and Println in common.
-	send(`import "fmt"` + "\n")
-	send("fmt.Prin\t")
+	typeAtPrompt(`import "fmt"` + "\n")
+	typeAtPrompt("fmt.Prin\t")
 	send(`ln("completed")` + "\n")
 	out.waitFor(t, "completed\r\n")
 	// Ctrl-C while a cell runs interrupts it; state survives. The cell prints
 	// once it runs, when the terminal is back in the mode where Ctrl-C sends
 	// SIGINT (the echo of the source reads "loop" + "ing", not looping).
-	send(`fmt.Println("loop" + "ing"); for { x = x + 0 }` + "\n")
+	typeAtPrompt(`fmt.Println("loop" + "ing"); for { x = x + 0 }` + "\n")
 	out.waitFor(t, "looping\r\n")
 	send("\x03")
 	out.waitFor(t, "nterrupt")
-	// Ctrl-C while typing discards the line. The prompt is drawn once the line
-	// editor has the terminal in raw mode again; its echo of the text shows it
-	// has read it.
-	out.waitFor(t, repl.Prompt)
-	send("this is not Go")
+	// Ctrl-C while typing discards the line; the editor's echo of the text
+	// shows it has read it.
+	typeAtPrompt("this is not Go")
 	out.waitFor(t, "this is not Go")
 	send("\x03")
 	out.waitFor(t, "^C")
-	send("x + 1\n")
+	typeAtPrompt("x + 1\n")
 	out.waitFor(t, "22")
 	if strings.Contains(out.String(), "not Go") && strings.Contains(out.String(), "expected") {
 		t.Errorf("the discarded line was executed:\n%s", out.String())
 	}
 	t.Logf("terminal output:\n%s", out.String())
-	send("\x04") // Ctrl-D at an empty prompt
+	typeAtPrompt("\x04") // Ctrl-D at an empty prompt
 	waitErr := make(chan error, 1)
 	go func() { waitErr <- cmd.Wait() }()
 	select {
