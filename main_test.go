@@ -94,6 +94,9 @@ func TestHelpAndVersion(t *testing.T) {
 }
 
 func TestRunBundledExample(t *testing.T) {
+	// An example runs in the working directory and some write files there (the
+	// digits and langid models): keep them out of the source tree.
+	t.Chdir(t.TempDir())
 	for _, name := range notebooks.ExampleNames() {
 		t.Run(name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), name)
