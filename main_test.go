@@ -94,7 +94,8 @@ func TestHelpAndVersion(t *testing.T) {
 }
 
 func TestRunBundledExample(t *testing.T) {
-	// The examples save their models in the working directory: keep the repository clean.
+	// An example runs in the working directory and some write files there (the
+	// digits and langid models): keep them out of the source tree.
 	t.Chdir(t.TempDir())
 	for _, name := range notebooks.ExampleNames() {
 		t.Run(name, func(t *testing.T) {

@@ -122,11 +122,7 @@ func TestReadTextCSV(t *testing.T) {
 }
 
 func TestReadSharedDigitsCSV(t *testing.T) {
-	path := filepath.Join("..", "..", "shared", "data", "digits_train.csv")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared digits data not present: %v", err)
-	}
-	d, err := ReadCSV(path, CSVOptions{Header: true, Label: "label"})
+	d, err := ReadCSV(sharedDataFile(t, "digits_train.csv"), CSVOptions{Header: true, Label: "label"})
 	if err != nil {
 		t.Fatal(err)
 	}

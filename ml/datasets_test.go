@@ -3,8 +3,6 @@ package ml
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -80,10 +78,6 @@ func TestDigits(t *testing.T) {
 // The shared benchmark split was made from the same rows by sklearn: together the
 // two files must hold exactly the bundled rows.
 func TestDigitsMatchesSharedSplit(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(dir, "digits_train.csv")); err != nil {
-		t.Skipf("shared data not present: %v", err)
-	}
 	rowKeys := func(d Dataset) []string {
 		keys := make([]string, d.Len())
 		for i := range keys {
@@ -94,7 +88,7 @@ func TestDigitsMatchesSharedSplit(t *testing.T) {
 	}
 	var shared Dataset
 	for i, name := range []string{"digits_train.csv", "digits_test.csv"} {
-		d, err := ReadCSV(filepath.Join(dir, name), CSVOptions{Header: true, Label: "label"})
+		d, err := ReadCSV(sharedDataFile(t, name), CSVOptions{Header: true, Label: "label"})
 		if err != nil {
 			t.Fatal(err)
 		}

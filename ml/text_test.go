@@ -2,7 +2,6 @@ package ml
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -122,10 +121,10 @@ func TestTextDatasetMatchesReferenceEncoding(t *testing.T) {
 }
 
 func TestLangIDFromSharedData(t *testing.T) {
-	path := filepath.Join("..", "..", "shared", "data", "langid_train.csv")
+	path := sharedDataFile(t, "langid_train.csv")
 	s, err := ReadTextCSV(path, CSVOptions{Header: true, Label: "label"})
 	if err != nil {
-		t.Skipf("shared langid data not readable: %v", err)
+		t.Fatalf("ReadTextCSV(%s): %v", path, err)
 	}
 	v := BuildVocabulary(s.Texts, CharTokenizer(), VocabOptions{})
 	d := s.Dataset(v, SeqOptions{MaxLen: 16})

@@ -13,12 +13,25 @@ import (
 // (../shared/bench/torch_reference.py) read the same files.
 var sharedData = filepath.Join("..", "..", "shared", "data")
 
-func readCSVRows(tb testing.TB, name string) [][]string {
+// sharedDataFile returns the path of ../shared/data/name, failing tb when the
+// file is not there: every checkout and CI run has ../shared, so a missing file
+// is a broken setup, never a reason to skip the comparison with the reference.
+func sharedDataFile(tb testing.TB, name string) string {
 	tb.Helper()
 	path := filepath.Join(sharedData, name)
+	if _, err := os.Stat(path); err != nil {
+		abs, _ := filepath.Abs(path)
+		tb.Fatalf("shared reference data %s is missing (expected at %s, i.e. ../shared/data beside the checkout): %v", name, abs, err)
+	}
+	return path
+}
+
+func readCSVRows(tb testing.TB, name string) [][]string {
+	tb.Helper()
+	path := sharedDataFile(tb, name)
 	f, err := os.Open(path)
 	if err != nil {
-		tb.Skipf("shared data not present: %v", err)
+		tb.Fatalf("open %s: %v", path, err)
 	}
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()

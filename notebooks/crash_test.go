@@ -1,7 +1,10 @@
 package notebooks
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -13,12 +16,16 @@ import (
 )
 
 // crashSaveEnv makes the test binary, re-executed as a child, save a large
-// notebook slowly to the path it names, so that the parent can kill it half-way.
+// notebook to the path it names and stop half-way, so that the parent can kill it
+// there.
 const crashSaveEnv = "GOPAD_NOTEBOOKS_CRASH_SAVE"
+
+// halfWayLine is what the child prints once half of the notebook is written.
+const halfWayLine = "half-way\n"
 
 func TestMain(m *testing.M) {
 	if path := os.Getenv(crashSaveEnv); path != "" {
-		slowWriter = func(w io.Writer) io.Writer { return &trickleWriter{w: w} }
+		slowWriter = func(w io.Writer) io.Writer { return &halfWayWriter{w: w} }
 		nb := New()
 		c := NewCell(CodeCell, "fmt.Println(strings.Repeat(\"x\", 1<<21))")
 		c.Outputs = []Output{{Type: StreamOutput, Name: "stdout", Text: strings.Repeat("new output line\n", 1<<17)}}
@@ -32,22 +39,20 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// trickleWriter writes in small chunks with pauses, like a save on a slow disk.
-type trickleWriter struct{ w io.Writer }
+// halfWayWriter writes the first half of what it is given, tells the parent on
+// stdout, and then waits for the parent, which kills it, by reading stdin.
+type halfWayWriter struct{ w io.Writer }
 
-func (t *trickleWriter) Write(p []byte) (int, error) {
-	n := 0
-	for len(p) > 0 {
-		chunk := min(len(p), 4096)
-		k, err := t.w.Write(p[:chunk])
-		n += k
-		if err != nil {
-			return n, err
-		}
-		p = p[chunk:]
-		time.Sleep(2 * time.Millisecond)
+func (h *halfWayWriter) Write(p []byte) (int, error) {
+	n, err := h.w.Write(p[:len(p)/2])
+	if err != nil {
+		return n, err
 	}
-	return n, nil
+	if _, err := os.Stdout.WriteString(halfWayLine); err != nil {
+		return n, err
+	}
+	_, _ = io.Copy(io.Discard, os.Stdin) // returns only if the parent went away
+	return n, errors.New("the parent closed stdin instead of killing the save")
 }
 
 func TestSaveKilledHalfWayKeepsOldFile(t *testing.T) {
@@ -65,25 +70,43 @@ func TestSaveKilledHalfWayKeepsOldFile(t *testing.T) {
 	cmd.Env = append(os.Environ(), crashSaveEnv+"="+path)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe() // held open: the child waits on it half-way
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Wait until the child has written a good part of the temporary file.
-	deadline := time.Now().Add(20 * time.Second)
-	var tmpSize int64
-	for tmpSize < 64<<10 {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatalf("the child never wrote a temporary file; stderr: %s", stderr.String())
+	// Wait until the child says it has written half of the temporary file.
+	halfWay := make(chan error, 1)
+	go func() {
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		if err == nil && line != halfWayLine {
+			err = fmt.Errorf("the child printed %q", line)
 		}
-		matches, _ := filepath.Glob(filepath.Join(dir, ".work.gonb.tmp-*"))
-		for _, m := range matches {
-			if info, err := os.Stat(m); err == nil {
-				tmpSize = info.Size()
-			}
-		}
-		time.Sleep(5 * time.Millisecond)
+		halfWay <- err
+	}()
+	select {
+	case err = <-halfWay:
+	case <-time.After(20 * time.Second):
+		err = errors.New("no word from the child within 20 s")
+	}
+	if err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the child did not get half-way through its save: %v; stderr: %s", err, stderr.String())
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, ".work.gonb.tmp-*"))
+	if len(matches) != 1 {
+		t.Fatalf("temporary files while the save is half-way: %v, want one", matches)
+	}
+	if info, err := os.Stat(matches[0]); err != nil || info.Size() < 64<<10 {
+		t.Fatalf("the half-written temporary file: %v, %v; want at least 64 KiB", info, err)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)

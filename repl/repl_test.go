@@ -85,9 +85,11 @@ func TestPipedSession(t *testing.T) {
 	send("}\n")
 	send("double(x) + 2\n")
 	out.waitFor(t, "42\n")
-	send(`import "time"` + "\n")
-	send("time.Sleep(time.Hour)\n")
-	time.Sleep(300 * time.Millisecond) // let the cell start
+	send(`import ("fmt"; "time")` + "\n")
+	// The cell says when it runs; the output is built so that it differs from
+	// the source.
+	send(`fmt.Println("sleep" + "ing"); time.Sleep(time.Hour)` + "\n")
+	out.waitFor(t, "sleeping\n")
 	interrupts <- os.Interrupt
 	out.waitFor(t, "nterrupt")
 	send("x + 1\n")
@@ -134,37 +136,47 @@ func TestTerminalSession(t *testing.T) {
 	var out syncBuffer
 	go io.Copy(&out, master)
 	send := func(s string) { master.WriteString(s) }
+	// A line is typed once the REPL shows its prompt, as a person would: the
+	// line editor has put the terminal in raw mode by then. While a cell runs the
+	// terminal is in its normal mode, which echoes and edits typed keys itself
+	// and can lose a Ctrl-D typed then.
+	typeAtPrompt := func(s string) {
+		out.waitFor(t, repl.Prompt)
+		send(s)
+	}
 
-	out.waitFor(t, repl.Prompt)
-	send("x := 20\n")
-	send("x * 2\n")
+	typeAtPrompt("x := 20\n")
+	typeAtPrompt("x * 2\n")
 	out.waitFor(t, "40")
 	// Up arrow recalls the previous line from the history.
-	send("x = 21\n")
-	send("\x1b[A\x1b[A\r")
+	typeAtPrompt("x = 21\n")
+	typeAtPrompt("\x1b[A\x1b[A\r")
 	out.waitFor(t, "42")
 	// Tab completes from the kernel: "Prin" has Print, Printf and Println in common.
-	send(`import "fmt"` + "\n")
-	send("fmt.Prin\t")
+	typeAtPrompt(`import "fmt"` + "\n")
+	typeAtPrompt("fmt.Prin\t")
 	send(`ln("completed")` + "\n")
 	out.waitFor(t, "completed\r\n")
-	// Ctrl-C while a cell runs interrupts it; state survives.
-	send("for { x = x + 0 }\n")
-	time.Sleep(300 * time.Millisecond)
+	// Ctrl-C while a cell runs interrupts it; state survives. The cell prints
+	// once it runs, when the terminal is back in the mode where Ctrl-C sends
+	// SIGINT (the echo of the source reads "loop" + "ing", not looping).
+	typeAtPrompt(`fmt.Println("loop" + "ing"); for { x = x + 0 }` + "\n")
+	out.waitFor(t, "looping\r\n")
 	send("\x03")
 	out.waitFor(t, "nterrupt")
-	// Ctrl-C while typing discards the line.
-	send("this is not Go")
-	time.Sleep(100 * time.Millisecond)
+	// Ctrl-C while typing discards the line; the editor's echo of the text
+	// shows it has read it.
+	typeAtPrompt("this is not Go")
+	out.waitFor(t, "this is not Go")
 	send("\x03")
 	out.waitFor(t, "^C")
-	send("x + 1\n")
+	typeAtPrompt("x + 1\n")
 	out.waitFor(t, "22")
 	if strings.Contains(out.String(), "not Go") && strings.Contains(out.String(), "expected") {
 		t.Errorf("the discarded line was executed:\n%s", out.String())
 	}
 	t.Logf("terminal output:\n%s", out.String())
-	send("\x04") // Ctrl-D at an empty prompt
+	typeAtPrompt("\x04") // Ctrl-D at an empty prompt
 	waitErr := make(chan error, 1)
 	go func() { waitErr <- cmd.Wait() }()
 	select {
@@ -182,7 +194,7 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	t.Helper()
 	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
+		t.Fatalf("the terminal session needs a pseudo-terminal (/dev/ptmx): %v", err)
 	}
 	fd := int(m.Fd())
 	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
@@ -203,16 +215,21 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	return m, s
 }
 
-// syncBuffer is a buffer written by one goroutine and polled by the test.
+// syncBuffer is a buffer written by one goroutine and watched by the test.
 type syncBuffer struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	seen int // offset after the last waitFor match
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	seen    int           // offset after the last waitFor match
+	written chan struct{} // closed (and replaced) by every Write
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.written != nil {
+		close(b.written)
+		b.written = nil
+	}
 	return b.buf.Write(p)
 }
 
@@ -222,10 +239,12 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// waitFor waits until s appears after the previous match.
+// waitFor waits until s appears after the previous match, looking again after
+// every write.
 func (b *syncBuffer) waitFor(t *testing.T, s string) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	timeout := time.NewTimer(15 * time.Second)
+	defer timeout.Stop()
 	for {
 		b.mu.Lock()
 		rest := b.buf.String()[b.seen:]
@@ -234,10 +253,15 @@ func (b *syncBuffer) waitFor(t *testing.T, s string) {
 			b.mu.Unlock()
 			return
 		}
+		if b.written == nil {
+			b.written = make(chan struct{})
+		}
+		written := b.written
 		b.mu.Unlock()
-		if time.Now().After(deadline) {
+		select {
+		case <-written:
+		case <-timeout.C:
 			t.Fatalf("timed out waiting for %q; output so far:\n%s", s, b.String())
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }

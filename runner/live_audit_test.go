@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -15,25 +16,24 @@ import (
 	"gopad.dev/gopad/runner"
 )
 
-// gateWriter collects output and creates a gate file as soon as a marker has
-// been written, so that a cell waiting for the gate can only finish if its
-// earlier output reached the writer while it was still running.
+// gateWriter collects output and closes reached as soon as a marker has been
+// written, so that a cell waiting for it can only go on if its earlier output
+// reached the writer while it was still running.
 type gateWriter struct {
-	mu     sync.Mutex
-	buf    bytes.Buffer
-	marker string
-	gate   string
-	opened bool
-	err    error
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	marker  string
+	reached chan struct{}
+	closed  bool
 }
 
 func (w *gateWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.buf.Write(p)
-	if !w.opened && strings.Contains(w.buf.String(), w.marker) {
-		w.opened = true
-		w.err = os.WriteFile(w.gate, []byte("open"), 0o644)
+	if !w.closed && strings.Contains(w.buf.String(), w.marker) {
+		w.closed = true
+		close(w.reached)
 	}
 	return len(p), nil
 }
@@ -46,29 +46,38 @@ func (w *gateWriter) String() string {
 
 // TestRunStreamsOutputWhileTheCellRuns checks issue 2 item 10: `gopad run`
 // streams cell output to the terminal as it comes, not when the cell ends.
+// The cell prints a line, then asks the test over HTTP (the kernel is another
+// process) whether that line has reached the terminal; the test answers once it
+// has, or "false" after 30 s.
 func TestRunStreamsOutputWhileTheCellRuns(t *testing.T) {
-	gate := filepath.Join(t.TempDir(), "gate")
+	out := &gateWriter{marker: "before the gate\n", reached: make(chan struct{})}
+	gate := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-out.reached:
+			_, _ = io.WriteString(w, "true")
+		case <-time.After(30 * time.Second):
+			_, _ = io.WriteString(w, "false")
+		case <-r.Context().Done():
+		}
+	}))
+	defer gate.Close()
 	path, _ := writeNotebook(t,
-		`import ("fmt"; "os"; "time")`,
+		`import ("fmt"; "io"; "net/http")`,
 		fmt.Sprintf(`fmt.Println("before the gate")
-opened := false
-for i := 0; i < 200 && !opened; i++ {
-	_, err := os.Stat(%q)
-	opened = err == nil
-	time.Sleep(50 * time.Millisecond)
+answer := "no answer"
+if resp, err := http.Get(%q); err == nil {
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	answer = string(b)
 }
-fmt.Println("gate open:", opened)`, gate),
+fmt.Println("gate open:", answer)`, gate.URL),
 	)
-	out := &gateWriter{marker: "before the gate\n", gate: gate}
 	var errOut bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	err := runner.Run(ctx, runner.Options{Notebook: path, Stdout: out, Stderr: &errOut, Kernel: kerneltest.Options()})
 	if err != nil {
 		t.Fatalf("run: %v\nstderr: %s", err, errOut.String())
-	}
-	if out.err != nil {
-		t.Fatalf("open the gate: %v", out.err)
 	}
 	if got := out.String(); !strings.Contains(got, "before the gate\ngate open: true\n") {
 		t.Errorf("stdout = %q; the first line did not reach the terminal while the cell was running", got)

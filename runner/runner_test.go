@@ -120,7 +120,8 @@ func TestRunStopsAtFailingCell(t *testing.T) {
 }
 
 func TestRunReportsKernelDeath(t *testing.T) {
-	path, _ := writeNotebook(t, `import "time"`, `go func() { panic("died here") }(); time.Sleep(5 * time.Second)`)
+	// The cell sleeps until the goroutine's panic ends the process.
+	path, _ := writeNotebook(t, `import "time"`, `go func() { panic("died here") }(); time.Sleep(time.Hour)`)
 	_, _, err := run(t, runner.Options{Notebook: path})
 	var died *client.DiedError
 	if !errors.As(err, &died) || !strings.Contains(err.Error(), "cell 3") || !strings.Contains(err.Error(), "died here") {

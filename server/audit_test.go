@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -46,15 +47,22 @@ func TestClosedNotebookStopsItsKernelProcess(t *testing.T) {
 	if err := syscall.Kill(pid, 0); err != nil {
 		t.Fatalf("kernel %d not running while its notebook is open: %v", pid, err)
 	}
+	exited, closed := e.kernelExited(p), e.sessionClosed(p)
 	c.ws.Close()
-	deadline := time.Now().Add(15 * time.Second)
-	for syscall.Kill(pid, 0) == nil {
-		if time.Now().After(deadline) {
-			t.Fatalf("kernel process %d still alive 15 s after its notebook's last tab closed", pid)
-		}
-		time.Sleep(50 * time.Millisecond)
+	select {
+	case <-exited:
+	case <-time.After(15 * time.Second):
+		t.Fatalf("kernel process %d still alive 15 s after its notebook's last tab closed", pid)
+	}
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Fatalf("kernel process %d exists after its exit was reported: kill(0) = %v", pid, err)
+	}
+	select {
+	case <-closed:
+	case <-time.After(15 * time.Second):
+		t.Fatal("session still open 15 s after its kernel stopped")
 	}
 	if e.srv.lookupSession(p) != nil {
-		t.Error("session still open after its kernel stopped")
+		t.Error("the closed session is still registered")
 	}
 }

@@ -161,6 +161,8 @@ func idleRSS(b *testing.B, cmd *exec.Cmd) float64 {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}
+	// Part of the measurement, not synchronisation: idle RSS is read one second
+	// after the last request, once the server has nothing left to do.
 	time.Sleep(time.Second)
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
 	if err != nil {

@@ -78,6 +78,34 @@ func newEnv(t testing.TB, adjust ...func(*Config)) *testEnv {
 	return &testEnv{t: t, srv: srv, ts: ts, root: srv.Root()}
 }
 
+// sessionClosed returns a channel closed once the open session of nbPath has
+// ended (its kernel stopped, its tabs closed).
+func (e *testEnv) sessionClosed(nbPath string) <-chan struct{} {
+	e.t.Helper()
+	sess := e.srv.lookupSession(nbPath)
+	if sess == nil {
+		e.t.Fatalf("no open session for %s", nbPath)
+	}
+	return sess.ctx.Done()
+}
+
+// kernelExited returns a channel closed once the process of the kernel that
+// nbPath's session runs now has exited and been reaped.
+func (e *testEnv) kernelExited(nbPath string) <-chan struct{} {
+	e.t.Helper()
+	sess := e.srv.lookupSession(nbPath)
+	if sess == nil {
+		e.t.Fatalf("no open session for %s", nbPath)
+	}
+	sess.mu.Lock()
+	k := sess.kernel
+	sess.mu.Unlock()
+	if k == nil {
+		e.t.Fatalf("%s has no kernel", nbPath)
+	}
+	return k.Done()
+}
+
 // writeNotebook stores a notebook with the given code cells and returns its path.
 func (e *testEnv) writeNotebook(name string, sources ...string) string {
 	e.t.Helper()
@@ -283,22 +311,32 @@ func (c *tab) runCell(id string, timeout time.Duration) (idle map[string]any, fr
 	})
 }
 
-// settledSnapshot opens tabs on nbPath until one's snapshot shows no running or
-// queued cell, and returns that snapshot.
+// settledSnapshot returns the snapshot of a tab opened on nbPath once no cell is
+// running or queued. When a tab's snapshot shows some, it waits on that tab for
+// each of them to turn idle, then opens another tab.
 func (e *testEnv) settledSnapshot(nbPath string, timeout time.Duration) map[string]any {
 	e.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
 		c := e.dial(nbPath)
 		snap := c.snapshot()
-		c.ws.Close()
+		pending := map[string]bool{}
+		if running, ok := snap["running"].(map[string]any); ok {
+			pending[fmt.Sprint(running["cell_id"])] = true
+		}
 		queued, _ := snap["queued"].([]any)
-		if snap["running"] == nil && len(queued) == 0 {
+		for _, id := range queued {
+			pending[fmt.Sprint(id)] = true
+		}
+		for len(pending) > 0 {
+			m, _ := c.waitFor(fmt.Sprintf("running and queued cells %v to turn idle", pending), time.Until(deadline), func(m map[string]any) bool {
+				return m["type"] == MsgCellState && m["state"] == CellIdle && pending[fmt.Sprint(m["cell_id"])]
+			})
+			delete(pending, fmt.Sprint(m["cell_id"]))
+		}
+		c.ws.Close()
+		if len(queued) == 0 && snap["running"] == nil {
 			return snap
 		}
-		if time.Now().After(deadline) {
-			e.t.Fatalf("cells still running after %v: %v", timeout, snap["running"])
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }

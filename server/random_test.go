@@ -32,16 +32,28 @@ func TestRandomFramesNeverBreakTheSession(t *testing.T) {
 		c.snapshot()
 	}
 	// Drain frames in the background so the tabs never fall behind; closing the
-	// sockets at the end stops the readers.
+	// sockets at the end stops the readers. A tab's frames are handled in order,
+	// so the answer to its last frame, an unknown type named endMarker, means the
+	// server has handled all of them.
+	const endMarker = "end-of-random-frames"
 	var wg sync.WaitGroup
-	for _, c := range tabs {
+	handled := make([]chan struct{}, len(tabs))
+	for i, c := range tabs {
+		done := make(chan struct{})
+		handled[i] = done
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			_ = c.ws.SetReadDeadline(time.Time{})
+			seen := false
 			for {
-				if _, _, err := c.ws.ReadMessage(); err != nil {
+				_, data, err := c.ws.ReadMessage()
+				if err != nil {
 					return
+				}
+				if !seen && strings.Contains(string(data), endMarker) {
+					seen = true
+					close(done)
 				}
 			}
 		}()
@@ -90,12 +102,16 @@ func TestRandomFramesNeverBreakTheSession(t *testing.T) {
 		}
 	}
 	// Let the server work through the last frames before the tabs go.
-	for _, c := range tabs {
-		if err := c.ws.WriteMessage(1, []byte(`{"type":"save"}`)); err != nil {
+	for i, c := range tabs {
+		if err := c.ws.WriteMessage(1, []byte(`{"type":"`+endMarker+`"}`)); err != nil {
 			t.Fatalf("the server closed the connection: %v", err)
 		}
+		select {
+		case <-handled[i]:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("tab %d: no answer to its last frame within 30 s", i)
+		}
 	}
-	time.Sleep(200 * time.Millisecond)
 	for _, c := range tabs {
 		c.ws.Close()
 	}

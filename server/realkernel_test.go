@@ -56,8 +56,9 @@ fmt.Println("hello from go")`, `x + 1`, `undefinedThing + 1`)
 
 func TestRealKernelDeathReported(t *testing.T) {
 	e := newEnv(t)
+	// The cell sleeps until the goroutine's panic ends the process.
 	p := e.writeNotebook("crash.gonb", `import "time"`, `go func() { panic("boom in goroutine") }()
-time.Sleep(5 * time.Second)`, `1 + 1`)
+time.Sleep(time.Hour)`, `1 + 1`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1", "cell2"}})
@@ -104,18 +105,22 @@ func BenchmarkTrivialCellRealKernel(b *testing.B) {
 
 func TestRealKernelOutputReplayedAfterReconnect(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("lid.gonb", `import ("fmt"; "time")`, `for i := 0; i < 4; i++ {
+	gate := newCellGate(t)
+	p := e.writeNotebook("lid.gonb", `import ("fmt"; "net/http")`, `for i := 0; i < 4; i++ {
 	fmt.Println("step", i)
-	time.Sleep(250 * time.Millisecond)
+	if i == 0 {
+		`+gate.stop()+`
+	}
 }`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
 	c.runCell("cell0", 30*time.Second)
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell1"}})
 	c.waitFor("first step", 20*time.Second, isType(MsgOutput))
-	c.ws.Close() // the browser goes away while the cell prints
+	gate.waitArrived(20 * time.Second)
+	c.ws.Close() // the browser goes away while the cell runs
 
-	time.Sleep(1100 * time.Millisecond) // the cell prints the rest with no tab open
+	gate.open() // the cell prints the rest with no tab open
 	snap := e.settledSnapshot(p, 60*time.Second)
 	if got := streamText(cellOf(t, snap, "cell1"), "stdout"); got != "step 0\nstep 1\nstep 2\nstep 3\n" {
 		t.Fatalf("replayed output = %q", got)

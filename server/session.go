@@ -304,6 +304,10 @@ func (s *session) close(save bool) {
 			s.srv.logf("gopad server: %s: unsaved changes lost on close: %v", s.rel, err)
 		}
 	}
+	// An autosave whose timer fired before the Stop below may be writing: wait
+	// for it, and keep later saves out, so nothing writes the file once close
+	// returns.
+	s.saveMu.Lock()
 	s.mu.Lock()
 	s.closed = true
 	for _, t := range []*time.Timer{s.saveTimer, s.idleTimer} {
@@ -320,6 +324,7 @@ func (s *session) close(save bool) {
 	s.kGen++
 	s.epoch++
 	s.mu.Unlock()
+	s.saveMu.Unlock()
 	if k != nil {
 		stopKernel(k)
 	}
@@ -791,6 +796,10 @@ func (s *session) save(force bool) error {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return errSessionClosed
+	}
 	if s.conflict && !force {
 		s.mu.Unlock()
 		return errConflict

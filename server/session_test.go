@@ -2,13 +2,19 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
+	"gopad.dev/gopad/kernel/client"
 	"gopad.dev/gopad/notebooks"
 )
 
@@ -52,18 +58,20 @@ func TestExecuteCellOverWebsocket(t *testing.T) {
 
 func TestOutputsReplayedAfterReconnect(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("replay.gonb", `fmt.Println("one")
-time.Sleep(300 * time.Millisecond)
+	gate := newCellGate(t)
+	p := e.writeNotebook("replay.gonb", `import "net/http"
+fmt.Println("one")
+`+gate.stop()+`
 fmt.Println("two")
-time.Sleep(300 * time.Millisecond)
 fmt.Println("three")`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
 	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
-	c.ws.Close() // the laptop lid closes while the cell prints
+	gate.waitArrived(15 * time.Second)
+	c.ws.Close() // the laptop lid closes while the cell runs
 
-	time.Sleep(700 * time.Millisecond) // the cell prints the rest with no tab open
+	gate.open() // the cell prints the rest with no tab open
 	snap := e.settledSnapshot(p, 30*time.Second)
 	cell := cellOf(t, snap, "cell0")
 	if got := streamText(cell, "stdout"); got != "one\ntwo\nthree\n" {
@@ -76,13 +84,16 @@ fmt.Println("three")`)
 
 func TestReconnectDuringRunSeesRunningCellAndLaterOutput(t *testing.T) {
 	e := newEnv(t)
-	p := e.writeNotebook("live.gonb", `fmt.Println("start")
-time.Sleep(3 * time.Second)
+	gate := newCellGate(t)
+	p := e.writeNotebook("live.gonb", `import "net/http"
+fmt.Println("start")
+`+gate.stop()+`
 fmt.Println("end")`)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
 	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
+	gate.waitArrived(15 * time.Second) // the cell runs until the gate opens
 	c2 := e.dial(p)
 	snap := c2.snapshot()
 	running, _ := snap["running"].(map[string]any)
@@ -92,6 +103,7 @@ fmt.Println("end")`)
 	if got := streamText(cellOf(t, snap, "cell0"), "stdout"); got != "start\n" {
 		t.Fatalf("snapshot stdout = %q", got)
 	}
+	gate.open()
 	m, _ := c2.waitFor("later output", 15*time.Second, isType(MsgOutput))
 	if o := m["output"].(map[string]any); o["text"] != "end\n" {
 		t.Fatalf("later output = %v", o)
@@ -132,6 +144,79 @@ func TestTwoConnectionsStayConsistent(t *testing.T) {
 	}
 	if got := streamText(cells[1].(map[string]any), "stdout"); got != "edited\n" {
 		t.Fatalf("cell0 output = %q, want the edited source's output", got)
+	}
+}
+
+// TestRefusedTabGetsTheErrorThenTheClose opens a tab on a notebook whose
+// session is closed but still registered (the window in which an idle timeout or
+// a shutdown closes it between lookup and attach), so attaching fails every
+// time: the tab must receive the error frame, then a close frame, in that order.
+func TestRefusedTabGetsTheErrorThenTheClose(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("refused.gonb", `fmt.Println("x")`)
+	rel, abs, err := e.srv.resolveNotebook(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := e.srv.sessionFor(rel, abs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess.close(false) // closed, yet sessionFor still hands it out
+	u := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/api/ws?path=" + url.QueryEscape(p)
+	ws, _, err := websocket.DefaultDialer.Dial(u, http.Header{"Authorization": {"token " + testToken}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer ws.Close()
+	_ = ws.SetReadDeadline(time.Now().Add(15 * time.Second))
+	var first map[string]any
+	if err := ws.ReadJSON(&first); err != nil {
+		t.Fatalf("no frame before the connection ended: %v", err)
+	}
+	if first["type"] != MsgError || !strings.Contains(fmt.Sprint(first["message"]), "cannot open the notebook: the notebook session was closed") {
+		t.Fatalf("first frame = %v, want the error saying why the notebook cannot be opened", first)
+	}
+	_, _, err = ws.ReadMessage()
+	if !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
+		t.Fatalf("after the error: %v, want a close frame with code %d", err, websocket.CloseTryAgainLater)
+	}
+}
+
+// TestSaveAfterCloseWritesNothing is an autosave whose timer fired just before
+// the session closed and that runs after close returned: it must not write the
+// file (which its owner may be deleting, as a test's cleanup does).
+func TestSaveAfterCloseWritesNothing(t *testing.T) {
+	e := newEnv(t)
+	p := e.writeNotebook("late.gonb", `fmt.Println("x")`)
+	full := filepath.Join(e.root, p)
+	before, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.dial(p)
+	c.snapshot()
+	sess := e.srv.lookupSession(p)
+	sess.mu.Lock()
+	sess.nb.Cells[0].Source = `fmt.Println("edited")`
+	sess.markDirtyLocked(time.Hour)
+	sess.mu.Unlock()
+	sess.close(false)
+	if err := sess.save(false); !errors.Is(err, errSessionClosed) {
+		t.Fatalf("save after close = %v, want %v", err, errSessionClosed)
+	}
+	after, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Fatal("a save after close wrote the file")
+	}
+	entries, _ := os.ReadDir(e.root)
+	for _, de := range entries {
+		if de.Name() != p {
+			t.Errorf("unexpected file %q in the root after close", de.Name())
+		}
 	}
 }
 
@@ -181,7 +266,8 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 	oc := notebooks.NewCell(notebooks.CodeCell, `fmt.Println("from disk")`)
 	oc.ID = "disk0"
 	other.Cells = append(other.Cells, oc)
-	time.Sleep(20 * time.Millisecond)
+	// Its size differs from the session's file, so the change is seen whatever
+	// the file system's timestamp granularity.
 	if err := notebooks.Save(filepath.Join(e.root, p), other); err != nil {
 		t.Fatal(err)
 	}
@@ -192,8 +278,10 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 	if !strings.Contains(m["message"].(string), "changed on disk") {
 		t.Errorf("conflict message = %q", m["message"])
 	}
-	// Neither version is lost: the file is untouched...
-	time.Sleep(200 * time.Millisecond)
+	// Neither version is lost: an explicit save is refused too, and the file is
+	// untouched...
+	c.send(map[string]any{"type": "save"})
+	c.waitFor("conflict answering the save", 15*time.Second, isType(MsgConflict))
 	diskAfter, _ := os.ReadFile(filepath.Join(e.root, p))
 	if !bytes.Equal(diskBefore, diskAfter) {
 		t.Fatal("the file was overwritten despite the conflict")
@@ -212,8 +300,8 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 		t.Fatalf("after overwrite the file has %+v", nb.Cells)
 	}
 
-	// A second external change, resolved by reload, takes the file's version.
-	time.Sleep(20 * time.Millisecond)
+	// A second external change (a different size again), resolved by reload,
+	// takes the file's version.
 	if err := notebooks.Save(filepath.Join(e.root, p), other); err != nil {
 		t.Fatal(err)
 	}
@@ -538,7 +626,16 @@ fmt.Println("never")`, `fmt.Println("b")`, `kept`)
 	if idle["execution_count"] != float64(1) {
 		t.Fatalf("fresh kernel's count = %v", idle["execution_count"])
 	}
-	time.Sleep(100 * time.Millisecond) // a late state callback must not flip the state
+	// The client delivers state changes asynchronously, so those of the replaced
+	// process can reach the session late: deliver them now; they must not flip
+	// the state of the kernel that runs.
+	sess := e.srv.lookupSession(p)
+	sess.mu.Lock()
+	gen := sess.kGen
+	sess.mu.Unlock()
+	late := &client.DiedError{Reason: "the kernel did not stop when interrupted", Restarted: true}
+	sess.onKernelState(gen, client.Restarting, late)
+	sess.onKernelState(gen, client.Dead, late)
 	snap := e.dial(p).snapshot()
 	if k := snap["kernel"].(map[string]any); k["state"] != KernelIdle {
 		t.Fatalf("kernel state after all = %v", k)
@@ -610,17 +707,22 @@ time.Sleep(30 * time.Second)`)
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
 	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
 	c.send(map[string]any{"type": "restart"})
-	c.waitFor("cell0 stops", 20*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		snap := e.dial(p).snapshot()
-		k := snap["kernel"].(map[string]any)
-		if k["state"] == KernelIdle && snap["running"] == nil {
-			break
+	// The cell stopping and the fresh kernel coming up race: wait for both, in
+	// either order, until the last kernel state after the restart is idle.
+	cellStopped, restarted, kernel := false, false, ""
+	c.waitFor("cell0 stopped and the restarted kernel idle", 20*time.Second, func(m map[string]any) bool {
+		switch {
+		case isCellIdle("cell0")(m) && m["elapsed_ms"] != nil:
+			cellStopped = true
+		case isKernel(KernelRestarting)(m):
+			restarted = true
+		case m["type"] == MsgKernelStatus && restarted:
+			kernel = fmt.Sprint(m["state"])
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after restarting a running cell the kernel is %v, running %v", k, snap["running"])
-		}
-		time.Sleep(50 * time.Millisecond)
+		return cellStopped && kernel == KernelIdle
+	})
+	snap := e.dial(p).snapshot()
+	if k := snap["kernel"].(map[string]any); k["state"] != KernelIdle || snap["running"] != nil {
+		t.Fatalf("after restarting a running cell the kernel is %v, running %v", k, snap["running"])
 	}
 }

@@ -71,6 +71,19 @@ func (c *wsConn) shutdown() {
 	})
 }
 
+// refuse tells a tab that could not be attached why, then closes the connection.
+// The writer goroutine never ran for it, so the frames are written here, in order,
+// before the close: the error is delivered, not raced by the close.
+func (c *wsConn) refuse(message string) {
+	deadline := time.Now().Add(writeTimeout)
+	if b, err := json.Marshal(ErrorMsg{Type: MsgError, Message: message}); err == nil {
+		_ = c.ws.SetWriteDeadline(deadline)
+		_ = c.ws.WriteMessage(websocket.TextMessage, b)
+	}
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "cannot open the notebook"), deadline)
+	c.shutdown()
+}
+
 func (c *wsConn) writer() {
 	ticker := time.NewTicker(pingPeriod)
 	defer ticker.Stop()
@@ -140,9 +153,8 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 		out:  make(chan []byte, sendQueueLen),
 		done: make(chan struct{}),
 	}
-	go c.writer()
 	// A session closing between lookup and attach (idle timeout) is replaced by a
-	// fresh one.
+	// fresh one. Frames that attach queues wait in c.out until the writer starts.
 	for attempt := 0; ; attempt++ {
 		err = sess.attach(c)
 		if err == nil || attempt == 2 {
@@ -153,11 +165,10 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		c.sendLocked(ErrorMsg{Type: MsgError, Message: "cannot open the notebook: " + err.Error()})
-		time.Sleep(100 * time.Millisecond) // let the writer deliver it
-		c.shutdown()
+		c.refuse("cannot open the notebook: " + err.Error())
 		return
 	}
+	go c.writer()
 	defer sess.detach(c)
 	defer c.shutdown()
 	s.readLoop(sess, c)
