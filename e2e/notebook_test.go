@@ -311,7 +311,18 @@ func TestOutputPrintedWhileBrowserClosedIsReplayed(t *testing.T) {
 	screenshot(t, ctx, "11-before-close")
 	closeBrowser()
 	closedAt := time.Now()
-	time.Sleep(6 * time.Second) // the cell runs ~5 s in all
+	// The cell finishes with no tab open: the server saves its whole output.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		data, err := os.ReadFile(filepath.Join(srv.Root, name))
+		if err == nil && strings.Contains(string(data), "all done") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 60 s with no tab open, %s does not hold the cell's last line (read error %v)", name, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 
 	ctx2, _ := newBrowser(t)
 	openNotebook(t, ctx2, srv, name)

@@ -97,7 +97,8 @@ func TestCommandModeKeys(t *testing.T) {
 	waitCells(t, ctx, 4)
 
 	want := cellSummary(t, ctx)
-	time.Sleep(500 * time.Millisecond) // let the debounced edits reach the server
+	// Every change has reached the server once it reports the notebook saved.
+	waitFor(t, ctx, "the changes to be saved", `document.getElementById('save-status').dataset.state === 'saved'`, 20*time.Second)
 	do(t, ctx, "reload", chromedp.Reload())
 	waitFor(t, ctx, "reload", jsLoaded, 20*time.Second)
 	if got := cellSummary(t, ctx); strings.Join(got, "|") != strings.Join(want, "|") {
@@ -201,7 +202,8 @@ func TestTabCompletion(t *testing.T) {
 		t.Fatalf("completions %q lack Println", options)
 	}
 	screenshot(t, ctx, "20-completion")
-	// CodeMirror ignores Enter for 75 ms after the list opens (no accidental picks).
+	// CodeMirror ignores Enter for 75 ms after the list opens (its interactionDelay,
+	// against accidental picks): a fixed delay of the editor, with no event to wait on.
 	time.Sleep(200 * time.Millisecond)
 	// Pick Println with the arrow keys and Enter (the list order is the kernel's).
 	idx := evalJS[int](t, ctx, `Array.from(document.querySelectorAll('.cm-tooltip-autocomplete li')).findIndex(li => li.textContent === "Println")`)
@@ -222,8 +224,13 @@ func TestConflictOnDiskChange(t *testing.T) {
 	name := writeNotebook(t, srv.Root, "conflict.gonb", []nbCell{{Type: "code", Source: "a := 1\n"}})
 	ctx, _ := newBrowser(t)
 	openNotebook(t, ctx, srv, name)
-	time.Sleep(1100 * time.Millisecond) // a later modification time than the load
 	writeNotebook(t, srv.Root, name, []nbCell{{Type: "code", Source: "changed := \"on disk\"\n"}})
+	// Another program's write: a later modification time than the load, whatever the
+	// file system's timestamp granularity.
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(filepath.Join(srv.Root, name), later, later); err != nil {
+		t.Fatal(err)
+	}
 	do(t, ctx, "edit and save",
 		chromedp.Click(chromedp.CSS("#cells > .cell:nth-child(1) .cm-content")),
 		key("End", "End", 35, chromedp.ModifierCtrl), insertText("b := 2"),
