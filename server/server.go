@@ -2,7 +2,8 @@
 // contents API, token authentication, and one websocket session per open notebook
 // that owns the live document and the notebook's kernel process.
 //
-// The browser <-> server protocol is documented in wsproto.go.
+// The browser <-> server protocol (HTTP routes and websocket messages) is the
+// package gopad.dev/gopad/server/browserproto.
 package server
 
 import (
@@ -27,6 +28,7 @@ import (
 
 	"gopad.dev/gopad/kernel/client"
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 // Defaults for Config.
@@ -369,11 +371,11 @@ func (s *Server) renameSessions(oldRel, newRel string) {
 }
 
 // kernelInfos lists the sessions that have a kernel.
-func (s *Server) kernelInfos() []KernelInfo {
+func (s *Server) kernelInfos() []browserproto.KernelInfo {
 	s.mu.Lock()
 	all := slices.Collect(maps.Values(s.sessions))
 	s.mu.Unlock()
-	infos := []KernelInfo{}
+	infos := []browserproto.KernelInfo{}
 	for _, sess := range all {
 		if info, ok := sess.kernelInfo(); ok {
 			infos = append(infos, info)

@@ -20,6 +20,7 @@ import (
 	"gopad.dev/gopad/kernel/client"
 	"gopad.dev/gopad/kernel/protocol"
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 // saveAfterRun is how soon a notebook is saved after a cell finishes: short, so a
@@ -52,7 +53,7 @@ type session struct {
 	epoch     int           // bumped by restart/shutdown: a cell running across it ends quietly
 
 	queue       []string
-	running     *RunningCell
+	running     *browserproto.RunningCell
 	lastRanCell string // where output from leftover goroutines goes
 
 	dirty       bool
@@ -139,7 +140,7 @@ func openSession(srv *Server, rel, abs string) (*session, error) {
 		abs:    abs,
 		nb:     nb,
 		conns:  map[*wsConn]struct{}{},
-		kState: KernelNone,
+		kState: browserproto.KernelNone,
 		disk:   stamp,
 	}
 	s.setTrustLocked(nb, stamp)
@@ -204,19 +205,19 @@ func (s *session) setKernelStateLocked(state, reason string) {
 		return
 	}
 	s.kState, s.kReason = state, reason
-	s.broadcastLocked(KernelStatusMsg{Type: MsgKernelStatus, State: state, Reason: reason}, nil)
+	s.broadcastLocked(browserproto.KernelStatusMsg{Type: browserproto.MsgKernelStatus, State: state, Reason: reason}, nil)
 }
 
-func (s *session) snapshotLocked() SnapshotMsg {
-	var running *RunningCell
+func (s *session) snapshotLocked() browserproto.SnapshotMsg {
+	var running *browserproto.RunningCell
 	if s.running != nil {
 		r := *s.running
 		running = &r
 	}
-	return SnapshotMsg{
-		Type:      MsgSnapshot,
+	return browserproto.SnapshotMsg{
+		Type:      browserproto.MsgSnapshot,
 		Notebook:  wireNotebook(s.nb),
-		Kernel:    KernelState{State: s.kState, Reason: s.kReason},
+		Kernel:    browserproto.KernelState{State: s.kState, Reason: s.kReason},
 		Running:   running,
 		Queued:    append([]string{}, s.queue...),
 		Dirty:     s.dirty,
@@ -241,12 +242,12 @@ func (s *session) attach(c *wsConn) error {
 		s.idleTimer = nil
 	}
 	s.conns[c] = struct{}{}
-	c.sendLocked(HelloMsg{Type: MsgHello, ConnID: c.id})
+	c.sendLocked(browserproto.HelloMsg{Type: browserproto.MsgHello, ConnID: c.id})
 	c.sendLocked(s.snapshotLocked())
 	if s.conflict {
-		c.sendLocked(ConflictMsg{Type: MsgConflict, Message: s.conflictMsg})
+		c.sendLocked(browserproto.ConflictMsg{Type: browserproto.MsgConflict, Message: s.conflictMsg})
 	}
-	if s.kernel == nil && s.kStarting == nil && s.kState != KernelDead {
+	if s.kernel == nil && s.kStarting == nil && s.kState != browserproto.KernelDead {
 		s.launchKernelLocked()
 	}
 	return nil
@@ -365,9 +366,9 @@ func (s *session) launchKernelLocked() chan struct{} {
 	k := s.kernel
 	if k == nil {
 		s.kGen++
-		s.setKernelStateLocked(KernelStarting, "")
+		s.setKernelStateLocked(browserproto.KernelStarting, "")
 	} else {
-		s.setKernelStateLocked(KernelRestarting, "")
+		s.setKernelStateLocked(browserproto.KernelRestarting, "")
 	}
 	gen := s.kGen
 	dir := filepath.Dir(s.abs)
@@ -394,16 +395,16 @@ func (s *session) launchKernelLocked() chan struct{} {
 		}
 		if err != nil {
 			s.kernel = k // nil if Start failed; a dead handle if Restart failed
-			s.setKernelStateLocked(KernelDead, "the kernel failed to start: "+err.Error())
+			s.setKernelStateLocked(browserproto.KernelDead, "the kernel failed to start: "+err.Error())
 			s.abortQueueLocked()
 			return
 		}
 		s.kernel = k
 		s.kStarted = time.Now()
 		if s.running != nil {
-			s.setKernelStateLocked(KernelBusy, "")
+			s.setKernelStateLocked(browserproto.KernelBusy, "")
 		} else {
-			s.setKernelStateLocked(KernelIdle, "")
+			s.setKernelStateLocked(browserproto.KernelIdle, "")
 		}
 		s.wakeExecutor()
 	}()
@@ -432,15 +433,15 @@ func (s *session) onKernelState(gen int, st client.State, err error) {
 	case client.Dead:
 		s.kernelDiedLocked(died.Summary())
 	case client.Restarting:
-		s.setKernelStateLocked(KernelRestarting, died.Reason)
+		s.setKernelStateLocked(browserproto.KernelRestarting, died.Reason)
 	}
 }
 
 func (s *session) kernelDiedLocked(reason string) {
-	if s.kState == KernelDead {
+	if s.kState == browserproto.KernelDead {
 		return
 	}
-	s.setKernelStateLocked(KernelDead, reason)
+	s.setKernelStateLocked(browserproto.KernelDead, reason)
 	s.abortQueueLocked()
 }
 
@@ -468,7 +469,7 @@ func (s *session) shutdownKernel(reason string) {
 	s.kGen++
 	s.epoch++
 	s.abortQueueLocked()
-	s.setKernelStateLocked(KernelNone, reason)
+	s.setKernelStateLocked(browserproto.KernelNone, reason)
 	s.mu.Unlock()
 	if k != nil {
 		stopKernel(k)
@@ -493,13 +494,13 @@ func (s *session) restartLocked(runAll bool) {
 }
 
 // kernelInfo describes the session's kernel for the kernels list.
-func (s *session) kernelInfo() (KernelInfo, bool) {
+func (s *session) kernelInfo() (browserproto.KernelInfo, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.kernel == nil && s.kStarting == nil {
-		return KernelInfo{}, false
+		return browserproto.KernelInfo{}, false
 	}
-	info := KernelInfo{Path: s.rel, State: s.kState, Clients: len(s.conns)}
+	info := browserproto.KernelInfo{Path: s.rel, State: s.kState, Clients: len(s.conns)}
 	if !s.kStarted.IsZero() {
 		info.Started = s.kStarted.UnixMilli()
 	}
@@ -524,10 +525,10 @@ func (s *session) enqueueLocked(ids []string) {
 			continue
 		}
 		s.queue = append(s.queue, id)
-		s.broadcastLocked(CellStateMsg{Type: MsgCellState, CellID: id, State: CellQueued}, nil)
+		s.broadcastLocked(browserproto.CellStateMsg{Type: browserproto.MsgCellState, CellID: id, State: browserproto.CellQueued}, nil)
 	}
 	if len(s.queue) > 0 {
-		if s.kernel == nil || s.kState == KernelDead {
+		if s.kernel == nil || s.kState == browserproto.KernelDead {
 			s.launchKernelLocked()
 		}
 		s.wakeExecutor()
@@ -537,7 +538,7 @@ func (s *session) enqueueLocked(ids []string) {
 // abortQueueLocked drops every queued cell (after an error, interrupt, restart or death).
 func (s *session) abortQueueLocked() {
 	for _, id := range s.queue {
-		s.broadcastLocked(CellStateMsg{Type: MsgCellState, CellID: id, State: CellIdle}, nil)
+		s.broadcastLocked(browserproto.CellStateMsg{Type: browserproto.MsgCellState, CellID: id, State: browserproto.CellIdle}, nil)
 	}
 	s.queue = nil
 }
@@ -561,7 +562,7 @@ func (s *session) step() bool {
 		s.mu.Unlock()
 		return false
 	}
-	if s.kernel == nil || s.kStarting != nil || s.kState == KernelDead {
+	if s.kernel == nil || s.kStarting != nil || s.kState == browserproto.KernelDead {
 		wait := s.launchKernelLocked()
 		s.mu.Unlock()
 		select {
@@ -575,17 +576,17 @@ func (s *session) step() bool {
 	s.queue = s.queue[1:]
 	cell := s.nb.Cell(id)
 	if cell == nil || cell.Type != notebooks.CodeCell {
-		s.broadcastLocked(CellStateMsg{Type: MsgCellState, CellID: id, State: CellIdle}, nil)
+		s.broadcastLocked(browserproto.CellStateMsg{Type: browserproto.MsgCellState, CellID: id, State: browserproto.CellIdle}, nil)
 		s.mu.Unlock()
 		return true
 	}
 	k, epoch, code := s.kernel, s.epoch, cell.Source
 	s.clearRunResultsLocked(cell)
 	start := time.Now()
-	s.running = &RunningCell{CellID: id, StartedMS: start.UnixMilli()}
+	s.running = &browserproto.RunningCell{CellID: id, StartedMS: start.UnixMilli()}
 	s.lastRanCell = id
-	s.broadcastLocked(CellStateMsg{Type: MsgCellState, CellID: id, State: CellRunning, StartedMS: s.running.StartedMS}, nil)
-	s.setKernelStateLocked(KernelBusy, "")
+	s.broadcastLocked(browserproto.CellStateMsg{Type: browserproto.MsgCellState, CellID: id, State: browserproto.CellRunning, StartedMS: s.running.StartedMS}, nil)
+	s.setKernelStateLocked(browserproto.KernelBusy, "")
 	s.mu.Unlock()
 
 	sawError := false
@@ -606,12 +607,12 @@ func (s *session) step() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.running = nil
-	idle := CellStateMsg{Type: MsgCellState, CellID: id, State: CellIdle, ElapsedMS: &elapsed}
+	idle := browserproto.CellStateMsg{Type: browserproto.MsgCellState, CellID: id, State: browserproto.CellIdle, ElapsedMS: &elapsed}
 	if epoch != s.epoch || s.closed {
 		// Restarted or shut down while the cell ran: the cell just stops.
 		s.broadcastLocked(idle, nil)
-		if !s.closed && s.kStarting == nil && len(s.queue) == 0 && s.kState == KernelBusy {
-			s.setKernelStateLocked(KernelIdle, "")
+		if !s.closed && s.kStarting == nil && len(s.queue) == 0 && s.kState == browserproto.KernelBusy {
+			s.setKernelStateLocked(browserproto.KernelIdle, "")
 		}
 		return true
 	}
@@ -658,8 +659,8 @@ func (s *session) step() bool {
 		}
 	}
 	s.broadcastLocked(idle, nil)
-	if len(s.queue) == 0 && (s.kState == KernelBusy || s.kState == KernelRestarting) {
-		s.setKernelStateLocked(KernelIdle, "")
+	if len(s.queue) == 0 && (s.kState == browserproto.KernelBusy || s.kState == browserproto.KernelRestarting) {
+		s.setKernelStateLocked(browserproto.KernelIdle, "")
 	}
 	s.markDirtyLocked(saveAfterRun)
 	return true
@@ -688,7 +689,7 @@ func (s *session) addOutputLocked(id string, m protocol.Message) {
 			}
 		}
 		if changed {
-			s.broadcastLocked(UpdateDisplayMsg{Type: MsgUpdateDisplay, DisplayID: dispID, Output: wireOutputJSON(&out)}, nil)
+			s.broadcastLocked(browserproto.UpdateDisplayMsg{Type: browserproto.MsgUpdateDisplay, DisplayID: dispID, Output: wireOutputJSON(&out)}, nil)
 			s.markDirtyLocked(s.srv.cfg.AutosaveDelay)
 		}
 		return
@@ -716,7 +717,7 @@ func (s *session) appendOutputLocked(id string, out notebooks.Output) {
 	if out.Type == notebooks.StreamOutput {
 		cell.Outputs = capStreams(cell.Outputs)
 	}
-	s.broadcastLocked(OutputMsg{Type: MsgOutput, CellID: id, Output: wireOutputJSON(&out)}, nil)
+	s.broadcastLocked(browserproto.OutputMsg{Type: browserproto.MsgOutput, CellID: id, Output: wireOutputJSON(&out)}, nil)
 	s.markDirtyLocked(s.srv.cfg.AutosaveDelay)
 }
 
@@ -817,7 +818,7 @@ func (s *session) save(force bool) error {
 		if changed, why := stamp.changedOnDisk(root, rel); changed {
 			s.mu.Lock()
 			s.conflict, s.conflictMsg = true, why+": choose reload (take the file's version) or overwrite (keep this version)"
-			s.broadcastLocked(ConflictMsg{Type: MsgConflict, Message: s.conflictMsg}, nil)
+			s.broadcastLocked(browserproto.ConflictMsg{Type: browserproto.MsgConflict, Message: s.conflictMsg}, nil)
 			s.mu.Unlock()
 			return errConflict
 		}
@@ -831,7 +832,7 @@ func (s *session) save(force bool) error {
 	defer s.mu.Unlock()
 	if err != nil {
 		s.srv.logf("gopad server: save %s: %v", s.rel, err)
-		s.broadcastLocked(ErrorMsg{Type: MsgError, Message: "could not save the notebook (your changes are kept in the server; fix the problem and save again): " + err.Error()}, nil)
+		s.broadcastLocked(browserproto.ErrorMsg{Type: browserproto.MsgError, Message: "could not save the notebook (your changes are kept in the server; fix the problem and save again): " + err.Error()}, nil)
 		return err
 	}
 	s.disk = newStamp
@@ -842,7 +843,7 @@ func (s *session) save(force bool) error {
 	if s.editGen == gen {
 		s.dirty = false
 	}
-	s.broadcastLocked(SavedMsg{Type: MsgSaved, MTime: newStamp.mtime.UnixMilli()}, nil)
+	s.broadcastLocked(browserproto.SavedMsg{Type: browserproto.MsgSaved, MTime: newStamp.mtime.UnixMilli()}, nil)
 	return nil
 }
 
@@ -882,18 +883,18 @@ func (s *session) reload() error {
 
 // handle applies one browser message. The returned error is reported to that
 // browser only.
-func (s *session) handle(c *wsConn, m *ClientMessage) error {
+func (s *session) handle(c *wsConn, m *browserproto.ClientMessage) error {
 	switch m.Type {
-	case MsgSave:
+	case browserproto.MsgSave:
 		err := s.save(false)
 		if errors.Is(err, errConflict) {
 			s.mu.Lock()
-			c.sendLocked(ConflictMsg{Type: MsgConflict, Message: s.conflictMsg})
+			c.sendLocked(browserproto.ConflictMsg{Type: browserproto.MsgConflict, Message: s.conflictMsg})
 			s.mu.Unlock()
 			return nil
 		}
 		return err
-	case MsgResolveConflict:
+	case browserproto.MsgResolveConflict:
 		switch m.Choice {
 		case "reload":
 			return s.reload()
@@ -902,7 +903,7 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 		default:
 			return fmt.Errorf("resolve_conflict: choice must be \"reload\" or \"overwrite\", not %q", m.Choice)
 		}
-	case MsgInterrupt:
+	case browserproto.MsgInterrupt:
 		s.mu.Lock()
 		s.abortQueueLocked()
 		k, running := s.kernel, s.running != nil
@@ -913,7 +914,7 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 			}
 		}
 		return nil
-	case MsgComplete:
+	case browserproto.MsgComplete:
 		return s.complete(c, m)
 	}
 
@@ -923,7 +924,7 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 		return errSessionClosed
 	}
 	switch m.Type {
-	case MsgEditCell:
+	case browserproto.MsgEditCell:
 		cell, err := s.cellLocked(m.CellID)
 		if err != nil {
 			return err
@@ -935,9 +936,9 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 			return nil
 		}
 		cell.Source = *m.Source
-		s.broadcastLocked(CellSourceMsg{Type: MsgCellSource, CellID: cell.ID, Source: cell.Source, Origin: c.id}, c)
+		s.broadcastLocked(browserproto.CellSourceMsg{Type: browserproto.MsgCellSource, CellID: cell.ID, Source: cell.Source, Origin: c.id}, c)
 		s.markDirtyLocked(s.srv.cfg.AutosaveDelay)
-	case MsgInsertCell:
+	case browserproto.MsgInsertCell:
 		if m.Index == nil || *m.Index < 0 || *m.Index > len(s.nb.Cells) {
 			return fmt.Errorf("insert_cell: index must be between 0 and %d", len(s.nb.Cells))
 		}
@@ -961,16 +962,16 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 		cells = append(cells, s.nb.Cells[:*m.Index]...)
 		cells = append(cells, cell)
 		s.nb.Cells = append(cells, s.nb.Cells[*m.Index:]...)
-		s.broadcastLocked(CellInsertedMsg{Type: MsgCellInserted, Index: *m.Index, Cell: wireCellJSON(cell)}, nil)
+		s.broadcastLocked(browserproto.CellInsertedMsg{Type: browserproto.MsgCellInserted, Index: *m.Index, Cell: wireCellJSON(cell)}, nil)
 		s.markDirtyLocked(s.srv.cfg.AutosaveDelay)
-	case MsgDeleteCell:
+	case browserproto.MsgDeleteCell:
 		i, err := s.cellIndexLocked(m.CellID)
 		if err != nil {
 			return err
 		}
 		s.deleteCellAtLocked(i)
 		s.markDirtyLocked(s.srv.cfg.AutosaveDelay)
-	case MsgMoveCell:
+	case browserproto.MsgMoveCell:
 		i, err := s.cellIndexLocked(m.CellID)
 		if err != nil {
 			return err
@@ -985,9 +986,9 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 		j := *m.Index
 		cells = append(cells[:j], append([]*notebooks.Cell{cell}, cells[j:]...)...)
 		s.nb.Cells = cells
-		s.broadcastLocked(CellMovedMsg{Type: MsgCellMoved, CellID: cell.ID, Index: j}, nil)
+		s.broadcastLocked(browserproto.CellMovedMsg{Type: browserproto.MsgCellMoved, CellID: cell.ID, Index: j}, nil)
 		s.markDirtyLocked(s.srv.cfg.AutosaveDelay)
-	case MsgSetCellType:
+	case browserproto.MsgSetCellType:
 		cell, err := s.cellLocked(m.CellID)
 		if err != nil {
 			return err
@@ -999,12 +1000,12 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 			return nil
 		}
 		cell.Type = m.CellType
-		s.broadcastLocked(CellTypeMsg{Type: MsgCellType, CellID: cell.ID, CellType: cell.Type}, nil)
+		s.broadcastLocked(browserproto.CellTypeMsg{Type: browserproto.MsgCellType, CellID: cell.ID, CellType: cell.Type}, nil)
 		if cell.Type != notebooks.CodeCell {
 			s.clearRunResultsLocked(cell)
 		}
 		s.markDirtyLocked(s.srv.cfg.AutosaveDelay)
-	case MsgSplitCell:
+	case browserproto.MsgSplitCell:
 		i, err := s.cellIndexLocked(m.CellID)
 		if err != nil {
 			return err
@@ -1020,10 +1021,10 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 		cell.Source = first
 		nc := notebooks.NewCell(cell.Type, second)
 		s.nb.Cells = append(s.nb.Cells[:i+1], append([]*notebooks.Cell{nc}, s.nb.Cells[i+1:]...)...)
-		s.broadcastLocked(CellSourceMsg{Type: MsgCellSource, CellID: cell.ID, Source: first}, nil)
-		s.broadcastLocked(CellInsertedMsg{Type: MsgCellInserted, Index: i + 1, Cell: wireCellJSON(nc)}, nil)
+		s.broadcastLocked(browserproto.CellSourceMsg{Type: browserproto.MsgCellSource, CellID: cell.ID, Source: first}, nil)
+		s.broadcastLocked(browserproto.CellInsertedMsg{Type: browserproto.MsgCellInserted, Index: i + 1, Cell: wireCellJSON(nc)}, nil)
 		s.markDirtyLocked(s.srv.cfg.AutosaveDelay)
-	case MsgMergeCells:
+	case browserproto.MsgMergeCells:
 		if len(m.CellIDs) < 2 {
 			return errors.New("merge_cells needs at least two cell_ids")
 		}
@@ -1049,14 +1050,14 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 			parts = append(parts, cell.Source)
 		}
 		first.Source = strings.Join(parts, "\n")
-		s.broadcastLocked(CellSourceMsg{Type: MsgCellSource, CellID: first.ID, Source: first.Source}, nil)
+		s.broadcastLocked(browserproto.CellSourceMsg{Type: browserproto.MsgCellSource, CellID: first.ID, Source: first.Source}, nil)
 		for _, id := range rest {
 			if i, err := s.cellIndexLocked(id); err == nil {
 				s.deleteCellAtLocked(i)
 			}
 		}
 		s.markDirtyLocked(s.srv.cfg.AutosaveDelay)
-	case MsgExecute:
+	case browserproto.MsgExecute:
 		if len(m.CellIDs) == 0 {
 			return errors.New("execute needs cell_ids")
 		}
@@ -1077,16 +1078,16 @@ func (s *session) handle(c *wsConn, m *ClientMessage) error {
 		if len(bad) > 0 {
 			return fmt.Errorf("execute: %s", strings.Join(bad, "; "))
 		}
-	case MsgRestart:
+	case browserproto.MsgRestart:
 		s.restartLocked(m.RunAll)
-	case MsgTrust:
+	case browserproto.MsgTrust:
 		// The user vouches for every output shown, as Jupyter's "Trust Notebook".
 		clear(s.untrusted)
 		if !s.dirty && !s.conflict {
 			s.trustLocked(notebooks.Digest(s.disk.hash))
 		} // else the next save records the new content as trusted
-		s.broadcastLocked(TrustedMsg{Type: MsgTrusted}, nil)
-	case MsgClearOutputs:
+		s.broadcastLocked(browserproto.TrustedMsg{Type: browserproto.MsgTrusted}, nil)
+	case browserproto.MsgClearOutputs:
 		var cells []*notebooks.Cell
 		if len(m.CellIDs) == 0 {
 			cells = s.nb.Cells
@@ -1121,7 +1122,7 @@ func (s *session) deleteCellAtLocked(i int) {
 			break
 		}
 	}
-	s.broadcastLocked(CellDeletedMsg{Type: MsgCellDeleted, CellID: cell.ID}, nil)
+	s.broadcastLocked(browserproto.CellDeletedMsg{Type: browserproto.MsgCellDeleted, CellID: cell.ID}, nil)
 }
 
 func (s *session) cellLocked(id string) (*notebooks.Cell, error) {
@@ -1177,7 +1178,7 @@ func byteOffset(s string, runes int) int {
 }
 
 // complete asks the kernel for completions without holding the session lock.
-func (s *session) complete(c *wsConn, m *ClientMessage) error {
+func (s *session) complete(c *wsConn, m *browserproto.ClientMessage) error {
 	if m.CursorPos == nil {
 		return errors.New("complete needs \"cursor_pos\"")
 	}
@@ -1189,13 +1190,13 @@ func (s *session) complete(c *wsConn, m *ClientMessage) error {
 			code = cell.Source
 		}
 	}
-	ready := k != nil && s.kStarting == nil && s.kState != KernelDead
+	ready := k != nil && s.kStarting == nil && s.kState != browserproto.KernelDead
 	s.mu.Unlock()
 	n := utf8.RuneCountInString(code)
 	if *m.CursorPos < 0 || *m.CursorPos > n {
 		return fmt.Errorf("complete: cursor_pos must be between 0 and %d (code points)", n)
 	}
-	reply := CompleteReplyMsg{Type: MsgCompleteReply, ReqID: m.ReqID, Matches: []string{}, CursorStart: *m.CursorPos, CursorEnd: *m.CursorPos}
+	reply := browserproto.CompleteReplyMsg{Type: browserproto.MsgCompleteReply, ReqID: m.ReqID, Matches: []string{}, CursorStart: *m.CursorPos, CursorEnd: *m.CursorPos}
 	if !ready {
 		c.send(reply)
 		return nil
@@ -1272,5 +1273,5 @@ func (s *session) clearRunResultsLocked(c *notebooks.Cell) {
 	}
 	c.Outputs, c.ExecutionCount = nil, nil
 	clearExecutionTimingLocked(c)
-	s.broadcastLocked(OutputsClearedMsg{Type: MsgOutputsCleared, CellID: c.ID}, nil)
+	s.broadcastLocked(browserproto.OutputsClearedMsg{Type: browserproto.MsgOutputsCleared, CellID: c.ID}, nil)
 }

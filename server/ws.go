@@ -14,11 +14,13 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"gopad.dev/gopad/server/browserproto"
 )
 
 const (
 	// hardFrameLimit closes a connection whose frame is absurdly large; frames
-	// between MaxFrameSize and this are read, discarded and answered with an error.
+	// between browserproto.MaxFrameSize and this are read, discarded and answered with an error.
 	hardFrameLimit = 64 << 20
 	sendQueueLen   = 4096 // frames buffered per connection before it counts as stuck
 	writeTimeout   = 10 * time.Second
@@ -76,7 +78,7 @@ func (c *wsConn) shutdown() {
 // before the close: the error is delivered, not raced by the close.
 func (c *wsConn) refuse(message string) {
 	deadline := time.Now().Add(writeTimeout)
-	if b, err := json.Marshal(ErrorMsg{Type: MsgError, Message: message}); err == nil {
+	if b, err := json.Marshal(browserproto.ErrorMsg{Type: browserproto.MsgError, Message: message}); err == nil {
 		_ = c.ws.SetWriteDeadline(deadline)
 		_ = c.ws.WriteMessage(websocket.TextMessage, b)
 	}
@@ -188,19 +190,19 @@ func (s *Server) readLoop(sess *session, c *wsConn) {
 			return
 		}
 		_ = c.ws.SetReadDeadline(time.Now().Add(readTimeout))
-		data, err := io.ReadAll(io.LimitReader(r, MaxFrameSize+1))
+		data, err := io.ReadAll(io.LimitReader(r, browserproto.MaxFrameSize+1))
 		if err != nil {
 			return
 		}
-		if len(data) > MaxFrameSize {
+		if len(data) > browserproto.MaxFrameSize {
 			if _, err := io.Copy(io.Discard, r); err != nil {
 				return
 			}
-			c.send(ErrorMsg{Type: MsgError, Message: fmt.Sprintf("message too large: the limit is %d bytes; it was ignored", MaxFrameSize)})
+			c.send(browserproto.ErrorMsg{Type: browserproto.MsgError, Message: fmt.Sprintf("message too large: the limit is %d bytes; it was ignored", browserproto.MaxFrameSize)})
 			continue
 		}
 		if kind != websocket.TextMessage {
-			c.send(ErrorMsg{Type: MsgError, Message: "binary websocket frames are not understood; send JSON text frames"})
+			c.send(browserproto.ErrorMsg{Type: browserproto.MsgError, Message: "binary websocket frames are not understood; send JSON text frames"})
 			continue
 		}
 		s.dispatch(sess, c, data)
@@ -213,20 +215,20 @@ func (s *Server) dispatch(sess *session, c *wsConn, data []byte) {
 	defer func() {
 		if v := recover(); v != nil {
 			s.logf("gopad server: panic handling a websocket message for %s: %v\n%s", sess.rel, v, debug.Stack())
-			c.send(ErrorMsg{Type: MsgError, Message: "internal server error while handling the message (logged on the server)"})
+			c.send(browserproto.ErrorMsg{Type: browserproto.MsgError, Message: "internal server error while handling the message (logged on the server)"})
 		}
 	}()
-	var m ClientMessage
+	var m browserproto.ClientMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&m); err != nil {
-		c.send(ErrorMsg{Type: MsgError, Message: "malformed message (want a JSON object with a \"type\"): " + err.Error()})
+		c.send(browserproto.ErrorMsg{Type: browserproto.MsgError, Message: "malformed message (want a JSON object with a \"type\"): " + err.Error()})
 		return
 	}
 	if dec.More() {
-		c.send(ErrorMsg{Type: MsgError, Message: "malformed message: more than one JSON value in one frame"})
+		c.send(browserproto.ErrorMsg{Type: browserproto.MsgError, Message: "malformed message: more than one JSON value in one frame"})
 		return
 	}
 	if err := sess.handle(c, &m); err != nil {
-		c.send(ErrorMsg{Type: MsgError, Message: m.Type + ": " + err.Error()})
+		c.send(browserproto.ErrorMsg{Type: browserproto.MsgError, Message: m.Type + ": " + err.Error()})
 	}
 }
