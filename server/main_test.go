@@ -99,7 +99,7 @@ func (e *testEnv) kernelExited(nbPath string) <-chan struct{} {
 		e.t.Fatalf("no open session for %s", nbPath)
 	}
 	sess.mu.Lock()
-	k := sess.kernel
+	k := sess.kernel.handle
 	sess.mu.Unlock()
 	if k == nil {
 		e.t.Fatalf("%s has no kernel", nbPath)

@@ -199,7 +199,7 @@ func TestSaveAfterCloseWritesNothing(t *testing.T) {
 	c.snapshot()
 	sess := e.srv.lookupSession(p)
 	sess.mu.Lock()
-	sess.nb.Cells[0].Source = `fmt.Println("edited")`
+	sess.doc.nb.Cells[0].Source = `fmt.Println("edited")`
 	sess.markDirtyLocked(time.Hour)
 	sess.mu.Unlock()
 	sess.close(false)
@@ -527,45 +527,6 @@ h.Update(display.Text("second"))`)
 	c.waitFor("deleted", 15*time.Second, isType(browserproto.MsgCellDeleted))
 }
 
-func TestStreamStorage(t *testing.T) {
-	if got := appendStream("epoch 1 10%\r", "epoch 1 50%\r"); got != "epoch 1 50%\r" {
-		t.Errorf("progress line: %q", got)
-	}
-	if got := appendStream("a\nb 1%\rb 2%", "\rb 3%\nc\n"); got != "a\nb 3%\nc\n" {
-		t.Errorf("rewritten line: %q", got)
-	}
-	if got := appendStream("x\n", "y\n"); got != "x\ny\n" {
-		t.Errorf("plain: %q", got)
-	}
-
-	// A long print is kept in bounded chunks and the oldest text goes first.
-	e := newEnv(t)
-	p := e.writeNotebook("long.gonb", `fmt.Println("x")`)
-	c := e.dial(p)
-	c.snapshot()
-	sess := e.srv.lookupSession(p)
-	line := strings.Repeat("y", 1023) + "\n"
-	sess.mu.Lock()
-	for i := 0; i < 9*1024; i++ {
-		sess.appendOutputLocked("cell0", notebooks.Output{Type: notebooks.StreamOutput, Name: "stdout", Text: line})
-	}
-	outs := sess.nb.Cell("cell0").Outputs
-	sess.mu.Unlock()
-	total := 0
-	for i, o := range outs {
-		if len(o.Text) > streamChunk+len(line) {
-			t.Fatalf("output %d holds %d bytes", i, len(o.Text))
-		}
-		total += len(o.Text)
-	}
-	if total > maxCellStream+len(truncatedNote) || total < maxCellStream-2*streamChunk {
-		t.Fatalf("stored %d bytes of stream text, want about %d", total, maxCellStream)
-	}
-	if outs[0].Text != truncatedNote {
-		t.Fatalf("first output %q, want the truncation note", outs[0].Text[:40])
-	}
-}
-
 func TestKernelThatCannotStart(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.KernelCommand = []string{filepath.Join(t.TempDir(), "no-such-gopad")} })
 	p := e.writeNotebook("nokernel.gonb", `fmt.Println("x")`)
@@ -632,7 +593,7 @@ fmt.Println("never")`, `fmt.Println("b")`, `kept`)
 	// the state of the kernel that runs.
 	sess := e.srv.lookupSession(p)
 	sess.mu.Lock()
-	gen := sess.kGen
+	gen := sess.kernel.gen
 	sess.mu.Unlock()
 	late := &client.DiedError{Reason: "the kernel did not stop when interrupted", Restarted: true}
 	sess.onKernelState(gen, client.Restarting, late)

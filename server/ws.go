@@ -1,13 +1,11 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -203,29 +201,5 @@ func (s *Server) readLoop(sess *session, c *wsConn) {
 			continue
 		}
 		s.dispatch(sess, c, data)
-	}
-}
-
-// dispatch decodes and applies one frame, turning every failure (and, as a last
-// resort, a panic) into an error message to this connection.
-func (s *Server) dispatch(sess *session, c *wsConn, data []byte) {
-	defer func() {
-		if v := recover(); v != nil {
-			s.logf("gopad server: panic handling a websocket message for %s: %v\n%s", sess.rel, v, debug.Stack())
-			c.send(browserproto.ErrorMsg{Type: browserproto.MsgError, Message: "internal server error while handling the message (logged on the server)"})
-		}
-	}()
-	var m browserproto.ClientMessage
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&m); err != nil {
-		c.send(browserproto.ErrorMsg{Type: browserproto.MsgError, Message: "malformed message (want a JSON object with a \"type\"): " + err.Error()})
-		return
-	}
-	if dec.More() {
-		c.send(browserproto.ErrorMsg{Type: browserproto.MsgError, Message: "malformed message: more than one JSON value in one frame"})
-		return
-	}
-	if err := sess.handle(c, &m); err != nil {
-		c.send(browserproto.ErrorMsg{Type: browserproto.MsgError, Message: m.Type + ": " + err.Error()})
 	}
 }
