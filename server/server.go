@@ -4,6 +4,30 @@
 //
 // The browser <-> server protocol (HTTP routes and websocket messages) is the
 // package gopad.dev/gopad/server/browserproto.
+//
+// # Layout
+//
+// The server and its HTTP side:
+//
+//	server.go      Config, Server, the table of open sessions, ListenAndServe, Close
+//	listen.go      per-route deadlines and the per-client connection cap
+//	http.go        routes, token authentication, cross-origin protection, JSON answers
+//	paths.go       client paths to files under the root (os.Root), name checks
+//	contents.go    the contents, examples and kernels API
+//	examples.go    the bundled example notebooks
+//	export.go      the HTML export
+//
+// One open notebook (a session) and its parts, each with one job:
+//
+//	ws.go          a tab's websocket: handshake, send queue, writer, read loop
+//	dispatch.go    a frame -> a browser message -> a document operation or a session call
+//	session.go     the session: tabs, broadcasting, applying edits, idle timeout, close
+//	document.go    the live document and its operations (document + operation -> events)
+//	outputs.go     kernel output -> cell outputs: streams, display updates, run timing
+//	wire.go        the document's JSON for the browser, and the copy that is saved
+//	kernelslot.go  the kernel process: start, restart, interrupt, shutdown, death, completion
+//	executor.go    the run queue: one cell at a time, kernel output filed under its cell
+//	saving.go      the file: autosave, disk stamps, conflicts, reload, trust records
 package server
 
 import (

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,10 +127,15 @@ func TestTwoConnectionsStayConsistent(t *testing.T) {
 	}
 	b.send(map[string]any{"type": "insert_cell", "index": 1, "cell_type": "markdown", "cell_id": "md1", "source": "# Title"})
 	for _, c := range []*tab{a, b} {
-		m, _ := c.waitFor("cell_inserted", 15*time.Second, isType(browserproto.MsgCellInserted))
+		m, before := c.waitFor("cell_inserted", 15*time.Second, isType(browserproto.MsgCellInserted))
 		cell := m["cell"].(map[string]any)
 		if m["index"] != float64(1) || cell["id"] != "md1" || cell["source"] != "# Title" || cell["cell_type"] != "markdown" {
 			t.Fatalf("cell_inserted = %v", m)
+		}
+		// Frames arrive in the order the session made them, and a's edit came
+		// before b's insert: an echo of the edit to a would be among these.
+		if c == a && slices.ContainsFunc(before, isType(browserproto.MsgCellSource)) {
+			t.Fatalf("the tab that typed the edit was sent it back:\n%s", a.history())
 		}
 	}
 	a.send(map[string]any{"type": "move_cell", "cell_id": "md1", "index": 0})
