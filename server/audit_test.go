@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"gopad.dev/gopad/server/browserproto"
 )
 
 // TestRootDefaultsToWorkingDirectory checks issue 3 item 1: without a root the
@@ -37,7 +39,7 @@ func TestClosedNotebookStopsItsKernelProcess(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.IdleTimeout = 300 * time.Millisecond })
 	p := e.writeNotebook("pid.gonb", "import (\"fmt\"; \"os\")\nfmt.Println(os.Getpid())")
 	c := e.dial(p)
-	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 60*time.Second, isKernel(browserproto.KernelIdle))
 	c.runCell("cell0", 60*time.Second)
 	out := strings.TrimSpace(streamText(cellOf(t, e.settledSnapshot(p, 20*time.Second), "cell0"), "stdout"))
 	pid, err := strconv.Atoi(out)

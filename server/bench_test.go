@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 func TestListenAndServePrintsURL(t *testing.T) {
@@ -72,14 +73,14 @@ func TestListenAndServeBadAddress(t *testing.T) {
 func benchTrivialCell(b *testing.B, e *testEnv, source string) {
 	p := e.writeNotebook("bench.gonb", source)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 60*time.Second, isKernel(browserproto.KernelIdle))
 	run := func() time.Duration {
 		start := time.Now()
 		c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
-		_, frames := c.waitFor("idle", 30*time.Second, isKernel(KernelIdle))
+		_, frames := c.waitFor("idle", 30*time.Second, isKernel(browserproto.KernelIdle))
 		d := time.Since(start)
 		for _, m := range frames {
-			if m["type"] == MsgOutput && m["output"].(map[string]any)["output_type"] == "error" {
+			if m["type"] == browserproto.MsgOutput && m["output"].(map[string]any)["output_type"] == "error" {
 				b.Fatalf("the benchmark cell failed: %v", m)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
@@ -26,7 +27,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, fsError("list", rel, err))
 		return
 	}
-	listing := ContentsListing{Path: rel, Entries: []ContentsEntry{}, Examples: listExamples()}
+	listing := browserproto.ContentsListing{Path: rel, Entries: []browserproto.ContentsEntry{}, Examples: listExamples()}
 	for _, de := range dirents {
 		name := de.Name()
 		if strings.HasPrefix(name, ".") {
@@ -38,7 +39,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			continue
 		}
-		e := ContentsEntry{Name: name, Path: joinRel(rel, name), Size: fi.Size(), MTime: fi.ModTime().UnixMilli()}
+		e := browserproto.ContentsEntry{Name: name, Path: joinRel(rel, name), Size: fi.Size(), MTime: fi.ModTime().UnixMilli()}
 		switch {
 		case fi.IsDir():
 			e.Type, e.Size = "directory", 0

@@ -108,6 +108,14 @@ func TestCrossOriginChecks(t *testing.T) {
 		}
 		if got != tc.status {
 			t.Errorf("%s: status %d, want %d", tc.name, got, tc.status)
+			continue
+		}
+		// The refusal is crossSiteProblem's, the server's one origin check for
+		// handshakes as for every other request.
+		if got == http.StatusForbidden {
+			if msg := errorMessage(t, resp); !strings.Contains(msg, "cross-origin request refused") {
+				t.Errorf("%s: refused with %q, not by the cross-origin protection", tc.name, msg)
+			}
 		}
 	}
 }

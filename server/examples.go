@@ -9,14 +9,15 @@ import (
 	"strings"
 
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 // examplesFS returns the bundled example notebooks (.gonb files at its root).
 func examplesFS() fs.FS { return notebooks.Examples() }
 
 // listExamples lists the bundled example notebooks.
-func listExamples() []ExampleEntry {
-	out := []ExampleEntry{}
+func listExamples() []browserproto.ExampleEntry {
+	out := []browserproto.ExampleEntry{}
 	fsys := examplesFS()
 	if fsys == nil {
 		return out
@@ -25,7 +26,7 @@ func listExamples() []ExampleEntry {
 		if err != nil || d.IsDir() || !isNotebookName(p) {
 			return nil
 		}
-		out = append(out, ExampleEntry{Name: p, Path: "examples/" + p})
+		out = append(out, browserproto.ExampleEntry{Name: p, Path: "examples/" + p})
 		return nil
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })

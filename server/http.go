@@ -13,7 +13,6 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"net/url"
 	"path"
 	"runtime/debug"
 	"strings"
@@ -211,17 +210,6 @@ func crossSiteProblem(r *http.Request, byHeader bool) string {
 		return "request refused: state-changing requests must carry the header \"X-Gopad-CSRF: 1\" (protection against cross-site requests)"
 	}
 	return ""
-}
-
-// sameOrigin reports whether the Origin header names the same host and port as
-// host. ws.go's handshake checks use it; crossSiteProblem has already refused
-// cross-origin handshakes by then.
-func sameOrigin(origin, host string) bool {
-	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	return strings.EqualFold(u.Host, host)
 }
 
 // writeJSON writes v as a JSON response.

@@ -20,6 +20,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 // rawGet sends a GET with exactly the given headers (no automatic auth).
@@ -219,7 +220,7 @@ func TestPathTraversalRefused(t *testing.T) {
 		t.Fatalf("the file outside the root was touched: %v", err)
 	}
 	// The listing hides the links that leave the root.
-	var listing ContentsListing
+	var listing browserproto.ContentsListing
 	resp := e.do("GET", "/api/contents", nil)
 	if err := json.NewDecoder(resp.Body).Decode(&listing); err != nil {
 		t.Fatal(err)
@@ -264,7 +265,7 @@ func TestContentsLifecycle(t *testing.T) {
 	if st := e.postJSON("/api/contents/rename", map[string]string{"path": "sub/Mine.gonb", "new_path": "sub/Mine.txt"}, nil); st != http.StatusBadRequest {
 		t.Fatalf("rename dropping the notebook extension: %d", st)
 	}
-	var listing ContentsListing
+	var listing browserproto.ContentsListing
 	if err := json.NewDecoder(e.do("GET", "/api/contents?path=sub", nil).Body).Decode(&listing); err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +308,7 @@ func TestRenameOpenNotebookKeepsSession(t *testing.T) {
 		t.Fatalf("rename: %d", st)
 	}
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("after rename")`})
-	c.waitFor("saved", 15*time.Second, isType(MsgSaved))
+	c.waitFor("saved", 15*time.Second, isType(browserproto.MsgSaved))
 	nb, err := notebooks.Load(filepath.Join(e.root, "moved.gonb"))
 	if err != nil || nb.Cells[0].Source != `fmt.Println("after rename")` {
 		t.Fatalf("renamed file: %v %+v", err, nb)
@@ -453,12 +454,12 @@ func TestKernelsListAndShutdown(t *testing.T) {
 	e := newEnv(t)
 	p := e.writeNotebook("k.gonb", `fmt.Println("x")`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
-	var infos []KernelInfo
+	c.waitFor("kernel idle", 20*time.Second, isKernel(browserproto.KernelIdle))
+	var infos []browserproto.KernelInfo
 	if err := json.NewDecoder(e.do("GET", "/api/kernels", nil).Body).Decode(&infos); err != nil {
 		t.Fatal(err)
 	}
-	if len(infos) != 1 || infos[0].Path != p || infos[0].PID <= 0 || infos[0].State != KernelIdle {
+	if len(infos) != 1 || infos[0].Path != p || infos[0].PID <= 0 || infos[0].State != browserproto.KernelIdle {
 		t.Fatalf("kernels = %+v", infos)
 	}
 	pid := infos[0].PID
@@ -466,7 +467,7 @@ func TestKernelsListAndShutdown(t *testing.T) {
 	if st := e.postJSON("/api/kernels/shutdown", map[string]string{"path": p}, nil); st != 200 {
 		t.Fatalf("shutdown: %d", st)
 	}
-	c.waitFor("kernel none", 15*time.Second, isKernel(KernelNone))
+	c.waitFor("kernel none", 15*time.Second, isKernel(browserproto.KernelNone))
 	if err := json.NewDecoder(e.do("GET", "/api/kernels", nil).Body).Decode(&infos); err != nil || len(infos) != 0 {
 		t.Fatalf("kernels after shutdown = %+v %v", infos, err)
 	}
@@ -488,7 +489,7 @@ func TestIdleTimeoutClosesSession(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.IdleTimeout = 200 * time.Millisecond })
 	p := e.writeNotebook("idle.gonb", `fmt.Println("x")`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(browserproto.KernelIdle))
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("unsaved")`})
 	closed := e.sessionClosed(p)
 	c.ws.Close()
@@ -508,7 +509,7 @@ func TestIdleTimeoutClosesSession(t *testing.T) {
 
 func TestExamplesListedAndOpenedAsCopies(t *testing.T) {
 	e := newEnv(t)
-	var listing ContentsListing
+	var listing browserproto.ContentsListing
 	if err := json.NewDecoder(e.do("GET", "/api/contents", nil).Body).Decode(&listing); err != nil {
 		t.Fatal(err)
 	}
@@ -537,7 +538,7 @@ func TestExamplesListedAndOpenedAsCopies(t *testing.T) {
 	snap := c.snapshot()
 	id := snap["notebook"].(map[string]any)["cells"].([]any)[0].(map[string]any)["id"].(string)
 	c.send(map[string]any{"type": "edit_cell", "cell_id": id, "source": "changed"})
-	c.waitFor("saved", 15*time.Second, isType(MsgSaved))
+	c.waitFor("saved", 15*time.Second, isType(browserproto.MsgSaved))
 	for _, bad := range []string{"nope.gonb", "../x.gonb", ""} {
 		if st := e.postJSON("/api/examples/open", map[string]string{"name": bad}, nil); st != http.StatusNotFound && st != http.StatusBadRequest {
 			t.Errorf("open example %q: %d", bad, st)

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 // newListeningEnv starts a server the way ListenAndServe runs it (its http.Server
@@ -301,7 +302,7 @@ func TestWebsocketOutlivesConnectionTimeouts(t *testing.T) {
 		}
 		var out strings.Builder
 		for _, f := range frames {
-			if f["type"] == MsgOutput {
+			if f["type"] == browserproto.MsgOutput {
 				raw, _ := json.Marshal(f)
 				out.Write(raw)
 			}

@@ -20,6 +20,7 @@ import (
 
 	"gopad.dev/gopad/kernel/kerneltest"
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 // roleEnv makes a re-executed test binary act as a server alone.
@@ -98,7 +99,7 @@ func (e *testEnv) kernelExited(nbPath string) <-chan struct{} {
 		e.t.Fatalf("no open session for %s", nbPath)
 	}
 	sess.mu.Lock()
-	k := sess.kernel
+	k := sess.kernel.handle
 	sess.mu.Unlock()
 	if k == nil {
 		e.t.Fatalf("%s has no kernel", nbPath)
@@ -189,7 +190,7 @@ func (e *testEnv) dial(nbPath string) *tab {
 	c := &tab{t: e.t, ws: ws}
 	e.t.Cleanup(func() { ws.Close() })
 	hello := c.next(15 * time.Second)
-	if hello["type"] != MsgHello {
+	if hello["type"] != browserproto.MsgHello {
 		e.t.Fatalf("first frame is %v, want hello", hello)
 	}
 	c.connID, _ = hello["conn_id"].(string)
@@ -258,19 +259,19 @@ func isType(typ string) func(map[string]any) bool {
 }
 
 func isKernel(state string) func(map[string]any) bool {
-	return func(m map[string]any) bool { return m["type"] == MsgKernelStatus && m["state"] == state }
+	return func(m map[string]any) bool { return m["type"] == browserproto.MsgKernelStatus && m["state"] == state }
 }
 
 func isCellIdle(id string) func(map[string]any) bool {
 	return func(m map[string]any) bool {
-		return m["type"] == MsgCellState && m["cell_id"] == id && m["state"] == CellIdle
+		return m["type"] == browserproto.MsgCellState && m["cell_id"] == id && m["state"] == browserproto.CellIdle
 	}
 }
 
 // snapshot reads frames until a snapshot.
 func (c *tab) snapshot() map[string]any {
 	c.t.Helper()
-	m, _ := c.waitFor("snapshot", 15*time.Second, isType(MsgSnapshot))
+	m, _ := c.waitFor("snapshot", 15*time.Second, isType(browserproto.MsgSnapshot))
 	return m
 }
 
@@ -330,7 +331,7 @@ func (e *testEnv) settledSnapshot(nbPath string, timeout time.Duration) map[stri
 		}
 		for len(pending) > 0 {
 			m, _ := c.waitFor(fmt.Sprintf("running and queued cells %v to turn idle", pending), time.Until(deadline), func(m map[string]any) bool {
-				return m["type"] == MsgCellState && m["state"] == CellIdle && pending[fmt.Sprint(m["cell_id"])]
+				return m["type"] == browserproto.MsgCellState && m["state"] == browserproto.CellIdle && pending[fmt.Sprint(m["cell_id"])]
 			})
 			delete(pending, fmt.Sprint(m["cell_id"]))
 		}

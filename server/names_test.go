@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 // postErr posts v and returns the status and the error message of the answer
@@ -67,7 +68,7 @@ func TestNotebookNameLimitOverHTTP(t *testing.T) {
 	cells, _ := nb["cells"].([]any)
 	id, _ := cells[0].(map[string]any)["id"].(string)
 	c.send(map[string]any{"type": "edit_cell", "cell_id": id, "source": "saved at the limit"})
-	c.waitFor("saved", 15*time.Second, isType(MsgSaved))
+	c.waitFor("saved", 15*time.Second, isType(browserproto.MsgSaved))
 	onDisk, err := notebooks.Load(filepath.Join(e.root, longest))
 	if err != nil || onDisk.Cells[0].Source != "saved at the limit" {
 		t.Fatalf("the 241-byte notebook on disk: %v %+v", err, onDisk)
@@ -218,21 +219,21 @@ func TestContentsErrorsNeverShowServerPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
-	m, _ := c.waitFor("save error", 15*time.Second, isType(MsgError))
+	m, _ := c.waitFor("save error", 15*time.Second, isType(browserproto.MsgError))
 	msg, _ := m["message"].(string)
 	if !strings.Contains(msg, "x.gonb") || !strings.Contains(msg, "not a regular file") {
 		t.Errorf("save error %q does not say which file and why", msg)
 	}
 	e.checkNoServerPath(t, "save error", msg)
 	// The failed overwrite is also reported to the tab that asked for it.
-	m, _ = c.waitFor("overwrite error", 15*time.Second, isType(MsgError))
+	m, _ = c.waitFor("overwrite error", 15*time.Second, isType(browserproto.MsgError))
 	msg, _ = m["message"].(string)
 	if !strings.HasPrefix(msg, "resolve_conflict: ") || !strings.Contains(msg, "not a regular file") {
 		t.Errorf("overwrite error %q", msg)
 	}
 	e.checkNoServerPath(t, "overwrite error", msg)
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "reload"})
-	m, _ = c.waitFor("reload error", 15*time.Second, isType(MsgError))
+	m, _ = c.waitFor("reload error", 15*time.Second, isType(browserproto.MsgError))
 	msg, _ = m["message"].(string)
 	if !strings.Contains(msg, `reload "x.gonb"`) {
 		t.Errorf("reload error %q does not say which file", msg)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gopad.dev/gopad/kernel/kerneltest"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 // realKernel makes the server start real gopad kernels: the test binary
@@ -31,10 +32,10 @@ func TestRealKernelExecute(t *testing.T) {
 	p := e.writeNotebook("real.gonb", `import "fmt"`, `x := 41
 fmt.Println("hello from go")`, `x + 1`, `undefinedThing + 1`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 60*time.Second, isKernel(browserproto.KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1", "cell2", "cell3"}})
 	c.waitFor("cell3 idle", 60*time.Second, func(m map[string]any) bool { return isCellIdle("cell3")(m) && m["elapsed_ms"] != nil })
-	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(browserproto.KernelIdle))
 	snap := e.dial(p).snapshot()
 	if got := streamText(cellOf(t, snap, "cell1"), "stdout"); got != "hello from go\n" {
 		t.Errorf("cell1 stdout = %q", got)
@@ -60,12 +61,12 @@ func TestRealKernelDeathReported(t *testing.T) {
 	p := e.writeNotebook("crash.gonb", `import "time"`, `go func() { panic("boom in goroutine") }()
 time.Sleep(time.Hour)`, `1 + 1`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 60*time.Second, isKernel(browserproto.KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1", "cell2"}})
 	_, frames := c.waitFor("cell1 idle", 60*time.Second, func(m map[string]any) bool { return isCellIdle("cell1")(m) && m["elapsed_ms"] != nil })
 	var dead map[string]any
 	for _, m := range frames {
-		if isKernel(KernelDead)(m) {
+		if isKernel(browserproto.KernelDead)(m) {
 			dead = m
 		}
 	}
@@ -113,10 +114,10 @@ func TestRealKernelOutputReplayedAfterReconnect(t *testing.T) {
 	}
 }`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 60*time.Second, isKernel(browserproto.KernelIdle))
 	c.runCell("cell0", 30*time.Second)
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell1"}})
-	c.waitFor("first step", 20*time.Second, isType(MsgOutput))
+	c.waitFor("first step", 20*time.Second, isType(browserproto.MsgOutput))
 	gate.waitArrived(20 * time.Second)
 	c.ws.Close() // the browser goes away while the cell runs
 
@@ -131,10 +132,10 @@ func TestRealKernelComplete(t *testing.T) {
 	e := newEnv(t)
 	p := e.writeNotebook("comp.gonb", `import "strings"`, ``)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 60*time.Second, isKernel(browserproto.KernelIdle))
 	c.runCell("cell0", 30*time.Second)
 	c.send(map[string]any{"type": "complete", "req_id": "r1", "cell_id": "cell1", "code": "strings.ToU", "cursor_pos": 11})
-	m, _ := c.waitFor("complete_reply", 20*time.Second, isType(MsgCompleteReply))
+	m, _ := c.waitFor("complete_reply", 20*time.Second, isType(browserproto.MsgCompleteReply))
 	matches := toStrings(m["matches"])
 	if !slices.Contains(matches, "ToUpper") || m["cursor_start"] != float64(8) || m["cursor_end"] != float64(11) || m["req_id"] != "r1" {
 		t.Fatalf("complete_reply = %v", m)
@@ -158,17 +159,17 @@ func TestRealKernelWelcomeRunAllAndExport(t *testing.T) {
 			lastCode = cm["id"].(string)
 		}
 	}
-	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 60*time.Second, isKernel(browserproto.KernelIdle))
 	c.send(map[string]any{"type": "restart", "run_all": true})
 	_, frames := c.waitFor("last cell idle", 120*time.Second, func(m map[string]any) bool {
 		return isCellIdle(lastCode)(m) && m["elapsed_ms"] != nil
 	})
 	for _, m := range frames {
-		if m["type"] == MsgOutput && m["output"].(map[string]any)["output_type"] == "error" {
+		if m["type"] == browserproto.MsgOutput && m["output"].(map[string]any)["output_type"] == "error" {
 			t.Fatalf("a welcome cell failed: %v", m)
 		}
 	}
-	c.waitFor("saved", 20*time.Second, isType(MsgSaved))
+	c.waitFor("saved", 20*time.Second, isType(browserproto.MsgSaved))
 
 	resp := e.do("GET", "/api/contents/download?path="+opened.Path+"&format=ipynb", nil)
 	raw, _ := io.ReadAll(resp.Body)
@@ -193,15 +194,15 @@ func TestRealKernelInterruptKeepsState(t *testing.T) {
 kept := 7`, `fmt.Println("sleeping")
 time.Sleep(time.Hour)`, `kept * 6`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 60*time.Second, isKernel(browserproto.KernelIdle))
 	c.runCell("cell0", 30*time.Second)
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell1"}})
-	c.waitFor("sleeping", 20*time.Second, isType(MsgOutput))
+	c.waitFor("sleeping", 20*time.Second, isType(browserproto.MsgOutput))
 	c.send(map[string]any{"type": "interrupt"})
 	_, frames := c.waitFor("cell1 idle", 30*time.Second, func(m map[string]any) bool { return isCellIdle("cell1")(m) && m["elapsed_ms"] != nil })
 	interrupted := false
 	for _, m := range frames {
-		if m["type"] == MsgOutput && m["output"].(map[string]any)["output_type"] == "error" {
+		if m["type"] == browserproto.MsgOutput && m["output"].(map[string]any)["output_type"] == "error" {
 			interrupted = !strings.Contains(fmt.Sprint(m["output"]), "KernelDied")
 		}
 	}
@@ -211,7 +212,7 @@ time.Sleep(time.Hour)`, `kept * 6`)
 	_, frames = c.runCell("cell2", 30*time.Second)
 	got := ""
 	for _, m := range frames {
-		if m["type"] == MsgOutput {
+		if m["type"] == browserproto.MsgOutput {
 			got = fmt.Sprint(m["output"].(map[string]any)["data"])
 		}
 	}

@@ -2,7 +2,32 @@
 // contents API, token authentication, and one websocket session per open notebook
 // that owns the live document and the notebook's kernel process.
 //
-// The browser <-> server protocol is documented in wsproto.go.
+// The browser <-> server protocol (HTTP routes and websocket messages) is the
+// package gopad.dev/gopad/server/browserproto.
+//
+// # Layout
+//
+// The server and its HTTP side:
+//
+//	server.go      Config, Server, the table of open sessions, ListenAndServe, Close
+//	listen.go      per-route deadlines and the per-client connection cap
+//	http.go        routes, token authentication, cross-origin protection, JSON answers
+//	paths.go       client paths to files under the root (os.Root), name checks
+//	contents.go    the contents, examples and kernels API
+//	examples.go    the bundled example notebooks
+//	export.go      the HTML export
+//
+// One open notebook (a session) and its parts, each with one job:
+//
+//	ws.go          a tab's websocket: handshake, send queue, writer, read loop
+//	dispatch.go    a frame -> a browser message -> a document operation or a session call
+//	session.go     the session: tabs, broadcasting, applying edits, idle timeout, close
+//	document.go    the live document and its operations (document + operation -> events)
+//	outputs.go     kernel output -> cell outputs: streams, display updates, run timing
+//	wire.go        the document's JSON for the browser, and the copy that is saved
+//	kernelslot.go  the kernel process: start, restart, interrupt, shutdown, death, completion
+//	executor.go    the run queue: one cell at a time, kernel output filed under its cell
+//	saving.go      the file: autosave, disk stamps, conflicts, reload, trust records
 package server
 
 import (
@@ -27,6 +52,7 @@ import (
 
 	"gopad.dev/gopad/kernel/client"
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 // Defaults for Config.
@@ -369,11 +395,11 @@ func (s *Server) renameSessions(oldRel, newRel string) {
 }
 
 // kernelInfos lists the sessions that have a kernel.
-func (s *Server) kernelInfos() []KernelInfo {
+func (s *Server) kernelInfos() []browserproto.KernelInfo {
 	s.mu.Lock()
 	all := slices.Collect(maps.Values(s.sessions))
 	s.mu.Unlock()
-	infos := []KernelInfo{}
+	infos := []browserproto.KernelInfo{}
 	for _, sess := range all {
 		if info, ok := sess.kernelInfo(); ok {
 			infos = append(infos, info)

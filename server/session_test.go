@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"gopad.dev/gopad/kernel/client"
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 func TestExecuteCellOverWebsocket(t *testing.T) {
@@ -23,16 +25,16 @@ func TestExecuteCellOverWebsocket(t *testing.T) {
 	p := e.writeNotebook("a.gonb", "fmt.Println(\"hello\")\n40 + 2")
 	c := e.dial(p)
 	snap := c.snapshot()
-	if k := snap["kernel"].(map[string]any); k["state"] != KernelNone && k["state"] != KernelStarting {
+	if k := snap["kernel"].(map[string]any); k["state"] != browserproto.KernelNone && k["state"] != browserproto.KernelStarting {
 		t.Fatalf("kernel state in first snapshot = %v", k)
 	}
-	c.waitFor("kernel idle after start", 20*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle after start", 20*time.Second, isKernel(browserproto.KernelIdle))
 
 	idle, frames := c.runCell("cell0", 20*time.Second)
 	var gotStream, gotResult, gotRunning, gotBusy bool
 	for _, m := range frames {
 		switch m["type"] {
-		case MsgOutput:
+		case browserproto.MsgOutput:
 			o := m["output"].(map[string]any)
 			switch o["output_type"] {
 			case "stream":
@@ -41,10 +43,10 @@ func TestExecuteCellOverWebsocket(t *testing.T) {
 				data := o["data"].(map[string]any)
 				gotResult = data["text/plain"] == "42"
 			}
-		case MsgCellState:
-			gotRunning = gotRunning || m["state"] == CellRunning
-		case MsgKernelStatus:
-			gotBusy = gotBusy || m["state"] == KernelBusy
+		case browserproto.MsgCellState:
+			gotRunning = gotRunning || m["state"] == browserproto.CellRunning
+		case browserproto.MsgKernelStatus:
+			gotBusy = gotBusy || m["state"] == browserproto.KernelBusy
 		}
 	}
 	if !gotStream || !gotResult || !gotRunning || !gotBusy {
@@ -53,7 +55,7 @@ func TestExecuteCellOverWebsocket(t *testing.T) {
 	if idle["execution_count"] != float64(1) {
 		t.Errorf("execution_count = %v, want 1", idle["execution_count"])
 	}
-	c.waitFor("kernel idle after the cell", 15*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle after the cell", 15*time.Second, isKernel(browserproto.KernelIdle))
 }
 
 func TestOutputsReplayedAfterReconnect(t *testing.T) {
@@ -65,9 +67,9 @@ fmt.Println("one")
 fmt.Println("two")
 fmt.Println("three")`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(browserproto.KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
-	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
+	c.waitFor("first output", 15*time.Second, isType(browserproto.MsgOutput))
 	gate.waitArrived(15 * time.Second)
 	c.ws.Close() // the laptop lid closes while the cell runs
 
@@ -90,9 +92,9 @@ fmt.Println("start")
 `+gate.stop()+`
 fmt.Println("end")`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(browserproto.KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
-	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
+	c.waitFor("first output", 15*time.Second, isType(browserproto.MsgOutput))
 	gate.waitArrived(15 * time.Second) // the cell runs until the gate opens
 	c2 := e.dial(p)
 	snap := c2.snapshot()
@@ -104,7 +106,7 @@ fmt.Println("end")`)
 		t.Fatalf("snapshot stdout = %q", got)
 	}
 	gate.open()
-	m, _ := c2.waitFor("later output", 15*time.Second, isType(MsgOutput))
+	m, _ := c2.waitFor("later output", 15*time.Second, isType(browserproto.MsgOutput))
 	if o := m["output"].(map[string]any); o["text"] != "end\n" {
 		t.Fatalf("later output = %v", o)
 	}
@@ -119,20 +121,25 @@ func TestTwoConnectionsStayConsistent(t *testing.T) {
 	b.snapshot()
 
 	a.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("edited")`})
-	m, _ := b.waitFor("cell_source on the other tab", 15*time.Second, isType(MsgCellSource))
+	m, _ := b.waitFor("cell_source on the other tab", 15*time.Second, isType(browserproto.MsgCellSource))
 	if m["source"] != `fmt.Println("edited")` || m["origin"] != a.connID {
 		t.Fatalf("cell_source = %v (a is %s)", m, a.connID)
 	}
 	b.send(map[string]any{"type": "insert_cell", "index": 1, "cell_type": "markdown", "cell_id": "md1", "source": "# Title"})
 	for _, c := range []*tab{a, b} {
-		m, _ := c.waitFor("cell_inserted", 15*time.Second, isType(MsgCellInserted))
+		m, before := c.waitFor("cell_inserted", 15*time.Second, isType(browserproto.MsgCellInserted))
 		cell := m["cell"].(map[string]any)
 		if m["index"] != float64(1) || cell["id"] != "md1" || cell["source"] != "# Title" || cell["cell_type"] != "markdown" {
 			t.Fatalf("cell_inserted = %v", m)
 		}
+		// Frames arrive in the order the session made them, and a's edit came
+		// before b's insert: an echo of the edit to a would be among these.
+		if c == a && slices.ContainsFunc(before, isType(browserproto.MsgCellSource)) {
+			t.Fatalf("the tab that typed the edit was sent it back:\n%s", a.history())
+		}
 	}
 	a.send(map[string]any{"type": "move_cell", "cell_id": "md1", "index": 0})
-	b.waitFor("cell_moved", 15*time.Second, isType(MsgCellMoved))
+	b.waitFor("cell_moved", 15*time.Second, isType(browserproto.MsgCellMoved))
 	a.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
 	b.waitFor("cell0 idle on the other tab", 20*time.Second, isCellIdle("cell0"))
 
@@ -174,7 +181,7 @@ func TestRefusedTabGetsTheErrorThenTheClose(t *testing.T) {
 	if err := ws.ReadJSON(&first); err != nil {
 		t.Fatalf("no frame before the connection ended: %v", err)
 	}
-	if first["type"] != MsgError || !strings.Contains(fmt.Sprint(first["message"]), "cannot open the notebook: the notebook session was closed") {
+	if first["type"] != browserproto.MsgError || !strings.Contains(fmt.Sprint(first["message"]), "cannot open the notebook: the notebook session was closed") {
 		t.Fatalf("first frame = %v, want the error saying why the notebook cannot be opened", first)
 	}
 	_, _, err = ws.ReadMessage()
@@ -198,7 +205,7 @@ func TestSaveAfterCloseWritesNothing(t *testing.T) {
 	c.snapshot()
 	sess := e.srv.lookupSession(p)
 	sess.mu.Lock()
-	sess.nb.Cells[0].Source = `fmt.Println("edited")`
+	sess.doc.nb.Cells[0].Source = `fmt.Println("edited")`
 	sess.markDirtyLocked(time.Hour)
 	sess.mu.Unlock()
 	sess.close(false)
@@ -226,7 +233,7 @@ func TestAutosaveWritesFileAtomically(t *testing.T) {
 	c := e.dial(p)
 	c.snapshot()
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("saved")`})
-	m, _ := c.waitFor("saved", 15*time.Second, isType(MsgSaved))
+	m, _ := c.waitFor("saved", 15*time.Second, isType(browserproto.MsgSaved))
 	if m["mtime"] == nil {
 		t.Fatalf("saved without mtime: %v", m)
 	}
@@ -246,7 +253,7 @@ func TestAutosaveWritesFileAtomically(t *testing.T) {
 	}
 	// Running a cell saves its outputs too.
 	c.runCell("cell0", 20*time.Second)
-	c.waitFor("saved after run", 15*time.Second, isType(MsgSaved))
+	c.waitFor("saved after run", 15*time.Second, isType(browserproto.MsgSaved))
 	nb, err = notebooks.Load(filepath.Join(e.root, p))
 	if err != nil {
 		t.Fatal(err)
@@ -274,14 +281,14 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 	diskBefore, _ := os.ReadFile(filepath.Join(e.root, p))
 
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("mine")`})
-	m, _ := c.waitFor("conflict", 15*time.Second, isType(MsgConflict))
+	m, _ := c.waitFor("conflict", 15*time.Second, isType(browserproto.MsgConflict))
 	if !strings.Contains(m["message"].(string), "changed on disk") {
 		t.Errorf("conflict message = %q", m["message"])
 	}
 	// Neither version is lost: an explicit save is refused too, and the file is
 	// untouched...
 	c.send(map[string]any{"type": "save"})
-	c.waitFor("conflict answering the save", 15*time.Second, isType(MsgConflict))
+	c.waitFor("conflict answering the save", 15*time.Second, isType(browserproto.MsgConflict))
 	diskAfter, _ := os.ReadFile(filepath.Join(e.root, p))
 	if !bytes.Equal(diskBefore, diskAfter) {
 		t.Fatal("the file was overwritten despite the conflict")
@@ -294,7 +301,7 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 
 	// Overwrite keeps the browser's version.
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
-	c.waitFor("saved after overwrite", 15*time.Second, isType(MsgSaved))
+	c.waitFor("saved after overwrite", 15*time.Second, isType(browserproto.MsgSaved))
 	nb, _ := notebooks.Load(filepath.Join(e.root, p))
 	if nb.Cell("cell0") == nil || nb.Cell("cell0").Source != `fmt.Println("mine")` {
 		t.Fatalf("after overwrite the file has %+v", nb.Cells)
@@ -306,9 +313,9 @@ func TestConflictWhenFileChangedOnDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.send(map[string]any{"type": "save"})
-	c.waitFor("second conflict", 15*time.Second, isType(MsgConflict))
+	c.waitFor("second conflict", 15*time.Second, isType(browserproto.MsgConflict))
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "reload"})
-	snap, _ = c.waitFor("snapshot after reload", 15*time.Second, isType(MsgSnapshot))
+	snap, _ = c.waitFor("snapshot after reload", 15*time.Second, isType(browserproto.MsgSnapshot))
 	if cellOf(t, snap, "disk0")["source"] != `fmt.Println("from disk")` {
 		t.Fatal("reload did not take the file's version")
 	}
@@ -342,17 +349,17 @@ func TestBadWebsocketMessages(t *testing.T) {
 		if err := c.ws.WriteMessage(1, []byte(tc.frame)); err != nil {
 			t.Fatal(err)
 		}
-		m, _ := c.waitFor("error for "+tc.frame, 15*time.Second, isType(MsgError))
+		m, _ := c.waitFor("error for "+tc.frame, 15*time.Second, isType(browserproto.MsgError))
 		if msg, _ := m["message"].(string); !strings.Contains(msg, tc.want) {
 			t.Errorf("frame %s: error %q, want it to mention %q", tc.frame, msg, tc.want)
 		}
 	}
 	// An oversized frame is refused with an error and the connection carries on.
-	big := `{"type":"edit_cell","cell_id":"cell0","source":"` + strings.Repeat("x", MaxFrameSize) + `"}`
+	big := `{"type":"edit_cell","cell_id":"cell0","source":"` + strings.Repeat("x", browserproto.MaxFrameSize) + `"}`
 	if err := c.ws.WriteMessage(1, []byte(big)); err != nil {
 		t.Fatal(err)
 	}
-	m, _ := c.waitFor("error for oversized frame", 20*time.Second, isType(MsgError))
+	m, _ := c.waitFor("error for oversized frame", 20*time.Second, isType(browserproto.MsgError))
 	if !strings.Contains(m["message"].(string), "too large") {
 		t.Errorf("oversized frame error = %v", m)
 	}
@@ -360,7 +367,7 @@ func TestBadWebsocketMessages(t *testing.T) {
 	if err := c.ws.WriteMessage(2, []byte{1, 2, 3}); err != nil {
 		t.Fatal(err)
 	}
-	c.waitFor("error for binary frame", 15*time.Second, isType(MsgError))
+	c.waitFor("error for binary frame", 15*time.Second, isType(browserproto.MsgError))
 
 	// The same connection still works, and so does the other session.
 	_, _ = c.runCell("cell0", 20*time.Second)
@@ -376,13 +383,13 @@ func TestKernelDeathReported(t *testing.T) {
 	p := e.writeNotebook("die.gonb", `fmt.Println("bye")
 os.Exit(3)`, `fmt.Println("after")`, `fmt.Println("again")`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(browserproto.KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1"}})
 	_, frames := c.waitFor("cell0 idle", 20*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
 	var dead map[string]any
 	aborted := false
 	for _, m := range frames {
-		if isKernel(KernelDead)(m) {
+		if isKernel(browserproto.KernelDead)(m) {
 			dead = m
 		}
 		aborted = aborted || isCellIdle("cell1")(m)
@@ -406,7 +413,7 @@ os.Exit(3)`, `fmt.Println("after")`, `fmt.Println("again")`)
 	if got := streamText(cell, "stdout"); got != "bye\n" {
 		t.Errorf("output before the death = %q", got)
 	}
-	if snap["kernel"].(map[string]any)["state"] != KernelDead {
+	if snap["kernel"].(map[string]any)["state"] != browserproto.KernelDead {
 		t.Errorf("snapshot kernel = %v", snap["kernel"])
 	}
 	// Running a cell again starts a fresh kernel.
@@ -422,9 +429,9 @@ func TestInterruptAndRestart(t *testing.T) {
 time.Sleep(30 * time.Second)
 fmt.Println("never")`, `fmt.Println("queued")`, `fmt.Println("b")`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(browserproto.KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0", "cell1"}})
-	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
+	c.waitFor("first output", 15*time.Second, isType(browserproto.MsgOutput))
 	c.send(map[string]any{"type": "interrupt"})
 	_, frames := c.waitFor("cell0 idle", 15*time.Second, func(m map[string]any) bool { return isCellIdle("cell0")(m) && m["elapsed_ms"] != nil })
 	sawQueuedAbort, sawError := false, false
@@ -432,7 +439,7 @@ fmt.Println("never")`, `fmt.Println("queued")`, `fmt.Println("b")`)
 		if isCellIdle("cell1")(m) {
 			sawQueuedAbort = true
 		}
-		if m["type"] == MsgOutput && m["output"].(map[string]any)["ename"] == "Interrupted" {
+		if m["type"] == browserproto.MsgOutput && m["output"].(map[string]any)["ename"] == "Interrupted" {
 			sawError = true
 		}
 	}
@@ -443,12 +450,12 @@ fmt.Println("never")`, `fmt.Println("queued")`, `fmt.Println("b")`)
 	// Restart + run all runs every cell in a fresh kernel; the first cell sleeps,
 	// so interrupt it again and check the counts started over.
 	c.send(map[string]any{"type": "restart", "run_all": true})
-	c.waitFor("restarting", 15*time.Second, isKernel(KernelRestarting))
+	c.waitFor("restarting", 15*time.Second, isKernel(browserproto.KernelRestarting))
 	c.waitFor("cell0 running again", 15*time.Second, func(m map[string]any) bool {
-		return m["type"] == MsgCellState && m["cell_id"] == "cell0" && m["state"] == CellRunning
+		return m["type"] == browserproto.MsgCellState && m["cell_id"] == "cell0" && m["state"] == browserproto.CellRunning
 	})
 	c.send(map[string]any{"type": "restart", "run_all": false})
-	c.waitFor("idle after second restart", 15*time.Second, isKernel(KernelIdle))
+	c.waitFor("idle after second restart", 15*time.Second, isKernel(browserproto.KernelIdle))
 	idle, _ := c.runCell("cell2", 20*time.Second)
 	if idle["execution_count"] != float64(1) {
 		t.Errorf("execution_count after restart = %v, want 1", idle["execution_count"])
@@ -461,11 +468,11 @@ func TestCompleteOverWebsocket(t *testing.T) {
 	// packages a cell may use unimported), so import fmt first.
 	p := e.writeNotebook("comp.gonb", `import "fmt"`, "")
 	c := e.dial(p)
-	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(browserproto.KernelIdle))
 	c.runCell("cell0", 20*time.Second)
 	// "é" is two bytes but one code point: the browser counts code points.
 	c.send(map[string]any{"type": "complete", "req_id": "r1", "cell_id": "cell1", "code": "é fmt.Pr", "cursor_pos": 8})
-	m, _ := c.waitFor("complete_reply", 15*time.Second, isType(MsgCompleteReply))
+	m, _ := c.waitFor("complete_reply", 15*time.Second, isType(browserproto.MsgCompleteReply))
 	if m["req_id"] != "r1" || m["cursor_start"] != float64(6) || m["cursor_end"] != float64(8) {
 		t.Fatalf("complete_reply = %v (positions must be code points)", m)
 	}
@@ -479,18 +486,18 @@ func TestUpdateDisplayAndCellEdits(t *testing.T) {
 	p := e.writeNotebook("disp.gonb", `h := display.Show(display.Text("first"))
 h.Update(display.Text("second"))`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(browserproto.KernelIdle))
 	_, frames := c.runCell("cell0", 20*time.Second)
 	displayID, sawUpdate := "", false
 	for _, m := range frames {
-		if m["type"] == MsgOutput {
+		if m["type"] == browserproto.MsgOutput {
 			o := m["output"].(map[string]any)
 			if o["output_type"] == "display_data" && o["data"].(map[string]any)["text/plain"] == "first" {
 				transient, _ := o["transient"].(map[string]any)
 				displayID, _ = transient["display_id"].(string)
 			}
 		}
-		if m["type"] == MsgUpdateDisplay && displayID != "" && m["display_id"] == displayID {
+		if m["type"] == browserproto.MsgUpdateDisplay && displayID != "" && m["display_id"] == displayID {
 			sawUpdate = m["output"].(map[string]any)["data"].(map[string]any)["text/plain"] == "second"
 		}
 	}
@@ -506,80 +513,41 @@ h.Update(display.Text("second"))`)
 	// Split, merge, set type, clear outputs, delete.
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": "héllo\nworld"})
 	c.send(map[string]any{"type": "split_cell", "cell_id": "cell0", "offset": 6})
-	m, _ := c.waitFor("split insert", 15*time.Second, isType(MsgCellInserted))
+	m, _ := c.waitFor("split insert", 15*time.Second, isType(browserproto.MsgCellInserted))
 	newID := m["cell"].(map[string]any)["id"].(string)
 	if m["cell"].(map[string]any)["source"] != "world" {
 		t.Fatalf("split second half = %v", m["cell"])
 	}
 	c.send(map[string]any{"type": "merge_cells", "cell_ids": []string{newID, "cell0"}})
-	c.waitFor("merge deletes the second", 15*time.Second, isType(MsgCellDeleted))
+	c.waitFor("merge deletes the second", 15*time.Second, isType(browserproto.MsgCellDeleted))
 	c.send(map[string]any{"type": "clear_outputs", "cell_ids": []string{}})
-	c.waitFor("outputs cleared", 15*time.Second, isType(MsgOutputsCleared))
+	c.waitFor("outputs cleared", 15*time.Second, isType(browserproto.MsgOutputsCleared))
 	c.send(map[string]any{"type": "set_cell_type", "cell_id": "cell0", "cell_type": "markdown"})
-	c.waitFor("cell type", 15*time.Second, isType(MsgCellType))
+	c.waitFor("cell type", 15*time.Second, isType(browserproto.MsgCellType))
 	snap = e.dial(p).snapshot()
 	cell := cellOf(t, snap, "cell0")
 	if cell["source"] != "héllo\nworld" || cell["cell_type"] != "markdown" {
 		t.Fatalf("cell after split+merge+type = %v", cell)
 	}
 	c.send(map[string]any{"type": "delete_cell", "cell_id": "cell0"})
-	c.waitFor("deleted", 15*time.Second, isType(MsgCellDeleted))
-}
-
-func TestStreamStorage(t *testing.T) {
-	if got := appendStream("epoch 1 10%\r", "epoch 1 50%\r"); got != "epoch 1 50%\r" {
-		t.Errorf("progress line: %q", got)
-	}
-	if got := appendStream("a\nb 1%\rb 2%", "\rb 3%\nc\n"); got != "a\nb 3%\nc\n" {
-		t.Errorf("rewritten line: %q", got)
-	}
-	if got := appendStream("x\n", "y\n"); got != "x\ny\n" {
-		t.Errorf("plain: %q", got)
-	}
-
-	// A long print is kept in bounded chunks and the oldest text goes first.
-	e := newEnv(t)
-	p := e.writeNotebook("long.gonb", `fmt.Println("x")`)
-	c := e.dial(p)
-	c.snapshot()
-	sess := e.srv.lookupSession(p)
-	line := strings.Repeat("y", 1023) + "\n"
-	sess.mu.Lock()
-	for i := 0; i < 9*1024; i++ {
-		sess.appendOutputLocked("cell0", notebooks.Output{Type: notebooks.StreamOutput, Name: "stdout", Text: line})
-	}
-	outs := sess.nb.Cell("cell0").Outputs
-	sess.mu.Unlock()
-	total := 0
-	for i, o := range outs {
-		if len(o.Text) > streamChunk+len(line) {
-			t.Fatalf("output %d holds %d bytes", i, len(o.Text))
-		}
-		total += len(o.Text)
-	}
-	if total > maxCellStream+len(truncatedNote) || total < maxCellStream-2*streamChunk {
-		t.Fatalf("stored %d bytes of stream text, want about %d", total, maxCellStream)
-	}
-	if outs[0].Text != truncatedNote {
-		t.Fatalf("first output %q, want the truncation note", outs[0].Text[:40])
-	}
+	c.waitFor("deleted", 15*time.Second, isType(browserproto.MsgCellDeleted))
 }
 
 func TestKernelThatCannotStart(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.KernelCommand = []string{filepath.Join(t.TempDir(), "no-such-gopad")} })
 	p := e.writeNotebook("nokernel.gonb", `fmt.Println("x")`)
 	c := e.dial(p)
-	dead, _ := c.waitFor("kernel dead", 20*time.Second, isKernel(KernelDead))
+	dead, _ := c.waitFor("kernel dead", 20*time.Second, isKernel(browserproto.KernelDead))
 	if reason := dead["reason"].(string); !strings.Contains(reason, "failed to start") || !strings.Contains(reason, "no-such-gopad") {
 		t.Fatalf("reason = %q", reason)
 	}
 	// Running a cell tries again, fails again, and the cell leaves the queue.
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
-	c.waitFor("kernel dead again", 20*time.Second, isKernel(KernelDead))
+	c.waitFor("kernel dead again", 20*time.Second, isKernel(browserproto.KernelDead))
 	c.waitFor("cell dropped", 20*time.Second, isCellIdle("cell0"))
 	// Editing still works and is saved.
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("y")`})
-	c.waitFor("saved", 15*time.Second, isType(MsgSaved))
+	c.waitFor("saved", 15*time.Second, isType(browserproto.MsgSaved))
 }
 
 // TestInterruptIgnoredRestartsKernel blocks a cell in sync.WaitGroup.Wait, which
@@ -595,15 +563,15 @@ wg.Add(1)
 wg.Wait()
 fmt.Println("never")`, `fmt.Println("b")`, `kept`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(browserproto.KernelIdle))
 	c.runCell("cell0", 20*time.Second)
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell1"}})
-	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
+	c.waitFor("first output", 15*time.Second, isType(browserproto.MsgOutput))
 	c.send(map[string]any{"type": "interrupt"})
 	_, frames := c.waitFor("cell1 idle", 15*time.Second, func(m map[string]any) bool { return isCellIdle("cell1")(m) && m["elapsed_ms"] != nil })
 	var interrupted, died map[string]any
 	for _, m := range frames {
-		if m["type"] != MsgOutput {
+		if m["type"] != browserproto.MsgOutput {
 			continue
 		}
 		switch o := m["output"].(map[string]any); o["ename"] {
@@ -621,7 +589,7 @@ fmt.Println("never")`, `fmt.Println("b")`, `kept`)
 	if died == nil || !strings.Contains(died["evalue"].(string), "fresh kernel") || !strings.Contains(died["evalue"].(string), "gone") {
 		t.Fatalf("no KernelDied error saying a fresh kernel started and the old state is gone; frames:\n%s", c.history())
 	}
-	c.waitFor("kernel idle again", 20*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle again", 20*time.Second, isKernel(browserproto.KernelIdle))
 	idle, _ := c.runCell("cell2", 20*time.Second)
 	if idle["execution_count"] != float64(1) {
 		t.Fatalf("fresh kernel's count = %v", idle["execution_count"])
@@ -631,13 +599,13 @@ fmt.Println("never")`, `fmt.Println("b")`, `kept`)
 	// the state of the kernel that runs.
 	sess := e.srv.lookupSession(p)
 	sess.mu.Lock()
-	gen := sess.kGen
+	gen := sess.kernel.gen
 	sess.mu.Unlock()
 	late := &client.DiedError{Reason: "the kernel did not stop when interrupted", Restarted: true}
 	sess.onKernelState(gen, client.Restarting, late)
 	sess.onKernelState(gen, client.Dead, late)
 	snap := e.dial(p).snapshot()
-	if k := snap["kernel"].(map[string]any); k["state"] != KernelIdle {
+	if k := snap["kernel"].(map[string]any); k["state"] != browserproto.KernelIdle {
 		t.Fatalf("kernel state after all = %v", k)
 	}
 	if got := streamText(cellOf(t, snap, "cell1"), "stdout"); got != "a\n" {
@@ -652,7 +620,7 @@ fmt.Println("never")`, `fmt.Println("b")`, `kept`)
 	_, frames = c2.runCell("cell3", 20*time.Second)
 	undefined := false
 	for _, m := range frames {
-		if m["type"] == MsgOutput {
+		if m["type"] == browserproto.MsgOutput {
 			o := m["output"].(map[string]any)
 			undefined = undefined || o["output_type"] == "error" && strings.Contains(fmt.Sprint(o["evalue"]), "undefined")
 		}
@@ -676,9 +644,9 @@ func TestFailedSaveKeepsDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.send(map[string]any{"type": "edit_cell", "cell_id": "cell0", "source": `fmt.Println("precious")`})
-	c.waitFor("conflict", 15*time.Second, isType(MsgConflict))
+	c.waitFor("conflict", 15*time.Second, isType(browserproto.MsgConflict))
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
-	m, _ := c.waitFor("save error", 15*time.Second, isType(MsgError))
+	m, _ := c.waitFor("save error", 15*time.Second, isType(browserproto.MsgError))
 	if !strings.Contains(m["message"].(string), "could not save") {
 		t.Fatalf("error = %v", m)
 	}
@@ -691,7 +659,7 @@ func TestFailedSaveKeepsDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.send(map[string]any{"type": "resolve_conflict", "choice": "overwrite"})
-	c.waitFor("saved", 15*time.Second, isType(MsgSaved))
+	c.waitFor("saved", 15*time.Second, isType(browserproto.MsgSaved))
 	nb, err := notebooks.Load(full)
 	if err != nil || nb.Cells[0].Source != `fmt.Println("precious")` {
 		t.Fatalf("saved file: %v %+v", err, nb)
@@ -703,9 +671,9 @@ func TestRestartWhileRunningEndsIdle(t *testing.T) {
 	p := e.writeNotebook("rr.gonb", `fmt.Println("a")
 time.Sleep(30 * time.Second)`)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 20*time.Second, isKernel(browserproto.KernelIdle))
 	c.send(map[string]any{"type": "execute", "cell_ids": []string{"cell0"}})
-	c.waitFor("first output", 15*time.Second, isType(MsgOutput))
+	c.waitFor("first output", 15*time.Second, isType(browserproto.MsgOutput))
 	c.send(map[string]any{"type": "restart"})
 	// The cell stopping and the fresh kernel coming up race: wait for both, in
 	// either order, until the last kernel state after the restart is idle.
@@ -714,15 +682,15 @@ time.Sleep(30 * time.Second)`)
 		switch {
 		case isCellIdle("cell0")(m) && m["elapsed_ms"] != nil:
 			cellStopped = true
-		case isKernel(KernelRestarting)(m):
+		case isKernel(browserproto.KernelRestarting)(m):
 			restarted = true
-		case m["type"] == MsgKernelStatus && restarted:
+		case m["type"] == browserproto.MsgKernelStatus && restarted:
 			kernel = fmt.Sprint(m["state"])
 		}
-		return cellStopped && kernel == KernelIdle
+		return cellStopped && kernel == browserproto.KernelIdle
 	})
 	snap := e.dial(p).snapshot()
-	if k := snap["kernel"].(map[string]any); k["state"] != KernelIdle || snap["running"] != nil {
+	if k := snap["kernel"].(map[string]any); k["state"] != browserproto.KernelIdle || snap["running"] != nil {
 		t.Fatalf("after restarting a running cell the kernel is %v, running %v", k, snap["running"])
 	}
 }

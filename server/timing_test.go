@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 // executionKeys are the run timestamps Jupyter records, in the order they happen.
@@ -47,12 +48,12 @@ func TestRealKernelRunTimingSavedAndCleared(t *testing.T) {
 	p := e.writeNotebook("timing.gonb", `import "time"`, `time.Sleep(150 * time.Millisecond)`)
 	file := filepath.Join(e.root, p)
 	c := e.dial(p)
-	c.waitFor("kernel idle", 60*time.Second, isKernel(KernelIdle))
+	c.waitFor("kernel idle", 60*time.Second, isKernel(browserproto.KernelIdle))
 	c.runCell("cell0", 30*time.Second)
 	before := time.Now()
 	idle, _ := c.runCell("cell1", 30*time.Second)
 	after := time.Now()
-	c.waitFor("saved after run", 15*time.Second, isType(MsgSaved))
+	c.waitFor("saved after run", 15*time.Second, isType(browserproto.MsgSaved))
 
 	nb, err := notebooks.Load(file)
 	if err != nil {
@@ -91,8 +92,8 @@ func TestRealKernelRunTimingSavedAndCleared(t *testing.T) {
 	}
 
 	c.send(map[string]any{"type": "clear_outputs", "cell_ids": []string{"cell1"}})
-	c.waitFor("outputs cleared", 15*time.Second, isType(MsgOutputsCleared))
-	c.waitFor("saved after clear", 15*time.Second, isType(MsgSaved))
+	c.waitFor("outputs cleared", 15*time.Second, isType(browserproto.MsgOutputsCleared))
+	c.waitFor("saved after clear", 15*time.Second, isType(browserproto.MsgSaved))
 	nb, err = notebooks.Load(file)
 	if err != nil {
 		t.Fatal(err)

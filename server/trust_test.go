@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/server/browserproto"
 )
 
 // receivedNotebook writes a notebook with outputs that this user did not produce.
@@ -61,10 +62,10 @@ func TestTrustFollowsJupyterModel(t *testing.T) {
 	b.snapshot()
 
 	// Running the cell replaces its outputs by the user's own.
-	a.waitFor("kernel idle", 20*time.Second, isKernel(KernelIdle))
+	a.waitFor("kernel idle", 20*time.Second, isKernel(browserproto.KernelIdle))
 	a.runCell("cell0", 20*time.Second)
 	a.send(map[string]any{"type": "save"})
-	a.waitFor("saved", 15*time.Second, isType(MsgSaved))
+	a.waitFor("saved", 15*time.Second, isType(browserproto.MsgSaved))
 	if got := untrustedOf(e.dial(p).snapshot()); len(got) != 0 {
 		t.Fatalf("untrusted after running the only cell with outputs = %v, want none", got)
 	}
@@ -102,7 +103,7 @@ func TestTrustFollowsJupyterModel(t *testing.T) {
 	other.snapshot()
 	c.send(map[string]any{"type": "trust"})
 	for _, tab := range []*tab{c, other} {
-		tab.waitFor("trusted on every tab", 15*time.Second, isType(MsgTrusted))
+		tab.waitFor("trusted on every tab", 15*time.Second, isType(browserproto.MsgTrusted))
 	}
 	e3.srv.Close()
 	e4 := newEnv(t, func(c *Config) { c.TrustFile = store; c.Root = e.root })

@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"strings"
 
-	"gopad.dev/gopad/kernel/protocol"
 	"gopad.dev/gopad/notebooks"
 )
+
+// This file is the document's JSON shape on the websocket (nbformat's, with
+// one-string text) and the copy of it that is saved.
 
 // transientKey is where a live output keeps its display id (in Output.Extra). It is
 // never saved: cloneForSave strips it, as Jupyter does not store transient data.
@@ -122,103 +123,7 @@ func nonNil(m map[string]any) map[string]any {
 	return m
 }
 
-// displayID returns the transient display id of a live output, or "".
-func displayID(o *notebooks.Output) string {
-	raw, ok := o.Extra[transientKey]
-	if !ok {
-		return ""
-	}
-	var t protocol.Transient
-	if json.Unmarshal(raw, &t) != nil {
-		return ""
-	}
-	return t.DisplayID
-}
-
-// outputFromMessage converts a kernel output message into an nbformat output.
-// ok is false for messages that are not outputs (status, replies).
-func outputFromMessage(m protocol.Message) (out notebooks.Output, dispID string, ok bool, err error) {
-	switch m.Type {
-	case protocol.Stream:
-		var c protocol.StreamContent
-		if err := m.Decode(&c); err != nil {
-			return out, "", false, err
-		}
-		name := c.Name
-		if name != "stderr" {
-			name = "stdout"
-		}
-		return notebooks.Output{Type: notebooks.StreamOutput, Name: name, Text: c.Text}, "", true, nil
-	case protocol.DisplayData, protocol.UpdateDisplayData:
-		var c protocol.DisplayDataContent
-		if err := m.Decode(&c); err != nil {
-			return out, "", false, err
-		}
-		out = notebooks.Output{Type: notebooks.DisplayDataOutput, Data: map[string]any(c.Data), Metadata: c.Metadata}
-		if c.Transient.DisplayID != "" {
-			raw, _ := json.Marshal(protocol.Transient{DisplayID: c.Transient.DisplayID})
-			out.Extra = map[string]json.RawMessage{transientKey: raw}
-		}
-		return out, c.Transient.DisplayID, true, nil
-	case protocol.ExecuteResult:
-		var c protocol.ExecuteResultContent
-		if err := m.Decode(&c); err != nil {
-			return out, "", false, err
-		}
-		n := c.ExecutionCount
-		return notebooks.Output{Type: notebooks.ExecuteResultOutput, Data: map[string]any(c.Data), Metadata: c.Metadata, ExecutionCount: &n}, "", true, nil
-	case protocol.Error:
-		var c protocol.ErrorContent
-		if err := m.Decode(&c); err != nil {
-			return out, "", false, err
-		}
-		return notebooks.Output{Type: notebooks.ErrorOutput, EName: c.EName, EValue: c.EValue, Traceback: c.Traceback}, "", true, nil
-	}
-	return out, "", false, nil
-}
-
-// errorOutput builds an error output the server itself reports in a cell.
-func errorOutput(ename, evalue string, traceback ...string) notebooks.Output {
-	if traceback == nil {
-		traceback = []string{}
-	}
-	return notebooks.Output{Type: notebooks.ErrorOutput, EName: ename, EValue: evalue, Traceback: traceback}
-}
-
-// appendStream adds text to a stream's stored text, resolving carriage returns so
-// that a progress line rewritten thousands of times is stored once.
-func appendStream(stored, text string) string {
-	combined := stored + text
-	if !strings.Contains(combined, "\r") {
-		return combined
-	}
-	lines := strings.SplitAfter(combined, "\n")
-	var b strings.Builder
-	b.Grow(len(combined))
-	for _, line := range lines {
-		body, nl := strings.CutSuffix(line, "\n")
-		if i := strings.LastIndex(body, "\r"); i >= 0 {
-			if i == len(body)-1 {
-				// The line ends in \r: keep the last complete version and the \r,
-				// so the next write replaces it.
-				prev := body[:i]
-				if j := strings.LastIndex(prev, "\r"); j >= 0 {
-					prev = prev[j+1:]
-				}
-				body = prev + "\r"
-			} else {
-				body = body[i+1:]
-			}
-		}
-		b.WriteString(body)
-		if nl {
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
-}
-
-// cloneDocument copies a notebook deeply enough that saving or exporting the copy
+// cloneForSave copies a notebook deeply enough that saving or exporting the copy
 // outside the session lock is safe: the session replaces outputs, sources and maps
 // but never mutates a map or slice element it has handed out. Transient display ids
 // are dropped.
