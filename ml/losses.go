@@ -23,7 +23,7 @@ type fastLoss interface {
 func lossFromGrad(name string, l fastLoss, pred, target *Tensor) *Tensor {
 	grad := make([]float32, len(pred.data))
 	v := l.lossGrad(pred, target, grad)
-	out := Scalar(float32(v))
+	out := scalar32(float32(v))
 	if pred.needsGrad() {
 		out.attach(name, []*Tensor{pred}, func(g []float32) {
 			gp := pred.gradBuf()
