@@ -8,7 +8,8 @@ import (
 )
 
 // FitConfig configures Model.Fit. Zero values choose defaults: 1 epoch, batches of
-// 32, Adam(1e-3), no shuffling, no validation.
+// 32, Adam(1e-3), a new shuffle every epoch with a seed drawn from the generator
+// SetSeed controls, no validation, no metrics besides the loss.
 type FitConfig struct {
 	Epochs    int
 	BatchSize int

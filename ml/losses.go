@@ -99,7 +99,7 @@ func (*CrossEntropyLoss) lossGrad(pred, target *Tensor, grad []float32) float64 
 type MSELoss struct{}
 
 // MeanSquaredError returns the mean-squared-error loss for regression. (MSE, the
-// metric, computes the same value on plain slices.)
+// metric, computes the same value outside the autograd graph, as a float64.)
 func MeanSquaredError() *MSELoss { return &MSELoss{} }
 
 // String returns "MSE".
