@@ -30,6 +30,11 @@ func TestEvaluateKnowsEveryMetric(t *testing.T) {
 	if ev.Metrics["accuracy"] < 0.5 || ev.Metrics["f1"] <= 0 {
 		t.Errorf("metrics %v: the model learned nothing, the comparison proves little", ev.Metrics)
 	}
+	// One-hot targets (as for an MSE-trained classifier) give the same classes.
+	if got := clf.Evaluate(data.OneHot(), MeanSquaredError(), "accuracy", "f1").Metrics; math.Abs(got["accuracy"]-ev.Metrics["accuracy"]) > 1e-12 ||
+		math.Abs(got["f1"]-ev.Metrics["f1"]) > 1e-12 {
+		t.Errorf("Evaluate on one-hot targets %v, on class indices %v", got, ev.Metrics)
+	}
 
 	// Regression: a target that is a linear function of the inputs.
 	x := Randn(64, 4)

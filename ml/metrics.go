@@ -41,6 +41,13 @@ func classPairs(op string, pred, truth *Tensor) (p, t []int) {
 	if pred == nil || truth == nil {
 		panic(fmt.Sprintf("ml: %s: nil tensor", op))
 	}
+	if k := columns(truth); len(truth.shape) >= 2 && k > 1 {
+		// One-hot targets (Dataset.OneHot): one column per class, for scores alike.
+		if !sameShape(pred.shape, truth.shape) {
+			panic(fmt.Sprintf("ml: %s: pred of shape %v does not fit one-hot truth of shape %v: want scores of the same shape", op, pred.shape, truth.shape))
+		}
+		return pred.Reshape(-1, k).ArgMax(), truth.Reshape(-1, k).ArgMax()
+	}
 	t = classIndices(op, "truth", truth)
 	switch k := columns(pred); {
 	case len(pred.data) == len(truth.data):
@@ -84,7 +91,8 @@ func checkPairs(op string, pred, truth []int) {
 
 // Accuracy returns the fraction of predictions equal to the true labels. pred
 // holds class indices shaped like truth, or scores [n, classes] of which it
-// takes the row-wise ArgMax (see "Rules of the API" in the package
+// takes the row-wise ArgMax; truth holds class indices ([n] or [n, 1]) or
+// one-hot rows [n, classes] (see "Rules of the API" in the package
 // documentation for the metrics' names and forms).
 func Accuracy(pred, truth *Tensor) float64 { return AccuracyInts(classPairs("Accuracy", pred, truth)) }
 

@@ -208,6 +208,11 @@ func (a *metricAcc) add(out, y *Tensor) {
 func (a *metricAcc) addClasses(out, y *Tensor) {
 	k := columns(out)
 	switch {
+	case k > 1 && columns(y) == k && len(y.shape) >= 2 && len(y.data) == len(out.data):
+		// One-hot targets (Dataset.OneHot): the class is the hot column.
+		for r := 0; r < len(y.data)/k; r++ {
+			a.count(argmaxRow(y.data[r*k:(r+1)*k]), argmaxRow(out.data[r*k:(r+1)*k]))
+		}
 	case k > 1 && len(y.data)*k == len(out.data):
 		// One score per class: the prediction is the highest.
 		for r, v := range y.data {

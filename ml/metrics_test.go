@@ -46,6 +46,9 @@ func TestClassificationMetrics(t *testing.T) {
 		if got := c.tensors(scores, truthColumn); !near(got, c.want) {
 			t.Errorf("%s(scores, [n 1] truth) = %v, want %s", c.name, got, c.wantExplains)
 		}
+		if got := c.tensors(scores, OneHot(truthT, 3)); !near(got, c.want) {
+			t.Errorf("%s(scores, one-hot truth) = %v, want %s", c.name, got, c.wantExplains)
+		}
 	}
 	if got := NewConfusionMatrix(scores, truthT, nil).Counts; fmt.Sprint(got) != "[[2 1 0] [0 1 1] [0 0 1]]" {
 		t.Errorf("NewConfusionMatrix(scores) counts %v", got)
@@ -106,6 +109,7 @@ func TestArgMaxAndMetricMisuse(t *testing.T) {
 	mustPanic(t, "Accuracy of non-labels", func() { Accuracy(FromSlice([]float32{1, 0}, 2), FromSlice([]float32{0.5, 0}, 2)) },
 		"Accuracy", "truth holds 0.5", "not a class index")
 	mustPanic(t, "F1 shapes", func() { F1(New(4, 3), New(3)) }, "F1", "[4 3]", "[3]")
+	mustPanic(t, "one-hot shapes", func() { Recall(New(4, 2), New(4, 3)) }, "Recall", "one-hot truth of shape [4 3]")
 }
 
 func TestRegressionMetrics(t *testing.T) {
