@@ -29,6 +29,8 @@
 // "text/plain" entry; Render adds a placeholder if it is missing. Other values
 // render as follows, in this order of preference:
 //
+//   - a training history (*ml.History, what Fit returns) as a summary of the run
+//     with its curves;
 //   - values with a method Table() (columns []string, rows [][]any) (the
 //     [Tabler] interface, which gopad's ml types implement) as tables;
 //   - image.Image values as PNG images;
@@ -65,6 +67,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"gopad.dev/gopad/ml"
 )
 
 // Bundle maps a MIME type to its data: a string for text types and base64 PNG,
@@ -213,6 +217,11 @@ func render(v any) Bundle {
 		return Bundle{MIMEText: "<nil>"}
 	case Bundle:
 		return copyBundle(x)
+	case *ml.History:
+		if x == nil {
+			return Bundle{MIMEText: "<nil>"}
+		}
+		return historyBundle(x)
 	case Renderer:
 		b := x.RenderMIME()
 		if b == nil {

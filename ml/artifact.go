@@ -58,7 +58,16 @@ type safetensorsEntry struct {
 // tensors; readable by the Python safetensors package) and model.json the
 // architecture, the metadata set with SetMeta, and a checksum of the weights.
 // Models with cell-defined layers cannot be saved.
+//
+// dir names the directory, not a file: Save("digits-model") writes
+// digits-model/model.safetensors and digits-model/model.json. A name with a
+// file extension from other libraries (Save("model.safetensors"),
+// "model.h5", "model.pt", ...) that is not an existing directory is refused with
+// an error saying so, rather than making a directory that looks like a file.
 func (m *Model) Save(dir string) error {
+	if err := checkArtifactDirName(dir); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	spec := m.spec()
@@ -98,6 +107,27 @@ func (m *Model) Save(dir string) error {
 		return fmt.Errorf("ml: save %s: %w", dir, err)
 	}
 	return nil
+}
+
+// foreignModelExtensions are file extensions of other libraries' model files,
+// which people coming from them pass to Save.
+var foreignModelExtensions = []string{".safetensors", ".json", ".h5", ".keras", ".pt", ".pth", ".pkl", ".onnx", ".bin", ".ckpt"}
+
+// checkArtifactDirName refuses a Save destination that looks like a file name.
+func checkArtifactDirName(dir string) error {
+	if dir == "" {
+		return errors.New("ml: save: empty directory name")
+	}
+	ext := strings.ToLower(filepath.Ext(dir))
+	if !slices.Contains(foreignModelExtensions, ext) {
+		return nil
+	}
+	if info, err := os.Stat(dir); err == nil && info.IsDir() {
+		return nil // an existing directory with an odd name: the user's choice
+	}
+	stem := strings.TrimSuffix(dir, filepath.Ext(dir))
+	return fmt.Errorf("ml: save %s: a model is saved as a directory holding %s and %s, not as one %s file; "+
+		"pass a directory name, e.g. Save(%q), and ml.Load(%q) reads it back", dir, weightsFileName, modelFileName, ext, stem, stem)
 }
 
 func checkSavable(s LayerSpec, where string) error {
@@ -246,12 +276,21 @@ func shapeElements(shape []int, bytes int64) (int64, error) {
 	return count, nil
 }
 
-// Load reads a model artifact written by Save. The loaded model predicts
-// bit-identically to the saved one. Missing, corrupt, truncated or newer-version
-// artifacts give an error that says which.
+// Load reads a model artifact written by Save: the directory dir, or one of its
+// two files (Load("digits-model/model.safetensors") reads digits-model). The
+// loaded model predicts bit-identically to the saved one. Missing, corrupt,
+// truncated or newer-version artifacts give an error that says which.
 func Load(dir string) (*Model, error) {
+	if base := filepath.Base(dir); base == weightsFileName || base == modelFileName {
+		if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+			dir = filepath.Dir(dir)
+		}
+	}
 	manJSON, err := os.ReadFile(filepath.Join(dir, modelFileName))
 	if err != nil {
+		if info, statErr := os.Stat(dir); statErr == nil && !info.IsDir() {
+			return nil, fmt.Errorf("ml: load %s: it is a file; Load reads the directory that Save writes (model.json and model.safetensors)", dir)
+		}
 		return nil, fmt.Errorf("ml: load model: %w", err)
 	}
 	var probe struct {

@@ -98,7 +98,7 @@ func TestSafetensorsLayout(t *testing.T) {
 		t.Errorf("0.weight entry = %+v", w)
 	}
 	second := math.Float32frombits(binary.LittleEndian.Uint32(raw[8+n+4:]))
-	if want := m.Layer(0).(*LinearLayer).Weight.At(1, 0); second != want {
+	if want := m.Layer(0).(*LinearLayer).Weight.At(1, 0); float64(second) != want {
 		t.Errorf("second stored weight %v, want W[in=1][out=0] = %v (PyTorch layout)", second, want)
 	}
 	if b := header["0.bias"]; b.DataOffsets != [2]int64{24, 32} {

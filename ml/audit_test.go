@@ -74,6 +74,125 @@ func TestExportedAPIIsYaegiFriendly(t *testing.T) {
 	}
 }
 
+// TestPublicAPIRules checks the rules written at the top of the package
+// documentation: every scalar parameter, result and field of the exported API
+// is a float64 (tensor element data alone is float32, as []float32), and every
+// metric Evaluate knows by name has a function on tensors, named plainly, and
+// one on slices, named with the slice's element type.
+func TestPublicAPIRules(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	funcs := map[string]*ast.FuncType{} // exported package-level functions
+	checkFields := func(where string, fl *ast.FieldList) {
+		if fl == nil {
+			return
+		}
+		for _, f := range fl.List {
+			if id, ok := f.Type.(*ast.Ident); ok && id.Name == "float32" {
+				t.Errorf("%s: %s uses a float32 scalar; the rule is float64 for scalars", fset.Position(f.Pos()), where)
+			}
+			if el, ok := f.Type.(*ast.Ellipsis); ok {
+				if id, ok := el.Elt.(*ast.Ident); ok && id.Name == "float32" {
+					t.Errorf("%s: %s takes ...float32; the rule is float64 for scalars", fset.Position(f.Pos()), where)
+				}
+			}
+		}
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatalf("parse %s: %v", name, err)
+		}
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				if !d.Name.IsExported() {
+					continue
+				}
+				if d.Recv != nil {
+					recv := d.Recv.List[0].Type
+					if star, ok := recv.(*ast.StarExpr); ok {
+						recv = star.X
+					}
+					if id, ok := recv.(*ast.Ident); !ok || !id.IsExported() {
+						continue
+					}
+				} else {
+					funcs[d.Name.Name] = d.Type
+				}
+				checkFields(d.Name.Name, d.Type.Params)
+				checkFields(d.Name.Name, d.Type.Results)
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					ts, ok := spec.(*ast.TypeSpec)
+					if !ok || !ts.Name.IsExported() {
+						continue
+					}
+					switch x := ts.Type.(type) {
+					case *ast.StructType:
+						checkFields("field of "+ts.Name.Name, x.Fields)
+					case *ast.FuncType:
+						checkFields(ts.Name.Name, x.Params)
+						checkFields(ts.Name.Name, x.Results)
+					case *ast.InterfaceType:
+						for _, m := range x.Methods.List {
+							if ft, ok := m.Type.(*ast.FuncType); ok {
+								checkFields(ts.Name.Name+" method", ft.Params)
+								checkFields(ts.Name.Name+" method", ft.Results)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	typeOf := func(e ast.Expr) string {
+		switch x := e.(type) {
+		case *ast.StarExpr:
+			return "*" + x.X.(*ast.Ident).Name
+		case *ast.ArrayType:
+			return "[]" + x.Elt.(*ast.Ident).Name
+		case *ast.Ident:
+			return x.Name
+		}
+		return "?"
+	}
+	wantPair := func(name, elem string) {
+		for fn, arg := range map[string]string{name: "*Tensor", name + map[string]string{"int": "Ints", "float64": "Float64s"}[elem]: "[]" + elem} {
+			ft, ok := funcs[fn]
+			if !ok {
+				t.Errorf("metric function %s is missing", fn)
+				continue
+			}
+			if p := ft.Params.List[0]; len(p.Names) != 2 || typeOf(p.Type) != arg {
+				t.Errorf("%s takes %s first, want (pred, truth %s)", fn, typeOf(p.Type), arg)
+			}
+		}
+	}
+	for _, metric := range MetricNames() {
+		d, _ := metricDefOf(metric)
+		name := strings.ToUpper(metric[:1]) + metric[1:]
+		if len(metric) <= 3 {
+			name = strings.ToUpper(metric) // mse, mae, r2, f1
+		}
+		if d.classification {
+			wantPair(name, "int")
+		} else {
+			wantPair(name, "float64")
+		}
+	}
+	wantPair("NewConfusionMatrix", "int")
+	if _, ok := funcs["Argmax"]; ok {
+		t.Error("ml.Argmax is back: the one spelling is the method t.ArgMax()")
+	}
+}
+
 // TestXavierKaimingSeededBounds checks issue 4 item 2's seeded Xavier and
 // Kaiming initialisation: the documented uniform bounds, zero biases, values
 // that fill the range, and the same weights for the same seed.

@@ -29,7 +29,7 @@ func (t *Tensor) Backward() {
 	if len(t.data) != 1 {
 		panic(fmt.Sprintf("ml: Backward of a tensor of shape %v: want a single value (use BackwardWith)", t.shape))
 	}
-	t.BackwardWith(Full(1, t.shape...))
+	t.BackwardWith(full32(1, t.shape...))
 }
 
 // BackwardWith back-propagates grad, the gradient of some scalar with respect to

@@ -21,7 +21,7 @@ func BenchmarkDigitsMLPTrain(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		cfg.Seed = int64(i)
+		cfg.Seed = int64(i + 1) // non-zero: an explicit seed, not one drawn from SetSeed's generator
 		m.Fit(train, cfg)
 	}
 	b.ReportMetric(float64(b.N*train.Len())/time.Since(start).Seconds(), "samples/s")
@@ -69,7 +69,7 @@ func BenchmarkLangIDLSTMTrain(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		cfg.Seed = int64(i)
+		cfg.Seed = int64(i + 1) // non-zero: an explicit seed, not one drawn from SetSeed's generator
 		m.Fit(train, cfg)
 	}
 	secs := time.Since(start).Seconds()

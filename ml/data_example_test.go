@@ -53,17 +53,29 @@ func ExampleBuildVocabulary() {
 }
 
 func ExampleNewConfusionMatrix() {
-	truth := []int{0, 0, 1, 1, 2}
-	pred := []int{0, 1, 1, 1, 2}
-	m := ml.NewConfusionMatrix(pred, truth, []string{"cat", "dog", "emu"})
+	// Class indices, as a Dataset's Y, and scores with one row per sample and
+	// one column per class, as Predict returns them.
+	truth := ml.FromSlice([]float32{0, 0, 1, 1, 2}, 5)
+	scores := ml.FromSlice([]float32{
+		0.9, 0.1, 0.0,
+		0.2, 0.7, 0.1,
+		0.1, 0.8, 0.1,
+		0.3, 0.6, 0.1,
+		0.0, 0.1, 0.9,
+	}, 5, 3)
+	m := ml.NewConfusionMatrix(scores, truth, []string{"cat", "dog", "emu"})
 	fmt.Print(m)
-	fmt.Printf("accuracy %.2f, macro F1 %.3f\n", ml.Accuracy(pred, truth), ml.F1(pred, truth))
+	fmt.Printf("accuracy %.2f, macro F1 %.3f\n", ml.Accuracy(scores, truth), ml.F1(scores, truth))
+	// The same metrics on class indices in plain slices:
+	pred, labels := []int{0, 1, 1, 1, 2}, []int{0, 0, 1, 1, 2}
+	fmt.Printf("accuracy %.2f, macro F1 %.3f\n", ml.AccuracyInts(pred, labels), ml.F1Ints(pred, labels))
 	// Output:
 	// true \ predicted  cat  dog  emu
 	// -------------------------------
 	// cat                 1    1    0
 	// dog                 0    2    0
 	// emu                 0    0    1
+	// accuracy 0.80, macro F1 0.822
 	// accuracy 0.80, macro F1 0.822
 }
 

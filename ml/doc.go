@@ -10,6 +10,41 @@
 // mismatch) panics with a message naming both shapes, as gonum does; anything that
 // depends on outside input (files, CSV, artifacts) returns an error.
 //
+// # Rules of the API
+//
+// These hold everywhere in the package, so that a value from one call fits the
+// next:
+//
+//   - Numbers: every scalar parameter, result and field is a float64, as in
+//     gonum and Go's math (learning rates, scalars applied to tensors such as
+//     t.Scale(lr), At and Set, metrics, losses); tensor element data alone is
+//     float32, and crosses the API as []float32 (FromSlice, Data). Untyped
+//     constants fit either way.
+//   - Argmax: one spelling, the method t.ArgMax() (per row of [n, k]), and
+//     t.ArgMaxAxis for any axis as a tensor.
+//   - Metrics: the primary form takes tensors and is named plainly (Accuracy,
+//     Precision, Recall, F1, MSE, MAE, R2, NewConfusionMatrix), so that it takes
+//     what Predict returns and what a Dataset holds; the form on plain slices
+//     adds the slice's element type to the name, as sort.Ints and sort.Float64s
+//     do (AccuracyInts, F1Ints, NewConfusionMatrixInts, MSEFloat64s,
+//     R2Float64s, ...). Classification metrics take as pred class indices
+//     shaped like truth, or scores with one column per class ([n, classes]) of
+//     which they take the ArgMax. Model.Evaluate and FitConfig.Metrics name the
+//     same metrics in lower case: see MetricNames.
+//   - Indexing: At(i, j, ...) reads and Set(v, i, j, ...) writes one element;
+//     the value of Set comes first because the index, variadic as in At, must
+//     come last (a wrong order panics with a reminder).
+//   - Callbacks: a Callback returns (stop bool, reason string); stop ends
+//     training after the epoch, with reason as History.StopReason.
+//   - Seeds: SetSeed seeds the package's generator, which supplies everything
+//     random that is given no seed of its own: new layers' weights, Rand and
+//     Randn, and Fit's shuffling, validation split and dropout when
+//     FitConfig.Seed is 0. An explicit seed (a non-zero FitConfig.Seed, the
+//     seed argument of Split, Shuffle, KFold, CrossValidate, ...) wins and
+//     leaves the generator untouched. So after SetSeed a notebook run from the
+//     top gives the same results every time; History.Seed, given back as
+//     FitConfig.Seed, repeats one Fit from the same starting weights.
+//
 // # A model, as a cell writes it
 //
 //	train, test := ml.Digits().Split(0.75, 0)

@@ -8,7 +8,8 @@ import (
 )
 
 // FitConfig configures Model.Fit. Zero values choose defaults: 1 epoch, batches of
-// 32, Adam(1e-3), no shuffling, no validation.
+// 32, Adam(1e-3), a new shuffle every epoch with a seed drawn from the generator
+// SetSeed controls, no validation, no metrics besides the loss.
 type FitConfig struct {
 	Epochs    int
 	BatchSize int
@@ -26,11 +27,15 @@ type FitConfig struct {
 	// The training data is reshuffled every epoch (as Keras does) unless
 	// NoShuffle keeps its order.
 	NoShuffle bool
-	Seed      int64 // seeds shuffling, the validation split and dropout
+	// Seed seeds what is random in training: shuffling, the validation split and
+	// dropout. A non-zero Seed wins over SetSeed for this call; 0 draws the seed
+	// from the generator SetSeed controls (History.Seed tells which was used).
+	Seed int64
 
 	EarlyStopping *EarlyStopping
 	Callbacks     []Callback
-	// Metrics names what to report per epoch besides the loss: "accuracy", "mse", "mae".
+	// Metrics names what to report per epoch besides the loss, from MetricNames:
+	// "accuracy", "precision", "recall", "f1", "mse", "mae", "r2".
 	Metrics []string
 
 	// Progress receives live progress; nil means ml.DefaultProgress() (which may
@@ -48,9 +53,15 @@ type EarlyStopping struct {
 	RestoreBest bool
 }
 
-// Callback is called after every epoch with its statistics; returning a non-empty
-// string stops training, with that string as History.StopReason.
-type Callback func(s EpochStats) string
+// Callback is called after every epoch, in order, with the epoch's statistics.
+// Returning stop true ends training after this epoch: History.Stopped is set and
+// History.StopReason is reason (or "stopped by a callback" when reason is
+// empty). With stop false, reason is ignored. For example:
+//
+//	func(s ml.EpochStats) (bool, string) {
+//		return s.ValMetrics["accuracy"] >= 0.97, "reached 97% validation accuracy"
+//	}
+type Callback func(s EpochStats) (stop bool, reason string)
 
 // Evaluation is the result of Model.Evaluate.
 type Evaluation struct {
@@ -58,7 +69,8 @@ type Evaluation struct {
 	Metrics map[string]float64
 }
 
-// String formats the loss and metrics on one line.
+// String formats the loss and metrics on one line, e.g.
+// "loss 0.0912  accuracy 0.9733".
 func (e Evaluation) String() string {
 	s := fmt.Sprintf("loss %.4f", e.Loss)
 	for _, k := range sortedKeys(e.Metrics) {
@@ -67,13 +79,36 @@ func (e Evaluation) String() string {
 	return s
 }
 
+// Table returns the loss and each metric as a row of a two-column table, for a
+// display table.
+func (e Evaluation) Table() (columns []string, rows [][]any) {
+	rows = append(rows, []any{"loss", round4(e.Loss)})
+	for _, k := range sortedKeys(e.Metrics) {
+		rows = append(rows, []any{k, round4(e.Metrics[k])})
+	}
+	return []string{"metric", "value"}, rows
+}
+
+// sortedKeys returns the metric names of m in the order of MetricNames (other
+// names after them, alphabetically).
 func sortedKeys(m map[string]float64) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sortStrings(keys)
-	return keys
+	var known, other []string
+	for _, d := range metricDefs {
+		if _, ok := m[d.name]; ok {
+			known = append(known, d.name)
+		}
+	}
+	for _, k := range keys {
+		if _, ok := metricDefOf(k); !ok {
+			other = append(other, k)
+		}
+	}
+	return append(known, other...)
 }
 
 // trainer holds the reusable state of one Fit or Evaluate call.
@@ -88,16 +123,11 @@ type trainer struct {
 	metrics []string
 }
 
+// newTrainer prepares training or evaluation; metrics are canonical names (see
+// canonicalMetrics).
 func newTrainer(m *Model, loss Loss, metrics []string) *trainer {
 	t := &trainer{m: m, loss: loss, fast: m.isFast(), params: m.Parameters(), metrics: metrics}
 	t.fastL, _ = loss.(fastLoss)
-	for _, name := range metrics {
-		switch name {
-		case "accuracy", "mse", "mae":
-		default:
-			panic(fmt.Sprintf("ml: unknown metric %q (want \"accuracy\", \"mse\" or \"mae\")", name))
-		}
-	}
 	return t
 }
 
@@ -162,74 +192,11 @@ func growFloats(s []float32, n int) []float32 {
 	return s[:n]
 }
 
-// metricAcc accumulates metrics over batches.
-type metricAcc struct {
-	correct, n    float64
-	sqErr, absErr float64
-	count         float64
-}
-
-func (a *metricAcc) add(out, y *Tensor, loss Loss) {
-	k := out.shape[len(out.shape)-1]
-	rows := len(out.data) / k
-	if len(y.data) == rows && k > 1 {
-		for r := 0; r < rows; r++ {
-			row := out.data[r*k : (r+1)*k]
-			best := 0
-			for j := 1; j < k; j++ {
-				if row[j] > row[best] {
-					best = j
-				}
-			}
-			if float32(best) == y.data[r] {
-				a.correct++
-			}
-		}
-		a.n += float64(rows)
-	} else if len(y.data) == len(out.data) {
-		threshold := float32(0.5)
-		if b, ok := loss.(*BCELoss); ok && b.Logits {
-			threshold = 0
-		}
-		for i, p := range out.data {
-			var c float32
-			if p > threshold {
-				c = 1
-			}
-			if c == y.data[i] {
-				a.correct++
-			}
-			d := float64(p - y.data[i])
-			a.sqErr += d * d
-			a.absErr += math.Abs(d)
-		}
-		a.n += float64(len(out.data))
-		a.count += float64(len(out.data))
-	}
-}
-
-func (a *metricAcc) values(names []string) map[string]float64 {
-	if len(names) == 0 {
-		return nil
-	}
-	out := map[string]float64{}
-	for _, name := range names {
-		switch name {
-		case "accuracy":
-			out[name] = a.correct / math.Max(a.n, 1)
-		case "mse":
-			out[name] = a.sqErr / math.Max(a.count, 1)
-		case "mae":
-			out[name] = a.absErr / math.Max(a.count, 1)
-		}
-	}
-	return out
-}
-
-// evaluate computes the mean loss and metrics over d in evaluation mode.
-func (t *trainer) evaluate(d Dataset, batch int) Evaluation {
+// evaluate computes the mean loss and metrics over d in evaluation mode; op
+// names the caller in panics.
+func (t *trainer) evaluate(op string, d Dataset, batch int) Evaluation {
 	n := d.Len()
-	var acc metricAcc
+	acc := newMetricAcc(op, t.metrics, t.loss)
 	var total float64
 	idx := make([]int, 0, batch)
 	for start := 0; start < n; start += batch {
@@ -241,21 +208,24 @@ func (t *trainer) evaluate(d Dataset, batch int) Evaluation {
 		x, y := t.gather(d, idx)
 		out := t.forward(x, false)
 		total += t.lossAndBackward(out, y, false) * float64(end-start)
-		acc.add(out, y, t.loss)
+		acc.add(out, y)
 	}
-	return Evaluation{Loss: total / math.Max(float64(n), 1), Metrics: acc.values(t.metrics)}
+	return Evaluation{Loss: total / math.Max(float64(n), 1), Metrics: acc.values()}
 }
 
-// Evaluate returns the mean loss and the named metrics ("accuracy", "mse",
-// "mae") of the model on data, in evaluation mode.
+// Evaluate returns the mean loss and the named metrics of the model on data, in
+// evaluation mode. The metrics are those of MetricNames ("accuracy",
+// "precision", "recall", "f1", "mse", "mae", "r2"; case does not matter); an
+// unknown name panics with the list.
 func (m *Model) Evaluate(data Dataset, loss Loss, metrics ...string) Evaluation {
 	if loss == nil {
 		panic("ml: Evaluate: loss is nil (use e.g. ml.CrossEntropy())")
 	}
+	metrics = canonicalMetrics("Evaluate", metrics)
 	checkDataset("Evaluate", data)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return newTrainer(m, loss, metrics).evaluate(data, 256)
+	return newTrainer(m, loss, metrics).evaluate("Evaluate", data, 256)
 }
 
 func checkDataset(op string, d Dataset) {
@@ -271,10 +241,13 @@ func checkDataset(op string, d Dataset) {
 }
 
 // Fit trains the model on train and returns the history of losses and metrics.
-// The same model, data, configuration and Seed give the same history, bit for
-// bit. Training stops early when Progress.Stopped reports true (after the
-// current batch: History.StopReason "interrupted"), when EarlyStopping triggers
-// or when a callback asks; the model stays usable in every case.
+// The same model, data, configuration and seed give the same history, bit for
+// bit: the seed is FitConfig.Seed, or when that is 0 one drawn from the
+// generator SetSeed controls, so that after SetSeed a notebook run from the top
+// trains the same way every time. Training stops early when Progress.Stopped
+// reports true (after the current batch: History.StopReason "interrupted"),
+// when EarlyStopping triggers or when a callback asks; the model stays usable
+// in every case.
 func (m *Model) Fit(train Dataset, cfg FitConfig) *History {
 	checkDataset("Fit", train)
 	if cfg.Loss == nil {
@@ -283,6 +256,7 @@ func (m *Model) Fit(train Dataset, cfg FitConfig) *History {
 	if cfg.Epochs < 0 || cfg.BatchSize < 0 {
 		panic(fmt.Sprintf("ml: Fit: Epochs (%d) and BatchSize (%d) must not be negative", cfg.Epochs, cfg.BatchSize))
 	}
+	cfg.Metrics = canonicalMetrics("Fit", cfg.Metrics)
 	if cfg.Epochs == 0 {
 		cfg.Epochs = 1
 	}
@@ -291,6 +265,9 @@ func (m *Model) Fit(train Dataset, cfg FitConfig) *History {
 	}
 	if cfg.Optimizer == nil {
 		cfg.Optimizer = Adam(1e-3)
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = drawSeed()
 	}
 	val := cfg.Validation
 	if cfg.ValidationSplit != 0 {
@@ -324,7 +301,7 @@ func (m *Model) Fit(train Dataset, cfg FitConfig) *History {
 	if hasVal {
 		info.ValSamples = val.Len()
 	}
-	hist := &History{StepLoss: make([]float64, 0, cfg.Epochs*batches)}
+	hist := &History{StepLoss: make([]float64, 0, cfg.Epochs*batches), Seed: cfg.Seed, Planned: cfg.Epochs, Metrics: info.Metrics}
 	if progress != nil {
 		progress.Begin(info)
 	}
@@ -346,7 +323,7 @@ epochs:
 		if !cfg.NoShuffle {
 			rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
 		}
-		var acc metricAcc
+		acc := newMetricAcc("Fit", cfg.Metrics, cfg.Loss)
 		var total float64
 		for b := 0; b < batches; b++ {
 			idx := perm[b*bs : min((b+1)*bs, n)]
@@ -355,9 +332,7 @@ epochs:
 				p.ZeroGrad()
 			}
 			out := t.forward(x, true)
-			if len(cfg.Metrics) > 0 {
-				acc.add(out, y, cfg.Loss)
-			}
+			acc.add(out, y)
 			loss := t.lossAndBackward(out, y, true)
 			if cfg.ClipNorm > 0 {
 				ClipGradNorm(t.params, cfg.ClipNorm)
@@ -374,9 +349,9 @@ epochs:
 			}
 		}
 		es := EpochStats{Epoch: epoch + 1, Epochs: cfg.Epochs, Loss: total / float64(n),
-			Metrics: acc.values(cfg.Metrics), ValLoss: math.NaN(), LR: cfg.Optimizer.LR()}
+			Metrics: acc.values(), ValLoss: math.NaN(), LR: cfg.Optimizer.LR()}
 		if hasVal {
-			ev := t.evaluate(val, 256)
+			ev := t.evaluate("Fit", val, 256)
 			es.ValLoss, es.ValMetrics = ev.Loss, ev.Metrics
 		}
 		es.Elapsed = time.Since(start)
@@ -408,12 +383,16 @@ epochs:
 			}
 		}
 		for _, cb := range cfg.Callbacks {
-			if reason := cb(hist.Epochs[len(hist.Epochs)-1]); reason != "" {
+			if stop, reason := cb(hist.Epochs[len(hist.Epochs)-1]); stop {
+				if reason == "" {
+					reason = "stopped by a callback"
+				}
 				hist.Stopped, hist.StopReason = true, reason
 				break epochs
 			}
 		}
 	}
+	hist.Elapsed = time.Since(start)
 	if progress != nil {
 		progress.End(hist)
 	}

@@ -158,15 +158,21 @@ func TestCallbacksAndSchedules(t *testing.T) {
 	m := Sequential(Linear(4, 3))
 	var lrs []float64
 	h := m.Fit(blobs(60, 1), FitConfig{Epochs: 10, BatchSize: 20, Loss: CrossEntropy(), Optimizer: SGD(0.1),
-		Schedule: StepLR(2, 0.5), Callbacks: []Callback{func(s EpochStats) string {
+		Schedule: StepLR(2, 0.5), Callbacks: []Callback{func(s EpochStats) (bool, string) {
 			lrs = append(lrs, s.LR)
-			if s.Epoch == 5 {
-				return "enough"
-			}
-			return ""
+			// The reason of a callback that does not stop is ignored.
+			return s.Epoch == 5, fmt.Sprintf("enough at epoch %d", s.Epoch)
 		}}})
-	if !h.Stopped || h.StopReason != "enough" || len(h.Epochs) != 5 {
+	if !h.Stopped || h.StopReason != "enough at epoch 5" || len(h.Epochs) != 5 {
 		t.Fatalf("callback stop: stopped=%v reason=%q epochs=%d", h.Stopped, h.StopReason, len(h.Epochs))
+	}
+	// A callback that stops without a reason gets a default one.
+	h = m.Fit(blobs(60, 1), FitConfig{Epochs: 4, Loss: CrossEntropy(), Callbacks: []Callback{
+		func(s EpochStats) (bool, string) { return false, "" },
+		func(s EpochStats) (bool, string) { return s.Epoch == 2, "" },
+	}})
+	if !h.Stopped || h.StopReason != "stopped by a callback" || len(h.Epochs) != 2 {
+		t.Fatalf("callback stop without reason: stopped=%v reason=%q epochs=%d", h.Stopped, h.StopReason, len(h.Epochs))
 	}
 	want := []float64{0.1, 0.1, 0.05, 0.05, 0.025}
 	for i, w := range want {
@@ -200,8 +206,9 @@ func TestFitCustomLayerAndLoss(t *testing.T) {
 	a := Sequential(Linear(4, 3))
 	SetSeed(4)
 	b := Sequential(Linear(4, 3))
-	ha := a.Fit(data, FitConfig{Epochs: 3, BatchSize: 30, Loss: CrossEntropy()})
-	hb := b.Fit(data, FitConfig{Epochs: 3, BatchSize: 30, Loss: cellCrossEntropy{}})
+	// The same explicit seed, so that both shuffle alike.
+	ha := a.Fit(data, FitConfig{Epochs: 3, BatchSize: 30, Loss: CrossEntropy(), Seed: 7})
+	hb := b.Fit(data, FitConfig{Epochs: 3, BatchSize: 30, Loss: cellCrossEntropy{}, Seed: 7})
 	for i := range ha.StepLoss {
 		if math.Abs(ha.StepLoss[i]-hb.StepLoss[i]) > 1e-5 {
 			t.Fatalf("step %d: built-in loss %v, cell loss %v", i, ha.StepLoss[i], hb.StepLoss[i])
@@ -219,7 +226,7 @@ func (cellCrossEntropy) Forward(pred, target *Tensor) *Tensor {
 	for i, c := range target.data {
 		onehot.data[i*k+int(c)] = 1
 	}
-	return pred.LogSoftmax().Mul(onehot).Sum().Scale(-1 / float32(pred.shape[0]))
+	return pred.LogSoftmax().Mul(onehot).Sum().Scale(-1 / float64(pred.shape[0]))
 }
 
 func TestOptimizersMatchPyTorchRules(t *testing.T) {

@@ -40,19 +40,36 @@ type savable interface {
 	paramNames() []string
 }
 
-// initRNG draws initial weights. It is seeded so that a program builds the same
-// model every time; SetSeed restarts it.
+// initRNG is the package's generator: initial weights, Rand, Randn and the
+// training seed of a Fit without one. It is seeded so that a program builds and
+// trains the same model every time; SetSeed restarts it.
 var (
 	initMu  sync.Mutex
 	initRNG = rand.New(rand.NewPCG(1, 0x9e3779b97f4a7c15))
 )
 
-// SetSeed restarts the generator that initialises new layers' weights, so that
-// models built after it are reproducible.
+// SetSeed restarts the package's random generator, which supplies every random
+// choice that is not given a seed of its own: new layers' weights, Rand and
+// Randn, and Fit's shuffling, validation split and dropout when FitConfig.Seed
+// is 0. After SetSeed(s) the same sequence of calls gives the same results, as
+// after torch.manual_seed. A non-zero FitConfig.Seed, and the seed argument of
+// Split, Shuffle, KFold and the like, win over it and leave it untouched.
 func SetSeed(seed int64) {
 	initMu.Lock()
 	initRNG = rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
 	initMu.Unlock()
+}
+
+// drawSeed draws a non-zero training seed from the package's generator, for a
+// Fit whose FitConfig.Seed is 0.
+func drawSeed() int64 {
+	initMu.Lock()
+	defer initMu.Unlock()
+	for {
+		if s := initRNG.Int64(); s != 0 {
+			return s
+		}
+	}
 }
 
 // uniformInit fills t with values drawn uniformly from [-bound, bound).

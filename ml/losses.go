@@ -23,7 +23,7 @@ type fastLoss interface {
 func lossFromGrad(name string, l fastLoss, pred, target *Tensor) *Tensor {
 	grad := make([]float32, len(pred.data))
 	v := l.lossGrad(pred, target, grad)
-	out := Scalar(float32(v))
+	out := scalar32(float32(v))
 	if pred.needsGrad() {
 		out.attach(name, []*Tensor{pred}, func(g []float32) {
 			gp := pred.gradBuf()
@@ -99,7 +99,7 @@ func (*CrossEntropyLoss) lossGrad(pred, target *Tensor, grad []float32) float64 
 type MSELoss struct{}
 
 // MeanSquaredError returns the mean-squared-error loss for regression. (MSE, the
-// metric, computes the same value on plain slices.)
+// metric, computes the same value outside the autograd graph, as a float64.)
 func MeanSquaredError() *MSELoss { return &MSELoss{} }
 
 // String returns "MSE".

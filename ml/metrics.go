@@ -6,59 +6,73 @@ import (
 	"strings"
 )
 
-// Argmax returns, for each row of a [n, k] tensor (e.g. logits or probabilities),
-// the column of its largest value; the first one wins ties. A 1-D tensor counts as
-// a single row.
-func Argmax(t *Tensor) []int {
-	if t == nil {
-		panic("ml: Argmax: nil tensor")
-	}
-	shape := t.Shape()
-	var n, k int
-	switch len(shape) {
-	case 1:
-		n, k = 1, shape[0]
-	case 2:
-		n, k = shape[0], shape[1]
-	default:
-		panic(fmt.Sprintf("ml: Argmax: want shape [n, k] or [k], got %v", shape))
-	}
-	if k == 0 {
-		panic(fmt.Sprintf("ml: Argmax: no columns in shape %v", shape))
-	}
-	data := t.Data()
-	out := make([]int, n)
-	for i := 0; i < n; i++ {
-		row := data[i*k : (i+1)*k]
-		best := 0
-		for j, v := range row {
-			if v > row[best] {
-				best = j
-			}
-		}
-		out[i] = best
-	}
-	return out
-}
-
 // LabelsOf converts a tensor of class indices (shape [n] or [n, 1], stored as
 // float32) to ints. It panics on a value that is not a non-negative integer.
 func LabelsOf(t *Tensor) []int {
 	if t == nil {
 		panic("ml: LabelsOf: nil tensor")
 	}
-	shape := t.Shape()
-	if !(len(shape) == 1 || (len(shape) == 2 && shape[1] == 1)) {
-		panic(fmt.Sprintf("ml: LabelsOf: want class indices of shape [n] or [n, 1], got %v (use Argmax for scores)", shape))
+	if !(len(t.shape) == 1 || (len(t.shape) == 2 && t.shape[1] == 1)) {
+		panic(fmt.Sprintf("ml: LabelsOf: want class indices of shape [n] or [n, 1], got %v (use t.ArgMax() for scores)", t.shape))
 	}
-	out := make([]int, t.Len())
-	for i, v := range t.Data() {
+	return classIndices("LabelsOf", "", t)
+}
+
+// classIndices converts the values of t, of any shape, to class indices; op and
+// what name the caller and the argument in panics.
+func classIndices(op, what string, t *Tensor) []int {
+	out := make([]int, len(t.data))
+	for i, v := range t.data {
 		if v < 0 || v != float32(math.Trunc(float64(v))) {
-			panic(fmt.Sprintf("ml: LabelsOf: value %v at row %d is not a class index", v, i))
+			if what == "" {
+				panic(fmt.Sprintf("ml: %s: value %v at row %d is not a class index", op, v, i))
+			}
+			panic(fmt.Sprintf("ml: %s: %s holds %v at position %d, not a class index (a non-negative whole number)", op, what, v, i))
 		}
 		out[i] = int(v)
 	}
 	return out
+}
+
+// classPairs turns the tensor arguments of a classification metric into
+// predicted and true class indices: pred holds either class indices shaped like
+// truth or scores with one column per class.
+func classPairs(op string, pred, truth *Tensor) (p, t []int) {
+	if pred == nil || truth == nil {
+		panic(fmt.Sprintf("ml: %s: nil tensor", op))
+	}
+	if k := columns(truth); len(truth.shape) >= 2 && k > 1 {
+		// One-hot targets (Dataset.OneHot): one column per class, for scores alike.
+		if !sameShape(pred.shape, truth.shape) {
+			panic(fmt.Sprintf("ml: %s: pred of shape %v does not fit one-hot truth of shape %v: want scores of the same shape", op, pred.shape, truth.shape))
+		}
+		return pred.Reshape(-1, k).ArgMax(), truth.Reshape(-1, k).ArgMax()
+	}
+	t = classIndices(op, "truth", truth)
+	switch k := columns(pred); {
+	case len(pred.data) == len(truth.data):
+		for i, v := range pred.data {
+			if v < 0 || v != float32(math.Trunc(float64(v))) {
+				panic(fmt.Sprintf("ml: %s: pred holds %v at position %d, not a class index: pass scores with one column per class "+
+					"([n, classes], of which the metric takes the ArgMax), or class indices (threshold one-output scores first)", op, v, i))
+			}
+		}
+		p = classIndices(op, "pred", pred)
+	case k > 1 && len(pred.data) == k*len(truth.data):
+		p = pred.Reshape(-1, k).ArgMax()
+	default:
+		panic(fmt.Sprintf("ml: %s: pred of shape %v does not fit truth of shape %v: want class indices shaped like truth, "+
+			"or scores [n, classes] for n true labels", op, pred.shape, truth.shape))
+	}
+	return p, t
+}
+
+// columns returns the size of t's last dimension, or 0 for a scalar.
+func columns(t *Tensor) int {
+	if len(t.shape) == 0 {
+		return 0
+	}
+	return t.shape[len(t.shape)-1]
 }
 
 func checkPairs(op string, pred, truth []int) {
@@ -75,8 +89,15 @@ func checkPairs(op string, pred, truth []int) {
 	}
 }
 
-// Accuracy returns the fraction of predictions equal to the true labels.
-func Accuracy(pred, truth []int) float64 {
+// Accuracy returns the fraction of predictions equal to the true labels. pred
+// holds class indices shaped like truth, or scores [n, classes] of which it
+// takes the row-wise ArgMax; truth holds class indices ([n] or [n, 1]) or
+// one-hot rows [n, classes] (see "Rules of the API" in the package
+// documentation for the metrics' names and forms).
+func Accuracy(pred, truth *Tensor) float64 { return AccuracyInts(classPairs("Accuracy", pred, truth)) }
+
+// AccuracyInts is Accuracy on class indices.
+func AccuracyInts(pred, truth []int) float64 {
 	checkPairs("Accuracy", pred, truth)
 	correct := 0
 	for i := range pred {
@@ -87,29 +108,35 @@ func Accuracy(pred, truth []int) float64 {
 	return float64(correct) / float64(len(pred))
 }
 
-// AccuracyOf compares the row-wise argmax of scores ([n, k]) with class indices
-// y ([n]).
-func AccuracyOf(scores, y *Tensor) float64 {
-	return Accuracy(Argmax(scores), LabelsOf(y))
-}
-
 // Precision returns the macro-averaged precision: the mean over classes of
 // true positives / predicted positives. Classes are those that occur in pred or
-// truth; a class never predicted scores 0.
-func Precision(pred, truth []int) float64 {
-	return NewConfusionMatrix(pred, truth, nil).MacroPrecision()
+// truth; a class never predicted scores 0. pred is as for Accuracy.
+func Precision(pred, truth *Tensor) float64 {
+	return PrecisionInts(classPairs("Precision", pred, truth))
+}
+
+// PrecisionInts is Precision on class indices.
+func PrecisionInts(pred, truth []int) float64 {
+	return NewConfusionMatrixInts(pred, truth, nil).MacroPrecision()
 }
 
 // Recall returns the macro-averaged recall: the mean over classes of true
-// positives / actual positives, over classes that occur in pred or truth.
-func Recall(pred, truth []int) float64 {
-	return NewConfusionMatrix(pred, truth, nil).MacroRecall()
+// positives / actual positives, over classes that occur in pred or truth. pred
+// is as for Accuracy.
+func Recall(pred, truth *Tensor) float64 { return RecallInts(classPairs("Recall", pred, truth)) }
+
+// RecallInts is Recall on class indices.
+func RecallInts(pred, truth []int) float64 {
+	return NewConfusionMatrixInts(pred, truth, nil).MacroRecall()
 }
 
 // F1 returns the macro-averaged F1 score: the mean over classes of the harmonic
-// mean of each class's precision and recall.
-func F1(pred, truth []int) float64 {
-	return NewConfusionMatrix(pred, truth, nil).MacroF1()
+// mean of each class's precision and recall. pred is as for Accuracy.
+func F1(pred, truth *Tensor) float64 { return F1Ints(classPairs("F1", pred, truth)) }
+
+// F1Ints is F1 on class indices.
+func F1Ints(pred, truth []int) float64 {
+	return NewConfusionMatrixInts(pred, truth, nil).MacroF1()
 }
 
 // ConfusionMatrix counts predictions per (true class, predicted class):
@@ -119,10 +146,18 @@ type ConfusionMatrix struct {
 	ClassNames []string // optional labels for the rows and columns
 }
 
-// NewConfusionMatrix tabulates predictions against true labels. It has one row and
-// column per class index up to the largest seen (or len(classNames), if larger).
-func NewConfusionMatrix(pred, truth []int, classNames []string) ConfusionMatrix {
-	checkPairs("ConfusionMatrix", pred, truth)
+// NewConfusionMatrix tabulates predictions against true labels. pred holds class
+// indices shaped like truth, or scores [n, classes] of which it takes the
+// ArgMax. The matrix has one row and column per class index up to the largest
+// seen (or len(classNames), if larger).
+func NewConfusionMatrix(pred, truth *Tensor, classNames []string) ConfusionMatrix {
+	p, t := classPairs("NewConfusionMatrix", pred, truth)
+	return NewConfusionMatrixInts(p, t, classNames)
+}
+
+// NewConfusionMatrixInts is NewConfusionMatrix on class indices.
+func NewConfusionMatrixInts(pred, truth []int, classNames []string) ConfusionMatrix {
+	checkPairs("NewConfusionMatrix", pred, truth)
 	k := len(classNames)
 	for i := range pred {
 		if pred[i]+1 > k {
@@ -290,6 +325,12 @@ func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
 // leftCols columns are left-aligned, the rest right-aligned (numbers). The first
 // row is a header, underlined.
 func formatTextTable(cells [][]string, leftCols int) string {
+	return formatPlainTable(cells, leftCols, -1)
+}
+
+// formatPlainTable is formatTextTable with the columns from leftFrom on (when
+// leftFrom >= 0) left-aligned too.
+func formatPlainTable(cells [][]string, leftCols, leftFrom int) string {
 	widths := map[int]int{}
 	for _, row := range cells {
 		for i, c := range row {
@@ -298,22 +339,22 @@ func formatTextTable(cells [][]string, leftCols int) string {
 			}
 		}
 	}
+	left := func(i int) bool { return i < leftCols || (leftFrom >= 0 && i >= leftFrom) }
 	var b strings.Builder
 	for r, row := range cells {
+		var line strings.Builder
 		for i, c := range row {
 			if i > 0 {
-				b.WriteString("  ")
+				line.WriteString("  ")
 			}
 			pad := strings.Repeat(" ", widths[i]-len([]rune(c)))
-			if i < leftCols {
-				b.WriteString(c)
-				if i < len(row)-1 {
-					b.WriteString(pad)
-				}
+			if left(i) {
+				line.WriteString(c + pad)
 			} else {
-				b.WriteString(pad + c)
+				line.WriteString(pad + c)
 			}
 		}
+		b.WriteString(strings.TrimRight(line.String(), " "))
 		b.WriteString("\n")
 		if r == 0 {
 			total := 0
@@ -337,8 +378,12 @@ func checkRegression(op string, pred, truth []float64) {
 	}
 }
 
-// MSE returns the mean squared error.
-func MSE(pred, truth []float64) float64 {
+// MSE returns the mean squared error between two tensors of the same shape (a
+// size-1 dimension may be missing from one: [n] and [n, 1] pair up).
+func MSE(pred, truth *Tensor) float64 { return MSEFloat64s(valuePairs("MSE", pred, truth)) }
+
+// MSEFloat64s is MSE on plain values.
+func MSEFloat64s(pred, truth []float64) float64 {
 	checkRegression("MSE", pred, truth)
 	sum := 0.0
 	for i := range pred {
@@ -348,8 +393,12 @@ func MSE(pred, truth []float64) float64 {
 	return sum / float64(len(pred))
 }
 
-// MAE returns the mean absolute error.
-func MAE(pred, truth []float64) float64 {
+// MAE returns the mean absolute error between two tensors of the same shape (a
+// size-1 dimension may be missing from one).
+func MAE(pred, truth *Tensor) float64 { return MAEFloat64s(valuePairs("MAE", pred, truth)) }
+
+// MAEFloat64s is MAE on plain values.
+func MAEFloat64s(pred, truth []float64) float64 {
 	checkRegression("MAE", pred, truth)
 	sum := 0.0
 	for i := range pred {
@@ -358,9 +407,14 @@ func MAE(pred, truth []float64) float64 {
 	return sum / float64(len(pred))
 }
 
-// R2 returns the coefficient of determination, 1 - SS_res / SS_tot. When the
-// targets are constant it returns 1 for a perfect prediction and 0 otherwise.
-func R2(pred, truth []float64) float64 {
+// R2 returns the coefficient of determination, 1 - SS_res / SS_tot, over all
+// elements of two tensors of the same shape (a size-1 dimension may be missing
+// from one). When the targets are constant it returns 1 for a perfect
+// prediction and 0 otherwise.
+func R2(pred, truth *Tensor) float64 { return R2Float64s(valuePairs("R2", pred, truth)) }
+
+// R2Float64s is R2 on plain values.
+func R2Float64s(pred, truth []float64) float64 {
 	checkRegression("R2", pred, truth)
 	mean := 0.0
 	for _, v := range truth {
@@ -372,6 +426,11 @@ func R2(pred, truth []float64) float64 {
 		ssRes += (truth[i] - pred[i]) * (truth[i] - pred[i])
 		ssTot += (truth[i] - mean) * (truth[i] - mean)
 	}
+	return r2FromSums(ssRes, ssTot)
+}
+
+// r2FromSums is 1 - ssRes/ssTot, with R2's rule for constant targets.
+func r2FromSums(ssRes, ssTot float64) float64 {
 	if ssTot == 0 {
 		if ssRes == 0 {
 			return 1
@@ -381,7 +440,7 @@ func R2(pred, truth []float64) float64 {
 	return 1 - ssRes/ssTot
 }
 
-// Float64s converts a tensor's values to float64, e.g. to pass predictions to MSE.
+// Float64s converts a tensor's values to float64, e.g. to use them with gonum.
 func Float64s(t *Tensor) []float64 {
 	out := make([]float64, t.Len())
 	for i, v := range t.Data() {
@@ -390,23 +449,26 @@ func Float64s(t *Tensor) []float64 {
 	return out
 }
 
-// MSEOf returns the mean squared error between two tensors of the same shape.
-func MSEOf(pred, truth *Tensor) float64 { return MSE(sameShapeValues("MSEOf", pred, truth)) }
-
-// MAEOf returns the mean absolute error between two tensors of the same shape.
-func MAEOf(pred, truth *Tensor) float64 { return MAE(sameShapeValues("MAEOf", pred, truth)) }
-
-// R2Of returns the coefficient of determination between two tensors of the same
-// shape, over all their elements.
-func R2Of(pred, truth *Tensor) float64 { return R2(sameShapeValues("R2Of", pred, truth)) }
-
-func sameShapeValues(op string, a, b *Tensor) ([]float64, []float64) {
+// valuePairs returns the values of two tensors whose shapes agree once their
+// size-1 dimensions are dropped, so that [n] and [n, 1] pair up but [n, 2] and
+// [2, n] do not.
+func valuePairs(op string, a, b *Tensor) ([]float64, []float64) {
 	if a == nil || b == nil {
 		panic(fmt.Sprintf("ml: %s: nil tensor", op))
 	}
-	as, bs := a.Shape(), b.Shape()
-	if fmt.Sprint(as) != fmt.Sprint(bs) {
-		panic(fmt.Sprintf("ml: %s: shapes %v and %v differ", op, as, bs))
+	if !sameShape(squeezed(a.shape), squeezed(b.shape)) {
+		panic(fmt.Sprintf("ml: %s: pred of shape %v and truth of shape %v differ", op, a.shape, b.shape))
 	}
 	return Float64s(a), Float64s(b)
+}
+
+// squeezed returns shape without its size-1 dimensions.
+func squeezed(shape []int) []int {
+	out := make([]int, 0, len(shape))
+	for _, d := range shape {
+		if d != 1 {
+			out = append(out, d)
+		}
+	}
+	return out
 }

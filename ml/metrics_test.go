@@ -1,8 +1,8 @@
 package ml
 
 import (
+	"fmt"
 	"math"
-	"strings"
 	"testing"
 )
 
@@ -14,19 +14,46 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 func TestClassificationMetrics(t *testing.T) {
 	truth := []int{0, 0, 0, 1, 1, 2}
 	pred := []int{0, 1, 0, 1, 2, 2}
-	if got := Accuracy(pred, truth); !near(got, 4.0/6) {
-		t.Errorf("Accuracy = %v, want 4/6", got)
+	// The same predictions as class indices and as scores (one column per class).
+	predT := FromSlice([]float32{0, 1, 0, 1, 2, 2}, 6)
+	scores := FromSlice([]float32{
+		3, 1, 0,
+		0, 2, 1,
+		1, 0, 0,
+		0, 5, 4,
+		0, 1, 2,
+		-1, -2, 0}, 6, 3)
+	truthT := FromSlice([]float32{0, 0, 0, 1, 1, 2}, 6)
+	truthColumn := truthT.Reshape(6, 1)
+	for _, c := range []struct {
+		name         string
+		ints         func(p, t []int) float64
+		tensors      func(p, t *Tensor) float64
+		want         float64
+		wantExplains string
+	}{
+		{"Accuracy", AccuracyInts, Accuracy, 4.0 / 6, "4/6"},
+		{"Precision", PrecisionInts, Precision, 2.0 / 3, "(1+0.5+0.5)/3"},
+		{"Recall", RecallInts, Recall, (2.0/3 + 0.5 + 1) / 3, "(2/3+1/2+1)/3"},
+		{"F1", F1Ints, F1, (0.8 + 0.5 + 2.0/3) / 3, "(0.8+0.5+2/3)/3"},
+	} {
+		if got := c.ints(pred, truth); !near(got, c.want) {
+			t.Errorf("%sInts = %v, want %s", c.name, got, c.wantExplains)
+		}
+		if got := c.tensors(predT, truthT); !near(got, c.want) {
+			t.Errorf("%s(indices) = %v, want %s", c.name, got, c.wantExplains)
+		}
+		if got := c.tensors(scores, truthColumn); !near(got, c.want) {
+			t.Errorf("%s(scores, [n 1] truth) = %v, want %s", c.name, got, c.wantExplains)
+		}
+		if got := c.tensors(scores, OneHot(truthT, 3)); !near(got, c.want) {
+			t.Errorf("%s(scores, one-hot truth) = %v, want %s", c.name, got, c.wantExplains)
+		}
 	}
-	if got := Precision(pred, truth); !near(got, 2.0/3) {
-		t.Errorf("Precision = %v, want (1+0.5+0.5)/3", got)
+	if got := NewConfusionMatrix(scores, truthT, nil).Counts; fmt.Sprint(got) != "[[2 1 0] [0 1 1] [0 0 1]]" {
+		t.Errorf("NewConfusionMatrix(scores) counts %v", got)
 	}
-	if got := Recall(pred, truth); !near(got, (2.0/3+0.5+1)/3) {
-		t.Errorf("Recall = %v, want (2/3+1/2+1)/3", got)
-	}
-	if got := F1(pred, truth); !near(got, (0.8+0.5+2.0/3)/3) {
-		t.Errorf("F1 = %v, want (0.8+0.5+2/3)/3", got)
-	}
-	m := NewConfusionMatrix(pred, truth, []string{"cat", "dog", "emu"})
+	m := NewConfusionMatrixInts(pred, truth, []string{"cat", "dog", "emu"})
 	want := [][]int{{2, 1, 0}, {0, 1, 1}, {0, 0, 1}}
 	for i := range want {
 		if !equalInts(m.Counts[i], want[i]) {
@@ -53,50 +80,62 @@ func TestClassificationMetrics(t *testing.T) {
 
 func TestMacroAveragesSkipAbsentClasses(t *testing.T) {
 	// Class 1 occurs neither as truth nor as prediction: it must not drag the mean down.
-	if got := F1([]int{0, 2, 2}, []int{0, 2, 2}); got != 1 {
+	if got := F1Ints([]int{0, 2, 2}, []int{0, 2, 2}); got != 1 {
 		t.Errorf("F1 with an absent class = %v, want 1", got)
 	}
 	// A class that is predicted but never true has precision 0 and counts.
-	if got := Precision([]int{1, 1}, []int{0, 1}); !near(got, 0.25) {
+	if got := PrecisionInts([]int{1, 1}, []int{0, 1}); !near(got, 0.25) {
 		t.Errorf("Precision = %v, want (0 + 1/2)/2", got)
 	}
 }
 
-func TestArgmaxAndTensorMetrics(t *testing.T) {
+func TestArgMaxAndMetricMisuse(t *testing.T) {
 	logits := FromSlice([]float32{0.1, 2, -1, 5, 5, 1, -3, -2, -1}, 3, 3)
-	if got := Argmax(logits); !equalInts(got, []int{1, 0, 2}) {
-		t.Errorf("Argmax = %v, want [1 0 2] (first of ties)", got)
+	if got := logits.ArgMax(); !equalInts(got, []int{1, 0, 2}) {
+		t.Errorf("ArgMax = %v, want [1 0 2] (first of ties)", got)
 	}
+	if got := FromSlice([]float32{1, 7, 3}, 3).ArgMax(); !equalInts(got, []int{1}) {
+		t.Errorf("ArgMax of a vector = %v, want [1] (one row)", got)
+	}
+	mustPanic(t, "ArgMax rank 3", func() { New(2, 2, 2).ArgMax() }, "ArgMax", "[2 2 2]", "ArgMaxAxis")
 	y := FromSlice([]float32{1, 1, 2}, 3)
-	if got := AccuracyOf(logits, y); !near(got, 2.0/3) {
-		t.Errorf("AccuracyOf = %v, want 2/3", got)
+	if got := Accuracy(logits, y); !near(got, 2.0/3) {
+		t.Errorf("Accuracy(scores) = %v, want 2/3", got)
 	}
-	defer func() {
-		if r := recover(); r == nil || !strings.Contains(r.(string), "value 1.5 at row 0") {
-			t.Fatalf("LabelsOf(1.5) panic %v", r)
-		}
-	}()
-	LabelsOf(FromSlice([]float32{1.5}, 1))
+	mustPanic(t, "LabelsOf 1.5", func() { LabelsOf(FromSlice([]float32{1.5}, 1)) }, "value 1.5 at row 0")
+	// Probabilities of one output per sample are not class indices: say what to pass.
+	mustPanic(t, "Accuracy of probabilities", func() { Accuracy(FromSlice([]float32{0.7, 0.2}, 2, 1), FromSlice([]float32{1, 0}, 2)) },
+		"Accuracy", "pred holds 0.7", "scores with one column per class")
+	mustPanic(t, "Accuracy of non-labels", func() { Accuracy(FromSlice([]float32{1, 0}, 2), FromSlice([]float32{0.5, 0}, 2)) },
+		"Accuracy", "truth holds 0.5", "not a class index")
+	mustPanic(t, "F1 shapes", func() { F1(New(4, 3), New(3)) }, "F1", "[4 3]", "[3]")
+	mustPanic(t, "one-hot shapes", func() { Recall(New(4, 2), New(4, 3)) }, "Recall", "one-hot truth of shape [4 3]")
 }
 
 func TestRegressionMetrics(t *testing.T) {
 	pred, truth := []float64{1, 2, 3}, []float64{1, 3, 5}
-	if got := MSE(pred, truth); !near(got, 5.0/3) {
-		t.Errorf("MSE = %v, want 5/3", got)
+	predT, truthT := FromFloat64s(pred, 3), FromFloat64s(truth, 3, 1) // [n] and [n 1] pair up
+	for _, c := range []struct {
+		name    string
+		slices  func(p, t []float64) float64
+		tensors func(p, t *Tensor) float64
+		want    float64
+	}{
+		{"MSE", MSEFloat64s, MSE, 5.0 / 3},
+		{"MAE", MAEFloat64s, MAE, 1},
+		{"R2", R2Float64s, R2, 0.375},
+	} {
+		if got := c.slices(pred, truth); !near(got, c.want) {
+			t.Errorf("%sFloat64s = %v, want %v", c.name, got, c.want)
+		}
+		if got := c.tensors(predT, truthT); !near(got, c.want) {
+			t.Errorf("%s = %v, want %v", c.name, got, c.want)
+		}
 	}
-	if got := MAE(pred, truth); !near(got, 1) {
-		t.Errorf("MAE = %v, want 1", got)
-	}
-	if got := R2(pred, truth); !near(got, 0.375) {
-		t.Errorf("R2 = %v, want 1 - 5/8", got)
-	}
-	if got := R2Of(FromSlice([]float32{1, 3, 5}, 3, 1), FromSlice([]float32{1, 3, 5}, 3, 1)); got != 1 {
+	if got := R2(FromSlice([]float32{1, 3, 5}, 3, 1), FromSlice([]float32{1, 3, 5}, 3, 1)); got != 1 {
 		t.Errorf("R2 of a perfect prediction = %v", got)
 	}
-	defer func() {
-		if r := recover(); r == nil || !strings.Contains(r.(string), "2 predictions but 3 targets") {
-			t.Fatalf("length mismatch panic %v", r)
-		}
-	}()
-	MSE([]float64{1, 2}, truth)
+	mustPanic(t, "MSE lengths", func() { MSEFloat64s([]float64{1, 2}, truth) }, "2 predictions but 3 targets")
+	// Same number of values, transposed: not the same shape.
+	mustPanic(t, "MSE transposed", func() { MSE(New(2, 3), New(3, 2)) }, "MSE", "[2 3]", "[3 2]", "differ")
 }

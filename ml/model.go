@@ -164,12 +164,48 @@ func (m *Model) reseed(seed uint64) {
 	}
 }
 
-// Predict returns the model's output for x in evaluation mode (dropout off). The
-// result is a new tensor.
+// Predict returns the model's output for a batch x in evaluation mode (dropout
+// off). The result is a new tensor.
+//
+// A single sample without the batch dimension is accepted too and gives a
+// single prediction: for a model taking [N, 64], Predict of a [64] tensor
+// returns [10] rather than [1, 10] (as model(x) would after x.Reshape(1, 64) in
+// Keras). The model's first layer tells a sample's rank: a Linear or Embedding
+// layer takes samples of rank 1, an LSTM or GRU of rank 2.
 func (m *Model) Predict(x *Tensor) *Tensor {
+	if x == nil {
+		panic("ml: Predict: nil input")
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if r := m.sampleRank(); r > 0 && len(x.shape) == r {
+		batch := &Tensor{shape: append([]int{1}, x.shape...), data: x.data}
+		y := m.predictLocked(batch)
+		y.shape = y.shape[1:]
+		return y
+	}
 	return m.predictLocked(x)
+}
+
+// sampleRank returns the rank of one sample as the model takes it (without the
+// batch dimension), read from the first layer that fixes it, or 0 when no
+// built-in layer does.
+func (m *Model) sampleRank() int {
+	for _, l := range m.layers {
+		switch l := l.(type) {
+		case *LinearLayer, *EmbeddingLayer:
+			return 1
+		case *LSTMLayer, *GRULayer, *LastStepLayer:
+			return 2
+		case *ActivationLayer, *DropoutLayer, *SoftmaxLayer:
+			// Element-wise: the next layer decides.
+		case *Model:
+			return l.sampleRank()
+		default:
+			return 0
+		}
+	}
+	return 0
 }
 
 func (m *Model) predictLocked(x *Tensor) *Tensor {
@@ -205,7 +241,8 @@ func (m *Model) predictLocked(x *Tensor) *Tensor {
 // its header, enough for one sample's class scores in common classifiers.
 const smallResultLen = 16
 
-// PredictClasses returns the index of the largest output for each sample.
+// PredictClasses returns the index of the largest output for each sample (one
+// index for a single sample, see Predict).
 func (m *Model) PredictClasses(x *Tensor) []int {
 	y := m.Predict(x)
 	k := y.shape[len(y.shape)-1]

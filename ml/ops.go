@@ -187,18 +187,21 @@ func (t *Tensor) unary(op string, f func(x float32) float32, df func(x, y, g flo
 	return out
 }
 
-// Scale returns t * s.
-func (t *Tensor) Scale(s float32) *Tensor {
+// Scale returns t * s element-wise (s rounded to float32, the tensor's element type).
+func (t *Tensor) Scale(s float64) *Tensor { return t.scale32(float32(s)) }
+
+func (t *Tensor) scale32(s float32) *Tensor {
 	return t.unary("Scale", func(x float32) float32 { return x * s }, func(_, _, g float32) float32 { return g * s })
 }
 
-// AddScalar returns t + s.
-func (t *Tensor) AddScalar(s float32) *Tensor {
-	return t.unary("AddScalar", func(x float32) float32 { return x + s }, func(_, _, g float32) float32 { return g })
+// AddScalar returns t + s element-wise (s rounded to float32).
+func (t *Tensor) AddScalar(s float64) *Tensor {
+	s32 := float32(s)
+	return t.unary("AddScalar", func(x float32) float32 { return x + s32 }, func(_, _, g float32) float32 { return g })
 }
 
 // Neg returns -t.
-func (t *Tensor) Neg() *Tensor { return t.Scale(-1) }
+func (t *Tensor) Neg() *Tensor { return t.scale32(-1) }
 
 // ReLU returns max(t, 0) element-wise.
 func (t *Tensor) ReLU() *Tensor {
@@ -254,7 +257,7 @@ func (t *Tensor) Sum() *Tensor {
 	for _, v := range t.data {
 		s += float64(v)
 	}
-	out := Scalar(float32(s))
+	out := scalar32(float32(s))
 	if t.needsGrad() {
 		out.attach("Sum", []*Tensor{t}, func(g []float32) {
 			gt := t.gradBuf()
@@ -271,7 +274,7 @@ func (t *Tensor) Mean() *Tensor {
 	if len(t.data) == 0 {
 		panic(fmt.Sprintf("ml: Mean of an empty tensor of shape %v", t.shape))
 	}
-	return t.Sum().Scale(1 / float32(len(t.data)))
+	return t.Sum().scale32(1 / float32(len(t.data)))
 }
 
 // MatMul returns the matrix product of t [..., k] and b [k, n]: shape [..., n].

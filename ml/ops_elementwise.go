@@ -7,14 +7,14 @@ import (
 
 // Pow returns t raised to the power p element-wise. As with math.Pow, a negative
 // base with a non-integer power gives NaN.
-func (t *Tensor) Pow(p float32) *Tensor {
-	pp := float64(p)
-	return t.unary("Pow", func(x float32) float32 { return float32(math.Pow(float64(x), pp)) },
+func (t *Tensor) Pow(p float64) *Tensor {
+	p32 := float32(p)
+	return t.unary("Pow", func(x float32) float32 { return float32(math.Pow(float64(x), p)) },
 		func(x, _, g float32) float32 {
 			if p == 0 {
 				return 0
 			}
-			return g * p * float32(math.Pow(float64(x), pp-1))
+			return g * p32 * float32(math.Pow(float64(x), p-1))
 		})
 }
 
@@ -34,10 +34,17 @@ func (t *Tensor) Abs() *Tensor {
 
 // Clamp limits every element to [lo, hi], like torch.clamp. The gradient passes
 // where lo ≤ t ≤ hi and is 0 where a limit applied. It panics if lo > hi.
-func (t *Tensor) Clamp(lo, hi float32) *Tensor {
+func (t *Tensor) Clamp(lo, hi float64) *Tensor {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		panic(fmt.Sprintf("ml: Clamp(%g, %g): a limit is NaN", lo, hi))
+	}
 	if lo > hi {
 		panic(fmt.Sprintf("ml: Clamp(%g, %g): lower limit above upper limit", lo, hi))
 	}
+	return t.clamp32(float32(lo), float32(hi))
+}
+
+func (t *Tensor) clamp32(lo, hi float32) *Tensor {
 	return t.unary("Clamp", func(x float32) float32 { return min(max(x, lo), hi) },
 		func(x, _, g float32) float32 {
 			if x < lo || x > hi {

@@ -65,7 +65,7 @@ func (t *Tensor) MeanAxis(axis int, keepDim bool) *Tensor {
 	if n == 0 {
 		panic(fmt.Sprintf("ml: MeanAxis(%d) of shape %v: the axis is empty", axis, t.shape))
 	}
-	return t.SumAxis(axis, keepDim).Scale(1 / float32(n))
+	return t.SumAxis(axis, keepDim).scale32(1 / float32(n))
 }
 
 // MaxAxis returns the largest values along axis, shaped as SumAxis shapes its
@@ -155,7 +155,7 @@ func (t *Tensor) extremeAll(op string, better func(a, b float32) bool) *Tensor {
 		panic(fmt.Sprintf("ml: %s of an empty tensor of shape %v", op, t.shape))
 	}
 	at := extremeIndices(t.data, 1, len(t.data), 1, better)[0]
-	out := Scalar(t.data[at])
+	out := scalar32(t.data[at])
 	if t.needsGrad() {
 		out.attach(op, []*Tensor{t}, func(g []float32) { t.gradBuf()[at] += g[0] })
 	}

@@ -50,12 +50,18 @@ type EpochStats struct {
 	Elapsed    time.Duration
 }
 
-// History is what Fit returns: the loss and metrics per epoch and the loss per step.
+// History is what Fit returns: the loss and metrics per epoch and the loss per
+// step. As a notebook cell's result it shows a summary and its curves; String
+// is the summary as text, Curve and Best read it as Keras's history.history does.
 type History struct {
 	Epochs     []EpochStats
 	StepLoss   []float64
-	Stopped    bool   // training ended before the last epoch
-	StopReason string // "interrupted", "early stopping", or a callback's reason
+	Stopped    bool          // training ended before the last epoch
+	StopReason string        // "interrupted", "early stopping", or a callback's reason
+	Planned    int           // epochs requested (FitConfig.Epochs)
+	Metrics    []string      // metrics reported per epoch (FitConfig.Metrics, in lower case)
+	Seed       int64         // the training seed used: FitConfig.Seed, or the one drawn for it
+	Elapsed    time.Duration // training time, from the first batch to the end
 }
 
 var (

@@ -127,7 +127,7 @@ func nearestMeanScore(train, val Dataset) float64 {
 			}
 		}
 	}
-	return Accuracy(pred, val.Labels())
+	return AccuracyInts(pred, val.Labels())
 }
 
 func TestCrossValidateIris(t *testing.T) {
@@ -255,7 +255,7 @@ func TestGridSearchWithFit(t *testing.T) {
 	r := GridSearch(Grid{"lr": {1e-5, 3e-2}}, data, 3, 1, func(p Params, train, val Dataset) float64 {
 		model := Sequential(Linear(4, 16), ReLU(), Linear(16, 3))
 		model.Fit(train, FitConfig{Epochs: 10, BatchSize: 16, Loss: CrossEntropy(), Optimizer: Adam(p.Get("lr")), Seed: 2})
-		return AccuracyOf(model.Predict(val.X), val.Y)
+		return Accuracy(model.Predict(val.X), val.Y)
 	})
 	t.Logf("\n%s", r)
 	if got := r.BestParams().Get("lr"); got != 3e-2 {

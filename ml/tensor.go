@@ -60,11 +60,16 @@ func FromFloat64s(data []float64, shape ...int) *Tensor {
 	return t
 }
 
-// Scalar returns a tensor of shape [] holding v.
-func Scalar(v float32) *Tensor { return &Tensor{shape: []int{}, data: []float32{v}} }
+// Scalar returns a tensor of shape [] holding v (rounded to float32).
+func Scalar(v float64) *Tensor { return scalar32(float32(v)) }
 
-// Full returns a tensor of the given shape with every element set to v.
-func Full(v float32, shape ...int) *Tensor {
+func scalar32(v float32) *Tensor { return &Tensor{shape: []int{}, data: []float32{v}} }
+
+// Full returns a tensor of the given shape with every element set to v (rounded
+// to float32).
+func Full(v float64, shape ...int) *Tensor { return full32(float32(v), shape...) }
+
+func full32(v float32, shape ...int) *Tensor {
 	t := New(shape...)
 	for i := range t.data {
 		t.data[i] = v
@@ -103,11 +108,14 @@ func (t *Tensor) Data() []float32 { return t.data }
 // Len returns the number of elements.
 func (t *Tensor) Len() int { return len(t.data) }
 
-// At returns the element at the given index, one coordinate per dimension.
-func (t *Tensor) At(index ...int) float32 { return t.data[t.offset(index)] }
+// At returns the element at the given index, one coordinate per dimension:
+// t.At(i, j) of a matrix. Like every scalar of the API it is a float64.
+func (t *Tensor) At(index ...int) float64 { return float64(t.data[t.offset("At", index)]) }
 
-// Set stores v at the given index.
-func (t *Tensor) Set(v float32, index ...int) { t.data[t.offset(index)] = v }
+// Set stores v (rounded to float32) at the given index: t.Set(v, i, j) of a
+// matrix. The value comes first because the index, as in At, is variadic and so
+// must come last.
+func (t *Tensor) Set(v float64, index ...int) { t.data[t.offset("Set", index)] = float32(v) }
 
 // Item returns the single value of a one-element tensor, as float64.
 func (t *Tensor) Item() float64 {
@@ -117,18 +125,29 @@ func (t *Tensor) Item() float64 {
 	return float64(t.data[0])
 }
 
-func (t *Tensor) offset(index []int) int {
+// offset returns the position in data of an index; op names the caller in panics.
+func (t *Tensor) offset(op string, index []int) int {
 	if len(index) != len(t.shape) {
-		panic(fmt.Sprintf("ml: index %v does not match shape %v", index, t.shape))
+		panic(fmt.Sprintf("ml: %s: index %v has %d coordinates, but the tensor of shape %v needs %d%s",
+			op, index, len(index), t.shape, len(t.shape), setOrderHint(op)))
 	}
 	off := 0
 	for i, x := range index {
 		if x < 0 || x >= t.shape[i] {
-			panic(fmt.Sprintf("ml: index %v out of range for shape %v", index, t.shape))
+			panic(fmt.Sprintf("ml: %s: index %v out of range for shape %v%s", op, index, t.shape, setOrderHint(op)))
 		}
 		off = off*t.shape[i] + x
 	}
 	return off
+}
+
+// setOrderHint reminds a Set caller of the argument order, the likely cause of
+// a bad index when the value was written last.
+func setOrderHint(op string) string {
+	if op != "Set" {
+		return ""
+	}
+	return " (Set takes the value first: t.Set(v, i, j))"
 }
 
 // Clone returns a deep copy of the values (not the gradient or graph).
@@ -317,25 +336,39 @@ func (f *tensorFormatter) format(b *strings.Builder, dim, off int) {
 // formatValue formats one element with four significant digits.
 func formatValue(v float32) string { return strconv.FormatFloat(float64(v), 'g', 4, 32) }
 
-// ArgMax returns, for a tensor of shape [n, k], the index of the largest value
-// in each row.
+// ArgMax returns, for each row of a tensor of shape [n, k] (logits or
+// probabilities, say), the column of its largest value; the first one wins ties.
+// A 1-D tensor [k] counts as a single row. For other ranks, or for the index as
+// a tensor, use ArgMaxAxis.
 func (t *Tensor) ArgMax() []int {
-	if len(t.shape) != 2 {
-		panic(fmt.Sprintf("ml: ArgMax wants shape [n k], got %v", t.shape))
+	var n, k int
+	switch len(t.shape) {
+	case 1:
+		n, k = 1, t.shape[0]
+	case 2:
+		n, k = t.shape[0], t.shape[1]
+	default:
+		panic(fmt.Sprintf("ml: ArgMax wants shape [n k] or [k], got %v (use ArgMaxAxis for other ranks)", t.shape))
 	}
-	n, k := t.shape[0], t.shape[1]
+	if k == 0 {
+		panic(fmt.Sprintf("ml: ArgMax: no columns in shape %v", t.shape))
+	}
 	out := make([]int, n)
-	for i := 0; i < n; i++ {
-		row := t.data[i*k : (i+1)*k]
-		best := 0
-		for j := 1; j < k; j++ {
-			if row[j] > row[best] {
-				best = j
-			}
-		}
-		out[i] = best
+	for i := range out {
+		out[i] = argmaxRow(t.data[i*k : (i+1)*k])
 	}
 	return out
+}
+
+// argmaxRow returns the index of the largest value of row, the first one on ties.
+func argmaxRow(row []float32) int {
+	best := 0
+	for j, v := range row {
+		if v > row[best] {
+			best = j
+		}
+	}
+	return best
 }
 
 // AllFinite reports whether every value is neither NaN nor infinite.

@@ -9,7 +9,7 @@ import (
 func Zeros(shape ...int) *Tensor { return New(shape...) }
 
 // Ones returns a tensor of the given shape filled with ones.
-func Ones(shape ...int) *Tensor { return Full(1, shape...) }
+func Ones(shape ...int) *Tensor { return full32(1, shape...) }
 
 // Rand returns a tensor of the given shape with values drawn uniformly from [0, 1).
 //
@@ -38,19 +38,19 @@ func Randn(shape ...int) *Tensor {
 // Arange returns the 1-D tensor [start, start+step, start+2·step, ...] of the values
 // before stop (stop is excluded), like torch.arange. It panics if step is zero or
 // points away from stop.
-func Arange(start, stop, step float32) *Tensor {
-	if step == 0 || math.IsNaN(float64(step)) {
+func Arange(start, stop, step float64) *Tensor {
+	if step == 0 || math.IsNaN(step) {
 		panic(fmt.Sprintf("ml: Arange(%g, %g, %g): step must be non-zero", start, stop, step))
 	}
-	span := (float64(stop) - float64(start)) / float64(step)
+	span := (stop - start) / step
 	if span < 0 || math.IsNaN(span) || math.IsInf(span, 0) {
 		panic(fmt.Sprintf("ml: Arange(%g, %g, %g): step %g does not lead from %g towards %g", start, stop, step, step, start, stop))
 	}
 	n := int(math.Ceil(span))
 	t := New(n)
 	for i := range t.data {
-		// float64 so that long ranges do not accumulate rounding error.
-		t.data[i] = float32(float64(start) + float64(i)*float64(step))
+		// Computed in float64 so that long ranges do not accumulate rounding error.
+		t.data[i] = float32(start + float64(i)*step)
 	}
 	return t
 }
@@ -58,21 +58,21 @@ func Arange(start, stop, step float32) *Tensor {
 // Linspace returns a 1-D tensor of n values evenly spaced from start to stop,
 // both included, like torch.linspace. Linspace(a, b, 1) is [a]. It panics if n is
 // negative.
-func Linspace(start, stop float32, n int) *Tensor {
+func Linspace(start, stop float64, n int) *Tensor {
 	if n < 0 {
 		panic(fmt.Sprintf("ml: Linspace(%g, %g, %d): negative count", start, stop, n))
 	}
 	t := New(n)
 	if n == 1 {
-		t.data[0] = start
+		t.data[0] = float32(start)
 		return t
 	}
-	stepSize := (float64(stop) - float64(start)) / float64(n-1)
+	stepSize := (stop - start) / float64(n-1)
 	for i := range t.data {
-		t.data[i] = float32(float64(start) + float64(i)*stepSize)
+		t.data[i] = float32(start + float64(i)*stepSize)
 	}
 	if n > 1 {
-		t.data[n-1] = stop
+		t.data[n-1] = float32(stop)
 	}
 	return t
 }

@@ -396,7 +396,7 @@ func TestDigitsExampleTrainsEvaluatesSavesAndLoads(t *testing.T) {
 		t.Fatalf("load the notebook's model here: %v", err)
 	}
 	_, test := ml.Digits().Split(0.75, 0)
-	if got := ml.Accuracy(loaded.PredictClasses(test.X), test.Labels()); fmt.Sprintf("%.4f", got) != fmt.Sprintf("%.4f", accuracy) {
+	if got := ml.AccuracyInts(loaded.PredictClasses(test.X), test.Labels()); fmt.Sprintf("%.4f", got) != fmt.Sprintf("%.4f", accuracy) {
 		t.Errorf("the saved model scores %.4f here, the notebook printed %.4f", got, accuracy)
 	}
 

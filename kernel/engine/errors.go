@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"io"
 	"maps"
@@ -68,10 +69,15 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 		// completed later: for a person the name is simply undefined.
 		out.Message = "undefined: " + name
 	}
-	if name, ok := strings.CutPrefix(out.Message, "undefined selector: "); ok {
+	name, ok := strings.CutPrefix(out.Message, "undefined selector: ")
+	if !ok {
+		// yaegi's words for a method missing from a compiled type.
+		name, ok = strings.CutPrefix(out.Message, "undefined method: ")
+	}
+	if ok {
 		// Say which expression lacks the field or method, as Go does.
 		if x, line, col := e.selectorOn(p, name, out.Line); x != "" {
-			out.Message = fmt.Sprintf("%s.%s undefined (%s has no field or method %s)", x, name, x, name)
+			out.Message = fmt.Sprintf("%s.%s undefined (%s has no field or method %s%s)", x, name, x, name, e.memberHint(p, x, name))
 			out.Line, out.Col = line, col
 		}
 	}
@@ -563,6 +569,47 @@ func (e *Engine) selectorOn(p *plan, name string, line int) (x string, l, c int)
 		}
 	}
 	return "", 0, 0
+}
+
+// memberHint suggests the fields and methods of x closest to the missing
+// name, "; did you mean model.Fit?", or returns "". It looks only at x that
+// evaluates again without effects from the session's globals (model,
+// ts[0]) and whose value's type reflect can list, which includes every value
+// of a compiled package such as gopad/ml; names shorter than three letters get
+// no guess.
+func (e *Engine) memberHint(p *plan, x, name string) string {
+	expr, err := parser.ParseExpr(x)
+	if err != nil || len(name) < 3 || !pureExpr(expr) || !e.allGlobal(p, expr) {
+		return ""
+	}
+	v, ok := e.evalValue(x)
+	if !ok {
+		return ""
+	}
+	var members []string
+	t := v.Type()
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
+		t = reflect.PointerTo(t) // a variable's method set includes pointer methods
+	}
+	for i := 0; i < t.NumMethod(); i++ {
+		members = append(members, t.Method(i).Name)
+	}
+	if st := t; st.Kind() == reflect.Pointer && st.Elem().Kind() == reflect.Struct {
+		for _, f := range reflect.VisibleFields(st.Elem()) {
+			members = append(members, f.Name)
+		}
+	}
+	close := closeNames(name, members)
+	if len(close) == 0 {
+		return ""
+	}
+	for i, c := range close {
+		close[i] = x + "." + c
+	}
+	if len(close) == 1 {
+		return "; did you mean " + close[0] + "?"
+	}
+	return "; did you mean " + strings.Join(close[:len(close)-1], ", ") + " or " + close[len(close)-1] + "?"
 }
 
 // noSymbolPattern matches yaegi's words for a missing package symbol:

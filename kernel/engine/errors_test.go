@@ -176,7 +176,7 @@ func (c Card) RenderMIME() display.Bundle { return display.Bundle{"text/html": "
 	if got := r.RenderMIME()["text/html"]; got != "<b>hi</b>" {
 		t.Errorf("RenderMIME()[text/html] = %v", got)
 	}
-	h.expect("import \"gopad/ml\"\nml.Argmax(ml.FromSlice([]float32{1, 3, 2}, 1, 3))", "[1]")
+	h.expect("import \"gopad/ml\"\nml.FromSlice([]float32{1, 3, 2}, 1, 3).ArgMax()", "[1]")
 	h.expect("import \"gopad.dev/gopad/ml\"\nml.New(2, 2).Shape()", "[2 2]")
 }
 
