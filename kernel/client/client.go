@@ -166,7 +166,7 @@ func (k *Kernel) startProcess(ctx context.Context, during State, cause error) er
 
 	ctx, cancel := context.WithTimeout(ctx, k.opts.StartTimeout)
 	defer cancel()
-	p, err := spawn(ctx, k.opts, k.route)
+	p, err := spawn(ctx, k.opts, k.route, k.processExited)
 
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -186,19 +186,36 @@ func (k *Kernel) startProcess(ctx context.Context, during State, cause error) er
 		p.kill("the kernel was shut down while starting")
 		return ErrShutdown
 	}
+	select {
+	case <-p.done:
+		// It died after it became ready but before it was current, so
+		// processExited did not record the death: do it here.
+		k.setStateLocked(Dead, p.died)
+		return fmt.Errorf("start kernel: %w", p.died)
+	default:
+	}
 	k.setStateLocked(Idle, nil)
-	go k.watch(p)
 	return nil
 }
 
-// watch marks the kernel dead when its current process exits unexpectedly.
-func (k *Kernel) watch(p *process) {
-	<-p.done
+// processExited records in the kernel's state why process p ended, then closes
+// p.done (closeDone), both under k.mu: whoever sees Done closed and then asks
+// State gets the state that the exit caused, never the one before it.
+func (k *Kernel) processExited(p *process, closeDone func()) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.proc == p && !p.expectedExit() {
-		k.setStateLocked(Dead, p.died)
+	if k.proc == p {
+		switch {
+		case k.closed:
+			k.setStateLocked(Dead, nil)
+		case p.expectedExit():
+			// The client ended it to replace it (Restart, interrupt escalation).
+			k.setStateLocked(Restarting, nil)
+		default:
+			k.setStateLocked(Dead, p.died)
+		}
 	}
+	closeDone()
 }
 
 func (k *Kernel) setStateLocked(s State, err error) {
@@ -509,6 +526,7 @@ func (k *Kernel) Restart(ctx context.Context) error {
 	}
 	k.mu.Lock()
 	p := k.proc
+	k.setStateLocked(Restarting, nil)
 	k.mu.Unlock()
 	if p != nil {
 		p.stop("the kernel was restarted")
@@ -550,7 +568,9 @@ func (k *Kernel) State() State {
 }
 
 // Done returns a channel closed when the current process exits (for any reason,
-// including Restart and Shutdown). After a restart, call Done again for the new
+// including Restart and Shutdown). By the time it is closed, State reports the
+// exit's outcome (Dead after a death or Shutdown, Restarting or later after a
+// restart) and Err its reason. After a restart, call Done again for the new
 // process.
 func (k *Kernel) Done() <-chan struct{} {
 	k.mu.Lock()

@@ -394,6 +394,10 @@ func TestKernelDeathIsReportedAndRestartWorks(t *testing.T) {
 			if !errors.As(r.err, &died) {
 				t.Fatalf("Execute = %+v, %v; want a *DiedError", r.reply, r.err)
 			}
+			// Execute returns the death only once the state says so.
+			if s := k.State(); s != client.Dead {
+				t.Errorf("state %s as Execute returned the death, want dead", s)
+			}
 			if died.Restarted || !strings.Contains(died.Reason, tc.reason) || !strings.Contains(died.Output, tc.output) {
 				t.Errorf("DiedError = {Reason %q, Restarted %v, Output %q}; want reason with %q and output with %q",
 					died.Reason, died.Restarted, died.Output, tc.reason, tc.output)

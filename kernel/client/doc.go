@@ -17,7 +17,7 @@
 //	err = k.Restart(ctx)                             // fresh process, state gone
 //	err = k.Shutdown(ctx)                            // stop for good
 //	k.State()                                        // Starting, Idle, Busy, Restarting, Dead
-//	<-k.Done()                                       // the current process has exited
+//	<-k.Done()                                       // the current process has exited; State says so
 //	k.Err()                                          // why it exited (*DiedError), nil while alive
 //	k.Info()                                         // the kernel_info_reply content
 //

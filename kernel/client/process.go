@@ -26,8 +26,10 @@ type process struct {
 	info     protocol.KernelInfoReplyContent
 	tail     *tailBuffer
 
-	done chan struct{} // closed after the process exited and its messages were read
-	died *DiedError    // set before done is closed
+	// done is closed after the process exited, its messages were read and the
+	// Kernel recorded the exit in its state (see spawn).
+	done chan struct{}
+	died *DiedError // set before done is closed
 
 	mu          sync.Mutex
 	subscribers map[string]*subscriber
@@ -40,7 +42,11 @@ type subscriber struct {
 }
 
 // spawn starts a kernel process and waits for its unsolicited kernel_info_reply.
-func spawn(ctx context.Context, opts Options, route func(*process, protocol.Message)) (*process, error) {
+// route receives every later message. exited is called once the process has
+// ended, with p.died set; it must call closeDone, which closes p.done, so that
+// the caller can record the exit under its own lock before anyone sees done
+// closed.
+func spawn(ctx context.Context, opts Options, route func(*process, protocol.Message), exited func(p *process, closeDone func())) (*process, error) {
 	reqR, reqW, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("start kernel: %w", err)
@@ -86,9 +92,8 @@ func spawn(ctx context.Context, opts Options, route func(*process, protocol.Mess
 		subscribers: map[string]*subscriber{},
 	}
 	readyCh := make(chan protocol.KernelInfoReplyContent, 1)
-	readErr := make(chan error, 1)
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
 	go func() {
 		r := protocol.NewReader(msgR)
 		first := true
@@ -115,9 +120,9 @@ func spawn(ctx context.Context, opts Options, route func(*process, protocol.Mess
 		if errors.Is(err, io.EOF) {
 			err = nil
 		}
-		readErr <- err
-		waitErr := <-exited
+		waitErr := <-waited
 		p.finish(waitErr, err)
+		exited(p, func() { close(p.done) })
 	}()
 
 	select {
@@ -133,7 +138,7 @@ func spawn(ctx context.Context, opts Options, route func(*process, protocol.Mess
 	}
 }
 
-// finish records why the process ended and closes done.
+// finish records why the process ended.
 func (p *process) finish(waitErr, readErr error) {
 	p.mu.Lock()
 	intentional := p.intentional
@@ -146,7 +151,6 @@ func (p *process) finish(waitErr, readErr error) {
 	}
 	p.toKernel.Close()
 	p.died = &DiedError{Reason: reason, Output: p.tail.crashReport(crashReportLines)}
-	close(p.done)
 }
 
 // exitReason describes how a process ended.
