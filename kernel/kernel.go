@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 
@@ -281,9 +282,10 @@ func (k *kernel) execute(m protocol.Message) {
 		return
 	}
 	if res.HasValue && !req.Silent && !isDisplayHandle(res.Value) {
-		_ = k.sendContent(protocol.ExecuteResult, m.ID, protocol.ExecuteResultContent{
+		data := protocol.MIMEBundle(renderValue(res.Value))
+		k.sendOutput(protocol.ExecuteResult, m.ID, "the cell's result", data, protocol.ExecuteResultContent{
 			ExecutionCount: count,
-			Data:           protocol.MIMEBundle(renderValue(res.Value)),
+			Data:           data,
 			Metadata:       map[string]any{},
 		})
 	}
@@ -316,9 +318,65 @@ func exitRequest(err error) (code int, ok bool) {
 	return 0, false
 }
 
+// sendOutput sends an output message (display_data, update_display_data,
+// execute_result) of the cell parent. An output that cannot travel, because
+// it is larger than a kernel message may be or cannot be encoded, is replaced
+// by an error output that says so: the cell shows why its output is missing,
+// and the channel, the kernel and its state carry on. what names the output
+// for that message.
+func (k *kernel) sendOutput(msgType, parent, what string, data protocol.MIMEBundle, content any) {
+	tooLargeMsg := func(size string, n int) string {
+		return fmt.Sprintf("%s was not shown: %s %s (%d bytes), more than the %s that one output may take; show a summary or a sample of the data instead",
+			what, size, protocol.FormatSize(n), n, protocol.FormatSize(protocol.MaxMessageSize))
+	}
+	// Encoding can only add to the text: refuse what is too large already,
+	// without spending seconds encoding it.
+	if n := textSize(data); n > protocol.MaxMessageSize {
+		k.outputError(parent, "OutputTooLarge", tooLargeMsg("its data alone is", n))
+		return
+	}
+	m, err := protocol.NewMessage(msgType, parent, content)
+	if err == nil {
+		err = k.w.Send(m)
+	}
+	var tooLarge *protocol.TooLargeError
+	switch {
+	case err == nil:
+	case errors.As(err, &tooLarge):
+		k.outputError(parent, "OutputTooLarge", tooLargeMsg("as a message it is", tooLarge.Size))
+	case errors.Is(err, os.ErrClosed) || errors.Is(err, unix.EPIPE):
+		// The client is gone: nobody would see an error either.
+	default:
+		k.outputError(parent, "OutputError", fmt.Sprintf("%s was not shown: %v", what, err))
+	}
+}
+
+// outputError sends an error output of the cell parent.
+func (k *kernel) outputError(parent, name, msg string) {
+	_ = k.sendContent(protocol.Error, parent, protocol.ErrorContent{EName: name, EValue: msg, Traceback: []string{msg}})
+}
+
+// textSize returns the bytes of the bundle's text entries.
+func textSize(data protocol.MIMEBundle) int {
+	n := 0
+	for _, v := range data {
+		if s, ok := v.(string); ok {
+			n += len(s)
+		}
+	}
+	return n
+}
+
+// Bounds of the text of an error output: a panic value can be any size, and the
+// error and the execute_reply both carry it.
+const (
+	maxErrorValue     = 64 << 10
+	maxTracebackBytes = 256 << 10
+)
+
 // reportError sends an error output and an error execute_reply.
 func (k *kernel) reportError(parent string, err error) {
-	content := errorContent(err)
+	content := boundErrorContent(errorContent(err))
 	var e *engine.Error
 	stateLost := errors.As(err, &e) && e.StateLost
 	_ = k.sendContent(protocol.Error, parent, content)
@@ -351,6 +409,34 @@ func errorContent(err error) protocol.ErrorContent {
 		c.Traceback = append([]string{fmt.Sprintf("cell line %d, column %d: %s", e.Line, e.Col, c.Traceback[0][len(prefix):])}, c.Traceback[1:]...)
 	}
 	return c
+}
+
+// boundErrorContent cuts an error's value and traceback to sizes that travel.
+func boundErrorContent(c protocol.ErrorContent) protocol.ErrorContent {
+	c.EValue = truncateText(c.EValue, maxErrorValue)
+	total := 0
+	for i, line := range c.Traceback {
+		line = truncateText(line, maxErrorValue)
+		if total+len(line) > maxTracebackBytes {
+			c.Traceback = append(c.Traceback[:i:i], fmt.Sprintf("[gopad: %d more traceback lines not shown]", len(c.Traceback)-i))
+			break
+		}
+		total += len(line)
+		c.Traceback[i] = line
+	}
+	return c
+}
+
+// truncateText cuts s to at most limit bytes at a UTF-8 boundary, saying so.
+func truncateText(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s [gopad: %s more not shown]", s[:cut], protocol.FormatSize(len(s)-cut))
 }
 
 // isDisplayHandle reports whether v is the handle display.Show returns: a cell
@@ -440,7 +526,7 @@ func (p publisher) Publish(data display.Bundle, metadata map[string]any, display
 	if metadata == nil {
 		metadata = map[string]any{}
 	}
-	_ = p.k.sendContent(msgType, p.k.capture.currentParent(), protocol.DisplayDataContent{
+	p.k.sendOutput(msgType, p.k.capture.currentParent(), "a display output", protocol.MIMEBundle(data), protocol.DisplayDataContent{
 		Data:      protocol.MIMEBundle(data),
 		Metadata:  metadata,
 		Transient: protocol.Transient{DisplayID: displayID},

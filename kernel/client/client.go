@@ -331,7 +331,7 @@ func (k *Kernel) Execute(ctx context.Context, code string, onOutput func(protoco
 	inbox := p.subscribe(req.ID)
 	defer p.unsubscribe(req.ID)
 	if err := p.send(req); err != nil {
-		return zero, k.deathOf(p, err)
+		return zero, sendError(p, "execute", err)
 	}
 
 	var (
@@ -349,7 +349,10 @@ func (k *Kernel) Execute(ctx context.Context, code string, onOutput func(protoco
 			switch m.Type {
 			case protocol.ExecuteReply:
 				if err := m.Decode(&reply); err != nil {
-					return zero, err
+					// The reply is the one word Execute waits for: without it the
+					// cell would never end. Stop the kernel; p.done follows.
+					p.fail(fmt.Sprintf("it sent an unreadable execute_reply (%v), so the client stopped it", err))
+					continue
 				}
 				gotReply = true
 				if reply.StateLost {
@@ -414,14 +417,16 @@ func (k *Kernel) afterDeath(p *process, cell *runningCell) error {
 	return &died
 }
 
-// deathOf returns p's death error if p has died, else err wrapped.
-func (k *Kernel) deathOf(p *process, err error) error {
-	select {
-	case <-p.done:
-		return p.died
-	case <-time.After(200 * time.Millisecond):
-		return fmt.Errorf("kernel: %w", err)
+// sendError is the error of a call whose request to p could not be sent and
+// that has no messages to drain: a request too large to send, wrapped, or
+// else p's death, once it is recorded.
+func sendError(p *process, call string, err error) error {
+	var tooLarge *protocol.TooLargeError
+	if errors.As(err, &tooLarge) {
+		return fmt.Errorf("%s: %w", call, err)
 	}
+	<-p.done
+	return p.died
 }
 
 // Interrupt asks the kernel to stop the running cell. It returns without waiting
@@ -490,14 +495,15 @@ func (k *Kernel) Complete(ctx context.Context, code string, cursorPos int) (prot
 	inbox := p.subscribe(req.ID)
 	defer p.unsubscribe(req.ID)
 	if err := p.send(req); err != nil {
-		return reply, k.deathOf(p, err)
+		return reply, sendError(p, "complete", err)
 	}
 	for {
 		select {
 		case m := <-inbox:
 			if m.Type == protocol.CompleteReply {
 				if err := m.Decode(&reply); err != nil {
-					return reply, err
+					p.fail(fmt.Sprintf("it sent an unreadable complete_reply (%v), so the client stopped it", err))
+					continue
 				}
 				return reply, nil
 			}

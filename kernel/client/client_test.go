@@ -731,3 +731,129 @@ func TestInterruptWhileIdleDoesNotAffectTheNextCell(t *testing.T) {
 		t.Errorf("cell after an idle interrupt = %q, want 3", got)
 	}
 }
+
+// errorOutputs returns the error outputs of a cell run.
+func (r *cellRun) errorOutputs() []protocol.ErrorContent {
+	var out []protocol.ErrorContent
+	for _, m := range r.messages {
+		var e protocol.ErrorContent
+		if m.Type == protocol.Error && m.Decode(&e) == nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func TestOutputsLargerThanAMessageAreRefusedKeepingState(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import ("fmt"; "strings"; "gopad/display")`)
+	mustRun(t, k, `kept := 42`)
+
+	for name, tc := range map[string]struct{ cell, want string }{
+		// 70 MiB of HTML and the same as its text/plain form: refused before it is encoded.
+		"html": {`display.Show(display.HTML(strings.Repeat("x", 70<<20)))`, "its data alone is 140 MiB (146800640 bytes)"},
+		// 11 MiB of text that JSON escapes six-fold ("<" is \u003c): refused once encoded.
+		"escaped text": {`display.Show(display.Text(strings.Repeat("<", 11<<20)))`, "as a message it is 66.0 MiB ("},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := mustRun(t, k, tc.cell+"\nfmt.Println(\"after the display\")")
+			errs := r.errorOutputs()
+			if len(errs) != 1 || errs[0].EName != "OutputTooLarge" {
+				t.Fatalf("error outputs %+v (messages %v), want one OutputTooLarge", errs, r.types())
+			}
+			if msg := errs[0].EValue; !strings.HasPrefix(msg, "a display output was not shown") || !strings.Contains(msg, tc.want) || !strings.Contains(msg, "more than the 64 MiB") {
+				t.Errorf("error %q should name the display, its size (%q) and the 64 MiB limit", msg, tc.want)
+			}
+			// The cell carries on after the refused display.
+			if got := r.stream("stdout"); got != "after the display\n" {
+				t.Errorf("stdout = %q, want the line printed after the refused display", got)
+			}
+			for _, m := range r.messages {
+				if m.Type == protocol.DisplayData {
+					t.Errorf("a display_data of %d bytes was sent", len(m.Content))
+				}
+			}
+		})
+	}
+
+	// A result too large: the same, for the cell's value.
+	r := mustRun(t, k, `strings.Repeat("y", 70<<20)`)
+	if errs := r.errorOutputs(); len(errs) != 1 || !strings.Contains(errs[0].EValue, "the cell's result was not shown") {
+		t.Errorf("oversized result: error outputs %+v, want one saying the result was not shown", errs)
+	}
+	if got := r.results(); len(got) != 0 {
+		t.Errorf("an oversized result was sent (%d results)", len(got))
+	}
+
+	// A panic with a large value: the error arrives, cut to a size that travels.
+	r = execute(t, k, `panic(strings.Repeat("z", 1<<20))`)
+	if r.err != nil {
+		t.Fatalf("huge panic: %v", r.err)
+	}
+	if r.reply.Status != protocol.ReplyError || !strings.Contains(r.reply.EValue, "more not shown]") || len(r.reply.EValue) > 100<<10 {
+		t.Errorf("huge panic: reply status %q, evalue of %d bytes ending %q; want an error cut with a note",
+			r.reply.Status, len(r.reply.EValue), r.reply.EValue[max(len(r.reply.EValue)-60, 0):])
+	}
+
+	// A request too large to send is refused by the client, channel intact.
+	_, err := k.Execute(context.Background(), "// "+strings.Repeat("c", 65<<20), nil)
+	if err == nil || !strings.Contains(err.Error(), "larger than the 64 MiB limit") {
+		t.Errorf("Execute of 65 MiB of code = %v, want an error naming the limit", err)
+	}
+
+	if got := mustRun(t, k, "kept").results(); len(got) != 1 || got[0] != "42" {
+		t.Errorf("kept = %q after the refused outputs, want 42", got)
+	}
+	if k.State() != client.Idle {
+		t.Errorf("state %s, want idle", k.State())
+	}
+}
+
+func TestBrokenMessageChannelKillsAndReportsTheKernel(t *testing.T) {
+	// Each cell breaks the kernel's message channel (file descriptor 4) from
+	// inside the real kernel process, bypassing its protocol writer.
+	cases := map[string]struct {
+		cell   string
+		reason string
+	}{
+		"malformed line": {
+			cell:   `os.NewFile(4, "messages").WriteString("this is not a message\n")`,
+			reason: "could no longer read its messages (malformed kernel message",
+		},
+		"line over the limit": {
+			cell:   `os.NewFile(4, "messages").Write(make([]byte, 65<<20))`,
+			reason: "could no longer read its messages (read kernel message: a message is longer than the 64 MiB limit",
+		},
+		"channel closed": {
+			cell:   "os.NewFile(4, \"messages\").Close()\nfor { time.Sleep(time.Second) }",
+			reason: "closed its message channel but kept running",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			k := start(t)
+			mustRun(t, k, `import ("os"; "time")`)
+			mustRun(t, k, `before := 1`)
+			r := execute(t, k, tc.cell)
+			var died *client.DiedError
+			if !errors.As(r.err, &died) {
+				t.Fatalf("Execute = %+v, %v; want a *DiedError", r.reply, r.err)
+			}
+			if !strings.Contains(died.Reason, tc.reason) || died.Restarted {
+				t.Errorf("DiedError{Reason %q, Restarted %v}; want a reason with %q", died.Reason, died.Restarted, tc.reason)
+			}
+			if s := k.State(); s != client.Dead {
+				t.Errorf("state %s, want dead", s)
+			}
+			if err := k.Restart(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if r := execute(t, k, "before"); r.err != nil || r.reply.Status != protocol.ReplyError {
+				t.Errorf("restarted kernel still knows `before`: %+v %v", r.reply, r.err)
+			}
+			if got := mustRun(t, k, "2 + 3").results(); len(got) != 1 || got[0] != "5" {
+				t.Errorf("restarted kernel: 2 + 3 = %q", got)
+			}
+		})
+	}
+}

@@ -28,12 +28,19 @@
 // Execute returns a Go error only when the kernel could not answer:
 //
 //   - *DiedError: the kernel process died while the cell ran (a panic in a goroutine
-//     the cell started, os.Exit, a signal) or was restarted. Reason says why, Output
+//     the cell started, os.Exit, a signal), was restarted, or was stopped by the
+//     client because its message channel broke (an unreadable or oversized message,
+//     a channel closed while the process ran on). Reason says why, Output
 //     holds the end of the process's own stderr (a Go panic trace). When Restarted is
 //     true the client already started a fresh kernel (see interrupt escalation below);
 //     otherwise the handle is Dead until Restart is called.
 //   - ErrShutdown after Shutdown; a wrapped ctx.Err() when ctx ended (the cell is
-//     then interrupted, as by Interrupt, before Execute returns).
+//     then interrupted, as by Interrupt, before Execute returns); a wrapped
+//     *protocol.TooLargeError for code larger than protocol.MaxMessageSize.
+//
+// The kernel never sends a message over protocol.MaxMessageSize: an output that
+// large (a display, a cell's result) is replaced by an "OutputTooLarge" error
+// output naming its size and the limit, and the cell runs on.
 //
 // Interrupt escalation: Interrupt asks the kernel to stop the running cell. The
 // kernel stops interpreted loops, sleeps and channel operations cooperatively within

@@ -34,6 +34,10 @@ type process struct {
 	mu          sync.Mutex
 	subscribers map[string]*subscriber
 	intentional string // reason set by kill/stop; the exit was our doing
+	// failure is why the client killed a kernel it could no longer talk to
+	// (see fail); unlike intentional, the exit is a death to report.
+	failure string
+	reaped  bool // Wait returned: the pid may belong to another process by now
 }
 
 type subscriber struct {
@@ -93,35 +97,35 @@ func spawn(ctx context.Context, opts Options, route func(*process, protocol.Mess
 	}
 	readyCh := make(chan protocol.KernelInfoReplyContent, 1)
 	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
 	go func() {
-		r := protocol.NewReader(msgR)
-		first := true
-		var err error
-		for {
-			var m protocol.Message
-			m, err = r.Read()
-			if err != nil {
-				break
-			}
-			if first && m.Type == protocol.KernelInfoReply {
-				first = false
-				var info protocol.KernelInfoReplyContent
-				if derr := m.Decode(&info); derr != nil {
-					err = derr
-					break
-				}
-				readyCh <- info
-				continue
-			}
-			route(p, m)
-		}
+		err := cmd.Wait()
+		p.mu.Lock()
+		p.reaped = true
+		p.mu.Unlock()
+		waited <- err
+	}()
+	go func() {
+		err := p.read(msgR, readyCh, route)
 		msgR.Close()
+		var waitErr error
 		if errors.Is(err, io.EOF) {
-			err = nil
+			// A kernel closes its message channel by exiting: give it a moment
+			// to finish, then stop one that runs on without a way to talk.
+			timer := time.NewTimer(channelClosedGrace)
+			select {
+			case waitErr = <-waited:
+			case <-timer.C:
+				p.fail("it closed its message channel but kept running, so the client stopped it")
+				waitErr = <-waited
+			}
+			timer.Stop()
+		} else {
+			// The framing is lost: nothing more can be read, so the kernel could
+			// only hang its caller. Stop it and say why.
+			p.fail(fmt.Sprintf("the client could no longer read its messages (%v), so it stopped the kernel", err))
+			waitErr = <-waited
 		}
-		waitErr := <-waited
-		p.finish(waitErr, err)
+		p.finish(waitErr)
 		exited(p, func() { close(p.done) })
 	}()
 
@@ -138,19 +142,61 @@ func spawn(ctx context.Context, opts Options, route func(*process, protocol.Mess
 	}
 }
 
+// channelClosedGrace is how long a kernel may run on after closing its message
+// channel before the client stops it; a kernel closes it only by exiting.
+const channelClosedGrace = 3 * time.Second
+
+// read reads the kernel's messages until the channel ends (io.EOF) or breaks:
+// the first kernel_info_reply goes to ready, everything else to route.
+func (p *process) read(from io.Reader, ready chan<- protocol.KernelInfoReplyContent, route func(*process, protocol.Message)) error {
+	r := protocol.NewReader(from)
+	first := true
+	for {
+		m, err := r.Read()
+		if err != nil {
+			return err
+		}
+		if first && m.Type == protocol.KernelInfoReply {
+			first = false
+			var info protocol.KernelInfoReplyContent
+			if err := m.Decode(&info); err != nil {
+				return err
+			}
+			ready <- info
+			continue
+		}
+		route(p, m)
+	}
+}
+
 // finish records why the process ended.
-func (p *process) finish(waitErr, readErr error) {
+func (p *process) finish(waitErr error) {
 	p.mu.Lock()
-	intentional := p.intentional
+	intentional, failure := p.intentional, p.failure
 	p.mu.Unlock()
-	reason := exitReason(p.cmd.ProcessState, waitErr)
-	if intentional != "" {
+	st := p.cmd.ProcessState
+	reason := exitReason(st, waitErr)
+	switch {
+	case intentional != "":
 		reason = intentional
-	} else if readErr != nil {
-		reason += " (" + readErr.Error() + ")"
+	case failure != "" && killedBy(st, syscall.SIGKILL):
+		reason = failure
+	case failure != "":
+		// It ended on its own while the client was stopping it: its own exit
+		// is the cause, what the client saw a symptom.
+		reason += " (" + failure + ")"
 	}
 	p.toKernel.Close()
 	p.died = &DiedError{Reason: reason, Output: p.tail.crashReport(crashReportLines)}
+}
+
+// killedBy reports whether the process ended by signal sig.
+func killedBy(st *os.ProcessState, sig syscall.Signal) bool {
+	if st == nil {
+		return false
+	}
+	ws, ok := st.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == sig
 }
 
 // exitReason describes how a process ended.
@@ -194,14 +240,24 @@ func (p *process) expectedExit() bool {
 	return p.intentional != ""
 }
 
-// send writes one request to the kernel.
+// send writes one request to the kernel. A request too large to send is
+// refused (a *protocol.TooLargeError) with the channel intact; one that cannot
+// be written means the channel is broken: the kernel is stopped (p.done
+// follows) and the error says so. send does not wait for p.done, as its
+// caller may be the one draining the messages that the exit waits behind.
 func (p *process) send(m protocol.Message) error {
 	select {
 	case <-p.done:
 		return p.died
 	default:
 	}
-	return p.w.Send(m)
+	err := p.w.Send(m)
+	var tooLarge *protocol.TooLargeError
+	if err == nil || errors.As(err, &tooLarge) {
+		return err
+	}
+	p.fail(fmt.Sprintf("the client could no longer send it requests (%v), so it stopped the kernel", err))
+	return fmt.Errorf("the kernel is being stopped: %w", err)
 }
 
 // subscribe routes messages whose ParentID is id to the returned channel.
@@ -246,15 +302,31 @@ func (p *process) kill(reason string) {
 		p.intentional = reason
 	}
 	p.mu.Unlock()
-	select {
-	case <-p.done:
-		return // already reaped: its pid may belong to another process by now
-	default:
+	p.signalGroup()
+}
+
+// signalGroup sends SIGKILL to the process and its process group.
+func (p *process) signalGroup() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.reaped {
+		return
 	}
 	if p.cmd.Process != nil {
 		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 		_ = p.cmd.Process.Kill()
 	}
+}
+
+// fail kills a process that the client can no longer talk to: unlike kill,
+// the exit is reported as a death, with reason as its cause.
+func (p *process) fail(reason string) {
+	p.mu.Lock()
+	if p.failure == "" {
+		p.failure = reason
+	}
+	p.mu.Unlock()
+	p.signalGroup()
 }
 
 // stop asks the process to shut down, and kills it if it has not exited soon.

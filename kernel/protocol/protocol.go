@@ -12,9 +12,11 @@ package protocol
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -197,17 +199,52 @@ type LanguageInfo struct {
 // Writer sends messages as JSON lines. It is safe for concurrent use.
 type Writer struct {
 	mu  sync.Mutex
-	enc *json.Encoder
+	out io.Writer
+	buf bytes.Buffer
+	enc *json.Encoder // encodes into buf
 }
 
 // NewWriter returns a Writer that writes to w.
-func NewWriter(w io.Writer) *Writer { return &Writer{enc: json.NewEncoder(w)} }
+func NewWriter(w io.Writer) *Writer {
+	wr := &Writer{out: w}
+	wr.enc = json.NewEncoder(&wr.buf)
+	return wr
+}
 
-// Send writes one message.
+// MaxMessageSize bounds one message on the wire, its newline included (a
+// large image or chart fits). Writer refuses larger messages and Reader fails
+// on them, so both ends of a channel agree.
+const MaxMessageSize = 64 << 20
+
+// TooLargeError is what Writer.Send returns for a message larger than
+// MaxMessageSize. Nothing was written: the channel is intact.
+type TooLargeError struct {
+	Type string // the message's msg_type
+	Size int    // its encoded size in bytes
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s message of %s (%d bytes) is larger than the %s limit of one kernel message",
+		e.Type, FormatSize(e.Size), e.Size, FormatSize(MaxMessageSize))
+}
+
+// Send writes one message, or returns a *TooLargeError without writing anything.
 func (w *Writer) Send(m Message) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.buf.Reset()
+	defer func() {
+		if w.buf.Cap() > 1<<20 {
+			w.buf = bytes.Buffer{} // give back the memory of a large message
+		}
+	}()
 	if err := w.enc.Encode(m); err != nil {
+		return fmt.Errorf("send %s: %w", m.Type, err)
+	}
+	if w.buf.Len() > MaxMessageSize {
+		return &TooLargeError{Type: m.Type, Size: w.buf.Len()}
+	}
+	if _, err := w.out.Write(w.buf.Bytes()); err != nil {
 		return fmt.Errorf("send %s: %w", m.Type, err)
 	}
 	return nil
@@ -218,9 +255,6 @@ type Reader struct {
 	sc *bufio.Scanner
 }
 
-// MaxMessageSize bounds one message on the wire (a large image or chart fits).
-const MaxMessageSize = 64 << 20
-
 // NewReader returns a Reader that reads from r.
 func NewReader(r io.Reader) *Reader {
 	sc := bufio.NewScanner(r)
@@ -228,7 +262,8 @@ func NewReader(r io.Reader) *Reader {
 	return &Reader{sc: sc}
 }
 
-// Read returns the next message, or io.EOF when the stream ends.
+// Read returns the next message, or io.EOF when the stream ends. Any other
+// error leaves the stream unusable: its framing is lost.
 func (r *Reader) Read() (Message, error) {
 	for r.sc.Scan() {
 		line := r.sc.Bytes()
@@ -244,8 +279,28 @@ func (r *Reader) Read() (Message, error) {
 		}
 		return m, nil
 	}
-	if err := r.sc.Err(); err != nil {
+	err := r.sc.Err()
+	if errors.Is(err, bufio.ErrTooLong) {
+		return Message{}, fmt.Errorf("read kernel message: a message is longer than the %s limit: %w", FormatSize(MaxMessageSize), err)
+	}
+	if err != nil {
 		return Message{}, fmt.Errorf("read kernel message: %w", err)
 	}
 	return Message{}, io.EOF
+}
+
+// FormatSize formats n bytes for people: "64 MiB", "70.3 MiB", "512 bytes".
+func FormatSize(n int) string {
+	for _, u := range []struct {
+		size int
+		name string
+	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
+		if n >= u.size {
+			if n%u.size == 0 {
+				return fmt.Sprintf("%d %s", n/u.size, u.name)
+			}
+			return fmt.Sprintf("%.1f %s", float64(n)/float64(u.size), u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
