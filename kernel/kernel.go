@@ -71,8 +71,15 @@ func Main() (err error) {
 		return err
 	}
 	reserveHeap()
+	// A recursion without end then fails in about a second, not fifteen; the
+	// parent names it from the runtime's report and the position slot.
+	debug.SetMaxStack(protocol.StackLimit)
+	position, err := openPositionSlot()
+	if err != nil {
+		return err
+	}
 	w := protocol.NewWriter(out)
-	k := &kernel{w: w}
+	k := &kernel{w: w, position: position}
 	k.capture, err = startCapture(k.send, DefaultOutputLimit)
 	if err != nil {
 		return err
@@ -83,7 +90,7 @@ func Main() (err error) {
 			k.capture.restoreStderr()
 		}
 	}()
-	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked})
+	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked, Track: position.set})
 	if err != nil {
 		return fmt.Errorf("start interpreter: %w", err)
 	}
@@ -141,9 +148,10 @@ func kernelInfo() protocol.KernelInfoReplyContent {
 
 // kernel is the state of the kernel process.
 type kernel struct {
-	w       *protocol.Writer
-	capture *capture
-	eng     *engine.Engine
+	w        *protocol.Writer
+	capture  *capture
+	eng      *engine.Engine
+	position *positionSlot // nil when the parent shares no position file
 
 	executionCount int
 
@@ -264,6 +272,7 @@ func (k *kernel) execute(m protocol.Message) {
 	k.mu.Unlock()
 
 	res, err := k.run(ctx, req.Code)
+	k.position.set(engine.Position{}) // no cell runs
 
 	k.mu.Lock()
 	k.running = nil

@@ -857,3 +857,56 @@ func TestBrokenMessageChannelKillsAndReportsTheKernel(t *testing.T) {
 		})
 	}
 }
+
+func TestStackOverflowIsReportedQuicklyWithItsCellAndLine(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import "time"`)
+	mustRun(t, k, "func f(n int) int { return f(n+1) + 1 }")
+	before := mustRun(t, k, `before := 1`)
+	cell := before.reply.ExecutionCount + 1
+	asked := time.Now()
+	r := execute(t, k, "x := 2\nf(x)")
+	took := time.Since(asked)
+	var died *client.DiedError
+	if !errors.As(r.err, &died) {
+		t.Fatalf("Execute = %+v, %v; want a *DiedError", r.reply, r.err)
+	}
+	t.Logf("reported after %v: %s", took, died.Reason)
+	want := fmt.Sprintf("stack overflow in cell %d, line 2: calls nested deeper than the 128 MiB of stack a goroutine may use", cell)
+	if !strings.HasPrefix(died.Reason, want) || died.Restarted {
+		t.Errorf("DiedError{Reason %q, Restarted %v}, want a reason starting %q", died.Reason, died.Restarted, want)
+	}
+	// The reason is the whole story: no runtime frames of the interpreter.
+	if died.Output != "" || died.Summary() != died.Reason {
+		t.Errorf("Output %q, Summary %q; want no crash trace and the reason as the summary", died.Output, died.Summary())
+	}
+	// Go's default limit of 1 GB took about 16 s on a loaded machine; this one
+	// takes about a second, so this deadline is generous.
+	if took > 10*time.Second {
+		t.Errorf("the overflow took %v to report, want well under the 16 s of Go's default stack limit", took)
+	}
+	if s := k.State(); s != client.Dead {
+		t.Errorf("state %s, want dead (a restart is offered)", s)
+	}
+	if err := k.Restart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r := execute(t, k, "before"); r.err != nil || r.reply.Status != protocol.ReplyError {
+		t.Errorf("restarted kernel still knows `before`: %+v %v", r.reply, r.err)
+	}
+	// The fresh kernel bounds the stack too: read the limit back.
+	mustRun(t, k, `import "runtime/debug"`)
+	if got := mustRun(t, k, "limit := debug.SetMaxStack(1 << 30)\ndebug.SetMaxStack(limit)\nlimit").results(); len(got) != 1 || got[0] != "134217728" {
+		t.Errorf("stack limit of the kernel = %q, want 134217728 (128 MiB)", got)
+	}
+
+	// An overflow in a goroutine the cell started is not the cell's statement.
+	mustRun(t, k, "func g(n int) int { return g(n+1) + 1 }")
+	r = execute(t, k, "go g(0)\ntime.Sleep(time.Minute)")
+	if !errors.As(r.err, &died) {
+		t.Fatalf("Execute = %+v, %v; want a *DiedError", r.reply, r.err)
+	}
+	if want := "stack overflow in a goroutine started by a cell, while cell "; !strings.HasPrefix(died.Reason, want) || !strings.Contains(died.Reason, ", line 2:") {
+		t.Errorf("Reason %q, want it to start %q and name line 2", died.Reason, want)
+	}
+}

@@ -30,10 +30,12 @@
 //   - *DiedError: the kernel process died while the cell ran (a panic in a goroutine
 //     the cell started, os.Exit, a signal), was restarted, or was stopped by the
 //     client because its message channel broke (an unreadable or oversized message,
-//     a channel closed while the process ran on). Reason says why, Output
-//     holds the end of the process's own stderr (a Go panic trace). When Restarted is
-//     true the client already started a fresh kernel (see interrupt escalation below);
-//     otherwise the handle is Dead until Restart is called.
+//     a channel closed while the process ran on). Reason says why ("stack overflow
+//     in cell 3, line 2: ..." for a recursion without end, which a kernel's
+//     128 MiB stack limit ends in about a second), Output holds the end of the
+//     process's own stderr (a Go panic trace). When Restarted is true the client
+//     already started a fresh kernel (see interrupt escalation below); otherwise
+//     the handle is Dead until Restart is called.
 //   - ErrShutdown after Shutdown; a wrapped ctx.Err() when ctx ended (the cell is
 //     then interrupted, as by Interrupt, before Execute returns); a wrapped
 //     *protocol.TooLargeError for code larger than protocol.MaxMessageSize.

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -25,6 +27,7 @@ type process struct {
 	w        *protocol.Writer
 	info     protocol.KernelInfoReplyContent
 	tail     *tailBuffer
+	position *os.File // shared with the kernel (protocol.PositionSize); nil if none
 
 	// done is closed after the process exited, its messages were read and the
 	// Kernel recorded the exit in its state (see spawn).
@@ -61,10 +64,14 @@ func spawn(ctx context.Context, opts Options, route func(*process, protocol.Mess
 		reqW.Close()
 		return nil, fmt.Errorf("start kernel: %w", err)
 	}
+	// A kernel runs without a position file, reporting deaths less precisely,
+	// so failing to make one is no reason not to start it.
+	position, _ := newPositionFile()
 	cmd := exec.Command(opts.Command, opts.Args...)
 	cmd.Env = opts.Env
 	cmd.Dir = opts.Dir
-	cmd.ExtraFiles = []*os.File{reqR, msgW} // fd 3: requests in, fd 4: messages out
+	// fd 3: requests in, fd 4: messages out, fd 5: the position file (if nil, closed).
+	cmd.ExtraFiles = []*os.File{reqR, msgW, position}
 	tail := &tailBuffer{max: crashTailSize}
 	var out io.Writer = tail
 	if opts.Stderr != nil {
@@ -82,6 +89,9 @@ func spawn(ctx context.Context, opts Options, route func(*process, protocol.Mess
 		reqW.Close()
 		msgR.Close()
 		msgW.Close()
+		if position != nil {
+			position.Close()
+		}
 		return nil, fmt.Errorf("start kernel %s: %w", opts.Command, err)
 	}
 	reqR.Close()
@@ -92,6 +102,7 @@ func spawn(ctx context.Context, opts Options, route func(*process, protocol.Mess
 		toKernel:    reqW,
 		w:           protocol.NewWriter(reqW),
 		tail:        tail,
+		position:    position,
 		done:        make(chan struct{}),
 		subscribers: map[string]*subscriber{},
 	}
@@ -186,8 +197,70 @@ func (p *process) finish(waitErr error) {
 		// is the cause, what the client saw a symptom.
 		reason += " (" + failure + ")"
 	}
+	output := p.tail.crashReport(crashReportLines)
+	if intentional == "" && failure == "" {
+		if goroutine, ok := stackOverflow(p.tail.crashText()); ok {
+			// Go's report names only interpreter frames: say where instead.
+			reason, output = stackOverflowReason(p.lastPosition(), goroutine), ""
+		}
+	}
 	p.toKernel.Close()
-	p.died = &DiedError{Reason: reason, Output: p.tail.crashReport(crashReportLines)}
+	if p.position != nil {
+		p.position.Close()
+	}
+	p.died = &DiedError{Reason: reason, Output: output}
+}
+
+// newPositionFile makes the file the kernel keeps its position in, unlinked
+// at once: only the two processes' descriptors keep it.
+func newPositionFile() (*os.File, error) {
+	f, err := os.CreateTemp("", "gopad-kernel-position-*")
+	if err != nil {
+		return nil, fmt.Errorf("create the kernel's position file: %w", err)
+	}
+	os.Remove(f.Name())
+	if err := f.Truncate(protocol.PositionSize); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("size the kernel's position file: %w", err)
+	}
+	return f, nil
+}
+
+// lastPosition returns what the ended process last stored in its position
+// file; the zero Position if it had none or stored nothing.
+func (p *process) lastPosition() protocol.Position {
+	if p.position == nil {
+		return protocol.Position{}
+	}
+	b := make([]byte, protocol.PositionSize)
+	if _, err := p.position.ReadAt(b, 0); err != nil {
+		return protocol.Position{}
+	}
+	pos, _ := protocol.DecodePosition(b)
+	return pos
+}
+
+// stackOverflowReason says where a stack overflow happened: in the running
+// cell's own statement when the goroutine that overflowed is the one running
+// it, else only what is known to be true.
+func stackOverflowReason(pos protocol.Position, goroutine int64) string {
+	line := ""
+	if pos.Line > 0 {
+		line = fmt.Sprintf(", line %d", pos.Line)
+	}
+	var where string
+	switch {
+	case pos.Cell == 0:
+		where = "stack overflow in a goroutine, while no cell was running"
+	case goroutine != 0 && goroutine == pos.Goroutine:
+		where = fmt.Sprintf("stack overflow in cell %d%s", pos.Cell, line)
+	case goroutine != 0 && pos.Goroutine != 0:
+		where = fmt.Sprintf("stack overflow in a goroutine started by a cell, while cell %d ran%s", pos.Cell, line)
+	default:
+		where = fmt.Sprintf("stack overflow while cell %d ran%s", pos.Cell, line)
+	}
+	return where + fmt.Sprintf(": calls nested deeper than the %s of stack a goroutine may use (a recursion that never ends?)",
+		protocol.FormatSize(protocol.StackLimit))
 }
 
 // killedBy reports whether the process ended by signal sig.
@@ -361,8 +434,10 @@ type tailBuffer struct {
 	crash []byte // from the first "panic: " or "fatal error: " line on, up to max bytes
 }
 
-// crashMarkers begin a Go runtime crash report.
-var crashMarkers = []string{"panic: ", "fatal error: "}
+// crashMarkers begin a Go runtime crash report. A fatal error's own line goes
+// to file descriptor 2 only, which the kernel captures, so what reaches the
+// crash output begins with "runtime stack:".
+var crashMarkers = []string{"panic: ", "fatal error: ", "runtime stack:"}
 
 func (t *tailBuffer) Write(b []byte) (int, error) {
 	t.mu.Lock()
@@ -399,6 +474,47 @@ func indexLineStart(b []byte, s string) int {
 		}
 		off += i + 1
 	}
+}
+
+// crashText returns the crash report from its first line, "" if there was none.
+func (t *tailBuffer) crashText() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.crash)
+}
+
+// runningGoroutine matches the header of the goroutine a crash report is about.
+var runningGoroutine = regexp.MustCompile(`^goroutine (\d+) .*\[running\]:$`)
+
+// stackOverflow reports whether a crash report is the Go runtime's for a
+// goroutine that outgrew the stack limit, and names that goroutine (0 if the
+// report does not). The runtime says "fatal error: stack overflow" on file
+// descriptor 2 only; its crash output shows the throw from runtime.newstack.
+func stackOverflow(report string) (goroutine int64, ok bool) {
+	lines := strings.Split(report, "\n")
+	for i, line := range lines {
+		if strings.HasPrefix(line, "fatal error: stack overflow") || strings.Contains(line, "goroutine stack exceeds") {
+			ok = true
+		}
+		if line == "runtime stack:" {
+			// The first two frames: the function lines, each followed by its file line.
+			var frames []string
+			for _, l := range lines[i+1:] {
+				if l == "" || len(frames) == 2 {
+					break
+				}
+				if !strings.HasPrefix(l, "\t") {
+					frames = append(frames, l)
+				}
+			}
+			ok = ok || len(frames) == 2 && strings.HasPrefix(frames[0], "runtime.throw(") && strings.HasPrefix(frames[1], "runtime.newstack(")
+		}
+		if m := runningGoroutine.FindStringSubmatch(line); ok && m != nil {
+			goroutine, _ = strconv.ParseInt(m[1], 10, 64)
+			return goroutine, true
+		}
+	}
+	return 0, ok
 }
 
 // crashReportLines bounds the lines of a crash report kept in DiedError.Output.

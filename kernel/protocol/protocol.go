@@ -14,6 +14,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -287,6 +288,39 @@ func (r *Reader) Read() (Message, error) {
 		return Message{}, fmt.Errorf("read kernel message: %w", err)
 	}
 	return Message{}, io.EOF
+}
+
+// The position file. Some deaths leave the kernel no chance to say where it
+// was: a Go fatal error such as a stack overflow ends the process at once, and
+// the runtime's report names only interpreter frames. So the client gives the
+// kernel a small file (its file descriptor 5) that the kernel maps into memory
+// and keeps the running cell's position in; the client reads it after the
+// process ended.
+const (
+	// PositionSize is the file's size: three native-endian int64s, the cell
+	// number (0 while no cell runs), its line and its goroutine (see Position).
+	PositionSize = 24
+	// StackLimit bounds the stack of a goroutine in a kernel process
+	// (runtime/debug.SetMaxStack): room for about 200,000 nested calls of
+	// interpreted code, and a recursion without end fails in about a second
+	// instead of the ~15 s it takes to reach Go's default of 1 GB.
+	StackLimit = 128 << 20
+)
+
+// Position is the content of the position file.
+type Position struct {
+	Cell, Line int64
+	// Goroutine runs the cell's top-level statement, 0 if not known.
+	Goroutine int64
+}
+
+// DecodePosition reads a position file's content.
+func DecodePosition(b []byte) (Position, error) {
+	if len(b) != PositionSize {
+		return Position{}, fmt.Errorf("position file has %d bytes, want %d", len(b), PositionSize)
+	}
+	word := func(i int) int64 { return int64(binary.NativeEndian.Uint64(b[8*i:])) }
+	return Position{Cell: word(0), Line: word(1), Goroutine: word(2)}, nil
 }
 
 // FormatSize formats n bytes for people: "64 MiB", "70.3 MiB", "512 bytes".
