@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -251,7 +252,7 @@ func TestRunawayPrintIsBounded(t *testing.T) {
 
 func TestInterruptStopsLoopSleepAndChannelKeepingState(t *testing.T) {
 	k := start(t)
-	mustRun(t, k, `import "time"`)
+	mustRun(t, k, `import ("fmt"; "time")`)
 	mustRun(t, k, "kept := 5\nfunc g() int { return 7 }\ndouble := func(a int) int { return a * 2 }")
 	cells := map[string]string{
 		"loop":                    `n := 0; for { n++ }`,
@@ -263,10 +264,7 @@ func TestInterruptStopsLoopSleepAndChannelKeepingState(t *testing.T) {
 	}
 	for name, code := range cells {
 		t.Run(name, func(t *testing.T) {
-			done := make(chan *cellRun)
-			go func() { done <- execute(t, k, code) }()
-			waitState(t, k, client.Busy)
-			time.Sleep(100 * time.Millisecond)
+			done := runUntilStarted(t, k, code)
 			asked := time.Now()
 			if err := k.Interrupt(); err != nil {
 				t.Fatal(err)
@@ -293,15 +291,52 @@ func TestInterruptStopsLoopSleepAndChannelKeepingState(t *testing.T) {
 	}
 }
 
-func waitState(t *testing.T, k *client.Kernel, want client.State) {
+// startedLine is what cells given to runUntilStarted print once they reach
+// the statement the test wants them in.
+const startedLine = `fmt.Println("started")` + "\n"
+
+// runUntil executes code in the background and returns once until accepted one
+// of its messages (the real sign that the cell got where the test wants it);
+// the channel yields the whole run when the cell ends.
+func runUntil(t *testing.T, k *client.Kernel, code string, until func(protocol.Message) bool) <-chan *cellRun {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for k.State() != want {
-		if time.Now().After(deadline) {
-			t.Fatalf("kernel state %s, want %s", k.State(), want)
-		}
-		time.Sleep(2 * time.Millisecond)
+	reached := make(chan struct{})
+	done := make(chan *cellRun, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		var once sync.Once
+		r := &cellRun{started: time.Now()}
+		r.reply, r.err = k.Execute(ctx, code, func(m protocol.Message) {
+			r.messages = append(r.messages, timedMessage{m, time.Now()})
+			if until(m) {
+				once.Do(func() { close(reached) })
+			}
+		})
+		r.ended = time.Now()
+		done <- r
+	}()
+	select {
+	case <-reached:
+		return done
+	case r := <-done:
+		t.Fatalf("cell %q ended before the awaited output: %+v, %v, messages %v", code, r.reply, r.err, r.types())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("cell %q did not produce the awaited output within 30s", code)
 	}
+	return nil
+}
+
+// runUntilStarted runs startedLine + code and returns once "started" arrived.
+func runUntilStarted(t *testing.T, k *client.Kernel, code string) <-chan *cellRun {
+	t.Helper()
+	return runUntil(t, k, startedLine+code, printedStarted)
+}
+
+// printedStarted accepts the output of startedLine.
+func printedStarted(m protocol.Message) bool {
+	var s protocol.StreamContent
+	return m.Type == protocol.Stream && m.Decode(&s) == nil && strings.Contains(s.Text, "started\n")
 }
 
 func TestUnresponsiveKernelIsKilledAndRestarted(t *testing.T) {
@@ -317,12 +352,10 @@ func TestUnresponsiveKernelIsKilledAndRestarted(t *testing.T) {
 			statesMu.Unlock()
 		}
 	})
-	mustRun(t, k, `import "time"`)
+	mustRun(t, k, `import ("fmt"; "time")`)
 	mustRun(t, k, `lost := 1`)
 	oldPID := k.PID()
-	done := make(chan *cellRun)
-	go func() { done <- execute(t, k, `time.Sleep(time.Hour)`) }()
-	waitState(t, k, client.Busy)
+	done := runUntilStarted(t, k, `time.Sleep(time.Hour)`)
 	// A stopped process cannot honour the interrupt, like a cell stuck in a long
 	// compiled call that never polls for interruption.
 	if err := syscall.Kill(oldPID, syscall.SIGSTOP); err != nil {
@@ -372,22 +405,25 @@ func TestKernelDeathIsReportedAndRestartWorks(t *testing.T) {
 		output  string // in DiedError.Output
 		summary string // in DiedError.Summary()
 	}{
-		"goroutine panic": {setup: `import "time"`, cell: `go func() { panic("boom in goroutine") }(); time.Sleep(5 * time.Second)`, reason: "exit status 2", output: "boom in goroutine", summary: "exit status 2 (panic: boom in goroutine"},
-		"goroutine panic names its cell line": {setup: `import "time"`, cell: "x := 0\ngo func() {\n\tvar m map[int]int\n\tm[x] = 2\n}()\ntime.Sleep(5 * time.Second)",
+		"goroutine panic": {setup: `import "time"`, cell: `go func() { panic("boom in goroutine") }(); time.Sleep(time.Hour)`, reason: "exit status 2", output: "boom in goroutine", summary: "exit status 2 (panic: boom in goroutine"},
+		"goroutine panic names its cell line": {setup: `import "time"`, cell: "x := 0\ngo func() {\n\tvar m map[int]int\n\tm[x] = 2\n}()\ntime.Sleep(time.Hour)",
 			reason: "exit status 2", output: "in a goroutine started at line 2 of cell #", summary: "exit status 2 (panic: assignment to entry in nil map)"},
 		"os.Exit": {setup: `import "os"`, cell: `os.Exit(3)`, reason: "exit status 3", output: "os.Exit(3)"},
-		"sigkill": {setup: `import "time"`, cell: `time.Sleep(time.Hour)`, kill: true, reason: "SIGKILL"},
+		"sigkill": {setup: `import ("fmt"; "time")`, cell: `time.Sleep(time.Hour)`, kill: true, reason: "SIGKILL"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			k := start(t)
 			mustRun(t, k, tc.setup)
 			mustRun(t, k, `before := 1`)
-			done := make(chan *cellRun)
-			go func() { done <- execute(t, k, tc.cell) }()
+			var done <-chan *cellRun
 			if tc.kill {
-				waitState(t, k, client.Busy)
+				done = runUntilStarted(t, k, tc.cell)
 				syscall.Kill(k.PID(), syscall.SIGKILL)
+			} else {
+				ch := make(chan *cellRun, 1)
+				go func() { ch <- execute(t, k, tc.cell) }()
+				done = ch
 			}
 			r := <-done
 			var died *client.DiedError
@@ -541,8 +577,15 @@ fmt.Println("after")`)
 func TestOutputAfterTheCellEndedGoesToOnOutput(t *testing.T) {
 	late := make(chan protocol.Message, 10)
 	k := start(t, func(o *client.Options) { o.OnOutput = func(m protocol.Message) { late <- m } })
-	mustRun(t, k, `import ("fmt"; "time")`)
-	r := mustRun(t, k, `go func() { time.Sleep(300 * time.Millisecond); fmt.Println("late line") }()`)
+	// The goroutine prints once the test writes to this FIFO, after the cell ended.
+	release := filepath.Join(t.TempDir(), "release")
+	if err := syscall.Mkfifo(release, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, k, `import ("fmt"; "os")`)
+	r := mustRun(t, k, fmt.Sprintf(`go func() { os.ReadFile(%q); fmt.Println("late line") }()`, release))
+	// Opening the FIFO for writing waits for the goroutine to open it for reading.
+	go os.WriteFile(release, []byte("go"), 0o600)
 	select {
 	case m := <-late:
 		var s protocol.StreamContent
@@ -559,12 +602,9 @@ func TestOutputAfterTheCellEndedGoesToOnOutput(t *testing.T) {
 
 func TestInterruptThatMustCancelTheInterpreterRestartsTheKernel(t *testing.T) {
 	k := start(t)
-	mustRun(t, k, `import "sync"`)
+	mustRun(t, k, `import ("fmt"; "sync")`)
 	mustRun(t, k, `n := 3`)
-	done := make(chan *cellRun)
-	go func() { done <- execute(t, k, `var wg sync.WaitGroup; wg.Add(1); wg.Wait()`) }()
-	waitState(t, k, client.Busy)
-	time.Sleep(100 * time.Millisecond)
+	done := runUntilStarted(t, k, `var wg sync.WaitGroup; wg.Add(1); wg.Wait()`)
 	if err := k.Interrupt(); err != nil {
 		t.Fatal(err)
 	}
@@ -599,13 +639,11 @@ func TestTrainingShowsLiveProgressAndStopsOnInterrupt(t *testing.T) {
 	mustRun(t, k, `
 train, test := ml.Digits().Split(0.75, 0)
 model := ml.Sequential(ml.Linear(64, 32), ml.ReLU(), ml.Linear(32, 10))`)
-	done := make(chan *cellRun)
-	go func() {
-		done <- execute(t, k, `hist := model.Fit(train, ml.FitConfig{Epochs: 100000, BatchSize: 32,
-	Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-3), Validation: test})`)
-	}()
-	waitState(t, k, client.Busy)
-	time.Sleep(700 * time.Millisecond)
+	// Interrupt once the live view has been updated at least once.
+	done := runUntil(t, k, `hist := model.Fit(train, ml.FitConfig{Epochs: 100000, BatchSize: 32,
+	Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-3), Validation: test})`, func(m protocol.Message) bool {
+		return m.Type == protocol.UpdateDisplayData
+	})
 	if err := k.Interrupt(); err != nil {
 		t.Fatal(err)
 	}
@@ -673,21 +711,14 @@ wd`)
 
 func TestInterruptDuringAShortCompiledCallKeepsState(t *testing.T) {
 	k := start(t)
-	mustRun(t, k, `import ("os"; "time")`)
+	mustRun(t, k, `import ("fmt"; "os"; "time")`)
 	mustRun(t, k, `kept := 11
 r, w, _ := os.Pipe()
 buf := make([]byte, 1)`)
-	done := make(chan *cellRun)
 	// The read blocks in compiled code, where the interrupt cannot reach, until a
 	// timer writes to the pipe 0.6 s later; the loop after it notices the interrupt.
-	go func() {
-		done <- execute(t, k, `time.AfterFunc(600*time.Millisecond, func() { w.Write([]byte("x")) })
-r.Read(buf)
-n := 0
-for { n++ }`)
-	}()
-	waitState(t, k, client.Busy)
-	time.Sleep(100 * time.Millisecond)
+	done := runUntil(t, k, "time.AfterFunc(600*time.Millisecond, func() { w.Write([]byte(\"x\")) })\n"+
+		startedLine+"r.Read(buf)\nn := 0\nfor { n++ }", printedStarted)
 	if err := k.Interrupt(); err != nil {
 		t.Fatal(err)
 	}
