@@ -335,13 +335,12 @@ func exitRequest(err error) (code int, ok bool) {
 // for that message.
 func (k *kernel) sendOutput(msgType, parent, what string, data protocol.MIMEBundle, content any) {
 	tooLargeMsg := func(size string, n int) string {
-		return fmt.Sprintf("%s was not shown: %s %s (%d bytes), more than the %s that one output may take; show a summary or a sample of the data instead",
+		return fmt.Sprintf("%s was not shown: as a message it takes %s%s (%d bytes), more than the %s that one output may take; show a summary or a sample of the data instead",
 			what, size, protocol.FormatSize(n), n, protocol.FormatSize(protocol.MaxMessageSize))
 	}
-	// Encoding can only add to the text: refuse what is too large already,
-	// without spending seconds encoding it.
-	if n := textSize(data); n > protocol.MaxMessageSize {
-		k.outputError(parent, "OutputTooLarge", tooLargeMsg("its data alone is", n))
+	// Refuse what is surely too large without spending seconds encoding it.
+	if n := encodedTextSize(data); n > protocol.MaxMessageSize {
+		k.outputError(parent, "OutputTooLarge", tooLargeMsg("at least ", n))
 		return
 	}
 	m, err := protocol.NewMessage(msgType, parent, content)
@@ -352,7 +351,7 @@ func (k *kernel) sendOutput(msgType, parent, what string, data protocol.MIMEBund
 	switch {
 	case err == nil:
 	case errors.As(err, &tooLarge):
-		k.outputError(parent, "OutputTooLarge", tooLargeMsg("as a message it is", tooLarge.Size))
+		k.outputError(parent, "OutputTooLarge", tooLargeMsg("", tooLarge.Size))
 	case errors.Is(err, os.ErrClosed) || errors.Is(err, unix.EPIPE):
 		// The client is gone: nobody would see an error either.
 	default:
@@ -365,13 +364,22 @@ func (k *kernel) outputError(parent, name, msg string) {
 	_ = k.sendContent(protocol.Error, parent, protocol.ErrorContent{EName: name, EValue: msg, Traceback: []string{msg}})
 }
 
-// textSize returns the bytes of the bundle's text entries.
-func textSize(data protocol.MIMEBundle) int {
+// encodedTextSize returns a lower bound of the bytes the bundle's text entries
+// take in JSON: each byte at least one, and the escapes of the characters
+// encoding/json always escapes ("<", ">" and "&" as \u003c, '"' and '\' with
+// a backslash). strings.Count makes it cheap even for tens of megabytes.
+func encodedTextSize(data protocol.MIMEBundle) int {
 	n := 0
 	for _, v := range data {
-		if s, ok := v.(string); ok {
-			n += len(s)
+		s, ok := v.(string)
+		if !ok {
+			continue
 		}
+		n += len(s)
+		for _, c := range []string{"<", ">", "&"} {
+			n += 5 * strings.Count(s, c)
+		}
+		n += strings.Count(s, `"`) + strings.Count(s, `\`)
 	}
 	return n
 }

@@ -782,9 +782,12 @@ func TestOutputsLargerThanAMessageAreRefusedKeepingState(t *testing.T) {
 
 	for name, tc := range map[string]struct{ cell, want string }{
 		// 70 MiB of HTML and the same as its text/plain form: refused before it is encoded.
-		"html": {`display.Show(display.HTML(strings.Repeat("x", 70<<20)))`, "its data alone is 140 MiB (146800640 bytes)"},
-		// 11 MiB of text that JSON escapes six-fold ("<" is \u003c): refused once encoded.
-		"escaped text": {`display.Show(display.Text(strings.Repeat("<", 11<<20)))`, "as a message it is 66.0 MiB ("},
+		"html": {`display.Show(display.HTML(strings.Repeat("x", 70<<20)))`, "as a message it takes at least 140 MiB (146800640 bytes)"},
+		// 11 MiB of text that JSON escapes six-fold ("<" is \u003c): refused before it is encoded.
+		"escaped text": {`display.Show(display.Text(strings.Repeat("<", 11<<20)))`, "as a message it takes at least 66 MiB (69206016 bytes)"},
+		// Text just under the limit, which the message's envelope takes over it:
+		// refused by the protocol writer once encoded.
+		"text at the limit": {`display.Show(display.Text(strings.Repeat("x", 64<<20-16)))`, "as a message it takes 64.0 MiB (671"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := mustRun(t, k, tc.cell+"\nfmt.Println(\"after the display\")")

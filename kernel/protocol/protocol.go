@@ -201,16 +201,11 @@ type LanguageInfo struct {
 type Writer struct {
 	mu  sync.Mutex
 	out io.Writer
-	buf bytes.Buffer
-	enc *json.Encoder // encodes into buf
+	buf []byte // assembles small messages, written with one call
 }
 
 // NewWriter returns a Writer that writes to w.
-func NewWriter(w io.Writer) *Writer {
-	wr := &Writer{out: w}
-	wr.enc = json.NewEncoder(&wr.buf)
-	return wr
-}
+func NewWriter(w io.Writer) *Writer { return &Writer{out: w} }
 
 // MaxMessageSize bounds one message on the wire, its newline included (a
 // large image or chart fits). Writer refuses larger messages and Reader fails
@@ -229,24 +224,67 @@ func (e *TooLargeError) Error() string {
 		e.Type, FormatSize(e.Size), e.Size, FormatSize(MaxMessageSize))
 }
 
+// messageHeader is Message without its content, which Send writes as it is.
+type messageHeader struct {
+	ID       string `json:"msg_id"`
+	Type     string `json:"msg_type"`
+	ParentID string `json:"parent_id,omitempty"`
+}
+
+// smallMessage is the size up to which Send assembles a message before writing.
+const smallMessage = 64 << 10
+
 // Send writes one message, or returns a *TooLargeError without writing anything.
+//
+// The content is written as it is, not re-encoded: NewMessage made it compact
+// JSON already, and re-encoding tens of megabytes takes seconds. Content that
+// is not valid JSON is refused; content with line breaks between its tokens is
+// compacted, as a line break would end the message early.
 func (w *Writer) Send(m Message) error {
+	header, err := json.Marshal(messageHeader{m.ID, m.Type, m.ParentID})
+	if err != nil {
+		return fmt.Errorf("send %s: %w", m.Type, err)
+	}
+	head := append(header[:len(header)-1], `,"content":`...)
+	content := []byte(m.Content)
+	switch {
+	case len(content) == 0:
+		content = []byte("null") // as encoding/json writes an empty RawMessage
+	case bytes.IndexByte(content, '\n') >= 0:
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, content); err != nil {
+			return fmt.Errorf("send %s: content is not valid JSON: %w", m.Type, err)
+		}
+		content = compact.Bytes()
+	}
+	const tail = "}\n"
+	if size := len(head) + len(content) + len(tail); size > MaxMessageSize {
+		return &TooLargeError{Type: m.Type, Size: size}
+	}
+	if !json.Valid(content) {
+		return fmt.Errorf("send %s: content is not valid JSON", m.Type)
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.buf.Reset()
-	defer func() {
-		if w.buf.Cap() > 1<<20 {
-			w.buf = bytes.Buffer{} // give back the memory of a large message
+	if len(head)+len(content)+len(tail) <= smallMessage {
+		w.buf = append(append(append(w.buf[:0], head...), content...), tail...)
+		err = writeAll(w.out, w.buf)
+	} else {
+		// Not copied into one buffer: the reader sees one line all the same.
+		err = writeAll(w.out, head, content, []byte(tail))
+	}
+	if err != nil {
+		return fmt.Errorf("send %s: %w", m.Type, err)
+	}
+	return nil
+}
+
+// writeAll writes each part in turn.
+func writeAll(w io.Writer, parts ...[]byte) error {
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return err
 		}
-	}()
-	if err := w.enc.Encode(m); err != nil {
-		return fmt.Errorf("send %s: %w", m.Type, err)
-	}
-	if w.buf.Len() > MaxMessageSize {
-		return &TooLargeError{Type: m.Type, Size: w.buf.Len()}
-	}
-	if _, err := w.out.Write(w.buf.Bytes()); err != nil {
-		return fmt.Errorf("send %s: %w", m.Type, err)
 	}
 	return nil
 }

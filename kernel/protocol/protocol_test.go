@@ -180,3 +180,28 @@ func TestFormatSize(t *testing.T) {
 		}
 	}
 }
+
+func TestWriterKeepsOneMessagePerLine(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	spread := Message{ID: "1", Type: Status, Content: json.RawMessage("{\n\"execution_state\":\r\n \"idle\"\n}")}
+	empty := Message{ID: "2", Type: InterruptReply}
+	if err := w.Send(spread); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Send(empty); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Send(Message{ID: "3", Type: Status, Content: json.RawMessage(`{"a":`)}); err == nil || !strings.Contains(err.Error(), "not valid JSON") {
+		t.Errorf("invalid content: %v, want an error saying so", err)
+	}
+	if got, want := buf.String(), `{"msg_id":"1","msg_type":"status","content":{"execution_state":"idle"}}`+"\n"+
+		`{"msg_id":"2","msg_type":"interrupt_reply","content":null}`+"\n"; got != want {
+		t.Errorf("wrote %q, want %q", got, want)
+	}
+	r := NewReader(&buf)
+	var st StatusContent
+	if m, err := r.Read(); err != nil || m.Decode(&st) != nil || st.ExecutionState != StateIdle {
+		t.Errorf("read back %+v %v (%+v)", m, err, st)
+	}
+}
