@@ -2,7 +2,10 @@
 //
 // The process reads requests from file descriptor 3 and writes messages to file
 // descriptor 4, as JSON lines of package protocol; its stdout and stderr are
-// captured and sent as stream messages of the running cell. Cells run one at a
+// captured and sent as stream messages of the running cell. It keeps the
+// running cell's position in the file its parent passes as descriptor 5
+// (position.go), and bounds goroutine stacks to protocol.StackLimit, so that a
+// recursion without end kills it within a second and its parent can say where. Cells run one at a
 // time in a yaegi interpreter (package engine). Interrupts are handled while a
 // cell runs: the engine is asked to stop cooperatively first, and the cell's
 // context is cancelled if it has not returned shortly after. Package client starts
