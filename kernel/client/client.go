@@ -109,6 +109,11 @@ type Kernel struct {
 
 	// execSlot serialises Execute calls: one token, taken for a whole cell.
 	execSlot chan struct{}
+	// interruptMu is held by Interrupt from its look at the running cell until
+	// its request is written, and by Execute to end a cell: an interrupt meant
+	// for one cell is never sent after the next cell's request, which it
+	// would stop.
+	interruptMu sync.Mutex
 
 	mu       sync.Mutex
 	proc     *process      // current process; nil before the first start
@@ -323,9 +328,11 @@ func (k *Kernel) Execute(ctx context.Context, code string, onOutput func(protoco
 	k.running = cell
 	k.mu.Unlock()
 	defer func() {
+		k.interruptMu.Lock()
 		k.mu.Lock()
 		k.running = nil
 		k.mu.Unlock()
+		k.interruptMu.Unlock()
 	}()
 
 	inbox := p.subscribe(req.ID)
@@ -434,6 +441,8 @@ func sendError(p *process, call string, err error) error {
 // error reply, or a *DiedError with Restarted set when the cell ignored the
 // interrupt for Options.InterruptGrace. With no cell running it does nothing.
 func (k *Kernel) Interrupt() error {
+	k.interruptMu.Lock()
+	defer k.interruptMu.Unlock()
 	k.mu.Lock()
 	cell := k.running
 	closed := k.closed

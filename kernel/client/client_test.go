@@ -367,7 +367,8 @@ func TestUnresponsiveKernelIsKilledAndRestarted(t *testing.T) {
 	r := <-done
 	var died *client.DiedError
 	if !errors.As(r.err, &died) || !died.Restarted {
-		t.Fatalf("Execute error = %v, want a *DiedError with Restarted", r.err)
+		t.Fatalf("Execute = %+v, %v (messages %v, stdout %q, stderr %q); want a *DiedError with Restarted",
+			r.reply, r.err, r.types(), r.stream("stdout"), r.stream("stderr"))
 	}
 	if !strings.Contains(died.Error(), "did not stop the cell within 500ms of an interrupt") || !strings.Contains(died.Error(), "state") {
 		t.Errorf("error %q should say the interrupt went unanswered and state was lost", died.Error())
@@ -603,8 +604,10 @@ func TestOutputAfterTheCellEndedGoesToOnOutput(t *testing.T) {
 func TestInterruptThatMustCancelTheInterpreterRestartsTheKernel(t *testing.T) {
 	k := start(t)
 	mustRun(t, k, `import ("fmt"; "sync")`)
-	mustRun(t, k, `n := 3`)
-	done := runUntilStarted(t, k, `var wg sync.WaitGroup; wg.Add(1); wg.Wait()`)
+	// Inside a function nothing polls for interrupts between the print and the
+	// wait, so an interrupt sent once "started" arrived finds the cell blocked.
+	mustRun(t, k, "n := 3\nfunc block() { var wg sync.WaitGroup; wg.Add(1); fmt.Println(\"started\"); wg.Wait() }")
+	done := runUntil(t, k, `block()`, printedStarted)
 	if err := k.Interrupt(); err != nil {
 		t.Fatal(err)
 	}
