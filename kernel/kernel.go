@@ -2,14 +2,16 @@
 //
 // The process reads requests from file descriptor 3 and writes messages to file
 // descriptor 4, as JSON lines of package protocol; its stdout and stderr are
-// captured and sent as stream messages of the running cell. It keeps the
-// running cell's position in the file its parent passes as descriptor 5
-// (position.go), and bounds goroutine stacks to protocol.StackLimit, so that a
-// recursion without end kills it within a second and its parent can say where. Cells run one at a
+// captured and sent as stream messages of the running cell. Cells run one at a
 // time in a yaegi interpreter (package engine). Interrupts are handled while a
 // cell runs: the engine is asked to stop cooperatively first, and the cell's
 // context is cancelled if it has not returned shortly after. Package client starts
 // and supervises these processes.
+//
+// Goroutine stacks are bounded to protocol.StackLimit, so that a recursion
+// without end kills the process within about a second, and the running cell's
+// position is kept in the file the parent passes as descriptor 5 (position.go),
+// so that the parent can say where.
 package kernel
 
 import (
@@ -434,16 +436,18 @@ func errorContent(err error) protocol.ErrorContent {
 // boundErrorContent cuts an error's value and traceback to sizes that travel.
 func boundErrorContent(c protocol.ErrorContent) protocol.ErrorContent {
 	c.EValue = truncateText(c.EValue, maxErrorValue)
+	traceback := make([]string, 0, len(c.Traceback))
 	total := 0
 	for i, line := range c.Traceback {
 		line = truncateText(line, maxErrorValue)
 		if total+len(line) > maxTracebackBytes {
-			c.Traceback = append(c.Traceback[:i:i], fmt.Sprintf("[gopad: %d more traceback lines not shown]", len(c.Traceback)-i))
+			traceback = append(traceback, fmt.Sprintf("[gopad: %d more traceback lines not shown]", len(c.Traceback)-i))
 			break
 		}
 		total += len(line)
-		c.Traceback[i] = line
+		traceback = append(traceback, line)
 	}
+	c.Traceback = traceback
 	return c
 }
 
