@@ -201,7 +201,8 @@ func (p *process) finish(waitErr error) {
 	if intentional == "" && failure == "" {
 		if goroutine, ok := stackOverflow(p.tail.crashText()); ok {
 			// Go's report names only interpreter frames: say where instead.
-			reason, output = stackOverflowReason(p.lastPosition(), goroutine), ""
+			pos, known := p.lastPosition()
+			reason, output = stackOverflowReason(pos, known, goroutine), ""
 		}
 	}
 	p.toKernel.Close()
@@ -227,29 +228,32 @@ func newPositionFile() (*os.File, error) {
 }
 
 // lastPosition returns what the ended process last stored in its position
-// file; the zero Position if it had none or stored nothing.
-func (p *process) lastPosition() protocol.Position {
+// file; ok is false when there is no position to read.
+func (p *process) lastPosition() (pos protocol.Position, ok bool) {
 	if p.position == nil {
-		return protocol.Position{}
+		return pos, false
 	}
 	b := make([]byte, protocol.PositionSize)
 	if _, err := p.position.ReadAt(b, 0); err != nil {
-		return protocol.Position{}
+		return pos, false
 	}
-	pos, _ := protocol.DecodePosition(b)
-	return pos
+	pos, err := protocol.DecodePosition(b)
+	return pos, err == nil
 }
 
 // stackOverflowReason says where a stack overflow happened: in the running
 // cell's own statement when the goroutine that overflowed is the one running
-// it, else only what is known to be true.
-func stackOverflowReason(pos protocol.Position, goroutine int64) string {
+// it, else only what is known to be true. known is false when the kernel kept
+// no position.
+func stackOverflowReason(pos protocol.Position, known bool, goroutine int64) string {
 	line := ""
 	if pos.Line > 0 {
 		line = fmt.Sprintf(", line %d", pos.Line)
 	}
 	var where string
 	switch {
+	case !known:
+		where = "stack overflow"
 	case pos.Cell == 0:
 		where = "stack overflow in a goroutine, while no cell was running"
 	case goroutine != 0 && goroutine == pos.Goroutine:
