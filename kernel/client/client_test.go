@@ -417,6 +417,10 @@ func TestKernelDeathIsReportedAndRestartWorks(t *testing.T) {
 			k := start(t)
 			mustRun(t, k, tc.setup)
 			mustRun(t, k, `before := 1`)
+			// Whoever waits on Done sees the death in State at once.
+			stateAtDone := make(chan client.State, 1)
+			exited := k.Done()
+			go func() { <-exited; stateAtDone <- k.State() }()
 			var done <-chan *cellRun
 			if tc.kill {
 				done = runUntilStarted(t, k, tc.cell)
@@ -446,7 +450,10 @@ func TestKernelDeathIsReportedAndRestartWorks(t *testing.T) {
 				t.Errorf("error text %q does not start with \"kernel died\"", died.Error())
 			}
 			select {
-			case <-k.Done():
+			case s := <-stateAtDone:
+				if s != client.Dead {
+					t.Errorf("state %s as Done closed, want dead", s)
+				}
 			case <-time.After(5 * time.Second):
 				t.Fatal("Done not closed after death")
 			}
@@ -511,6 +518,9 @@ func TestShutdown(t *testing.T) {
 	case <-k.Done():
 	case <-time.After(5 * time.Second):
 		t.Fatal("process still running after Shutdown")
+	}
+	if s := k.State(); s != client.Dead {
+		t.Errorf("state %s once Done is closed after Shutdown, want dead", s)
 	}
 	if _, err := k.Execute(context.Background(), "1", nil); !errors.Is(err, client.ErrShutdown) {
 		t.Errorf("Execute after Shutdown = %v, want ErrShutdown", err)
