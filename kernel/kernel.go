@@ -9,7 +9,7 @@
 // and supervises these processes.
 //
 // Goroutine stacks are bounded to protocol.StackLimit, so that a recursion
-// without end kills the process within about a second, and the running cell's
+// without end kills the process within a second, and the running cell's
 // position is kept in the file the parent passes as descriptor 5 (position.go),
 // so that the parent can say where.
 package kernel
@@ -76,7 +76,7 @@ func Main() (err error) {
 		return err
 	}
 	reserveHeap()
-	// A recursion without end then fails in about a second, not fifteen; the
+	// A recursion without end then fails within a second, not fifteen; the
 	// parent names it from the runtime's report and the position slot.
 	debug.SetMaxStack(protocol.StackLimit)
 	position, err := openPositionSlot()

@@ -32,7 +32,7 @@
 //     client because its message channel broke (an unreadable or oversized message,
 //     a channel closed while the process ran on). Reason says why ("stack overflow
 //     in cell 3, line 2: ..." for a recursion without end, which a kernel's
-//     128 MiB stack limit ends in about a second), Output holds the end of the
+//     64 MiB stack limit ends in about half a second), Output holds the end of the
 //     process's own stderr (a Go panic trace). When Restarted is true the client
 //     already started a fresh kernel (see interrupt escalation below); otherwise
 //     the handle is Dead until Restart is called.

@@ -51,7 +51,7 @@ func TestStackOverflowReasonSaysOnlyWhatIsKnown(t *testing.T) {
 		{protocol.Position{}, false, 41, "stack overflow: "},
 	} {
 		got := stackOverflowReason(tc.pos, tc.known, tc.goroutine)
-		if !strings.HasPrefix(got, tc.want) || !strings.HasSuffix(got, "calls nested deeper than the 128 MiB of stack a goroutine may use (a recursion that never ends?)") {
+		if !strings.HasPrefix(got, tc.want) || !strings.HasSuffix(got, "calls nested deeper than the 64 MiB of stack a goroutine may use (a recursion that never ends?)") {
 			t.Errorf("stackOverflowReason(%+v, %v, %d) = %q, want it to start %q", tc.pos, tc.known, tc.goroutine, got, tc.want)
 		}
 	}
