@@ -724,14 +724,20 @@ wd`)
 
 func TestInterruptDuringAShortCompiledCallKeepsState(t *testing.T) {
 	k := start(t)
-	mustRun(t, k, `import ("fmt"; "os"; "time")`)
+	mustRun(t, k, `import ("fmt"; "os")`)
+	// readOne blocks in compiled code, where the interrupt cannot reach, until
+	// the interrupt itself releases it: it ends the goroutine blocked on never,
+	// whose deferred write ends the read, well within the 0.8 s the kernel
+	// waits before it cancels the interpreter. In a function nothing polls for
+	// interrupts between the print and the read.
 	mustRun(t, k, `kept := 11
 r, w, _ := os.Pipe()
-buf := make([]byte, 1)`)
-	// The read blocks in compiled code, where the interrupt cannot reach, until a
-	// timer writes to the pipe 0.6 s later; the loop after it notices the interrupt.
-	done := runUntil(t, k, "time.AfterFunc(600*time.Millisecond, func() { w.Write([]byte(\"x\")) })\n"+
-		startedLine+"r.Read(buf)\nn := 0\nfor { n++ }", printedStarted)
+never := make(chan int)
+func readOne() {
+	fmt.Println("started")
+	r.Read(make([]byte, 1))
+}`)
+	done := runUntil(t, k, "go func() { defer w.Write([]byte(\"x\")); <-never }()\nreadOne()\nfor { }", printedStarted)
 	if err := k.Interrupt(); err != nil {
 		t.Fatal(err)
 	}
@@ -741,6 +747,11 @@ buf := make([]byte, 1)`)
 	}
 	if r.reply.Status != protocol.ReplyError || r.reply.StateLost || !strings.Contains(strings.ToLower(r.reply.EName), "interrupt") {
 		t.Errorf("reply = %+v, want a clean interrupted error without state loss", r.reply)
+	}
+	// The cell stopped at the first poll after the read, naming the statement
+	// the interrupt came during.
+	if len(r.reply.Traceback) == 0 || r.reply.Traceback[0] != "cell line 2: interrupted" {
+		t.Errorf("traceback %q, want it to name line 2, readOne()", r.reply.Traceback)
 	}
 	if got := mustRun(t, k, "kept").results(); len(got) != 1 || got[0] != "11" {
 		t.Errorf("kept = %q after the interrupt, want 11", got)
