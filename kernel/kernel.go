@@ -7,6 +7,11 @@
 // cell runs: the engine is asked to stop cooperatively first, and the cell's
 // context is cancelled if it has not returned shortly after. Package client starts
 // and supervises these processes.
+//
+// Goroutine stacks are bounded to protocol.StackLimit, so that a recursion
+// without end kills the process within a second, and the running cell's
+// position is kept in the file the parent passes as descriptor 5 (position.go),
+// so that the parent can say where.
 package kernel
 
 import (
@@ -21,6 +26,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 
@@ -70,8 +76,15 @@ func Main() (err error) {
 		return err
 	}
 	reserveHeap()
+	// A recursion without end then fails within a second, not fifteen; the
+	// parent names it from the runtime's report and the position slot.
+	debug.SetMaxStack(protocol.StackLimit)
+	position, err := openPositionSlot()
+	if err != nil {
+		return err
+	}
 	w := protocol.NewWriter(out)
-	k := &kernel{w: w}
+	k := &kernel{w: w, position: position}
 	k.capture, err = startCapture(k.send, DefaultOutputLimit)
 	if err != nil {
 		return err
@@ -82,7 +95,7 @@ func Main() (err error) {
 			k.capture.restoreStderr()
 		}
 	}()
-	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked})
+	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked, Track: position.set})
 	if err != nil {
 		return fmt.Errorf("start interpreter: %w", err)
 	}
@@ -140,9 +153,10 @@ func kernelInfo() protocol.KernelInfoReplyContent {
 
 // kernel is the state of the kernel process.
 type kernel struct {
-	w       *protocol.Writer
-	capture *capture
-	eng     *engine.Engine
+	w        *protocol.Writer
+	capture  *capture
+	eng      *engine.Engine
+	position *positionSlot // nil when the parent shares no position file
 
 	executionCount int
 
@@ -263,6 +277,7 @@ func (k *kernel) execute(m protocol.Message) {
 	k.mu.Unlock()
 
 	res, err := k.run(ctx, req.Code)
+	k.position.set(engine.Position{}) // no cell runs
 
 	k.mu.Lock()
 	k.running = nil
@@ -281,9 +296,10 @@ func (k *kernel) execute(m protocol.Message) {
 		return
 	}
 	if res.HasValue && !req.Silent && !isDisplayHandle(res.Value) {
-		_ = k.sendContent(protocol.ExecuteResult, m.ID, protocol.ExecuteResultContent{
+		data := protocol.MIMEBundle(renderValue(res.Value))
+		k.sendOutput(protocol.ExecuteResult, m.ID, "the cell's result", data, protocol.ExecuteResultContent{
 			ExecutionCount: count,
-			Data:           protocol.MIMEBundle(renderValue(res.Value)),
+			Data:           data,
 			Metadata:       map[string]any{},
 		})
 	}
@@ -316,9 +332,73 @@ func exitRequest(err error) (code int, ok bool) {
 	return 0, false
 }
 
+// sendOutput sends an output message (display_data, update_display_data,
+// execute_result) of the cell parent. An output that cannot travel, because
+// it is larger than a kernel message may be or cannot be encoded, is replaced
+// by an error output that says so: the cell shows why its output is missing,
+// and the channel, the kernel and its state carry on. what names the output
+// for that message.
+func (k *kernel) sendOutput(msgType, parent, what string, data protocol.MIMEBundle, content any) {
+	tooLargeMsg := func(size string, n int) string {
+		return fmt.Sprintf("%s was not shown: as a message it takes %s%s (%d bytes), more than the %s that one output may take; show a summary or a sample of the data instead",
+			what, size, protocol.FormatSize(n), n, protocol.FormatSize(protocol.MaxMessageSize))
+	}
+	// Refuse what is surely too large without spending seconds encoding it.
+	if n := encodedTextSize(data); n > protocol.MaxMessageSize {
+		k.outputError(parent, "OutputTooLarge", tooLargeMsg("at least ", n))
+		return
+	}
+	m, err := protocol.NewMessage(msgType, parent, content)
+	if err == nil {
+		err = k.w.Send(m)
+	}
+	var tooLarge *protocol.TooLargeError
+	switch {
+	case err == nil:
+	case errors.As(err, &tooLarge):
+		k.outputError(parent, "OutputTooLarge", tooLargeMsg("", tooLarge.Size))
+	case errors.Is(err, os.ErrClosed) || errors.Is(err, unix.EPIPE):
+		// The client is gone: nobody would see an error either.
+	default:
+		k.outputError(parent, "OutputError", fmt.Sprintf("%s was not shown: %v", what, err))
+	}
+}
+
+// outputError sends an error output of the cell parent.
+func (k *kernel) outputError(parent, name, msg string) {
+	_ = k.sendContent(protocol.Error, parent, protocol.ErrorContent{EName: name, EValue: msg, Traceback: []string{msg}})
+}
+
+// encodedTextSize returns a lower bound of the bytes the bundle's text entries
+// take in JSON: each byte at least one, and the escapes of the characters
+// encoding/json always escapes ("<", ">" and "&" as \u003c, '"' and '\' with
+// a backslash). strings.Count makes it cheap even for tens of megabytes.
+func encodedTextSize(data protocol.MIMEBundle) int {
+	n := 0
+	for _, v := range data {
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		n += len(s)
+		for _, c := range []string{"<", ">", "&"} {
+			n += 5 * strings.Count(s, c)
+		}
+		n += strings.Count(s, `"`) + strings.Count(s, `\`)
+	}
+	return n
+}
+
+// Bounds of the text of an error output: a panic value can be any size, and the
+// error and the execute_reply both carry it.
+const (
+	maxErrorValue     = 64 << 10
+	maxTracebackBytes = 256 << 10
+)
+
 // reportError sends an error output and an error execute_reply.
 func (k *kernel) reportError(parent string, err error) {
-	content := errorContent(err)
+	content := boundErrorContent(errorContent(err))
 	var e *engine.Error
 	stateLost := errors.As(err, &e) && e.StateLost
 	_ = k.sendContent(protocol.Error, parent, content)
@@ -351,6 +431,36 @@ func errorContent(err error) protocol.ErrorContent {
 		c.Traceback = append([]string{fmt.Sprintf("cell line %d, column %d: %s", e.Line, e.Col, c.Traceback[0][len(prefix):])}, c.Traceback[1:]...)
 	}
 	return c
+}
+
+// boundErrorContent cuts an error's value and traceback to sizes that travel.
+func boundErrorContent(c protocol.ErrorContent) protocol.ErrorContent {
+	c.EValue = truncateText(c.EValue, maxErrorValue)
+	traceback := make([]string, 0, len(c.Traceback))
+	total := 0
+	for i, line := range c.Traceback {
+		line = truncateText(line, maxErrorValue)
+		if total+len(line) > maxTracebackBytes {
+			traceback = append(traceback, fmt.Sprintf("[gopad: %d more traceback lines not shown]", len(c.Traceback)-i))
+			break
+		}
+		total += len(line)
+		traceback = append(traceback, line)
+	}
+	c.Traceback = traceback
+	return c
+}
+
+// truncateText cuts s to at most limit bytes at a UTF-8 boundary, saying so.
+func truncateText(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s [gopad: %s more not shown]", s[:cut], protocol.FormatSize(len(s)-cut))
 }
 
 // isDisplayHandle reports whether v is the handle display.Show returns: a cell
@@ -440,7 +550,7 @@ func (p publisher) Publish(data display.Bundle, metadata map[string]any, display
 	if metadata == nil {
 		metadata = map[string]any{}
 	}
-	_ = p.k.sendContent(msgType, p.k.capture.currentParent(), protocol.DisplayDataContent{
+	p.k.sendOutput(msgType, p.k.capture.currentParent(), "a display output", protocol.MIMEBundle(data), protocol.DisplayDataContent{
 		Data:      protocol.MIMEBundle(data),
 		Metadata:  metadata,
 		Transient: protocol.Transient{DisplayID: displayID},

@@ -109,6 +109,11 @@ type Kernel struct {
 
 	// execSlot serialises Execute calls: one token, taken for a whole cell.
 	execSlot chan struct{}
+	// interruptMu is held by Interrupt from its look at the running cell until
+	// its request is written, and by Execute to end a cell: an interrupt meant
+	// for one cell is never sent after the next cell's request, which it
+	// would stop.
+	interruptMu sync.Mutex
 
 	mu       sync.Mutex
 	proc     *process      // current process; nil before the first start
@@ -166,7 +171,7 @@ func (k *Kernel) startProcess(ctx context.Context, during State, cause error) er
 
 	ctx, cancel := context.WithTimeout(ctx, k.opts.StartTimeout)
 	defer cancel()
-	p, err := spawn(ctx, k.opts, k.route)
+	p, err := spawn(ctx, k.opts, k.route, k.processExited)
 
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -186,19 +191,36 @@ func (k *Kernel) startProcess(ctx context.Context, during State, cause error) er
 		p.kill("the kernel was shut down while starting")
 		return ErrShutdown
 	}
+	select {
+	case <-p.done:
+		// It died after it became ready but before it was current, so
+		// processExited did not record the death: do it here.
+		k.setStateLocked(Dead, p.died)
+		return fmt.Errorf("start kernel: %w", p.died)
+	default:
+	}
 	k.setStateLocked(Idle, nil)
-	go k.watch(p)
 	return nil
 }
 
-// watch marks the kernel dead when its current process exits unexpectedly.
-func (k *Kernel) watch(p *process) {
-	<-p.done
+// processExited records in the kernel's state why process p ended, then closes
+// p.done (closeDone), both under k.mu: whoever sees Done closed and then asks
+// State gets the state that the exit caused, never the one before it.
+func (k *Kernel) processExited(p *process, closeDone func()) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.proc == p && !p.expectedExit() {
-		k.setStateLocked(Dead, p.died)
+	if k.proc == p {
+		switch {
+		case k.closed:
+			k.setStateLocked(Dead, nil)
+		case p.expectedExit():
+			// The client ended it to replace it (Restart, interrupt escalation).
+			k.setStateLocked(Restarting, nil)
+		default:
+			k.setStateLocked(Dead, p.died)
+		}
 	}
+	closeDone()
 }
 
 func (k *Kernel) setStateLocked(s State, err error) {
@@ -306,15 +328,17 @@ func (k *Kernel) Execute(ctx context.Context, code string, onOutput func(protoco
 	k.running = cell
 	k.mu.Unlock()
 	defer func() {
+		k.interruptMu.Lock()
 		k.mu.Lock()
 		k.running = nil
 		k.mu.Unlock()
+		k.interruptMu.Unlock()
 	}()
 
 	inbox := p.subscribe(req.ID)
 	defer p.unsubscribe(req.ID)
 	if err := p.send(req); err != nil {
-		return zero, k.deathOf(p, err)
+		return zero, sendError(p, "execute", err)
 	}
 
 	var (
@@ -332,7 +356,10 @@ func (k *Kernel) Execute(ctx context.Context, code string, onOutput func(protoco
 			switch m.Type {
 			case protocol.ExecuteReply:
 				if err := m.Decode(&reply); err != nil {
-					return zero, err
+					// The reply is the one word Execute waits for: without it the
+					// cell would never end. Stop the kernel; p.done follows.
+					p.fail(fmt.Sprintf("it sent an unreadable execute_reply (%v), so the client stopped it", err))
+					continue
 				}
 				gotReply = true
 				if reply.StateLost {
@@ -397,14 +424,16 @@ func (k *Kernel) afterDeath(p *process, cell *runningCell) error {
 	return &died
 }
 
-// deathOf returns p's death error if p has died, else err wrapped.
-func (k *Kernel) deathOf(p *process, err error) error {
-	select {
-	case <-p.done:
-		return p.died
-	case <-time.After(200 * time.Millisecond):
-		return fmt.Errorf("kernel: %w", err)
+// sendError is the error of a call whose request to p could not be sent and
+// that has no messages to drain: a request too large to send, wrapped, or
+// else p's death, once it is recorded.
+func sendError(p *process, call string, err error) error {
+	var tooLarge *protocol.TooLargeError
+	if errors.As(err, &tooLarge) {
+		return fmt.Errorf("%s: %w", call, err)
 	}
+	<-p.done
+	return p.died
 }
 
 // Interrupt asks the kernel to stop the running cell. It returns without waiting
@@ -412,6 +441,8 @@ func (k *Kernel) deathOf(p *process, err error) error {
 // error reply, or a *DiedError with Restarted set when the cell ignored the
 // interrupt for Options.InterruptGrace. With no cell running it does nothing.
 func (k *Kernel) Interrupt() error {
+	k.interruptMu.Lock()
+	defer k.interruptMu.Unlock()
 	k.mu.Lock()
 	cell := k.running
 	closed := k.closed
@@ -473,14 +504,15 @@ func (k *Kernel) Complete(ctx context.Context, code string, cursorPos int) (prot
 	inbox := p.subscribe(req.ID)
 	defer p.unsubscribe(req.ID)
 	if err := p.send(req); err != nil {
-		return reply, k.deathOf(p, err)
+		return reply, sendError(p, "complete", err)
 	}
 	for {
 		select {
 		case m := <-inbox:
 			if m.Type == protocol.CompleteReply {
 				if err := m.Decode(&reply); err != nil {
-					return reply, err
+					p.fail(fmt.Sprintf("it sent an unreadable complete_reply (%v), so the client stopped it", err))
+					continue
 				}
 				return reply, nil
 			}
@@ -509,6 +541,7 @@ func (k *Kernel) Restart(ctx context.Context) error {
 	}
 	k.mu.Lock()
 	p := k.proc
+	k.setStateLocked(Restarting, nil)
 	k.mu.Unlock()
 	if p != nil {
 		p.stop("the kernel was restarted")
@@ -550,7 +583,9 @@ func (k *Kernel) State() State {
 }
 
 // Done returns a channel closed when the current process exits (for any reason,
-// including Restart and Shutdown). After a restart, call Done again for the new
+// including Restart and Shutdown). By the time it is closed, State reports the
+// exit's outcome (Dead after a death or Shutdown, Restarting or later after a
+// restart) and Err its reason. After a restart, call Done again for the new
 // process.
 func (k *Kernel) Done() <-chan struct{} {
 	k.mu.Lock()

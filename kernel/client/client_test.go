@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -251,7 +252,7 @@ func TestRunawayPrintIsBounded(t *testing.T) {
 
 func TestInterruptStopsLoopSleepAndChannelKeepingState(t *testing.T) {
 	k := start(t)
-	mustRun(t, k, `import "time"`)
+	mustRun(t, k, `import ("fmt"; "time")`)
 	mustRun(t, k, "kept := 5\nfunc g() int { return 7 }\ndouble := func(a int) int { return a * 2 }")
 	cells := map[string]string{
 		"loop":                    `n := 0; for { n++ }`,
@@ -263,10 +264,7 @@ func TestInterruptStopsLoopSleepAndChannelKeepingState(t *testing.T) {
 	}
 	for name, code := range cells {
 		t.Run(name, func(t *testing.T) {
-			done := make(chan *cellRun)
-			go func() { done <- execute(t, k, code) }()
-			waitState(t, k, client.Busy)
-			time.Sleep(100 * time.Millisecond)
+			done := runUntilStarted(t, k, code)
 			asked := time.Now()
 			if err := k.Interrupt(); err != nil {
 				t.Fatal(err)
@@ -293,15 +291,52 @@ func TestInterruptStopsLoopSleepAndChannelKeepingState(t *testing.T) {
 	}
 }
 
-func waitState(t *testing.T, k *client.Kernel, want client.State) {
+// startedLine is what cells given to runUntilStarted print once they reach
+// the statement the test wants them in.
+const startedLine = `fmt.Println("started")` + "\n"
+
+// runUntil executes code in the background and returns once until accepted one
+// of its messages (the real sign that the cell got where the test wants it);
+// the channel yields the whole run when the cell ends.
+func runUntil(t *testing.T, k *client.Kernel, code string, until func(protocol.Message) bool) <-chan *cellRun {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for k.State() != want {
-		if time.Now().After(deadline) {
-			t.Fatalf("kernel state %s, want %s", k.State(), want)
-		}
-		time.Sleep(2 * time.Millisecond)
+	reached := make(chan struct{})
+	done := make(chan *cellRun, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		var once sync.Once
+		r := &cellRun{started: time.Now()}
+		r.reply, r.err = k.Execute(ctx, code, func(m protocol.Message) {
+			r.messages = append(r.messages, timedMessage{m, time.Now()})
+			if until(m) {
+				once.Do(func() { close(reached) })
+			}
+		})
+		r.ended = time.Now()
+		done <- r
+	}()
+	select {
+	case <-reached:
+		return done
+	case r := <-done:
+		t.Fatalf("cell %q ended before the awaited output: %+v, %v, messages %v", code, r.reply, r.err, r.types())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("cell %q did not produce the awaited output within 30s", code)
 	}
+	return nil
+}
+
+// runUntilStarted runs startedLine + code and returns once "started" arrived.
+func runUntilStarted(t *testing.T, k *client.Kernel, code string) <-chan *cellRun {
+	t.Helper()
+	return runUntil(t, k, startedLine+code, printedStarted)
+}
+
+// printedStarted accepts the output of startedLine.
+func printedStarted(m protocol.Message) bool {
+	var s protocol.StreamContent
+	return m.Type == protocol.Stream && m.Decode(&s) == nil && strings.Contains(s.Text, "started\n")
 }
 
 func TestUnresponsiveKernelIsKilledAndRestarted(t *testing.T) {
@@ -317,12 +352,10 @@ func TestUnresponsiveKernelIsKilledAndRestarted(t *testing.T) {
 			statesMu.Unlock()
 		}
 	})
-	mustRun(t, k, `import "time"`)
+	mustRun(t, k, `import ("fmt"; "time")`)
 	mustRun(t, k, `lost := 1`)
 	oldPID := k.PID()
-	done := make(chan *cellRun)
-	go func() { done <- execute(t, k, `time.Sleep(time.Hour)`) }()
-	waitState(t, k, client.Busy)
+	done := runUntilStarted(t, k, `time.Sleep(time.Hour)`)
 	// A stopped process cannot honour the interrupt, like a cell stuck in a long
 	// compiled call that never polls for interruption.
 	if err := syscall.Kill(oldPID, syscall.SIGSTOP); err != nil {
@@ -334,7 +367,8 @@ func TestUnresponsiveKernelIsKilledAndRestarted(t *testing.T) {
 	r := <-done
 	var died *client.DiedError
 	if !errors.As(r.err, &died) || !died.Restarted {
-		t.Fatalf("Execute error = %v, want a *DiedError with Restarted", r.err)
+		t.Fatalf("Execute = %+v, %v (messages %v, stdout %q, stderr %q); want a *DiedError with Restarted",
+			r.reply, r.err, r.types(), r.stream("stdout"), r.stream("stderr"))
 	}
 	if !strings.Contains(died.Error(), "did not stop the cell within 500ms of an interrupt") || !strings.Contains(died.Error(), "state") {
 		t.Errorf("error %q should say the interrupt went unanswered and state was lost", died.Error())
@@ -372,27 +406,38 @@ func TestKernelDeathIsReportedAndRestartWorks(t *testing.T) {
 		output  string // in DiedError.Output
 		summary string // in DiedError.Summary()
 	}{
-		"goroutine panic": {setup: `import "time"`, cell: `go func() { panic("boom in goroutine") }(); time.Sleep(5 * time.Second)`, reason: "exit status 2", output: "boom in goroutine", summary: "exit status 2 (panic: boom in goroutine"},
-		"goroutine panic names its cell line": {setup: `import "time"`, cell: "x := 0\ngo func() {\n\tvar m map[int]int\n\tm[x] = 2\n}()\ntime.Sleep(5 * time.Second)",
+		"goroutine panic": {setup: `import "time"`, cell: `go func() { panic("boom in goroutine") }(); time.Sleep(time.Hour)`, reason: "exit status 2", output: "boom in goroutine", summary: "exit status 2 (panic: boom in goroutine"},
+		"goroutine panic names its cell line": {setup: `import "time"`, cell: "x := 0\ngo func() {\n\tvar m map[int]int\n\tm[x] = 2\n}()\ntime.Sleep(time.Hour)",
 			reason: "exit status 2", output: "in a goroutine started at line 2 of cell #", summary: "exit status 2 (panic: assignment to entry in nil map)"},
 		"os.Exit": {setup: `import "os"`, cell: `os.Exit(3)`, reason: "exit status 3", output: "os.Exit(3)"},
-		"sigkill": {setup: `import "time"`, cell: `time.Sleep(time.Hour)`, kill: true, reason: "SIGKILL"},
+		"sigkill": {setup: `import ("fmt"; "time")`, cell: `time.Sleep(time.Hour)`, kill: true, reason: "SIGKILL"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			k := start(t)
 			mustRun(t, k, tc.setup)
 			mustRun(t, k, `before := 1`)
-			done := make(chan *cellRun)
-			go func() { done <- execute(t, k, tc.cell) }()
+			// Whoever waits on Done sees the death in State at once.
+			stateAtDone := make(chan client.State, 1)
+			exited := k.Done()
+			go func() { <-exited; stateAtDone <- k.State() }()
+			var done <-chan *cellRun
 			if tc.kill {
-				waitState(t, k, client.Busy)
+				done = runUntilStarted(t, k, tc.cell)
 				syscall.Kill(k.PID(), syscall.SIGKILL)
+			} else {
+				ch := make(chan *cellRun, 1)
+				go func() { ch <- execute(t, k, tc.cell) }()
+				done = ch
 			}
 			r := <-done
 			var died *client.DiedError
 			if !errors.As(r.err, &died) {
 				t.Fatalf("Execute = %+v, %v; want a *DiedError", r.reply, r.err)
+			}
+			// Execute returns the death only once the state says so.
+			if s := k.State(); s != client.Dead {
+				t.Errorf("state %s as Execute returned the death, want dead", s)
 			}
 			if died.Restarted || !strings.Contains(died.Reason, tc.reason) || !strings.Contains(died.Output, tc.output) {
 				t.Errorf("DiedError = {Reason %q, Restarted %v, Output %q}; want reason with %q and output with %q",
@@ -405,7 +450,10 @@ func TestKernelDeathIsReportedAndRestartWorks(t *testing.T) {
 				t.Errorf("error text %q does not start with \"kernel died\"", died.Error())
 			}
 			select {
-			case <-k.Done():
+			case s := <-stateAtDone:
+				if s != client.Dead {
+					t.Errorf("state %s as Done closed, want dead", s)
+				}
 			case <-time.After(5 * time.Second):
 				t.Fatal("Done not closed after death")
 			}
@@ -470,6 +518,9 @@ func TestShutdown(t *testing.T) {
 	case <-k.Done():
 	case <-time.After(5 * time.Second):
 		t.Fatal("process still running after Shutdown")
+	}
+	if s := k.State(); s != client.Dead {
+		t.Errorf("state %s once Done is closed after Shutdown, want dead", s)
 	}
 	if _, err := k.Execute(context.Background(), "1", nil); !errors.Is(err, client.ErrShutdown) {
 		t.Errorf("Execute after Shutdown = %v, want ErrShutdown", err)
@@ -537,8 +588,15 @@ fmt.Println("after")`)
 func TestOutputAfterTheCellEndedGoesToOnOutput(t *testing.T) {
 	late := make(chan protocol.Message, 10)
 	k := start(t, func(o *client.Options) { o.OnOutput = func(m protocol.Message) { late <- m } })
-	mustRun(t, k, `import ("fmt"; "time")`)
-	r := mustRun(t, k, `go func() { time.Sleep(300 * time.Millisecond); fmt.Println("late line") }()`)
+	// The goroutine prints once the test writes to this FIFO, after the cell ended.
+	release := filepath.Join(t.TempDir(), "release")
+	if err := syscall.Mkfifo(release, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, k, `import ("fmt"; "os")`)
+	r := mustRun(t, k, fmt.Sprintf(`go func() { os.ReadFile(%q); fmt.Println("late line") }()`, release))
+	// Opening the FIFO for writing waits for the goroutine to open it for reading.
+	go os.WriteFile(release, []byte("go"), 0o600)
 	select {
 	case m := <-late:
 		var s protocol.StreamContent
@@ -555,12 +613,11 @@ func TestOutputAfterTheCellEndedGoesToOnOutput(t *testing.T) {
 
 func TestInterruptThatMustCancelTheInterpreterRestartsTheKernel(t *testing.T) {
 	k := start(t)
-	mustRun(t, k, `import "sync"`)
-	mustRun(t, k, `n := 3`)
-	done := make(chan *cellRun)
-	go func() { done <- execute(t, k, `var wg sync.WaitGroup; wg.Add(1); wg.Wait()`) }()
-	waitState(t, k, client.Busy)
-	time.Sleep(100 * time.Millisecond)
+	mustRun(t, k, `import ("fmt"; "sync")`)
+	// Inside a function nothing polls for interrupts between the print and the
+	// wait, so an interrupt sent once "started" arrived finds the cell blocked.
+	mustRun(t, k, "n := 3\nfunc block() { var wg sync.WaitGroup; wg.Add(1); fmt.Println(\"started\"); wg.Wait() }")
+	done := runUntil(t, k, `block()`, printedStarted)
 	if err := k.Interrupt(); err != nil {
 		t.Fatal(err)
 	}
@@ -595,13 +652,11 @@ func TestTrainingShowsLiveProgressAndStopsOnInterrupt(t *testing.T) {
 	mustRun(t, k, `
 train, test := ml.Digits().Split(0.75, 0)
 model := ml.Sequential(ml.Linear(64, 32), ml.ReLU(), ml.Linear(32, 10))`)
-	done := make(chan *cellRun)
-	go func() {
-		done <- execute(t, k, `hist := model.Fit(train, ml.FitConfig{Epochs: 100000, BatchSize: 32,
-	Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-3), Validation: test})`)
-	}()
-	waitState(t, k, client.Busy)
-	time.Sleep(700 * time.Millisecond)
+	// Interrupt once the live view has been updated at least once.
+	done := runUntil(t, k, `hist := model.Fit(train, ml.FitConfig{Epochs: 100000, BatchSize: 32,
+	Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-3), Validation: test})`, func(m protocol.Message) bool {
+		return m.Type == protocol.UpdateDisplayData
+	})
 	if err := k.Interrupt(); err != nil {
 		t.Fatal(err)
 	}
@@ -669,21 +724,20 @@ wd`)
 
 func TestInterruptDuringAShortCompiledCallKeepsState(t *testing.T) {
 	k := start(t)
-	mustRun(t, k, `import ("os"; "time")`)
+	mustRun(t, k, `import ("fmt"; "os")`)
+	// readOne blocks in compiled code, where the interrupt cannot reach, until
+	// the interrupt itself releases it: it ends the goroutine blocked on never,
+	// whose deferred write ends the read, well within the 0.8 s the kernel
+	// waits before it cancels the interpreter. In a function nothing polls for
+	// interrupts between the print and the read.
 	mustRun(t, k, `kept := 11
 r, w, _ := os.Pipe()
-buf := make([]byte, 1)`)
-	done := make(chan *cellRun)
-	// The read blocks in compiled code, where the interrupt cannot reach, until a
-	// timer writes to the pipe 0.6 s later; the loop after it notices the interrupt.
-	go func() {
-		done <- execute(t, k, `time.AfterFunc(600*time.Millisecond, func() { w.Write([]byte("x")) })
-r.Read(buf)
-n := 0
-for { n++ }`)
-	}()
-	waitState(t, k, client.Busy)
-	time.Sleep(100 * time.Millisecond)
+never := make(chan int)
+func readOne() {
+	fmt.Println("started")
+	r.Read(make([]byte, 1))
+}`)
+	done := runUntil(t, k, "go func() { defer w.Write([]byte(\"x\")); <-never }()\nreadOne()\nfor { }", printedStarted)
 	if err := k.Interrupt(); err != nil {
 		t.Fatal(err)
 	}
@@ -693,6 +747,11 @@ for { n++ }`)
 	}
 	if r.reply.Status != protocol.ReplyError || r.reply.StateLost || !strings.Contains(strings.ToLower(r.reply.EName), "interrupt") {
 		t.Errorf("reply = %+v, want a clean interrupted error without state loss", r.reply)
+	}
+	// The cell stopped at the first poll after the read, naming the statement
+	// the interrupt came during.
+	if len(r.reply.Traceback) == 0 || r.reply.Traceback[0] != "cell line 2: interrupted" {
+		t.Errorf("traceback %q, want it to name line 2, readOne()", r.reply.Traceback)
 	}
 	if got := mustRun(t, k, "kept").results(); len(got) != 1 || got[0] != "11" {
 		t.Errorf("kept = %q after the interrupt, want 11", got)
@@ -725,5 +784,193 @@ func TestInterruptWhileIdleDoesNotAffectTheNextCell(t *testing.T) {
 	mustRun(t, k, `import "time"`)
 	if got := mustRun(t, k, "time.Sleep(50 * time.Millisecond); 1 + 2").results(); len(got) != 1 || got[0] != "3" {
 		t.Errorf("cell after an idle interrupt = %q, want 3", got)
+	}
+}
+
+// errorOutputs returns the error outputs of a cell run.
+func (r *cellRun) errorOutputs() []protocol.ErrorContent {
+	var out []protocol.ErrorContent
+	for _, m := range r.messages {
+		var e protocol.ErrorContent
+		if m.Type == protocol.Error && m.Decode(&e) == nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func TestOutputsLargerThanAMessageAreRefusedKeepingState(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import ("fmt"; "strings"; "gopad/display")`)
+	mustRun(t, k, `kept := 42`)
+
+	for name, tc := range map[string]struct{ cell, want string }{
+		// 70 MiB of HTML and the same as its text/plain form: refused before it is encoded.
+		"html": {`display.Show(display.HTML(strings.Repeat("x", 70<<20)))`, "as a message it takes at least 140 MiB (146800640 bytes)"},
+		// 11 MiB of text that JSON escapes six-fold ("<" is \u003c): refused before it is encoded.
+		"escaped text": {`display.Show(display.Text(strings.Repeat("<", 11<<20)))`, "as a message it takes at least 66 MiB (69206016 bytes)"},
+		// Text just under the limit, which the message's envelope takes over it:
+		// refused by the protocol writer once encoded.
+		"text at the limit": {`display.Show(display.Text(strings.Repeat("x", 64<<20-16)))`, "as a message it takes 64.0 MiB (671"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := mustRun(t, k, tc.cell+"\nfmt.Println(\"after the display\")")
+			errs := r.errorOutputs()
+			if len(errs) != 1 || errs[0].EName != "OutputTooLarge" {
+				t.Fatalf("error outputs %+v (messages %v), want one OutputTooLarge", errs, r.types())
+			}
+			if msg := errs[0].EValue; !strings.HasPrefix(msg, "a display output was not shown") || !strings.Contains(msg, tc.want) || !strings.Contains(msg, "more than the 64 MiB") {
+				t.Errorf("error %q should name the display, its size (%q) and the 64 MiB limit", msg, tc.want)
+			}
+			// The cell carries on after the refused display.
+			if got := r.stream("stdout"); got != "after the display\n" {
+				t.Errorf("stdout = %q, want the line printed after the refused display", got)
+			}
+			for _, m := range r.messages {
+				if m.Type == protocol.DisplayData {
+					t.Errorf("a display_data of %d bytes was sent", len(m.Content))
+				}
+			}
+		})
+	}
+
+	// A result too large: the same, for the cell's value.
+	r := mustRun(t, k, `strings.Repeat("y", 70<<20)`)
+	if errs := r.errorOutputs(); len(errs) != 1 || !strings.Contains(errs[0].EValue, "the cell's result was not shown") {
+		t.Errorf("oversized result: error outputs %+v, want one saying the result was not shown", errs)
+	}
+	if got := r.results(); len(got) != 0 {
+		t.Errorf("an oversized result was sent (%d results)", len(got))
+	}
+
+	// A panic with a large value: the error arrives, cut to a size that travels.
+	r = execute(t, k, `panic(strings.Repeat("z", 1<<20))`)
+	if r.err != nil {
+		t.Fatalf("huge panic: %v", r.err)
+	}
+	if r.reply.Status != protocol.ReplyError || !strings.Contains(r.reply.EValue, "more not shown]") || len(r.reply.EValue) > 100<<10 {
+		t.Errorf("huge panic: reply status %q, evalue of %d bytes ending %q; want an error cut with a note",
+			r.reply.Status, len(r.reply.EValue), r.reply.EValue[max(len(r.reply.EValue)-60, 0):])
+	}
+
+	// A request too large to send is refused by the client, channel intact.
+	_, err := k.Execute(context.Background(), "// "+strings.Repeat("c", 65<<20), nil)
+	if err == nil || !strings.Contains(err.Error(), "larger than the 64 MiB limit") {
+		t.Errorf("Execute of 65 MiB of code = %v, want an error naming the limit", err)
+	}
+
+	if got := mustRun(t, k, "kept").results(); len(got) != 1 || got[0] != "42" {
+		t.Errorf("kept = %q after the refused outputs, want 42", got)
+	}
+	if k.State() != client.Idle {
+		t.Errorf("state %s, want idle", k.State())
+	}
+}
+
+func TestBrokenMessageChannelKillsAndReportsTheKernel(t *testing.T) {
+	// Each cell breaks the kernel's message channel (file descriptor 4) from
+	// inside the real kernel process, bypassing its protocol writer.
+	cases := map[string]struct {
+		cell   string
+		reason string
+	}{
+		"malformed line": {
+			cell:   `os.NewFile(4, "messages").WriteString("this is not a message\n")`,
+			reason: "could no longer read its messages (malformed kernel message",
+		},
+		"line over the limit": {
+			cell:   `os.NewFile(4, "messages").Write(make([]byte, 65<<20))`,
+			reason: "could no longer read its messages (read kernel message: a message is longer than the 64 MiB limit",
+		},
+		"channel closed": {
+			cell:   "os.NewFile(4, \"messages\").Close()\nfor { time.Sleep(time.Second) }",
+			reason: "closed its message channel but kept running",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			k := start(t)
+			mustRun(t, k, `import ("os"; "time")`)
+			mustRun(t, k, `before := 1`)
+			r := execute(t, k, tc.cell)
+			var died *client.DiedError
+			if !errors.As(r.err, &died) {
+				t.Fatalf("Execute = %+v, %v; want a *DiedError", r.reply, r.err)
+			}
+			if !strings.Contains(died.Reason, tc.reason) || died.Restarted {
+				t.Errorf("DiedError{Reason %q, Restarted %v}; want a reason with %q", died.Reason, died.Restarted, tc.reason)
+			}
+			if s := k.State(); s != client.Dead {
+				t.Errorf("state %s, want dead", s)
+			}
+			if err := k.Restart(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if r := execute(t, k, "before"); r.err != nil || r.reply.Status != protocol.ReplyError {
+				t.Errorf("restarted kernel still knows `before`: %+v %v", r.reply, r.err)
+			}
+			if got := mustRun(t, k, "2 + 3").results(); len(got) != 1 || got[0] != "5" {
+				t.Errorf("restarted kernel: 2 + 3 = %q", got)
+			}
+		})
+	}
+}
+
+func TestStackOverflowIsReportedQuicklyWithItsCellAndLine(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import "time"`)
+	mustRun(t, k, "func f(n int) int { return f(n+1) + 1 }")
+	before := mustRun(t, k, `before := 1`)
+	cell := before.reply.ExecutionCount + 1
+	asked := time.Now()
+	r := execute(t, k, "x := 2\nf(x)")
+	took := time.Since(asked)
+	var died *client.DiedError
+	if !errors.As(r.err, &died) {
+		t.Fatalf("Execute = %+v, %v; want a *DiedError", r.reply, r.err)
+	}
+	t.Logf("reported after %v: %s", took, died.Reason)
+	want := fmt.Sprintf("stack overflow in cell %d, line 2: calls nested deeper than the 64 MiB of stack a goroutine may use", cell)
+	if !strings.HasPrefix(died.Reason, want) || died.Restarted {
+		t.Errorf("DiedError{Reason %q, Restarted %v}, want a reason starting %q", died.Reason, died.Restarted, want)
+	}
+	// The reason is the whole story: no runtime frames of the interpreter.
+	if died.Output != "" || died.Summary() != died.Reason {
+		t.Errorf("Output %q, Summary %q; want no crash trace and the reason as the summary", died.Output, died.Summary())
+	}
+	// Go's default limit of 1 GB took about 16 s on a loaded machine; this one
+	// takes half a second on an idle one, so the deadline is generous. The race
+	// detector slows interpreted calls several-fold. (The limit itself is
+	// checked exactly below.)
+	deadline := 8 * time.Second
+	if raceEnabled {
+		deadline = 60 * time.Second
+	}
+	if took > deadline {
+		t.Errorf("the overflow took %v to report, want under %v (Go's default stack limit took 16 s)", took, deadline)
+	}
+	if s := k.State(); s != client.Dead {
+		t.Errorf("state %s, want dead (a restart is offered)", s)
+	}
+	if err := k.Restart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r := execute(t, k, "before"); r.err != nil || r.reply.Status != protocol.ReplyError {
+		t.Errorf("restarted kernel still knows `before`: %+v %v", r.reply, r.err)
+	}
+	// The fresh kernel bounds the stack too: read the limit back.
+	mustRun(t, k, `import "runtime/debug"`)
+	if got := mustRun(t, k, "limit := debug.SetMaxStack(1 << 30)\ndebug.SetMaxStack(limit)\nlimit").results(); len(got) != 1 || got[0] != "67108864" {
+		t.Errorf("stack limit of the kernel = %q, want 67108864 (64 MiB)", got)
+	}
+
+	// An overflow in a goroutine the cell started is not the cell's statement.
+	mustRun(t, k, "func g(n int) int { return g(n+1) + 1 }")
+	r = execute(t, k, "go g(0)\ntime.Sleep(time.Minute)")
+	if !errors.As(r.err, &died) {
+		t.Fatalf("Execute = %+v, %v; want a *DiedError", r.reply, r.err)
+	}
+	if want := "stack overflow in a goroutine started by a cell, while cell "; !strings.HasPrefix(died.Reason, want) || !strings.Contains(died.Reason, ", line 2:") {
+		t.Errorf("Reason %q, want it to start %q and name line 2", died.Reason, want)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -25,13 +27,20 @@ type process struct {
 	w        *protocol.Writer
 	info     protocol.KernelInfoReplyContent
 	tail     *tailBuffer
+	position *os.File // shared with the kernel (protocol.PositionSize); nil if none
 
-	done chan struct{} // closed after the process exited and its messages were read
-	died *DiedError    // set before done is closed
+	// done is closed after the process exited, its messages were read and the
+	// Kernel recorded the exit in its state (see spawn).
+	done chan struct{}
+	died *DiedError // set before done is closed
 
 	mu          sync.Mutex
 	subscribers map[string]*subscriber
 	intentional string // reason set by kill/stop; the exit was our doing
+	// failure is why the client killed a kernel it could no longer talk to
+	// (see fail); unlike intentional, the exit is a death to report.
+	failure string
+	reaped  bool // Wait returned: the pid may belong to another process by now
 }
 
 type subscriber struct {
@@ -40,7 +49,11 @@ type subscriber struct {
 }
 
 // spawn starts a kernel process and waits for its unsolicited kernel_info_reply.
-func spawn(ctx context.Context, opts Options, route func(*process, protocol.Message)) (*process, error) {
+// route receives every later message. exited is called once the process has
+// ended, with p.died set; it must call closeDone, which closes p.done, so that
+// the caller can record the exit under its own lock before anyone sees done
+// closed.
+func spawn(ctx context.Context, opts Options, route func(*process, protocol.Message), exited func(p *process, closeDone func())) (*process, error) {
 	reqR, reqW, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("start kernel: %w", err)
@@ -51,10 +64,14 @@ func spawn(ctx context.Context, opts Options, route func(*process, protocol.Mess
 		reqW.Close()
 		return nil, fmt.Errorf("start kernel: %w", err)
 	}
+	// A kernel runs without a position file, reporting deaths less precisely,
+	// so failing to make one is no reason not to start it.
+	position, _ := newPositionFile()
 	cmd := exec.Command(opts.Command, opts.Args...)
 	cmd.Env = opts.Env
 	cmd.Dir = opts.Dir
-	cmd.ExtraFiles = []*os.File{reqR, msgW} // fd 3: requests in, fd 4: messages out
+	// fd 3: requests in, fd 4: messages out, fd 5: the position file (if nil, closed).
+	cmd.ExtraFiles = []*os.File{reqR, msgW, position}
 	tail := &tailBuffer{max: crashTailSize}
 	var out io.Writer = tail
 	if opts.Stderr != nil {
@@ -72,6 +89,9 @@ func spawn(ctx context.Context, opts Options, route func(*process, protocol.Mess
 		reqW.Close()
 		msgR.Close()
 		msgW.Close()
+		if position != nil {
+			position.Close()
+		}
 		return nil, fmt.Errorf("start kernel %s: %w", opts.Command, err)
 	}
 	reqR.Close()
@@ -82,42 +102,42 @@ func spawn(ctx context.Context, opts Options, route func(*process, protocol.Mess
 		toKernel:    reqW,
 		w:           protocol.NewWriter(reqW),
 		tail:        tail,
+		position:    position,
 		done:        make(chan struct{}),
 		subscribers: map[string]*subscriber{},
 	}
 	readyCh := make(chan protocol.KernelInfoReplyContent, 1)
-	readErr := make(chan error, 1)
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	waited := make(chan error, 1)
 	go func() {
-		r := protocol.NewReader(msgR)
-		first := true
-		var err error
-		for {
-			var m protocol.Message
-			m, err = r.Read()
-			if err != nil {
-				break
-			}
-			if first && m.Type == protocol.KernelInfoReply {
-				first = false
-				var info protocol.KernelInfoReplyContent
-				if derr := m.Decode(&info); derr != nil {
-					err = derr
-					break
-				}
-				readyCh <- info
-				continue
-			}
-			route(p, m)
-		}
+		err := cmd.Wait()
+		p.mu.Lock()
+		p.reaped = true
+		p.mu.Unlock()
+		waited <- err
+	}()
+	go func() {
+		err := p.read(msgR, readyCh, route)
 		msgR.Close()
+		var waitErr error
 		if errors.Is(err, io.EOF) {
-			err = nil
+			// A kernel closes its message channel by exiting: give it a moment
+			// to finish, then stop one that runs on without a way to talk.
+			timer := time.NewTimer(channelClosedGrace)
+			select {
+			case waitErr = <-waited:
+			case <-timer.C:
+				p.fail("it closed its message channel but kept running, so the client stopped it")
+				waitErr = <-waited
+			}
+			timer.Stop()
+		} else {
+			// The framing is lost: nothing more can be read, so the kernel could
+			// only hang its caller. Stop it and say why.
+			p.fail(fmt.Sprintf("the client could no longer read its messages (%v), so it stopped the kernel", err))
+			waitErr = <-waited
 		}
-		readErr <- err
-		waitErr := <-exited
-		p.finish(waitErr, err)
+		p.finish(waitErr)
+		exited(p, func() { close(p.done) })
 	}()
 
 	select {
@@ -133,20 +153,127 @@ func spawn(ctx context.Context, opts Options, route func(*process, protocol.Mess
 	}
 }
 
-// finish records why the process ended and closes done.
-func (p *process) finish(waitErr, readErr error) {
+// channelClosedGrace is how long a kernel may run on after closing its message
+// channel before the client stops it; a kernel closes it only by exiting.
+const channelClosedGrace = 3 * time.Second
+
+// read reads the kernel's messages until the channel ends (io.EOF) or breaks:
+// the first kernel_info_reply goes to ready, everything else to route.
+func (p *process) read(from io.Reader, ready chan<- protocol.KernelInfoReplyContent, route func(*process, protocol.Message)) error {
+	r := protocol.NewReader(from)
+	first := true
+	for {
+		m, err := r.Read()
+		if err != nil {
+			return err
+		}
+		if first && m.Type == protocol.KernelInfoReply {
+			first = false
+			var info protocol.KernelInfoReplyContent
+			if err := m.Decode(&info); err != nil {
+				return err
+			}
+			ready <- info
+			continue
+		}
+		route(p, m)
+	}
+}
+
+// finish records why the process ended.
+func (p *process) finish(waitErr error) {
 	p.mu.Lock()
-	intentional := p.intentional
+	intentional, failure := p.intentional, p.failure
 	p.mu.Unlock()
-	reason := exitReason(p.cmd.ProcessState, waitErr)
-	if intentional != "" {
+	st := p.cmd.ProcessState
+	reason := exitReason(st, waitErr)
+	switch {
+	case intentional != "":
 		reason = intentional
-	} else if readErr != nil {
-		reason += " (" + readErr.Error() + ")"
+	case failure != "" && killedBy(st, syscall.SIGKILL):
+		reason = failure
+	case failure != "":
+		// It ended on its own while the client was stopping it: its own exit
+		// is the cause, what the client saw a symptom.
+		reason += " (" + failure + ")"
+	}
+	output := p.tail.crashReport(crashReportLines)
+	if intentional == "" && failure == "" {
+		if goroutine, ok := stackOverflow(p.tail.crashText()); ok {
+			// Go's report names only interpreter frames: say where instead.
+			pos, known := p.lastPosition()
+			reason, output = stackOverflowReason(pos, known, goroutine), ""
+		}
 	}
 	p.toKernel.Close()
-	p.died = &DiedError{Reason: reason, Output: p.tail.crashReport(crashReportLines)}
-	close(p.done)
+	if p.position != nil {
+		p.position.Close()
+	}
+	p.died = &DiedError{Reason: reason, Output: output}
+}
+
+// newPositionFile makes the file the kernel keeps its position in, unlinked
+// at once: only the two processes' descriptors keep it.
+func newPositionFile() (*os.File, error) {
+	f, err := os.CreateTemp("", "gopad-kernel-position-*")
+	if err != nil {
+		return nil, fmt.Errorf("create the kernel's position file: %w", err)
+	}
+	os.Remove(f.Name())
+	if err := f.Truncate(protocol.PositionSize); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("size the kernel's position file: %w", err)
+	}
+	return f, nil
+}
+
+// lastPosition returns what the ended process last stored in its position
+// file; ok is false when there is no position to read.
+func (p *process) lastPosition() (pos protocol.Position, ok bool) {
+	if p.position == nil {
+		return pos, false
+	}
+	b := make([]byte, protocol.PositionSize)
+	if _, err := p.position.ReadAt(b, 0); err != nil {
+		return pos, false
+	}
+	pos, err := protocol.DecodePosition(b)
+	return pos, err == nil
+}
+
+// stackOverflowReason says where a stack overflow happened: in the running
+// cell's own statement when the goroutine that overflowed is the one running
+// it, else only what is known to be true. known is false when the kernel kept
+// no position.
+func stackOverflowReason(pos protocol.Position, known bool, goroutine int64) string {
+	line := ""
+	if pos.Line > 0 {
+		line = fmt.Sprintf(", line %d", pos.Line)
+	}
+	var where string
+	switch {
+	case !known:
+		where = "stack overflow"
+	case pos.Cell == 0:
+		where = "stack overflow in a goroutine, while no cell was running"
+	case goroutine != 0 && goroutine == pos.Goroutine:
+		where = fmt.Sprintf("stack overflow in cell %d%s", pos.Cell, line)
+	case goroutine != 0 && pos.Goroutine != 0:
+		where = fmt.Sprintf("stack overflow in a goroutine started by a cell, while cell %d ran%s", pos.Cell, line)
+	default:
+		where = fmt.Sprintf("stack overflow while cell %d ran%s", pos.Cell, line)
+	}
+	return where + fmt.Sprintf(": calls nested deeper than the %s of stack a goroutine may use (a recursion that never ends?)",
+		protocol.FormatSize(protocol.StackLimit))
+}
+
+// killedBy reports whether the process ended by signal sig.
+func killedBy(st *os.ProcessState, sig syscall.Signal) bool {
+	if st == nil {
+		return false
+	}
+	ws, ok := st.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == sig
 }
 
 // exitReason describes how a process ended.
@@ -190,14 +317,24 @@ func (p *process) expectedExit() bool {
 	return p.intentional != ""
 }
 
-// send writes one request to the kernel.
+// send writes one request to the kernel. A request too large to send is
+// refused (a *protocol.TooLargeError) with the channel intact; one that cannot
+// be written means the channel is broken: the kernel is stopped (p.done
+// follows) and the error says so. send does not wait for p.done, as its
+// caller may be the one draining the messages that the exit waits behind.
 func (p *process) send(m protocol.Message) error {
 	select {
 	case <-p.done:
 		return p.died
 	default:
 	}
-	return p.w.Send(m)
+	err := p.w.Send(m)
+	var tooLarge *protocol.TooLargeError
+	if err == nil || errors.As(err, &tooLarge) {
+		return err
+	}
+	p.fail(fmt.Sprintf("the client could no longer send it requests (%v), so it stopped the kernel", err))
+	return fmt.Errorf("the kernel is being stopped: %w", err)
 }
 
 // subscribe routes messages whose ParentID is id to the returned channel.
@@ -242,15 +379,31 @@ func (p *process) kill(reason string) {
 		p.intentional = reason
 	}
 	p.mu.Unlock()
-	select {
-	case <-p.done:
-		return // already reaped: its pid may belong to another process by now
-	default:
+	p.signalGroup()
+}
+
+// signalGroup sends SIGKILL to the process and its process group.
+func (p *process) signalGroup() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.reaped {
+		return
 	}
 	if p.cmd.Process != nil {
 		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 		_ = p.cmd.Process.Kill()
 	}
+}
+
+// fail kills a process that the client can no longer talk to: unlike kill,
+// the exit is reported as a death, with reason as its cause.
+func (p *process) fail(reason string) {
+	p.mu.Lock()
+	if p.failure == "" {
+		p.failure = reason
+	}
+	p.mu.Unlock()
+	p.signalGroup()
 }
 
 // stop asks the process to shut down, and kills it if it has not exited soon.
@@ -285,8 +438,10 @@ type tailBuffer struct {
 	crash []byte // from the first "panic: " or "fatal error: " line on, up to max bytes
 }
 
-// crashMarkers begin a Go runtime crash report.
-var crashMarkers = []string{"panic: ", "fatal error: "}
+// crashMarkers begin a Go runtime crash report. A fatal error's own line goes
+// to file descriptor 2 only, which the kernel captures, so what reaches the
+// crash output begins with "runtime stack:".
+var crashMarkers = []string{"panic: ", "fatal error: ", "runtime stack:"}
 
 func (t *tailBuffer) Write(b []byte) (int, error) {
 	t.mu.Lock()
@@ -323,6 +478,47 @@ func indexLineStart(b []byte, s string) int {
 		}
 		off += i + 1
 	}
+}
+
+// crashText returns the crash report from its first line, "" if there was none.
+func (t *tailBuffer) crashText() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.crash)
+}
+
+// runningGoroutine matches the header of the goroutine a crash report is about.
+var runningGoroutine = regexp.MustCompile(`^goroutine (\d+) .*\[running\]:$`)
+
+// stackOverflow reports whether a crash report is the Go runtime's for a
+// goroutine that outgrew the stack limit, and names that goroutine (0 if the
+// report does not). The runtime says "fatal error: stack overflow" on file
+// descriptor 2 only; its crash output shows the throw from runtime.newstack.
+func stackOverflow(report string) (goroutine int64, ok bool) {
+	lines := strings.Split(report, "\n")
+	for i, line := range lines {
+		if strings.HasPrefix(line, "fatal error: stack overflow") || strings.Contains(line, "goroutine stack exceeds") {
+			ok = true
+		}
+		if line == "runtime stack:" {
+			// The first two frames: the function lines, each followed by its file line.
+			var frames []string
+			for _, l := range lines[i+1:] {
+				if l == "" || len(frames) == 2 {
+					break
+				}
+				if !strings.HasPrefix(l, "\t") {
+					frames = append(frames, l)
+				}
+			}
+			ok = ok || len(frames) == 2 && strings.HasPrefix(frames[0], "runtime.throw(") && strings.HasPrefix(frames[1], "runtime.newstack(")
+		}
+		if m := runningGoroutine.FindStringSubmatch(line); ok && m != nil {
+			goroutine, _ = strconv.ParseInt(m[1], 10, 64)
+			return goroutine, true
+		}
+	}
+	return 0, ok
 }
 
 // crashReportLines bounds the lines of a crash report kept in DiedError.Output.

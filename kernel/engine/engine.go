@@ -32,6 +32,23 @@ type Options struct {
 	// exits. If GoroutinePanic returns, the goroutine ends. Nil means the
 	// report is raised again as a panic, which ends the process.
 	GoroutinePanic func(report string)
+	// Track, if set, is called with the running cell's Position as it
+	// changes: when a cell starts, at each of its top-level statements, and
+	// when its goroutine is known. It runs on the goroutine that runs the
+	// cell and must be quick. The kernel keeps the position where its parent
+	// can read it after a crash that leaves no word (a stack overflow).
+	Track func(Position)
+}
+
+// Position is where a cell runs.
+type Position struct {
+	// Cell is the cell's number, as tracebacks name it ("cell #3").
+	Cell int
+	// Line is the cell line of the top-level statement running, 0 before the first.
+	Line int
+	// Goroutine is the id of the goroutine running the statement, 0 if not
+	// known (a statement that makes no call does not record it).
+	Goroutine int64
 }
 
 // Result is what a cell evaluates to.
@@ -168,7 +185,8 @@ func New(opts Options) (*Engine, error) {
 	if e.stderr == nil {
 		e.stderr = os.Stderr
 	}
-	e.rt.reset()
+	e.rt.track = opts.Track
+	e.rt.reset(0)
 	e.traces = &traceWriter{out: e.stderr}
 	e.interp = interp.New(interp.Options{Stdout: e.stdout, Stderr: e.traces})
 
@@ -311,7 +329,7 @@ func (e *Engine) execute(ctx context.Context, code string) (Result, error) {
 			Message: "this kernel's interpreter was cancelled by an earlier interrupt and may still be running that cell: restart the kernel"}
 	}
 	e.seq++
-	e.rt.reset()
+	e.rt.reset(e.seq)
 	if strings.TrimSpace(code) == "" {
 		return Result{}, nil
 	}
@@ -351,7 +369,7 @@ func (e *Engine) runChunk(ctx context.Context, p *plan, ch *chunk) error {
 	for _, name := range ch.forgetTypes {
 		forgetSymbol(e.interp, name)
 	}
-	e.rt.line.Store(int64(ch.firstLine))
+	e.rt.setLine(ch.firstLine)
 	if ch.hoist != nil {
 		if err := e.runHoisted(ctx, p, ch); err != nil {
 			return err

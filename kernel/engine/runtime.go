@@ -33,6 +33,9 @@ type runtimeState struct {
 	interrupted atomic.Bool
 	cellGID     atomic.Int64
 	line        atomic.Int64 // cell line of the top-level statement running
+	cell        atomic.Int64 // number of the running cell
+
+	track func(Position) // Options.Track, or nil
 
 	mu     sync.Mutex
 	intrCh chan struct{} // closed by Interrupt; replaced for every cell
@@ -42,15 +45,30 @@ type runtimeState struct {
 	held      []any // pointers to the values of a hoisted definition (hoist.go)
 }
 
-// reset prepares the state for a new cell.
-func (s *runtimeState) reset() {
+// reset prepares the state for cell number cell.
+func (s *runtimeState) reset(cell int) {
 	s.mu.Lock()
 	s.intrCh = make(chan struct{})
 	s.mu.Unlock()
 	s.interrupted.Store(false)
 	s.cellGID.Store(0)
 	s.line.Store(0)
+	s.cell.Store(int64(cell))
 	s.result, s.hasResult = nil, false
+	s.report()
+}
+
+// setLine records the top-level statement running.
+func (s *runtimeState) setLine(line int) {
+	s.line.Store(int64(line))
+	s.report()
+}
+
+// report tells Options.Track where the cell is.
+func (s *runtimeState) report() {
+	if s.track != nil {
+		s.track(Position{Cell: int(s.cell.Load()), Line: int(s.line.Load()), Goroutine: s.cellGID.Load()})
+	}
 }
 
 // interrupt requests the running cell to stop.
@@ -245,10 +263,10 @@ func (s *runtimeState) symbols() map[string]reflect.Value {
 		"Intr":     reflect.ValueOf(s.intr),
 		"Await":    reflect.ValueOf(func(ch any) { s.await(ch) }),
 		"AwaitVal": reflect.ValueOf(s.await),
-		"Enter":    reflect.ValueOf(func() { s.cellGID.Store(goroutineID()) }),
+		"Enter":    reflect.ValueOf(func() { s.cellGID.Store(goroutineID()); s.report() }),
 		"Result":   reflect.ValueOf(func(v any) { s.result, s.hasResult = v, true }),
 		"Clear":    reflect.ValueOf(clearValue),
-		"At":       reflect.ValueOf(func(line int) { s.check(); s.line.Store(int64(line)) }),
+		"At":       reflect.ValueOf(func(line int) { s.check(); s.setLine(line) }),
 		"Hold":     reflect.ValueOf(func(ptrs ...any) { s.held = ptrs }),
 		"Unhold":   reflect.ValueOf(func(i int) any { return s.held[i] }),
 		"Sort":     reflect.ValueOf(sortOrdered),

@@ -12,9 +12,12 @@ package protocol
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -197,18 +200,91 @@ type LanguageInfo struct {
 // Writer sends messages as JSON lines. It is safe for concurrent use.
 type Writer struct {
 	mu  sync.Mutex
-	enc *json.Encoder
+	out io.Writer
+	buf []byte // assembles small messages, written with one call
 }
 
 // NewWriter returns a Writer that writes to w.
-func NewWriter(w io.Writer) *Writer { return &Writer{enc: json.NewEncoder(w)} }
+func NewWriter(w io.Writer) *Writer { return &Writer{out: w} }
 
-// Send writes one message.
+// MaxMessageSize bounds one message on the wire, its newline included (a
+// large image or chart fits). Writer refuses larger messages and Reader fails
+// on them, so both ends of a channel agree.
+const MaxMessageSize = 64 << 20
+
+// TooLargeError is what Writer.Send returns for a message larger than
+// MaxMessageSize. Nothing was written: the channel is intact.
+type TooLargeError struct {
+	Type string // the message's msg_type
+	Size int    // its encoded size in bytes
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s message of %s (%d bytes) is larger than the %s limit of one kernel message",
+		e.Type, FormatSize(e.Size), e.Size, FormatSize(MaxMessageSize))
+}
+
+// messageHeader is Message without its content, which Send writes as it is.
+type messageHeader struct {
+	ID       string `json:"msg_id"`
+	Type     string `json:"msg_type"`
+	ParentID string `json:"parent_id,omitempty"`
+}
+
+// smallMessage is the size up to which Send assembles a message before writing.
+const smallMessage = 64 << 10
+
+// Send writes one message, or returns a *TooLargeError without writing anything.
+//
+// The content is written as it is, not re-encoded: NewMessage made it compact
+// JSON already, and re-encoding tens of megabytes takes seconds. Content that
+// is not valid JSON is refused; content with line breaks between its tokens is
+// compacted, as a line break would end the message early.
 func (w *Writer) Send(m Message) error {
+	header, err := json.Marshal(messageHeader{m.ID, m.Type, m.ParentID})
+	if err != nil {
+		return fmt.Errorf("send %s: %w", m.Type, err)
+	}
+	head := append(header[:len(header)-1], `,"content":`...)
+	content := []byte(m.Content)
+	switch {
+	case len(content) == 0:
+		content = []byte("null") // as encoding/json writes an empty RawMessage
+	case bytes.IndexByte(content, '\n') >= 0:
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, content); err != nil {
+			return fmt.Errorf("send %s: content is not valid JSON: %w", m.Type, err)
+		}
+		content = compact.Bytes()
+	}
+	const tail = "}\n"
+	if size := len(head) + len(content) + len(tail); size > MaxMessageSize {
+		return &TooLargeError{Type: m.Type, Size: size}
+	}
+	if !json.Valid(content) {
+		return fmt.Errorf("send %s: content is not valid JSON", m.Type)
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err := w.enc.Encode(m); err != nil {
+	if len(head)+len(content)+len(tail) <= smallMessage {
+		w.buf = append(append(append(w.buf[:0], head...), content...), tail...)
+		err = writeAll(w.out, w.buf)
+	} else {
+		// Not copied into one buffer: the reader sees one line all the same.
+		err = writeAll(w.out, head, content, []byte(tail))
+	}
+	if err != nil {
 		return fmt.Errorf("send %s: %w", m.Type, err)
+	}
+	return nil
+}
+
+// writeAll writes each part in turn.
+func writeAll(w io.Writer, parts ...[]byte) error {
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -218,9 +294,6 @@ type Reader struct {
 	sc *bufio.Scanner
 }
 
-// MaxMessageSize bounds one message on the wire (a large image or chart fits).
-const MaxMessageSize = 64 << 20
-
 // NewReader returns a Reader that reads from r.
 func NewReader(r io.Reader) *Reader {
 	sc := bufio.NewScanner(r)
@@ -228,7 +301,8 @@ func NewReader(r io.Reader) *Reader {
 	return &Reader{sc: sc}
 }
 
-// Read returns the next message, or io.EOF when the stream ends.
+// Read returns the next message, or io.EOF when the stream ends. Any other
+// error leaves the stream unusable: its framing is lost.
 func (r *Reader) Read() (Message, error) {
 	for r.sc.Scan() {
 		line := r.sc.Bytes()
@@ -244,8 +318,61 @@ func (r *Reader) Read() (Message, error) {
 		}
 		return m, nil
 	}
-	if err := r.sc.Err(); err != nil {
+	err := r.sc.Err()
+	if errors.Is(err, bufio.ErrTooLong) {
+		return Message{}, fmt.Errorf("read kernel message: a message is longer than the %s limit: %w", FormatSize(MaxMessageSize), err)
+	}
+	if err != nil {
 		return Message{}, fmt.Errorf("read kernel message: %w", err)
 	}
 	return Message{}, io.EOF
+}
+
+// The position file. Some deaths leave the kernel no chance to say where it
+// was: a Go fatal error such as a stack overflow ends the process at once, and
+// the runtime's report names only interpreter frames. So the client gives the
+// kernel a small file (its file descriptor 5) that the kernel maps into memory
+// and keeps the running cell's position in; the client reads it after the
+// process ended.
+const (
+	// PositionSize is the file's size: three native-endian int64s, the cell
+	// number (0 while no cell runs), its line and its goroutine (see Position).
+	PositionSize = 24
+	// StackLimit bounds the stack of a goroutine in a kernel process
+	// (runtime/debug.SetMaxStack): room for over 100,000 nested calls of
+	// interpreted code, and a recursion without end fails in half a second
+	// instead of the ~15 s it takes to reach Go's default of 1 GB.
+	StackLimit = 64 << 20
+)
+
+// Position is the content of the position file.
+type Position struct {
+	Cell, Line int64
+	// Goroutine runs the cell's top-level statement, 0 if not known.
+	Goroutine int64
+}
+
+// DecodePosition reads a position file's content.
+func DecodePosition(b []byte) (Position, error) {
+	if len(b) != PositionSize {
+		return Position{}, fmt.Errorf("position file has %d bytes, want %d", len(b), PositionSize)
+	}
+	word := func(i int) int64 { return int64(binary.NativeEndian.Uint64(b[8*i:])) }
+	return Position{Cell: word(0), Line: word(1), Goroutine: word(2)}, nil
+}
+
+// FormatSize formats n bytes for people: "64 MiB", "70.3 MiB", "512 bytes".
+func FormatSize(n int) string {
+	for _, u := range []struct {
+		size int
+		name string
+	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
+		if n >= u.size {
+			if n%u.size == 0 {
+				return fmt.Sprintf("%d %s", n/u.size, u.name)
+			}
+			return fmt.Sprintf("%.1f %s", float64(n)/float64(u.size), u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
