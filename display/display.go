@@ -16,7 +16,7 @@
 // travel as an ECharts option object under
 // "application/vnd.gopad.echarts+json" and tables as
 // {"columns": [...], "rows": [[...]], "total_rows": n} under
-// "application/vnd.gopad.table+json"; see gopad.dev/gopad/kernel/protocol.
+// "application/vnd.gopad.table+json".
 //
 // # Rich display of your own types
 //

@@ -10,7 +10,7 @@ import (
 	"image/png"
 	"strings"
 
-	"gopad.dev/gopad/kernel/protocol"
+	"gopad.dev/gopad/internal/table"
 )
 
 // MIME types used by this package.
@@ -21,8 +21,10 @@ const (
 	MIMEPNG      = "image/png"
 	MIMESVG      = "image/svg+xml"
 	MIMEJSON     = "application/json"
-	MIMEECharts  = protocol.MIMEECharts
-	MIMETable    = protocol.MIMETable
+	// MIMEECharts carries a chart as an ECharts option object.
+	MIMEECharts = "application/vnd.gopad.echarts+json"
+	// MIMETable carries a table as {"columns": [...], "rows": [[...]], "total_rows": n}.
+	MIMETable = table.MIMEType
 )
 
 // Text returns a bundle holding plain text.
