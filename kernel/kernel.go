@@ -25,6 +25,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"gopad.dev/gopad/display"
+	"gopad.dev/gopad/kernel/celldisplay"
 	"gopad.dev/gopad/kernel/engine"
 	"gopad.dev/gopad/kernel/protocol"
 )
@@ -82,7 +83,8 @@ func Main() (err error) {
 			k.capture.restoreStderr()
 		}
 	}()
-	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked})
+	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked,
+		Exports: celldisplay.Exports(), MapTypes: celldisplay.MapTypes(), RichInterfaces: celldisplay.RichInterfaces()})
 	if err != nil {
 		return fmt.Errorf("start interpreter: %w", err)
 	}
