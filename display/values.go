@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"strings"
 
+	"gopad.dev/gopad/internal/progress"
 	"gopad.dev/gopad/internal/table"
 )
 
@@ -25,6 +26,9 @@ const (
 	MIMEECharts = "application/vnd.gopad.echarts+json"
 	// MIMETable carries a table as {"columns": [...], "rows": [[...]], "total_rows": n}.
 	MIMETable = table.MIMEType
+	// MIMEProgress carries a progress bar's state, for terminals to redraw it
+	// in place (see ProgressBar).
+	MIMEProgress = progress.MIMEType
 )
 
 // Text returns a bundle holding plain text.

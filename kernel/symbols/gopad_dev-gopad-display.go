@@ -25,6 +25,7 @@ func init() {
 		"MIMEJSON":        reflect.ValueOf(constant.MakeFromLiteral("\"application/json\"", token.STRING, 0)),
 		"MIMEMarkdown":    reflect.ValueOf(constant.MakeFromLiteral("\"text/markdown\"", token.STRING, 0)),
 		"MIMEPNG":         reflect.ValueOf(constant.MakeFromLiteral("\"image/png\"", token.STRING, 0)),
+		"MIMEProgress":    reflect.ValueOf(constant.MakeFromLiteral("\"application/vnd.gopad.progress+json\"", token.STRING, 0)),
 		"MIMESVG":         reflect.ValueOf(constant.MakeFromLiteral("\"image/svg+xml\"", token.STRING, 0)),
 		"MIMETable":       reflect.ValueOf(constant.MakeFromLiteral("\"application/vnd.gopad.table+json\"", token.STRING, 0)),
 		"MIMEText":        reflect.ValueOf(constant.MakeFromLiteral("\"text/plain\"", token.STRING, 0)),
