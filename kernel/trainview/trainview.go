@@ -164,6 +164,7 @@ func (r *run) endSummary(h *ml.History) string {
 	if len(r.epochs) > 0 {
 		s := r.epochs[len(r.epochs)-1]
 		parts = append(parts, "loss "+formatValue(s.Loss))
+		parts = append(parts, metricParts("", s.Metrics)...)
 		if !math.IsNaN(s.ValLoss) {
 			parts = append(parts, "val_loss "+formatValue(s.ValLoss))
 		}
@@ -195,7 +196,6 @@ type notebookView struct {
 	interrupted func() bool
 	run         run
 	bar         *display.Handle
-	barShown    time.Duration // training time of the last bar refresh
 	// unpublished holds the epoch lines logged since the bar's last message.
 	unpublished []string
 	chart       *display.Handle
@@ -203,11 +203,6 @@ type notebookView struct {
 	// chartPending is set when epochs arrived since the last chart refresh.
 	chartPending bool
 }
-
-// epochRefreshInterval is the shortest time between two bar refreshes caused
-// by epochs: an epoch's log line reaches a terminal before what the cell prints
-// after the epoch unless epochs are shorter than this.
-const epochRefreshInterval = 20 * time.Millisecond
 
 func (v *notebookView) Begin(info ml.FitInfo) {
 	v.mu.Lock()
@@ -224,7 +219,7 @@ func (v *notebookView) Batch(s ml.BatchStats) {
 		return // Batch without Begin: nothing to update
 	}
 	if v.run.batch(s) {
-		v.updateBar(nil, s.Elapsed)
+		v.updateBar(nil)
 	}
 }
 
@@ -235,34 +230,43 @@ func (v *notebookView) Epoch(s ml.EpochStats) {
 	if v.bar == nil {
 		return
 	}
+	// Every epoch refreshes the bar, whatever the throttle: its log line must
+	// come before anything the cell prints after the epoch (a callback's
+	// line), for a terminal to print them in order. A bar message is small and
+	// its size does not grow with the epochs, unlike the chart's.
 	v.unpublished = append(v.unpublished, epochSummary(s))
-	if s.Elapsed-v.barShown >= epochRefreshInterval {
-		v.updateBar(nil, s.Elapsed)
-	}
+	v.updateBar(nil)
 	// Many short epochs would redraw a growing chart hundreds of times a second:
 	// refresh at most once per refreshInterval and leave the rest to End.
 	if v.chart != nil && s.Elapsed-v.chartShown < refreshInterval {
 		v.chartPending = true
 		return
 	}
-	v.showChart(s.Elapsed)
+	v.showChart(s.Elapsed, false)
 }
 
 // updateBar publishes the bar's state, with the epoch lines not yet published.
-func (v *notebookView) updateBar(end *ml.History, elapsed time.Duration) {
+func (v *notebookView) updateBar(end *ml.History) {
 	v.bar.Update(v.barBundle(end))
-	v.unpublished, v.barShown = nil, elapsed
+	v.unpublished = nil
 }
 
 // showChart publishes the chart: shown the first time, updated afterwards.
-func (v *notebookView) showChart(elapsed time.Duration) {
+// Its text form is empty until training ends (final): a summary of a curve
+// still growing says nothing that the bar's epoch lines do not, and terminals
+// print a display's text each time it changes.
+func (v *notebookView) showChart(elapsed time.Duration, final bool) {
 	v.chartShown, v.chartPending = elapsed, false
+	b := v.chartBundle()
+	if !final {
+		b[display.MIMEText] = ""
+	}
 	if v.chart == nil {
 		v.chart = display.NewHandle()
-		v.chart.Show(v.chartBundle())
+		v.chart.Show(b)
 		return
 	}
-	v.chart.Update(v.chartBundle())
+	v.chart.Update(b)
 }
 
 func (v *notebookView) End(h *ml.History) {
@@ -274,10 +278,10 @@ func (v *notebookView) End(h *ml.History) {
 	if h == nil {
 		h = &ml.History{}
 	}
-	if v.chartPending {
-		v.showChart(v.chartShown)
+	if v.chart != nil {
+		v.showChart(v.chartShown, true)
 	}
-	v.updateBar(h, v.barShown)
+	v.updateBar(h)
 }
 
 func (v *notebookView) Stopped() bool {
