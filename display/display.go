@@ -16,7 +16,7 @@
 // travel as an ECharts option object under
 // "application/vnd.gopad.echarts+json" and tables as
 // {"columns": [...], "rows": [[...]], "total_rows": n} under
-// "application/vnd.gopad.table+json"; see gopad.dev/gopad/kernel/protocol.
+// "application/vnd.gopad.table+json".
 //
 // # Rich display of your own types
 //
@@ -47,10 +47,11 @@
 // replaces that output wherever it is shown (Jupyter's display_id convention).
 // Progress bars ([NewProgress]) and live charts are built on it.
 //
-// In a cell, a value whose type is defined in a cell keeps its RenderMIME and
-// String methods when it is passed to Show, Render or [Update], but not when it
-// is passed to a method such as Handle.Update (an interpreter limit): write
-// display.Update(h, card) for such values.
+// In a notebook cell, a value whose type is defined in a cell keeps its
+// RenderMIME and String methods when it is passed to Show or Render, but not
+// when it is passed to a method such as Handle.Update (a limit of the
+// interpreter): for such values cells write display.Update(h, card), a function
+// the kernel gives cells for this (Go programs call h.Update).
 //
 // The kernel installs a [Publisher] with [SetPublisher]. Without one (in an
 // ordinary Go program or a test), Show and Update print the text/plain form to

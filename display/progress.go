@@ -2,10 +2,10 @@ package display
 
 import (
 	"fmt"
-	"html"
-	"strings"
 	"sync"
 	"time"
+
+	"gopad.dev/gopad/internal/progress"
 )
 
 // progressNoteInterval limits how often changes that do not move the whole
@@ -27,6 +27,7 @@ type ProgressBar struct {
 	lastNote  string
 	lastN     int
 	lastShown time.Time
+	finished  bool
 }
 
 // NewProgress shows a progress bar for total steps with the given label and
@@ -67,13 +68,14 @@ func (p *ProgressBar) Add(delta int) {
 	p.Set(n, note)
 }
 
-// Finish shows the bar's final state with the given note, whatever the throttle.
+// Finish shows the bar's final state with the given note, whatever the
+// throttle. A terminal (gopad run) prints a finished bar as a permanent line.
 func (p *ProgressBar) Finish(note string) {
 	p.mu.Lock()
 	if p.total > 0 && p.n < p.total {
 		p.n = p.total
 	}
-	p.note = note
+	p.note, p.finished = note, true
 	p.lastPct, p.lastNote, p.lastShown = p.percent(), note, time.Now()
 	b := p.bundle()
 	p.mu.Unlock()
@@ -112,26 +114,6 @@ func (p *ProgressBar) bundle() Bundle {
 	if p.note != "" {
 		status += "  " + p.note
 	}
-
-	const width = 30
-	var text strings.Builder
-	if p.label != "" {
-		text.WriteString(p.label + " ")
-	}
-	if pct >= 0 {
-		filled := pct * width / 100
-		text.WriteString("[" + strings.Repeat("#", filled) + strings.Repeat(".", width-filled) + "] ")
-	}
-	text.WriteString(status)
-
-	var h strings.Builder
-	h.WriteString(`<div class="gopad-progress" style="display:flex;align-items:center;gap:8px;font-family:monospace">`)
-	if p.label != "" {
-		fmt.Fprintf(&h, "<span>%s</span>", html.EscapeString(p.label))
-	}
-	if pct >= 0 {
-		fmt.Fprintf(&h, `<progress value="%d" max="%d" style="width:240px"></progress>`, max(0, min(p.n, p.total)), p.total)
-	}
-	fmt.Fprintf(&h, "<span>%s</span></div>", html.EscapeString(status))
-	return Bundle{MIMEHTML: h.String(), MIMEText: text.String()}
+	s := progress.State{Label: p.label, Done: p.n, Total: p.total, Status: status, Finished: p.finished}
+	return Bundle{MIMEHTML: s.HTML(), MIMEText: s.Text(), MIMEProgress: s.JSON()}
 }

@@ -2,13 +2,11 @@ package display
 
 import (
 	"fmt"
-	"html"
-	"math"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
+
+	"gopad.dev/gopad/internal/table"
 )
 
 // Rows shown by default: tables are meant to be looked at, not to carry data sets.
@@ -100,11 +98,6 @@ func tableFromSlice(v any, limit int) *TableValue {
 	return &TableValue{Columns: columns, Rows: rows, totalRows: rv.Len()}
 }
 
-// total is the number of rows the table stands for.
-func (t *TableValue) total() int {
-	return max(t.totalRows, len(t.Rows))
-}
-
 func (t *TableValue) shownRows() int {
 	limit := t.MaxRows
 	if limit <= 0 {
@@ -113,16 +106,18 @@ func (t *TableValue) shownRows() int {
 	return min(limit, len(t.Rows))
 }
 
-// columns returns the column names, extended for rows longer than the header.
-func (t *TableValue) columns() []string {
-	cols := append([]string(nil), t.Columns...)
+// model returns the rows shown in HTML and JSON as the shared table model.
+func (t *TableValue) model() *table.Table {
 	shown := t.shownRows()
-	for _, row := range t.Rows[:shown] {
-		for len(cols) < len(row) {
-			cols = append(cols, "")
+	m := &table.Table{Columns: t.Columns, Rows: make([][]table.Cell, shown), Total: max(t.totalRows, len(t.Rows))}
+	for i, row := range t.Rows[:shown] {
+		cells := make([]table.Cell, len(row))
+		for j, v := range row {
+			cells[j] = cell(v)
 		}
+		m.Rows[i] = cells
 	}
-	return cols
+	return m
 }
 
 // String returns the table's text form.
@@ -130,7 +125,7 @@ func (t *TableValue) String() string {
 	if t == nil {
 		return "<nil table>"
 	}
-	return t.text()
+	return t.model().Text(TextMaxRows)
 }
 
 // RenderMIME renders the table as HTML, table JSON and text.
@@ -138,178 +133,36 @@ func (t *TableValue) RenderMIME() Bundle {
 	if t == nil {
 		return Bundle{MIMEText: "<nil table>"}
 	}
+	m := t.model()
 	return Bundle{
-		MIMEHTML:  t.html(),
-		MIMETable: t.json(),
-		MIMEText:  t.text(),
+		MIMEHTML:  m.HTML(),
+		MIMETable: m.JSON(),
+		MIMEText:  m.Text(TextMaxRows),
 	}
 }
 
-func (t *TableValue) note(shown int) string {
-	if total := t.total(); shown < total {
-		return fmt.Sprintf("showing the first %d of %d rows", shown, total)
-	}
-	return ""
-}
-
-func (t *TableValue) json() map[string]any {
-	cols := t.columns()
-	shown := t.shownRows()
-	rows := make([]any, shown)
-	for i, row := range t.Rows[:shown] {
-		cells := make([]any, len(cols))
-		for j := range cols {
-			if j < len(row) {
-				cells[j] = jsonCell(row[j])
-			}
-		}
-		rows[i] = cells
-	}
-	colsAny := make([]any, len(cols))
-	for i, c := range cols {
-		colsAny[i] = c
-	}
-	return map[string]any{"columns": colsAny, "rows": rows, "total_rows": t.total()}
-}
-
-func (t *TableValue) html() string {
-	cols := t.columns()
-	shown := t.shownRows()
-	var b strings.Builder
-	b.WriteString(`<table class="gopad-table"><thead><tr>`)
-	for _, c := range cols {
-		b.WriteString("<th>")
-		b.WriteString(html.EscapeString(c))
-		b.WriteString("</th>")
-	}
-	b.WriteString("</tr></thead><tbody>\n")
-	for _, row := range t.Rows[:shown] {
-		b.WriteString("<tr>")
-		for j := range cols {
-			var v any
-			if j < len(row) {
-				v = row[j]
-			}
-			if isNumber(v) {
-				b.WriteString(`<td style="text-align:right">`)
-			} else {
-				b.WriteString("<td>")
-			}
-			b.WriteString(html.EscapeString(cellText(v)))
-			b.WriteString("</td>")
-		}
-		b.WriteString("</tr>\n")
-	}
-	b.WriteString("</tbody></table>")
-	if note := t.note(shown); note != "" {
-		fmt.Fprintf(&b, "\n<p><em>%s</em></p>", html.EscapeString(note))
-	}
-	return b.String()
-}
-
-func (t *TableValue) text() string {
-	cols := t.columns()
-	shown := min(TextMaxRows, len(t.Rows))
-	cells := make([][]string, shown)
-	numeric := make([]bool, len(cols))
-	for j := range numeric {
-		numeric[j] = shown > 0
-	}
-	widths := make([]int, len(cols))
-	for j, c := range cols {
-		widths[j] = utf8.RuneCountInString(c)
-	}
-	for i, row := range t.Rows[:shown] {
-		cells[i] = make([]string, len(cols))
-		for j := range cols {
-			var v any
-			if j < len(row) {
-				v = row[j]
-			}
-			s := strings.ReplaceAll(cellText(v), "\n", `\n`)
-			cells[i][j] = s
-			widths[j] = max(widths[j], utf8.RuneCountInString(s))
-			if v != nil && !isNumber(v) {
-				numeric[j] = false
-			}
-		}
-	}
-	var b strings.Builder
-	writeRow := func(row []string) {
-		var line strings.Builder
-		for j, s := range row {
-			if j > 0 {
-				line.WriteString("  ")
-			}
-			pad := strings.Repeat(" ", widths[j]-utf8.RuneCountInString(s))
-			if numeric[j] {
-				line.WriteString(pad + s)
-			} else {
-				line.WriteString(s + pad)
-			}
-		}
-		b.WriteString(strings.TrimRight(line.String(), " "))
-		b.WriteByte('\n')
-	}
-	writeRow(cols)
-	rule := make([]string, len(cols))
-	for j := range cols {
-		rule[j] = strings.Repeat("-", widths[j])
-	}
-	writeRow(rule)
-	for _, row := range cells {
-		writeRow(row)
-	}
-	if note := t.note(shown); note != "" {
-		b.WriteString("(" + note + ")\n")
-	}
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-func isNumber(v any) bool {
-	switch v.(type) {
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
-		return true
-	}
-	return false
-}
-
-// cellText formats one table cell for HTML and text: floats with 6 significant
-// digits, nil as empty.
-func cellText(v any) string {
+// cell formats one table cell: numbers right-aligned (floats with 6
+// significant digits), nil as empty, other values as their text.
+func cell(v any) table.Cell {
 	switch x := v.(type) {
 	case nil:
-		return ""
+		return table.Cell{}
 	case string:
-		return x
+		return table.TextCell(x)
+	case bool:
+		return table.Cell{Text: strconv.FormatBool(x), JSON: x}
 	case float64:
-		return strconv.FormatFloat(x, 'g', 6, 64)
+		return table.NumberCell(x)
 	case float32:
-		return strconv.FormatFloat(float64(x), 'g', 6, 32)
+		// Through the shortest decimal form, so that 0.1 stays 0.1.
+		f, _ := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+		return table.NumberCell(f)
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return table.Cell{Text: fmt.Sprint(x), Number: true, JSON: x}
 	case time.Time:
-		return x.Format(time.RFC3339)
+		return table.TextCell(x.Format(time.RFC3339))
 	case time.Duration:
-		return x.String()
+		return table.TextCell(x.String())
 	}
-	return formatValue(v)
-}
-
-// jsonCell converts a cell to a JSON value: numbers, strings, booleans and null
-// as themselves, non-finite floats and everything else as text.
-func jsonCell(v any) any {
-	switch x := v.(type) {
-	case nil, bool, string, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
-		return x
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return cellText(x)
-		}
-		return x
-	case float32:
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return cellText(x)
-		}
-		return x
-	}
-	return cellText(v)
+	return table.TextCell(formatValue(v))
 }

@@ -10,7 +10,8 @@ import (
 	"image/png"
 	"strings"
 
-	"gopad.dev/gopad/kernel/protocol"
+	"gopad.dev/gopad/internal/progress"
+	"gopad.dev/gopad/internal/table"
 )
 
 // MIME types used by this package.
@@ -21,8 +22,13 @@ const (
 	MIMEPNG      = "image/png"
 	MIMESVG      = "image/svg+xml"
 	MIMEJSON     = "application/json"
-	MIMEECharts  = protocol.MIMEECharts
-	MIMETable    = protocol.MIMETable
+	// MIMEECharts carries a chart as an ECharts option object.
+	MIMEECharts = "application/vnd.gopad.echarts+json"
+	// MIMETable carries a table as {"columns": [...], "rows": [[...]], "total_rows": n}.
+	MIMETable = table.MIMEType
+	// MIMEProgress carries a progress bar's state, for terminals to redraw it
+	// in place (see ProgressBar).
+	MIMEProgress = progress.MIMEType
 )
 
 // Text returns a bundle holding plain text.

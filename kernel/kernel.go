@@ -31,6 +31,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"gopad.dev/gopad/display"
+	"gopad.dev/gopad/kernel/celldisplay"
 	"gopad.dev/gopad/kernel/engine"
 	"gopad.dev/gopad/kernel/protocol"
 )
@@ -95,7 +96,8 @@ func Main() (err error) {
 			k.capture.restoreStderr()
 		}
 	}()
-	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked, Track: position.set})
+	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked, Track: position.set,
+		Exports: celldisplay.Exports(), MapTypes: celldisplay.MapTypes(), RichInterfaces: celldisplay.RichInterfaces()})
 	if err != nil {
 		return fmt.Errorf("start interpreter: %w", err)
 	}

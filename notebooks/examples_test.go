@@ -17,6 +17,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"gopad.dev/gopad/display"
+	"gopad.dev/gopad/kernel/celldisplay"
 	"gopad.dev/gopad/kernel/symbols"
 	"gopad.dev/gopad/notebooks"
 )
@@ -103,7 +104,7 @@ func (r *recorder) Publish(data display.Bundle, _ map[string]any, id string, upd
 
 // runExample runs every code cell of a bundled example, in order, in one yaegi
 // interpreter set up like the kernel's (the kernel's symbol tables for gopad's
-// packages, display's interface mappings), and returns what the cells printed,
+// packages, celldisplay's additions and interface mappings), and returns what the cells printed,
 // the rendered value of each code cell, and what they published.
 func runExample(t *testing.T, name string) (stdout string, results []display.Bundle, pubs []published) {
 	t.Helper()
@@ -126,7 +127,10 @@ func runExample(t *testing.T, name string) (stdout string, results []display.Bun
 	if err := i.Use(symbols.Exports()); err != nil {
 		t.Fatal(err)
 	}
-	if err := i.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(display.InterpreterMapTypes())}}); err != nil {
+	if err := i.Use(celldisplay.Exports()); err != nil {
+		t.Fatal(err)
+	}
+	if err := i.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(celldisplay.MapTypes())}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range nb.Cells {

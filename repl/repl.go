@@ -20,8 +20,8 @@ import (
 	"os/signal"
 	"strings"
 
+	"gopad.dev/gopad/internal/console"
 	"gopad.dev/gopad/kernel/client"
-	"gopad.dev/gopad/runner"
 )
 
 // Prompts.
@@ -63,7 +63,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer k.Shutdown(context.Background())
 
-	r := &session{k: k, err: opts.Err, printer: runner.NewPrinter(opts.Out, opts.Err)}
+	r := &session{k: k, err: opts.Err, printer: console.New(opts.Out, opts.Err)}
 	fmt.Fprintf(opts.Out, "gopad %s (Go %s). Ctrl-C interrupts, Ctrl-D exits.\n",
 		k.Info().ImplementationVersion, k.Info().LanguageInfo.Version)
 
@@ -194,7 +194,7 @@ func (p *plainReader) close()         { close(p.stop) }
 type session struct {
 	k       *client.Kernel
 	err     io.Writer
-	printer *runner.Printer
+	printer *console.Printer
 }
 
 // execute runs one cell, forwarding Ctrl-C presses as interrupts.

@@ -118,32 +118,7 @@ func TestPipedSession(t *testing.T) {
 // TestTerminalSession runs the REPL on a real pseudo-terminal: Ctrl-C is a
 // character the terminal turns into SIGINT, Ctrl-D is end of input.
 func TestTerminalSession(t *testing.T) {
-	master, slave := openPTY(t)
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), roleEnv+"=repl")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	slave.Close()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-
-	var out syncBuffer
-	go io.Copy(&out, master)
-	send := func(s string) { master.WriteString(s) }
-	// A line is typed once the REPL shows its prompt, as a person would: the
-	// line editor has put the terminal in raw mode by then. While a cell runs the
-	// terminal is in its normal mode, which echoes and edits typed keys itself
-	// and can lose a Ctrl-D typed then.
-	typeAtPrompt := func(s string) {
-		out.waitFor(t, repl.Prompt)
-		send(s)
-	}
+	cmd, out, send, typeAtPrompt := startTerminalREPL(t)
 
 	typeAtPrompt("x := 20\n")
 	typeAtPrompt("x * 2\n")
@@ -187,6 +162,40 @@ func TestTerminalSession(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("repl did not exit on Ctrl-D\n%s", out.String())
 	}
+}
+
+// startTerminalREPL runs the REPL in a child process on a pseudo-terminal. It
+// returns the process, the terminal's output, a function that types keys, and
+// one that types them once the REPL shows its prompt.
+func startTerminalREPL(t *testing.T) (cmd *exec.Cmd, out *syncBuffer, send, typeAtPrompt func(string)) {
+	t.Helper()
+	master, slave := openPTY(t)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd = exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), roleEnv+"=repl")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+
+	out = &syncBuffer{}
+	go io.Copy(out, master)
+	send = func(s string) { master.WriteString(s) }
+	// A line is typed once the REPL shows its prompt, as a person would: the
+	// line editor has put the terminal in raw mode by then. While a cell runs the
+	// terminal is in its normal mode, which echoes and edits typed keys itself
+	// and can lose a Ctrl-D typed then.
+	typeAtPrompt = func(s string) {
+		out.waitFor(t, repl.Prompt)
+		send(s)
+	}
+	return cmd, out, send, typeAtPrompt
 }
 
 // openPTY opens a pseudo-terminal pair.

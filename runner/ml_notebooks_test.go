@@ -494,7 +494,7 @@ func TestMLExamplesRunHeadless(t *testing.T) {
 			if err != nil {
 				t.Fatalf("gopad run example:%s: %v\nstderr:\n%s", tc.name, err, stderr)
 			}
-			for _, want := range []string{"done:", "line chart \"loss per epoch\"", tc.summary} {
+			for _, want := range []string{"done:", "line chart \"loss and accuracy per epoch\"", tc.summary} {
 				if !strings.Contains(stdout, want) {
 					t.Errorf("terminal output lacks %q:\n%s", want, stdout)
 				}

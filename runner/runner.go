@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"gopad.dev/gopad/internal/console"
 	"gopad.dev/gopad/kernel/client"
 	"gopad.dev/gopad/kernel/protocol"
 	"gopad.dev/gopad/notebooks"
@@ -27,9 +28,12 @@ type Options struct {
 	// InPlace writes the executed notebook back to Notebook. Without Output or
 	// InPlace nothing is written; output only goes to the terminal.
 	InPlace bool
-	// Stdout receives what cells print to stdout and their results (text/plain).
+	// Stdout receives what cells print to stdout, their results and outputs as
+	// text, and progress bars (redrawn in place on a terminal; elsewhere, one
+	// line per training epoch and the final line); see package internal/console.
 	Stdout io.Writer
-	// Stderr receives what cells print to stderr, errors, and progress lines.
+	// Stderr receives what cells print to stderr, errors, and the runner's own
+	// lines ("[gopad run] cell 2/5").
 	Stderr io.Writer
 	// Kernel configures the kernel process; the zero value runs this executable
 	// in the notebook's directory.
@@ -135,7 +139,7 @@ func ExecuteCells(ctx context.Context, k *client.Kernel, nb *notebooks.Notebook,
 		}
 	}
 	rec := newRecorder(nb)
-	printer := NewPrinter(stdout, stderr)
+	printer := console.New(stdout, stderr)
 	n := 0
 	for i, c := range nb.Cells {
 		if c.Type != notebooks.CodeCell {

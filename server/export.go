@@ -11,7 +11,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+
 	"gopad.dev/gopad/frontend"
+	"gopad.dev/gopad/internal/table"
 	"gopad.dev/gopad/kernel/protocol"
 	"gopad.dev/gopad/notebooks"
 )
@@ -133,8 +137,8 @@ func writeBundleHTML(b *bytes.Buffer, data map[string]any, charts *int) {
 			return
 		}
 	}
-	if tbl, ok := data[protocol.MIMETable].(map[string]any); ok {
-		writeTableHTML(b, tbl)
+	if tbl, err := table.FromJSON(data[protocol.MIMETable]); err == nil {
+		b.WriteString(tbl.HTML())
 		return
 	}
 	if h, ok := text("text/html"); ok {
@@ -174,180 +178,20 @@ func writeBundleHTML(b *bytes.Buffer, data map[string]any, charts *int) {
 	fmt.Fprintf(b, "<pre>[output of type %s]</pre>", html.EscapeString(strings.Join(keys, ", ")))
 }
 
-func writeTableHTML(b *bytes.Buffer, tbl map[string]any) {
-	cell := func(v any) string {
-		if s, ok := v.(string); ok {
-			return html.EscapeString(s)
-		}
-		raw, _ := json.Marshal(v)
-		return html.EscapeString(string(raw))
-	}
-	b.WriteString("<table><thead><tr>")
-	if cols, ok := tbl["columns"].([]any); ok {
-		for _, c := range cols {
-			b.WriteString("<th>" + cell(c) + "</th>")
-		}
-	}
-	b.WriteString("</tr></thead><tbody>")
-	if rows, ok := tbl["rows"].([]any); ok {
-		for _, r := range rows {
-			b.WriteString("<tr>")
-			if vals, ok := r.([]any); ok {
-				for _, v := range vals {
-					b.WriteString("<td>" + cell(v) + "</td>")
-				}
-			}
-			b.WriteString("</tr>")
-		}
-	}
-	b.WriteString("</tbody></table>")
-}
+// markdown renders Markdown cells and text/markdown outputs for the export:
+// CommonMark with GitHub's extensions (tables, strikethrough, task lists,
+// autolinks), as the browser renders them with marked. It is safe for a page
+// opened from disk: goldmark, without its WithUnsafe option, leaves out raw HTML
+// and does not link javascript:, vbscript:, file: or non-image data: URLs.
+var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
 
-// ---- a small Markdown renderer for exported pages ----
-
-var (
-	mdHeading  = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*#*\s*$`)
-	mdBullet   = regexp.MustCompile(`^\s*[-*+]\s+(.*)$`)
-	mdOrdered  = regexp.MustCompile(`^\s*\d+[.)]\s+(.*)$`)
-	mdTableSep = regexp.MustCompile(`^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$`)
-	mdCode     = regexp.MustCompile("`([^`]+)`")
-	mdBold     = regexp.MustCompile(`\*\*([^*]+)\*\*|__([^_]+)__`)
-	mdItalic   = regexp.MustCompile(`\*([^*]+)\*|\b_([^_]+)_\b`)
-	mdImage    = regexp.MustCompile(`!\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))+)\)`)
-	mdLink     = regexp.MustCompile(`\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)`)
-)
-
-// renderMarkdown renders the common subset of Markdown: headings, paragraphs,
-// bullet and numbered lists, fenced code, block quotes, tables, inline code,
-// emphasis, links and images. Everything is escaped first; only safe URLs link.
+// renderMarkdown returns the HTML of Markdown source.
 func renderMarkdown(src string) string {
-	lines := strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
-	var out strings.Builder
-	var para []string
-	list := ""
-	flushPara := func() {
-		if len(para) > 0 {
-			out.WriteString("<p>" + mdInline(strings.Join(para, "\n")) + "</p>\n")
-			para = nil
-		}
+	var b bytes.Buffer
+	if err := markdown.Convert([]byte(src), &b); err != nil {
+		// goldmark fails only when writing fails, which a buffer does not; show the
+		// source rather than nothing.
+		return "<pre>" + html.EscapeString(src) + "</pre>\n"
 	}
-	closeList := func() {
-		if list != "" {
-			out.WriteString("</" + list + ">\n")
-			list = ""
-		}
-	}
-	for i := 0; i < len(lines); i++ {
-		line := lines[i]
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~"):
-			flushPara()
-			closeList()
-			fence := trimmed[:3]
-			var code []string
-			for i++; i < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[i]), fence); i++ {
-				code = append(code, lines[i])
-			}
-			out.WriteString("<pre><code>" + html.EscapeString(strings.Join(code, "\n")) + "</code></pre>\n")
-		case trimmed == "":
-			flushPara()
-			closeList()
-		case mdHeading.MatchString(trimmed):
-			flushPara()
-			closeList()
-			m := mdHeading.FindStringSubmatch(trimmed)
-			fmt.Fprintf(&out, "<h%d>%s</h%d>\n", len(m[1]), mdInline(m[2]), len(m[1]))
-		case strings.HasPrefix(trimmed, ">"):
-			flushPara()
-			closeList()
-			out.WriteString("<blockquote>" + mdInline(strings.TrimSpace(strings.TrimPrefix(trimmed, ">"))) + "</blockquote>\n")
-		case trimmed == "---" || trimmed == "***":
-			flushPara()
-			closeList()
-			out.WriteString("<hr>\n")
-		case strings.Contains(trimmed, "|") && i+1 < len(lines) && mdTableSep.MatchString(lines[i+1]):
-			flushPara()
-			closeList()
-			out.WriteString("<table><thead><tr>")
-			for _, h := range mdRow(trimmed) {
-				out.WriteString("<th>" + mdInline(h) + "</th>")
-			}
-			out.WriteString("</tr></thead><tbody>")
-			for i += 2; i < len(lines) && strings.Contains(lines[i], "|"); i++ {
-				out.WriteString("<tr>")
-				for _, c := range mdRow(lines[i]) {
-					out.WriteString("<td>" + mdInline(c) + "</td>")
-				}
-				out.WriteString("</tr>")
-			}
-			i--
-			out.WriteString("</tbody></table>\n")
-		case mdBullet.MatchString(line) || mdOrdered.MatchString(line):
-			flushPara()
-			kind, m := "ul", mdBullet.FindStringSubmatch(line)
-			if m == nil {
-				kind, m = "ol", mdOrdered.FindStringSubmatch(line)
-			}
-			if list != kind {
-				closeList()
-				out.WriteString("<" + kind + ">\n")
-				list = kind
-			}
-			out.WriteString("<li>" + mdInline(m[1]) + "</li>\n")
-		default:
-			closeList()
-			para = append(para, trimmed)
-		}
-	}
-	flushPara()
-	closeList()
-	return out.String()
-}
-
-func mdRow(line string) []string {
-	line = strings.TrimSpace(line)
-	line = strings.TrimPrefix(strings.TrimSuffix(line, "|"), "|")
-	cells := strings.Split(line, "|")
-	for i := range cells {
-		cells[i] = strings.TrimSpace(cells[i])
-	}
-	return cells
-}
-
-func safeURL(u string) bool {
-	l := strings.ToLower(u)
-	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "#") ||
-		strings.HasPrefix(l, "mailto:") || strings.HasPrefix(l, "data:image/") || !strings.Contains(l, ":")
-}
-
-// mdInline renders inline Markdown; code spans are protected from the other rules.
-func mdInline(s string) string {
-	var spans []string
-	s = mdCode.ReplaceAllStringFunc(s, func(m string) string {
-		spans = append(spans, "<code>"+html.EscapeString(m[1:len(m)-1])+"</code>")
-		return fmt.Sprintf("\x00%d\x00", len(spans)-1)
-	})
-	s = html.EscapeString(s)
-	s = mdImage.ReplaceAllStringFunc(s, func(m string) string {
-		p := mdImage.FindStringSubmatch(m)
-		if !safeURL(html.UnescapeString(p[2])) {
-			return p[1]
-		}
-		return `<img alt="` + p[1] + `" src="` + p[2] + `">`
-	})
-	s = mdLink.ReplaceAllStringFunc(s, func(m string) string {
-		p := mdLink.FindStringSubmatch(m)
-		if !safeURL(html.UnescapeString(p[2])) {
-			return p[1]
-		}
-		return `<a href="` + p[2] + `">` + p[1] + `</a>`
-	})
-	s = mdBold.ReplaceAllString(s, "<strong>$1$2</strong>")
-	s = mdItalic.ReplaceAllString(s, "<em>$1$2</em>")
-	s = strings.ReplaceAll(s, "\n", " ")
-	for i, span := range spans {
-		s = strings.Replace(s, fmt.Sprintf("\x00%d\x00", i), span, 1)
-	}
-	return s
+	return b.String()
 }

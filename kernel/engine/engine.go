@@ -7,15 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 
-	"gopad.dev/gopad/display"
 	"gopad.dev/gopad/kernel/symbols"
 )
 
@@ -38,6 +39,22 @@ type Options struct {
 	// cell and must be quick. The kernel keeps the position where its parent
 	// can read it after a crash that leaves no word (a stack overflow).
 	Track func(Position)
+
+	// Exports adds symbols for cells after the standard library and gopad's
+	// packages; an entry for a package already there adds to its symbols. The
+	// kernel adds display.Update (package celldisplay).
+	Exports map[string]map[string]reflect.Value
+	// MapTypes lists compiled functions whose any parameters keep the methods
+	// of cell-defined values, each with the interfaces to keep in order of
+	// preference (yaegi's MapTypes). The kernel lists display's functions.
+	MapTypes map[reflect.Value][]reflect.Type
+	// RichInterfaces lists the interfaces through which the caller renders a
+	// cell's result (the kernel: display.Renderer and display.Tabler), in order
+	// of preference. A result implementing one is left as it is; a value of a
+	// cell-defined type that is a cell's result or an any argument of gopad's
+	// ml package keeps the methods of the first one it implements, or else of
+	// error or fmt.Stringer.
+	RichInterfaces []reflect.Type
 }
 
 // Position is where a cell runs.
@@ -54,7 +71,7 @@ type Position struct {
 // Result is what a cell evaluates to.
 type Result struct {
 	// Value is the value of the cell's final expression. A value of a type
-	// defined in a cell that implements display.Renderer, error or fmt.Stringer
+	// defined in a cell that implements one of Options.RichInterfaces, error or fmt.Stringer
 	// arrives wrapped so that the interface's methods work from compiled code.
 	Value reflect.Value
 	// HasValue reports whether the cell ends with an expression that has a
@@ -139,6 +156,8 @@ type Engine struct {
 	// hiddenImports lists the packages imported under hidden aliases for
 	// the engine's own declarations (hoist.go).
 	hiddenImports map[string]bool
+	// rich is Options.RichInterfaces.
+	rich []reflect.Type
 }
 
 // methodSig is what the method expression rewrite needs of a method.
@@ -211,6 +230,16 @@ func New(opts Options) (*Engine, error) {
 	for k, v := range symbols.Exports() {
 		e.exports[k] = v
 	}
+	for k, v := range opts.Exports {
+		// A copy: the generated tables are shared by every engine.
+		merged := maps.Clone(e.exports[k])
+		if merged == nil {
+			merged = map[string]reflect.Value{}
+		}
+		maps.Copy(merged, v)
+		e.exports[k] = merged
+	}
+	e.rich = opts.RichInterfaces
 	rtSyms := e.rt.symbols()
 	rtSyms["GoPanic"] = reflect.ValueOf(func(value any, cell, line int) {
 		report := goroutinePanicReport(value, cell, line)
@@ -236,12 +265,11 @@ func New(opts Options) (*Engine, error) {
 	}
 
 	// Keep the methods of cell-defined values passed to compiled code as any.
-	keep := []reflect.Type{
-		reflect.TypeFor[display.Renderer](),
-		reflect.TypeFor[error](),
-		reflect.TypeFor[fmt.Stringer](),
+	keep := append(slices.Clone(opts.RichInterfaces), reflect.TypeFor[error](), reflect.TypeFor[fmt.Stringer]())
+	mapTypes := maps.Clone(opts.MapTypes)
+	if mapTypes == nil {
+		mapTypes = map[reflect.Value][]reflect.Type{}
 	}
-	mapTypes := display.InterpreterMapTypes()
 	mapTypes[rtSyms["Result"]] = keep
 	for _, v := range fmtSyms {
 		// Wrap cell values for the fmt shims as yaegi does for fmt itself.

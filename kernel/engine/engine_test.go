@@ -43,7 +43,7 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{t: t, out: &syncBuffer{}, err: &syncBuffer{}}
-	e, err := New(Options{Stdout: h.out, Stderr: h.err})
+	e, err := New(withDisplay(Options{Stdout: h.out, Stderr: h.err}))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

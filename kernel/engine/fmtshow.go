@@ -14,8 +14,6 @@ import (
 	"strings"
 	"sync"
 	"unsafe"
-
-	"gopad.dev/gopad/display"
 )
 
 // yaegi gives compiled code the values of cell types with their types erased:
@@ -756,8 +754,11 @@ func (e *Engine) note(arg any) {
 		return
 	}
 	switch e.rt.result.(type) {
-	case display.Renderer, display.Tabler, error, fmt.Stringer:
+	case error, fmt.Stringer:
 		return // the value's own methods already print it
+	}
+	if t := reflect.TypeOf(e.rt.result); t != nil && slices.ContainsFunc(e.rich, t.Implements) {
+		return // the caller renders it by its methods
 	}
 	defer func() {
 		// A value this code does not understand stays as Result stored it.
@@ -772,10 +773,11 @@ func (e *Engine) note(arg any) {
 	}
 }
 
-// forDisplay adapts a presented result to display.Render, which shows a
-// slice of structs as a table and lists long slices in part: a slice of
-// structs becomes a display.Tabler, other slices a []any of the presented
-// elements (each printed by its String method).
+// forDisplay adapts a presented result to the kernel's renderer (package
+// display), which shows a slice of structs as a table and lists long slices in
+// part: a slice of structs becomes a value with a Table method (display.Tabler),
+// other slices a []any of the presented elements (each printed by its String
+// method).
 func forDisplay(p any) any {
 	l, ok := p.(*shownList)
 	if !ok {

@@ -1,19 +1,22 @@
-// Package trainview shows ml training progress: in a notebook as a live progress
-// bar and a loss curve that grows epoch by epoch (New, Factory), and in a terminal
-// as a one-line bar with per-epoch summary lines (Terminal).
+// Package trainview shows ml training progress in a notebook: a progress bar
+// with a log line per epoch, and a chart of the loss and of the metrics asked
+// for in FitConfig.Metrics that grows epoch by epoch (New, Factory).
 //
-// The kernel installs the notebook view for every Fit that has no Progress of its
-// own:
+// The kernel installs the view for every Fit that has no Progress of its own:
 //
 //	ml.SetDefaultProgress(trainview.Factory(interrupted))
 //
 // where interrupted reports whether the user asked the running cell to stop; Fit
 // polls it after every batch through Progress.Stopped.
+//
+// The bar is a progress display (package internal/progress): besides its HTML
+// it carries its state as JSON, from which gopad run and gopad repl redraw it
+// in place on a terminal and print the epoch log in order with the cell's own
+// output.
 package trainview
 
 import (
 	"fmt"
-	"html"
 	"math"
 	"sort"
 	"strings"
@@ -24,6 +27,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"gopad.dev/gopad/display"
+	"gopad.dev/gopad/internal/progress"
 	"gopad.dev/gopad/ml"
 )
 
@@ -42,8 +46,7 @@ func Factory(interrupted func() bool) func() ml.Progress {
 	return func() ml.Progress { return New(interrupted) }
 }
 
-// run is the state shared by the notebook and terminal views: what training has
-// reported so far.
+// run is what training has reported so far.
 type run struct {
 	info      ml.FitInfo
 	begun     bool
@@ -91,9 +94,12 @@ func (r *run) eta() (time.Duration, bool) {
 	return time.Duration(remaining), true
 }
 
+// sep separates the parts of the bar's status and log lines.
+const sep = " · "
+
 // status is the one-line summary of where training is, e.g.
 // "epoch 3/30 · batch 12/43 · loss 0.1234 · 0:05 · ETA 0:40".
-func (r *run) status(sep string) string {
+func (r *run) status() string {
 	var parts []string
 	epochs := r.info.Epochs
 	if r.last.Epoch > 0 {
@@ -112,7 +118,7 @@ func (r *run) status(sep string) string {
 
 // epochSummary describes one finished epoch, e.g.
 // "epoch 3/30 · loss 0.1234 · accuracy 0.9600 · val_loss 0.1300 · val_accuracy 0.9500 · 0:05".
-func epochSummary(s ml.EpochStats, sep string) string {
+func epochSummary(s ml.EpochStats) string {
 	parts := []string{fmt.Sprintf("epoch %d/%d", s.Epoch, s.Epochs), "loss " + formatValue(s.Loss)}
 	parts = append(parts, metricParts("", s.Metrics)...)
 	if !math.IsNaN(s.ValLoss) {
@@ -137,7 +143,7 @@ func metricParts(prefix string, metrics map[string]float64) []string {
 }
 
 // endSummary says how training ended.
-func (r *run) endSummary(h *ml.History, sep string) string {
+func (r *run) endSummary(h *ml.History) string {
 	epochs := len(r.epochs)
 	if h != nil && len(h.Epochs) > epochs {
 		epochs = len(h.Epochs)
@@ -158,6 +164,7 @@ func (r *run) endSummary(h *ml.History, sep string) string {
 	if len(r.epochs) > 0 {
 		s := r.epochs[len(r.epochs)-1]
 		parts = append(parts, "loss "+formatValue(s.Loss))
+		parts = append(parts, metricParts("", s.Metrics)...)
 		if !math.IsNaN(s.ValLoss) {
 			parts = append(parts, "val_loss "+formatValue(s.ValLoss))
 		}
@@ -182,13 +189,15 @@ func formatDuration(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
-// notebookView publishes a progress bar and, from the first epoch on, a loss
-// chart; both are updated in place through display handles.
+// notebookView publishes a progress bar and, from the first epoch on, a chart
+// of the loss and metrics; both are updated in place through display handles.
 type notebookView struct {
 	mu          sync.Mutex
 	interrupted func() bool
 	run         run
 	bar         *display.Handle
+	// unpublished holds the epoch lines logged since the bar's last message.
+	unpublished []string
 	chart       *display.Handle
 	chartShown  time.Duration // training time of the last chart refresh
 	// chartPending is set when epochs arrived since the last chart refresh.
@@ -199,7 +208,7 @@ func (v *notebookView) Begin(info ml.FitInfo) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.run.begin(info)
-	v.bar, v.chart, v.chartPending = display.NewHandle(), nil, false
+	v.bar, v.chart, v.chartPending, v.unpublished = display.NewHandle(), nil, false, nil
 	v.bar.Show(v.barBundle(nil))
 }
 
@@ -210,7 +219,7 @@ func (v *notebookView) Batch(s ml.BatchStats) {
 		return // Batch without Begin: nothing to update
 	}
 	if v.run.batch(s) {
-		v.bar.Update(v.barBundle(nil))
+		v.updateBar(nil)
 	}
 }
 
@@ -221,25 +230,43 @@ func (v *notebookView) Epoch(s ml.EpochStats) {
 	if v.bar == nil {
 		return
 	}
+	// Every epoch refreshes the bar, whatever the throttle: its log line must
+	// come before anything the cell prints after the epoch (a callback's
+	// line), for a terminal to print them in order. A bar message is small and
+	// its size does not grow with the epochs, unlike the chart's.
+	v.unpublished = append(v.unpublished, epochSummary(s))
+	v.updateBar(nil)
 	// Many short epochs would redraw a growing chart hundreds of times a second:
 	// refresh at most once per refreshInterval and leave the rest to End.
 	if v.chart != nil && s.Elapsed-v.chartShown < refreshInterval {
 		v.chartPending = true
 		return
 	}
-	v.bar.Update(v.barBundle(nil))
-	v.showChart(s.Elapsed)
+	v.showChart(s.Elapsed, false)
 }
 
-// showChart publishes the loss chart: shown the first time, updated afterwards.
-func (v *notebookView) showChart(elapsed time.Duration) {
+// updateBar publishes the bar's state, with the epoch lines not yet published.
+func (v *notebookView) updateBar(end *ml.History) {
+	v.bar.Update(v.barBundle(end))
+	v.unpublished = nil
+}
+
+// showChart publishes the chart: shown the first time, updated afterwards.
+// Its text form is empty until training ends (final): a summary of a curve
+// still growing says nothing that the bar's epoch lines do not, and terminals
+// print a display's text each time it changes.
+func (v *notebookView) showChart(elapsed time.Duration, final bool) {
 	v.chartShown, v.chartPending = elapsed, false
+	b := v.chartBundle()
+	if !final {
+		b[display.MIMEText] = ""
+	}
 	if v.chart == nil {
 		v.chart = display.NewHandle()
-		v.chart.Show(v.chartBundle())
+		v.chart.Show(b)
 		return
 	}
-	v.chart.Update(v.chartBundle())
+	v.chart.Update(b)
 }
 
 func (v *notebookView) End(h *ml.History) {
@@ -251,10 +278,10 @@ func (v *notebookView) End(h *ml.History) {
 	if h == nil {
 		h = &ml.History{}
 	}
-	if v.chartPending {
-		v.showChart(v.chartShown)
+	if v.chart != nil {
+		v.showChart(v.chartShown, true)
 	}
-	v.bar.Update(v.barBundle(h))
+	v.updateBar(h)
 }
 
 func (v *notebookView) Stopped() bool {
@@ -268,50 +295,36 @@ func (v *notebookView) barBundle(end *ml.History) display.Bundle {
 	if end != nil && !end.Stopped && total > 0 {
 		done = total
 	}
-	status := r.status(" · ")
+	st := progress.State{Done: done, Total: total, Status: r.status(),
+		Log: v.unpublished, Logged: len(r.epochs), Finished: end != nil}
 	if end != nil {
-		status = r.endSummary(end, " · ")
+		st.Status = r.endSummary(end)
 	}
-	var last string
-	if end == nil && len(r.epochs) > 0 {
-		last = epochSummary(r.epochs[len(r.epochs)-1], " · ")
+	if len(r.epochs) > 0 {
+		st.LastLog = epochSummary(r.epochs[len(r.epochs)-1])
 	}
-
-	var h strings.Builder
-	h.WriteString(`<div class="gopad-train" style="font-family:monospace">`)
-	h.WriteString(`<div style="display:flex;align-items:center;gap:8px">`)
-	if total > 0 {
-		fmt.Fprintf(&h, `<progress value="%d" max="%d" style="width:240px"></progress>`, done, total)
-	}
-	fmt.Fprintf(&h, "<span>%s</span></div>", html.EscapeString(status))
-	if last != "" {
-		fmt.Fprintf(&h, `<div style="opacity:0.75">%s</div>`, html.EscapeString(last))
-	}
-	h.WriteString("</div>")
-
-	var text strings.Builder
-	if total > 0 {
-		text.WriteString(textBar(done, total, 30) + " ")
-	}
-	text.WriteString(status)
-	if last != "" {
-		text.WriteString("\n" + last)
-	}
-	return display.Bundle{display.MIMEHTML: h.String(), display.MIMEText: text.String()}
+	return display.Bundle{display.MIMEHTML: st.HTML(), display.MIMEText: st.Text(), display.MIMEProgress: st.JSON()}
 }
 
-// chartBundle renders the loss per epoch, with the validation loss when there is
-// one, as a go-echarts line chart (epochs on x with integer ticks, loss on y).
+// chartBundle renders the loss per epoch, with the validation loss when there
+// is one, and the metrics asked for (train and validation) on a second axis,
+// as a go-echarts line chart with epochs on x (integer ticks).
 func (v *notebookView) chartBundle() display.Bundle {
-	train := make([]opts.LineData, len(v.run.epochs))
-	val := make([]opts.LineData, len(v.run.epochs))
-	hasVal := false
-	for i, s := range v.run.epochs {
-		train[i] = opts.LineData{Value: []any{s.Epoch, chartNumber(s.Loss)}}
-		val[i] = opts.LineData{Value: []any{s.Epoch, chartNumber(s.ValLoss)}}
-		if !math.IsNaN(s.ValLoss) {
-			hasVal = true
+	epochs := v.run.epochs
+	points := func(value func(ml.EpochStats) float64) ([]opts.LineData, bool) {
+		data := make([]opts.LineData, len(epochs))
+		reported := false
+		for i, s := range epochs {
+			y := value(s)
+			data[i] = opts.LineData{Value: []any{s.Epoch, chartNumber(y)}}
+			reported = reported || !math.IsNaN(y)
 		}
+		return data, reported
+	}
+	metrics := v.run.info.Metrics
+	title := "loss per epoch"
+	if len(metrics) > 0 {
+		title = "loss and " + strings.Join(metrics, ", ") + " per epoch"
 	}
 	xAxis := opts.XAxis{Type: "value", Name: "epoch", NameLocation: "middle", NameGap: 25, Min: 1, MinInterval: 1}
 	if v.run.info.Epochs > 1 {
@@ -319,19 +332,47 @@ func (v *notebookView) chartBundle() display.Bundle {
 	}
 	line := charts.NewLine()
 	line.SetGlobalOptions(
-		charts.WithTitleOpts(opts.Title{Title: "loss per epoch"}),
+		charts.WithTitleOpts(opts.Title{Title: title}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "10"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "10", Top: "25"}),
 		charts.WithXAxisOpts(xAxis),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "loss", Scale: opts.Bool(true)}),
 		charts.WithAnimation(false),
 	)
-	showSymbols := opts.LineChart{ShowSymbol: opts.Bool(len(train) <= 50)}
-	line.AddSeries("train loss", train, charts.WithLineChartOpts(showSymbols))
-	if hasVal {
-		line.AddSeries("validation loss", val, charts.WithLineChartOpts(showSymbols))
+	style := opts.LineChart{ShowSymbol: opts.Bool(len(epochs) <= 50)}
+	train, _ := points(func(s ml.EpochStats) float64 { return s.Loss })
+	line.AddSeries("train loss", train, charts.WithLineChartOpts(style))
+	if val, ok := points(func(s ml.EpochStats) float64 { return s.ValLoss }); ok {
+		line.AddSeries("validation loss", val, charts.WithLineChartOpts(style))
+	}
+	if len(metrics) > 0 {
+		// Metrics have their own scale (accuracy runs from 0 to 1 whatever the
+		// loss does): a second y axis on the right.
+		name := "metric"
+		if len(metrics) == 1 {
+			name = metrics[0]
+		}
+		line.ExtendYAxis(opts.YAxis{Type: "value", Name: name, Scale: opts.Bool(true), Position: "right"})
+		onRight := style
+		onRight.YAxisIndex = 1
+		for _, m := range metrics {
+			if data, ok := points(func(s ml.EpochStats) float64 { return metricValue(s.Metrics, m) }); ok {
+				line.AddSeries("train "+m, data, charts.WithLineChartOpts(onRight))
+			}
+			if data, ok := points(func(s ml.EpochStats) float64 { return metricValue(s.ValMetrics, m) }); ok {
+				line.AddSeries("validation "+m, data, charts.WithLineChartOpts(onRight))
+			}
+		}
 	}
 	return display.Chart(line)
+}
+
+// metricValue returns a metric of an epoch, NaN when it was not reported.
+func metricValue(metrics map[string]float64, name string) float64 {
+	if v, ok := metrics[name]; ok {
+		return v
+	}
+	return math.NaN()
 }
 
 // chartNumber maps values JSON cannot hold to ECharts' "missing" marker.
@@ -340,19 +381,4 @@ func chartNumber(v float64) any {
 		return "-"
 	}
 	return v
-}
-
-// textBar draws [#####.....] for done of total in width cells.
-func textBar(done, total, width int) string {
-	if total <= 0 {
-		return ""
-	}
-	if done > total {
-		done = total
-	}
-	if done < 0 {
-		done = 0
-	}
-	filled := done * width / total
-	return "[" + strings.Repeat("#", filled) + strings.Repeat(".", width-filled) + "]"
 }

@@ -1,8 +1,8 @@
 package trainview
 
 import (
-	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"sync"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gopad.dev/gopad/display"
+	"gopad.dev/gopad/internal/progress"
 	"gopad.dev/gopad/ml"
 )
 
@@ -88,7 +89,7 @@ func chartSeries(t *testing.T, b display.Bundle) map[string][]float64 {
 			Name string `json:"name"`
 			Type string `json:"type"`
 			Data []struct {
-				Value []float64 `json:"value"`
+				Value []any `json:"value"`
 			} `json:"data"`
 		} `json:"series"`
 	}
@@ -104,8 +105,13 @@ func chartSeries(t *testing.T, b display.Bundle) map[string][]float64 {
 			point := item.Value
 			if len(point) != 2 || point[0] != float64(i+1) {
 				t.Errorf("series %q point %d = %v, want [epoch, value] with epoch %d", s.Name, i, point, i+1)
+				continue
 			}
-			out[s.Name] = append(out[s.Name], point[1])
+			y, ok := point[1].(float64)
+			if !ok {
+				y = math.NaN() // ECharts' "-": no value
+			}
+			out[s.Name] = append(out[s.Name], y)
 		}
 	}
 	return out
@@ -160,14 +166,23 @@ func TestNotebookViewPublishesBarAndGrowingCurve(t *testing.T) {
 		t.Errorf("final bar HTML %q is not full", final[display.MIMEHTML])
 	}
 
-	// The loss chart: shown once after epoch 1, then updated after epochs 2 and 3.
-	if len(charts) != epochs {
-		t.Fatalf("%d chart outputs, want %d", len(charts), epochs)
-	}
-	if charts[0].update || !charts[1].update || charts[1].id != charts[0].id || charts[2].id != charts[0].id {
-		t.Errorf("chart outputs should be one show and updates of the same id: %+v", charts)
+	// The loss chart: shown once after epoch 1, updated after epochs 2 and 3,
+	// and once more at the end with its text form.
+	if len(charts) != epochs+1 {
+		t.Fatalf("%d chart outputs, want %d", len(charts), epochs+1)
 	}
 	for i, c := range charts {
+		if c.update != (i > 0) || c.id != charts[0].id {
+			t.Errorf("chart outputs should be one show and updates of the same id: %+v", charts)
+		}
+		if text := c.data.String(); (text == "") != (i < epochs) {
+			t.Errorf("chart %d has text %q; want it empty until training ends", i, text)
+		}
+	}
+	if text := charts[epochs].data.String(); !strings.Contains(text, "train loss: 3 points") {
+		t.Errorf("final chart text %q", text)
+	}
+	for i, c := range charts[:epochs] {
 		series := chartSeries(t, c.data)
 		train, val := series["train loss"], series["validation loss"]
 		if len(train) != i+1 || len(val) != i+1 {
@@ -246,46 +261,6 @@ func TestFactoryInstallsDefaultProgress(t *testing.T) {
 	}
 }
 
-func TestTerminalView(t *testing.T) {
-	var out bytes.Buffer
-	fakeFit(Terminal(&out, nil), 2, 5, time.Second, true)
-	text := out.String()
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	if len(lines) != 3 {
-		t.Fatalf("%d lines, want 2 epoch lines and a final one:\n%s", len(lines), text)
-	}
-	// Every line ends with the permanent text, after the bar redrawn with \r.
-	final := func(line string) string {
-		parts := strings.Split(line, "\r")
-		return strings.TrimRight(parts[len(parts)-1], " ")
-	}
-	if got := final(lines[0]); got != "epoch 1/2  loss 1.0000  accuracy 0.6000  val_loss 1.5000  val_accuracy 0.5000  0:05" {
-		t.Errorf("epoch line %q", got)
-	}
-	if got := final(lines[2]); got != "done: 2 epochs in 0:10  loss 0.5000  val_loss 0.7500  val_accuracy 0.6000" {
-		t.Errorf("final line %q", got)
-	}
-	// Batches 1 s apart are all drawn; halfway (5 of 10 steps after 5 s) the ETA is 5 s.
-	if !strings.Contains(lines[0], "\r[############............] epoch 1/2  batch 5/5  loss 0.2000  0:05  ETA 0:05") {
-		t.Errorf("bar at half-way missing from %q", lines[0])
-	}
-	if strings.Contains(text, "\x1b") {
-		t.Error("terminal output contains escape sequences")
-	}
-}
-
-func TestTerminalViewInterrupted(t *testing.T) {
-	var out bytes.Buffer
-	stop := true
-	h := fakeFit(Terminal(&out, func() bool { return stop }), 3, 4, time.Second, false)
-	if !h.Stopped {
-		t.Fatal("terminal view did not report the interrupt")
-	}
-	if !strings.Contains(out.String(), "stopped (interrupted) after 0 of 3 epochs, 0:01") {
-		t.Errorf("output %q", out.String())
-	}
-}
-
 func TestFormatDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		0: "0:00", 1499 * time.Millisecond: "0:01", 75 * time.Second: "1:15", 3*time.Hour + 62*time.Second: "3:01:02",
@@ -312,7 +287,119 @@ func TestNotebookViewThrottlesManyShortEpochs(t *testing.T) {
 	if got := len(chartSeries(t, charts[len(charts)-1].data)["train loss"]); got != epochs {
 		t.Errorf("final chart has %d points, want %d", got, epochs)
 	}
-	if len(rec.all) > 12 {
-		t.Errorf("%d outputs in all for 0.2 s of training, want at most 12", len(rec.all))
+	// The bar: shown, refreshed once per epoch (for its log line) and by at
+	// most two batches in the run (the first, and one 100 ms later), and at the end.
+	if bar := len(rec.all) - len(charts); bar > 1+epochs+2+1 {
+		t.Errorf("%d bar messages for %d epochs of one batch in 0.2 s, want at most %d", bar, epochs, 1+epochs+3)
+	}
+}
+
+// TestChartShowsTheMetricsAskedFor checks issue 8 part 2: the live chart
+// shows the metrics of FitConfig.Metrics beside the loss, for training and
+// validation, on an axis of their own.
+func TestChartShowsTheMetricsAskedFor(t *testing.T) {
+	rec := record(t)
+	fakeFit(New(nil), 3, 2, 50*time.Millisecond, true)
+	var last display.Bundle
+	for _, p := range rec.all {
+		if _, ok := p.data[display.MIMEECharts]; ok {
+			last = p.data
+		}
+	}
+	series := chartSeries(t, last)
+	for name, want := range map[string][]float64{
+		"train loss":          {1, 0.5, 1.0 / 3},
+		"validation loss":     {1.5, 0.75, 0.5},
+		"train accuracy":      {0.6, 0.7, 0.8},
+		"validation accuracy": {0.5, 0.6, 0.7},
+	} {
+		got := series[name]
+		if len(got) != len(want) {
+			t.Errorf("series %q = %v, want %v", name, got, want)
+			continue
+		}
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-9 {
+				t.Errorf("series %q = %v, want %v", name, got, want)
+				break
+			}
+		}
+	}
+	var option struct {
+		Title  struct{ Text string }   `json:"title"`
+		YAxis  []struct{ Name string } `json:"yAxis"`
+		Series []struct {
+			Name       string `json:"name"`
+			YAxisIndex int    `json:"yAxisIndex"`
+		} `json:"series"`
+	}
+	raw, _ := json.Marshal(last[display.MIMEECharts])
+	if err := json.Unmarshal(raw, &option); err != nil {
+		t.Fatal(err)
+	}
+	if option.Title.Text != "loss and accuracy per epoch" {
+		t.Errorf("title %q", option.Title.Text)
+	}
+	if len(option.YAxis) != 2 || option.YAxis[0].Name != "loss" || option.YAxis[1].Name != "accuracy" {
+		t.Errorf("y axes %+v, want loss and accuracy", option.YAxis)
+	}
+	for _, s := range option.Series {
+		if wantRight := strings.Contains(s.Name, "accuracy"); (s.YAxisIndex == 1) != wantRight {
+			t.Errorf("series %q on axis %d", s.Name, s.YAxisIndex)
+		}
+	}
+	if text := last.String(); !strings.Contains(text, "train accuracy: 3 points") {
+		t.Errorf("chart text %q does not name the metric series", text)
+	}
+}
+
+// progressStates decodes the progress JSON of every message of the bar.
+func progressStates(t *testing.T, rec *recorder) []progress.State {
+	t.Helper()
+	var states []progress.State
+	for _, p := range rec.all {
+		if p.id != rec.all[0].id {
+			continue
+		}
+		s, err := progress.FromJSON(p.data[display.MIMEProgress])
+		if err != nil {
+			t.Fatalf("bar message without progress JSON: %v", err)
+		}
+		states = append(states, *s)
+	}
+	return states
+}
+
+// TestBarLogsEveryEpochOnce checks the progress JSON terminals read: every
+// epoch's line comes in exactly one message, in order, even when epochs are
+// too short for a refresh each, and only the last message is finished.
+func TestBarLogsEveryEpochOnce(t *testing.T) {
+	for _, step := range []time.Duration{time.Millisecond, 40 * time.Millisecond} {
+		rec := record(t)
+		const epochs = 30
+		fakeFit(New(nil), epochs, 2, step, false)
+		states := progressStates(t, rec)
+		var lines []string
+		for i, s := range states {
+			lines = append(lines, s.Log...)
+			if s.Logged != len(lines) {
+				t.Errorf("step %v, message %d: logged %d, but %d lines so far", step, i, s.Logged, len(lines))
+			}
+			if s.Finished != (i == len(states)-1) {
+				t.Errorf("step %v, message %d of %d: finished %v", step, i, len(states), s.Finished)
+			}
+		}
+		if len(lines) != epochs {
+			t.Fatalf("step %v: %d epoch lines, want %d: %q", step, len(lines), epochs, lines)
+		}
+		for i, line := range lines {
+			if want := fmt.Sprintf("epoch %d/%d · loss ", i+1, epochs); !strings.HasPrefix(line, want) {
+				t.Errorf("step %v: line %d = %q, want it to start %q", step, i, line, want)
+			}
+		}
+		final := states[len(states)-1]
+		if final.Done != final.Total || !strings.HasPrefix(final.Status, "done: 30 epochs") {
+			t.Errorf("step %v: final state %+v", step, final)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package display_test
+package celldisplay_test
 
 import (
 	"reflect"
@@ -10,6 +10,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"gopad.dev/gopad/display"
+	"gopad.dev/gopad/kernel/celldisplay"
 	"gopad.dev/gopad/kernel/symbols"
 )
 
@@ -26,8 +27,9 @@ func (r *recorder) Publish(data display.Bundle, metadata map[string]any, id stri
 	r.ids = append(r.ids, id)
 }
 
-// newInterpreter sets up yaegi as the kernel does: standard library, this
-// package under its short import path, and InterpreterMapTypes.
+// newInterpreter sets up yaegi as the kernel's engine does: standard library,
+// display under its short import path with this package's additions, and its
+// MapTypes.
 func newInterpreter(t *testing.T) *interp.Interpreter {
 	t.Helper()
 	i := interp.New(interp.Options{})
@@ -39,7 +41,10 @@ func newInterpreter(t *testing.T) *interp.Interpreter {
 	if err := i.Use(symbols.Exports()); err != nil {
 		t.Fatal(err)
 	}
-	if err := i.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(display.InterpreterMapTypes())}}); err != nil {
+	if err := i.Use(celldisplay.Exports()); err != nil {
+		t.Fatal(err)
+	}
+	if err := i.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(celldisplay.MapTypes())}}); err != nil {
 		t.Fatal(err)
 	}
 	return i
