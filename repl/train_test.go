@@ -27,7 +27,7 @@ func TestTrainingBarOnATerminal(t *testing.T) {
 	typeAtPrompt(`model := ml.Sequential(ml.Linear(4, 3))` + "\n")
 	typeAtPrompt(`hist := model.Fit(ml.Iris(), ml.FitConfig{Epochs: 3, BatchSize: 50, Loss: ml.CrossEntropy(), Metrics: []string{"accuracy"},` + "\n")
 	out.waitFor(t, repl.ContinuePrompt)
-	send(`Callbacks: []ml.Callback{func(s ml.EpochStats) string { fmt.Println("callback after" + " epoch", s.Epoch); return "" }}})` + "\n")
+	send(`Callbacks: []ml.Callback{func(s ml.EpochStats) (bool, string) { fmt.Println("callback after" + " epoch", s.Epoch); return false, "" }}})` + "\n")
 	out.waitFor(t, "done: 3 epochs")
 	typeAtPrompt(`fmt.Println("after " + "training:", len(hist.Epochs))` + "\n")
 	out.waitFor(t, "after training: 3\r\n")

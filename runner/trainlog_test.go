@@ -15,7 +15,7 @@ const trainingCell = `import ("fmt"; "gopad/ml")
 fmt.Println("before training")
 model := ml.Sequential(ml.Linear(4, 3))
 hist := model.Fit(ml.Iris(), ml.FitConfig{Epochs: 3, BatchSize: 50, Loss: ml.CrossEntropy(), Metrics: []string{"accuracy"},
-	Callbacks: []ml.Callback{func(s ml.EpochStats) string { fmt.Println("callback after epoch", s.Epoch); return "" }}})
+	Callbacks: []ml.Callback{func(s ml.EpochStats) (bool, string) { fmt.Println("callback after epoch", s.Epoch); return false, "" }}})
 fmt.Println("after training:", len(hist.Epochs), "epochs")`
 
 // TestRunLogsOneLinePerEpochInOrder checks issue 8 part 2 for output that is
