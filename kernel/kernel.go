@@ -246,6 +246,8 @@ func (k *kernel) handle(m protocol.Message) {
 		k.execute(m)
 	case protocol.CompleteRequest:
 		k.complete(m)
+	case protocol.InspectRequest:
+		k.inspect(m)
 	case protocol.KernelInfoRequest:
 		k.status(m.ID, protocol.StateBusy)
 		_ = k.sendContent(protocol.KernelInfoReply, m.ID, kernelInfo())
@@ -529,13 +531,63 @@ func (k *kernel) complete(m protocol.Message) {
 			}
 		}()
 		reply.CursorStart, reply.CursorEnd = req.CursorPos, req.CursorPos
-		matches, start, end := k.eng.Complete(req.Code, req.CursorPos)
-		if matches != nil {
-			reply.Matches = matches
+		cands, start, end := k.eng.CompleteCandidates(req.Code, req.CursorPos)
+		for _, c := range cands {
+			reply.Matches = append(reply.Matches, c.Text)
+			reply.Metadata.Types = append(reply.Metadata.Types, protocol.CompletionType{Start: start, End: end, Text: c.Text, Type: c.Kind, Signature: c.Signature})
 		}
 		reply.CursorStart, reply.CursorEnd = start, end
 	}()
 	_ = k.sendContent(protocol.CompleteReply, m.ID, reply)
+}
+
+// inspect answers an inspect_request with the documentation of the name at the
+// cursor, or found=false and the reason in text/plain.
+func (k *kernel) inspect(m protocol.Message) {
+	k.status(m.ID, protocol.StateBusy)
+	defer k.status(m.ID, protocol.StateIdle)
+	reply := protocol.InspectReplyContent{Status: protocol.ReplyOK, Data: map[string]any{}, Metadata: map[string]any{}}
+	fail := func(msg string) {
+		reply.Status, reply.EName, reply.EValue = protocol.ReplyError, "InspectError", msg
+	}
+	var req protocol.InspectRequestContent
+	if err := m.Decode(&req); err != nil {
+		fail("unreadable inspect_request: " + err.Error())
+		_ = k.sendContent(protocol.InspectReply, m.ID, reply)
+		return
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				fail(fmt.Sprintf("inspecting failed: %v", r))
+			}
+		}()
+		doc, err := k.eng.Inspect(req.Code, req.CursorPos)
+		var noDoc *engine.NoDocError
+		switch {
+		case errors.As(err, &noDoc):
+			reply.Data["text/plain"] = capitalize(noDoc.Error())
+		case err != nil:
+			fail(err.Error())
+		default:
+			reply.Found = true
+			text := doc.Decl
+			if doc.Text != "" {
+				text += "\n\n" + doc.Text
+			}
+			reply.Data["text/plain"] = text
+			reply.Data[protocol.DocMIME] = protocol.DocData{Name: doc.Name, Kind: doc.Kind, Signature: doc.Decl, Doc: doc.Text, Package: doc.Package}
+		}
+	}()
+	_ = k.sendContent(protocol.InspectReply, m.ID, reply)
+}
+
+// capitalize starts a message with a capital letter, for people to read.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // publisher sends display.Show and Handle.Update output as display messages.

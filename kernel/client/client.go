@@ -524,6 +524,47 @@ func (k *Kernel) Complete(ctx context.Context, code string, cursorPos int) (prot
 	}
 }
 
+// Inspect asks the kernel for the documentation of the name at byte offset
+// cursorPos of code (Jupyter's inspect_request). A name without documentation is
+// a reply with Found false; a request the kernel refuses (a position outside the
+// code) is an error carrying the kernel's explanation.
+func (k *Kernel) Inspect(ctx context.Context, code string, cursorPos, detailLevel int) (protocol.InspectReplyContent, error) {
+	var reply protocol.InspectReplyContent
+	p, err := k.current(ctx)
+	if err != nil {
+		return reply, err
+	}
+	req, err := protocol.NewMessage(protocol.InspectRequest, "", protocol.InspectRequestContent{Code: code, CursorPos: cursorPos, DetailLevel: detailLevel})
+	if err != nil {
+		return reply, err
+	}
+	inbox := p.subscribe(req.ID)
+	defer p.unsubscribe(req.ID)
+	if err := p.send(req); err != nil {
+		return reply, sendError(p, "inspect", err)
+	}
+	for {
+		select {
+		case m := <-inbox:
+			if m.Type != protocol.InspectReply {
+				continue
+			}
+			if err := m.Decode(&reply); err != nil {
+				p.fail(fmt.Sprintf("it sent an unreadable inspect_reply (%v), so the client stopped it", err))
+				continue
+			}
+			if reply.Status != protocol.ReplyOK {
+				return reply, fmt.Errorf("inspect: the kernel refused: %s", reply.EValue)
+			}
+			return reply, nil
+		case <-p.done:
+			return reply, p.died
+		case <-ctx.Done():
+			return reply, fmt.Errorf("inspect: %w", ctx.Err())
+		}
+	}
+}
+
 // Restart stops the current process (a running cell's Execute returns a
 // *DiedError) and starts a fresh one.
 func (k *Kernel) Restart(ctx context.Context) error {

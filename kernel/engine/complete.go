@@ -1,13 +1,17 @@
 package engine
 
 import (
+	"fmt"
 	"go/scanner"
 	"go/token"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"gopad.dev/gopad/internal/pkgdoc"
 )
 
 // Complete returns completions for code at byte offset cursor: each match
@@ -16,6 +20,38 @@ import (
 // and builtins that start with the word before the cursor. Packages known to
 // gopad but not imported yet are offered after "import \"".
 func (e *Engine) Complete(code string, cursor int) (matches []string, start, end int) {
+	cands, start, end := e.CompleteCandidates(code, cursor)
+	for _, c := range cands {
+		matches = append(matches, c.Text)
+	}
+	return matches, start, end
+}
+
+// Candidate is one completion and, for the completion list, what it names.
+type Candidate struct {
+	Text      string
+	Kind      string // func, type, var, const, method, field, package, keyword or "" when unknown
+	Signature string // the declaration without its body, "" when unknown
+}
+
+// CompleteCandidates is Complete with each match's kind and signature.
+func (e *Engine) CompleteCandidates(code string, cursor int) (cands []Candidate, start, end int) {
+	matches, start, end, describe := e.complete(code, cursor)
+	for _, m := range matches {
+		c := Candidate{Text: m}
+		if describe != nil {
+			c.Kind, c.Signature = describe(m)
+		}
+		cands = append(cands, c)
+	}
+	return cands, start, end
+}
+
+// describer tells the kind and signature of a completion.
+type describer func(name string) (kind, signature string)
+
+// complete finds the matches, and how to describe them (with e.names held).
+func (e *Engine) complete(code string, cursor int) (matches []string, start, end int, describe describer) {
 	cursor = max(0, min(cursor, len(code)))
 	// The word under the cursor extends to the right over identifier characters.
 	end = cursor
@@ -37,7 +73,7 @@ func (e *Engine) Complete(code string, cursor int) (matches []string, start, end
 	prefix := code[start:cursor]
 
 	if path, ok := importPathPrefix(code[:cursor]); ok {
-		return e.completeImport(path), cursor - len(path), cursor
+		return e.completeImport(path), cursor - len(path), cursor, func(string) (string, string) { return "package", "" }
 	}
 
 	// Not e.mu: completion must answer while a cell runs.
@@ -60,12 +96,15 @@ func (e *Engine) Complete(code string, cursor int) (matches []string, start, end
 			path, ok = cellImportsOf(code)[pkg]
 		}
 		if !ok {
-			if members := e.completeMembers(pkg, prefix); len(members) > 0 {
-				return members, start, end
+			if members, t := e.completeMembers(pkg, prefix); len(members) > 0 {
+				return members, start, end, func(name string) (string, string) {
+					d, _ := memberDoc(t, name)
+					return d.Kind, d.Decl
+				}
 			}
 			// A package the cell may use without importing it (fmt, strings, ml...).
 			if path, ok = autoImportPaths[pkg]; !ok {
-				return nil, start, end
+				return nil, start, end, nil
 			}
 		}
 		seen := map[string]bool{}
@@ -78,10 +117,10 @@ func (e *Engine) Complete(code string, cursor int) (matches []string, start, end
 			}
 		}
 		sort.Strings(matches)
-		return matches, start, end
+		return matches, start, end, e.packageDescriber(path)
 	}
 	if prefix == "" {
-		return nil, start, end
+		return nil, start, end, nil
 	}
 	seen := map[string]bool{}
 	add := func(name string) {
@@ -109,7 +148,67 @@ func (e *Engine) Complete(code string, cursor int) (matches []string, start, end
 		add(kw)
 	}
 	sort.Strings(matches)
-	return matches, start, end
+	return matches, start, end, func(name string) (string, string) { return e.describeName(code, name) }
+}
+
+// packageDescriber describes the exported names of the package at path from
+// its documentation, else from the interpreter's symbol table.
+func (e *Engine) packageDescriber(path string) describer {
+	p, _ := pkgdoc.Lookup(path)
+	return func(name string) (string, string) {
+		if p != nil {
+			if s, ok := p.Symbol(name); ok {
+				return s.Kind, s.Decl
+			}
+		}
+		for _, key := range e.exportKeys(path) {
+			if v, ok := e.exports[key][name]; ok {
+				return symbolKind(v), ""
+			}
+		}
+		return "", ""
+	}
+}
+
+// symbolKind tells a yaegi symbol table entry's kind: types are nil pointers
+// to them, variables pointers to them, functions funcs, the rest constants.
+func symbolKind(v reflect.Value) string {
+	switch {
+	case v.Kind() == reflect.Func:
+		return "func"
+	case v.Kind() == reflect.Pointer && v.IsNil():
+		return "type"
+	case v.Kind() == reflect.Pointer:
+		return "var"
+	}
+	return "const"
+}
+
+// describeName describes an unqualified name at the cursor (e.names held).
+func (e *Engine) describeName(code, name string) (kind, signature string) {
+	if d, ok := e.cellDocOf(code, name); ok {
+		return d.kind, d.decl
+	}
+	if path, ok := e.packagePath(code, name); ok {
+		return "package", fmt.Sprintf("package %s // import %q", packageName(path), path)
+	}
+	if e.userNames[name] || cellNames(code)[name] {
+		if t, ok := e.valueType(name); ok {
+			return "var", fmt.Sprintf("var %s %s", name, t)
+		}
+		return "var", ""
+	}
+	if universe[name] {
+		if p, err := pkgdoc.Lookup("builtin"); err == nil {
+			if s, ok := p.Symbol(name); ok {
+				return s.Kind, s.Decl
+			}
+		}
+	}
+	if slices.Contains(keywords, name) {
+		return "keyword", ""
+	}
+	return "", ""
 }
 
 // exportKeys returns the symbol table keys of an import path.
@@ -249,14 +348,14 @@ var keywords = []string{
 // completeMembers lists the exported fields and methods of the value of a
 // top-level variable. It evaluates the variable, so it only runs while no cell
 // is running.
-func (e *Engine) completeMembers(name, prefix string) []string {
+func (e *Engine) completeMembers(name, prefix string) ([]string, reflect.Type) {
 	if !e.userNames[name] || !e.mu.TryLock() {
-		return nil
+		return nil, nil
 	}
 	defer e.mu.Unlock()
 	v, ok := e.evalValue(name)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	seen := map[string]bool{}
 	var out []string
@@ -267,6 +366,7 @@ func (e *Engine) completeMembers(name, prefix string) []string {
 		}
 	}
 	t := v.Type()
+	valueType := t
 	for i := 0; i < t.NumMethod(); i++ {
 		add(t.Method(i).Name)
 	}
@@ -291,5 +391,5 @@ func (e *Engine) completeMembers(name, prefix string) []string {
 		}
 	}
 	sort.Strings(out)
-	return out
+	return out, valueType
 }

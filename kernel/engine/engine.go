@@ -149,6 +149,8 @@ type Engine struct {
 	funcResultTypes map[string][]string
 	generics        map[string]bool // generic functions cells defined
 	decls           map[string]*storedDecl
+	// cellDocs holds the declarations cells made, for Inspect.
+	cellDocs map[string]cellDoc
 	// show prints values of cell types for the fmt helpers (fmtshow.go).
 	show *shower
 	// syms is the interpreter's main scope (symtab.go).
@@ -195,6 +197,7 @@ func New(opts Options) (*Engine, error) {
 		funcResultTypes: map[string][]string{},
 		generics:        map[string]bool{},
 		decls:           map[string]*storedDecl{},
+		cellDocs:        map[string]cellDoc{},
 
 		hiddenImports: map[string]bool{},
 	}

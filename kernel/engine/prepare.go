@@ -530,6 +530,12 @@ func (e *Engine) commit(p *plan, ran []*chunk) {
 		for k, d := range ch.stored {
 			e.decls[k] = d
 		}
+		// Kept for help in the editor (Inspect): signature and doc comment.
+		for _, it := range ch.all {
+			if it.decl != nil && (it.kind == itemFunc || it.kind == itemType || it.kind == itemVar) {
+				addItemDocs(e.cellDocs, p.c.src, it)
+			}
+		}
 	}
 }
 

@@ -2,7 +2,8 @@
 //
 // The vocabulary is Jupyter's messaging protocol (execute_request, status, stream,
 // display_data, update_display_data, execute_result, error, execute_reply,
-// complete_request/complete_reply, interrupt_request, shutdown_request), so anyone
+// complete_request/complete_reply, inspect_request/inspect_reply, interrupt_request,
+// shutdown_request), so anyone
 // who knows Jupyter knows gopad. The framing is simpler than Jupyter's: one JSON
 // object per line over a pipe that is not the kernel's stdout or stderr.
 //
@@ -31,6 +32,8 @@ const (
 	ExecuteReply      = "execute_reply"
 	CompleteRequest   = "complete_request"
 	CompleteReply     = "complete_reply"
+	InspectRequest    = "inspect_request"
+	InspectReply      = "inspect_reply"
 	InterruptRequest  = "interrupt_request"
 	InterruptReply    = "interrupt_reply"
 	ShutdownRequest   = "shutdown_request"
@@ -168,10 +171,59 @@ type CompleteRequestContent struct {
 
 // CompleteReplyContent lists completions that replace Code[CursorStart:CursorEnd].
 type CompleteReplyContent struct {
-	Status      string   `json:"status"`
-	Matches     []string `json:"matches"`
-	CursorStart int      `json:"cursor_start"`
-	CursorEnd   int      `json:"cursor_end"`
+	Status      string           `json:"status"`
+	Matches     []string         `json:"matches"`
+	CursorStart int              `json:"cursor_start"`
+	CursorEnd   int              `json:"cursor_end"`
+	Metadata    CompleteMetadata `json:"metadata"`
+}
+
+// CompleteMetadata carries what Jupyter front-ends show beside the matches.
+type CompleteMetadata struct {
+	// Types describes each match, in the order of Matches (Jupyter's
+	// experimental key, read by JupyterLab to show kinds and signatures).
+	Types []CompletionType `json:"_jupyter_types_experimental,omitempty"`
+}
+
+// CompletionType describes one match: what it names and its signature.
+type CompletionType struct {
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+	Text      string `json:"text"`
+	Type      string `json:"type"`                // func, type, var, const, method, field, package or keyword ("" when unknown)
+	Signature string `json:"signature,omitempty"` // the declaration without its body
+}
+
+// InspectRequestContent asks for the documentation of the name at CursorPos (a
+// byte offset into Code), Jupyter's Shift+Tab.
+type InspectRequestContent struct {
+	Code        string `json:"code"`
+	CursorPos   int    `json:"cursor_pos"`
+	DetailLevel int    `json:"detail_level"`
+}
+
+// DocMIME is the MIME type of an inspect_reply's structured documentation, a DocData.
+const DocMIME = "application/vnd.gopad.doc+json"
+
+// InspectReplyContent answers an inspect_request. Found is false when the name
+// has no documentation; Data's text/plain then says why. A bad request gets
+// Status "error" with EName and EValue.
+type InspectReplyContent struct {
+	Status   string         `json:"status"`
+	Found    bool           `json:"found"`
+	Data     map[string]any `json:"data"`
+	Metadata map[string]any `json:"metadata"`
+	EName    string         `json:"ename,omitempty"`
+	EValue   string         `json:"evalue,omitempty"`
+}
+
+// DocData is the documentation of one name, under DocMIME in an inspect_reply.
+type DocData struct {
+	Name      string `json:"name"`              // as the cell writes it: "ml.Sequential"
+	Kind      string `json:"kind"`              // func, type, var, const, method, field or package
+	Signature string `json:"signature"`         // the declaration without its body
+	Doc       string `json:"doc"`               // the doc comment as plain text
+	Package   string `json:"package,omitempty"` // import path; "" for cells' own names
 }
 
 // ShutdownRequestContent asks the kernel to exit.
