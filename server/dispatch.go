@@ -51,6 +51,8 @@ func (s *session) handle(c *wsConn, m *browserproto.ClientMessage) error {
 		return s.restart(m.RunAll)
 	case browserproto.MsgComplete:
 		return s.complete(c, m)
+	case browserproto.MsgInspect:
+		return s.inspect(c, m)
 	case browserproto.MsgSave:
 		return s.saveRequested(c)
 	case browserproto.MsgResolveConflict:

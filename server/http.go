@@ -49,6 +49,9 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /api/kernels", s.handleKernels)
 	mux.HandleFunc("POST /api/kernels/shutdown", s.handleKernelShutdown)
 	mux.HandleFunc(routeWebsocket, s.handleWebsocket)
+	mux.HandleFunc("GET /help/{$}", s.handleHelpIndex)
+	mux.HandleFunc("GET /help/doc.css", s.handleHelpCSS)
+	mux.HandleFunc("GET /help/{path...}", s.handleHelpPackage)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no API route %s %s", r.Method, r.URL.Path))
 	})

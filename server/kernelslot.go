@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -208,16 +209,7 @@ func (s *session) complete(c *wsConn, m *browserproto.ClientMessage) error {
 	if m.CursorPos == nil {
 		return needs("cursor_pos")
 	}
-	code := m.Code
-	s.mu.Lock()
-	k := s.kernel.handle
-	if code == "" && m.CellID != "" {
-		if cell := s.doc.nb.Cell(m.CellID); cell != nil {
-			code = cell.Source
-		}
-	}
-	ready, rel := s.kernel.ready(), s.rel
-	s.mu.Unlock()
+	code, k, ready, rel := s.requestCode(m)
 	n := utf8.RuneCountInString(code)
 	if *m.CursorPos < 0 || *m.CursorPos > n {
 		return fmt.Errorf("cursor_pos must be between 0 and %d (code points)", n)
@@ -240,6 +232,11 @@ func (s *session) complete(c *wsConn, m *browserproto.ClientMessage) error {
 		if r.Matches != nil {
 			reply.Matches = r.Matches
 		}
+		if len(r.Metadata.Types) == len(r.Matches) {
+			for _, t := range r.Metadata.Types {
+				reply.Types = append(reply.Types, browserproto.CompletionType{Text: t.Text, Kind: t.Type, Signature: t.Signature})
+			}
+		}
 		if r.CursorStart >= 0 && r.CursorEnd >= r.CursorStart && r.CursorEnd <= len(code) {
 			reply.CursorStart = utf8.RuneCountInString(code[:r.CursorStart])
 			reply.CursorEnd = utf8.RuneCountInString(code[:r.CursorEnd])
@@ -247,4 +244,58 @@ func (s *session) complete(c *wsConn, m *browserproto.ClientMessage) error {
 		c.send(reply)
 	}()
 	return nil
+}
+
+// inspect asks the kernel for the documentation of the name at the cursor, as
+// complete does (without the session lock, reply to the asking tab only).
+func (s *session) inspect(c *wsConn, m *browserproto.ClientMessage) error {
+	if m.CursorPos == nil {
+		return needs("cursor_pos")
+	}
+	code, k, ready, rel := s.requestCode(m)
+	n := utf8.RuneCountInString(code)
+	if *m.CursorPos < 0 || *m.CursorPos > n {
+		return fmt.Errorf("cursor_pos must be between 0 and %d (code points)", n)
+	}
+	reply := browserproto.InspectReplyMsg{Type: browserproto.MsgInspectReply, ReqID: m.ReqID}
+	if !ready {
+		reply.Text = "No documentation: the kernel, which knows the names, is not running. Run a cell to start it."
+		c.send(reply)
+		return nil
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+		defer cancel()
+		r, err := k.Inspect(ctx, code, byteOffset(code, *m.CursorPos), 0)
+		if err != nil {
+			s.srv.logf("gopad server: %s: inspect failed: %v", rel, err)
+			reply.Text = "No documentation: " + err.Error()
+			c.send(reply)
+			return
+		}
+		reply.Found = r.Found
+		reply.Text, _ = r.Data["text/plain"].(string)
+		if raw, err := json.Marshal(r.Data[protocol.DocMIME]); err == nil && r.Found {
+			var d protocol.DocData
+			if json.Unmarshal(raw, &d) == nil {
+				reply.Name, reply.Kind, reply.Signature, reply.Doc, reply.Package = d.Name, d.Kind, d.Signature, d.Doc, d.Package
+			}
+		}
+		c.send(reply)
+	}()
+	return nil
+}
+
+// requestCode returns the code a complete or inspect request is about (the
+// cell's source when the request carries none) and the kernel to ask.
+func (s *session) requestCode(m *browserproto.ClientMessage) (code string, k *client.Kernel, ready bool, rel string) {
+	code = m.Code
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code == "" && m.CellID != "" {
+		if cell := s.doc.nb.Cell(m.CellID); cell != nil {
+			code = cell.Source
+		}
+	}
+	return code, s.kernel.handle, s.kernel.ready(), s.rel
 }

@@ -59,6 +59,8 @@
 //   - "saved" carries "mtime" as Unix milliseconds;
 //   - "complete" always gets a complete_reply; with no kernel running, or when the
 //     kernel cannot complete, its matches are empty (no error frame);
+//   - "inspect" always gets an inspect_reply; with no kernel running, or when the
+//     kernel cannot answer, "found" is false and "text" says why (no error frame);
 //   - GET /api/kernels entries also carry "clients" (tabs attached);
 //   - a websocket may attach to an open notebook whose file vanished; the session
 //     keeps the document and reports a conflict on the next save;
@@ -124,6 +126,7 @@
 //	{"type":"restart","run_all":bool}
 //	{"type":"clear_outputs","cell_ids":[...]}               all cells if empty
 //	{"type":"complete","req_id","cell_id","code","cursor_pos"}   cursor_pos in Unicode code points
+//	{"type":"inspect","req_id","cell_id","code","cursor_pos"}    documentation of the name at the cursor (Shift+Tab, hover)
 //	{"type":"save"}
 //	{"type":"resolve_conflict","choice":"reload"|"overwrite"}
 //	{"type":"trust"}                                        the user trusts every output shown
@@ -142,7 +145,8 @@
 //	{"type":"outputs_cleared","cell_id"}
 //	{"type":"update_display","display_id","output":<nbformat output>}   replace every output with that display id
 //	{"type":"kernel_status","state":"starting|idle|busy|dead|restarting","reason"?}
-//	{"type":"complete_reply","req_id","matches","cursor_start","cursor_end"}   positions in code points
+//	{"type":"complete_reply","req_id","matches","cursor_start","cursor_end","types"?:[{"text","kind","signature"?}]}   positions in code points
+//	{"type":"inspect_reply","req_id","found","text","name"?,"kind"?,"signature"?,"doc"?,"package"?}
 //	{"type":"saved","mtime"}
 //	{"type":"trusted"}                                      every output is trusted now
 //	{"type":"conflict","message"}

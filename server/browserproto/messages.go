@@ -20,6 +20,7 @@ const (
 	MsgTrust           = "trust"
 	MsgClearOutputs    = "clear_outputs"
 	MsgComplete        = "complete"
+	MsgInspect         = "inspect"
 	MsgSave            = "save"
 	MsgResolveConflict = "resolve_conflict"
 )
@@ -39,6 +40,7 @@ const (
 	MsgUpdateDisplay  = "update_display"
 	MsgKernelStatus   = "kernel_status"
 	MsgCompleteReply  = "complete_reply"
+	MsgInspectReply   = "inspect_reply"
 	MsgSaved          = "saved"
 	MsgTrusted        = "trusted"
 	MsgConflict       = "conflict"
@@ -189,6 +191,30 @@ type CompleteReplyMsg struct {
 	Matches     []string `json:"matches"`
 	CursorStart int      `json:"cursor_start"`
 	CursorEnd   int      `json:"cursor_end"`
+	// Types describes Matches one by one (same order and length) when the
+	// kernel knows them.
+	Types []CompletionType `json:"types,omitempty"`
+}
+
+// CompletionType is what a completion names: its kind and signature.
+type CompletionType struct {
+	Text      string `json:"text"`
+	Kind      string `json:"kind"` // func, type, var, const, method, field, package, keyword or ""
+	Signature string `json:"signature,omitempty"`
+}
+
+// InspectReplyMsg answers an inspect request: the documentation of the name at the
+// cursor when Found, else Text says why there is none.
+type InspectReplyMsg struct {
+	Type      string `json:"type"`
+	ReqID     string `json:"req_id"`
+	Found     bool   `json:"found"`
+	Text      string `json:"text"`           // plain text: the signature and doc, or why there is none
+	Name      string `json:"name,omitempty"` // as the cell writes it: "ml.Sequential"
+	Kind      string `json:"kind,omitempty"`
+	Signature string `json:"signature,omitempty"`
+	Doc       string `json:"doc,omitempty"`
+	Package   string `json:"package,omitempty"` // import path; "" for names cells declared
 }
 
 // TrustedMsg tells the tabs that every output of the notebook is trusted now.
