@@ -576,7 +576,7 @@ func (k *kernel) inspect(m protocol.Message) {
 				text += "\n\n" + doc.Text
 			}
 			reply.Data["text/plain"] = text
-			reply.Data[protocol.DocMIME] = protocol.DocData{Name: doc.Name, Kind: doc.Kind, Signature: doc.Decl, Doc: doc.Text, Package: doc.Package}
+			reply.Data[protocol.DocMIME] = protocol.DocData{Name: doc.Name, Kind: doc.Kind, Signature: doc.Decl, Doc: doc.Text, Package: doc.Package, Symbol: doc.Symbol}
 		}
 	}()
 	_ = k.sendContent(protocol.InspectReply, m.ID, reply)

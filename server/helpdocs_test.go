@@ -82,7 +82,7 @@ func TestInspectOverWebsocket(t *testing.T) {
 	c.send(map[string]any{"type": "inspect", "req_id": "i1", "cell_id": "cell1", "code": "é := ml.Sequential(", "cursor_pos": 10})
 	m, _ := c.waitFor("inspect_reply", 15*time.Second, isType(browserproto.MsgInspectReply))
 	if m["req_id"] != "i1" || m["found"] != true || m["name"] != "ml.Sequential" || m["kind"] != "func" ||
-		m["signature"] != "func Sequential(layers ...Layer) *Model" || !strings.Contains(m["doc"].(string), "Sequential returns a model") || m["package"] != "gopad/ml" {
+		m["signature"] != "func Sequential(layers ...Layer) *Model" || !strings.Contains(m["doc"].(string), "Sequential returns a model") || m["package"] != "gopad/ml" || m["symbol"] != "Sequential" {
 		t.Fatalf("inspect_reply = %v", m)
 	}
 	c.send(map[string]any{"type": "inspect", "req_id": "i2", "cell_id": "cell1", "code": "twice(3)", "cursor_pos": 2})

@@ -278,7 +278,7 @@ func (s *session) inspect(c *wsConn, m *browserproto.ClientMessage) error {
 		if raw, err := json.Marshal(r.Data[protocol.DocMIME]); err == nil && r.Found {
 			var d protocol.DocData
 			if json.Unmarshal(raw, &d) == nil {
-				reply.Name, reply.Kind, reply.Signature, reply.Doc, reply.Package = d.Name, d.Kind, d.Signature, d.Doc, d.Package
+				reply.Name, reply.Kind, reply.Signature, reply.Doc, reply.Package, reply.Symbol = d.Name, d.Kind, d.Signature, d.Doc, d.Package, d.Symbol
 			}
 		}
 		c.send(reply)

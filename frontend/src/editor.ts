@@ -1,8 +1,10 @@
 // CodeMirror 6 set-up for cells: Go highlighting, bracket matching, auto-indent with
-// tabs (gofmt style), Tab completion answered by the kernel, and a marked error line.
+// tabs (gofmt style), Tab completion answered by the kernel (with each candidate's
+// kind and signature), the documentation of the name under the cursor (Shift+Tab,
+// or hovering it, as in Jupyter), and a marked error line.
 
 import { EditorState, StateEffect, StateField, Prec, Extension, RangeSetBuilder, Transaction } from "@codemirror/state";
-import { EditorView, keymap, lineNumbers, drawSelection, Decoration, DecorationSet, KeyBinding } from "@codemirror/view";
+import { EditorView, keymap, lineNumbers, drawSelection, Decoration, DecorationSet, KeyBinding, hoverTooltip, showTooltip, Tooltip } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap, indentLess, indentMore } from "@codemirror/commands";
 import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting, defaultHighlightStyle } from "@codemirror/language";
 import {
@@ -23,6 +25,23 @@ export interface Completion {
   matches: string[];
   cursor_start: number;
   cursor_end: number;
+  /** types describes matches one by one, when the kernel knows them. */
+  types?: { text: string; kind: string; signature?: string }[];
+}
+
+/** DocReply is the kernel's documentation of the name under the cursor. */
+export interface DocReply {
+  found: boolean;
+  /** text is the signature and doc as plain text, or why there is none. */
+  text: string;
+  name?: string;
+  kind?: string;
+  signature?: string;
+  doc?: string;
+  /** package is the import path of the package that declares the name ("" for cells). */
+  package?: string;
+  /** symbol is the name's anchor on the package's help page ("Model.Fit"). */
+  symbol?: string;
 }
 
 /** EditorHooks connects an editor to the notebook. */
@@ -32,6 +51,7 @@ export interface EditorHooks {
   /** keys maps a key name (CodeMirror syntax) to a handler; true means handled. */
   keys: Record<string, (view: EditorView) => boolean>;
   complete?(code: string, cursorPoints: number): Promise<Completion | null>;
+  inspect?(code: string, cursorPoints: number): Promise<DocReply | null>;
 }
 
 // ---- error line marking ----
@@ -100,13 +120,146 @@ function kernelCompletion(hooks: EditorHooks) {
     if (!reply || reply.matches.length === 0) return null;
     const from = indexOfCodePoint(code, reply.cursor_start);
     const to = indexOfCodePoint(code, reply.cursor_end);
+    const types = reply.types?.length === reply.matches.length ? reply.types : undefined;
     return {
       from,
       to,
-      options: reply.matches.map((m) => ({ label: m })),
+      options: reply.matches.map((m, i) => {
+        const t = types?.[i];
+        if (!t || !t.kind) return { label: m };
+        // The list shows the signature's first line; the whole of it shows beside the list.
+        const sig = t.signature ?? "";
+        const first = sig.split("\n")[0];
+        return { label: m, type: completionType[t.kind] ?? "text", detail: first, info: sig.includes("\n") ? sig : undefined, kind: t.kind } as any;
+      }),
       filter: false,
     };
   };
+}
+
+// CodeMirror's completion types (which pick the icons) for the kernel's kinds.
+const completionType: Record<string, string> = {
+  func: "function",
+  method: "method",
+  type: "type",
+  var: "variable",
+  const: "constant",
+  field: "property",
+  package: "namespace",
+  keyword: "keyword",
+};
+
+// The kind's name, written beside each candidate (an icon alone is a riddle).
+const kindLabel = {
+  render(completion: any): Node | null {
+    if (!completion.kind) return null;
+    const el = document.createElement("span");
+    el.className = "cm-completion-kind";
+    el.textContent = completion.kind;
+    return el;
+  },
+  position: 90, // after the label (50) and the signature (80)
+};
+
+// ---- documentation tooltips (Shift+Tab, hover) ----
+
+/** docTooltipDOM draws a documentation reply: kind and name, signature, doc, a link to the page. */
+export function docTooltipDOM(reply: DocReply): HTMLElement {
+  const box = document.createElement("div");
+  box.className = "cm-doc-tooltip";
+  box.dataset.found = String(reply.found);
+  if (!reply.found) {
+    const p = document.createElement("div");
+    p.className = "doc-none";
+    p.textContent = reply.text || "No documentation";
+    box.append(p);
+    return box;
+  }
+  const head = document.createElement("div");
+  head.className = "doc-head";
+  const kind = document.createElement("span");
+  kind.className = "doc-kind";
+  kind.textContent = reply.kind ?? "";
+  const name = document.createElement("span");
+  name.className = "doc-name";
+  name.textContent = reply.name ?? "";
+  head.append(kind, name);
+  if (reply.package) {
+    // The package's help page, served by gopad from the docs it embeds.
+    const a = document.createElement("a");
+    a.className = "doc-link";
+    a.href = `/help/${reply.package.replace(/^gopad\.dev\//, "")}${reply.symbol ? "#" + encodeURIComponent(reply.symbol) : ""}`;
+    a.target = "_blank";
+    a.rel = "noopener";
+    a.textContent = reply.package;
+    head.append(a);
+  }
+  const sig = document.createElement("pre");
+  sig.className = "doc-signature";
+  sig.textContent = reply.signature ?? "";
+  box.append(head, sig);
+  if (reply.doc) {
+    const text = document.createElement("div");
+    text.className = "doc-text";
+    text.textContent = reply.doc;
+    box.append(text);
+  }
+  return box;
+}
+
+/** setDocTooltip shows (a tooltip) or hides (null) the Shift+Tab documentation. */
+const setDocTooltip = StateEffect.define<Tooltip | null>();
+
+const docTooltipField = StateField.define<Tooltip | null>({
+  create: () => null,
+  update(tip, tr) {
+    for (const e of tr.effects) if (e.is(setDocTooltip)) return e.value;
+    // Typing or moving away makes it stale, as in Jupyter.
+    if (tip && (tr.docChanged || tr.selection)) return null;
+    return tip;
+  },
+  provide: (f) => showTooltip.from(f),
+});
+
+// showDocs asks the kernel about the name at the cursor and shows the answer.
+function showDocs(view: EditorView, hooks: EditorHooks): boolean {
+  if (!hooks.inspect) return false;
+  const pos = view.state.selection.main.head;
+  const code = view.state.doc.toString();
+  void hooks.inspect(code, codePointOffset(code, pos)).then((reply) => {
+    // Drop an answer that arrives after the text or cursor moved on.
+    if (!reply || view.state.doc.toString() !== code || view.state.selection.main.head !== pos) return;
+    view.dispatch({ effects: setDocTooltip.of({ pos, above: true, create: () => ({ dom: docTooltipDOM(reply) }) }) });
+  });
+  return true;
+}
+
+function closeDocs(view: EditorView): boolean {
+  if (!view.state.field(docTooltipField, false)) return false;
+  view.dispatch({ effects: setDocTooltip.of(null) });
+  return true;
+}
+
+// Hovering a name shows its documentation (nothing for names without any).
+function hoverDocs(hooks: EditorHooks) {
+  return hoverTooltip(
+    async (view, pos, side) => {
+      if (!hooks.inspect) return null;
+      const line = view.state.doc.lineAt(pos);
+      const at = pos - line.from;
+      const isWord = (c: string) => /[\p{L}\p{N}_]/u.test(c);
+      if (!(isWord(line.text[at] ?? "") || (side < 0 && isWord(line.text[at - 1] ?? "")))) return null;
+      let start = at;
+      while (start > 0 && isWord(line.text[start - 1])) start--;
+      let end = at;
+      while (end < line.text.length && isWord(line.text[end])) end++;
+      const code = view.state.doc.toString();
+      const reply = await hooks.inspect(code, codePointOffset(code, pos));
+      if (!reply || !reply.found) return null;
+      return { pos: line.from + start, end: line.from + end, above: true, create: () => ({ dom: docTooltipDOM(reply) }) };
+    },
+    { hoverTime: 400 },
+  );
 }
 
 // Tab completes after an identifier character or a dot, and indents elsewhere.
@@ -150,12 +303,16 @@ export function createEditor(parent: HTMLElement, source: string, language: "go"
     key,
     run: (view: EditorView) => (listKeys.has(key) && completionStatus(view.state) === "active" ? false : run(view)),
   }));
-  custom.push({ key: "Tab", run: tabKey, shift: indentLess });
+  custom.unshift({ key: "Escape", run: closeDocs });
+  // Shift+Tab is Jupyter's help key; with text selected it still dedents.
+  custom.push({ key: "Tab", run: tabKey, shift: (v) => (language === "go" && v.state.selection.main.empty ? showDocs(v, hooks) : indentLess(v)) });
   const state = EditorState.create({
     doc: source,
     extensions: [
       Prec.highest(keymap.of(custom)),
-      autocompletion({ override: [kernelCompletion(hooks)], activateOnTyping: false, defaultKeymap: true }),
+      autocompletion({ override: [kernelCompletion(hooks)], activateOnTyping: false, defaultKeymap: true, addToOptions: [kindLabel] }),
+      docTooltipField,
+      ...(language === "go" && hooks.inspect ? [hoverDocs(hooks)] : []),
       ...baseExtensions(language),
       EditorView.updateListener.of((u) => {
         // Text set from the server (another tab) is not sent back.

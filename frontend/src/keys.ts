@@ -24,6 +24,7 @@ export const SHORTCUTS: [string, string][] = [
   ["I I", "interrupt kernel"],
   ["0 0", "restart kernel"],
   ["Tab", "complete (edit mode)"],
+  ["Shift+Tab", "documentation of the name at the cursor (edit mode; hovering a name shows it too)"],
   ["Ctrl+S", "save"],
 ];
 

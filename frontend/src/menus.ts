@@ -100,7 +100,14 @@ export function buildMenubar(c: Commands, path: string): HTMLElement {
       ["Clear all outputs", "", () => c.clearOutputs(true)],
       ["Clear cell output", "", () => c.clearOutputs(false)],
     ]),
-    menu("Help", [["Keyboard shortcuts", "H", () => c.showHelp()]]),
+    menu("Help", [
+      ["Keyboard shortcuts", "H", () => c.showHelp()],
+      null,
+      // Served by gopad from the docs it embeds: no network needed.
+      ["ml package", "", () => window.open("/help/gopad/ml", "_blank", "noopener")],
+      ["display package", "", () => window.open("/help/gopad/display", "_blank", "noopener")],
+      ["Standard library", "", () => window.open("/help/", "_blank", "noopener")],
+    ]),
   );
 }
 

@@ -7,7 +7,7 @@ import { Cell, CellData, CellType } from "./cell";
 import { Commands, NotebookState, baseName, dirName } from "./commands";
 import { Connection } from "./connection";
 import { h, dialog, toast } from "./dom";
-import { Completion } from "./editor";
+import { Completion, DocReply } from "./editor";
 import { CommandKeys, editorKeys } from "./keys";
 import { buildMenubar, buildToolbar } from "./menus";
 import { displayID, Output } from "./outputs";
@@ -360,6 +360,7 @@ export class NotebookPage implements NotebookState {
         this.updateSelection();
       },
       complete: (code, pos) => this.requestCompletion(cell, code, pos),
+      inspect: (code, pos) => this.requestDocs(cell, code, pos),
       keys: editorKeys(this.cmds, () => this.enterCommand()),
     }), lazy, trusted);
     cell.onTool = (tool) => {
@@ -464,7 +465,13 @@ export class NotebookPage implements NotebookState {
   private async requestCompletion(cell: Cell, code: string, pos: number): Promise<Completion | null> {
     const m = await this.conn.request({ type: "complete", cell_id: cell.id, code, cursor_pos: pos }, 3000);
     if (!m) return null;
-    return { matches: m.matches ?? [], cursor_start: m.cursor_start ?? 0, cursor_end: m.cursor_end ?? 0 };
+    return { matches: m.matches ?? [], cursor_start: m.cursor_start ?? 0, cursor_end: m.cursor_end ?? 0, types: Array.isArray(m.types) ? m.types : undefined };
+  }
+
+  private async requestDocs(cell: Cell, code: string, pos: number): Promise<DocReply | null> {
+    const m = await this.conn.request({ type: "inspect", cell_id: cell.id, code, cursor_pos: pos }, 6000);
+    if (!m) return null;
+    return m as unknown as DocReply;
   }
 
   // ---------------------------------------------------------------- selection & modes

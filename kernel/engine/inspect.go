@@ -20,6 +20,7 @@ type Doc struct {
 	Decl    string // the declaration without its body: the signature
 	Text    string // the doc comment, as plain text ("" when it has none)
 	Package string // import path of the package that declares it; "" for cells
+	Symbol  string // its name in Package's docs ("Model.Fit"); "" for packages and cells' names
 }
 
 // cellDoc is what inspection shows of a declaration a cell made.
@@ -70,7 +71,7 @@ func (e *Engine) Inspect(code string, cursor int) (Doc, error) {
 			return Doc{}, &NoDocError{Name: full, Reason: err.Error()}
 		}
 		if s, ok := p.Symbol(name); ok {
-			return Doc{Name: full, Kind: s.Kind, Decl: s.Decl, Text: pkgdoc.Text(s.Doc), Package: path}, nil
+			return Doc{Name: full, Kind: s.Kind, Decl: s.Decl, Text: pkgdoc.Text(s.Doc), Package: path, Symbol: s.Name}, nil
 		}
 		return Doc{}, &NoDocError{Name: full, Reason: fmt.Sprintf("package %s has no exported name %s", qual, name)}
 	}
@@ -112,7 +113,7 @@ func (e *Engine) inspectName(code, name string, at int) (Doc, error) {
 	if universe[name] {
 		if p, err := pkgdoc.Lookup("builtin"); err == nil {
 			if s, ok := p.Symbol(name); ok {
-				return Doc{Name: name, Kind: s.Kind, Decl: s.Decl, Text: pkgdoc.Text(s.Doc), Package: "builtin"}, nil
+				return Doc{Name: name, Kind: s.Kind, Decl: s.Decl, Text: pkgdoc.Text(s.Doc), Package: "builtin", Symbol: s.Name}, nil
 			}
 		}
 	}
@@ -173,7 +174,7 @@ func memberDoc(t reflect.Type, name string) (Doc, bool) {
 	}
 	if p, err := pkgdoc.Lookup(base.PkgPath()); err == nil && base.Name() != "" {
 		if s, ok := p.Symbol(base.Name() + "." + name); ok {
-			return Doc{Kind: s.Kind, Decl: s.Decl, Text: pkgdoc.Text(s.Doc), Package: p.Path}, true
+			return Doc{Kind: s.Kind, Decl: s.Decl, Text: pkgdoc.Text(s.Doc), Package: canonicalPath(p.Path), Symbol: s.Name}, true
 		}
 	}
 	if m, ok := t.MethodByName(name); ok {
@@ -257,7 +258,7 @@ func (e *Engine) literalField(code, name string) (Doc, bool) {
 	if !ok || s.Kind != "field" {
 		return Doc{}, false
 	}
-	return Doc{Name: code[qs:te] + "." + name, Kind: s.Kind, Decl: s.Decl, Text: pkgdoc.Text(s.Doc), Package: path}, true
+	return Doc{Name: code[qs:te] + "." + name, Kind: s.Kind, Decl: s.Decl, Text: pkgdoc.Text(s.Doc), Package: path, Symbol: s.Name}, true
 }
 
 // identAround returns the identifier that contains or ends at off.

@@ -24,6 +24,9 @@ func (p point) Norm() int { return p.X + p.Y }
 
 model := ml.Sequential(ml.Linear(2, 2))
 count := 3`)
+	if d, err := h.e.Inspect("model.Fit", 7); err != nil || d.Symbol != "Model.Fit" || d.Package != "gopad/ml" {
+		t.Errorf("a method of a variable is Model.Fit of ml's docs: %+v, %v", d, err)
+	}
 	cases := []struct {
 		name, code string
 		cursor     int
@@ -51,6 +54,9 @@ count := 3`)
 		if err != nil {
 			t.Errorf("%s: Inspect(%q, %d): %v", c.name, c.code, c.cursor, err)
 			continue
+		}
+		if d.Package != "" && d.Kind != "package" && d.Symbol == "" {
+			t.Errorf("%s: no symbol name for the help page: %+v", c.name, d)
 		}
 		if d.Kind != c.kind {
 			t.Errorf("%s: kind %q, want %q (%+v)", c.name, d.Kind, c.kind, d)

@@ -224,6 +224,7 @@ type DocData struct {
 	Signature string `json:"signature"`         // the declaration without its body
 	Doc       string `json:"doc"`               // the doc comment as plain text
 	Package   string `json:"package,omitempty"` // import path; "" for cells' own names
+	Symbol    string `json:"symbol,omitempty"`  // its name in the package's docs ("Model.Fit")
 }
 
 // ShutdownRequestContent asks the kernel to exit.

@@ -146,7 +146,7 @@
 //	{"type":"update_display","display_id","output":<nbformat output>}   replace every output with that display id
 //	{"type":"kernel_status","state":"starting|idle|busy|dead|restarting","reason"?}
 //	{"type":"complete_reply","req_id","matches","cursor_start","cursor_end","types"?:[{"text","kind","signature"?}]}   positions in code points
-//	{"type":"inspect_reply","req_id","found","text","name"?,"kind"?,"signature"?,"doc"?,"package"?}
+//	{"type":"inspect_reply","req_id","found","text","name"?,"kind"?,"signature"?,"doc"?,"package"?,"symbol"?}
 //	{"type":"saved","mtime"}
 //	{"type":"trusted"}                                      every output is trusted now
 //	{"type":"conflict","message"}

@@ -215,6 +215,7 @@ type InspectReplyMsg struct {
 	Signature string `json:"signature,omitempty"`
 	Doc       string `json:"doc,omitempty"`
 	Package   string `json:"package,omitempty"` // import path; "" for names cells declared
+	Symbol    string `json:"symbol,omitempty"`  // its name on the package's help page (/help/<package>#<symbol>)
 }
 
 // TrustedMsg tells the tabs that every output of the notebook is trusted now.
