@@ -148,7 +148,9 @@ func (e *Engine) complete(code string, cursor int) (matches []string, start, end
 		add(kw)
 	}
 	sort.Strings(matches)
-	return matches, start, end, func(name string) (string, string) { return e.describeName(code, name) }
+	local := cellNames(code)
+	docs := declDocs(code)
+	return matches, start, end, func(name string) (string, string) { return e.describeName(code, name, local, docs) }
 }
 
 // packageDescriber describes the exported names of the package at path from
@@ -184,15 +186,19 @@ func symbolKind(v reflect.Value) string {
 	return "const"
 }
 
-// describeName describes an unqualified name at the cursor (e.names held).
-func (e *Engine) describeName(code, name string) (kind, signature string) {
-	if d, ok := e.cellDocOf(code, name); ok {
+// describeName describes an unqualified name at the cursor (e.names held);
+// local and docs are the names and declarations of the cell being typed.
+func (e *Engine) describeName(code, name string, local map[string]bool, docs map[string]cellDoc) (kind, signature string) {
+	if d, ok := docs[name]; ok {
+		return d.kind, d.decl
+	}
+	if d, ok := e.cellDocs[name]; ok {
 		return d.kind, d.decl
 	}
 	if path, ok := e.packagePath(code, name); ok {
 		return "package", fmt.Sprintf("package %s // import %q", packageName(path), path)
 	}
-	if e.userNames[name] || cellNames(code)[name] {
+	if e.userNames[name] || local[name] {
 		if t, ok := e.valueType(name); ok {
 			return "var", fmt.Sprintf("var %s %s", name, t)
 		}
