@@ -270,6 +270,10 @@ func (s *session) inspect(c *wsConn, m *browserproto.ClientMessage) error {
 		if err != nil {
 			s.srv.logf("gopad server: %s: inspect failed: %v", rel, err)
 			reply.Text = "No documentation: " + err.Error()
+			if errors.Is(err, context.DeadlineExceeded) {
+				// The kernel answers in turn, after the running cell.
+				reply.Text = "No documentation yet: the kernel is busy running a cell; ask again when it finishes."
+			}
 			c.send(reply)
 			return
 		}

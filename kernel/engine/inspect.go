@@ -101,14 +101,17 @@ func (e *Engine) inspectName(code, name string, at int) (Doc, error) {
 		return Doc{Name: name, Kind: "package", Decl: fmt.Sprintf("package %s // import %q", p.Name, path), Text: pkgdoc.Text(p.Doc), Package: path}, nil
 	}
 	if e.userNames[name] {
-		if t, ok := e.valueType(name); ok {
-			doc := Doc{Name: name, Kind: "var", Decl: fmt.Sprintf("var %s %s", name, t)}
-			// The variable has no comment of its own; its type's doc says what it is.
-			if td, ok := typeDoc(t); ok {
-				doc.Text = td
-			}
-			return doc, nil
+		t, ok := e.valueType(name)
+		if !ok {
+			// A running cell holds the interpreter: the type cannot be read now.
+			return Doc{Name: name, Kind: "var", Decl: "var " + name, Text: "(its type shows when no cell is running)"}, nil
 		}
+		doc := Doc{Name: name, Kind: "var", Decl: fmt.Sprintf("var %s %s", name, t)}
+		// The variable has no comment of its own; its type's doc says what it is.
+		if td, ok := typeDoc(t); ok {
+			doc.Text = td
+		}
+		return doc, nil
 	}
 	if universe[name] {
 		if p, err := pkgdoc.Lookup("builtin"); err == nil {

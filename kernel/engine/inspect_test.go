@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -146,5 +148,36 @@ func TestCompleteCandidatesKinds(t *testing.T) {
 		if got.Kind != c.kind || !strings.Contains(got.Signature, c.sig) {
 			t.Errorf("completion %q of %q: kind %q, signature %q; want %q and a signature containing %q", c.text, c.code, got.Kind, got.Signature, c.kind, c.sig)
 		}
+	}
+}
+
+// TestInspectWhileACellRuns: help answers while a cell holds the interpreter;
+// a variable's type, which needs the interpreter, is said to come later.
+func TestInspectWhileACellRuns(t *testing.T) {
+	h := newHarness(t)
+	h.run("count := 3")
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.e.Execute(context.Background(), "for {\n}")
+		done <- err
+	}()
+	// The running cell holds e.mu; wait until it does.
+	for h.e.mu.TryLock() {
+		h.e.mu.Unlock()
+		runtime.Gosched()
+	}
+	d, err := h.e.Inspect("count", 2)
+	if err != nil || d.Decl != "var count" || !strings.Contains(d.Text, "when no cell is running") {
+		t.Errorf("a variable while a cell runs: %+v, %v", d, err)
+	}
+	if d, err := h.e.Inspect("ml.Sequential", 5); err != nil || d.Decl != "func Sequential(layers ...Layer) *Model" {
+		t.Errorf("a package function while a cell runs: %+v, %v", d, err)
+	}
+	h.e.Interrupt()
+	if err := <-done; err == nil {
+		t.Error("the endless cell ended without an error")
+	}
+	if d, err := h.e.Inspect("count", 2); err != nil || d.Decl != "var count int" {
+		t.Errorf("a variable after the cell: %+v, %v", d, err)
 	}
 }
