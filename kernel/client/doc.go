@@ -12,7 +12,8 @@
 //		// stream, display_data, update_display_data, execute_result, error, status,
 //		// in the order the kernel sent them, while the cell runs
 //	})
-//	comp, err := k.Complete(ctx, code, cursorPos)   // protocol.CompleteReplyContent
+//	comp, err := k.Complete(ctx, code, cursorPos)   // protocol.CompleteReplyContent (kinds, signatures in Metadata)
+//	doc, err := k.Inspect(ctx, code, cursorPos, 0)  // protocol.InspectReplyContent: docs of the name at the cursor
 //	err = k.Interrupt()                              // stop the running cell
 //	err = k.Restart(ctx)                             // fresh process, state gone
 //	err = k.Shutdown(ctx)                            // stop for good
