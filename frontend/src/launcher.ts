@@ -72,7 +72,7 @@ export class Launcher {
     const foot = h("div", { class: "launcher-card-foot" });
     if (x.copy) {
       foot.append(
-        h("span", { class: "muted launcher-copy", title: "Opening the example opens this copy, with your changes" }, `your copy: ${x.copy}`),
+        h("span", { class: "muted launcher-copy", "data-copy": x.copy, title: `Opening the example opens your copy, ${x.copy}, with your changes` }, "Continues your copy"),
         h("button", { class: "link-btn launcher-fresh", title: `Make a new copy of the original ${x.name} beside yours`, onclick: () => this.actions.openExample(x, true) }, "Fresh copy"),
       );
     } else {

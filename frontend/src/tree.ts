@@ -89,6 +89,11 @@ export class TreePage {
       if (e.dataTransfer?.files.length) void this.uploadFiles(Array.from(e.dataTransfer.files));
     });
     void this.refresh();
+    // Back from a notebook the browser may show this page from its cache: list
+    // again, so new files and the examples' copies show.
+    window.addEventListener("pageshow", (e) => {
+      if (e.persisted) void this.refresh();
+    });
     setInterval(() => {
       if (document.visibilityState === "visible") void this.refreshKernels();
     }, 5000);
