@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// TestDefaultWorkspace: ~/gopad is made once, reused after, and a home without it
-// possible (no $HOME, the name taken by a file) is an error that says what to do.
+// TestDefaultWorkspace: ~/gopad is made once and reused after; where it cannot be
+// (no $HOME, the name taken by a file) the error says what to do instead.
 func TestDefaultWorkspace(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
