@@ -92,16 +92,22 @@ func TestServeDefaultWorkspace(t *testing.T) {
 	}
 }
 
-// TestServeFolderArgument: "gopad DIR" and "gopad -root DIR" serve DIR, as
-// "gopad serve DIR" does, and leave the default workspace alone.
+// TestServeFolderArgument: "gopad DIR" (a path, or the bare name of a folder here)
+// and "gopad -root DIR" serve DIR, as "gopad serve DIR" does, and leave the
+// default workspace alone.
 func TestServeFolderArgument(t *testing.T) {
-	dir := t.TempDir()
+	dir, err := filepath.EvalSymlinks(t.TempDir()) // as the server prints it
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := notebooks.Save(filepath.Join(dir, "mine.gonb"), notebooks.New()); err != nil {
 		t.Fatal(err)
 	}
 	home := t.TempDir()
+	t.Chdir(filepath.Dir(dir)) // so that the folder's bare name names it too
 	for _, args := range [][]string{
 		{dir, "-addr", "127.0.0.1:0"},
+		{filepath.Base(dir), "-addr", "127.0.0.1:0"},
 		{"-root", dir, "-addr", "127.0.0.1:0"},
 	} {
 		g := startGopadCommand(t, []string{"HOME=" + home}, args...)
