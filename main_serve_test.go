@@ -59,7 +59,10 @@ func (g *servedGopad) bannerText() string {
 // first start and said so, not the folder it was started in; the second start
 // serves the same folder with what the first made in it.
 func TestServeDefaultWorkspace(t *testing.T) {
-	home := t.TempDir()
+	home, err := filepath.EvalSymlinks(t.TempDir()) // as the server prints it
+	if err != nil {
+		t.Fatal(err)
+	}
 	workspace := filepath.Join(home, "gopad")
 	t.Chdir(t.TempDir()) // the child inherits it: a folder that must not be served
 	if err := os.WriteFile("not-served.gonb", []byte("{}"), 0o644); err != nil {
