@@ -460,8 +460,21 @@ func TestShowWithoutPublisherPrintsText(t *testing.T) {
 	}
 }
 
+// stoppedProgressClock makes the progress bars' clock stand still until the
+// returned function moves it on, so that no throttle interval passes unless a
+// test says so, however slowly the machine runs the test.
+func stoppedProgressClock(t *testing.T) (advance func(time.Duration)) {
+	t.Helper()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	saved := progressClock
+	progressClock = func() time.Time { return now }
+	t.Cleanup(func() { progressClock = saved })
+	return func(d time.Duration) { now = now.Add(d) }
+}
+
 func TestProgressBarUpdatesInPlace(t *testing.T) {
 	r := withRecorder(t)
+	stoppedProgressClock(t)
 	p := NewProgress(200, "training")
 	for i := 1; i <= 200; i++ {
 		p.Set(i, "")
@@ -497,9 +510,13 @@ func TestProgressBarUpdatesInPlace(t *testing.T) {
 
 func TestProgressWithoutTotal(t *testing.T) {
 	r := withRecorder(t)
+	advance := stoppedProgressClock(t)
 	p := NewProgress(0, "")
 	p.Add(3)
-	time.Sleep(progressNoteInterval + 10*time.Millisecond)
+	if len(r.msgs) != 1 {
+		t.Errorf("a count-only bar refreshed before the throttle interval: %d messages", len(r.msgs))
+	}
+	advance(progressNoteInterval)
 	p.Add(1) // a count-only bar refreshes on the time throttle
 	if n := len(r.msgs); n != 2 || !strings.HasPrefix(r.msgs[1].data.String(), "4 ") {
 		t.Errorf("after the throttle interval: %d messages, last %q", n, r.msgs[n-1].data.String())

@@ -13,6 +13,10 @@ import (
 // that a loop calling Set on every step does not flood the notebook.
 const progressNoteInterval = 100 * time.Millisecond
 
+// progressClock is the progress bars' clock; tests replace it to step time
+// exactly instead of depending on how fast the machine runs.
+var progressClock = time.Now
+
 // ProgressBar is a progress bar shown in a cell's output and updated in place.
 // It is safe for concurrent use.
 type ProgressBar struct {
@@ -33,8 +37,8 @@ type ProgressBar struct {
 // NewProgress shows a progress bar for total steps with the given label and
 // returns it; Set moves it. A total of 0 or less shows a bar that only counts.
 func NewProgress(total int, label string) *ProgressBar {
-	p := &ProgressBar{handle: NewHandle(), label: label, total: total, start: time.Now(), lastPct: -1}
-	p.lastShown, p.lastPct = time.Now(), p.percent()
+	p := &ProgressBar{handle: NewHandle(), label: label, total: total, start: progressClock(), lastPct: -1}
+	p.lastShown, p.lastPct = p.start, p.percent()
 	p.handle.Show(p.bundle())
 	return p
 }
@@ -47,7 +51,7 @@ func (p *ProgressBar) Set(n int, note string) {
 	p.mu.Lock()
 	p.n, p.note = n, note
 	pct := p.percent()
-	now := time.Now()
+	now := progressClock()
 	refresh := pct != p.lastPct || p.done() ||
 		((note != p.lastNote || n != p.lastN) && now.Sub(p.lastShown) >= progressNoteInterval)
 	if !refresh {
@@ -76,7 +80,7 @@ func (p *ProgressBar) Finish(note string) {
 		p.n = p.total
 	}
 	p.note, p.finished = note, true
-	p.lastPct, p.lastNote, p.lastShown = p.percent(), note, time.Now()
+	p.lastPct, p.lastNote, p.lastShown = p.percent(), note, progressClock()
 	b := p.bundle()
 	p.mu.Unlock()
 	p.handle.Update(b)
@@ -103,7 +107,7 @@ func (p *ProgressBar) percent() int {
 }
 
 func (p *ProgressBar) bundle() Bundle {
-	elapsed := time.Since(p.start).Round(100 * time.Millisecond)
+	elapsed := progressClock().Sub(p.start).Round(100 * time.Millisecond)
 	pct := p.percent()
 	var status string
 	if pct >= 0 {
