@@ -142,7 +142,7 @@ func metricParts(prefix string, metrics map[string]float64) []string {
 	return parts
 }
 
-// endSummary says how training ended.
+// endSummary says how training ended: done, stopped or failed.
 func (r *run) endSummary(h *ml.History) string {
 	epochs := len(r.epochs)
 	if h != nil && len(h.Epochs) > epochs {
@@ -152,8 +152,15 @@ func (r *run) endSummary(h *ml.History) string {
 	if len(r.epochs) > 0 && r.epochs[len(r.epochs)-1].Elapsed > elapsed {
 		elapsed = r.epochs[len(r.epochs)-1].Elapsed
 	}
+	if h != nil && h.Elapsed > elapsed {
+		elapsed = h.Elapsed
+	}
 	head := fmt.Sprintf("done: %d epochs in %s", epochs, formatDuration(elapsed))
-	if h != nil && h.Stopped {
+	switch {
+	case h != nil && h.Failed:
+		// The panic itself is the cell's error, shown under the bar.
+		head = fmt.Sprintf("failed after %d of %d epochs, %s", epochs, r.info.Epochs, formatDuration(elapsed))
+	case h != nil && h.Stopped:
 		reason := h.StopReason
 		if reason == "" {
 			reason = "stopped"
@@ -292,7 +299,7 @@ func (v *notebookView) Stopped() bool {
 func (v *notebookView) barBundle(end *ml.History) display.Bundle {
 	r := &v.run
 	done, total := r.steps()
-	if end != nil && !end.Stopped && total > 0 {
+	if end != nil && !end.Stopped && !end.Failed && total > 0 {
 		done = total
 	}
 	st := progress.State{Done: done, Total: total, Status: r.status(),
