@@ -1,6 +1,7 @@
 package trainview
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -130,6 +131,22 @@ func TestRealFitThatPanicsFinishesTheBar(t *testing.T) {
 			}
 			if got := len(chartSeries(t, chart)["train loss"]); got != c.epochs {
 				t.Errorf("final chart has %d points, want %d", got, c.epochs)
+			}
+			// The axis of a run cut short ends with what it did, not at the plan.
+			raw, err := json.Marshal(chart[display.MIMEECharts])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var option struct {
+				XAxis []struct {
+					Max any `json:"max"`
+				} `json:"xAxis"`
+			}
+			if err := json.Unmarshal(raw, &option); err != nil || len(option.XAxis) != 1 {
+				t.Fatalf("chart option %s: %v", raw, err)
+			}
+			if option.XAxis[0].Max != nil {
+				t.Errorf("the failed run's chart still spans the planned epochs: x max %v", option.XAxis[0].Max)
 			}
 		})
 	}

@@ -207,6 +207,8 @@ type notebookView struct {
 	unpublished []string
 	chart       *display.Handle
 	chartShown  time.Duration // training time of the last chart refresh
+	// ended is the history End received (nil while training runs).
+	ended *ml.History
 	// chartPending is set when epochs arrived since the last chart refresh.
 	chartPending bool
 }
@@ -215,7 +217,7 @@ func (v *notebookView) Begin(info ml.FitInfo) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.run.begin(info)
-	v.bar, v.chart, v.chartPending, v.unpublished = display.NewHandle(), nil, false, nil
+	v.bar, v.chart, v.chartPending, v.unpublished, v.ended = display.NewHandle(), nil, false, nil, nil
 	v.bar.Show(v.barBundle(nil))
 }
 
@@ -285,6 +287,7 @@ func (v *notebookView) End(h *ml.History) {
 	if h == nil {
 		h = &ml.History{}
 	}
+	v.ended = h
 	if v.chart != nil {
 		v.showChart(v.chartShown, true)
 	}
@@ -334,14 +337,19 @@ func (v *notebookView) chartBundle() display.Bundle {
 		title = "loss and " + strings.Join(metrics, ", ") + " per epoch"
 	}
 	xAxis := opts.XAxis{Type: "value", Name: "epoch", NameLocation: "middle", NameGap: 25, Min: 1, MinInterval: 1}
-	if v.run.info.Epochs > 1 {
-		xAxis.Max = v.run.info.Epochs // the axis shows how far training has come
+	cut := v.ended != nil && (v.ended.Stopped || v.ended.Failed)
+	if v.run.info.Epochs > 1 && !cut {
+		// While training runs, the axis shows how far it has come; a run that
+		// stopped early keeps the axis of what it did.
+		xAxis.Max = v.run.info.Epochs
 	}
 	line := charts.NewLine()
 	line.SetGlobalOptions(
 		charts.WithTitleOpts(opts.Title{Title: title}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "10", Top: "25"}),
+		// Room between the legend and the axes' names above the plot.
+		charts.WithGridOpts(opts.Grid{Top: "80"}),
 		charts.WithXAxisOpts(xAxis),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "loss", Scale: opts.Bool(true)}),
 		charts.WithAnimation(false),
