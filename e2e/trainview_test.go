@@ -213,5 +213,13 @@ failing.Fit(iris, ml.FitConfig{Epochs: 5, BatchSize: 50, Loss: ml.CrossEntropy()
 	if strings.Contains(text, "starting") || strings.Contains(text, "ETA") {
 		t.Errorf("the bar of a failed Fit still looks live: %q", text)
 	}
+
+	// Moving the cell up re-inserts its element, and the browser reloads its
+	// frames: they must draw their outputs again, not stay blank.
+	evalIn[bool](t, failed[0], `window.gopadTestOldDocument = true`)
+	evalJS[bool](t, ctx, jsCell(2)+`.querySelector('[data-tool=up]').click(), true`)
+	waitFor(t, ctx, "the failing cell to move up", jsSourceText(1)+`.includes('failing')`, 20*time.Second)
+	outputFrames(t, ctx, "the failed bar drawn again after the move", `!window.gopadTestOldDocument && /failed after 2 of 5 epochs/.test(document.body.innerText)`, 1, 30*time.Second)
+	outputFrames(t, ctx, "the chart drawn again after the move", `document.body.className === 'chart' && !!document.querySelector('canvas')`, 3, 30*time.Second)
 	screenshot(t, ctx, "trainview-second-fit-and-panic")
 }
