@@ -111,11 +111,22 @@ len(hist.Epochs)
 	evalJS[bool](t, ctx, jsCell(0)+`.querySelector('iframe.output-chart').gopadTestMark = "chart", true`)
 	evalIn[bool](t, charts[0], `document.querySelector('div.chart').gopadTestMark = "chart", true`)
 
+	// The reader hides a series from the legend (what a click on it does): later
+	// updates of the live chart keep it hidden.
+	points := evalIn[int](t, charts[0], `(() => { const c = echarts.getInstanceByDom(document.querySelector('div.chart')); c.dispatchAction({type: 'legendUnSelect', name: 'validation loss'}); return c.getOption().series[0].data.length; })()`)
+	waitIn(t, charts[0], "two more epochs on the chart", fmt.Sprintf(`echarts.getInstanceByDom(document.querySelector('div.chart')).getOption().series[0].data.length >= %d`, points+2), time.Minute)
+	if hidden := evalIn[bool](t, charts[0], `echarts.getInstanceByDom(document.querySelector('div.chart')).getOption().legend[0].selected['validation loss'] === false`); !hidden {
+		t.Errorf("the series hidden from the legend came back with a live update")
+	}
+
 	if err := os.WriteFile(stopFile, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	waitIdle(t, ctx, 2*time.Minute)
 	waitIn(t, bar, "the bar's final state", `/stopped \(the test has seen enough\) after \d+ of 100000 epochs/.test(document.body.innerText)`, 30*time.Second)
+	// The final chart of a run cut short spans the epochs done, not the plan: the
+	// update replaced the axis rather than merging into it.
+	waitIn(t, charts[0], "the final chart's axis to end with the epochs done", `(() => { const o = echarts.getInstanceByDom(document.querySelector('div.chart')).getOption(); return !(o.xAxis[0].max >= 100000) && o.series[0].data.length > 3; })()`, 30*time.Second)
 	if n := evalJS[int](t, ctx, jsHTMLFrames(0)+`.length`); n != 1 {
 		t.Errorf("%d HTML frames in the cell after training, want the one bar", n)
 	}

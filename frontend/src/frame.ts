@@ -104,8 +104,11 @@ function renderChart(o: ChartOutput) {
   loadECharts()
     .then((echarts) => {
       if (chart) {
-        // In-place update (a live training curve): keep the instance, swap the option.
-        chart.setOption(o.option, { notMerge: true, lazyUpdate: true });
+        // In-place update (a live training curve): keep the instance and merge the
+        // new option into it, so what the reader chose stays (series hidden from
+        // the legend, the tooltip), while axes and series are replaced whole: an
+        // axis bound or a series the new option drops must go.
+        chart.setOption(o.option, { replaceMerge: ["title", "grid", "xAxis", "yAxis", "series", "dataset"], lazyUpdate: true });
         return;
       }
       document.body.className = "chart";
