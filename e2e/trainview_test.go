@@ -36,9 +36,11 @@ func TestTrainingBarLive(t *testing.T) {
 	// Training runs until the test creates stopFile (a callback looks after every
 	// epoch), so that a fast machine does not finish before the test has looked
 	// and a slow one is not cut short. 100000 epochs (hours) are far more than any
-	// run needs.
+	// run needs; past 4 minutes (longer than the browser's deadline) training stops
+	// by itself, so that a test killed mid-run leaves no kernel training for hours.
 	name := writeNotebook(t, srv.Root, "live-bar.gonb", []nbCell{{Type: "code", Source: `import (
 	"os"
+	"time"
 
 	"gopad/ml"
 )
@@ -46,6 +48,9 @@ func TestTrainingBarLive(t *testing.T) {
 train, test := ml.Digits().Split(0.75, 1)
 model := ml.Sequential(ml.Linear(64, 256), ml.ReLU(), ml.Linear(256, 128), ml.ReLU(), ml.Linear(128, 10))
 stopWhenTold := func(s ml.EpochStats) (bool, string) {
+	if s.Elapsed > 4*time.Minute {
+		return true, "the test's time bound"
+	}
 	_, err := os.Stat(` + strconv.Quote(stopFile) + `)
 	return err == nil, "the test has seen enough"
 }
