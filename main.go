@@ -1,7 +1,8 @@
 // Command gopad is a notebook for machine learning in Go.
 //
-//	gopad [serve] [flags] [DIR]     serve the notebooks in DIR (default: current directory);
-//	                                the token can come from $GOPAD_TOKEN or -token-file
+//	gopad [serve] [flags] [DIR]     serve the notebooks in DIR (default: the workspace
+//	                                ~/gopad, made on first start); the token can come
+//	                                from $GOPAD_TOKEN or -token-file
 //	gopad run NOTEBOOK [-o OUT]     execute every cell of a notebook headless
 //	gopad repl                      a terminal read-eval-print loop on a kernel
 //	gopad version                   print the version
@@ -19,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -31,7 +33,9 @@ import (
 const usage = `gopad is a notebook for machine learning in Go.
 
 Usage:
-  gopad [serve] [flags] [DIR]        serve the notebooks in DIR or -root DIR (default: the current directory)
+  gopad [serve] [flags] [DIR]        serve the notebooks in DIR or -root DIR; without one, the
+                                     workspace ~/gopad (made on first start). "gopad DIR" works
+                                     when DIR is a folder or a path (./notes, /data/nb)
   gopad run NOTEBOOK [-o OUT] [--inplace]
                                      execute every code cell of NOTEBOOK in a fresh kernel
   gopad repl                         a terminal read-eval-print loop on a kernel
@@ -64,13 +68,24 @@ func usageErrorf(format string, args ...any) error {
 func (e *usageError) Error() string        { return e.msg }
 func (e *usageError) Is(target error) bool { return target == errUsage }
 
+// commands are gopad's subcommands; "help" prints the usage.
+var commands = []string{"serve", "run", "repl", "kernel", "version", "help"}
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
-	if len(args) > 0 && (len(args[0]) == 0 || args[0][0] != '-') {
-		cmd, args = args[0], args[1:]
-	} else if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+	switch {
+	case len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help"):
 		fmt.Fprint(stdout, usage)
 		return 0
+	case len(args) > 0 && strings.HasPrefix(args[0], "-"):
+		// serve's flags: gopad -root DIR, gopad -addr :9000
+	case len(args) > 0 && slices.Contains(commands, args[0]):
+		cmd, args = args[0], args[1:]
+	case len(args) > 0 && namesFolder(args[0]):
+		// gopad DIR: serve DIR, which serve takes as its argument.
+	case len(args) > 0:
+		fmt.Fprintf(stderr, "gopad: unknown command %q: %s\n\n%s", args[0], unknownCommandHint(args[0]), usage)
+		return 2
 	}
 	var err error
 	switch cmd {
@@ -87,9 +102,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	default:
-		fmt.Fprintf(stderr, "gopad: unknown command %q\n\n%s", cmd, usage)
-		return 2
 	}
 	switch {
 	case err == nil:
@@ -105,6 +117,54 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gopad %s: %v\n", cmd, err)
 		return 1
 	}
+}
+
+// namesFolder reports whether arg, which is not a command, means the folder to
+// serve: an existing folder, or something written as a path (it has a slash, or is
+// "." or ".."), which serve then reports if it does not exist.
+func namesFolder(arg string) bool {
+	if info, err := os.Stat(arg); err == nil {
+		return info.IsDir()
+	}
+	return arg == "." || arg == ".." || strings.ContainsRune(arg, '/') || strings.ContainsRune(arg, filepath.Separator)
+}
+
+// unknownCommandHint says what to type instead of arg, which is neither a command
+// nor a folder.
+func unknownCommandHint(arg string) string {
+	if info, err := os.Stat(arg); err == nil && !info.IsDir() {
+		if strings.HasSuffix(arg, ".gonb") || strings.HasSuffix(arg, ".ipynb") {
+			return fmt.Sprintf("%s is a notebook file; run it with \"gopad run %s\", or serve its folder (gopad .) to open it in the browser", arg, arg)
+		}
+		return fmt.Sprintf("%s is a file, not a folder to serve", arg)
+	}
+	for _, c := range commands {
+		if c != "kernel" && editDistance(arg, c) <= 2 {
+			return fmt.Sprintf("did you mean \"gopad %s\"?", c)
+		}
+	}
+	return fmt.Sprintf("it is not a command, and there is no folder %q here; to serve a folder give its path (gopad ./%s)", arg, arg)
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // newFlagSet returns a flag set that prints usage text to stderr on bad flags.
@@ -160,7 +220,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 		"The token is, in order: -token, the first line of -token-file, $"+tokenEnv+", or a fresh random one.\n"+
 		"-token shows in ps to every user of this machine; -token-file and $"+tokenEnv+" do not.", stderr)
 	addr := fs.String("addr", server.DefaultAddr, "address to listen on (port 0 picks a free port)")
-	root := fs.String("root", "", "directory whose notebooks are served (default: the current directory)")
+	root := fs.String("root", "", "directory whose notebooks are served (default: ~/"+server.WorkspaceName+", made on first start)")
 	token := fs.String("token", "", "access token (default: $"+tokenEnv+" or a fresh random token)")
 	tokenFile := fs.String("token-file", "", "read the access token from the first line of `FILE`")
 	noToken := fs.Bool("no-token", false, "disable the access token (only on a loopback address)")
@@ -188,6 +248,18 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(pos) == 1 {
 		cfg.Root = pos[0]
+	}
+	if cfg.Root == "" {
+		dir, created, err := server.DefaultWorkspace()
+		if err != nil {
+			return err
+		}
+		cfg.Root = dir
+		if created {
+			fmt.Fprintf(stdout, "gopad: created the workspace %s: gopad serves it when given no folder (gopad DIR serves another)\n", dir)
+		} else {
+			fmt.Fprintf(stdout, "gopad: no folder given: serving the workspace %s (gopad DIR serves another)\n", dir)
+		}
 	}
 	ctx, cancel := interruptContext()
 	defer cancel()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,12 +12,31 @@ import (
 )
 
 // TestMain lets the test binary act as the gopad command when started with a
-// subcommand, so that `gopad run` can start it as `gopad kernel`.
+// subcommand, so that `gopad run` can start it as `gopad kernel`. The tests run
+// with HOME and XDG_CONFIG_HOME in a temporary folder: gopad serves ~/gopad when
+// given no folder and keeps its trust records under the configuration folder, and
+// no test may touch those of the person running it.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "kernel" {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	home, err := os.MkdirTemp("", "gopad-test-home-")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "make a temporary HOME: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(home)
+	for k, v := range map[string]string{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config")} {
+		if err := os.Setenv(k, v); err != nil {
+			fmt.Fprintf(os.Stderr, "set $%s: %v\n", k, err)
+			return 1
+		}
+	}
+	return m.Run()
 }
 
 func gopad(t *testing.T, args ...string) (code int, stdout, stderr string) {

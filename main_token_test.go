@@ -33,23 +33,34 @@ func init() {
 
 // servedGopad is a `gopad serve` process.
 type servedGopad struct {
-	url   *url.URL // as printed, with ?token=
-	mu    sync.Mutex
-	log   bytes.Buffer // its stderr
-	token string       // from the printed URL
+	url    *url.URL // as printed, with ?token=
+	mu     sync.Mutex
+	log    bytes.Buffer // its stderr
+	token  string       // from the printed URL
+	banner []string     // what it printed up to and including the URL's line
 }
 
-// startGopad starts `gopad serve ARGS` with env added to an environment without
-// GOPAD_TOKEN, and waits for the URL it prints.
+// startGopad starts `gopad serve -addr 127.0.0.1:0 ARGS` (see startGopadCommand).
 func startGopad(t *testing.T, env []string, args ...string) *servedGopad {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"serve", "-addr", "127.0.0.1:0"}, args...)...)
+	return startGopadCommand(t, env, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...)...)
+}
+
+// startGopadCommand starts `gopad ARGS`, which must serve, and waits for the URL it
+// prints. Its environment is this one without GOPAD_TOKEN, with HOME and
+// XDG_CONFIG_HOME in fresh directories (the server keeps its trust records under
+// the configuration directory, and serves ~/gopad without a folder: never the
+// real ones of the person running the tests), and then env, whose entries win.
+func startGopadCommand(t *testing.T, env []string, args ...string) *servedGopad {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, tokenEnv+"=") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(append(cmd.Env, asGopadEnv+"=1"), env...)
+	cmd.Env = append(cmd.Env, asGopadEnv+"=1", "HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
+	cmd.Env = append(cmd.Env, env...)
 	g := &servedGopad{}
 	cmd.Stderr = writerFunc(func(p []byte) (int, error) {
 		g.mu.Lock()
@@ -81,6 +92,9 @@ func startGopad(t *testing.T, env []string, args ...string) *servedGopad {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
+			g.mu.Lock()
+			g.banner = append(g.banner, sc.Text())
+			g.mu.Unlock()
 			if i := strings.Index(sc.Text(), "http://"); i >= 0 {
 				lines <- sc.Text()[i:]
 				break

@@ -106,14 +106,22 @@ func startServerAt(t *testing.T, root, addr, token string) *gopadServer {
 	if root == "" {
 		root = t.TempDir()
 	}
-	s := &gopadServer{Token: token, Root: root}
 	// The root is given as the positional DIR, which `gopad serve` takes today (issue 3
 	// also names a --root flag).
-	s.cmd = exec.Command(gopadBin, "serve", "--addr", addr, root)
-	// The token travels in the environment (as people should pass it: the command
-	// line shows in ps). The server's own state (the trusted-notebook store) goes to
-	// a fresh directory, never the home of the person running the tests.
-	s.cmd.Env = append(os.Environ(), "GOPAD_TOKEN="+s.Token, "XDG_CONFIG_HOME="+t.TempDir())
+	return startGopad(t, root, token, nil, "serve", "--addr", addr, root)
+}
+
+// startGopad starts `gopad ARGS`, which serves root, with token and env. The token
+// travels in the environment (as people should pass it: the command line shows in
+// ps). The server's own state (the trusted-notebook store) and its default
+// workspace go to fresh directories, never the home of the person running the
+// tests; env, added last, may name others.
+func startGopad(t *testing.T, root, token string, env []string, args ...string) *gopadServer {
+	t.Helper()
+	s := &gopadServer{Token: token, Root: root}
+	s.cmd = exec.Command(gopadBin, args...)
+	s.cmd.Env = append(os.Environ(), "GOPAD_TOKEN="+s.Token, "XDG_CONFIG_HOME="+t.TempDir(), "HOME="+t.TempDir())
+	s.cmd.Env = append(s.cmd.Env, env...)
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatalf("gopad stdout pipe: %v", err)

@@ -157,7 +157,7 @@ func TestListActions(t *testing.T) {
 	}
 	screenshot(t, ctx, "17-list-actions")
 
-	// Examples open as copies in the root.
+	// Examples open as copies in the served folder (under examples/).
 	if n := evalJS[int](t, ctx, `document.querySelectorAll('.example-card').length`); n == 0 {
 		t.Errorf("no bundled examples listed")
 	} else {

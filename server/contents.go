@@ -27,7 +27,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, fsError("list", rel, err))
 		return
 	}
-	listing := browserproto.ContentsListing{Path: rel, Entries: []browserproto.ContentsEntry{}, Examples: listExamples()}
+	listing := browserproto.ContentsListing{Path: rel, Entries: []browserproto.ContentsEntry{}, Examples: s.listExamples()}
 	for _, de := range dirents {
 		name := de.Name()
 		if strings.HasPrefix(name, ".") {
@@ -430,37 +430,6 @@ func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", base+"."+format))
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(body)
-}
-
-func (s *Server) handleOpenExample(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Name string `json:"name"`
-	}
-	if err := decodeBody(w, r, &req); err != nil {
-		s.writeErr(w, err)
-		return
-	}
-	name := strings.TrimPrefix(req.Name, "examples/")
-	data, err := readExample(name)
-	if err != nil {
-		s.writeErr(w, err)
-		return
-	}
-	nb, err := notebooks.Parse(data)
-	if err != nil {
-		s.writeErr(w, fmt.Errorf("bundled example %q: %w", name, err))
-		return
-	}
-	s.contentsMu.Lock()
-	defer s.contentsMu.Unlock()
-	base := path.Base(name)
-	ext := path.Ext(base)
-	target := s.uniqueName("", strings.TrimSuffix(base, ext), "-", ext, true)
-	if err := notebooks.SaveIn(s.rootFS, osPath(target), nb); err != nil {
-		s.writeErr(w, fsError("copy example "+strconv.Quote(name)+" to", target, err))
-		return
-	}
-	writeJSON(w, http.StatusOK, pathReply{Path: target})
 }
 
 func (s *Server) handleKernels(w http.ResponseWriter, r *http.Request) {

@@ -507,42 +507,124 @@ func TestIdleTimeoutClosesSession(t *testing.T) {
 	}
 }
 
-func TestExamplesListedAndOpenedAsCopies(t *testing.T) {
+// TestExamplesOpenAsOneCopyInTheWorkspace: the bundled examples are listed with
+// their own titles and descriptions; opening one copies it to examples/NAME in the
+// workspace once, and opening it again opens that copy with the user's edits
+// (never NAME-1); "fresh" makes a new copy of the original beside it.
+func TestExamplesOpenAsOneCopyInTheWorkspace(t *testing.T) {
 	e := newEnv(t)
-	var listing browserproto.ContentsListing
-	if err := json.NewDecoder(e.do("GET", "/api/contents", nil).Body).Decode(&listing); err != nil {
-		t.Fatal(err)
+	list := func() []browserproto.ExampleEntry {
+		t.Helper()
+		var listing browserproto.ContentsListing
+		if err := json.NewDecoder(e.do("GET", "/api/contents", nil).Body).Decode(&listing); err != nil {
+			t.Fatal(err)
+		}
+		return listing.Examples
 	}
+	examples := list()
 	names := notebooks.ExampleNames()
-	if len(names) == 0 || len(listing.Examples) != len(names) {
-		t.Fatalf("examples listed %+v, bundled %v", listing.Examples, names)
+	if len(names) == 0 || len(examples) != len(names) {
+		t.Fatalf("examples listed %+v, bundled %v", examples, names)
 	}
-	first := listing.Examples[0]
-	if first.Path != "examples/"+first.Name {
-		t.Fatalf("example entry %+v", first)
+	if examples[0].Name != "welcome.gonb" {
+		t.Errorf("the welcome tour is not listed first: %+v", examples)
 	}
-	var opened, again pathReply
-	if st := e.postJSON("/api/examples/open", map[string]string{"name": first.Name}, &opened); st != 200 || opened.Path != first.Name {
-		t.Fatalf("open example: %d %+v", st, opened)
+	for _, x := range examples {
+		nb, err := notebooks.LoadExample(x.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := notebooks.Summarize(nb)
+		if x.Path != "examples/"+x.Name || x.Title != want.Title || x.Description != want.Description || x.Title == "" || x.Description == "" || x.Copy != "" {
+			t.Errorf("example entry %+v; want title %q, description %q and no copy yet", x, want.Title, want.Description)
+		}
 	}
-	if st := e.postJSON("/api/examples/open", map[string]string{"name": first.Path}, &again); st != 200 || again.Path == opened.Path {
-		t.Fatalf("opening it again must make a new copy: %d %+v", st, again)
+
+	open := func(req map[string]any) (int, browserproto.OpenExampleReply) {
+		t.Helper()
+		var reply browserproto.OpenExampleReply
+		return e.postJSON("/api/examples/open", req, &reply), reply
 	}
-	want, _ := notebooks.LoadExample(first.Name)
-	got, err := notebooks.Load(filepath.Join(e.root, opened.Path))
+	const name = "welcome.gonb"
+	st, first := open(map[string]any{"name": name})
+	if st != 200 || first.Path != "examples/"+name || !first.Created {
+		t.Fatalf("first open: %d %+v; want examples/%s, created", st, first, name)
+	}
+	want, _ := notebooks.LoadExample(name)
+	got, err := notebooks.Load(filepath.Join(e.root, "examples", name))
 	if err != nil || len(got.Cells) != len(want.Cells) || got.Cells[0].Source != want.Cells[0].Source {
-		t.Fatalf("copied example differs: %v", err)
+		t.Fatalf("the copy differs from the example: %v", err)
 	}
-	// The copy is an ordinary, writable notebook in the root.
-	c := e.dial(opened.Path)
+	// The copy is an ordinary, writable notebook.
+	c := e.dial(first.Path)
 	snap := c.snapshot()
 	id := snap["notebook"].(map[string]any)["cells"].([]any)[0].(map[string]any)["id"].(string)
-	c.send(map[string]any{"type": "edit_cell", "cell_id": id, "source": "changed"})
+	c.send(map[string]any{"type": "edit_cell", "cell_id": id, "source": "my notes"})
 	c.waitFor("saved", 15*time.Second, isType(browserproto.MsgSaved))
-	for _, bad := range []string{"nope.gonb", "../x.gonb", ""} {
-		if st := e.postJSON("/api/examples/open", map[string]string{"name": bad}, nil); st != http.StatusNotFound && st != http.StatusBadRequest {
+
+	// Again, by name or by the listed path: the same copy, edits kept, nothing new.
+	for _, again := range []string{name, "examples/" + name} {
+		st, reply := open(map[string]any{"name": again})
+		if st != 200 || reply.Path != first.Path || reply.Created {
+			t.Fatalf("opening %q again: %d %+v; want the existing %s", again, st, reply, first.Path)
+		}
+	}
+	if got, err := notebooks.Load(filepath.Join(e.root, "examples", name)); err != nil || got.Cells[0].Source != "my notes" {
+		t.Fatalf("the second open lost the edit: %v", err)
+	}
+	if entries, err := os.ReadDir(filepath.Join(e.root, "examples")); err != nil || len(entries) != 1 {
+		t.Fatalf("examples/ holds %v (%v); want only %s", entries, err, name)
+	}
+	for _, x := range list() {
+		if wantCopy := map[bool]string{true: first.Path}[x.Name == name]; x.Copy != wantCopy {
+			t.Errorf("listed %s with copy %q, want %q", x.Name, x.Copy, wantCopy)
+		}
+	}
+
+	// A fresh copy is asked for explicitly, and is the original.
+	st, fresh := open(map[string]any{"name": name, "fresh": true})
+	if st != 200 || fresh.Path != "examples/welcome-1.gonb" || !fresh.Created {
+		t.Fatalf("fresh copy: %d %+v", st, fresh)
+	}
+	if got, err := notebooks.Load(filepath.Join(e.root, filepath.FromSlash(fresh.Path))); err != nil || got.Cells[0].Source != want.Cells[0].Source {
+		t.Fatalf("the fresh copy is not the original: %v", err)
+	}
+
+	for _, bad := range []string{"nope.gonb", "../x.gonb", "", "examples/../../x.gonb"} {
+		if st, _ := open(map[string]any{"name": bad}); st != http.StatusNotFound && st != http.StatusBadRequest {
 			t.Errorf("open example %q: %d", bad, st)
 		}
+	}
+}
+
+// TestExampleCopyPlaceTaken: when examples/ or examples/NAME is not what a copy
+// needs, opening says so and changes nothing.
+func TestExampleCopyPlaceTaken(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(root string) error
+		want  string
+	}{
+		{"examples is a file", func(root string) error {
+			return os.WriteFile(filepath.Join(root, "examples"), []byte("mine"), 0o644)
+		}, `"examples" is where the copies of the examples go, but it is not a folder`},
+		{"the copy's name is a folder", func(root string) error {
+			return os.MkdirAll(filepath.Join(root, "examples", "welcome.gonb"), 0o755)
+		}, `"examples/welcome.gonb" is where the copy of the example goes, but it is not a notebook file`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			if err := tc.setup(e.root); err != nil {
+				t.Fatal(err)
+			}
+			var reply map[string]string
+			if st := e.postJSON("/api/examples/open", map[string]any{"name": "welcome.gonb"}, &reply); st != http.StatusConflict || !strings.Contains(reply["error"], tc.want) {
+				t.Fatalf("open: %d %v; want 409 saying %s", st, reply, tc.want)
+			}
+			if data, err := os.ReadFile(filepath.Join(e.root, "examples")); err == nil && string(data) != "mine" {
+				t.Errorf("the file examples was changed to %q", data)
+			}
+		})
 	}
 }
 

@@ -146,7 +146,7 @@ func TestRealKernelComplete(t *testing.T) {
 // runs every cell with "restart + run all" in a real kernel, and exports the result.
 func TestRealKernelWelcomeRunAllAndExport(t *testing.T) {
 	e := newEnv(t)
-	var opened pathReply
+	var opened browserproto.OpenExampleReply
 	if st := e.postJSON("/api/examples/open", map[string]string{"name": "welcome.gonb"}, &opened); st != 200 {
 		t.Fatalf("open example: %d", st)
 	}

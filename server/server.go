@@ -14,7 +14,8 @@
 //	http.go        routes, token authentication, cross-origin protection, JSON answers
 //	paths.go       client paths to files under the root (os.Root), name checks
 //	contents.go    the contents, examples and kernels API
-//	examples.go    the bundled example notebooks
+//	examples.go    the bundled examples: their titles, and the user's copies in examples/
+//	workspace.go   the folder served when none is given (~/gopad)
 //	export.go      the HTML export
 //
 // One open notebook (a session) and its parts, each with one job:
@@ -66,7 +67,8 @@ const (
 type Config struct {
 	// Addr is the address to listen on; empty means DefaultAddr. Port 0 picks a free port.
 	Addr string
-	// Root is the directory whose notebooks are served; empty means the working directory.
+	// Root is the directory whose notebooks are served; empty means the working
+	// directory. The gopad command serves DefaultWorkspace when given none.
 	Root string
 	// Token authenticates every request; empty means a fresh random token unless NoToken.
 	Token string

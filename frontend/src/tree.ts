@@ -1,9 +1,10 @@
-// The notebook list: folders and notebooks under the root, running kernels, and the
-// bundled examples (opened as copies).
+// The list page: at the workspace root the launcher (New notebook, the bundled
+// examples) comes first; then the folder's notebooks and files, and the running kernels.
 
 import { downloadURL, getJSON, notebookURL, postJSON, treeURL, upload } from "./api";
 import { h, dialog, toast, promptText } from "./dom";
 import { icon } from "./icons";
+import { Example, Launcher } from "./launcher";
 
 interface Entry {
   name: string;
@@ -11,10 +12,6 @@ interface Entry {
   type: "notebook" | "directory" | "file";
   size?: number;
   mtime?: string;
-}
-interface Example {
-  name: string;
-  path: string;
 }
 interface Kernel {
   path: string;
@@ -44,16 +41,17 @@ function formatTime(t?: string): string {
 export class TreePage {
   private readonly list: HTMLDivElement;
   private readonly kernels: HTMLDivElement;
-  private readonly examples: HTMLDivElement;
+  private readonly launcher: Launcher | null;
   private running = new Set<string>();
 
   constructor(mount: HTMLElement, private readonly dir: string) {
     this.list = h("div", { class: "file-list", id: "file-list", role: "table" });
     this.kernels = h("div", { class: "kernel-list", id: "kernel-list" });
-    this.examples = h("div", { class: "example-list", id: "example-list" });
+    // The launcher belongs to the workspace root, as JupyterLab's opens on its start page.
+    this.launcher = dir === "" ? new Launcher({ newNotebook: () => void this.create(), openExample: (x, fresh) => void this.openExample(x, fresh) }) : null;
     const fileInput = h("input", { type: "file", accept: ".gonb,.ipynb", multiple: true, hidden: true, id: "upload-input" });
     fileInput.addEventListener("change", () => this.upload(fileInput));
-    const crumbs = h("nav", { class: "breadcrumbs", "aria-label": "Folder" }, h("a", { href: treeURL("") }, "root"));
+    const crumbs = h("nav", { class: "breadcrumbs", "aria-label": "Folder" }, h("a", { href: treeURL("") }, "Workspace"));
     let acc = "";
     for (const part of dir.split("/").filter(Boolean)) {
       acc = acc ? `${acc}/${part}` : part;
@@ -64,6 +62,7 @@ export class TreePage {
       h(
         "main",
         { class: "tree-main" },
+        this.launcher?.element,
         h(
           "section",
           { class: "panel" },
@@ -80,12 +79,6 @@ export class TreePage {
           this.list,
         ),
         h("section", { class: "panel" }, h("div", { class: "panel-head" }, h("h2", {}, "Running kernels")), this.kernels),
-        h(
-          "section",
-          { class: "panel" },
-          h("div", { class: "panel-head" }, h("h2", {}, "Examples"), h("span", { class: "muted" }, "each opens as your own copy, saved in the root folder")),
-          this.examples,
-        ),
       ),
     );
     document.title = "gopad";
@@ -96,6 +89,11 @@ export class TreePage {
       if (e.dataTransfer?.files.length) void this.uploadFiles(Array.from(e.dataTransfer.files));
     });
     void this.refresh();
+    // Back from a notebook the browser may show this page from its cache: list
+    // again, so new files and the examples' copies show.
+    window.addEventListener("pageshow", (e) => {
+      if (e.persisted) void this.refresh();
+    });
     setInterval(() => {
       if (document.visibilityState === "visible") void this.refreshKernels();
     }, 5000);
@@ -106,7 +104,7 @@ export class TreePage {
     try {
       const body = await getJSON(`/api/contents?path=${encodeURIComponent(this.dir)}`);
       this.renderEntries(body.entries ?? []);
-      this.renderExamples(body.examples ?? []);
+      this.launcher?.show(body.examples ?? []);
     } catch (err) {
       this.list.replaceChildren(h("div", { class: "empty-note error-text" }, `Could not list the folder: ${(err as Error).message}`));
     }
@@ -134,7 +132,7 @@ export class TreePage {
       rows.push(h("div", { class: "file-row", role: "row" }, h("a", { class: "file-name dir", href: treeURL(up) }, icon("folder"), ".."), h("span"), h("span"), h("span"), h("span")));
     }
     for (const e of sorted) rows.push(this.row(e));
-    if (sorted.length === 0) rows.push(h("div", { class: "empty-note" }, "No notebooks here yet. Create one, upload one, or open an example below."));
+    if (sorted.length === 0) rows.push(h("div", { class: "empty-note" }, this.launcher ? "No notebooks here yet. Create one, upload one, or open an example above." : "No notebooks here yet. Create one or upload one."));
     this.list.replaceChildren(...rows);
   }
 
@@ -199,18 +197,6 @@ export class TreePage {
     );
   }
 
-  private renderExamples(exs: Example[]) {
-    if (exs.length === 0) {
-      this.examples.replaceChildren(h("div", { class: "empty-note" }, "No examples bundled."));
-      return;
-    }
-    this.examples.replaceChildren(
-      ...exs.map((x) =>
-        h("button", { class: "example-card", title: `Open a copy of ${x.name}`, onclick: () => this.openExample(x) }, icon("example", 20), h("span", {}, x.name.replace(/\.gonb$/, ""))),
-      ),
-    );
-  }
-
   private async act<T>(what: string, run: () => Promise<T>): Promise<T | undefined> {
     try {
       return await run();
@@ -256,8 +242,8 @@ export class TreePage {
     if (r !== undefined) await this.refreshKernels();
   }
 
-  private async openExample(x: Example) {
-    const r = await this.act("Opening the example", () => postJSON("/api/examples/open", { name: x.name }));
+  private async openExample(x: Example, fresh: boolean) {
+    const r = await this.act("Opening the example", () => postJSON("/api/examples/open", fresh ? { name: x.name, fresh: true } : { name: x.name }));
     if (r?.path) location.href = notebookURL(r.path);
   }
 

@@ -38,17 +38,43 @@ type harness struct {
 	t        *testing.T
 	e        *Engine
 	out, err *syncBuffer
+
+	// running is closed when cell runningCell reports its first statement
+	// through Options.Track: the cell is past its reset, so an interrupt sent
+	// now is the cell's own and cannot be lost.
+	trackMu     sync.Mutex
+	runningCell int
+	running     chan struct{}
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{t: t, out: &syncBuffer{}, err: &syncBuffer{}}
-	e, err := New(withDisplay(Options{Stdout: h.out, Stderr: h.err}))
+	e, err := New(withDisplay(Options{Stdout: h.out, Stderr: h.err, Track: h.track}))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	h.e = e
 	return h
+}
+
+func (h *harness) track(p Position) {
+	h.trackMu.Lock()
+	defer h.trackMu.Unlock()
+	if h.running != nil && p.Cell == h.runningCell && p.Line >= 1 {
+		close(h.running)
+		h.running = nil
+	}
+}
+
+// nextCellRunning returns a channel closed once the next cell runs its first
+// statement. Call it before starting the cell.
+func (h *harness) nextCellRunning() <-chan struct{} {
+	h.trackMu.Lock()
+	defer h.trackMu.Unlock()
+	h.runningCell = h.e.seq + 1 // cells run one at a time: no cell runs now
+	h.running = make(chan struct{})
+	return h.running
 }
 
 // run executes a cell that must succeed and returns its result.

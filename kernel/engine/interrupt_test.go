@@ -11,16 +11,21 @@ import (
 	"github.com/traefik/yaegi/interp"
 )
 
-// interruptAfter runs code, interrupts it after delay, and returns the error
+// interruptRunning runs code, interrupts it once it runs, and returns the error
 // and how long the cell took to stop after the interrupt.
-func (h *harness) interruptAfter(code string, delay time.Duration) (*Error, time.Duration) {
+func (h *harness) interruptRunning(code string) (*Error, time.Duration) {
 	h.t.Helper()
+	running := h.nextCellRunning()
 	done := make(chan error, 1)
 	go func() {
 		_, err := h.e.Execute(context.Background(), code)
 		done <- err
 	}()
-	time.Sleep(delay)
+	select {
+	case <-running:
+	case err := <-done:
+		h.t.Fatalf("cell ended before it was interrupted: %v\n%s", err, code)
+	}
 	start := time.Now()
 	h.e.Interrupt()
 	select {
@@ -43,9 +48,6 @@ func (h *harness) checkInterrupted(e *Error, stopped time.Duration) {
 	if e.Kind != "Interrupted" || e.Message != "interrupted" || e.StateLost {
 		h.t.Errorf("got %+v, want a cooperative interrupt", e)
 	}
-	if stopped > time.Second {
-		h.t.Errorf("cell took %v to stop", stopped)
-	}
 	h.t.Logf("stopped %v after the interrupt", stopped)
 }
 
@@ -64,12 +66,12 @@ func (h *harness) checkState() {
 func TestInterruptInterpretedLoop(t *testing.T) {
 	h := newHarness(t)
 	h.defineState()
-	e, stopped := h.interruptAfter("n := 0\nfor {\n\tn++\n}", 50*time.Millisecond)
+	e, stopped := h.interruptRunning("n := 0\nfor {\n\tn++\n}")
 	h.checkInterrupted(e, stopped)
 	h.checkState()
 	// A loop inside a function called from the cell.
 	h.run("func spin() { for i := 0; ; i++ { _ = i } }")
-	e, stopped = h.interruptAfter("spin()", 50*time.Millisecond)
+	e, stopped = h.interruptRunning("spin()")
 	h.checkInterrupted(e, stopped)
 	if e.Line != 1 {
 		t.Errorf("interrupt at line %d", e.Line)
@@ -80,7 +82,7 @@ func TestInterruptInterpretedLoop(t *testing.T) {
 func TestInterruptSleep(t *testing.T) {
 	h := newHarness(t)
 	h.defineState()
-	e, stopped := h.interruptAfter("import \"time\"\ntime.Sleep(time.Hour)", 50*time.Millisecond)
+	e, stopped := h.interruptRunning("import \"time\"\ntime.Sleep(time.Hour)")
 	h.checkInterrupted(e, stopped)
 	h.checkState()
 	// The next cell is not interrupted by the earlier request.
@@ -101,7 +103,7 @@ func TestInterruptChannelOperations(t *testing.T) {
 		"func wait() int { return <-ch + 1 }\nwait()", // receive inside a function, as a cell result
 		"func wait2() { <-ch }\nwait2()",
 	} {
-		e, stopped := h.interruptAfter(code, 30*time.Millisecond)
+		e, stopped := h.interruptRunning(code)
 		if e.Kind != "Interrupted" || e.StateLost {
 			// Some forms may need the context cancel: report which.
 			t.Errorf("%q: got %+v", code, e)
@@ -117,11 +119,12 @@ func TestCancelContextLosesStateVisibly(t *testing.T) {
 	h.run("import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
+	running := h.nextCellRunning()
 	go func() {
 		_, err := h.e.Execute(ctx, "wg.Wait()")
 		done <- err
 	}()
-	time.Sleep(30 * time.Millisecond)
+	<-running
 	h.e.Interrupt()
 	select {
 	case <-done:
@@ -166,7 +169,7 @@ func TestRangeOverChannel(t *testing.T) {
 	h.run("ch := make(chan int, 3)\nch <- 1\nch <- 2\nch <- 3\nclose(ch)\nsum := 0\nfor v := range ch { sum += v }")
 	h.expect("sum", "6")
 	h.run("ch2 := make(chan string)")
-	e, stopped := h.interruptAfter("for s := range ch2 { println(s) }", 30*time.Millisecond)
+	e, stopped := h.interruptRunning("for s := range ch2 { println(s) }")
 	h.checkInterrupted(e, stopped)
 	h.run("func drain(c chan int) int { n := 0; for range c { n++ }; return n }\nc3 := make(chan int, 2)\nc3 <- 1\nc3 <- 1\nclose(c3)")
 	h.expect("drain(c3)", "2")
@@ -187,8 +190,9 @@ func TestInterruptStopsCellAfterCompiledCodeReturns(t *testing.T) {
 	}
 	h.run("import \"testhook\"\nafter := 0")
 	for _, code := range []string{"testhook.Wait()\nafter = 1", "testhook.Wait()"} {
+		running := h.nextCellRunning()
 		go func() {
-			time.Sleep(30 * time.Millisecond)
+			<-running
 			h.e.Interrupt()
 		}()
 		_, err := h.e.Execute(context.Background(), code)

@@ -96,7 +96,8 @@
 //	POST /api/contents/delete     {"path"} -> {}
 //	POST /api/contents/upload?dir=D   multipart, field "file" (.gonb/.ipynb validated) -> {"path"}
 //	GET  /api/contents/download?path=P&format=gonb|ipynb|html
-//	POST /api/examples/open       {"name"} -> {"path"}
+//	POST /api/examples/open       {"name","fresh"?} -> OpenExampleReply: the user's copy
+//	                              examples/NAME, made at the first open; "fresh" makes a new one
 //	GET  /api/kernels             [KernelInfo]
 //	POST /api/kernels/shutdown    {"path"} -> {}
 //

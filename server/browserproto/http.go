@@ -13,8 +13,19 @@ type ContentsEntry struct {
 
 // ExampleEntry names a bundled example notebook.
 type ExampleEntry struct {
-	Name string `json:"name"`
-	Path string `json:"path"` // "examples/<name>"
+	Name        string `json:"name"`
+	Path        string `json:"path"`        // "examples/<name>"
+	Title       string `json:"title"`       // the notebook's own title, or its name
+	Description string `json:"description"` // one line from the notebook, or ""
+	// Copy is the workspace path of the user's copy (examples/<name>), which
+	// opening the example opens; empty while there is none.
+	Copy string `json:"copy,omitempty"`
+}
+
+// OpenExampleReply answers POST /api/examples/open.
+type OpenExampleReply struct {
+	Path    string `json:"path"`    // the copy to open
+	Created bool   `json:"created"` // made by this request (false: the existing copy)
 }
 
 // ContentsListing answers GET /api/contents.

@@ -41,8 +41,9 @@ func TestServerFramesOnTheWire(t *testing.T) {
 		{ConflictMsg{Type: MsgConflict, Message: "m"}, `{"type":"conflict","message":"m"}`},
 		{ErrorMsg{Type: MsgError, Message: "m"}, `{"type":"error","message":"m"}`},
 		{ContentsListing{Path: "d", Entries: []ContentsEntry{{Name: "a.gonb", Path: "d/a.gonb", Type: "notebook", Size: 5, MTime: 6}},
-			Examples: []ExampleEntry{{Name: "digits", Path: "examples/digits"}}},
-			`{"path":"d","entries":[{"name":"a.gonb","path":"d/a.gonb","type":"notebook","size":5,"mtime":6}],"examples":[{"name":"digits","path":"examples/digits"}]}`},
+			Examples: []ExampleEntry{{Name: "digits.gonb", Path: "examples/digits.gonb", Title: "T", Description: "D", Copy: "examples/digits.gonb"}, {Name: "w.gonb", Path: "examples/w.gonb", Title: "W"}}},
+			`{"path":"d","entries":[{"name":"a.gonb","path":"d/a.gonb","type":"notebook","size":5,"mtime":6}],"examples":[{"name":"digits.gonb","path":"examples/digits.gonb","title":"T","description":"D","copy":"examples/digits.gonb"},{"name":"w.gonb","path":"examples/w.gonb","title":"W","description":""}]}`},
+		{OpenExampleReply{Path: "examples/w.gonb", Created: true}, `{"path":"examples/w.gonb","created":true}`},
 		{KernelInfo{Path: "a.gonb", State: KernelBusy, Started: 1, PID: 2, Clients: 3}, `{"path":"a.gonb","state":"busy","started":1,"pid":2,"clients":3}`},
 	} {
 		got, err := json.Marshal(tc.v)
