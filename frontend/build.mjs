@@ -55,6 +55,7 @@ writeFileSync(
 <base target="_blank">
 <style>
 html,body{margin:0;padding:0;background:transparent}
+body{display:flow-root}
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;font-size:14px;line-height:1.4;color:#1f2328}
 body.chart,body.chart>div.chart{height:100vh;overflow:hidden}
 table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:2px 6px}

@@ -301,11 +301,21 @@ func (m *Model) Fit(train Dataset, cfg FitConfig) *History {
 	if hasVal {
 		info.ValSamples = val.Len()
 	}
+	ended := false // End was called; see the deferred call below
 	hist := &History{StepLoss: make([]float64, 0, cfg.Epochs*batches), Seed: cfg.Seed, Planned: cfg.Epochs, Metrics: info.Metrics}
+	start := time.Now()
 	if progress != nil {
 		progress.Begin(info)
+		// A panic in training (a model that does not fit the data, a panicking
+		// callback) still ends the progress display, with the history so far
+		// marked failed; the panic itself goes on unrecovered, with its stack.
+		defer func() {
+			if !ended {
+				hist.Failed, hist.Elapsed = true, time.Since(start)
+				progress.End(hist)
+			}
+		}()
 	}
-	start := time.Now()
 	baseLR := cfg.Optimizer.LR()
 	perm := make([]int, n)
 	for i := range perm {
@@ -393,6 +403,7 @@ epochs:
 		}
 	}
 	hist.Elapsed = time.Since(start)
+	ended = true
 	if progress != nil {
 		progress.End(hist)
 	}

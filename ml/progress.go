@@ -11,6 +11,11 @@ import (
 // Stopped is polled after every batch: when it returns true, Fit finishes the current
 // batch, leaves the model usable and returns the history so far with
 // History.Stopped set. This is how an interrupt reaches compiled training loops.
+//
+// End is called once for every Begin, also when training panics (a model that does
+// not fit the data, a panicking callback): it then gets the history so far with
+// History.Failed set, while the panic goes on to Fit's caller. A progress display
+// can so say that training failed instead of showing a run that never ends.
 type Progress interface {
 	Begin(info FitInfo)
 	Batch(s BatchStats)
@@ -58,6 +63,7 @@ type History struct {
 	StepLoss   []float64
 	Stopped    bool          // training ended before the last epoch
 	StopReason string        // "interrupted", "early stopping", or a callback's reason
+	Failed     bool          // training panicked; only Progress.End sees such a history
 	Planned    int           // epochs requested (FitConfig.Epochs)
 	Metrics    []string      // metrics reported per epoch (FitConfig.Metrics, in lower case)
 	Seed       int64         // the training seed used: FitConfig.Seed, or the one drawn for it

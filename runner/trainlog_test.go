@@ -54,3 +54,23 @@ func TestRunLogsOneLinePerEpochInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestRunFinishesTheBarOfAFitThatPanics checks that a Fit that panics (a model
+// whose input size does not match the data) leaves gopad run a finished bar
+// that says training failed, then the error, never a stale "starting" line.
+func TestRunFinishesTheBarOfAFitThatPanics(t *testing.T) {
+	path, _ := writeNotebook(t, `import "gopad/ml"
+wrong := ml.Sequential(ml.Linear(5, 3)) // Iris has 4 features
+wrong.Fit(ml.Iris(), ml.FitConfig{Epochs: 3, BatchSize: 50, Loss: ml.CrossEntropy()})`)
+	stdout, stderr, err := run(t, runner.Options{Notebook: path})
+	if err == nil || !strings.Contains(err.Error()+stderr, "does not match") {
+		t.Fatalf("run = %v, stderr %q; want the shape error", err, stderr)
+	}
+	t.Logf("stdout:\n%s", stdout)
+	if strings.Contains(stdout, "starting") {
+		t.Errorf("gopad run printed a bar that never finished: %q", stdout)
+	}
+	if !regexp.MustCompile(`(?m)^\[\.{30}\] failed after 0 of 3 epochs, 0:\d\d$`).MatchString(stdout) {
+		t.Errorf("no finished, failed bar in %q", stdout)
+	}
+}

@@ -15,7 +15,9 @@
 //     still sandboxed: its script cannot reach gopad's origin.
 //
 // Protocol with the page (window.postMessage; the page checks the source window):
-//   frame -> page: {gopadFrameReady: true} once, then {gopadFrameHeight: px} on resize
+//   frame -> page: {gopadFrameReady: true} when loaded (again if the browser reloads
+//                  the frame, e.g. after its cell moved), then {gopadFrameHeight: px}
+//                  whenever the height of what it draws changes
 //   page -> frame: {gopadOutput: {kind: "html", html, scripts} | {kind: "chart", option}}
 // A later gopadOutput replaces the drawn one in place (live progress bars and charts).
 
@@ -32,10 +34,18 @@ interface ChartOutput {
 }
 type FrameOutput = HTMLOutput | ChartOutput;
 
+// The frame reports the height of what it draws, not of its own viewport: the
+// document element is never shorter than the frame, so measuring it would let a
+// frame grow (a bar with a log line) but never shrink back (the finished bar).
+// The body is a block formatting context (display: flow-root in output.html), so
+// its box holds its children's margins too.
 let lastHeight = -1;
 function reportHeight() {
-  const doc = document.documentElement;
-  const h = Math.max(doc.scrollHeight, document.body ? document.body.scrollHeight : 0);
+  if (!document.body) return;
+  const content = document.body.getBoundingClientRect().height;
+  // A horizontal scrollbar (wide content) takes room from the viewport.
+  const scrollbar = Math.max(0, window.innerHeight - document.documentElement.clientHeight);
+  const h = Math.ceil(content + scrollbar);
   if (h === lastHeight) return;
   lastHeight = h;
   parent.postMessage({ gopadFrameHeight: h }, "*");
@@ -94,8 +104,11 @@ function renderChart(o: ChartOutput) {
   loadECharts()
     .then((echarts) => {
       if (chart) {
-        // In-place update (a live training curve): keep the instance, swap the option.
-        chart.setOption(o.option, { notMerge: true, lazyUpdate: true });
+        // In-place update (a live training curve): keep the instance and merge the
+        // new option into it, so what the reader chose stays (series hidden from
+        // the legend, the tooltip), while axes and series are replaced whole: an
+        // axis bound or a series the new option drops must go.
+        chart.setOption(o.option, { replaceMerge: ["title", "grid", "xAxis", "yAxis", "series", "dataset"], lazyUpdate: true });
         return;
       }
       document.body.className = "chart";
@@ -123,9 +136,14 @@ window.addEventListener("message", (e) => {
   else if (o.kind === "html" && typeof o.html === "string") renderHTML(o);
 });
 
-new ResizeObserver(() => {
+// The body's box changes with what is drawn (an update, an image that loads, text
+// that wraps differently); the document element's with the frame itself, which a
+// chart follows.
+const resized = new ResizeObserver(() => {
   chart?.resize();
   reportHeight();
-}).observe(document.documentElement);
+});
+resized.observe(document.documentElement);
+resized.observe(document.body);
 
 parent.postMessage({ gopadFrameReady: true }, "*");

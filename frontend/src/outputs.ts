@@ -79,12 +79,15 @@ export function displayID(o: Output): string | undefined {
 const OUTPUT_FRAME = "/static/output.html";
 /** OUTPUT_FRAME_SCRIPTED is the frame document for trusted HTML (inline script runs). */
 const OUTPUT_FRAME_SCRIPTED = "/static/output-scripted.html";
+/** MAX_FRAME_HEIGHT bounds the height an HTML frame takes from what it reports. */
+const MAX_FRAME_HEIGHT = 5000;
 
 type FrameOutput = { kind: "html"; html: string; scripts: boolean } | { kind: "chart"; option: unknown };
 
 interface OutputFrame extends HTMLIFrameElement {
   gopadReady?: boolean;
-  gopadPending?: FrameOutput;
+  /** gopadOutput is what the frame draws: sent again whenever its document (re)loads. */
+  gopadOutput?: FrameOutput;
   gopadKind?: "html" | "chart" | "chart-scripted-never";
 }
 
@@ -100,27 +103,33 @@ function frameOf(source: MessageEventSource | null): OutputFrame | undefined {
 window.addEventListener("message", (e) => {
   if (!e.data || typeof e.data !== "object") return;
   if (e.data.gopadFrameReady === true) {
+    // Also after a reload: the browser reloads a frame whose element moved in the
+    // page (a cell moved up or down), and the new document starts out empty.
     const frame = frameOf(e.source);
-    if (!frame || frame.gopadReady) return;
+    if (!frame) return;
     frame.gopadReady = true;
-    if (frame.gopadPending) {
-      frame.contentWindow!.postMessage({ gopadOutput: frame.gopadPending }, "*");
-      frame.gopadPending = undefined;
-    }
+    if (frame.gopadOutput) frame.contentWindow!.postMessage({ gopadOutput: frame.gopadOutput }, "*");
     return;
   }
   if (typeof e.data.gopadFrameHeight === "number") {
     const frame = frameOf(e.source);
     // A chart's height is the notebook's choice (metadata), not the frame's.
     if (!frame || frame.gopadKind !== "html") return;
-    const height = Math.min(Math.max(Math.ceil(e.data.gopadFrameHeight), 16), 5000);
+    // As high as what it draws (no minimum: a finished bar shrinks back to its one
+    // line), up to a bound past which the frame scrolls.
+    const height = Math.min(Math.max(Math.ceil(e.data.gopadFrameHeight), 0), MAX_FRAME_HEIGHT);
     frame.style.height = `${height}px`;
   }
 });
 
+/**
+ * sendToFrame makes out what frame draws: posted to the frame's renderer now if its
+ * document is ready, else when it says it is. The frame stays the same element, so
+ * a live progress bar or loss curve is redrawn in place, never reloaded.
+ */
 function sendToFrame(frame: OutputFrame, out: FrameOutput) {
+  frame.gopadOutput = out;
   if (frame.gopadReady && frame.contentWindow) frame.contentWindow.postMessage({ gopadOutput: out }, "*");
-  else frame.gopadPending = out; // sent when the frame says it is ready
 }
 
 /**

@@ -142,7 +142,7 @@ func metricParts(prefix string, metrics map[string]float64) []string {
 	return parts
 }
 
-// endSummary says how training ended.
+// endSummary says how training ended: done, stopped or failed.
 func (r *run) endSummary(h *ml.History) string {
 	epochs := len(r.epochs)
 	if h != nil && len(h.Epochs) > epochs {
@@ -152,8 +152,15 @@ func (r *run) endSummary(h *ml.History) string {
 	if len(r.epochs) > 0 && r.epochs[len(r.epochs)-1].Elapsed > elapsed {
 		elapsed = r.epochs[len(r.epochs)-1].Elapsed
 	}
+	if h != nil && h.Elapsed > elapsed {
+		elapsed = h.Elapsed
+	}
 	head := fmt.Sprintf("done: %d epochs in %s", epochs, formatDuration(elapsed))
-	if h != nil && h.Stopped {
+	switch {
+	case h != nil && h.Failed:
+		// The panic itself is the cell's error, shown under the bar.
+		head = fmt.Sprintf("failed after %d of %d epochs, %s", epochs, r.info.Epochs, formatDuration(elapsed))
+	case h != nil && h.Stopped:
 		reason := h.StopReason
 		if reason == "" {
 			reason = "stopped"
@@ -200,6 +207,8 @@ type notebookView struct {
 	unpublished []string
 	chart       *display.Handle
 	chartShown  time.Duration // training time of the last chart refresh
+	// ended is the history End received (nil while training runs).
+	ended *ml.History
 	// chartPending is set when epochs arrived since the last chart refresh.
 	chartPending bool
 }
@@ -208,7 +217,7 @@ func (v *notebookView) Begin(info ml.FitInfo) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.run.begin(info)
-	v.bar, v.chart, v.chartPending, v.unpublished = display.NewHandle(), nil, false, nil
+	v.bar, v.chart, v.chartPending, v.unpublished, v.ended = display.NewHandle(), nil, false, nil, nil
 	v.bar.Show(v.barBundle(nil))
 }
 
@@ -278,6 +287,7 @@ func (v *notebookView) End(h *ml.History) {
 	if h == nil {
 		h = &ml.History{}
 	}
+	v.ended = h
 	if v.chart != nil {
 		v.showChart(v.chartShown, true)
 	}
@@ -292,7 +302,7 @@ func (v *notebookView) Stopped() bool {
 func (v *notebookView) barBundle(end *ml.History) display.Bundle {
 	r := &v.run
 	done, total := r.steps()
-	if end != nil && !end.Stopped && total > 0 {
+	if end != nil && !end.Stopped && !end.Failed && total > 0 {
 		done = total
 	}
 	st := progress.State{Done: done, Total: total, Status: r.status(),
@@ -327,14 +337,19 @@ func (v *notebookView) chartBundle() display.Bundle {
 		title = "loss and " + strings.Join(metrics, ", ") + " per epoch"
 	}
 	xAxis := opts.XAxis{Type: "value", Name: "epoch", NameLocation: "middle", NameGap: 25, Min: 1, MinInterval: 1}
-	if v.run.info.Epochs > 1 {
-		xAxis.Max = v.run.info.Epochs // the axis shows how far training has come
+	cut := v.ended != nil && (v.ended.Stopped || v.ended.Failed)
+	if v.run.info.Epochs > 1 && !cut {
+		// While training runs, the axis shows how far it has come; a run that
+		// stopped early keeps the axis of what it did.
+		xAxis.Max = v.run.info.Epochs
 	}
 	line := charts.NewLine()
 	line.SetGlobalOptions(
 		charts.WithTitleOpts(opts.Title{Title: title}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "10", Top: "25"}),
+		// Room between the legend and the axes' names above the plot.
+		charts.WithGridOpts(opts.Grid{Top: "80"}),
 		charts.WithXAxisOpts(xAxis),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "loss", Scale: opts.Bool(true)}),
 		charts.WithAnimation(false),
