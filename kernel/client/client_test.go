@@ -938,17 +938,9 @@ func TestStackOverflowIsReportedQuicklyWithItsCellAndLine(t *testing.T) {
 	if died.Output != "" || died.Summary() != died.Reason {
 		t.Errorf("Output %q, Summary %q; want no crash trace and the reason as the summary", died.Output, died.Summary())
 	}
-	// Go's default limit of 1 GB took about 16 s on a loaded machine; this one
-	// takes half a second on an idle one, so the deadline is generous. The race
-	// detector slows interpreted calls several-fold. (The limit itself is
-	// checked exactly below.)
-	deadline := 8 * time.Second
-	if raceEnabled {
-		deadline = 60 * time.Second
-	}
-	if took > deadline {
-		t.Errorf("the overflow took %v to report, want under %v (Go's default stack limit took 16 s)", took, deadline)
-	}
+	// Quickly is the stack limit's doing (64 MiB instead of Go's 1 GB, which
+	// took 16 s): the limit is checked exactly below, the time only logged, as
+	// a loaded machine can take any time.
 	if s := k.State(); s != client.Dead {
 		t.Errorf("state %s, want dead (a restart is offered)", s)
 	}
