@@ -120,6 +120,7 @@ func startGopad(t *testing.T, root, token string, env []string, args ...string) 
 	t.Helper()
 	s := &gopadServer{Token: token, Root: root}
 	s.cmd = exec.Command(gopadBin, args...)
+	stopWithTest(s.cmd)
 	s.cmd.Env = append(os.Environ(), "GOPAD_TOKEN="+s.Token, "XDG_CONFIG_HOME="+t.TempDir(), "HOME="+t.TempDir())
 	s.cmd.Env = append(s.cmd.Env, env...)
 	stdout, err := s.cmd.StdoutPipe()
