@@ -1,0 +1,141 @@
+// Package qgemm multiplies 8-bit integer matrices for ml's quantized layers:
+// unsigned 8-bit activations by signed 8-bit weights, accumulated exactly in
+// int32 and turned into float32 outputs in the same pass.
+//
+// A linear layer y = x·Wᵀ + b with x quantized as (qx - zp)·sx and W as qw·sw
+// (one sw per output, or one for all) computes, per output j,
+//
+//	y[i][j] = float32(Σ_p qx[i][p]·qw[j][p] - zp·Σ_p qw[j][p]) · mul[j] + bias[j]
+//
+// with mul[j] = sx·sw[j]. The integer part is exact; the float part is one
+// conversion, one multiply and one add, as in PyTorch's dynamic quantized
+// linear.
+//
+// Weights are packed once (Pack) into panels of 16 outputs by 4 inputs, so
+// that the AVX2 kernel broadcasts four activation bytes, multiplies them with
+// VPMADDUBSW (u8·s8 pairs added into int16) and widens with VPMADDWD into
+// eight int32 accumulators per register, with no horizontal sums. VPMADDUBSW
+// saturates a pair sum beyond int16; every pair fits when activations are at
+// most 128 (128·(-128)·2 = -32768), which ml's dynamic quantization
+// guarantees by using 7-bit activations as PyTorch does (reduce_range). Linear
+// checks the bound and takes the exact pure-Go path otherwise, so no input
+// gives a silently saturated result.
+package qgemm
+
+import "fmt"
+
+// Panel is the number of outputs in one packed panel.
+const Panel = 16
+
+// MaxFastActivation is the largest activation the AVX2 kernel takes exactly.
+const MaxFastActivation = 128
+
+// PadK rounds an activation row length up to a multiple of 4: activation
+// rows passed to Linear have this stride, zero-padded.
+func PadK(k int) int { return (k + 3) &^ 3 }
+
+// PadN rounds an output count up to a multiple of Panel: the per-output
+// vectors passed to Linear have this length.
+func PadN(n int) int { return (n + Panel - 1) / Panel * Panel }
+
+// Packed is a weight matrix [N, K] of int8 laid out for the kernels.
+type Packed struct {
+	N, K    int    // logical outputs and inputs
+	KP      int    // K padded to a multiple of 4
+	data    []int8 // panels of [KP/4][16][4]
+	RowSums []int32
+}
+
+// Pack lays out w (row-major [n, k], one row per output) for Linear and
+// computes each row's sum (for the zero-point correction).
+func Pack(w []int8, n, k int) *Packed {
+	if n <= 0 || k <= 0 || len(w) != n*k {
+		panic(fmt.Sprintf("qgemm: Pack: %d weights for a %d×%d matrix", len(w), n, k))
+	}
+	p := &Packed{N: n, K: k, KP: PadK(k), RowSums: make([]int32, PadN(n))}
+	kq := p.KP / 4
+	p.data = make([]int8, PadN(n)*p.KP)
+	for j := 0; j < n; j++ {
+		panel, col := j/Panel, j%Panel
+		base := panel * kq * Panel * 4
+		var sum int32
+		for q := 0; q < k; q++ {
+			v := w[j*k+q]
+			sum += int32(v)
+			p.data[base+(q/4)*Panel*4+col*4+q%4] = v
+		}
+		p.RowSums[j] = sum
+	}
+	return p
+}
+
+// Bytes returns the size of the packed weights.
+func (p *Packed) Bytes() int { return len(p.data) }
+
+// Linear sets c[i*ldc+j] = float32(Σ_p a[i*lda+p]·W[j][p] - zpRowSums[j])·mul[j] +
+// bias[j] for i < m, j < p.N. a's rows hold p.K activations followed by zeros
+// up to lda (a multiple of 4, at least p.KP); zpRowSums, mul and bias have
+// PadN(p.N) values. aMax is the largest activation (known from quantizing);
+// above MaxFastActivation the pure-Go kernel runs.
+func Linear(m int, a []uint8, lda int, p *Packed, zpRowSums []int32, mul, bias []float32, c []float32, ldc int, aMax uint8) {
+	np := PadN(p.N)
+	switch {
+	case m < 0:
+		panic(fmt.Sprintf("qgemm: Linear: negative row count %d", m))
+	case lda < p.KP || lda%4 != 0:
+		panic(fmt.Sprintf("qgemm: Linear: activation stride %d, want a multiple of 4 of at least %d", lda, p.KP))
+	case m > 0 && len(a) < (m-1)*lda+p.KP:
+		panic(fmt.Sprintf("qgemm: Linear: %d activations for %d rows of stride %d", len(a), m, lda))
+	case len(zpRowSums) < np || len(mul) < np || len(bias) < np:
+		panic(fmt.Sprintf("qgemm: Linear: per-output vectors have %d, %d, %d values, want %d", len(zpRowSums), len(mul), len(bias), np))
+	case ldc < p.N || (m > 0 && len(c) < (m-1)*ldc+p.N):
+		panic(fmt.Sprintf("qgemm: Linear: output has %d values with stride %d, want %d×%d", len(c), ldc, m, p.N))
+	}
+	if m == 0 {
+		return
+	}
+	if useAsm && aMax <= MaxFastActivation {
+		linearAsm(m, a, lda, p, zpRowSums, mul, bias, c, ldc)
+		return
+	}
+	LinearGeneric(m, a, lda, p, zpRowSums, mul, bias, c, ldc)
+}
+
+// LinearGeneric is Linear in pure Go, exact for every input; tests compare
+// the assembly kernel with it.
+func LinearGeneric(m int, a []uint8, lda int, p *Packed, zpRowSums []int32, mul, bias []float32, c []float32, ldc int) {
+	kq := p.KP / 4
+	var acc [Panel]int32
+	for i := 0; i < m; i++ {
+		ar := a[i*lda : i*lda+p.KP]
+		for panel := 0; panel*Panel < p.N; panel++ {
+			acc = [Panel]int32{}
+			pd := p.data[panel*kq*Panel*4 : (panel+1)*kq*Panel*4]
+			for q := 0; q < kq; q++ {
+				a0, a1, a2, a3 := int32(ar[4*q]), int32(ar[4*q+1]), int32(ar[4*q+2]), int32(ar[4*q+3])
+				blk := pd[q*Panel*4 : (q+1)*Panel*4]
+				for col := range acc {
+					w := blk[col*4 : col*4+4]
+					acc[col] += a0*int32(w[0]) + a1*int32(w[1]) + a2*int32(w[2]) + a3*int32(w[3])
+				}
+			}
+			for col := 0; col < Panel && panel*Panel+col < p.N; col++ {
+				j := panel*Panel + col
+				// The conversion after the product stops the compiler from fusing it into an
+				// FMA: the assembly kernel multiplies and adds in two roundings too.
+				c[i*ldc+j] = float32(float32(acc[col]-zpRowSums[j])*mul[j]) + bias[j]
+			}
+		}
+	}
+}
+
+// SetAsm turns the assembly kernel on or off (tests and benchmarks compare
+// the two) and returns the previous setting; without AVX2 it stays off.
+func SetAsm(on bool) bool {
+	prev := useAsm
+	useAsm = on && hasAsm
+	return prev
+}
+
+// HasAsm reports whether this build and CPU run the AVX2 kernel.
+func HasAsm() bool { return hasAsm }

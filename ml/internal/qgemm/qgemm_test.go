@@ -1,0 +1,186 @@
+package qgemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+type problem struct {
+	m, n, k   int
+	a         []uint8
+	lda       int
+	w         []int8
+	p         *Packed
+	zp        []int32
+	mul, bias []float32
+}
+
+// newProblem makes random operands with activations up to aMax and weights
+// over the whole int8 range (so -128 and 127 occur).
+func newProblem(rng *rand.Rand, m, n, k, aMax int) problem {
+	pr := problem{m: m, n: n, k: k, lda: PadK(k)}
+	pr.a = make([]uint8, m*pr.lda)
+	for i := 0; i < m; i++ {
+		for q := 0; q < k; q++ {
+			pr.a[i*pr.lda+q] = uint8(rng.IntN(aMax + 1))
+		}
+	}
+	pr.w = make([]int8, n*k)
+	for i := range pr.w {
+		pr.w[i] = int8(rng.IntN(256) - 128)
+	}
+	pr.p = Pack(pr.w, n, k)
+	np := PadN(n)
+	pr.zp, pr.mul, pr.bias = make([]int32, np), make([]float32, np), make([]float32, np)
+	zp := int32(rng.IntN(128))
+	for j := 0; j < n; j++ {
+		pr.zp[j] = zp * pr.p.RowSums[j]
+		pr.mul[j] = float32(rng.Float64() * 1e-3)
+		pr.bias[j] = float32(rng.NormFloat64())
+	}
+	return pr
+}
+
+// want computes the result from the unpacked weights in float64 after exact
+// integer sums, independently of both kernels.
+func (pr problem) want() []float32 {
+	out := make([]float32, pr.m*pr.n)
+	for i := 0; i < pr.m; i++ {
+		for j := 0; j < pr.n; j++ {
+			var s int64
+			for q := 0; q < pr.k; q++ {
+				s += int64(pr.a[i*pr.lda+q]) * int64(pr.w[j*pr.k+q])
+			}
+			prod := float32(float32(s-int64(pr.zp[j])) * pr.mul[j])
+			out[i*pr.n+j] = prod + pr.bias[j]
+		}
+	}
+	return out
+}
+
+func (pr problem) run(asm bool, aMax uint8) []float32 {
+	prev := SetAsm(asm)
+	defer SetAsm(prev)
+	c := make([]float32, pr.m*pr.n)
+	Linear(pr.m, pr.a, pr.lda, pr.p, pr.zp, pr.mul, pr.bias, c, pr.n, aMax)
+	return c
+}
+
+func sameBits(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func TestLinearKernelsAgreeWithDefinition(t *testing.T) {
+	if !HasAsm() {
+		t.Fatal("this machine has no AVX2/FMA: the assembly kernel cannot be compared (run on the CI's amd64 runners)")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, m := range []int{1, 2, 3, 4, 5, 9} {
+		for _, n := range []int{1, 3, 15, 16, 17, 33, 256} {
+			for _, k := range []int{1, 3, 4, 5, 8, 63, 64, 130} {
+				pr := newProblem(rng, m, n, k, MaxFastActivation)
+				want := pr.want()
+				for _, asm := range []bool{false, true} {
+					if got := pr.run(asm, MaxFastActivation); !sameBits(got, want) {
+						t.Fatalf("m=%d n=%d k=%d asm=%v:\n got %v\nwant %v", m, n, k, asm, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestLinearExtremes: the pair sums closest to VPMADDUBSW's int16 saturation
+// (128·(-128)·2 = -32768 fits) go through the kernel; activations above 128
+// would saturate and must take the exact path.
+func TestLinearExtremes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, top := range []int{128, 255} {
+		pr := newProblem(rng, 5, 20, 64, 0)
+		for i := range pr.a {
+			if i%pr.lda < pr.k {
+				pr.a[i] = uint8(top)
+			}
+		}
+		for i := range pr.w {
+			pr.w[i] = -128
+			if i%3 == 0 {
+				pr.w[i] = 127
+			}
+		}
+		pr.p = Pack(pr.w, pr.n, pr.k)
+		for j := 0; j < pr.n; j++ {
+			pr.zp[j] = 0
+			pr.mul[j] = 1
+			pr.bias[j] = 0
+		}
+		want := pr.want()
+		if got := pr.run(true, uint8(top)); !sameBits(got, want) {
+			t.Fatalf("activations %d: got %v, want %v", top, got[:4], want[:4])
+		}
+	}
+}
+
+func TestLinearStrideAndBadArguments(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	pr := newProblem(rng, 6, 20, 40, 100)
+	want := pr.want()
+	const ldc = 23
+	c := make([]float32, 6*ldc)
+	for i := range c {
+		c[i] = -7
+	}
+	Linear(pr.m, pr.a, pr.lda, pr.p, pr.zp, pr.mul, pr.bias, c, ldc, 100)
+	for i := 0; i < 6; i++ {
+		for j := 0; j < ldc; j++ {
+			got := c[i*ldc+j]
+			if j < 20 && got != want[i*20+j] || j >= 20 && got != -7 {
+				t.Fatalf("C[%d][%d] = %v: stride %d must leave columns 20..22 alone", i, j, got, ldc)
+			}
+		}
+	}
+	for name, f := range map[string]func(){
+		"stride not a multiple of 4": func() { Linear(1, pr.a, 42, pr.p, pr.zp, pr.mul, pr.bias, c, 20, 0) },
+		"short activations":          func() { Linear(7, pr.a, pr.lda, pr.p, pr.zp, pr.mul, pr.bias, make([]float32, 7*20), 20, 0) },
+		"short vectors":              func() { Linear(1, pr.a, pr.lda, pr.p, pr.zp[:20], pr.mul, pr.bias, c, 20, 0) },
+		"short output":               func() { Linear(6, pr.a, pr.lda, pr.p, pr.zp, pr.mul, pr.bias, c[:100], 20, 0) },
+		"pack size":                  func() { Pack(make([]int8, 10), 3, 4) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}
+
+func BenchmarkLinear(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, s := range []struct{ m, n, k int }{{1, 256, 64}, {32, 256, 64}, {450, 256, 64}, {450, 128, 256}, {450, 10, 128}} {
+		pr := newProblem(rng, s.m, s.n, s.k, 127)
+		c := make([]float32, s.m*s.n)
+		for _, asm := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%dx%dx%d/asm=%v", s.m, s.n, s.k, asm), func(b *testing.B) {
+				prev := SetAsm(asm)
+				defer SetAsm(prev)
+				for b.Loop() {
+					Linear(pr.m, pr.a, pr.lda, pr.p, pr.zp, pr.mul, pr.bias, c, pr.n, 127)
+				}
+				b.ReportMetric(float64(s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+			})
+		}
+	}
+}
