@@ -250,6 +250,11 @@ func checkDataset(op string, d Dataset) {
 // in every case.
 func (m *Model) Fit(train Dataset, cfg FitConfig) *History {
 	checkDataset("Fit", train)
+	for _, l := range m.layers {
+		if q, ok := l.(quantizedLayer); ok {
+			quantizedPanic(q)
+		}
+	}
 	if cfg.Loss == nil {
 		panic("ml: Fit: FitConfig.Loss is nil (use e.g. ml.CrossEntropy() or ml.MeanSquaredError())")
 	}
