@@ -146,16 +146,14 @@ type qlinear struct {
 	out, in int
 	q       []int8    // [out, in], as stored in artifacts
 	scales  []float32 // one, or one per output
+	bias    []float32
 	packed  *qgemm.Packed
 
-	// Per-call scratch: quantized activations and the epilogue's vectors.
-	xq        []uint8
-	zp        []int32
-	mul, bias []float32
+	xq []uint8 // per-call scratch: the quantized activations
 }
 
-func newQLinear(out, in int, q []int8, scales []float32) *qlinear {
-	return &qlinear{out: out, in: in, q: q, scales: scales, packed: qgemm.Pack(q, out, in)}
+func newQLinear(out, in int, q []int8, scales, bias []float32) *qlinear {
+	return &qlinear{out: out, in: in, q: q, scales: scales, bias: bias, packed: qgemm.Pack(q, out, in, scales, bias)}
 }
 
 func (l *qlinear) scale(j int) float32 {
@@ -167,14 +165,8 @@ func (l *qlinear) scale(j int) float32 {
 
 // apply computes y[i*ldy+j] = Σ_p x[i*in+p]·W[j][p] + bias[j] for the m rows
 // of x, with x quantized as one tensor.
-func (l *qlinear) apply(x []float32, m int, bias []float32, y []float32, ldy int) {
-	n := m * l.in
-	lo, hi := float32(0), float32(0)
-	finite := true
-	for _, v := range x[:n] {
-		lo, hi = min(lo, v), max(hi, v)
-		finite = finite && v-v == 0 // false for NaN and ±Inf
-	}
+func (l *qlinear) apply(x []float32, m int, y []float32, ldy int) {
+	lo, hi, finite := qgemm.Range(x[:m*l.in])
 	if !finite {
 		// A NaN or infinite input has no quantized form; let it poison the
 		// output as it would in float32 rather than give a plausible number.
@@ -188,28 +180,11 @@ func (l *qlinear) apply(x []float32, m int, bias []float32, y []float32, ldy int
 	sx, zp := activationParams(lo, hi)
 	lda := qgemm.PadK(l.in)
 	l.xq = growBytes(l.xq, m*lda)
-	var top uint8
 	inv := 1 / sx // as PyTorch's quantize_val: multiply by the reciprocal
-	for i := 0; i < m; i++ {
-		row := l.xq[i*lda : (i+1)*lda]
-		for p, v := range x[i*l.in : (i+1)*l.in] {
-			q := float32(zp) + roundEven(v*inv)
-			q = min(max(q, 0), 255)
-			row[p] = uint8(q)
-			top = max(top, uint8(q))
-		}
-		clear(row[l.in:])
-	}
-	np := qgemm.PadN(l.out)
-	l.zp = growInt32s(l.zp, np)
-	l.mul = growFloats(l.mul, np)
-	l.bias = growFloats(l.bias, np)
-	for j := 0; j < l.out; j++ {
-		l.zp[j] = zp * l.packed.RowSums[j]
-		l.mul[j] = float32(float64(sx) * float64(l.scale(j)))
-		l.bias[j] = bias[j]
-	}
-	qgemm.Linear(m, l.xq, lda, l.packed, l.zp, l.mul, l.bias, y, ldy, top)
+	qgemm.Quantize(x, m, l.in, inv, zp, l.xq, lda)
+	// Quantizing is monotonic: the largest value quantizes to the largest byte.
+	top := qgemm.QuantizeValue(hi, inv, zp)
+	qgemm.Linear(m, l.xq, lda, l.packed, zp, sx, y, ldy, top)
 }
 
 // dequantized returns the weights as float32 [out, in].
@@ -223,9 +198,6 @@ func (l *qlinear) dequantized() []float32 {
 	}
 	return w
 }
-
-// bytes is the stored size: int8 weights and float32 scales.
-func (l *qlinear) bytes() int { return len(l.q) + 4*len(l.scales) }
 
 func growBytes(b []uint8, n int) []uint8 {
 	if cap(b) < n {

@@ -125,8 +125,8 @@ func (l *QuantLinearLayer) restoreTensors(get tensorGetter) error {
 	if err != nil {
 		return err
 	}
-	l.w = newQLinear(l.Out, l.In, w.i8, scales)
 	l.Bias = FromSlice(b.f32, l.Out)
+	l.w = newQLinear(l.Out, l.In, w.i8, scales, l.Bias.data)
 	return nil
 }
 
@@ -142,14 +142,14 @@ func (l *QuantLinearLayer) OutputShape(in []int) []int {
 // a quantized layer has no gradient.
 func (l *QuantLinearLayer) Forward(x *Tensor) *Tensor {
 	y := New(l.OutputShape(x.shape)...)
-	l.w.apply(x.data, len(x.data)/l.In, l.Bias.data, y.data, l.Out)
+	l.w.apply(x.data, len(x.data)/l.In, y.data, l.Out)
 	return y
 }
 
 func (l *QuantLinearLayer) fastForward(x *Tensor, _ bool) *Tensor {
 	checkLastDim(l, x.shape, l.In, 2)
 	y := l.y.getLast(x.shape, l.Out)
-	l.w.apply(x.data, len(x.data)/l.In, l.Bias.data, y.data, l.Out)
+	l.w.apply(x.data, len(x.data)/l.In, y.data, l.Out)
 	return y
 }
 
@@ -304,8 +304,9 @@ func quantizeRNN(ws []rnnWeights, perChannel bool, step float64) []qrnnWeights {
 		gh, hid := w.wih.shape[0], w.whh.shape[1]
 		qih, sih := quantizeRows(w.wih.data, gh, w.in, perChannel, step)
 		qhh, shh := quantizeRows(w.whh.data, gh, hid, perChannel, step)
-		out[i] = qrnnWeights{in: w.in, ih: newQLinear(gh, w.in, qih, sih), hh: newQLinear(gh, hid, qhh, shh),
-			bih: append([]float32(nil), w.bih.data...), bhh: append([]float32(nil), w.bhh.data...), suffix: w.namesuffix}
+		bih, bhh := append([]float32(nil), w.bih.data...), append([]float32(nil), w.bhh.data...)
+		out[i] = qrnnWeights{in: w.in, ih: newQLinear(gh, w.in, qih, sih, bih), hh: newQLinear(gh, hid, qhh, shh, bhh),
+			bih: bih, bhh: bhh, suffix: w.namesuffix}
 	}
 	return out
 }
@@ -357,7 +358,7 @@ func qrnnRestore(get tensorGetter, gates, in, hidden, layers int) ([]qrnnWeights
 		if err != nil {
 			return nil, err
 		}
-		ws[i] = qrnnWeights{in: lin, ih: newQLinear(gates*hidden, lin, wih.i8, sih), hh: newQLinear(gates*hidden, hidden, whh.i8, shh),
+		ws[i] = qrnnWeights{in: lin, ih: newQLinear(gates*hidden, lin, wih.i8, sih, bih.f32), hh: newQLinear(gates*hidden, hidden, whh.i8, shh, bhh.f32),
 			bih: bih.f32, bhh: bhh.f32, suffix: sfx}
 	}
 	return ws, nil
@@ -457,7 +458,7 @@ func (l *QuantLSTMLayer) fastForward(x *Tensor, _ bool) *Tensor {
 	for li := range l.weights {
 		w, lr := &l.weights[li], &r.layers[li]
 		g, h, c, gh := lr[0], lr[1], lr[2], lr[3]
-		w.ih.apply(in, t*b, w.bih, g, g4)
+		w.ih.apply(in, t*b, g, g4)
 		for s := 0; s < t; s++ {
 			gs := g[s*b*g4 : (s+1)*b*g4]
 			if s == 0 {
@@ -466,7 +467,7 @@ func (l *QuantLSTMLayer) fastForward(x *Tensor, _ bool) *Tensor {
 					addTo(gs[i*g4:(i+1)*g4], w.bhh)
 				}
 			} else {
-				w.hh.apply(h[(s-1)*b*hid:s*b*hid], b, w.bhh, gh, g4)
+				w.hh.apply(h[(s-1)*b*hid:s*b*hid], b, gh, g4)
 				addTo(gs, gh)
 			}
 			for i := 0; i < b; i++ {
@@ -541,12 +542,12 @@ func (l *QuantGRULayer) fastForward(x *Tensor, _ bool) *Tensor {
 	for li := range l.weights {
 		w, lr := &l.weights[li], &r.layers[li]
 		gi, h, gh := lr[0], lr[1], lr[3]
-		w.ih.apply(in, t*b, w.bih, gi, g3)
+		w.ih.apply(in, t*b, gi, g3)
 		for s := 0; s < t; s++ {
 			if s == 0 {
 				fillRows(gh[:b*g3], w.bhh)
 			} else {
-				w.hh.apply(h[(s-1)*b*hid:s*b*hid], b, w.bhh, gh, g3)
+				w.hh.apply(h[(s-1)*b*hid:s*b*hid], b, gh, g3)
 			}
 			for i := 0; i < b; i++ {
 				gir := gi[(s*b+i)*g3 : (s*b+i+1)*g3]

@@ -122,7 +122,8 @@ func quantizeModel(m *Model, perChannel bool, step float64, skipEmb bool) *Model
 			wt := make([]float32, len(l.Weight.data)) // PyTorch's [out, in]
 			transpose(wt, l.Weight.data, l.In, l.Out)
 			qw, scales := quantizeRows(wt, l.Out, l.In, perChannel, step)
-			out[i] = &QuantLinearLayer{In: l.In, Out: l.Out, Bias: l.Bias.Detach().Clone(), w: newQLinear(l.Out, l.In, qw, scales)}
+			bias := l.Bias.Detach().Clone()
+			out[i] = &QuantLinearLayer{In: l.In, Out: l.Out, Bias: bias, w: newQLinear(l.Out, l.In, qw, scales, bias.data)}
 		case *EmbeddingLayer:
 			if skipEmb {
 				out[i] = l

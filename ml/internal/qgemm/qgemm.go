@@ -7,9 +7,9 @@
 //
 //	y[i][j] = float32(Σ_p qx[i][p]·qw[j][p] - zp·Σ_p qw[j][p]) · mul[j] + bias[j]
 //
-// with mul[j] = sx·sw[j]. The integer part is exact; the float part is one
-// conversion, one multiply and one add, as in PyTorch's dynamic quantized
-// linear.
+// with mul[j] = sx·sw[j] rounded to float32. The integer part is exact; the
+// float part is one conversion, one multiply and one add, as in PyTorch's
+// dynamic quantized linear.
 //
 // Weights are packed once (Pack) into panels of 16 outputs by 4 inputs, so
 // that the AVX2 kernel broadcasts four activation bytes, multiplies them with
@@ -22,7 +22,11 @@
 // gives a silently saturated result.
 package qgemm
 
-import "fmt"
+import (
+	"fmt"
+
+	"gopad.dev/gopad/ml/internal/gemm"
+)
 
 // Panel is the number of outputs in one packed panel.
 const Panel = 16
@@ -43,16 +47,27 @@ type Packed struct {
 	N, K    int    // logical outputs and inputs
 	KP      int    // K padded to a multiple of 4
 	data    []int8 // panels of [KP/4][16][4]
-	RowSums []int32
+	rowSums []int32
+	scales  []float32 // per output, PadN(N) long
+	bias    []float32 // per output, PadN(N) long
 }
 
-// Pack lays out w (row-major [n, k], one row per output) for Linear and
-// computes each row's sum (for the zero-point correction).
-func Pack(w []int8, n, k int) *Packed {
+// Pack lays out w (row-major [n, k], one row per output) with its scales
+// (one, or one per output) and bias (n values) for Linear, and computes each
+// row's sum for the zero-point correction.
+func Pack(w []int8, n, k int, scales, bias []float32) *Packed {
 	if n <= 0 || k <= 0 || len(w) != n*k {
 		panic(fmt.Sprintf("qgemm: Pack: %d weights for a %d×%d matrix", len(w), n, k))
 	}
-	p := &Packed{N: n, K: k, KP: PadK(k), RowSums: make([]int32, PadN(n))}
+	if len(scales) != 1 && len(scales) != n || len(bias) != n {
+		panic(fmt.Sprintf("qgemm: Pack: %d scales and %d biases for %d outputs", len(scales), len(bias), n))
+	}
+	np := PadN(n)
+	p := &Packed{N: n, K: k, KP: PadK(k), rowSums: make([]int32, np), scales: make([]float32, np), bias: make([]float32, np)}
+	for j := 0; j < n; j++ {
+		p.scales[j] = scales[min(j, len(scales)-1)]
+	}
+	copy(p.bias, bias)
 	kq := p.KP / 4
 	p.data = make([]int8, PadN(n)*p.KP)
 	for j := 0; j < n; j++ {
@@ -64,7 +79,7 @@ func Pack(w []int8, n, k int) *Packed {
 			sum += int32(v)
 			p.data[base+(q/4)*Panel*4+col*4+q%4] = v
 		}
-		p.RowSums[j] = sum
+		p.rowSums[j] = sum
 	}
 	return p
 }
@@ -72,13 +87,13 @@ func Pack(w []int8, n, k int) *Packed {
 // Bytes returns the size of the packed weights.
 func (p *Packed) Bytes() int { return len(p.data) }
 
-// Linear sets c[i*ldc+j] = float32(Σ_p a[i*lda+p]·W[j][p] - zpRowSums[j])·mul[j] +
-// bias[j] for i < m, j < p.N. a's rows hold p.K activations followed by zeros
-// up to lda (a multiple of 4, at least p.KP); zpRowSums, mul and bias have
-// PadN(p.N) values. aMax is the largest activation (known from quantizing);
-// above MaxFastActivation the pure-Go kernel runs.
-func Linear(m int, a []uint8, lda int, p *Packed, zpRowSums []int32, mul, bias []float32, c []float32, ldc int, aMax uint8) {
-	np := PadN(p.N)
+// Linear sets c[i*ldc+j] = float32(Σ_p a[i*lda+p]·W[j][p] - zp·Σ_p W[j][p]) ·
+// float32(sx·scale[j]) + bias[j] for i < m, j < p.N: the layer's output for
+// activations quantized with scale sx and zero point zp. a's rows hold p.K
+// activations followed by zeros up to lda (a multiple of 4, at least p.KP).
+// aMax is the largest activation (known from quantizing); above
+// MaxFastActivation the pure-Go kernel runs.
+func Linear(m int, a []uint8, lda int, p *Packed, zp int32, sx float32, c []float32, ldc int, aMax uint8) {
 	switch {
 	case m < 0:
 		panic(fmt.Sprintf("qgemm: Linear: negative row count %d", m))
@@ -86,24 +101,40 @@ func Linear(m int, a []uint8, lda int, p *Packed, zpRowSums []int32, mul, bias [
 		panic(fmt.Sprintf("qgemm: Linear: activation stride %d, want a multiple of 4 of at least %d", lda, p.KP))
 	case m > 0 && len(a) < (m-1)*lda+p.KP:
 		panic(fmt.Sprintf("qgemm: Linear: %d activations for %d rows of stride %d", len(a), m, lda))
-	case len(zpRowSums) < np || len(mul) < np || len(bias) < np:
-		panic(fmt.Sprintf("qgemm: Linear: per-output vectors have %d, %d, %d values, want %d", len(zpRowSums), len(mul), len(bias), np))
 	case ldc < p.N || (m > 0 && len(c) < (m-1)*ldc+p.N):
 		panic(fmt.Sprintf("qgemm: Linear: output has %d values with stride %d, want %d×%d", len(c), ldc, m, p.N))
 	}
 	if m == 0 {
 		return
 	}
+	run := LinearGeneric
 	if useAsm && aMax <= MaxFastActivation {
-		linearAsm(m, a, lda, p, zpRowSums, mul, bias, c, ldc)
+		run = linearAsm
+	}
+	if m*p.N*p.KP < parallelMinWork || m < 8 {
+		run(m, a, lda, p, zp, sx, c, ldc)
 		return
 	}
-	LinearGeneric(m, a, lda, p, zpRowSums, mul, bias, c, ldc)
+	// Eight chunks of whole 4-row tiles, shared with gemm's helper goroutine
+	// (the second vCPU) when it is free.
+	const chunks = 8
+	rows := (m + chunks - 1) / chunks
+	rows = (rows + 3) &^ 3
+	gemm.RunChunks((m+rows-1)/rows, func(chunk int) {
+		i0 := chunk * rows
+		i1 := min(m, i0+rows)
+		run(i1-i0, a[i0*lda:], lda, p, zp, sx, c[i0*ldc:], ldc)
+	})
 }
+
+// parallelMinWork is the product size (m·n·k) from which Linear splits its
+// rows across two goroutines: about 50 µs of work, well above the cost of
+// handing chunks to a spinning helper.
+const parallelMinWork = 1 << 21
 
 // LinearGeneric is Linear in pure Go, exact for every input; tests compare
 // the assembly kernel with it.
-func LinearGeneric(m int, a []uint8, lda int, p *Packed, zpRowSums []int32, mul, bias []float32, c []float32, ldc int) {
+func LinearGeneric(m int, a []uint8, lda int, p *Packed, zp int32, sx float32, c []float32, ldc int) {
 	kq := p.KP / 4
 	var acc [Panel]int32
 	for i := 0; i < m; i++ {
@@ -123,7 +154,7 @@ func LinearGeneric(m int, a []uint8, lda int, p *Packed, zpRowSums []int32, mul,
 				j := panel*Panel + col
 				// The conversion after the product stops the compiler from fusing it into an
 				// FMA: the assembly kernel multiplies and adds in two roundings too.
-				c[i*ldc+j] = float32(float32(acc[col]-zpRowSums[j])*mul[j]) + bias[j]
+				c[i*ldc+j] = float32(float32(acc[col]-zp*p.rowSums[j])*(sx*p.scales[j])) + p.bias[j]
 			}
 		}
 	}

@@ -12,18 +12,32 @@ var useAsm = hasAsm
 // a+2·lda, a+3·lda against one packed panel b (kq groups of 4 inputs), and
 // writes float32 results to c, c+ldc, ... (16 values each).
 //
+// The epilogue takes the panel's row sums, scales and biases (16 each) and
+// the call's activation zero point and scale.
+//
 //go:noescape
-func kernel4x16(kq int, a *uint8, lda int, b *int8, c *float32, ldc int, zp *int32, mul, bias *float32)
+func kernel4x16(kq int, a *uint8, lda int, b *int8, c *float32, ldc int, epi *epilogue)
 
 // kernel1x16 is kernel4x16 for one row.
 //
 //go:noescape
-func kernel1x16(kq int, a *uint8, b *int8, c *float32, zp *int32, mul, bias *float32)
+func kernel1x16(kq int, a *uint8, b *int8, c *float32, epi *epilogue)
+
+// epilogue is what the kernels need besides the operands, in the layout the
+// assembly reads: pointers to one panel's 16 row sums, scales and biases,
+// then the activations' zero point and scale.
+type epilogue struct {
+	rowSums *int32
+	scales  *float32
+	bias    *float32
+	zp      int32
+	sx      float32
+}
 
 // linearAsm walks the output in 4×16 tiles. A panel that is only partly
 // inside the output (N not a multiple of 16) is written to a scratch tile and
 // copied, so the kernels never store outside c.
-func linearAsm(m int, a []uint8, lda int, p *Packed, zpRowSums []int32, mul, bias []float32, c []float32, ldc int) {
+func linearAsm(m int, a []uint8, lda int, p *Packed, zp int32, sx float32, c []float32, ldc int) {
 	kq := p.KP / 4
 	panelBytes := kq * Panel * 4
 	var scratch [4 * Panel]float32
@@ -31,25 +45,37 @@ func linearAsm(m int, a []uint8, lda int, p *Packed, zpRowSums []int32, mul, bia
 		j := panel * Panel
 		cols := min(Panel, p.N-j)
 		b := &p.data[panel*panelBytes]
-		zp, mu, bi := &zpRowSums[j], &mul[j], &bias[j]
+		epi := &epilogue{rowSums: &p.rowSums[j], scales: &p.scales[j], bias: &p.bias[j], zp: zp, sx: sx}
 		i := 0
 		for ; i+4 <= m; i += 4 {
 			if cols == Panel {
-				kernel4x16(kq, &a[i*lda], lda, b, &c[i*ldc+j], ldc, zp, mu, bi)
+				kernel4x16(kq, &a[i*lda], lda, b, &c[i*ldc+j], ldc, epi)
 				continue
 			}
-			kernel4x16(kq, &a[i*lda], lda, b, &scratch[0], Panel, zp, mu, bi)
+			kernel4x16(kq, &a[i*lda], lda, b, &scratch[0], Panel, epi)
 			for r := 0; r < 4; r++ {
 				copy(c[(i+r)*ldc+j:(i+r)*ldc+j+cols], scratch[r*Panel:])
 			}
 		}
 		for ; i < m; i++ {
 			if cols == Panel {
-				kernel1x16(kq, &a[i*lda], b, &c[i*ldc+j], zp, mu, bi)
+				kernel1x16(kq, &a[i*lda], b, &c[i*ldc+j], epi)
 				continue
 			}
-			kernel1x16(kq, &a[i*lda], b, &scratch[0], zp, mu, bi)
+			kernel1x16(kq, &a[i*lda], b, &scratch[0], epi)
 			copy(c[i*ldc+j:i*ldc+j+cols], scratch[:cols])
 		}
 	}
 }
+
+// rangeAVX2 writes the lane-wise minimum (with 0), maximum (with 0) and sum
+// of v·0 of x[0:n] (n a multiple of 8) into lanes[0:8], [8:16], [16:24].
+//
+//go:noescape
+func rangeAVX2(x *float32, n int, lanes *[24]float32)
+
+// quantizeAVX2 sets dst[i] = clamp(zp + round(x[i]·inv), 0, 255) for i < n
+// (a multiple of 32), rounding half to even.
+//
+//go:noescape
+func quantizeAVX2(x *float32, n int, inv, zp float32, dst *uint8)

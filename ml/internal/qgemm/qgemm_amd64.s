@@ -20,9 +20,9 @@
 	VPADDD       t0, lo, lo  \
 	VPADDD       t1, hi, hi
 
-// STORE(lo, hi, reg): reg[0:16] = float32(acc - zp)·mul + bias, with zp in
-// Y8/Y9, mul in Y10/Y11 and bias in Y12/Y13 (multiply and add rounded apart,
-// as the pure-Go kernel does).
+// STORE(lo, hi, reg): reg[0:16] = float32(acc - zp·rowSum)·(sx·scale) + bias,
+// with zp·rowSum in Y8/Y9, sx·scale in Y10/Y11 and bias in Y12/Y13 (multiply
+// and add rounded apart, as the pure-Go kernel does).
 #define STORE(lo, hi, reg) \
 	VPSUBD    Y8, lo, lo  \
 	VPSUBD    Y9, hi, hi  \
@@ -35,19 +35,24 @@
 	VMOVUPS   lo, (reg)   \
 	VMOVUPS   hi, 32(reg)
 
-#define EPILOGUE_LOAD \
-	MOVQ    zp+48(FP), AX   \
-	VMOVDQU (AX), Y8        \
-	VMOVDQU 32(AX), Y9      \
-	MOVQ    mul+56(FP), AX  \
-	VMOVUPS (AX), Y10       \
-	VMOVUPS 32(AX), Y11     \
-	MOVQ    bias+64(FP), AX \
-	VMOVUPS (AX), Y12       \
-	VMOVUPS 32(AX), Y13
+// EPILOGUE_LOAD(epi) fills Y8..Y13 for STORE from the epilogue struct at epi:
+// rowSums *int32 (0), scales *float32 (8), bias *float32 (16), zp int32 (24),
+// sx float32 (28).
+#define EPILOGUE_LOAD(epi) \
+	VPBROADCASTD 24(epi), Y14 \
+	VBROADCASTSS 28(epi), Y15 \
+	MOVQ         0(epi), AX   \
+	VPMULLD      (AX), Y14, Y8 \
+	VPMULLD      32(AX), Y14, Y9 \
+	MOVQ         8(epi), AX   \
+	VMULPS       (AX), Y15, Y10 \
+	VMULPS       32(AX), Y15, Y11 \
+	MOVQ         16(epi), AX  \
+	VMOVUPS      (AX), Y12    \
+	VMOVUPS      32(AX), Y13
 
-// func kernel4x16(kq int, a *uint8, lda int, b *int8, c *float32, ldc int, zp *int32, mul, bias *float32)
-TEXT ·kernel4x16(SB), NOSPLIT, $0-72
+// func kernel4x16(kq int, a *uint8, lda int, b *int8, c *float32, ldc int, epi *epilogue)
+TEXT ·kernel4x16(SB), NOSPLIT, $0-56
 	MOVQ kq+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -83,7 +88,8 @@ loop4:
 	DECQ    CX
 	JNZ     loop4
 
-	EPILOGUE_LOAD
+	MOVQ epi+48(FP), R13
+	EPILOGUE_LOAD(R13)
 	STORE(Y0, Y1, DX)
 	ADDQ BX, DX
 	STORE(Y2, Y3, DX)
@@ -94,8 +100,8 @@ loop4:
 	VZEROUPPER
 	RET
 
-// func kernel1x16(kq int, a *uint8, b *int8, c *float32, zp *int32, mul, bias *float32)
-TEXT ·kernel1x16(SB), NOSPLIT, $0-56
+// func kernel1x16(kq int, a *uint8, b *int8, c *float32, epi *epilogue)
+TEXT ·kernel1x16(SB), NOSPLIT, $0-40
 	MOVQ kq+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -134,15 +140,87 @@ tail1:
 done1:
 	VPADDD Y2, Y0, Y0
 	VPADDD Y3, Y1, Y1
-	MOVQ   zp+32(FP), AX
-	VMOVDQU (AX), Y8
-	VMOVDQU 32(AX), Y9
-	MOVQ   mul+40(FP), AX
-	VMOVUPS (AX), Y10
-	VMOVUPS 32(AX), Y11
-	MOVQ   bias+48(FP), AX
-	VMOVUPS (AX), Y12
-	VMOVUPS 32(AX), Y13
+	MOVQ   epi+32(FP), R13
+	EPILOGUE_LOAD(R13)
 	STORE(Y0, Y1, DX)
+	VZEROUPPER
+	RET
+
+// func rangeAVX2(x *float32, n int, lanes *[24]float32)
+TEXT ·rangeAVX2(SB), NOSPLIT, $0-24
+	MOVQ   x+0(FP), SI
+	MOVQ   n+8(FP), CX
+	MOVQ   lanes+16(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ   AX, AX
+
+rangeloop:
+	VMOVUPS (SI)(AX*4), Y4
+	VMINPS  Y4, Y0, Y0
+	VMAXPS  Y4, Y1, Y1
+	VMULPS  Y3, Y4, Y5
+	VADDPS  Y5, Y2, Y2
+	ADDQ    $8, AX
+	CMPQ    AX, CX
+	JLT     rangeloop
+
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VZEROUPPER
+	RET
+
+// Dword order that undoes the lane interleaving of VPACKSSDW + VPACKUSWB.
+DATA packOrder<>+0(SB)/4, $0
+DATA packOrder<>+4(SB)/4, $4
+DATA packOrder<>+8(SB)/4, $1
+DATA packOrder<>+12(SB)/4, $5
+DATA packOrder<>+16(SB)/4, $2
+DATA packOrder<>+20(SB)/4, $6
+DATA packOrder<>+24(SB)/4, $3
+DATA packOrder<>+28(SB)/4, $7
+GLOBL packOrder<>(SB), RODATA|NOPTR, $32
+
+DATA max255<>+0(SB)/4, $255.0
+GLOBL max255<>(SB), RODATA|NOPTR, $4
+
+#define QUANT(off, y) \
+	VMULPS    off(SI), Y15, y \
+	VROUNDPS  $0, y, y        \
+	VADDPS    Y14, y, y       \
+	VMAXPS    Y13, y, y       \
+	VMINPS    Y12, y, y       \
+	VCVTPS2DQ y, y
+
+// func quantizeAVX2(x *float32, n int, inv, zp float32, dst *uint8)
+TEXT ·quantizeAVX2(SB), NOSPLIT, $0-32
+	MOVQ         x+0(FP), SI
+	MOVQ         n+8(FP), CX
+	MOVQ         dst+24(FP), DI
+	VBROADCASTSS inv+16(FP), Y15
+	VBROADCASTSS zp+20(FP), Y14
+	VXORPS       Y13, Y13, Y13
+	VBROADCASTSS max255<>(SB), Y12
+	VMOVDQU      packOrder<>(SB), Y11
+	SHRQ         $5, CX
+
+quantloop:
+	QUANT(0, Y0)
+	QUANT(32, Y1)
+	QUANT(64, Y2)
+	QUANT(96, Y3)
+	VPACKSSDW Y1, Y0, Y0
+	VPACKSSDW Y3, Y2, Y2
+	VPACKUSWB Y2, Y0, Y0
+	VPERMD    Y0, Y11, Y0
+	VMOVDQU   Y0, (DI)
+	ADDQ      $128, SI
+	ADDQ      $32, DI
+	DECQ      CX
+	JNZ       quantloop
+
 	VZEROUPPER
 	RET

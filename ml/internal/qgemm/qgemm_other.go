@@ -6,6 +6,9 @@ const hasAsm = false
 
 var useAsm = false
 
-func linearAsm(m int, a []uint8, lda int, p *Packed, zpRowSums []int32, mul, bias []float32, c []float32, ldc int) {
-	LinearGeneric(m, a, lda, p, zpRowSums, mul, bias, c, ldc)
+func linearAsm(m int, a []uint8, lda int, p *Packed, zp int32, sx float32, c []float32, ldc int) {
+	LinearGeneric(m, a, lda, p, zp, sx, c, ldc)
 }
+
+func rangeAVX2(x *float32, n int, lanes *[24]float32)             { panic("qgemm: no AVX2") }
+func quantizeAVX2(x *float32, n int, inv, zp float32, dst *uint8) { panic("qgemm: no AVX2") }

@@ -8,13 +8,14 @@ import (
 )
 
 type problem struct {
-	m, n, k   int
-	a         []uint8
-	lda       int
-	w         []int8
-	p         *Packed
-	zp        []int32
-	mul, bias []float32
+	m, n, k      int
+	a            []uint8
+	lda          int
+	w            []int8
+	p            *Packed
+	zp           int32
+	sx           float32
+	scales, bias []float32
 }
 
 // newProblem makes random operands with activations up to aMax and weights
@@ -31,15 +32,17 @@ func newProblem(rng *rand.Rand, m, n, k, aMax int) problem {
 	for i := range pr.w {
 		pr.w[i] = int8(rng.IntN(256) - 128)
 	}
-	pr.p = Pack(pr.w, n, k)
-	np := PadN(n)
-	pr.zp, pr.mul, pr.bias = make([]int32, np), make([]float32, np), make([]float32, np)
-	zp := int32(rng.IntN(128))
+	pr.zp = int32(rng.IntN(128))
+	pr.sx = float32(rng.Float64() * 0.1)
+	pr.scales, pr.bias = make([]float32, n), make([]float32, n)
 	for j := 0; j < n; j++ {
-		pr.zp[j] = zp * pr.p.RowSums[j]
-		pr.mul[j] = float32(rng.Float64() * 1e-3)
+		pr.scales[j] = float32(rng.Float64() * 1e-2)
 		pr.bias[j] = float32(rng.NormFloat64())
 	}
+	if n%2 == 1 {
+		pr.scales = pr.scales[:1] // one scale for the whole tensor
+	}
+	pr.p = Pack(pr.w, n, k, pr.scales, pr.bias)
 	return pr
 }
 
@@ -53,7 +56,12 @@ func (pr problem) want() []float32 {
 			for q := 0; q < pr.k; q++ {
 				s += int64(pr.a[i*pr.lda+q]) * int64(pr.w[j*pr.k+q])
 			}
-			prod := float32(float32(s-int64(pr.zp[j])) * pr.mul[j])
+			var rowSum int64
+			for q := 0; q < pr.k; q++ {
+				rowSum += int64(pr.w[j*pr.k+q])
+			}
+			mul := float32(float64(pr.sx) * float64(pr.scales[min(j, len(pr.scales)-1)]))
+			prod := float32(float32(s-int64(pr.zp)*rowSum) * mul)
 			out[i*pr.n+j] = prod + pr.bias[j]
 		}
 	}
@@ -64,7 +72,7 @@ func (pr problem) run(asm bool, aMax uint8) []float32 {
 	prev := SetAsm(asm)
 	defer SetAsm(prev)
 	c := make([]float32, pr.m*pr.n)
-	Linear(pr.m, pr.a, pr.lda, pr.p, pr.zp, pr.mul, pr.bias, c, pr.n, aMax)
+	Linear(pr.m, pr.a, pr.lda, pr.p, pr.zp, pr.sx, c, pr.n, aMax)
 	return c
 }
 
@@ -85,7 +93,7 @@ func TestLinearKernelsAgreeWithDefinition(t *testing.T) {
 		t.Fatal("this machine has no AVX2/FMA: the assembly kernel cannot be compared (run on the CI's amd64 runners)")
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, m := range []int{1, 2, 3, 4, 5, 9} {
+	for _, m := range []int{1, 2, 3, 4, 5, 9, 70} { // 70 rows by 256 outputs run in parallel chunks
 		for _, n := range []int{1, 3, 15, 16, 17, 33, 256} {
 			for _, k := range []int{1, 3, 4, 5, 8, 63, 64, 130} {
 				pr := newProblem(rng, m, n, k, MaxFastActivation)
@@ -118,12 +126,12 @@ func TestLinearExtremes(t *testing.T) {
 				pr.w[i] = 127
 			}
 		}
-		pr.p = Pack(pr.w, pr.n, pr.k)
-		for j := 0; j < pr.n; j++ {
-			pr.zp[j] = 0
-			pr.mul[j] = 1
+		pr.zp, pr.sx = 0, 1
+		for j := range pr.bias {
 			pr.bias[j] = 0
 		}
+		pr.scales = []float32{1}
+		pr.p = Pack(pr.w, pr.n, pr.k, pr.scales, pr.bias)
 		want := pr.want()
 		if got := pr.run(true, uint8(top)); !sameBits(got, want) {
 			t.Fatalf("activations %d: got %v, want %v", top, got[:4], want[:4])
@@ -140,7 +148,7 @@ func TestLinearStrideAndBadArguments(t *testing.T) {
 	for i := range c {
 		c[i] = -7
 	}
-	Linear(pr.m, pr.a, pr.lda, pr.p, pr.zp, pr.mul, pr.bias, c, ldc, 100)
+	Linear(pr.m, pr.a, pr.lda, pr.p, pr.zp, pr.sx, c, ldc, 100)
 	for i := 0; i < 6; i++ {
 		for j := 0; j < ldc; j++ {
 			got := c[i*ldc+j]
@@ -150,11 +158,11 @@ func TestLinearStrideAndBadArguments(t *testing.T) {
 		}
 	}
 	for name, f := range map[string]func(){
-		"stride not a multiple of 4": func() { Linear(1, pr.a, 42, pr.p, pr.zp, pr.mul, pr.bias, c, 20, 0) },
-		"short activations":          func() { Linear(7, pr.a, pr.lda, pr.p, pr.zp, pr.mul, pr.bias, make([]float32, 7*20), 20, 0) },
-		"short vectors":              func() { Linear(1, pr.a, pr.lda, pr.p, pr.zp[:20], pr.mul, pr.bias, c, 20, 0) },
-		"short output":               func() { Linear(6, pr.a, pr.lda, pr.p, pr.zp, pr.mul, pr.bias, c[:100], 20, 0) },
-		"pack size":                  func() { Pack(make([]int8, 10), 3, 4) },
+		"stride not a multiple of 4": func() { Linear(1, pr.a, 42, pr.p, pr.zp, pr.sx, c, 20, 0) },
+		"short activations":          func() { Linear(7, pr.a, pr.lda, pr.p, pr.zp, pr.sx, make([]float32, 7*20), 20, 0) },
+		"short output":               func() { Linear(6, pr.a, pr.lda, pr.p, pr.zp, pr.sx, c[:100], 20, 0) },
+		"pack size":                  func() { Pack(make([]int8, 10), 3, 4, []float32{1}, make([]float32, 3)) },
+		"pack scales":                func() { Pack(make([]int8, 12), 3, 4, []float32{1, 2}, make([]float32, 3)) },
 	} {
 		func() {
 			defer func() {
@@ -177,10 +185,68 @@ func BenchmarkLinear(b *testing.B) {
 				prev := SetAsm(asm)
 				defer SetAsm(prev)
 				for b.Loop() {
-					Linear(pr.m, pr.a, pr.lda, pr.p, pr.zp, pr.mul, pr.bias, c, pr.n, 127)
+					Linear(pr.m, pr.a, pr.lda, pr.p, pr.zp, pr.sx, c, pr.n, 127)
 				}
 				b.ReportMetric(float64(s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
 			})
+		}
+	}
+}
+
+func TestRangeAndQuantize(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 1, 7, 8, 31, 32, 33, 100, 257} {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64() * 3)
+		}
+		// Exact ties, and values far outside the range (clamped).
+		if n > 10 {
+			x[3], x[4], x[5], x[6] = 0.5*0.1, 1.5*0.1, -2.5*0.1, 1e9
+			x[7] = -1e9
+		}
+		for _, asm := range []bool{false, true} {
+			prev := SetAsm(asm)
+			lo, hi, finite := Range(x)
+			wlo, whi := float32(0), float32(0)
+			for _, v := range x {
+				wlo, whi = min(wlo, v), max(whi, v)
+			}
+			if lo != wlo || hi != whi || !finite {
+				t.Fatalf("n=%d asm=%v: Range = %v %v %v, want %v %v true", n, asm, lo, hi, finite, wlo, whi)
+			}
+			const inv, zp = 10, 60
+			for _, lda := range []int{n, PadK(n) + 4} {
+				m := 1
+				dst := make([]uint8, lda)
+				for i := range dst {
+					dst[i] = 99
+				}
+				Quantize(x, m, n, inv, zp, dst, lda)
+				for p := 0; p < lda; p++ {
+					want := uint8(0)
+					if p < n {
+						want = QuantizeValue(x[p], inv, zp)
+					}
+					if dst[p] != want {
+						t.Fatalf("n=%d lda=%d asm=%v: value %d (%v) quantized to %d, want %d", n, lda, asm, p, x[p], dst[p], want)
+					}
+				}
+			}
+			SetAsm(prev)
+		}
+	}
+	for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+		for _, pos := range []int{0, 9, 40} {
+			x := make([]float32, 41)
+			x[pos] = bad
+			for _, asm := range []bool{false, true} {
+				prev := SetAsm(asm)
+				if _, _, finite := Range(x); finite {
+					t.Errorf("asm=%v: %v at %d reported finite", asm, bad, pos)
+				}
+				SetAsm(prev)
+			}
 		}
 	}
 }
