@@ -12,9 +12,11 @@
 // dynamic quantized linear.
 //
 // Weights are packed once (Pack) into panels of 16 outputs by 4 inputs, so
-// that the AVX2 kernel broadcasts four activation bytes, multiplies them with
+// that the kernels broadcast four activation bytes and multiply-add them with
+// 16 outputs' four weights in two instructions with AVX512-VNNI (VPDPBUSD,
+// used when the CPU has it), or in the AVX2 kernel with
 // VPMADDUBSW (u8·s8 pairs added into int16) and widens with VPMADDWD into
-// eight int32 accumulators per register, with no horizontal sums. VPMADDUBSW
+// eight int32 accumulators per register; there are no horizontal sums. VPMADDUBSW
 // saturates a pair sum beyond int16; every pair fits when activations are at
 // most 128 (128·(-128)·2 = -32768), which ml's dynamic quantization
 // guarantees by using 7-bit activations as PyTorch does (reduce_range). Linear
@@ -108,7 +110,7 @@ func Linear(m int, a []uint8, lda int, p *Packed, zp int32, sx float32, c []floa
 		return
 	}
 	run := LinearGeneric
-	if useAsm && aMax <= MaxFastActivation {
+	if useAsm && (aMax <= MaxFastActivation || useVNNI) { // VPDPBUSD cannot saturate
 		run = linearAsm
 	}
 	if m*p.N*p.KP < parallelMinWork || m < 8 {

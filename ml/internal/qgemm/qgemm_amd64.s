@@ -146,6 +146,109 @@ done1:
 	VZEROUPPER
 	RET
 
+// ROWV(aptr, lo, hi, t0, t1) is ROW with VPDPBUSD (t0, t1 unused).
+#define ROWV(aptr, lo, hi, t0, t1) \
+	VPBROADCASTD aptr, Y10   \
+	VPDPBUSD     Y8, Y10, lo \
+	VPDPBUSD     Y9, Y10, hi
+
+// kernel4x16vnni and kernel1x16vnni are the kernels with AVX512-VNNI's
+// VPDPBUSD (u8·s8 in groups of four straight into int32), which replaces
+// VPMADDUBSW + VPMADDWD + VPADDD and cannot saturate.
+
+// func kernel4x16vnni(kq int, a *uint8, lda int, b *int8, c *float32, ldc int, epi *epilogue)
+TEXT ·kernel4x16vnni(SB), NOSPLIT, $0-56
+	MOVQ kq+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), BX
+	SHLQ $2, BX
+	LEAQ (SI)(R8*1), R9
+	LEAQ (SI)(R8*2), R10
+	LEAQ (R9)(R8*2), R11
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	VPXOR Y4, Y4, Y4
+	VPXOR Y5, Y5, Y5
+	VPXOR Y6, Y6, Y6
+	VPXOR Y7, Y7, Y7
+
+loop4v:
+	VMOVDQU (DI), Y8
+	VMOVDQU 32(DI), Y9
+	ROWV((SI), Y0, Y1, Y11, Y12)
+	ROWV((R9), Y2, Y3, Y13, Y14)
+	ROWV((R10), Y4, Y5, Y11, Y12)
+	ROWV((R11), Y6, Y7, Y13, Y14)
+	ADDQ    $4, SI
+	ADDQ    $4, R9
+	ADDQ    $4, R10
+	ADDQ    $4, R11
+	ADDQ    $64, DI
+	DECQ    CX
+	JNZ     loop4v
+
+	MOVQ epi+48(FP), R13
+	EPILOGUE_LOAD(R13)
+	STORE(Y0, Y1, DX)
+	ADDQ BX, DX
+	STORE(Y2, Y3, DX)
+	ADDQ BX, DX
+	STORE(Y4, Y5, DX)
+	ADDQ BX, DX
+	STORE(Y6, Y7, DX)
+	VZEROUPPER
+	RET
+
+// func kernel1x16vnni(kq int, a *uint8, b *int8, c *float32, epi *epilogue)
+TEXT ·kernel1x16vnni(SB), NOSPLIT, $0-40
+	MOVQ kq+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+
+	// Two input groups per iteration into two accumulator pairs, to shorten
+	// the dependency chain of batch-1 inference.
+	CMPQ CX, $2
+	JLT  tail1v
+
+loop1v:
+	VMOVDQU (DI), Y8
+	VMOVDQU 32(DI), Y9
+	ROWV((SI), Y0, Y1, Y11, Y12)
+	VMOVDQU 64(DI), Y8
+	VMOVDQU 96(DI), Y9
+	ROWV(4(SI), Y2, Y3, Y13, Y14)
+	ADDQ    $8, SI
+	ADDQ    $128, DI
+	SUBQ    $2, CX
+	CMPQ    CX, $2
+	JGE     loop1v
+
+tail1v:
+	TESTQ   CX, CX
+	JZ      done1v
+	VMOVDQU (DI), Y8
+	VMOVDQU 32(DI), Y9
+	ROWV((SI), Y0, Y1, Y11, Y12)
+
+done1v:
+	VPADDD Y2, Y0, Y0
+	VPADDD Y3, Y1, Y1
+	MOVQ   epi+32(FP), R13
+	EPILOGUE_LOAD(R13)
+	STORE(Y0, Y1, DX)
+	VZEROUPPER
+	RET
+
 // func rangeAVX2(x *float32, n int, lanes *[24]float32)
 TEXT ·rangeAVX2(SB), NOSPLIT, $0-24
 	MOVQ   x+0(FP), SI

@@ -12,3 +12,11 @@ func linearAsm(m int, a []uint8, lda int, p *Packed, zp int32, sx float32, c []f
 
 func rangeAVX2(x *float32, n int, lanes *[24]float32)             { panic("qgemm: no AVX2") }
 func quantizeAVX2(x *float32, n int, inv, zp float32, dst *uint8) { panic("qgemm: no AVX2") }
+
+// SetVNNI does nothing in this build and returns false.
+func SetVNNI(bool) bool { return false }
+
+// HasVNNI reports false: this build has no assembly kernels.
+func HasVNNI() bool { return false }
+
+var useVNNI = false

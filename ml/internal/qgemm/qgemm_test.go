@@ -68,9 +68,16 @@ func (pr problem) want() []float32 {
 	return out
 }
 
-func (pr problem) run(asm bool, aMax uint8) []float32 {
-	prev := SetAsm(asm)
-	defer SetAsm(prev)
+// kernel modes: pure Go, AVX2, AVX512-VNNI.
+const (
+	modeGo = iota
+	modeAVX2
+	modeVNNI
+)
+
+func (pr problem) run(mode int, aMax uint8) []float32 {
+	prevAsm, prevVNNI := SetAsm(mode != modeGo), SetVNNI(mode == modeVNNI)
+	defer func() { SetAsm(prevAsm); SetVNNI(prevVNNI) }()
 	c := make([]float32, pr.m*pr.n)
 	Linear(pr.m, pr.a, pr.lda, pr.p, pr.zp, pr.sx, c, pr.n, aMax)
 	return c
@@ -89,8 +96,8 @@ func sameBits(a, b []float32) bool {
 }
 
 func TestLinearKernelsAgreeWithDefinition(t *testing.T) {
-	if !HasAsm() {
-		t.Fatal("this machine has no AVX2/FMA: the assembly kernel cannot be compared (run on the CI's amd64 runners)")
+	if !HasAsm() || !HasVNNI() {
+		t.Fatalf("this machine lacks AVX2/FMA (%v) or AVX512-VNNI (%v): the assembly kernels cannot all be compared", HasAsm(), HasVNNI())
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, m := range []int{1, 2, 3, 4, 5, 9, 70} { // 70 rows by 256 outputs run in parallel chunks
@@ -98,9 +105,9 @@ func TestLinearKernelsAgreeWithDefinition(t *testing.T) {
 			for _, k := range []int{1, 3, 4, 5, 8, 63, 64, 130} {
 				pr := newProblem(rng, m, n, k, MaxFastActivation)
 				want := pr.want()
-				for _, asm := range []bool{false, true} {
-					if got := pr.run(asm, MaxFastActivation); !sameBits(got, want) {
-						t.Fatalf("m=%d n=%d k=%d asm=%v:\n got %v\nwant %v", m, n, k, asm, got, want)
+				for _, mode := range []int{modeGo, modeAVX2, modeVNNI} {
+					if got := pr.run(mode, MaxFastActivation); !sameBits(got, want) {
+						t.Fatalf("m=%d n=%d k=%d mode=%d:\n got %v\nwant %v", m, n, k, mode, got, want)
 					}
 				}
 			}
@@ -133,8 +140,10 @@ func TestLinearExtremes(t *testing.T) {
 		pr.scales = []float32{1}
 		pr.p = Pack(pr.w, pr.n, pr.k, pr.scales, pr.bias)
 		want := pr.want()
-		if got := pr.run(true, uint8(top)); !sameBits(got, want) {
-			t.Fatalf("activations %d: got %v, want %v", top, got[:4], want[:4])
+		for _, mode := range []int{modeAVX2, modeVNNI} {
+			if got := pr.run(mode, uint8(top)); !sameBits(got, want) {
+				t.Fatalf("activations %d, mode %d: got %v, want %v", top, mode, got[:4], want[:4])
+			}
 		}
 	}
 }
@@ -180,10 +189,10 @@ func BenchmarkLinear(b *testing.B) {
 	for _, s := range []struct{ m, n, k int }{{1, 256, 64}, {32, 256, 64}, {450, 256, 64}, {450, 128, 256}, {450, 10, 128}} {
 		pr := newProblem(rng, s.m, s.n, s.k, 127)
 		c := make([]float32, s.m*s.n)
-		for _, asm := range []bool{false, true} {
-			b.Run(fmt.Sprintf("%dx%dx%d/asm=%v", s.m, s.n, s.k, asm), func(b *testing.B) {
-				prev := SetAsm(asm)
-				defer SetAsm(prev)
+		for mode, name := range []string{"go", "avx2", "vnni"} {
+			b.Run(fmt.Sprintf("%dx%dx%d/%s", s.m, s.n, s.k, name), func(b *testing.B) {
+				prevAsm, prevVNNI := SetAsm(mode != modeGo), SetVNNI(mode == modeVNNI)
+				defer func() { SetAsm(prevAsm); SetVNNI(prevVNNI) }()
 				for b.Loop() {
 					Linear(pr.m, pr.a, pr.lda, pr.p, pr.zp, pr.sx, c, pr.n, 127)
 				}
