@@ -680,6 +680,13 @@ func (m *Model) Clone() (*Model, error) {
 	if err := c.restoreTensors("", tensors, map[string]bool{}); err != nil {
 		return nil, fmt.Errorf("ml: Clone: %w", err)
 	}
+	// Pruning masks go with the weights, so that a clone fine-tunes as the
+	// original would.
+	for i, p := range m.Parameters() {
+		if p.mask != nil {
+			c.Parameters()[i].mask = append([]float32(nil), p.mask...)
+		}
+	}
 	if m.meta != nil {
 		c.meta = make(map[string]json.RawMessage, len(m.meta))
 		for k, v := range m.meta {

@@ -339,10 +339,16 @@ epochs:
 			out := t.forward(x, true)
 			acc.add(out, y)
 			loss := t.lossAndBackward(out, y, true)
+			maskGrads(t.params)
 			if cfg.ClipNorm > 0 {
 				ClipGradNorm(t.params, cfg.ClipNorm)
 			}
 			cfg.Optimizer.Step(t.params)
+			// The built-in optimizers keep pruned weights at zero themselves;
+			// this covers optimizers defined elsewhere.
+			for _, p := range t.params {
+				applyMask(p)
+			}
 			total += loss * float64(len(idx))
 			hist.StepLoss = append(hist.StepLoss, loss)
 			if progress != nil {
