@@ -263,11 +263,37 @@ func (r PruneLayerReport) Sparsity() float64 { return float64(r.Zeros) / float64
 func (r *PruneReport) Sparsity() float64 { return float64(r.Zeros) / float64(r.Weights) }
 
 // Sparsity reports the fraction of zero weights of every Linear, LSTM and GRU
-// weight tensor of m (pruned or not), e.g. to check that fine-tuning kept
-// pruned weights at zero.
+// weight tensor of m (pruned or not, float or quantized), e.g. to check that
+// fine-tuning kept pruned weights at zero.
 func Sparsity(m *Model) *PruneReport {
-	targets, _ := pruneTargets(m, nil)
+	var targets []prunable
+	for i, l := range m.layers {
+		name := fmt.Sprintf("%d %s", i, l)
+		switch l := l.(type) {
+		case *QuantLinearLayer:
+			targets = append(targets, prunable{name, "weight", FromSlice(l.w.dequantized(), l.Out, l.In)})
+		case *QuantLSTMLayer:
+			targets = append(targets, quantRNNTargets(name, l.weights)...)
+		case *QuantGRULayer:
+			targets = append(targets, quantRNNTargets(name, l.weights)...)
+		case *LinearLayer, *LSTMLayer, *GRULayer:
+			ts, _ := pruneTargets(Sequential(l), nil)
+			for _, t := range ts {
+				t.layer = name
+				targets = append(targets, t)
+			}
+		}
+	}
 	return sparsityReport(m, targets)
+}
+
+func quantRNNTargets(name string, ws []qrnnWeights) []prunable {
+	var out []prunable
+	for _, w := range ws {
+		out = append(out, prunable{name, "weight_ih" + w.suffix, FromSlice(w.ih.dequantized(), w.ih.out, w.ih.in)},
+			prunable{name, "weight_hh" + w.suffix, FromSlice(w.hh.dequantized(), w.hh.out, w.hh.in)})
+	}
+	return out
 }
 
 func sparsityReport(_ *Model, ps []prunable) *PruneReport {
