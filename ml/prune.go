@@ -12,8 +12,12 @@ import (
 // RandomUnstructured give the methods of torch.nn.utils.prune.
 type PruneConfig struct {
 	// Method is "l1" (the smallest |w| of each weight tensor), "global_l1"
-	// (the smallest |w| over all the chosen tensors together) or "random".
+	// (the smallest |w| over all the chosen tensors together), "random", or
+	// "ln_structured" (whole output units of each tensor, those with the
+	// smallest Ln norm of their weights, N the norm's order).
 	Method string
+	// N is the order of the norm of "ln_structured" (1 or 2).
+	N int
 	// Amount is the fraction, in [0, 1), of the still unpruned weights to
 	// prune: as in PyTorch, pruning twice by 0.5 leaves a quarter.
 	Amount float64
@@ -41,11 +45,20 @@ func RandomUnstructured(amount float64, seed int64) PruneConfig {
 	return PruneConfig{Method: "random", Amount: amount, Seed: seed}
 }
 
+// LnStructured prunes, in each weight tensor, the given fraction of its
+// output units (a Linear layer's outputs, an LSTM's gate rows) with the
+// smallest Ln norm of their weights: whole units become zero
+// (torch.nn.utils.prune.ln_structured with dim 0 of PyTorch's layout).
+func LnStructured(amount float64, n int) PruneConfig {
+	return PruneConfig{Method: "ln_structured", Amount: amount, N: n}
+}
+
 // prunable is one weight tensor that pruning may mask.
 type prunable struct {
-	layer string // e.g. "2 Linear(256→128)"
-	name  string // "weight", "weight_ih_l0", ...
-	t     *Tensor
+	layer  string // e.g. "2 Linear(256→128)"
+	name   string // "weight", "weight_ih_l0", ...
+	t      *Tensor
+	linear bool // a Linear weight, stored [in, out]: output units are columns
 }
 
 // Prune zeroes weights of m in place and keeps them zero from then on: every
@@ -67,8 +80,12 @@ func Prune(m *Model, cfg PruneConfig) (*PruneReport, error) {
 	}
 	switch cfg.Method {
 	case "l1", "global_l1", "random":
+	case "ln_structured":
+		if cfg.N != 1 && cfg.N != 2 {
+			return nil, fmt.Errorf("ml: Prune: ln_structured norm order %d: want 1 or 2", cfg.N)
+		}
 	default:
-		return nil, fmt.Errorf("ml: Prune: method %q: want \"l1\", \"global_l1\" or \"random\" (ml.L1Unstructured, ml.GlobalL1, ml.RandomUnstructured)", cfg.Method)
+		return nil, fmt.Errorf("ml: Prune: method %q: want \"l1\", \"global_l1\", \"random\" or \"ln_structured\" (ml.L1Unstructured, ml.GlobalL1, ml.RandomUnstructured, ml.LnStructured)", cfg.Method)
 	}
 	if m.IsQuantized() {
 		return nil, fmt.Errorf("ml: Prune: the model is quantized; prune the float model, fine-tune it, then quantize")
@@ -91,6 +108,10 @@ func Prune(m *Model, cfg PruneConfig) (*PruneReport, error) {
 		for _, p := range targets {
 			pruneRandom(p, cfg.Amount, rng)
 		}
+	case "ln_structured":
+		for _, p := range targets {
+			pruneUnits(p, cfg.Amount, cfg.N)
+		}
 	}
 	return sparsityReport(m, targets), nil
 }
@@ -102,18 +123,18 @@ func pruneTargets(m *Model, layers []int) ([]prunable, error) {
 		name := fmt.Sprintf("%d %s", i, l)
 		switch l := l.(type) {
 		case *LinearLayer:
-			out = append(out, prunable{name, "weight", l.Weight})
+			out = append(out, prunable{name, "weight", l.Weight, true})
 		case *LSTMLayer:
 			for _, w := range l.weights {
-				out = append(out, prunable{name, "weight_ih" + w.namesuffix, w.wih}, prunable{name, "weight_hh" + w.namesuffix, w.whh})
+				out = append(out, prunable{name, "weight_ih" + w.namesuffix, w.wih, false}, prunable{name, "weight_hh" + w.namesuffix, w.whh, false})
 			}
 		case *GRULayer:
 			for _, w := range l.weights {
-				out = append(out, prunable{name, "weight_ih" + w.namesuffix, w.wih}, prunable{name, "weight_hh" + w.namesuffix, w.whh})
+				out = append(out, prunable{name, "weight_ih" + w.namesuffix, w.wih, false}, prunable{name, "weight_hh" + w.namesuffix, w.whh, false})
 			}
 		case *EmbeddingLayer:
 			if explicit {
-				out = append(out, prunable{name, "weight", l.Weight})
+				out = append(out, prunable{name, "weight", l.Weight, false})
 			}
 		default:
 			if explicit {
@@ -202,6 +223,56 @@ func pruneRandom(p prunable, amount float64, rng *rand.Rand) {
 	applyMask(p.t)
 }
 
+// pruneUnits masks round(amount·alive units) whole output units of p with
+// the smallest Ln norm. Units are columns of a Linear weight ([in, out] in
+// gopad) and rows of the others ([out, in] as PyTorch).
+func pruneUnits(p prunable, amount float64, n int) {
+	ensureMask(p.t)
+	rows, cols := p.t.shape[0], p.t.shape[1]
+	units, per := rows, cols
+	at := func(u, k int) int { return u*cols + k }
+	if p.linear {
+		units, per = cols, rows
+		at = func(u, k int) int { return k*cols + u }
+	}
+	type unit struct {
+		u    int
+		norm float64
+	}
+	var alive []unit
+	for u := 0; u < units; u++ {
+		if p.t.mask[at(u, 0)] == 0 && unitPruned(p.t.mask, u, per, at) {
+			continue
+		}
+		var s float64
+		for k := 0; k < per; k++ {
+			v := math.Abs(float64(p.t.data[at(u, k)]))
+			if n == 2 {
+				v *= v
+			}
+			s += v
+		}
+		alive = append(alive, unit{u, s})
+	}
+	k := int(math.RoundToEven(amount * float64(len(alive))))
+	sort.SliceStable(alive, func(a, b int) bool { return alive[a].norm < alive[b].norm })
+	for _, x := range alive[:k] {
+		for j := 0; j < per; j++ {
+			p.t.mask[at(x.u, j)] = 0
+		}
+	}
+	applyMask(p.t)
+}
+
+func unitPruned(mask []float32, u, per int, at func(u, k int) int) bool {
+	for k := 0; k < per; k++ {
+		if mask[at(u, k)] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // applyMask zeroes the masked values of t.
 func applyMask(t *Tensor) {
 	if t.mask != nil {
@@ -271,7 +342,7 @@ func Sparsity(m *Model) *PruneReport {
 		name := fmt.Sprintf("%d %s", i, l)
 		switch l := l.(type) {
 		case *QuantLinearLayer:
-			targets = append(targets, prunable{name, "weight", FromSlice(l.w.dequantized(), l.Out, l.In)})
+			targets = append(targets, prunable{name, "weight", FromSlice(l.w.dequantized(), l.Out, l.In), false})
 		case *QuantLSTMLayer:
 			targets = append(targets, quantRNNTargets(name, l.weights)...)
 		case *QuantGRULayer:
@@ -290,8 +361,8 @@ func Sparsity(m *Model) *PruneReport {
 func quantRNNTargets(name string, ws []qrnnWeights) []prunable {
 	var out []prunable
 	for _, w := range ws {
-		out = append(out, prunable{name, "weight_ih" + w.suffix, FromSlice(w.ih.dequantized(), w.ih.out, w.ih.in)},
-			prunable{name, "weight_hh" + w.suffix, FromSlice(w.hh.dequantized(), w.hh.out, w.hh.in)})
+		out = append(out, prunable{name, "weight_ih" + w.suffix, FromSlice(w.ih.dequantized(), w.ih.out, w.ih.in), false},
+			prunable{name, "weight_hh" + w.suffix, FromSlice(w.hh.dequantized(), w.hh.out, w.hh.in), false})
 	}
 	return out
 }

@@ -172,6 +172,74 @@ func TestGradientsOfPrunedModel(t *testing.T) {
 	gradCheck(t, "pruned LSTM", func() *Tensor { return lstm.Forward(x) }, append([]*Tensor{x}, lstm.Parameters()...)...)
 }
 
+// TestLnStructured: whole output units go, those with the smallest norm:
+// columns of a Linear weight ([in, out]), rows of an LSTM's.
+func TestLnStructured(t *testing.T) {
+	SetSeed(25)
+	m := Sequential(Linear(6, 10), ReLU(), LSTM(10, 3))
+	w := m.Layer(0).(*LinearLayer).Weight
+	before := append([]float32(nil), w.data...)
+	if _, err := Prune(m, LnStructured(0.3, 2)); err != nil {
+		t.Fatal(err)
+	}
+	norm := func(j int) float64 {
+		s := 0.0
+		for i := 0; i < 6; i++ {
+			s += float64(before[i*10+j]) * float64(before[i*10+j])
+		}
+		return s
+	}
+	var pruned, kept []int
+	for j := 0; j < 10; j++ {
+		zeros := 0
+		for i := 0; i < 6; i++ {
+			if w.data[i*10+j] == 0 {
+				zeros++
+			}
+		}
+		switch zeros {
+		case 6:
+			pruned = append(pruned, j)
+		case 0:
+			kept = append(kept, j)
+		default:
+			t.Fatalf("output %d of the Linear is partly pruned (%d of 6 zeros)", j, zeros)
+		}
+	}
+	if len(pruned) != 3 {
+		t.Fatalf("pruned outputs %v, want 3 of 10", pruned)
+	}
+	for _, p := range pruned {
+		for _, k := range kept {
+			if norm(p) > norm(k) {
+				t.Errorf("pruned output %d (norm² %g) while keeping %d (norm² %g)", p, norm(p), k, norm(k))
+			}
+		}
+	}
+	// LSTM weight_ih [12, 10]: round(0.3·12) = 4 whole rows.
+	wih := m.Layer(2).(*LSTMLayer).weights[0].wih
+	rows := 0
+	for r := 0; r < 12; r++ {
+		zero := true
+		for c := 0; c < 10; c++ {
+			zero = zero && wih.data[r*10+c] == 0
+		}
+		if zero {
+			rows++
+		}
+	}
+	if rows != 4 || Sparsity(m).Layers[1].Zeros != 40 {
+		t.Errorf("LSTM weight_ih: %d zero rows (%d zeros), want 4 rows", rows, Sparsity(m).Layers[1].Zeros)
+	}
+	// Again: 30% of the 7 remaining outputs.
+	if _, err := Prune(m, LnStructured(0.3, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if z := Sparsity(m).Layers[0].Zeros; z != 6*5 {
+		t.Errorf("after a second round, %d zeros in the Linear, want 5 whole outputs (30)", z)
+	}
+}
+
 func TestPruneBadInput(t *testing.T) {
 	m := Sequential(Linear(4, 3), ReLU(), Linear(3, 2))
 	q, _, err := Quantize(m, Int8)
@@ -188,6 +256,7 @@ func TestPruneBadInput(t *testing.T) {
 		{"negative amount", m, L1Unstructured(-0.1), "amount -0.1"},
 		{"NaN amount", m, GlobalL1(math.NaN()), "amount NaN"},
 		{"unknown method", m, PruneConfig{Method: "l2", Amount: 0.1}, `method "l2"`},
+		{"norm order", m, LnStructured(0.2, 3), "ln_structured norm order 3: want 1 or 2"},
 		{"layer without weights", m, PruneConfig{Method: "l1", Amount: 0.1, Layers: []int{1}}, "layer 1 (ReLU()) has no weights to prune"},
 		{"layer out of range", m, PruneConfig{Method: "l1", Amount: 0.1, Layers: []int{5}}, "layer 5: the model has layers 0 to 2"},
 		{"nothing to prune", Sequential(ReLU()), GlobalL1(0.5), "no Linear, LSTM or GRU weights"},

@@ -58,6 +58,7 @@ func init() {
 		"Left":                   reflect.ValueOf(constant.MakeFromLiteral("\"left\"", token.STRING, 0)),
 		"Linear":                 reflect.ValueOf(ml.Linear),
 		"Linspace":               reflect.ValueOf(ml.Linspace),
+		"LnStructured":           reflect.ValueOf(ml.LnStructured),
 		"Load":                   reflect.ValueOf(ml.Load),
 		"LogSoftmax":             reflect.ValueOf(ml.LogSoftmax),
 		"MAE":                    reflect.ValueOf(ml.MAE),
