@@ -210,25 +210,22 @@ type QuantLayerReport struct {
 // SizeRatio returns BytesAfter / BytesBefore.
 func (r *QuantReport) SizeRatio() float64 { return float64(r.BytesAfter) / float64(r.BytesBefore) }
 
-func newQuantReport(float, q *Model, cfg QuantConfig) (*QuantReport, error) {
-	r := &QuantReport{MetricBefore: math.NaN(), MetricAfter: math.NaN(), OutputMaxError: math.NaN(), OutputMeanError: math.NaN()}
+// newQuantReport measures the report. A sample or validation set that does
+// not fit the model, or an unknown metric, panics inside; that becomes the
+// error.
+func newQuantReport(float, q *Model, cfg QuantConfig) (r *QuantReport, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, fmt.Errorf("report: %v", p)
+		}
+	}()
+	r = &QuantReport{MetricBefore: math.NaN(), MetricAfter: math.NaN(), OutputMaxError: math.NaN(), OutputMeanError: math.NaN()}
 	sample := cfg.Sample
 	if sample == nil && cfg.Validation.X != nil {
 		n := min(cfg.Validation.Len(), 256)
 		sample = cfg.Validation.Slice(0, n).X
 	}
-	var err error
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("report: %v", p)
-			}
-		}()
-		r.Layers = layerReports(float, q, sample, "")
-	}()
-	if err != nil {
-		return nil, err
-	}
+	r.Layers = layerReports(float, q, sample, "")
 	for _, l := range r.Layers {
 		r.BytesBefore += l.BytesBefore
 		r.BytesAfter += l.BytesAfter

@@ -282,6 +282,8 @@ func TestQuantizeBadInput(t *testing.T) {
 		{"nested quantized", Sequential(ReLU(), q), Int8, "layer 1, layer 0 (QuantLinear(4→3, int8 per tensor)) is already quantized"},
 		{"cell-defined layer", Sequential(squareLayer{}), Int8, "cell-defined layer"},
 		{"nil model", nil, Int8, "nil model"},
+		{"unknown metric", m, QuantConfig{Validation: Dataset{X: Randn(3, 4), Y: FromSlice([]float32{0, 1, 0}, 3)}, Metric: "auc"}, "report: ml: Quantize: unknown metric"},
+		{"sample that does not fit", m, QuantConfig{Sample: Randn(2, 5)}, "report: ml: Linear(4→3): input shape"},
 	} {
 		_, _, err := Quantize(c.m, c.cfg)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
