@@ -145,11 +145,14 @@ func LinearGeneric(m int, a []uint8, lda int, p *Packed, zp int32, sx float32, c
 			acc = [Panel]int32{}
 			pd := p.data[panel*kq*Panel*4 : (panel+1)*kq*Panel*4]
 			for q := 0; q < kq; q++ {
-				a0, a1, a2, a3 := int32(ar[4*q]), int32(ar[4*q+1]), int32(ar[4*q+2]), int32(ar[4*q+3])
-				blk := pd[q*Panel*4 : (q+1)*Panel*4]
-				for col := range acc {
-					w := blk[col*4 : col*4+4]
-					acc[col] += a0*int32(w[0]) + a1*int32(w[1]) + a2*int32(w[2]) + a3*int32(w[3])
+				a4 := (*[4]uint8)(ar[4*q:])
+				if a4[0]|a4[1]|a4[2]|a4[3] == 0 {
+					continue // common after ReLU: nothing to add
+				}
+				a0, a1, a2, a3 := int32(a4[0]), int32(a4[1]), int32(a4[2]), int32(a4[3])
+				blk := (*[Panel * 4]int8)(pd[q*Panel*4:])
+				for col := 0; col < Panel; col++ {
+					acc[col] += a0*int32(blk[4*col]) + a1*int32(blk[4*col+1]) + a2*int32(blk[4*col+2]) + a3*int32(blk[4*col+3])
 				}
 			}
 			for col := 0; col < Panel && panel*Panel+col < p.N; col++ {
