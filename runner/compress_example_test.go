@@ -23,7 +23,7 @@ func TestCompressExampleRuns(t *testing.T) {
 	for _, want := range []string{
 		"QuantLinear(64→256, int8 per tensor)", "total (0.256x)", "accuracy before → after",
 		"52,020 bytes quantized", "sparsity", "90.0%", "after 10 epochs of fine-tuning",
-		"pareto front:", "weights file: float32", "identical outputs on all 449 test images: true",
+		"pareto front:", "unpruned:", "weights file: float32", "identical outputs on all 449 test images: true",
 		"QuantEmbedding(", "uint8 per row", "QuantLSTM(16→32, int8 per tensor)",
 	} {
 		if !strings.Contains(stdout, want) {
