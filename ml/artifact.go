@@ -53,11 +53,13 @@ type artifactParam struct {
 // uint8 values of a quantized layer.
 type storedTensor struct {
 	name  string
-	dtype string // "F32", "I8" or "U8"
+	dtype string // "F32", "I8", "U8", and "U16", "I32" for sparse indices
 	shape []int
 	f32   []float32
 	i8    []int8
 	u8    []uint8
+	u16   []uint16
+	i32   []int32
 }
 
 func (t storedTensor) len() int {
@@ -66,16 +68,97 @@ func (t storedTensor) len() int {
 		return len(t.i8)
 	case "U8":
 		return len(t.u8)
+	case "U16":
+		return len(t.u16)
+	case "I32":
+		return len(t.i32)
 	}
 	return len(t.f32)
 }
 
 // elemSize is the size in bytes of one value of a dtype gopad stores.
 func elemSize(dtype string) int {
-	if dtype == "F32" {
+	switch dtype {
+	case "F32", "I32":
 		return 4
+	case "U16":
+		return 2
 	}
 	return 1
+}
+
+// Pruned weights are saved sparse, in compressed sparse rows (CSR) of
+// PyTorch's layout: NAME.csr_values (F32, the kept weights row by row),
+// NAME.csr_cols (U16, their columns) and NAME.csr_rowptr (I32, where each
+// row starts, rows+1 values). Kept means unmasked, so the pruning mask comes
+// back with Load. A tensor is saved this way when it is pruned, at least half
+// zero, and narrow enough for 16-bit columns.
+const (
+	csrValues = ".csr_values"
+	csrCols   = ".csr_cols"
+	csrRowPtr = ".csr_rowptr"
+)
+
+// sparseStored returns the CSR tensors of the weight t ([rows, cols] in file
+// layout, with its mask in the same layout), or nil when t is kept dense.
+func sparseStored(name string, t *Tensor, mask []float32) []storedTensor {
+	if mask == nil || len(t.shape) != 2 || t.shape[1] > 1<<16 {
+		return nil
+	}
+	rows, cols := t.shape[0], t.shape[1]
+	kept := 0
+	for _, m := range mask {
+		if m != 0 {
+			kept++
+		}
+	}
+	if 2*kept > len(mask) {
+		return nil
+	}
+	vals := make([]float32, 0, kept)
+	idx := make([]uint16, 0, kept)
+	ptr := make([]int32, 1, rows+1)
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			if mask[r*cols+c] != 0 {
+				vals = append(vals, t.data[r*cols+c])
+				idx = append(idx, uint16(c))
+			}
+		}
+		ptr = append(ptr, int32(len(vals)))
+	}
+	return []storedTensor{
+		{name: name + csrValues, dtype: "F32", shape: []int{len(vals)}, f32: vals},
+		{name: name + csrCols, dtype: "U16", shape: []int{len(idx)}, u16: idx},
+		{name: name + csrRowPtr, dtype: "I32", shape: []int{rows + 1}, i32: ptr},
+	}
+}
+
+// denseFromCSR rebuilds a [rows, cols] tensor and its mask from the CSR
+// tensors of name, checking every index (the file may be hostile).
+func denseFromCSR(name string, vals, cols, ptr *storedTensor, rows, ncols int) (data, mask []float32, err error) {
+	if vals.dtype != "F32" || cols.dtype != "U16" || ptr.dtype != "I32" {
+		return nil, nil, fmt.Errorf("sparse tensor %q has dtypes %s, %s, %s; want F32, U16, I32", name, vals.dtype, cols.dtype, ptr.dtype)
+	}
+	if len(ptr.i32) != rows+1 || ptr.i32[0] != 0 || int(ptr.i32[rows]) != len(vals.f32) || len(cols.u16) != len(vals.f32) {
+		return nil, nil, fmt.Errorf("sparse tensor %q: %d row pointers for %d rows, %d values, %d columns: inconsistent", name, len(ptr.i32), rows, len(vals.f32), len(cols.u16))
+	}
+	data, mask = make([]float32, rows*ncols), make([]float32, rows*ncols)
+	for r := 0; r < rows; r++ {
+		a, b := ptr.i32[r], ptr.i32[r+1]
+		if a > b {
+			return nil, nil, fmt.Errorf("sparse tensor %q: row %d starts at %d after its end %d", name, r, a, b)
+		}
+		for k := a; k < b; k++ {
+			c := int(cols.u16[k])
+			if c >= ncols {
+				return nil, nil, fmt.Errorf("sparse tensor %q: row %d has column %d, the tensor has %d", name, r, c, ncols)
+			}
+			data[r*ncols+c] = vals.f32[k]
+			mask[r*ncols+c] = 1
+		}
+	}
+	return data, mask, nil
 }
 
 func (t storedTensor) bytes() int { return t.len() * elemSize(t.dtype) }
@@ -104,8 +187,18 @@ func (m *Model) storedTensors(prefix string) []storedTensor {
 				if j < len(names) {
 					name = names[j]
 				}
+				mask := t.mask
 				if lin, ok := l.(*LinearLayer); ok && t == lin.Weight {
+					if mask != nil {
+						mt := make([]float32, len(mask))
+						transpose(mt, mask, t.shape[0], t.shape[1])
+						mask = mt
+					}
 					t = t.Detach().T()
+				}
+				if sp := sparseStored(p+name, t, mask); sp != nil {
+					out = append(out, sp...)
+					continue
 				}
 				out = append(out, storedTensor{name: p + name, dtype: "F32", shape: t.Shape(), f32: t.data})
 			}
@@ -162,14 +255,34 @@ func (m *Model) restoreTensors(prefix string, tensors map[string]*storedTensor, 
 				if transposed {
 					want = []int{param.shape[1], param.shape[0]}
 				}
-				t, err := get(name, "F32", want...)
-				if err != nil {
-					return err
+				var values, mask []float32
+				if vals, ok := tensors[p+name+csrValues]; ok && len(want) == 2 {
+					cols, okc := tensors[p+name+csrCols]
+					ptr, okp := tensors[p+name+csrRowPtr]
+					if !okc || !okp {
+						return fmt.Errorf("sparse tensor %q lacks its columns or row pointers", p+name)
+					}
+					var err error
+					if values, mask, err = denseFromCSR(p+name, vals, cols, ptr, want[0], want[1]); err != nil {
+						return err
+					}
+					used[p+name+csrValues], used[p+name+csrCols], used[p+name+csrRowPtr] = true, true, true
+				} else {
+					t, err := get(name, "F32", want...)
+					if err != nil {
+						return err
+					}
+					values = t.f32
 				}
 				if transposed {
-					transpose(param.data, t.f32, want[0], want[1])
+					transpose(param.data, values, want[0], want[1])
+					if mask != nil {
+						param.mask = make([]float32, len(mask))
+						transpose(param.mask, mask, want[0], want[1])
+					}
 				} else {
-					copy(param.data, t.f32)
+					copy(param.data, values)
+					param.mask = mask
 				}
 			}
 		}
@@ -212,8 +325,10 @@ func (m *Model) Save(dir string) error {
 	}
 	sum := sha256.Sum256(weights)
 	version := 1
-	if m.IsQuantized() {
-		version = 2
+	for _, t := range tensors {
+		if t.dtype != "F32" || strings.HasSuffix(t.name, csrValues) {
+			version = 2 // quantized or sparse: older gopads cannot read it
+		}
 	}
 	man := artifactManifest{Format: artifactFormat, Version: version, Architecture: spec,
 		Weights: weightsFileName, WeightsSHA256: hex.EncodeToString(sum[:]), Metadata: m.meta}
@@ -325,6 +440,14 @@ func encodeStored(ts []storedTensor) ([]byte, error) {
 			}
 		case "U8":
 			out = append(out, t.u8...)
+		case "U16":
+			for _, v := range t.u16 {
+				out = binary.LittleEndian.AppendUint16(out, v)
+			}
+		case "I32":
+			for _, v := range t.i32 {
+				out = binary.LittleEndian.AppendUint32(out, uint32(v))
+			}
 		default:
 			return nil, fmt.Errorf("tensor %q: dtype %s cannot be stored", t.name, t.dtype)
 		}
@@ -384,8 +507,8 @@ func decodeStored(data []byte) (map[string]*storedTensor, error) {
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return nil, fmt.Errorf("corrupt header entry %q: %w", name, err)
 		}
-		if e.DType != "F32" && e.DType != "I8" && e.DType != "U8" {
-			return nil, fmt.Errorf("tensor %q has dtype %s; only F32 is supported (and I8, U8 for quantized layers)", name, e.DType)
+		if e.DType != "F32" && e.DType != "I8" && e.DType != "U8" && e.DType != "U16" && e.DType != "I32" {
+			return nil, fmt.Errorf("tensor %q has dtype %s; only F32 is supported (and I8, U8 for quantized layers, U16, I32 for sparse indices)", name, e.DType)
 		}
 		size := int64(elemSize(e.DType))
 		begin, end := e.DataOffsets[0], e.DataOffsets[1]
@@ -437,6 +560,16 @@ func decodeStored(data []byte) (map[string]*storedTensor, error) {
 			}
 		case "U8":
 			t.u8 = append([]uint8(nil), raw...)
+		case "U16":
+			t.u16 = make([]uint16, len(raw)/2)
+			for i := range t.u16 {
+				t.u16[i] = binary.LittleEndian.Uint16(raw[2*i:])
+			}
+		case "I32":
+			t.i32 = make([]int32, len(raw)/4)
+			for i := range t.i32 {
+				t.i32[i] = int32(binary.LittleEndian.Uint32(raw[4*i:]))
+			}
 		}
 		out[sp.name] = t
 	}
@@ -675,6 +808,8 @@ func (m *Model) Clone() (*Model, error) {
 		t.f32 = append([]float32(nil), t.f32...)
 		t.i8 = append([]int8(nil), t.i8...)
 		t.u8 = append([]uint8(nil), t.u8...)
+		t.u16 = append([]uint16(nil), t.u16...)
+		t.i32 = append([]int32(nil), t.i32...)
 		tensors[t.name] = &t
 	}
 	if err := c.restoreTensors("", tensors, map[string]bool{}); err != nil {

@@ -85,8 +85,10 @@
 //	small, report, err := ml.Quantize(model, ml.QuantConfig{Validation: test})
 //	_, err = ml.Prune(model, ml.GlobalL1(0.9)) // then model.Fit(...) fine-tunes
 //
-// Pruned models are saved dense (masks are not saved), and structured
-// pruning, sparse kernels and 4-bit weights are not there yet.
+// Pruned weights that are at least half zero are saved sparse (CSR) with
+// their masks, so a 90%-pruned model's file is about a sixth of the dense
+// one. Physically smaller structured pruning, sparse kernels and 4-bit
+// weights are not there yet.
 //
 // # Tensors
 //

@@ -386,11 +386,16 @@ func layerStoredBytes(l Layer) int {
 	case *Model:
 		return l.StoredBytes()
 	}
-	return 4 * countParams(l.Parameters())
+	n := 0
+	for _, t := range Sequential(l).storedTensors("") {
+		n += t.bytes()
+	}
+	return n
 }
 
 // StoredBytes returns the size of the model's weights as Save writes them:
-// 4 bytes a float32 value, 1 byte a quantized one plus its scales.
+// 4 bytes a float32 value, 1 byte a quantized one plus its scales, and for a
+// pruned weight saved sparse 6 bytes a kept value plus 4 a row.
 func (m *Model) StoredBytes() int {
 	n := 0
 	for _, l := range m.layers {
