@@ -19,9 +19,11 @@ import (
 	"gopad.dev/gopad/internal/atomicfile"
 )
 
-// ArtifactVersion is the version of the model artifact format that Save writes.
-// Load reads this version and older ones and refuses newer ones.
-const ArtifactVersion = 1
+// ArtifactVersion is the newest version of the model artifact format: Save
+// writes version 1 for float models (so that older gopads read them) and
+// version 2 for models with quantized layers (int8/uint8 tensors with their
+// scales). Load reads this version and older ones and refuses newer ones.
+const ArtifactVersion = 2
 
 const (
 	artifactFormat  = "gopad.ml.model"
@@ -44,6 +46,248 @@ type artifactManifest struct {
 type artifactParam struct {
 	Name  string `json:"name"`
 	Shape []int  `json:"shape"`
+	DType string `json:"dtype,omitempty"` // F32 when empty
+}
+
+// storedTensor is one tensor of an artifact: float32 values, or the int8 /
+// uint8 values of a quantized layer.
+type storedTensor struct {
+	name  string
+	dtype string // "F32", "I8", "U8", and "U16", "I32" for sparse indices
+	shape []int
+	f32   []float32
+	i8    []int8
+	u8    []uint8
+	u16   []uint16
+	i32   []int32
+}
+
+func (t storedTensor) len() int {
+	switch t.dtype {
+	case "I8":
+		return len(t.i8)
+	case "U8":
+		return len(t.u8)
+	case "U16":
+		return len(t.u16)
+	case "I32":
+		return len(t.i32)
+	}
+	return len(t.f32)
+}
+
+// elemSize is the size in bytes of one value of a dtype gopad stores.
+func elemSize(dtype string) int {
+	switch dtype {
+	case "F32", "I32":
+		return 4
+	case "U16":
+		return 2
+	}
+	return 1
+}
+
+// Pruned weights are saved sparse, in compressed sparse rows (CSR) of
+// PyTorch's layout: NAME.csr_values (F32, the kept weights row by row),
+// NAME.csr_cols (U16, their columns) and NAME.csr_rowptr (I32, where each
+// row starts, rows+1 values). Kept means unmasked, so the pruning mask comes
+// back with Load. A tensor is saved this way when it is pruned, at least half
+// zero, and narrow enough for 16-bit columns.
+const (
+	csrValues = ".csr_values"
+	csrCols   = ".csr_cols"
+	csrRowPtr = ".csr_rowptr"
+)
+
+// sparseStored returns the CSR tensors of the weight t ([rows, cols] in file
+// layout, with its mask in the same layout), or nil when t is kept dense.
+func sparseStored(name string, t *Tensor, mask []float32) []storedTensor {
+	if mask == nil || len(t.shape) != 2 || t.shape[1] > 1<<16 {
+		return nil
+	}
+	rows, cols := t.shape[0], t.shape[1]
+	kept := 0
+	for _, m := range mask {
+		if m != 0 {
+			kept++
+		}
+	}
+	if 2*kept > len(mask) {
+		return nil
+	}
+	vals := make([]float32, 0, kept)
+	idx := make([]uint16, 0, kept)
+	ptr := make([]int32, 1, rows+1)
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			if mask[r*cols+c] != 0 {
+				vals = append(vals, t.data[r*cols+c])
+				idx = append(idx, uint16(c))
+			}
+		}
+		ptr = append(ptr, int32(len(vals)))
+	}
+	return []storedTensor{
+		{name: name + csrValues, dtype: "F32", shape: []int{len(vals)}, f32: vals},
+		{name: name + csrCols, dtype: "U16", shape: []int{len(idx)}, u16: idx},
+		{name: name + csrRowPtr, dtype: "I32", shape: []int{rows + 1}, i32: ptr},
+	}
+}
+
+// denseFromCSR rebuilds a [rows, cols] tensor and its mask from the CSR
+// tensors of name, checking every index (the file may be hostile).
+func denseFromCSR(name string, vals, cols, ptr *storedTensor, rows, ncols int) (data, mask []float32, err error) {
+	if vals.dtype != "F32" || cols.dtype != "U16" || ptr.dtype != "I32" {
+		return nil, nil, fmt.Errorf("sparse tensor %q has dtypes %s, %s, %s; want F32, U16, I32", name, vals.dtype, cols.dtype, ptr.dtype)
+	}
+	if len(ptr.i32) != rows+1 || ptr.i32[0] != 0 || int(ptr.i32[rows]) != len(vals.f32) || len(cols.u16) != len(vals.f32) {
+		return nil, nil, fmt.Errorf("sparse tensor %q: %d row pointers for %d rows, %d values, %d columns: inconsistent", name, len(ptr.i32), rows, len(vals.f32), len(cols.u16))
+	}
+	data, mask = make([]float32, rows*ncols), make([]float32, rows*ncols)
+	for r := 0; r < rows; r++ {
+		a, b := ptr.i32[r], ptr.i32[r+1]
+		if a > b {
+			return nil, nil, fmt.Errorf("sparse tensor %q: row %d starts at %d after its end %d", name, r, a, b)
+		}
+		for k := a; k < b; k++ {
+			c := int(cols.u16[k])
+			if c >= ncols {
+				return nil, nil, fmt.Errorf("sparse tensor %q: row %d has column %d, the tensor has %d", name, r, c, ncols)
+			}
+			data[r*ncols+c] = vals.f32[k]
+			mask[r*ncols+c] = 1
+		}
+	}
+	return data, mask, nil
+}
+
+func (t storedTensor) bytes() int { return t.len() * elemSize(t.dtype) }
+
+// storedTensors lists the tensors Save writes, named "layer.name" (Linear
+// weights transposed to PyTorch's [out, in]).
+func (m *Model) storedTensors(prefix string) []storedTensor {
+	var out []storedTensor
+	for i, l := range m.layers {
+		p := fmt.Sprintf("%s%d.", prefix, i)
+		switch l := l.(type) {
+		case quantizedLayer:
+			for _, t := range l.storeTensors() {
+				t.name = p + t.name
+				out = append(out, t)
+			}
+		case *Model:
+			out = append(out, l.storedTensors(p)...)
+		default:
+			var names []string
+			if s, ok := l.(savable); ok {
+				names = s.paramNames()
+			}
+			for j, t := range l.Parameters() {
+				name := fmt.Sprintf("p%d", j)
+				if j < len(names) {
+					name = names[j]
+				}
+				mask := t.mask
+				if lin, ok := l.(*LinearLayer); ok && t == lin.Weight {
+					if mask != nil {
+						mt := make([]float32, len(mask))
+						transpose(mt, mask, t.shape[0], t.shape[1])
+						mask = mt
+					}
+					t = t.Detach().T()
+				}
+				if sp := sparseStored(p+name, t, mask); sp != nil {
+					out = append(out, sp...)
+					continue
+				}
+				out = append(out, storedTensor{name: p + name, dtype: "F32", shape: t.Shape(), f32: t.data})
+			}
+		}
+	}
+	return out
+}
+
+// restoreTensors fills the layers of a model built from its spec with the
+// tensors of an artifact, marking each one used.
+func (m *Model) restoreTensors(prefix string, tensors map[string]*storedTensor, used map[string]bool) error {
+	for i, l := range m.layers {
+		p := fmt.Sprintf("%s%d.", prefix, i)
+		get := func(name, dtype string, shape ...int) (*storedTensor, error) {
+			full := p + name
+			t, ok := tensors[full]
+			if !ok {
+				return nil, fmt.Errorf("has no tensor %q", full)
+			}
+			if t.dtype != dtype {
+				return nil, fmt.Errorf("tensor %q has dtype %s, the architecture needs %s", full, t.dtype, dtype)
+			}
+			if !(len(shape) == 1 && shape[0] == -1) && !sameShape(t.shape, shape) {
+				return nil, fmt.Errorf("tensor %q has shape %v, the architecture needs %v", full, t.shape, shape)
+			}
+			if len(shape) == 1 && shape[0] == -1 && len(t.shape) != 1 {
+				return nil, fmt.Errorf("tensor %q has shape %v, the architecture needs one dimension", full, t.shape)
+			}
+			used[full] = true
+			return t, nil
+		}
+		switch l := l.(type) {
+		case quantizedLayer:
+			if err := l.restoreTensors(get); err != nil {
+				return fmt.Errorf("layer %s%d (%s): %w", prefix, i, strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", l), "*ml."), "Layer"), err)
+			}
+		case *Model:
+			if err := l.restoreTensors(p, tensors, used); err != nil {
+				return err
+			}
+		default:
+			var names []string
+			if s, ok := l.(savable); ok {
+				names = s.paramNames()
+			}
+			for j, param := range l.Parameters() {
+				name := fmt.Sprintf("p%d", j)
+				if j < len(names) {
+					name = names[j]
+				}
+				lin, isLin := l.(*LinearLayer)
+				transposed := isLin && param == lin.Weight
+				want := param.shape
+				if transposed {
+					want = []int{param.shape[1], param.shape[0]}
+				}
+				var values, mask []float32
+				if vals, ok := tensors[p+name+csrValues]; ok && len(want) == 2 {
+					cols, okc := tensors[p+name+csrCols]
+					ptr, okp := tensors[p+name+csrRowPtr]
+					if !okc || !okp {
+						return fmt.Errorf("sparse tensor %q lacks its columns or row pointers", p+name)
+					}
+					var err error
+					if values, mask, err = denseFromCSR(p+name, vals, cols, ptr, want[0], want[1]); err != nil {
+						return err
+					}
+					used[p+name+csrValues], used[p+name+csrCols], used[p+name+csrRowPtr] = true, true, true
+				} else {
+					t, err := get(name, "F32", want...)
+					if err != nil {
+						return err
+					}
+					values = t.f32
+				}
+				if transposed {
+					transpose(param.data, values, want[0], want[1])
+					if mask != nil {
+						param.mask = make([]float32, len(mask))
+						transpose(param.mask, mask, want[0], want[1])
+					}
+				} else {
+					copy(param.data, values)
+					param.mask = mask
+				}
+			}
+		}
+	}
+	return nil
 }
 
 type safetensorsEntry struct {
@@ -74,17 +318,26 @@ func (m *Model) Save(dir string) error {
 	if err := checkSavable(spec, "model"); err != nil {
 		return fmt.Errorf("ml: save %s: %w", dir, err)
 	}
-	names := m.paramNames()
-	params := fileLayout(m, m.Parameters())
-	weights, err := encodeSafetensors(names, params)
+	tensors := m.storedTensors("")
+	weights, err := encodeStored(tensors)
 	if err != nil {
 		return fmt.Errorf("ml: save %s: %w", dir, err)
 	}
 	sum := sha256.Sum256(weights)
-	man := artifactManifest{Format: artifactFormat, Version: ArtifactVersion, Architecture: spec,
+	version := 1
+	for _, t := range tensors {
+		if t.dtype != "F32" || strings.HasSuffix(t.name, csrValues) {
+			version = 2 // quantized or sparse: older gopads cannot read it
+		}
+	}
+	man := artifactManifest{Format: artifactFormat, Version: version, Architecture: spec,
 		Weights: weightsFileName, WeightsSHA256: hex.EncodeToString(sum[:]), Metadata: m.meta}
-	for i, p := range params {
-		man.Params = append(man.Params, artifactParam{Name: names[i], Shape: p.Shape()})
+	for _, t := range tensors {
+		p := artifactParam{Name: t.name, Shape: t.shape}
+		if t.dtype != "F32" {
+			p.DType = t.dtype
+		}
+		man.Params = append(man.Params, p)
 	}
 	manJSON, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {
@@ -142,19 +395,30 @@ func checkSavable(s LayerSpec, where string) error {
 	return nil
 }
 
-// encodeSafetensors lays the tensors out in the safetensors format.
+// encodeSafetensors lays float32 tensors out in the safetensors format.
 func encodeSafetensors(names []string, params []*Tensor) ([]byte, error) {
+	ts := make([]storedTensor, len(params))
+	for i, p := range params {
+		ts[i] = storedTensor{name: names[i], dtype: "F32", shape: p.Shape(), f32: p.data}
+	}
+	return encodeStored(ts)
+}
+
+// encodeStored lays the tensors out in the safetensors format (int8 as I8,
+// uint8 as U8, float32 as F32, all little-endian).
+func encodeStored(ts []storedTensor) ([]byte, error) {
 	var header bytes.Buffer
 	header.WriteString(`{"__metadata__":{"format":"pt","producer":"gopad"}`)
 	var offset int64
-	for i, p := range params {
-		entry, err := json.Marshal(safetensorsEntry{DType: "F32", Shape: p.Shape(), DataOffsets: [2]int64{offset, offset + 4*int64(len(p.data))}})
+	for _, t := range ts {
+		size := int64(t.bytes())
+		entry, err := json.Marshal(safetensorsEntry{DType: t.dtype, Shape: t.shape, DataOffsets: [2]int64{offset, offset + size}})
 		if err != nil {
 			return nil, err
 		}
-		name, _ := json.Marshal(names[i])
+		name, _ := json.Marshal(t.name)
 		fmt.Fprintf(&header, ",%s:%s", name, entry)
-		offset += 4 * int64(len(p.data))
+		offset += size
 	}
 	header.WriteByte('}')
 	// Pad the header with spaces so that the data starts 8-byte aligned.
@@ -164,20 +428,55 @@ func encodeSafetensors(names []string, params []*Tensor) ([]byte, error) {
 	out := make([]byte, 8, 8+header.Len()+int(offset))
 	binary.LittleEndian.PutUint64(out, uint64(header.Len()))
 	out = append(out, header.Bytes()...)
-	for _, p := range params {
-		for _, v := range p.data {
-			out = binary.LittleEndian.AppendUint32(out, math.Float32bits(v))
+	for _, t := range ts {
+		switch t.dtype {
+		case "F32":
+			for _, v := range t.f32 {
+				out = binary.LittleEndian.AppendUint32(out, math.Float32bits(v))
+			}
+		case "I8":
+			for _, v := range t.i8 {
+				out = append(out, byte(v))
+			}
+		case "U8":
+			out = append(out, t.u8...)
+		case "U16":
+			for _, v := range t.u16 {
+				out = binary.LittleEndian.AppendUint16(out, v)
+			}
+		case "I32":
+			for _, v := range t.i32 {
+				out = binary.LittleEndian.AppendUint32(out, uint32(v))
+			}
+		default:
+			return nil, fmt.Errorf("tensor %q: dtype %s cannot be stored", t.name, t.dtype)
 		}
 	}
 	return out, nil
 }
 
-// decodeSafetensors parses a safetensors file holding float32 tensors. The file
+// decodeSafetensors parses a safetensors file holding float32 tensors only.
+func decodeSafetensors(data []byte) (map[string]*Tensor, error) {
+	ts, err := decodeStored(data)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*Tensor, len(ts))
+	for name, t := range ts {
+		if t.dtype != "F32" {
+			return nil, fmt.Errorf("tensor %q has dtype %s; only F32 is supported here", name, t.dtype)
+		}
+		out[name] = &Tensor{shape: t.shape, data: t.f32}
+	}
+	return out, nil
+}
+
+// decodeStored parses a safetensors file holding F32, I8 and U8 tensors. The file
 // may be hostile (model.json's checksum is no protection: whoever wrote one wrote
 // both), so every size is checked against the bytes actually present before
 // anything is allocated, with arithmetic that cannot overflow, and the tensors
 // must tile the data section exactly: no overlaps, no gaps (as the format requires).
-func decodeSafetensors(data []byte) (map[string]*Tensor, error) {
+func decodeStored(data []byte) (map[string]*storedTensor, error) {
 	if len(data) < 8 {
 		return nil, fmt.Errorf("truncated: %d bytes, shorter than the 8-byte header length", len(data))
 	}
@@ -195,6 +494,7 @@ func decodeSafetensors(data []byte) (map[string]*Tensor, error) {
 	body := data[8+n:]
 	type span struct {
 		name       string
+		dtype      string
 		shape      []int
 		begin, end int64
 	}
@@ -207,9 +507,10 @@ func decodeSafetensors(data []byte) (map[string]*Tensor, error) {
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return nil, fmt.Errorf("corrupt header entry %q: %w", name, err)
 		}
-		if e.DType != "F32" {
-			return nil, fmt.Errorf("tensor %q has dtype %s; only F32 is supported", name, e.DType)
+		if e.DType != "F32" && e.DType != "I8" && e.DType != "U8" && e.DType != "U16" && e.DType != "I32" {
+			return nil, fmt.Errorf("tensor %q has dtype %s; only F32 is supported (and I8, U8 for quantized layers, U16, I32 for sparse indices)", name, e.DType)
 		}
+		size := int64(elemSize(e.DType))
 		begin, end := e.DataOffsets[0], e.DataOffsets[1]
 		if begin < 0 || end < begin {
 			return nil, fmt.Errorf("corrupt header: tensor %q has data offsets %v; want 0 <= begin <= end", name, e.DataOffsets)
@@ -217,14 +518,14 @@ func decodeSafetensors(data []byte) (map[string]*Tensor, error) {
 		if end > int64(len(body)) {
 			return nil, fmt.Errorf("truncated: tensor %q needs bytes up to %d, the data section has %d", name, end, len(body))
 		}
-		count, err := shapeElements(e.Shape, end-begin)
+		count, err := shapeElements(e.Shape, end-begin, size)
 		if err != nil {
 			return nil, fmt.Errorf("corrupt header: tensor %q: %w", name, err)
 		}
-		if end-begin != 4*count {
-			return nil, fmt.Errorf("corrupt header: tensor %q offsets %v hold %d bytes, its shape %v needs %d", name, e.DataOffsets, end-begin, e.Shape, 4*count)
+		if end-begin != size*count {
+			return nil, fmt.Errorf("corrupt header: tensor %q offsets %v hold %d bytes, its shape %v needs %d", name, e.DataOffsets, end-begin, e.Shape, size*count)
 		}
-		spans = append(spans, span{name, e.Shape, begin, end})
+		spans = append(spans, span{name, e.DType, e.Shape, begin, end})
 	}
 	slices.SortFunc(spans, func(a, b span) int {
 		return cmp.Or(cmp.Compare(a.begin, b.begin), cmp.Compare(a.end, b.end), strings.Compare(a.name, b.name))
@@ -242,22 +543,44 @@ func decodeSafetensors(data []byte) (map[string]*Tensor, error) {
 	if pos != int64(len(body)) {
 		return nil, fmt.Errorf("corrupt: the tensors cover %d bytes of a %d-byte data section", pos, len(body))
 	}
-	out := make(map[string]*Tensor, len(spans))
+	out := make(map[string]*storedTensor, len(spans))
 	for _, sp := range spans {
-		t := New(sp.shape...)
-		for i := range t.data {
-			t.data[i] = math.Float32frombits(binary.LittleEndian.Uint32(body[sp.begin+4*int64(i):]))
+		raw := body[sp.begin:sp.end]
+		t := &storedTensor{name: sp.name, dtype: sp.dtype, shape: sp.shape}
+		switch sp.dtype {
+		case "F32":
+			t.f32 = make([]float32, len(raw)/4)
+			for i := range t.f32 {
+				t.f32[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+			}
+		case "I8":
+			t.i8 = make([]int8, len(raw))
+			for i, v := range raw {
+				t.i8[i] = int8(v)
+			}
+		case "U8":
+			t.u8 = append([]uint8(nil), raw...)
+		case "U16":
+			t.u16 = make([]uint16, len(raw)/2)
+			for i := range t.u16 {
+				t.u16[i] = binary.LittleEndian.Uint16(raw[2*i:])
+			}
+		case "I32":
+			t.i32 = make([]int32, len(raw)/4)
+			for i := range t.i32 {
+				t.i32[i] = int32(binary.LittleEndian.Uint32(raw[4*i:]))
+			}
 		}
 		out[sp.name] = t
 	}
 	return out, nil
 }
 
-// shapeElements returns how many float32 elements shape holds, refusing negative
-// dimensions and any count that needs more than the given bytes (checked before
-// each multiplication, so it cannot overflow).
-func shapeElements(shape []int, bytes int64) (int64, error) {
-	limit := bytes / 4
+// shapeElements returns how many elements of the given size shape holds,
+// refusing negative dimensions and any count that needs more than the given
+// bytes (checked before each multiplication, so it cannot overflow).
+func shapeElements(shape []int, bytes, size int64) (int64, error) {
+	limit := bytes / size
 	count := int64(1)
 	for _, d := range shape {
 		if d < 0 {
@@ -324,50 +647,44 @@ func Load(dir string) (*Model, error) {
 	if hex.EncodeToString(sum[:]) != man.WeightsSHA256 {
 		return nil, fmt.Errorf("ml: load %s: %s is corrupt or truncated (checksum does not match model.json)", dir, man.Weights)
 	}
-	tensors, err := decodeSafetensors(weights)
+	tensors, err := decodeStored(weights)
 	if err != nil {
 		return nil, fmt.Errorf("ml: load %s: %s: %w", dir, man.Weights, err)
 	}
-	// Building layers draws initial weights; keep the user's seeded sequence intact.
+	model, err := buildModel(man.Architecture)
+	if err != nil {
+		return nil, fmt.Errorf("ml: load %s: architecture: %w", dir, err)
+	}
+	used := map[string]bool{}
+	if err := model.restoreTensors("", tensors, used); err != nil {
+		return nil, fmt.Errorf("ml: load %s: %s %w", dir, man.Weights, err)
+	}
+	if len(used) != len(tensors) {
+		return nil, fmt.Errorf("ml: load %s: %s holds %d tensors, the architecture has %d", dir, man.Weights, len(tensors), len(used))
+	}
+	model.meta = man.Metadata
+	return model, nil
+}
+
+// buildModel constructs an untrained model from its spec (quantized layers
+// empty until restoreTensors fills them), leaving the package's random
+// generator as it was.
+func buildModel(spec LayerSpec) (*Model, error) {
 	initMu.Lock()
 	saved := initRNG
 	initRNG = rand.New(rand.NewPCG(0, 0))
 	initMu.Unlock()
-	layer, err := buildLayer(man.Architecture)
+	layer, err := buildLayer(spec)
 	initMu.Lock()
 	initRNG = saved
 	initMu.Unlock()
 	if err != nil {
-		return nil, fmt.Errorf("ml: load %s: architecture: %w", dir, err)
+		return nil, err
 	}
 	model, ok := layer.(*Model)
 	if !ok {
-		return nil, fmt.Errorf("ml: load %s: architecture is a %s, want Sequential", dir, man.Architecture.Type)
+		return nil, fmt.Errorf("architecture is a %s, want Sequential", spec.Type)
 	}
-	names, params := model.paramNames(), model.Parameters()
-	transposed := transposedParams(model, nil)
-	if len(tensors) != len(params) {
-		return nil, fmt.Errorf("ml: load %s: %s holds %d tensors, the architecture has %d parameters", dir, man.Weights, len(tensors), len(params))
-	}
-	for i, p := range params {
-		t, ok := tensors[names[i]]
-		if !ok {
-			return nil, fmt.Errorf("ml: load %s: %s has no tensor %q", dir, man.Weights, names[i])
-		}
-		want := p.shape
-		if transposed[p] {
-			want = []int{p.shape[1], p.shape[0]}
-		}
-		if !sameShape(t.shape, want) {
-			return nil, fmt.Errorf("ml: load %s: tensor %q has shape %v, the architecture needs %v", dir, names[i], t.shape, want)
-		}
-		if transposed[p] {
-			transpose(p.data, t.data, want[0], want[1])
-		} else {
-			copy(p.data, t.data)
-		}
-	}
-	model.meta = man.Metadata
 	return model, nil
 }
 
@@ -432,6 +749,8 @@ func buildLayer(s LayerSpec) (Layer, error) {
 			return nil, fmt.Errorf("Dropout probability %v out of range [0, 1)", s.P)
 		}
 		return Dropout(s.P), nil
+	case "QuantLinear", "QuantEmbedding", "QuantLSTM", "QuantGRU":
+		return buildQuantLayer(s)
 	case "Flatten":
 		return Flatten(), nil
 	case "LastStep":
@@ -480,20 +799,28 @@ func (m *Model) Clone() (*Model, error) {
 	if err := checkSavable(spec, "model"); err != nil {
 		return nil, fmt.Errorf("ml: Clone: %w", err)
 	}
-	initMu.Lock()
-	saved := initRNG
-	initRNG = rand.New(rand.NewPCG(0, 0))
-	initMu.Unlock()
-	layer, err := buildLayer(spec)
-	initMu.Lock()
-	initRNG = saved
-	initMu.Unlock()
+	c, err := buildModel(spec)
 	if err != nil {
 		return nil, fmt.Errorf("ml: Clone: %w", err)
 	}
-	c := layer.(*Model)
-	for i, p := range c.Parameters() {
-		copy(p.data, m.Parameters()[i].data)
+	tensors := map[string]*storedTensor{}
+	for _, t := range m.storedTensors("") {
+		t.f32 = append([]float32(nil), t.f32...)
+		t.i8 = append([]int8(nil), t.i8...)
+		t.u8 = append([]uint8(nil), t.u8...)
+		t.u16 = append([]uint16(nil), t.u16...)
+		t.i32 = append([]int32(nil), t.i32...)
+		tensors[t.name] = &t
+	}
+	if err := c.restoreTensors("", tensors, map[string]bool{}); err != nil {
+		return nil, fmt.Errorf("ml: Clone: %w", err)
+	}
+	// Pruning masks go with the weights, so that a clone fine-tunes as the
+	// original would.
+	for i, p := range m.Parameters() {
+		if p.mask != nil {
+			c.Parameters()[i].mask = append([]float32(nil), p.mask...)
+		}
 	}
 	if m.meta != nil {
 		c.meta = make(map[string]json.RawMessage, len(m.meta))

@@ -62,6 +62,34 @@
 // AVX2/FMA assembly in internal/gemm); a model containing a layer or loss defined
 // elsewhere falls back to the general autograd path.
 //
+// # Making a model smaller
+//
+// Quantize returns a copy of a trained model with 8-bit weights: Linear, LSTM
+// and GRU weights as int8 (one scale per tensor with Int8, per output with
+// Int8PerChannel, or an explicit step with Int8Step), Embedding tables as
+// uint8 per row; inputs are quantized per call (dynamic quantization). The
+// arithmetic is PyTorch's quantize_dynamic (same int8 values and scales,
+// outputs within float tolerance; ml/testdata/gen_torch_quant_fixtures.py
+// records PyTorch's), and products run in integer kernels (AVX512-VNNI or
+// AVX2, pure Go elsewhere). The copy predicts, evaluates, prints its summary
+// and saves (int8 tensors and scales in model.safetensors, artifact version
+// 2) like any model; its QuantReport shows bytes, weight and output errors,
+// accuracy and latency before and after.
+//
+// Prune zeroes weights in place (L1Unstructured per tensor, GlobalL1 across
+// layers, RandomUnstructured) and keeps them zero while Fit fine-tunes;
+// Sparsity reports the zeros per layer. CompressionSearch cross-validates
+// pruning amounts and quantization steps together with anything else and
+// marks the configurations that no other beats on both score and size:
+//
+//	small, report, err := ml.Quantize(model, ml.QuantConfig{Validation: test})
+//	_, err = ml.Prune(model, ml.GlobalL1(0.9)) // then model.Fit(...) fine-tunes
+//
+// Pruned weights that are at least half zero are saved sparse (CSR) with
+// their masks, so a 90%-pruned model's file is about a sixth of the dense
+// one. Physically smaller structured pruning, sparse kernels and 4-bit
+// weights are not there yet.
+//
 // # Tensors
 //
 // Tensors are made with New, Zeros, Ones, Full, FromSlice, Rand, Randn (seeded by

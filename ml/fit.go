@@ -250,6 +250,11 @@ func checkDataset(op string, d Dataset) {
 // in every case.
 func (m *Model) Fit(train Dataset, cfg FitConfig) *History {
 	checkDataset("Fit", train)
+	for _, l := range m.layers {
+		if q, ok := l.(quantizedLayer); ok {
+			quantizedPanic(q)
+		}
+	}
 	if cfg.Loss == nil {
 		panic("ml: Fit: FitConfig.Loss is nil (use e.g. ml.CrossEntropy() or ml.MeanSquaredError())")
 	}
@@ -344,10 +349,16 @@ epochs:
 			out := t.forward(x, true)
 			acc.add(out, y)
 			loss := t.lossAndBackward(out, y, true)
+			maskGrads(t.params)
 			if cfg.ClipNorm > 0 {
 				ClipGradNorm(t.params, cfg.ClipNorm)
 			}
 			cfg.Optimizer.Step(t.params)
+			// The built-in optimizers keep pruned weights at zero themselves;
+			// this covers optimizers defined elsewhere.
+			for _, p := range t.params {
+				applyMask(p)
+			}
 			total += loss * float64(len(idx))
 			hist.StepLoss = append(hist.StepLoss, loss)
 			if progress != nil {

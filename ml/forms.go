@@ -42,7 +42,7 @@ func (m *Model) Table() (columns []string, rows [][]any) {
 		if sub, ok := l.(*Model); ok {
 			name = fmt.Sprintf("Sequential(%d layers)", len(sub.layers))
 		}
-		rows = append(rows, []any{i, name, countParams(l.Parameters())})
+		rows = append(rows, []any{i, name, layerParamCount(l)})
 	}
 	rows = append(rows, []any{"", "total", m.NumParams()})
 	return []string{"#", "layer", "parameters"}, rows

@@ -17,6 +17,7 @@ type LayerSpec struct {
 	NumLayers  int         `json:"num_layers,omitempty"`
 	PaddingIdx *int        `json:"padding_idx,omitempty"`
 	P          float64     `json:"p,omitempty"`
+	Quant      string      `json:"quant,omitempty"` // quantized layers: "int8_per_tensor", "int8_per_channel" or "uint8_per_row"
 	Layers     []LayerSpec `json:"layers,omitempty"`
 }
 
@@ -66,8 +67,15 @@ func (m *Model) Parameters() []*Tensor {
 	return ps
 }
 
-// NumParams returns the number of trainable values.
-func (m *Model) NumParams() int { return countParams(m.Parameters()) }
+// NumParams returns the number of weights and biases: the trainable values,
+// and the stored values of quantized layers.
+func (m *Model) NumParams() int {
+	n := 0
+	for _, l := range m.layers {
+		n += layerParamCount(l)
+	}
+	return n
+}
 
 func countParams(ps []*Tensor) int {
 	n := 0
@@ -193,9 +201,9 @@ func (m *Model) Predict(x *Tensor) *Tensor {
 func (m *Model) sampleRank() int {
 	for _, l := range m.layers {
 		switch l := l.(type) {
-		case *LinearLayer, *EmbeddingLayer:
+		case *LinearLayer, *EmbeddingLayer, *QuantLinearLayer, *QuantEmbeddingLayer:
 			return 1
-		case *LSTMLayer, *GRULayer, *LastStepLayer:
+		case *LSTMLayer, *GRULayer, *LastStepLayer, *QuantLSTMLayer, *QuantGRULayer:
 			return 2
 		case *ActivationLayer, *DropoutLayer, *SoftmaxLayer:
 			// Element-wise: the next layer decides.
@@ -284,7 +292,7 @@ func (m *Model) Summary(inputShape ...int) string {
 			name = fmt.Sprintf("Sequential(%d layers)", len(sub.layers))
 		}
 		name = strings.ReplaceAll(name, "\n", " ")
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i, name, out, groupDigits(countParams(l.Parameters())))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i, name, out, groupDigits(layerParamCount(l)))
 	}
 	tw.Flush()
 	// tabwriter pads every cell, including the last one of the input row.
@@ -296,7 +304,11 @@ func (m *Model) Summary(inputShape ...int) string {
 			b.WriteByte('\n')
 		}
 	}
-	fmt.Fprintf(&b, "Total parameters: %s (%s bytes as float32)", groupDigits(m.NumParams()), groupDigits(4*m.NumParams()))
+	if m.IsQuantized() {
+		fmt.Fprintf(&b, "Total parameters: %s (%s bytes quantized, %s as float32)", groupDigits(m.NumParams()), groupDigits(m.StoredBytes()), groupDigits(4*m.NumParams()))
+	} else {
+		fmt.Fprintf(&b, "Total parameters: %s (%s bytes as float32)", groupDigits(m.NumParams()), groupDigits(4*m.NumParams()))
+	}
 	return b.String()
 }
 

@@ -93,6 +93,9 @@ func (o *SGDOptimizer) Step(params []*Tensor) {
 		if p.grad == nil {
 			continue
 		}
+		if p.mask != nil {
+			maskInto(p.grad, p.mask)
+		}
 		w, g := p.data, p.grad
 		var v []float32
 		if mu != 0 {
@@ -121,6 +124,13 @@ func (o *SGDOptimizer) Step(params []*Tensor) {
 				}
 			}
 			w[i] -= lr * d
+		}
+		if p.mask != nil {
+			// Pruned weights and their momentum stay exactly zero.
+			maskInto(w, p.mask)
+			if v != nil {
+				maskInto(v, p.mask)
+			}
 		}
 	}
 }
@@ -222,6 +232,9 @@ func (o *AdamOptimizer) Step(params []*Tensor) {
 		b1, b2 := float32(o.beta1), float32(o.beta2)
 		eps, wd := float32(o.eps), float32(o.weightDecay)
 		w, g, m, v := p.data, p.grad[:len(p.data)], st.m[:len(p.data)], st.v[:len(p.data)]
+		if p.mask != nil {
+			maskInto(g, p.mask)
+		}
 		if o.decoupled && wd != 0 {
 			decay := 1 - float32(o.lr)*wd
 			for i := range w {
@@ -230,6 +243,12 @@ func (o *AdamOptimizer) Step(params []*Tensor) {
 			wd = 0
 		}
 		adamUpdate(w, g, m, v, b1, b2, eps, wd, stepSize, invSqrtBC2)
+		if p.mask != nil {
+			// Pruned weights and their moments stay exactly zero.
+			maskInto(w, p.mask)
+			maskInto(m, p.mask)
+			maskInto(v, p.mask)
+		}
 	}
 }
 

@@ -22,6 +22,7 @@ type Tensor struct {
 	requiresGrad bool
 	grad         []float32 // same length as data; nil until a gradient arrives
 	node         *node     // how this tensor was computed; nil for leaves
+	mask         []float32 // pruning mask (1 keep, 0 pruned); nil when not pruned
 }
 
 // node records one differentiable operation: its inputs and how to push the

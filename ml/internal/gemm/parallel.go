@@ -152,3 +152,16 @@ func (h *helper) tryRunChunks(count int, run func(int)) bool {
 	}
 	return true
 }
+
+// RunChunks runs run(0) … run(count-1), sharing them with the helper
+// goroutine when two workers are allowed (SetMaxThreads) and the helper is
+// free, else serially. ml's int8 kernels use it so that their products split
+// across the two vCPUs the way Sgemm's do.
+func RunChunks(count int, run func(chunk int)) {
+	if count > 1 && maxWorkers > 1 && theHelper.tryRunChunks(count, run) {
+		return
+	}
+	for i := 0; i < count; i++ {
+		run(i)
+	}
+}

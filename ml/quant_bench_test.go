@@ -1,0 +1,78 @@
+package ml
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// Quantized against float32 inference on the reference workloads, in one run
+// (bench/compress/compare.sh adds PyTorch's int8 figures):
+//
+//	go test ./ml -run '^$' -bench 'Quant' -benchtime 2s
+//
+// Each sub-benchmark reports throughput (samples/s) or latency (µs/sample);
+// the model is trained as the reference trains it before timing.
+
+func BenchmarkQuantDigitsMLP(b *testing.B) {
+	train, test := loadDigits(b)
+	SetSeed(0)
+	m := digitsMLP()
+	m.Fit(train, FitConfig{Epochs: 30, BatchSize: 32, Loss: CrossEntropy(), Optimizer: Adam(1e-3), Seed: 1})
+	q, rep, err := Quantize(m, QuantConfig{Validation: test})
+	if err != nil {
+		b.Fatal(err)
+	}
+	one := FromSlice(test.X.data[:64], 1, 64)
+	for _, c := range []struct {
+		name  string
+		model *Model
+		acc   float64
+	}{{"float32", m, rep.MetricBefore}, {"int8", q, rep.MetricAfter}} {
+		b.Run(c.name+"/full", func(b *testing.B) {
+			c.model.Predict(test.X)
+			start := time.Now()
+			for b.Loop() {
+				c.model.Predict(test.X)
+			}
+			b.ReportMetric(float64(b.N*test.Len())/time.Since(start).Seconds(), "samples/s")
+			b.ReportMetric(100*c.acc, "acc%")
+			b.ReportMetric(float64(c.model.StoredBytes()), "bytes")
+		})
+		b.Run(c.name+"/batch1", func(b *testing.B) {
+			c.model.Predict(one)
+			start := time.Now()
+			for b.Loop() {
+				c.model.Predict(one)
+			}
+			b.ReportMetric(float64(time.Since(start).Nanoseconds())/1e3/float64(b.N), "µs/sample")
+		})
+	}
+}
+
+func BenchmarkQuantLangID(b *testing.B) {
+	train, test, vocab := loadLangID(b)
+	SetSeed(0)
+	m := langIDModel(vocab)
+	m.Fit(train, FitConfig{Epochs: 3, BatchSize: 64, Loss: CrossEntropy(), Optimizer: Adam(3e-3), Seed: 1})
+	q, rep, err := Quantize(m, QuantConfig{Validation: test})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name  string
+		model *Model
+		acc   float64
+	}{{"float32", m, rep.MetricBefore}, {"int8", q, rep.MetricAfter}} {
+		b.Run(fmt.Sprint(c.name, "/full"), func(b *testing.B) {
+			c.model.Predict(test.X)
+			start := time.Now()
+			for b.Loop() {
+				c.model.Predict(test.X)
+			}
+			b.ReportMetric(float64(b.N*test.Len())/time.Since(start).Seconds(), "seq/s")
+			b.ReportMetric(100*c.acc, "acc%")
+			b.ReportMetric(float64(c.model.StoredBytes()), "bytes")
+		})
+	}
+}
