@@ -122,14 +122,14 @@ type Compression struct {
 
 // Quantization summarises an ml.QuantReport.
 type Quantization struct {
-	BytesBefore     int     `json:"bytes_before"`
-	BytesAfter      int     `json:"bytes_after"`
-	Metric          string  `json:"metric,omitempty"`
-	MetricBefore    Float   `json:"metric_before"`
-	MetricAfter     Float   `json:"metric_after"`
-	OutputMaxError  Float   `json:"output_max_error"`
-	LatencyBeforeUS float64 `json:"latency_before_us,omitempty"`
-	LatencyAfterUS  float64 `json:"latency_after_us,omitempty"`
+	BytesBefore     int          `json:"bytes_before"`
+	BytesAfter      int          `json:"bytes_after"`
+	Metric          string       `json:"metric,omitempty"`
+	MetricBefore    Float        `json:"metric_before"`
+	MetricAfter     Float        `json:"metric_after"`
+	OutputMaxError  Float        `json:"output_max_error"`
+	LatencyBeforeUS float64      `json:"latency_before_us,omitempty"`
+	LatencyAfterUS  float64      `json:"latency_after_us,omitempty"`
 	Layers          []QuantLayer `json:"layers,omitempty"`
 }
 
