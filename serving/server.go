@@ -463,7 +463,7 @@ func (s *Server) modelList() string {
 func (s *Server) modelMetadata(w http.ResponseWriter, r *http.Request) {
 	m, ep, herr := s.lookup(r, r.PathValue("name"), r.PathValue("version"))
 	if herr != nil {
-		writeError(w, herr.status, herr.msg)
+		s.fail(w, nil, "", herr)
 		return
 	}
 	inf := m.info.Load()
@@ -482,7 +482,7 @@ func (s *Server) modelReady(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, herr.status, map[string]any{"name": r.PathValue("name"), "ready": false, "error": herr.msg})
 			return
 		}
-		writeError(w, herr.status, herr.msg)
+		s.fail(w, nil, "", herr)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"name": m.name, "version": ep.vlabel, "ready": true})

@@ -21,7 +21,7 @@ func (s *Server) v1Status(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, herr.status, map[string]any{"name": m.name, "ready": false, "error": herr.msg})
 			return
 		}
-		writeError(w, herr.status, herr.msg)
+		s.fail(w, nil, "", herr)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"name": m.name, "ready": true})
