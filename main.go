@@ -5,6 +5,8 @@
 //	                                from $GOPAD_TOKEN or -token-file
 //	gopad run NOTEBOOK [-o OUT]     execute every cell of a notebook headless
 //	gopad repl                      a terminal read-eval-print loop on a kernel
+//	gopad serve-model [flags]       serve saved models over the Open Inference Protocol
+//	                                (KServe's custom-runtime flags; see -h)
 //	gopad version                   print the version
 //	gopad kernel                    internal: a kernel process, started by gopad itself
 //
@@ -39,6 +41,11 @@ Usage:
   gopad run NOTEBOOK [-o OUT] [--inplace]
                                      execute every code cell of NOTEBOOK in a fresh kernel
   gopad repl                         a terminal read-eval-print loop on a kernel
+  gopad serve-model [--model_dir DIR] [--model_name NAME] [--http_port PORT] [--keys_file FILE]
+                                     serve a model saved by ml.Save, or a registry of published
+                                     models, over the Open Inference Protocol (KServe, Triton)
+  gopad serve-model keys create|list|revoke|public --keys_file FILE ...
+                                     manage the API keys of serve-model
   gopad version                      print gopad's version
   gopad kernel                       internal: a kernel process, started by gopad itself
 
@@ -69,7 +76,7 @@ func (e *usageError) Error() string        { return e.msg }
 func (e *usageError) Is(target error) bool { return target == errUsage }
 
 // commands are gopad's subcommands; "help" prints the usage.
-var commands = []string{"serve", "run", "repl", "kernel", "version", "help"}
+var commands = []string{"serve", "run", "repl", "kernel", "serve-model", "version", "help"}
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
@@ -97,6 +104,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = replCmd(args, stdin, stdout, stderr)
 	case "kernel":
 		err = kernelCmd(args, stderr)
+	case "serve-model":
+		err = serveModelCmd(args, stdout, stderr)
 	case "version":
 		err = versionCmd(args, stdout, stderr)
 	case "help":

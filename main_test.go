@@ -17,7 +17,7 @@ import (
 // given no folder and keeps its trust records under the configuration folder, and
 // no test may touch those of the person running it.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == "kernel" {
+	if len(os.Args) > 1 && (os.Args[1] == "kernel" || os.Args[1] == "serve-model") {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(runTests(m))
