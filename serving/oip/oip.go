@@ -122,13 +122,16 @@ func DecodeRequest(body []byte, headerLength int) (*Request, error) {
 		}
 		jsonPart, binPart = body[:headerLength], body[headerLength:]
 	}
-	var w wireRequest
-	dec := json.NewDecoder(bytes.NewReader(jsonPart))
-	if err := dec.Decode(&w); err != nil {
-		return nil, badf("the body is not a JSON inference request: %v", jsonError(err))
-	}
-	if dec.More() {
-		return nil, badf("the body has data after the JSON request")
+	w, err := decodeFast(jsonPart)
+	if err != nil {
+		w = wireRequest{}
+		dec := json.NewDecoder(bytes.NewReader(jsonPart))
+		if err := dec.Decode(&w); err != nil {
+			return nil, badf("the body is not a JSON inference request: %v", jsonError(err))
+		}
+		if dec.More() {
+			return nil, badf("the body has data after the JSON request")
+		}
 	}
 	req := &Request{Parameters: w.Parameters, Outputs: w.Outputs}
 	if len(w.ID) > 0 && string(w.ID) != "null" {

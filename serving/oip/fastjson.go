@@ -1,0 +1,292 @@
+package oip
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+)
+
+// errSlowPath makes DecodeRequest hand the body to encoding/json: the fast
+// parser below takes the common shape of a request (exact lower-case keys,
+// strings without escapes) and nothing else, so that what it accepts it reads
+// exactly as encoding/json would, and every error message comes from
+// encoding/json.
+var errSlowPath = errors.New("not on the fast path")
+
+type fastParser struct {
+	b   []byte
+	pos int
+}
+
+func (p *fastParser) ws() {
+	for p.pos < len(p.b) {
+		switch p.b[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *fastParser) peek() byte {
+	p.ws()
+	if p.pos >= len(p.b) {
+		return 0
+	}
+	return p.b[p.pos]
+}
+
+func (p *fastParser) expect(c byte) error {
+	if p.peek() != c {
+		return errSlowPath
+	}
+	p.pos++
+	return nil
+}
+
+// str reads a string without escapes or control characters.
+func (p *fastParser) str() (string, error) {
+	if p.peek() != '"' {
+		return "", errSlowPath
+	}
+	start := p.pos + 1
+	for i := start; i < len(p.b); i++ {
+		c := p.b[i]
+		if c == '"' {
+			p.pos = i + 1
+			return string(p.b[start:i]), nil
+		}
+		if c == '\\' || c < 0x20 || c >= 0x80 {
+			return "", errSlowPath
+		}
+	}
+	return "", errSlowPath
+}
+
+// raw returns the next value's bytes, checked to be valid JSON.
+func (p *fastParser) raw() (json.RawMessage, error) {
+	p.ws()
+	start := p.pos
+	depth := 0
+	for p.pos < len(p.b) {
+		c := p.b[p.pos]
+		switch c {
+		case '"':
+			p.pos++
+			for p.pos < len(p.b) && p.b[p.pos] != '"' {
+				if p.b[p.pos] == '\\' {
+					p.pos++
+				}
+				p.pos++
+			}
+			if p.pos >= len(p.b) {
+				return nil, errSlowPath
+			}
+			p.pos++
+		case '[', '{':
+			depth++
+			p.pos++
+		case ']', '}':
+			if depth == 0 {
+				return p.done(start)
+			}
+			depth--
+			p.pos++
+		case ',':
+			if depth == 0 {
+				return p.done(start)
+			}
+			p.pos++
+		default:
+			p.pos++
+		}
+		if depth == 0 && (c == '"' || c == ']' || c == '}') {
+			return p.done(start)
+		}
+	}
+	return p.done(start)
+}
+
+func (p *fastParser) done(start int) (json.RawMessage, error) {
+	v := p.b[start:p.pos]
+	// Trim trailing whitespace of a scalar.
+	for len(v) > 0 && (v[len(v)-1] == ' ' || v[len(v)-1] == '\n' || v[len(v)-1] == '\t' || v[len(v)-1] == '\r') {
+		v = v[:len(v)-1]
+	}
+	if len(v) == 0 {
+		return nil, errSlowPath
+	}
+	return json.RawMessage(v), nil
+}
+
+func (p *fastParser) ints() ([]int64, error) {
+	if err := p.expect('['); err != nil {
+		return nil, err
+	}
+	out := make([]int64, 0, 4)
+	if p.peek() == ']' {
+		p.pos++
+		return out, nil
+	}
+	for {
+		p.ws()
+		start := p.pos
+		for p.pos < len(p.b) && (p.b[p.pos] == '-' || (p.b[p.pos] >= '0' && p.b[p.pos] <= '9')) {
+			p.pos++
+		}
+		lit := p.b[start:p.pos]
+		if !validJSONNumber(lit) {
+			return nil, errSlowPath
+		}
+		v, err := strconv.ParseInt(string(lit), 10, 64)
+		if err != nil {
+			return nil, errSlowPath
+		}
+		out = append(out, v)
+		switch p.peek() {
+		case ',':
+			p.pos++
+		case ']':
+			p.pos++
+			return out, nil
+		default:
+			return nil, errSlowPath
+		}
+	}
+}
+
+// object calls field for each key of an object.
+func (p *fastParser) object(field func(key string) error) error {
+	if err := p.expect('{'); err != nil {
+		return err
+	}
+	if p.peek() == '}' {
+		p.pos++
+		return nil
+	}
+	var seen [8]string
+	n := 0
+	for {
+		key, err := p.str()
+		if err != nil {
+			return err
+		}
+		// Repeated keys merge in encoding/json's own way: leave them to it.
+		for _, k := range seen[:n] {
+			if k == key {
+				return errSlowPath
+			}
+		}
+		if n == len(seen) {
+			return errSlowPath
+		}
+		seen[n] = key
+		n++
+		if err := p.expect(':'); err != nil {
+			return err
+		}
+		if err := field(key); err != nil {
+			return err
+		}
+		switch p.peek() {
+		case ',':
+			p.pos++
+		case '}':
+			p.pos++
+			return nil
+		default:
+			return errSlowPath
+		}
+	}
+}
+
+func (p *fastParser) input() (wireInput, error) {
+	var in wireInput
+	err := p.object(func(key string) error {
+		var err error
+		switch key {
+		case "name":
+			in.Name, err = p.str()
+		case "shape":
+			in.Shape, err = p.ints()
+		case "datatype":
+			in.Datatype, err = p.str()
+		case "data":
+			in.Data, err = p.raw()
+		case "parameters":
+			var raw json.RawMessage
+			if raw, err = p.raw(); err == nil {
+				err = json.Unmarshal(raw, &in.Parameters)
+			}
+		default:
+			return errSlowPath
+		}
+		return err
+	})
+	return in, err
+}
+
+// decodeFast reads a request of the common shape, or returns errSlowPath.
+func decodeFast(b []byte) (wireRequest, error) {
+	p := fastParser{b: b}
+	var w wireRequest
+	err := p.object(func(key string) error {
+		var err error
+		switch key {
+		case "id":
+			w.ID, err = p.raw()
+		case "parameters":
+			var raw json.RawMessage
+			if raw, err = p.raw(); err == nil {
+				err = json.Unmarshal(raw, &w.Parameters)
+			}
+		case "outputs":
+			var raw json.RawMessage
+			if raw, err = p.raw(); err == nil {
+				err = json.Unmarshal(raw, &w.Outputs)
+			}
+		case "inputs":
+			if err = p.expect('['); err != nil {
+				return err
+			}
+			if p.peek() == ']' {
+				p.pos++
+				w.Inputs = []wireInput{}
+				return nil
+			}
+			for {
+				in, err := p.input()
+				if err != nil {
+					return err
+				}
+				w.Inputs = append(w.Inputs, in)
+				switch p.peek() {
+				case ',':
+					p.pos++
+				case ']':
+					p.pos++
+					return nil
+				default:
+					return errSlowPath
+				}
+			}
+		default:
+			return errSlowPath
+		}
+		if err != nil {
+			return errSlowPath
+		}
+		return nil
+	})
+	if err != nil {
+		return wireRequest{}, errSlowPath
+	}
+	if p.peek() != 0 {
+		return wireRequest{}, errSlowPath
+	}
+	if w.ID != nil && !json.Valid(w.ID) {
+		return wireRequest{}, errSlowPath
+	}
+	return w, nil
+}

@@ -1,0 +1,78 @@
+package oip
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// The fast parser reads what it accepts exactly as encoding/json does, and
+// leaves everything else to it.
+func TestFastPathAgreesWithEncodingJSON(t *testing.T) {
+	bodies := []string{
+		`{"inputs":[{"name":"input","shape":[1,2],"datatype":"FP32","data":[0.5,1]}]}`,
+		` { "id" : "42", "inputs" : [ { "name" : "a", "shape" : [ 2, 2 ], "datatype" : "UINT32", "data" : [ [1, 2], [3, 4] ] } ], "outputs" : [ { "name" : "o", "parameters": {"binary_data": true} } ] } `,
+		`{"id":null,"parameters":{"top_k":2,"binary_data_output":false},"inputs":[{"name":"t","shape":[1],"datatype":"BYTES","data":["a\"b]"]}]}`,
+		`{"inputs":[{"name":"x","shape":[],"datatype":"FP32","data":3,"parameters":{"binary_data_size":0}}],"inputs":[{"name":"y","shape":[1],"datatype":"FP32","data":[1]}]}`,
+		`{"inputs":[]}`,
+		`{"Inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]}`,
+		`{"inputs":[{"name":"caf\u00e9","shape":[1],"datatype":"FP32","data":[1]}]}`,
+		`{"inputs":[{"name":"x","shape":[1.5],"datatype":"FP32","data":[1]}]}`,
+		`{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]} x`,
+		`{"id":7,"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]}`,
+		`{"id":"7",}`,
+		`{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]},]}`,
+	}
+	for _, body := range bodies {
+		fast, fastErr := decodeFast([]byte(body))
+		var slow wireRequest
+		dec := json.NewDecoder(bytes.NewReader([]byte(body)))
+		slowErr := dec.Decode(&slow)
+		if slowErr == nil && dec.More() {
+			slowErr = errSlowPath
+		}
+		if fastErr != nil {
+			if fastErr != errSlowPath {
+				t.Errorf("%s: fast path error %v", body, fastErr)
+			}
+			continue
+		}
+		if slowErr != nil {
+			t.Errorf("%s: the fast path accepted what encoding/json refuses (%v)", body, slowErr)
+			continue
+		}
+		norm := func(w wireRequest) string {
+			for i := range w.Inputs {
+				w.Inputs[i].Data = json.RawMessage(strings.TrimSpace(string(w.Inputs[i].Data)))
+			}
+			b, _ := json.Marshal(w)
+			return string(b)
+		}
+		if !reflect.DeepEqual(norm(fast), norm(slow)) {
+			t.Errorf("%s:\nfast %s\nslow %s", body, norm(fast), norm(slow))
+		}
+	}
+}
+
+func TestDecodeRequestDataForms(t *testing.T) {
+	req, err := DecodeRequest([]byte(`{"inputs":[{"name":"a","shape":[2,2],"datatype":"INT64","data":[[1,2],[3,4]]},{"name":"b","shape":[1],"datatype":"BOOL","data":true}]}`), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(req.Inputs[0].FP32, []float32{1, 2, 3, 4}) || !reflect.DeepEqual(req.Inputs[1].FP32, []float32{1}) {
+		t.Fatalf("decoded %+v", req.Inputs)
+	}
+	for body, want := range map[string]string{
+		`{"inputs":[{"name":"a","shape":[2,2],"datatype":"FP32","data":[[1,2,3,4]]}]}`: "nested data has shape [1 4]",
+		`{"inputs":[{"name":"a","shape":[1],"datatype":"FP32","data":[01]}]}`:          `"01" is not a number`,
+		`{"inputs":[{"name":"a","shape":[1],"datatype":"INT8","data":[300]}]}`:         "300 is not a value of that type",
+		`{"inputs":[{"name":"a","shape":[1],"datatype":"FP32","data":[1,2]}]}`:         "more data than its shape",
+		`{"inputs":[{"name":"a","shape":[1],"datatype":"FP32","data":[1]},{"name":"a","shape":[1],"datatype":"FP32","data":[1]}]}`: "given twice",
+	} {
+		if _, err := DecodeRequest([]byte(body), -1); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want %q", body, err, want)
+		}
+	}
+}
