@@ -65,10 +65,10 @@ func TestDecodeRequestDataForms(t *testing.T) {
 		t.Fatalf("decoded %+v", req.Inputs)
 	}
 	for body, want := range map[string]string{
-		`{"inputs":[{"name":"a","shape":[2,2],"datatype":"FP32","data":[[1,2,3,4]]}]}`: "nested data has shape [1 4]",
-		`{"inputs":[{"name":"a","shape":[1],"datatype":"FP32","data":[01]}]}`:          `"01" is not a number`,
-		`{"inputs":[{"name":"a","shape":[1],"datatype":"INT8","data":[300]}]}`:         "300 is not a value of that type",
-		`{"inputs":[{"name":"a","shape":[1],"datatype":"FP32","data":[1,2]}]}`:         "more data than its shape",
+		`{"inputs":[{"name":"a","shape":[2,2],"datatype":"FP32","data":[[1,2,3,4]]}]}`:                                             "nested data has shape [1 4]",
+		`{"inputs":[{"name":"a","shape":[1],"datatype":"FP32","data":[01]}]}`:                                                      `"01" is not a number`,
+		`{"inputs":[{"name":"a","shape":[1],"datatype":"INT8","data":[300]}]}`:                                                     "300 is not a value of that type",
+		`{"inputs":[{"name":"a","shape":[1],"datatype":"FP32","data":[1,2]}]}`:                                                     "more data than its shape",
 		`{"inputs":[{"name":"a","shape":[1],"datatype":"FP32","data":[1]},{"name":"a","shape":[1],"datatype":"FP32","data":[1]}]}`: "given twice",
 	} {
 		if _, err := DecodeRequest([]byte(body), -1); err == nil || !strings.Contains(err.Error(), want) {
