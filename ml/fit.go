@@ -372,7 +372,9 @@ epochs:
 			// The built-in optimizers keep pruned weights at zero themselves;
 			// this covers optimizers defined elsewhere.
 			for _, p := range t.params {
-				applyMask(p)
+				if p.mask != nil {
+					maskInto(p.data, p.mask)
+				}
 			}
 			total += loss * float64(len(idx))
 			hist.StepLoss = append(hist.StepLoss, loss)

@@ -321,6 +321,7 @@ func unitPruned(mask []float32, u, per int, at func(u, k int) int) bool {
 
 // applyMask zeroes the masked values of t.
 func applyMask(t *Tensor) {
+	maskEdits.Add(1) // the mask may have changed: sparse inference rebuilds
 	if t.mask != nil {
 		maskInto(t.data, t.mask)
 	}
