@@ -735,6 +735,7 @@ func Load(dir string) (*Model, error) {
 		return nil, fmt.Errorf("ml: load %s: %s holds %d tensors, the architecture has %d", dir, man.Weights, len(tensors), len(used))
 	}
 	model.meta = man.Metadata
+	model.trained = true // a saved model is taken to be a trained one
 	return model, nil
 }
 
@@ -894,6 +895,7 @@ func (m *Model) Clone() (*Model, error) {
 			c.Parameters()[i].mask = append([]float32(nil), p.mask...)
 		}
 	}
+	c.trained = m.trained
 	if m.meta != nil {
 		c.meta = make(map[string]json.RawMessage, len(m.meta))
 		for k, v := range m.meta {

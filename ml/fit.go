@@ -369,6 +369,7 @@ epochs:
 				ClipGradNorm(t.params, cfg.ClipNorm)
 			}
 			cfg.Optimizer.Step(t.params)
+			m.trained = true
 			// The built-in optimizers keep pruned weights at zero themselves;
 			// this covers optimizers defined elsewhere.
 			for _, p := range t.params {

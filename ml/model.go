@@ -33,8 +33,19 @@ type Model struct {
 	layers []Layer
 	meta   map[string]json.RawMessage
 
-	mu   sync.Mutex
-	fast int8 // 0: not yet known, 1: every layer has the fused path, -1: not
+	mu      sync.Mutex
+	fast    int8 // 0: not yet known, 1: every layer has the fused path, -1: not
+	trained bool // Fit has taken a step, or the model was loaded or cloned from a trained one
+}
+
+// Trained reports whether the model has been trained: Fit has taken at least
+// one optimisation step on it, or it was loaded with Load (a saved model is
+// taken to be a trained one), or it is a copy (Clone, Quantize, Shrink) of a
+// trained model. Quantize refuses untrained models.
+func (m *Model) Trained() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.trained
 }
 
 // Sequential returns a model applying layers in order.

@@ -31,6 +31,11 @@ type QuantConfig struct {
 	// Loss for the evaluation; default CrossEntropy for classification data,
 	// else MeanSquaredError.
 	Loss Loss
+	// AllowUntrained quantizes a model that Fit never trained (Model.Trained
+	// false), e.g. one whose weights were set by hand; by default that is an
+	// error, since quantizing random weights is almost always a mistake.
+	AllowUntrained bool
+
 	// Sample is the batch on which the report measures each layer's output
 	// error and the latency; default the first 256 samples of Validation. With
 	// neither, the report has no output errors or latencies.
@@ -89,8 +94,12 @@ func Quantize(m *Model, cfg QuantConfig) (*Model, *QuantReport, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("ml: Quantize: %w", err)
 	}
+	if !m.Trained() && !cfg.AllowUntrained {
+		return nil, nil, fmt.Errorf("ml: Quantize: the model has not been trained (no Fit step, not loaded with Load): its weights are the random initial ones; train it first, or set QuantConfig.AllowUntrained for weights set by hand")
+	}
 	q := quantizeModel(float, perChannel, step, cfg.SkipEmbeddings)
 	q.meta = float.meta
+	q.trained = true // as trained as its float model (or explicitly allowed)
 	report, err := newQuantReport(m, q, cfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ml: Quantize: %w", err)

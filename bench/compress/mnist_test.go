@@ -66,8 +66,8 @@ func TestLoadMNISTMatchesGoMNIST(t *testing.T) {
 // BenchmarkHanLeNet300100 reproduces Han et al. 2015 ("Learning both Weights
 // and Connections for Efficient Neural Networks", table 1 and 2):
 // LeNet-300-100 on MNIST, trained, then pruned in rounds with retraining to
-// the paper's per-layer densities (8%, 9%, 26% of the weights kept; 8% in
-// all), and fails unless the baseline error is about 1.6% (<= 2.0%) and the
+// about the paper's per-layer densities (7.5%, 9%, 26% of the weights kept;
+// at most 8% in all), and fails unless the baseline error is about 1.6% (<= 2.0%) and the
 // pruned model keeps <= 8% of its weights at <= 1.8% error. It trains for
 // many minutes, so it is a benchmark, outside the default test run:
 //
@@ -88,15 +88,21 @@ func BenchmarkHanLeNet300100(b *testing.B) {
 			Schedule: ml.StepLR(8, 0.3), Seed: 1})
 		base := errorRate()
 		b.Logf("baseline: error %.2f%% after 20 epochs (%s)", 100*base, time.Since(start).Round(time.Second))
+		// Han et al. prune in rounds and retrain after each at a lower rate;
+		// here eight rounds of three epochs, then ten epochs of fine-tuning
+		// with a cosine-decayed rate. Layer 0 goes slightly beyond the paper's
+		// 8% so that the whole model keeps at most 8%.
 		rep, err := ml.PruneIteratively(m, train, ml.IterativePruning{
-			Rounds:   5,
-			PerLayer: map[int]float64{0: 0.92, 2: 0.91, 4: 0.74},
-			Fit: ml.FitConfig{Epochs: 4, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(2e-4),
+			Rounds:   8,
+			PerLayer: map[int]float64{0: 0.925, 2: 0.91, 4: 0.74},
+			Fit: ml.FitConfig{Epochs: 3, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(3e-4),
 				Validation: test, Metrics: []string{"accuracy"}, Seed: 2},
 		})
 		if err != nil {
 			b.Fatal(err)
 		}
+		m.Fit(train, ml.FitConfig{Epochs: 10, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(3e-4),
+			Schedule: ml.CosineLR(10, 1e-5), Seed: 3})
 		pruned := errorRate()
 		b.Logf("iterative pruning (%s in all):\n%s", time.Since(start).Round(time.Second), rep)
 		sp := ml.Sparsity(m)
