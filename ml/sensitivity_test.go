@@ -57,7 +57,9 @@ func TestSweepsShowProgressAndStop(t *testing.T) {
 	m := digitsMLP()
 	m.Fit(train.Slice(0, 300), FitConfig{Epochs: 1, Loss: CrossEntropy(), Seed: 1})
 	views = nil
-	score := func(m *Model, d Dataset) float64 { return m.Evaluate(d, CrossEntropy(), "accuracy").Metrics["accuracy"] }
+	score := func(m *Model, d Dataset) float64 {
+		return m.Evaluate(d, CrossEntropy(), "accuracy").Metrics["accuracy"]
+	}
 	res, err := PruneSensitivity(m, test, []float64{0.2, 0.8}, score)
 	if err != nil {
 		t.Fatal(err)
