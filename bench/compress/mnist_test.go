@@ -95,14 +95,14 @@ func BenchmarkHanLeNet300100(b *testing.B) {
 		rep, err := ml.PruneIteratively(m, train, ml.IterativePruning{
 			Rounds:   8,
 			PerLayer: map[int]float64{0: 0.925, 2: 0.91, 4: 0.74},
-			Fit: ml.FitConfig{Epochs: 3, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(3e-4),
+			Fit: ml.FitConfig{Epochs: 3, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-4),
 				Validation: test, Metrics: []string{"accuracy"}, Seed: 2},
 		})
 		if err != nil {
 			b.Fatal(err)
 		}
-		m.Fit(train, ml.FitConfig{Epochs: 10, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(3e-4),
-			Schedule: ml.CosineLR(10, 1e-5), Seed: 3})
+		m.Fit(train, ml.FitConfig{Epochs: 10, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-4),
+			Schedule: ml.CosineLR(10, 1e-6), Seed: 3})
 		pruned := errorRate()
 		b.Logf("iterative pruning (%s in all):\n%s", time.Since(start).Round(time.Second), rep)
 		sp := ml.Sparsity(m)
