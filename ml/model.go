@@ -17,7 +17,8 @@ type LayerSpec struct {
 	NumLayers  int         `json:"num_layers,omitempty"`
 	PaddingIdx *int        `json:"padding_idx,omitempty"`
 	P          float64     `json:"p,omitempty"`
-	Quant      string      `json:"quant,omitempty"` // quantized layers: "int8_per_tensor", "int8_per_channel" or "uint8_per_row"
+	Quant      string      `json:"quant,omitempty"` // quantized layers: "int8_per_tensor", "int8_per_channel", "uint8_per_row" or "int4_group"
+	Group      int         `json:"group,omitempty"` // "int4_group": values per group
 	Layers     []LayerSpec `json:"layers,omitempty"`
 }
 
@@ -212,7 +213,7 @@ func (m *Model) Predict(x *Tensor) *Tensor {
 func (m *Model) sampleRank() int {
 	for _, l := range m.layers {
 		switch l := l.(type) {
-		case *LinearLayer, *EmbeddingLayer, *QuantLinearLayer, *QuantEmbeddingLayer:
+		case *LinearLayer, *EmbeddingLayer, *QuantLinearLayer, *QuantEmbeddingLayer, *QuantLinear4Layer, *QuantEmbedding4Layer:
 			return 1
 		case *LSTMLayer, *GRULayer, *LastStepLayer, *QuantLSTMLayer, *QuantGRULayer:
 			return 2

@@ -390,6 +390,8 @@ func Sparsity(m *Model) *PruneReport {
 		switch l := l.(type) {
 		case *QuantLinearLayer:
 			targets = append(targets, prunable{0, name, "weight", FromSlice(l.w.dequantized(), l.Out, l.In), false})
+		case *QuantLinear4Layer:
+			targets = append(targets, prunable{0, name, "weight", l.lin.Weight, false})
 		case *QuantLSTMLayer:
 			targets = append(targets, quantRNNTargets(name, l.weights)...)
 		case *QuantGRULayer:

@@ -636,10 +636,26 @@ func buildQuantLayer(s LayerSpec) (Layer, error) {
 	if s.In <= 0 || s.Out <= 0 || (s.Type == "QuantLSTM" || s.Type == "QuantGRU") && s.NumLayers <= 0 {
 		return nil, fmt.Errorf("%s layer has invalid sizes in=%d out=%d layers=%d", s.Type, s.In, s.Out, s.NumLayers)
 	}
-	wantQuant := "int8_per_tensor or int8_per_channel"
+	if s.Quant == "int4_group" && (s.Type == "QuantLinear" || s.Type == "QuantEmbedding") {
+		if s.Group <= 0 {
+			return nil, fmt.Errorf("%s layer has 4-bit groups of %d values; want a positive group size", s.Type, s.Group)
+		}
+		if s.Type == "QuantLinear" {
+			return &QuantLinear4Layer{In: s.In, Out: s.Out, GroupSize: s.Group}, nil
+		}
+		padding := -1
+		if s.PaddingIdx != nil {
+			if *s.PaddingIdx < 0 || *s.PaddingIdx >= s.In {
+				return nil, fmt.Errorf("QuantEmbedding padding index %d out of range [0, %d)", *s.PaddingIdx, s.In)
+			}
+			padding = *s.PaddingIdx
+		}
+		return &QuantEmbedding4Layer{Vocab: s.In, Dim: s.Out, GroupSize: s.Group, PaddingIdx: padding}, nil
+	}
+	wantQuant := "int8_per_tensor, int8_per_channel or int4_group"
 	ok := s.Quant == "int8_per_tensor" || s.Quant == "int8_per_channel"
 	if s.Type == "QuantEmbedding" {
-		wantQuant, ok = "uint8_per_row", s.Quant == "uint8_per_row"
+		wantQuant, ok = "uint8_per_row or int4_group", s.Quant == "uint8_per_row"
 	}
 	if !ok {
 		return nil, fmt.Errorf("%s layer has quantization %q; this gopad reads %s", s.Type, s.Quant, wantQuant)
