@@ -33,7 +33,7 @@ func TestCompressExampleRuns(t *testing.T) {
 		t.Fatalf("gopad run example:compress: %v\nstderr:\n%s", err, stderr)
 	}
 	for _, want := range []string{
-		"QuantLinear(64→256, int8 per tensor)", "total (0.256x)", "accuracy before → after",
+		"QuantLinear(64→256, int8 per tensor)", "total (0.256x)", "QuantLinear(256→128, int4 groups of 32)", "accuracy before → after",
 		"52,020 bytes quantized", "sparsity", "90.0%", "after 10 epochs of fine-tuning",
 		"pareto front:", "unpruned:", "weights file: float32", "reloaded digits-int8 model: identical outputs on all 449 test images: true",
 		"reloaded digits-pruned-int8 model: identical outputs on all 449 test images: true",
