@@ -71,6 +71,7 @@ type hanRecipe struct {
 	retrain        func() ml.Optimizer // optimizer of the retraining rounds
 	lr             float64             // its learning rate (final fine-tuning starts there too)
 	fineTune       int                 // epochs of final fine-tuning with a cosine schedule
+	cosineRounds   bool                // each round's retraining decays its rate to lr/100 (cosine)
 }
 
 // hanRecipeUsed is the recipe BenchmarkHanLeNet300100 runs.
@@ -109,11 +110,12 @@ func runHan(b *testing.B, r hanRecipe) {
 	b.Logf("baseline: error %.2f%% after 20 epochs (%s)", 100*base, time.Since(start).Round(time.Second))
 	// Han et al. prune in rounds and retrain after each; then a final
 	// fine-tuning with a cosine-decayed rate.
-	rep, err := ml.PruneIteratively(m, train, ml.IterativePruning{
-		Rounds: r.rounds, Final: r.final, PerLayer: r.perLayer,
-		Fit: ml.FitConfig{Epochs: r.epochs, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: r.retrain(),
-			Validation: test, Metrics: []string{"accuracy"}, Seed: 2},
-	})
+	fit := ml.FitConfig{Epochs: r.epochs, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: r.retrain(),
+		Validation: test, Metrics: []string{"accuracy"}, Seed: 2}
+	if r.cosineRounds {
+		fit.Schedule = ml.CosineLR(r.epochs, r.lr/100)
+	}
+	rep, err := ml.PruneIteratively(m, train, ml.IterativePruning{Rounds: r.rounds, Final: r.final, PerLayer: r.perLayer, Fit: fit})
 	if err != nil {
 		b.Fatal(err)
 	}
