@@ -37,6 +37,11 @@ type ShrinkLayer struct {
 //   - all its outgoing weights (its input row of the next layer) are zero:
 //     nothing reads it.
 //
+// A hidden unit of a one-layer LSTM or GRU goes when nothing reads it: its
+// column of the recurrent weights is zero and so is its input row of the
+// Linear layer that reads the sequence (through LastStep or Dropout); its
+// rows of every gate go with it.
+//
 // The model's own inputs and outputs never change. Masks of the kept weights
 // go with them. Units of LSTM and GRU layers, of layers followed by other
 // kinds of layer, and of nested models are kept. It returns an error for a
@@ -54,6 +59,10 @@ func Shrink(m *Model) (*Model, *ShrinkReport, error) {
 	}
 	rep := &ShrinkReport{Before: c.NumParams()}
 	for i, l := range c.layers {
+		if rnn, ok := shrinkableRNN(l); ok {
+			rep.Layers = append(rep.Layers, shrinkRNN(m, c, i, rnn))
+			continue
+		}
 		lin, ok := l.(*LinearLayer)
 		if !ok {
 			continue
@@ -205,4 +214,109 @@ func (r *ShrinkReport) String() string {
 		cells = append(cells, line)
 	}
 	return strings.TrimRight(formatTextTable(cells, 3), "\n")
+}
+
+// shrinkableRNN returns the weights, gate count and hidden size of a
+// one-layer LSTM or GRU.
+func shrinkableRNN(l Layer) (rnnShape, bool) {
+	switch l := l.(type) {
+	case *LSTMLayer:
+		return rnnShape{w: l.weights[0], gates: 4, in: l.In, hidden: l.Hidden, lstm: true}, l.NumLayers == 1
+	case *GRULayer:
+		return rnnShape{w: l.weights[0], gates: 3, in: l.In, hidden: l.Hidden}, l.NumLayers == 1
+	}
+	return rnnShape{}, false
+}
+
+type rnnShape struct {
+	w                 rnnWeights
+	gates, in, hidden int
+	lstm              bool
+}
+
+// shrinkRNN removes the unread hidden units of the recurrent layer i of c
+// (a copy of m) and the matching inputs of the Linear layer reading it.
+func shrinkRNN(m, c *Model, i int, r rnnShape) ShrinkLayer {
+	row := ShrinkLayer{Index: i, Before: m.layers[i].String(), ParamsBefore: layerParamCount(m.layers[i])}
+	next := -1
+	for k := i + 1; k < len(c.layers) && next < 0; k++ {
+		switch c.layers[k].(type) {
+		case *LinearLayer:
+			next = k
+		case *LastStepLayer, *DropoutLayer:
+		default:
+			k = len(c.layers)
+		}
+	}
+	if next >= 0 {
+		nl := c.layers[next].(*LinearLayer)
+		H := r.hidden
+		var keep []int
+		for j := 0; j < H; j++ {
+			unread := true
+			for q := 0; q < r.gates*H && unread; q++ {
+				unread = r.w.whh.data[q*H+j] == 0
+			}
+			for _, v := range nl.Weight.data[j*nl.Out : (j+1)*nl.Out] {
+				unread = unread && v == 0
+			}
+			if !unread {
+				keep = append(keep, j)
+			}
+		}
+		if len(keep) < H && len(keep) > 0 {
+			nw := rnnWeights{in: r.in, namesuffix: r.w.namesuffix,
+				wih: pickRows(r.w.wih, r.gates, H, keep, nil), whh: pickRows(r.w.whh, r.gates, H, keep, keep),
+				bih: pickRows(r.w.bih, r.gates, H, keep, nil), bhh: pickRows(r.w.bhh, r.gates, H, keep, nil)}
+			if r.lstm {
+				c.layers[i] = &LSTMLayer{In: r.in, Hidden: len(keep), NumLayers: 1, weights: []rnnWeights{nw}}
+			} else {
+				c.layers[i] = &GRULayer{In: r.in, Hidden: len(keep), NumLayers: 1, weights: []rnnWeights{nw}}
+			}
+			c.layers[next] = keepInputs(nl, keep)
+			row.Removed = H - len(keep)
+		}
+	}
+	row.After, row.ParamsAfter = c.layers[i].String(), layerParamCount(c.layers[i])
+	return row
+}
+
+// pickRows keeps, of a recurrent weight or bias with gates blocks of hidden
+// rows, the rows keep of each block and (cols non-nil) the columns cols,
+// with its mask.
+func pickRows(t *Tensor, gates, hidden int, keep, cols []int) *Tensor {
+	width := 1
+	if len(t.shape) == 2 {
+		width = t.shape[1]
+	}
+	newWidth := width
+	if cols != nil {
+		newWidth = len(cols)
+	}
+	rows := gates * len(keep)
+	var out *Tensor
+	if len(t.shape) == 2 {
+		out = Param(rows, newWidth)
+	} else {
+		out = Param(rows)
+	}
+	if t.mask != nil {
+		out.mask = make([]float32, len(out.data))
+	}
+	for g := 0; g < gates; g++ {
+		for a, k := range keep {
+			src, dst := (g*hidden+k)*width, (g*len(keep)+a)*newWidth
+			for b := 0; b < newWidth; b++ {
+				sc := b
+				if cols != nil {
+					sc = cols[b]
+				}
+				out.data[dst+b] = t.data[src+sc]
+				if t.mask != nil {
+					out.mask[dst+b] = t.mask[src+sc]
+				}
+			}
+		}
+	}
+	return out
 }

@@ -112,3 +112,67 @@ func TestShrinkUnprunedAndBad(t *testing.T) {
 		t.Errorf("quantized: %v", err)
 	}
 }
+
+// TestShrinkRecurrentUnits: hidden units of a one-layer LSTM or GRU that
+// nothing reads (zero recurrent column and zero row in the Linear after
+// LastStep) are removed with their gate rows; a unit still read by the
+// Linear layer stays; predictions are unchanged.
+func TestShrinkRecurrentUnits(t *testing.T) {
+	ids := FromSlice([]float32{1, 3, 5, 7, 2, 2, 19, 4, 0, 11, 12, 13}, 3, 4)
+	for _, kind := range []string{"LSTM", "GRU"} {
+		SetSeed(61)
+		var rnn Layer
+		var w rnnWeights
+		gates := 4
+		if kind == "LSTM" {
+			l := LSTM(8, 16)
+			rnn, w = l, l.weights[0]
+		} else {
+			l := GRU(8, 16)
+			rnn, w, gates = l, l.weights[0], 3
+		}
+		m := Sequential(Embedding(20, 8), rnn, LastStep(), Linear(16, 3))
+		m.Fit(Dataset{X: ids, Y: FromSlice([]float32{0, 2, 1}, 3)}, FitConfig{Epochs: 2, Loss: CrossEntropy(), Seed: 1})
+		if _, err := Prune(m, L1Unstructured(0.3)); err != nil { // masks must follow the kept weights
+			t.Fatal(err)
+		}
+		lin := m.Layer(3).(*LinearLayer)
+		for _, j := range []int{2, 5, 7, 9} {
+			for q := 0; q < gates*16; q++ {
+				w.whh.data[q*16+j] = 0
+			}
+			if j != 9 { // unit 9 is still read by the Linear layer
+				clear(lin.Weight.data[j*3 : (j+1)*3])
+			}
+		}
+		before := m.Predict(ids)
+		s, rep, err := Shrink(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := s.Layer(1).String()+" "+s.Layer(3).String(), kind+"(8→13) Linear(13→3)"; got != want {
+			t.Errorf("%s: shrunk to %s; want %s", kind, got, want)
+		}
+		if rep.Layers[0].Removed != 3 {
+			t.Errorf("%s: report %+v", kind, rep.Layers)
+		}
+		after := s.Predict(ids)
+		for i, v := range after.data {
+			if math.Abs(float64(v-before.data[i])) > 1e-5 {
+				t.Fatalf("%s: output %d: %v after shrinking, %v before", kind, i, v, before.data[i])
+			}
+		}
+		if !s.IsPruned() || Sparsity(s).Zeros == 0 {
+			t.Errorf("%s: the shrunk model lost its masks", kind)
+		}
+		// Fine-tuning the shrunk model keeps its masked weights at zero.
+		s.Fit(Dataset{X: ids, Y: FromSlice([]float32{0, 2, 1}, 3)}, FitConfig{Epochs: 1, Loss: CrossEntropy(), Seed: 2})
+		for _, p := range s.Parameters() {
+			for k, mk := range p.mask {
+				if mk == 0 && p.data[k] != 0 {
+					t.Fatalf("%s: a masked weight of the shrunk model became %v", kind, p.data[k])
+				}
+			}
+		}
+	}
+}
