@@ -74,23 +74,60 @@ type hanRecipe struct {
 	cosineRounds   bool                // each round's retraining decays its rate to lr/100 (cosine)
 }
 
-// hanRecipeUsed is the recipe BenchmarkHanLeNet300100 runs.
+// hanRecipeUsed is the recipe BenchmarkHanLeNet300100/iterative runs.
 var hanRecipeUsed = hanRecipe{rounds: 8, epochs: 3, perLayer: map[int]float64{0: 0.925, 2: 0.91, 4: 0.74},
 	retrain: func() ml.Optimizer { return ml.Adam(3e-4) }, lr: 3e-4, fineTune: 10}
 
 // BenchmarkHanLeNet300100 reproduces Han et al. 2015 ("Learning both Weights
-// and Connections for Efficient Neural Networks", table 1 and 2):
-// LeNet-300-100 on MNIST, trained, then pruned in rounds with retraining to
-// about the paper's per-layer densities (7.5%, 9%, 26% of the weights kept;
-// at most 8% in all), and fails unless the baseline error is about 1.6% (<=
-// 2.0%) and the pruned model keeps <= 8% of its weights at <= 1.8% error. It
-// trains for minutes, so it is a benchmark, outside the default test run:
+// and Connections for Efficient Neural Networks", tables 1 and 2):
+// LeNet-300-100 on MNIST trained to the paper's baseline (1.64% error), then
+// pruned to at most 8% of its weights, and fails unless the baseline error is
+// about 1.6% (<= 2.0%) and the pruned model keeps <= 8% of its weights at <=
+// 1.8% error. Two ways: "iterative" is the paper's method (pruning rounds,
+// each followed by retraining, to about its per-layer densities), "agp"
+// prunes gradually while training (Zhu and Gupta 2017). Each trains for
+// minutes, so this is a benchmark, outside the default test run:
 //
 //	go test ./bench/compress -run '^$' -bench HanLeNet -benchtime 1x -timeout 2h -v
 func BenchmarkHanLeNet300100(b *testing.B) {
-	for b.Loop() {
-		runHan(b, hanRecipeUsed)
+	b.Run("iterative", func(b *testing.B) {
+		for b.Loop() {
+			runHan(b, hanRecipeUsed)
+		}
+	})
+	b.Run("agp", func(b *testing.B) {
+		for b.Loop() {
+			runAGP(b)
+		}
+	})
+}
+
+func lenet() *ml.Model {
+	return ml.Sequential(ml.Linear(784, 300), ml.ReLU(), ml.Linear(300, 100), ml.ReLU(), ml.Linear(100, 10))
+}
+
+// runAGP trains LeNet-300-100 for 45 epochs (Adam 1e-3, cosine decay),
+// pruning it from epoch 5 to 30 on the AGP schedule to 92.5% sparsity
+// (global L1, a pruning step every 200 batches); the baseline is the
+// iterative recipe's (the same 20-epoch training).
+func runAGP(b *testing.B) {
+	train, test, err := ml.LoadMNIST(mnistDir(b))
+	if err != nil {
+		b.Fatal(err)
 	}
+	start := time.Now()
+	ml.SetSeed(1)
+	dense := lenet()
+	dense.Fit(train, ml.FitConfig{Epochs: 20, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-3),
+		Schedule: ml.StepLR(8, 0.3), Seed: 1})
+	base := 1 - dense.Evaluate(test, ml.CrossEntropy(), "accuracy").Metrics["accuracy"]
+	ml.SetSeed(1)
+	m := lenet()
+	m.Fit(train, ml.FitConfig{Epochs: 45, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-3),
+		Schedule: ml.CosineLR(45, 1e-5), Seed: 1,
+		Pruning: &ml.GradualPruning{Final: 0.925, StartEpoch: 5, EndEpoch: 30, Frequency: 200}})
+	b.Logf("AGP (%s in all)", time.Since(start).Round(time.Second))
+	reportHan(b, m, test, base)
 }
 
 func runHan(b *testing.B, r hanRecipe) {
@@ -100,7 +137,7 @@ func runHan(b *testing.B, r hanRecipe) {
 	}
 	start := time.Now()
 	ml.SetSeed(1)
-	m := ml.Sequential(ml.Linear(784, 300), ml.ReLU(), ml.Linear(300, 100), ml.ReLU(), ml.Linear(100, 10))
+	m := lenet()
 	errorRate := func() float64 {
 		return 1 - m.Evaluate(test, ml.CrossEntropy(), "accuracy").Metrics["accuracy"]
 	}
@@ -124,8 +161,14 @@ func runHan(b *testing.B, r hanRecipe) {
 		m.Fit(train, ml.FitConfig{Epochs: r.fineTune, BatchSize: 64, Loss: ml.CrossEntropy(), Optimizer: opt,
 			Schedule: ml.CosineLR(r.fineTune, r.lr/100), Seed: 3})
 	}
-	pruned := errorRate()
 	b.Logf("iterative pruning (%s in all):\n%s", time.Since(start).Round(time.Second), rep)
+	reportHan(b, m, test, base)
+}
+
+// reportHan logs the per-layer table, reports the figures and checks the
+// targets.
+func reportHan(b *testing.B, m *ml.Model, test ml.Dataset, base float64) {
+	pruned := 1 - m.Evaluate(test, ml.CrossEntropy(), "accuracy").Metrics["accuracy"]
 	sp := ml.Sparsity(m)
 	var table strings.Builder
 	fmt.Fprintf(&table, "%-18s %9s %9s %10s\n", "layer", "weights", "kept", "kept %")
