@@ -134,31 +134,103 @@ func sparseStored(name string, t *Tensor, mask []float32) []storedTensor {
 	}
 }
 
+// errNoTensor marks a missing tensor in the errors of a tensorGetter (its
+// text is empty, so the message names only the tensor).
+var errNoTensor = errors.New("")
+
 // denseFromCSR rebuilds a [rows, cols] tensor and its mask from the CSR
 // tensors of name, checking every index (the file may be hostile).
 func denseFromCSR(name string, vals, cols, ptr *storedTensor, rows, ncols int) (data, mask []float32, err error) {
-	if vals.dtype != "F32" || cols.dtype != "U16" || ptr.dtype != "I32" {
-		return nil, nil, fmt.Errorf("sparse tensor %q has dtypes %s, %s, %s; want F32, U16, I32", name, vals.dtype, cols.dtype, ptr.dtype)
+	if vals.dtype != "F32" {
+		return nil, nil, fmt.Errorf("sparse tensor %q has values of dtype %s; want F32", name, vals.dtype)
 	}
-	if len(ptr.i32) != rows+1 || ptr.i32[0] != 0 || int(ptr.i32[rows]) != len(vals.f32) || len(cols.u16) != len(vals.f32) {
-		return nil, nil, fmt.Errorf("sparse tensor %q: %d row pointers for %d rows, %d values, %d columns: inconsistent", name, len(ptr.i32), rows, len(vals.f32), len(cols.u16))
+	err = walkCSR(name, len(vals.f32), cols, ptr, rows, ncols, func(k, at int) {
+		if data == nil {
+			data, mask = make([]float32, rows*ncols), make([]float32, rows*ncols)
+		}
+		data[at] = vals.f32[k]
+		mask[at] = 1
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	data, mask = make([]float32, rows*ncols), make([]float32, rows*ncols)
-	for r := 0; r < rows; r++ {
-		a, b := ptr.i32[r], ptr.i32[r+1]
-		if a > b {
-			return nil, nil, fmt.Errorf("sparse tensor %q: row %d starts at %d after its end %d", name, r, a, b)
-		}
-		for k := a; k < b; k++ {
-			c := int(cols.u16[k])
-			if c >= ncols {
-				return nil, nil, fmt.Errorf("sparse tensor %q: row %d has column %d, the tensor has %d", name, r, c, ncols)
-			}
-			data[r*ncols+c] = vals.f32[k]
-			mask[r*ncols+c] = 1
-		}
+	if data == nil {
+		data, mask = make([]float32, rows*ncols), make([]float32, rows*ncols)
 	}
 	return data, mask, nil
+}
+
+// walkCSR checks the CSR index tensors of name (columns U8 or U16, row
+// pointers U16 or I32) for n values of a [rows, ncols] tensor and calls put
+// with each value's index and position.
+func walkCSR(name string, n int, cols, ptr *storedTensor, rows, ncols int, put func(k, at int)) error {
+	var col func(k int) int
+	switch cols.dtype {
+	case "U8":
+		col = func(k int) int { return int(cols.u8[k]) }
+	case "U16":
+		col = func(k int) int { return int(cols.u16[k]) }
+	default:
+		return fmt.Errorf("sparse tensor %q has columns of dtype %s; want U8 or U16", name, cols.dtype)
+	}
+	var at func(r int) int
+	switch ptr.dtype {
+	case "U16":
+		at = func(r int) int { return int(ptr.u16[r]) }
+	case "I32":
+		at = func(r int) int { return int(ptr.i32[r]) }
+	default:
+		return fmt.Errorf("sparse tensor %q has row pointers of dtype %s; want U16 or I32", name, ptr.dtype)
+	}
+	if ptr.len() != rows+1 || at(0) != 0 || at(rows) != n || cols.len() != n {
+		return fmt.Errorf("sparse tensor %q: %d row pointers for %d rows, %d values, %d columns: inconsistent", name, ptr.len(), rows, n, cols.len())
+	}
+	for r := 0; r < rows; r++ {
+		a, b := at(r), at(r+1)
+		if a > b {
+			return fmt.Errorf("sparse tensor %q: row %d starts at %d after its end %d", name, r, a, b)
+		}
+		for k := a; k < b; k++ {
+			c := col(k)
+			if c >= ncols {
+				return fmt.Errorf("sparse tensor %q: row %d has column %d, the tensor has %d", name, r, c, ncols)
+			}
+			put(k, r*ncols+c)
+		}
+	}
+	return nil
+}
+
+// csrIndexTensors returns the column and row-pointer tensors of name for
+// the given columns and row starts, in the smallest dtypes that hold them:
+// 8-bit columns for tensors at most 256 wide, 16-bit row pointers for at
+// most 65,535 values.
+func csrIndexTensors(name string, cols []int, rowPtr []int, ncols int) []storedTensor {
+	ct := storedTensor{name: name + csrCols, shape: []int{len(cols)}}
+	if ncols <= 1<<8 {
+		ct.dtype, ct.u8 = "U8", make([]uint8, len(cols))
+		for i, c := range cols {
+			ct.u8[i] = uint8(c)
+		}
+	} else {
+		ct.dtype, ct.u16 = "U16", make([]uint16, len(cols))
+		for i, c := range cols {
+			ct.u16[i] = uint16(c)
+		}
+	}
+	pt := storedTensor{name: name + csrRowPtr, shape: []int{len(rowPtr)}}
+	if len(cols) < 1<<16 {
+		pt.dtype, pt.u16 = "U16", make([]uint16, len(rowPtr))
+		for i, p := range rowPtr {
+			pt.u16[i] = uint16(p)
+		}
+	} else {
+		pt.dtype, pt.i32 = "I32", make([]int32, len(rowPtr))
+		for i, p := range rowPtr {
+			pt.i32[i] = int32(p)
+		}
+	}
+	return []storedTensor{ct, pt}
 }
 
 func (t storedTensor) bytes() int { return t.len() * elemSize(t.dtype) }
@@ -216,9 +288,9 @@ func (m *Model) restoreTensors(prefix string, tensors map[string]*storedTensor, 
 			full := p + name
 			t, ok := tensors[full]
 			if !ok {
-				return nil, fmt.Errorf("has no tensor %q", full)
+				return nil, fmt.Errorf("has no tensor %q%w", full, errNoTensor)
 			}
-			if t.dtype != dtype {
+			if !slices.Contains(strings.Split(dtype, "|"), t.dtype) {
 				return nil, fmt.Errorf("tensor %q has dtype %s, the architecture needs %s", full, t.dtype, dtype)
 			}
 			if !(len(shape) == 1 && shape[0] == -1) && !sameShape(t.shape, shape) {
@@ -663,6 +735,7 @@ func Load(dir string) (*Model, error) {
 		return nil, fmt.Errorf("ml: load %s: %s holds %d tensors, the architecture has %d", dir, man.Weights, len(tensors), len(used))
 	}
 	model.meta = man.Metadata
+	model.trained = true // a saved model is taken to be a trained one
 	return model, nil
 }
 
@@ -822,6 +895,7 @@ func (m *Model) Clone() (*Model, error) {
 			c.Parameters()[i].mask = append([]float32(nil), p.mask...)
 		}
 	}
+	c.trained = m.trained
 	if m.meta != nil {
 		c.meta = make(map[string]json.RawMessage, len(m.meta))
 		for k, v := range m.meta {

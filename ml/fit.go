@@ -38,6 +38,10 @@ type FitConfig struct {
 	// "accuracy", "precision", "recall", "f1", "mse", "mae", "r2".
 	Metrics []string
 
+	// Pruning, if set, prunes gradually while training (the AGP schedule):
+	// see GradualPruning. EpochStats.Sparsity reports the sparsity reached.
+	Pruning *GradualPruning
+
 	// Progress receives live progress; nil means ml.DefaultProgress() (which may
 	// itself be nil: silent training).
 	Progress Progress
@@ -293,15 +297,23 @@ func (m *Model) Fit(train Dataset, cfg FitConfig) *History {
 		progress = DefaultProgress()
 	}
 
+	n := train.Len()
+	bs := min(cfg.BatchSize, n)
+	batches := (n + bs - 1) / bs
+	var pruner *gradualPruner
+	if cfg.Pruning != nil {
+		var err error
+		if pruner, err = newGradualPruner(m, *cfg.Pruning, cfg.Epochs, batches); err != nil {
+			panic(fmt.Sprintf("ml: Fit: Pruning: %v", err))
+		}
+	}
+
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	t := newTrainer(m, cfg.Loss, cfg.Metrics)
 	m.reseed(uint64(cfg.Seed))
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed))
 
-	n := train.Len()
-	bs := min(cfg.BatchSize, n)
-	batches := (n + bs - 1) / bs
 	info := FitInfo{Epochs: cfg.Epochs, BatchesPerEpoch: batches, Samples: n, Metrics: append([]string(nil), cfg.Metrics...)}
 	if hasVal {
 		info.ValSamples = val.Len()
@@ -343,6 +355,9 @@ epochs:
 		for b := 0; b < batches; b++ {
 			idx := perm[b*bs : min((b+1)*bs, n)]
 			x, y := t.gather(train, idx)
+			if pruner != nil {
+				pruner.step(epoch*batches + b)
+			}
 			for _, p := range t.params {
 				p.ZeroGrad()
 			}
@@ -354,10 +369,13 @@ epochs:
 				ClipGradNorm(t.params, cfg.ClipNorm)
 			}
 			cfg.Optimizer.Step(t.params)
+			m.trained = true
 			// The built-in optimizers keep pruned weights at zero themselves;
 			// this covers optimizers defined elsewhere.
 			for _, p := range t.params {
-				applyMask(p)
+				if p.mask != nil {
+					maskInto(p.data, p.mask)
+				}
 			}
 			total += loss * float64(len(idx))
 			hist.StepLoss = append(hist.StepLoss, loss)
@@ -369,8 +387,15 @@ epochs:
 				}
 			}
 		}
+		if pruner != nil && epoch == cfg.Epochs-1 {
+			// A schedule ending with the run reaches Final after its last step.
+			pruner.step(cfg.Epochs * batches)
+		}
 		es := EpochStats{Epoch: epoch + 1, Epochs: cfg.Epochs, Loss: total / float64(n),
 			Metrics: acc.values(), ValLoss: math.NaN(), LR: cfg.Optimizer.LR()}
+		if pruner != nil {
+			es.Sparsity = pruner.sparsity()
+		}
 		if hasVal {
 			ev := t.evaluate("Fit", val, 256)
 			es.ValLoss, es.ValMetrics = ev.Loss, ev.Metrics

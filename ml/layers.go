@@ -161,7 +161,8 @@ type LinearLayer struct {
 
 	x     *Tensor // last fast-path input
 	y, dx buffer
-	nz    sparseRow // scratch for single-row inference
+	nz    sparseRow     // scratch for single-row inference
+	sp    *sparseLinear // CSR structure of a pruned weight, for inference
 }
 
 // Linear returns a fully connected layer from in to out features, initialised as
@@ -256,10 +257,21 @@ func (l *LinearLayer) Forward(x *Tensor) *Tensor {
 	return y
 }
 
-func (l *LinearLayer) fastForward(x *Tensor, _ bool) *Tensor {
+func (l *LinearLayer) fastForward(x *Tensor, train bool) *Tensor {
 	checkLastDim(l, x.shape, l.In, 2)
 	l.x = x
 	y := l.y.getLast(x.shape, l.Out)
+	rows := len(x.data) / l.In
+	if !train && (rows <= sparseMaxRows || sparseMode > 0) {
+		if s := l.sparsePlan(); s != nil {
+			for r := 0; r < rows; r++ {
+				yr := y.data[r*l.Out : (r+1)*l.Out]
+				copy(yr, l.Bias.data)
+				csrRowGemv(yr, x.data[r*l.In:(r+1)*l.In], l.Weight.data, l.Out, s)
+			}
+			return y
+		}
+	}
 	l.forwardInto(x.data, y.data)
 	return y
 }

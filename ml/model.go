@@ -17,7 +17,8 @@ type LayerSpec struct {
 	NumLayers  int         `json:"num_layers,omitempty"`
 	PaddingIdx *int        `json:"padding_idx,omitempty"`
 	P          float64     `json:"p,omitempty"`
-	Quant      string      `json:"quant,omitempty"` // quantized layers: "int8_per_tensor", "int8_per_channel" or "uint8_per_row"
+	Quant      string      `json:"quant,omitempty"` // quantized layers: "int8_per_tensor", "int8_per_channel", "uint8_per_row" or "int4_group"
+	Group      int         `json:"group,omitempty"` // "int4_group": values per group
 	Layers     []LayerSpec `json:"layers,omitempty"`
 }
 
@@ -33,8 +34,19 @@ type Model struct {
 	layers []Layer
 	meta   map[string]json.RawMessage
 
-	mu   sync.Mutex
-	fast int8 // 0: not yet known, 1: every layer has the fused path, -1: not
+	mu      sync.Mutex
+	fast    int8 // 0: not yet known, 1: every layer has the fused path, -1: not
+	trained bool // Fit has taken a step, or the model was loaded or cloned from a trained one
+}
+
+// Trained reports whether the model has been trained: Fit has taken at least
+// one optimisation step on it, or it was loaded with Load (a saved model is
+// taken to be a trained one), or it is a copy (Clone, Quantize, Shrink) of a
+// trained model. Quantize refuses untrained models.
+func (m *Model) Trained() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.trained
 }
 
 // Sequential returns a model applying layers in order.
@@ -201,7 +213,7 @@ func (m *Model) Predict(x *Tensor) *Tensor {
 func (m *Model) sampleRank() int {
 	for _, l := range m.layers {
 		switch l := l.(type) {
-		case *LinearLayer, *EmbeddingLayer, *QuantLinearLayer, *QuantEmbeddingLayer:
+		case *LinearLayer, *EmbeddingLayer, *QuantLinearLayer, *QuantEmbeddingLayer, *QuantLinear4Layer, *QuantEmbedding4Layer:
 			return 1
 		case *LSTMLayer, *GRULayer, *LastStepLayer, *QuantLSTMLayer, *QuantGRULayer:
 			return 2

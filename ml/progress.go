@@ -53,6 +53,7 @@ type EpochStats struct {
 	ValMetrics map[string]float64
 	LR         float64
 	Elapsed    time.Duration
+	Sparsity   float64 // with FitConfig.Pruning: fraction of the pruned layers' weights masked at the epoch's end
 }
 
 // History is what Fit returns: the loss and metrics per epoch and the loss per

@@ -55,6 +55,7 @@ func LnStructured(amount float64, n int) PruneConfig {
 
 // prunable is one weight tensor that pruning may mask.
 type prunable struct {
+	index  int    // the layer's index in the model
 	layer  string // e.g. "2 Linear(256→128)"
 	name   string // "weight", "weight_ih_l0", ...
 	t      *Tensor
@@ -123,18 +124,18 @@ func pruneTargets(m *Model, layers []int) ([]prunable, error) {
 		name := fmt.Sprintf("%d %s", i, l)
 		switch l := l.(type) {
 		case *LinearLayer:
-			out = append(out, prunable{name, "weight", l.Weight, true})
+			out = append(out, prunable{i, name, "weight", l.Weight, true})
 		case *LSTMLayer:
 			for _, w := range l.weights {
-				out = append(out, prunable{name, "weight_ih" + w.namesuffix, w.wih, false}, prunable{name, "weight_hh" + w.namesuffix, w.whh, false})
+				out = append(out, prunable{i, name, "weight_ih" + w.namesuffix, w.wih, false}, prunable{i, name, "weight_hh" + w.namesuffix, w.whh, false})
 			}
 		case *GRULayer:
 			for _, w := range l.weights {
-				out = append(out, prunable{name, "weight_ih" + w.namesuffix, w.wih, false}, prunable{name, "weight_hh" + w.namesuffix, w.whh, false})
+				out = append(out, prunable{i, name, "weight_ih" + w.namesuffix, w.wih, false}, prunable{i, name, "weight_hh" + w.namesuffix, w.whh, false})
 			}
 		case *EmbeddingLayer:
 			if explicit {
-				out = append(out, prunable{name, "weight", l.Weight, false})
+				out = append(out, prunable{i, name, "weight", l.Weight, false})
 			}
 		default:
 			if explicit {
@@ -183,6 +184,21 @@ func ensureMask(t *Tensor) {
 // with the smallest |w| (ties broken by position, so the result is the same
 // every time).
 func pruneByMagnitude(ps []prunable, amount float64) {
+	alive := 0
+	for _, p := range ps {
+		ensureMask(p.t)
+		for _, m := range p.t.mask {
+			if m != 0 {
+				alive++
+			}
+		}
+	}
+	pruneSmallest(ps, int(math.RoundToEven(amount*float64(alive))))
+}
+
+// pruneSmallest masks the k unpruned weights of ps with the smallest |w|
+// (ties broken by position).
+func pruneSmallest(ps []prunable, k int) {
 	type ref struct {
 		p   int
 		i   int
@@ -197,13 +213,43 @@ func pruneByMagnitude(ps []prunable, amount float64) {
 			}
 		}
 	}
-	k := int(math.RoundToEven(amount * float64(len(alive))))
+	k = max(0, min(k, len(alive)))
 	sort.SliceStable(alive, func(a, b int) bool { return alive[a].abs < alive[b].abs })
 	for _, r := range alive[:k] {
 		ps[r.p].t.mask[r.i] = 0
 	}
 	for _, p := range ps {
 		applyMask(p.t)
+	}
+}
+
+// maskedCount returns how many weights of ps are masked (pruned).
+func maskedCount(ps []prunable) (masked, total int) {
+	for _, p := range ps {
+		total += len(p.t.data)
+		for _, m := range p.t.mask {
+			if m == 0 {
+				masked++
+			}
+		}
+	}
+	return masked, total
+}
+
+// pruneToSparsity prunes ps by magnitude until the fraction target of their
+// weights is masked (never unmasking any), together when global is set and
+// tensor by tensor otherwise.
+func pruneToSparsity(ps []prunable, target float64, global bool) {
+	groups := [][]prunable{ps}
+	if !global {
+		groups = groups[:0]
+		for _, p := range ps {
+			groups = append(groups, []prunable{p})
+		}
+	}
+	for _, g := range groups {
+		masked, total := maskedCount(g)
+		pruneSmallest(g, int(math.RoundToEven(target*float64(total)))-masked)
 	}
 }
 
@@ -275,6 +321,7 @@ func unitPruned(mask []float32, u, per int, at func(u, k int) int) bool {
 
 // applyMask zeroes the masked values of t.
 func applyMask(t *Tensor) {
+	maskEdits.Add(1) // the mask may have changed: sparse inference rebuilds
 	if t.mask != nil {
 		maskInto(t.data, t.mask)
 	}
@@ -342,7 +389,9 @@ func Sparsity(m *Model) *PruneReport {
 		name := fmt.Sprintf("%d %s", i, l)
 		switch l := l.(type) {
 		case *QuantLinearLayer:
-			targets = append(targets, prunable{name, "weight", FromSlice(l.w.dequantized(), l.Out, l.In), false})
+			targets = append(targets, prunable{0, name, "weight", FromSlice(l.w.dequantized(), l.Out, l.In), false})
+		case *QuantLinear4Layer:
+			targets = append(targets, prunable{0, name, "weight", l.lin.Weight, false})
 		case *QuantLSTMLayer:
 			targets = append(targets, quantRNNTargets(name, l.weights)...)
 		case *QuantGRULayer:
@@ -361,8 +410,8 @@ func Sparsity(m *Model) *PruneReport {
 func quantRNNTargets(name string, ws []qrnnWeights) []prunable {
 	var out []prunable
 	for _, w := range ws {
-		out = append(out, prunable{name, "weight_ih" + w.suffix, FromSlice(w.ih.dequantized(), w.ih.out, w.ih.in), false},
-			prunable{name, "weight_hh" + w.suffix, FromSlice(w.hh.dequantized(), w.hh.out, w.hh.in), false})
+		out = append(out, prunable{0, name, "weight_ih" + w.suffix, FromSlice(w.ih.dequantized(), w.ih.out, w.ih.in), false},
+			prunable{0, name, "weight_hh" + w.suffix, FromSlice(w.hh.dequantized(), w.hh.out, w.hh.in), false})
 	}
 	return out
 }

@@ -245,7 +245,7 @@ func TestLnStructured(t *testing.T) {
 
 func TestPruneBadInput(t *testing.T) {
 	m := Sequential(Linear(4, 3), ReLU(), Linear(3, 2))
-	q, _, err := Quantize(m, Int8)
+	q, _, err := Quantize(m, QuantConfig{AllowUntrained: true})
 	if err != nil {
 		t.Fatal(err)
 	}

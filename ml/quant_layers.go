@@ -1,6 +1,7 @@
 package ml
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -104,16 +105,45 @@ func (l *QuantLinearLayer) paramNames() []string { return nil }
 
 func (l *QuantLinearLayer) storedValues() int { return len(l.w.q) + len(l.Bias.data) }
 
+// storeTensors writes the int8 weight dense, or as CSR (int8 values with
+// 8- or 16-bit columns, as Deep Compression stores pruned and quantized
+// layers) when at least half of it is zero, as after pruning.
 func (l *QuantLinearLayer) storeTensors() []storedTensor {
-	return []storedTensor{
-		{name: "weight", dtype: "I8", shape: []int{l.Out, l.In}, i8: l.w.q},
+	rest := []storedTensor{
 		{name: "weight_scale", dtype: "F32", shape: []int{len(l.w.scales)}, f32: l.w.scales},
 		{name: "bias", dtype: "F32", shape: []int{l.Out}, f32: l.Bias.data},
 	}
+	zeros := 0
+	for _, v := range l.w.q {
+		if v == 0 {
+			zeros++
+		}
+	}
+	if 2*zeros < len(l.w.q) || l.In > 1<<16 {
+		return append([]storedTensor{{name: "weight", dtype: "I8", shape: []int{l.Out, l.In}, i8: l.w.q}}, rest...)
+	}
+	vals := make([]int8, 0, len(l.w.q)-zeros)
+	cols := make([]int, 0, len(l.w.q)-zeros)
+	ptr := make([]int, 1, l.Out+1)
+	for r := 0; r < l.Out; r++ {
+		for c, v := range l.w.q[r*l.In : (r+1)*l.In] {
+			if v != 0 {
+				vals = append(vals, v)
+				cols = append(cols, c)
+			}
+		}
+		ptr = append(ptr, len(vals))
+	}
+	sparse := append([]storedTensor{{name: "weight" + csrValues, dtype: "I8", shape: []int{len(vals)}, i8: vals}},
+		csrIndexTensors("weight", cols, ptr, l.In)...)
+	return append(sparse, rest...)
 }
 
 func (l *QuantLinearLayer) restoreTensors(get tensorGetter) error {
 	w, err := get("weight", "I8", l.Out, l.In)
+	if errors.Is(err, errNoTensor) {
+		w, err = sparseI8(get, "weight", l.Out, l.In)
+	}
 	if err != nil {
 		return err
 	}
@@ -128,6 +158,32 @@ func (l *QuantLinearLayer) restoreTensors(get tensorGetter) error {
 	l.Bias = FromSlice(b.f32, l.Out)
 	l.w = newQLinear(l.Out, l.In, w.i8, scales, l.Bias.data)
 	return nil
+}
+
+// sparseI8 reads the CSR tensors of an int8 weight [rows, cols] into a
+// dense one.
+func sparseI8(get tensorGetter, name string, rows, cols int) (*storedTensor, error) {
+	vals, err := get(name+csrValues, "I8", -1)
+	if errors.Is(err, errNoTensor) {
+		return nil, fmt.Errorf("has neither %q nor its sparse form %q", name, name+csrValues)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ct, err := get(name+csrCols, "U8|U16", -1)
+	if err != nil {
+		return nil, err
+	}
+	pt, err := get(name+csrRowPtr, "U16|I32", -1)
+	if err != nil {
+		return nil, err
+	}
+	dense := &storedTensor{name: name, dtype: "I8", shape: []int{rows, cols}, i8: make([]int8, rows*cols)}
+	err = walkCSR(name, len(vals.i8), ct, pt, rows, cols, func(k, at int) { dense.i8[at] = vals.i8[k] })
+	if err != nil {
+		return nil, err
+	}
+	return dense, nil
 }
 
 // OutputShape replaces the last dimension In by Out.
@@ -580,10 +636,26 @@ func buildQuantLayer(s LayerSpec) (Layer, error) {
 	if s.In <= 0 || s.Out <= 0 || (s.Type == "QuantLSTM" || s.Type == "QuantGRU") && s.NumLayers <= 0 {
 		return nil, fmt.Errorf("%s layer has invalid sizes in=%d out=%d layers=%d", s.Type, s.In, s.Out, s.NumLayers)
 	}
-	wantQuant := "int8_per_tensor or int8_per_channel"
+	if s.Quant == "int4_group" && (s.Type == "QuantLinear" || s.Type == "QuantEmbedding") {
+		if s.Group <= 0 {
+			return nil, fmt.Errorf("%s layer has 4-bit groups of %d values; want a positive group size", s.Type, s.Group)
+		}
+		if s.Type == "QuantLinear" {
+			return &QuantLinear4Layer{In: s.In, Out: s.Out, GroupSize: s.Group}, nil
+		}
+		padding := -1
+		if s.PaddingIdx != nil {
+			if *s.PaddingIdx < 0 || *s.PaddingIdx >= s.In {
+				return nil, fmt.Errorf("QuantEmbedding padding index %d out of range [0, %d)", *s.PaddingIdx, s.In)
+			}
+			padding = *s.PaddingIdx
+		}
+		return &QuantEmbedding4Layer{Vocab: s.In, Dim: s.Out, GroupSize: s.Group, PaddingIdx: padding}, nil
+	}
+	wantQuant := "int8_per_tensor, int8_per_channel or int4_group"
 	ok := s.Quant == "int8_per_tensor" || s.Quant == "int8_per_channel"
 	if s.Type == "QuantEmbedding" {
-		wantQuant, ok = "uint8_per_row", s.Quant == "uint8_per_row"
+		wantQuant, ok = "uint8_per_row or int4_group", s.Quant == "uint8_per_row"
 	}
 	if !ok {
 		return nil, fmt.Errorf("%s layer has quantization %q; this gopad reads %s", s.Type, s.Quant, wantQuant)

@@ -155,6 +155,7 @@ func TestQuantizeMatchesPyTorch(t *testing.T) {
 				m = Sequential(Embedding(30, 12))
 			}
 			loadTorchParams(t, m, c)
+			cfg.AllowUntrained = true // PyTorch's weights, set by hand
 			q, rep, err := Quantize(m, cfg)
 			if err != nil {
 				t.Fatal(err)

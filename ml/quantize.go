@@ -15,12 +15,19 @@ type QuantConfig struct {
 	// quantize_dynamic default), "per_channel" (one per output unit) or "step"
 	// (the explicit Step for every tensor). Empty means "per_tensor".
 	Scheme string
+	// "int4_group" stores Linear weights and Embedding tables in 4 bits per
+	// value, in groups of GroupSize values along each row with one scale per
+	// group (weight-only: the layers compute in float32 on the decoded
+	// weights); LSTM and GRU layers then get int8 per tensor.
+	//
 	// Step is the quantization step of the "step" scheme: x̂ = round(x/Step),
 	// clamped to [-128, 127]; a value a cross-validation can choose.
 	Step float64
 	// SkipEmbeddings keeps Embedding layers in float32 (PyTorch quantizes them
 	// only when asked); by default they are stored as uint8 per row.
 	SkipEmbeddings bool
+	// GroupSize is the group of the "int4_group" scheme; 0 means 32.
+	GroupSize int
 
 	// Validation, when set, is evaluated before and after with Metric and Loss
 	// for the report.
@@ -31,11 +38,22 @@ type QuantConfig struct {
 	// Loss for the evaluation; default CrossEntropy for classification data,
 	// else MeanSquaredError.
 	Loss Loss
+	// AllowUntrained quantizes a model that Fit never trained (Model.Trained
+	// false), e.g. one whose weights were set by hand; by default that is an
+	// error, since quantizing random weights is almost always a mistake.
+	AllowUntrained bool
+
 	// Sample is the batch on which the report measures each layer's output
 	// error and the latency; default the first 256 samples of Validation. With
 	// neither, the report has no output errors or latencies.
 	Sample *Tensor
 }
+
+// Int4Grouped stores Linear weights and Embedding tables in 4 bits per value
+// with one scale per group of group values along each row (0: 32), packed
+// two to a byte; weight-only, so the model computes in float32 and the gain
+// is in size (about 0.16x of float32 for groups of 32).
+func Int4Grouped(group int) QuantConfig { return QuantConfig{Scheme: "int4_group", GroupSize: group} }
 
 // Int8 quantizes Linear, LSTM and GRU weights to int8 with one scale per
 // tensor and Embedding tables to uint8 per row, as PyTorch's quantize_dynamic.
@@ -66,8 +84,16 @@ func Quantize(m *Model, cfg QuantConfig) (*Model, *QuantReport, error) {
 	if m == nil {
 		return nil, nil, fmt.Errorf("ml: Quantize: nil model")
 	}
-	perChannel, step := false, 0.0
+	perChannel, step, group := false, 0.0, 0
 	switch cfg.Scheme {
+	case "int4_group":
+		group = cfg.GroupSize
+		if group == 0 {
+			group = 32
+		}
+		if group < 0 {
+			return nil, nil, fmt.Errorf("ml: Quantize: GroupSize %d: want a positive number of values per group (0: 32)", cfg.GroupSize)
+		}
 	case "", "per_tensor":
 	case "per_channel":
 		perChannel = true
@@ -77,7 +103,10 @@ func Quantize(m *Model, cfg QuantConfig) (*Model, *QuantReport, error) {
 		}
 		step = cfg.Step
 	default:
-		return nil, nil, fmt.Errorf("ml: Quantize: scheme %q: want \"per_tensor\", \"per_channel\" or \"step\" (ml.Int8, ml.Int8PerChannel, ml.Int8Step(q))", cfg.Scheme)
+		return nil, nil, fmt.Errorf("ml: Quantize: scheme %q: want \"per_tensor\", \"per_channel\", \"step\" or \"int4_group\" (ml.Int8, ml.Int8PerChannel, ml.Int8Step(q), ml.Int4Grouped(n))", cfg.Scheme)
+	}
+	if cfg.Scheme != "int4_group" && cfg.GroupSize != 0 {
+		return nil, nil, fmt.Errorf("ml: Quantize: GroupSize %d is set but Scheme is %q; use ml.Int4Grouped(%d)", cfg.GroupSize, cfg.Scheme, cfg.GroupSize)
 	}
 	if cfg.Scheme != "step" && cfg.Step != 0 {
 		return nil, nil, fmt.Errorf("ml: Quantize: Step %v is set but Scheme is %q; use ml.Int8Step(%v)", cfg.Step, cfg.Scheme, cfg.Step)
@@ -89,8 +118,12 @@ func Quantize(m *Model, cfg QuantConfig) (*Model, *QuantReport, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("ml: Quantize: %w", err)
 	}
-	q := quantizeModel(float, perChannel, step, cfg.SkipEmbeddings)
+	if !m.Trained() && !cfg.AllowUntrained {
+		return nil, nil, fmt.Errorf("ml: Quantize: the model has not been trained (no Fit step, not loaded with Load): its weights are the random initial ones; train it first, or set QuantConfig.AllowUntrained for weights set by hand")
+	}
+	q := quantizeModel(float, perChannel, step, group, cfg.SkipEmbeddings)
 	q.meta = float.meta
+	q.trained = true // as trained as its float model (or explicitly allowed)
 	report, err := newQuantReport(m, q, cfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ml: Quantize: %w", err)
@@ -114,11 +147,17 @@ func checkQuantizable(m *Model, where string) error {
 }
 
 // quantizeModel replaces the layers of m (a private clone) by quantized ones.
-func quantizeModel(m *Model, perChannel bool, step float64, skipEmb bool) *Model {
+func quantizeModel(m *Model, perChannel bool, step float64, group int, skipEmb bool) *Model {
 	out := make([]Layer, len(m.layers))
 	for i, l := range m.layers {
 		switch l := l.(type) {
 		case *LinearLayer:
+			if group > 0 {
+				wt := make([]float32, len(l.Weight.data))
+				transpose(wt, l.Weight.data, l.In, l.Out)
+				out[i] = newQuantLinear4(l.In, l.Out, group, quantizeQ4(wt, l.Out, l.In, group), l.Bias.Detach().Clone())
+				continue
+			}
 			wt := make([]float32, len(l.Weight.data)) // PyTorch's [out, in]
 			transpose(wt, l.Weight.data, l.In, l.Out)
 			qw, scales := quantizeRows(wt, l.Out, l.In, perChannel, step)
@@ -129,13 +168,17 @@ func quantizeModel(m *Model, perChannel bool, step float64, skipEmb bool) *Model
 				out[i] = l
 				continue
 			}
+			if group > 0 {
+				out[i] = newQuantEmbedding4(l.Vocab, l.Dim, group, l.PaddingIdx, quantizeQ4(l.Weight.data, l.Vocab, l.Dim, group))
+				continue
+			}
 			out[i] = quantizeEmbedding(l, step)
 		case *LSTMLayer:
 			out[i] = &QuantLSTMLayer{In: l.In, Hidden: l.Hidden, NumLayers: l.NumLayers, weights: quantizeRNN(l.weights, perChannel, step)}
 		case *GRULayer:
 			out[i] = &QuantGRULayer{In: l.In, Hidden: l.Hidden, NumLayers: l.NumLayers, weights: quantizeRNN(l.weights, perChannel, step)}
 		case *Model:
-			out[i] = quantizeModel(l, perChannel, step, skipEmb)
+			out[i] = quantizeModel(l, perChannel, step, group, skipEmb)
 		default:
 			out[i] = l
 		}
@@ -305,10 +348,10 @@ func weightErrors(fl, ql Layer) (maxErr, meanErr float64) {
 	var a, b []float32
 	switch fl := fl.(type) {
 	case *LinearLayer:
-		a, b = fl.Weight.data, ql.(*QuantLinearLayer).Dequantized().data
+		a, b = fl.Weight.data, ql.(interface{ Dequantized() *Tensor }).Dequantized().data
 	case *EmbeddingLayer:
 		a = fl.Weight.data
-		if qe, ok := ql.(*QuantEmbeddingLayer); ok {
+		if qe, ok := ql.(interface{ Dequantized() *Tensor }); ok {
 			b = qe.Dequantized().data
 		} else {
 			b = a

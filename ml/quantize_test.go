@@ -165,7 +165,9 @@ func TestQuantizedRoundTrip(t *testing.T) {
 		"float": {mlp, QuantConfig{SkipEmbeddings: true}, Randn(3, 10)},
 	} {
 		t.Run(name, func(t *testing.T) {
-			q, _, err := Quantize(c.m, c.cfg)
+			cfg := c.cfg
+			cfg.AllowUntrained = true // random weights do for a round trip
+			q, _, err := Quantize(c.m, cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -234,7 +236,9 @@ func TestQuantizeStep(t *testing.T) {
 	m := Sequential(Linear(6, 5), ReLU(), Linear(5, 3))
 	m.Layer(0).(*LinearLayer).Weight.data[0] = 9 // beyond 127 steps: clamped
 	const step = 0.03125                         // a power of two: w/step is exact
-	q, rep, err := Quantize(m, Int8Step(step))
+	cfg := Int8Step(step)
+	cfg.AllowUntrained = true // weights set by hand
+	q, rep, err := Quantize(m, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,9 +266,19 @@ func TestQuantizeStep(t *testing.T) {
 func TestQuantizeBadInput(t *testing.T) {
 	SetSeed(5)
 	m := Sequential(Linear(4, 3), ReLU(), Linear(3, 2))
+	if _, _, err := Quantize(m, Int8); err == nil || !strings.Contains(err.Error(), "ml: Quantize: the model has not been trained") {
+		t.Errorf("untrained model: error %v", err)
+	}
+	m.Fit(Dataset{X: Randn(8, 4), Y: FromSlice([]float32{0, 1, 0, 1, 1, 0, 1, 0}, 8)}, FitConfig{Loss: CrossEntropy(), Seed: 1})
+	if !m.Trained() {
+		t.Fatal("Fit did not mark the model trained")
+	}
 	q, _, err := Quantize(m, Int8)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !q.Trained() {
+		t.Error("the quantized copy of a trained model is not marked trained")
 	}
 	for _, c := range []struct {
 		name string
@@ -272,6 +286,7 @@ func TestQuantizeBadInput(t *testing.T) {
 		cfg  QuantConfig
 		want string
 	}{
+		{"untrained", Sequential(Linear(4, 3)), Int8, "the model has not been trained (no Fit step, not loaded with Load)"},
 		{"step 0", m, Int8Step(0), "quantization step 0: want a positive finite number"},
 		{"step NaN", m, Int8Step(math.NaN()), "quantization step NaN"},
 		{"negative step", m, Int8Step(-0.1), "quantization step -0.1"},

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Fold is one round of k-fold cross-validation: sample indices to train on and
@@ -274,6 +275,8 @@ func GridSearch(grid Grid, d Dataset, k int, seed int64, train func(p Params, tr
 		r.Names = append(r.Names, n)
 	}
 	sort.Strings(r.Names)
+	quiet.beginSweep(len(combos), "score")
+	defer func() { quiet.endSweep(r.Stopped) }()
 	for _, p := range combos {
 		if quiet.stopped() {
 			r.Stopped = true
@@ -285,6 +288,7 @@ func GridSearch(grid Grid, d Dataset, k int, seed int64, train func(p Params, tr
 			r.Stopped = true
 			break // a partial trial is not comparable with complete ones
 		}
+		quiet.sweepStep(cv.Mean)
 		r.Trials = append(r.Trials, GridTrial{Params: params, CV: cv})
 		last := len(r.Trials) - 1
 		if r.Best < 0 || cv.Mean > r.Trials[r.Best].CV.Mean {
@@ -363,6 +367,9 @@ type quietScope struct {
 	saved   func() Progress
 	outer   Progress // from the saved factory; asked only for Stopped
 	nesting bool     // a scope was already active: leave it in charge
+
+	sweep      *History // the sweep shown on outer (beginSweep), or nil
+	sweepStart time.Time
 }
 
 var quietDepth int // guarded by defaultProgressMu
@@ -396,6 +403,47 @@ func (q *quietScope) stopped() bool {
 		}
 	}
 	return false
+}
+
+// beginSweep shows a sweep of steps (a grid's combinations, a sensitivity
+// analysis's pruned copies) on the view the scope replaced, as a run whose
+// "epochs" are the steps and whose metric is the score each step gives, so
+// that a notebook shows a progress bar and the scores so far. Nested scopes
+// and silent runs show nothing.
+func (q *quietScope) beginSweep(steps int, metric string) {
+	if q.nesting || q.outer == nil || steps <= 0 {
+		return
+	}
+	q.sweep = &History{Planned: steps, Metrics: []string{metric}, Seed: 0}
+	q.sweepStart = time.Now()
+	q.outer.Begin(FitInfo{Epochs: steps, BatchesPerEpoch: 1, Metrics: []string{metric}})
+}
+
+// sweepStep reports the score of the next step.
+func (q *quietScope) sweepStep(score float64) {
+	if q.sweep == nil {
+		return
+	}
+	k := len(q.sweep.Epochs) + 1
+	el := time.Since(q.sweepStart)
+	q.outer.Batch(BatchStats{Epoch: k, Batch: 1, Batches: 1, Loss: math.NaN(), Elapsed: el})
+	es := EpochStats{Epoch: k, Epochs: q.sweep.Planned, Loss: math.NaN(), ValLoss: math.NaN(),
+		Metrics: map[string]float64{q.sweep.Metrics[0]: score}, Elapsed: el}
+	q.sweep.Epochs = append(q.sweep.Epochs, es)
+	q.outer.Epoch(es)
+}
+
+// endSweep closes the sweep's view; stopped marks an interrupt.
+func (q *quietScope) endSweep(stopped bool) {
+	if q.sweep == nil {
+		return
+	}
+	if stopped {
+		q.sweep.Stopped, q.sweep.StopReason = true, "interrupted"
+	}
+	q.sweep.Elapsed = time.Since(q.sweepStart)
+	q.outer.End(q.sweep)
+	q.sweep = nil
 }
 
 func (q *quietScope) end() {

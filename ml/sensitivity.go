@@ -32,6 +32,15 @@ func PruneSensitivity(m *Model, val Dataset, ratios []float64, score func(m *Mod
 	quiet := beginQuietProgress()
 	defer quiet.end()
 	res := SensitivityResult{Ratios: append([]float64(nil), ratios...), Base: score(m, val)}
+	layers := 0
+	for _, l := range m.layers {
+		switch l.(type) {
+		case *LinearLayer, *LSTMLayer, *GRULayer:
+			layers++
+		}
+	}
+	quiet.beginSweep(layers*len(ratios), "score")
+	defer func() { quiet.endSweep(res.Stopped) }()
 	for i, l := range m.layers {
 		switch l.(type) {
 		case *LinearLayer, *LSTMLayer, *GRULayer:
@@ -51,7 +60,9 @@ func PruneSensitivity(m *Model, val Dataset, ratios []float64, score func(m *Mod
 			if _, err := Prune(c, PruneConfig{Method: "l1", Amount: r, Layers: []int{i}}); err != nil {
 				return res, fmt.Errorf("ml: PruneSensitivity: %w", err)
 			}
-			row = append(row, score(c, val))
+			s := score(c, val)
+			quiet.sweepStep(s)
+			row = append(row, s)
 		}
 		res.Layers = append(res.Layers, fmt.Sprintf("%d %s", i, l))
 		res.Scores = append(res.Scores, row)
