@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
-	"strconv"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
