@@ -24,6 +24,9 @@ type endpoint struct {
 	metrics *endpointMetrics
 
 	queue chan *job
+	// free holds the replicas not computing: a worker takes one for each
+	// batch, and a request arriving at an idle endpoint takes one itself.
+	free  chan *ml.Model
 	hooks *testHooks // nil outside tests
 	// state counts requests holding the endpoint; closedBit is set once the
 	// endpoint takes no new ones. The workers stop when it is closed and
@@ -74,9 +77,11 @@ func newEndpoint(name string, version int, m *ml.Model, sig *signature, cfg Batc
 		}
 		replicas = append(replicas, c)
 	}
+	e.free = make(chan *ml.Model, len(replicas))
 	for _, r := range replicas {
+		e.free <- r
 		e.workers.Add(1)
-		go e.work(r)
+		go e.work()
 	}
 	return e, nil
 }
@@ -126,6 +131,22 @@ func (e *endpoint) wait() { e.workers.Wait() }
 // run queues the prepared input and waits for its output or ctx's end.
 func (e *endpoint) run(ctx context.Context, in prepared) (*job, error) {
 	j := &job{ctx: ctx, in: in, done: make(chan struct{}, 1)}
+	// Nothing queued and a replica idle: batching has nothing to add (only
+	// what is queued would join), so compute here and spare two goroutine
+	// switches. With MaxWait the request waits in the queue for company.
+	if e.cfg.MaxWait <= 0 && len(e.queue) == 0 {
+		select {
+		case m := <-e.free:
+			if e.hooks != nil && e.hooks.enqueued != nil {
+				e.hooks.enqueued()
+			}
+			e.runBatch(m, []*job{j})
+			e.free <- m
+			<-j.done
+			return j, j.err
+		default:
+		}
+	}
 	e.metrics.queueDepth.Inc()
 	select {
 	case e.queue <- j:
@@ -146,7 +167,7 @@ func (e *endpoint) run(ctx context.Context, in prepared) (*job, error) {
 
 // work is a worker: it takes a batch of queued jobs of one sample shape,
 // runs them through its replica in one call and hands each job its rows.
-func (e *endpoint) work(m *ml.Model) {
+func (e *endpoint) work() {
 	defer e.workers.Done()
 	var held *job // a job of another sample shape, first of the next batch
 	batch := make([]*job, 0, 16)
@@ -160,6 +181,7 @@ func (e *endpoint) work(m *ml.Model) {
 			}
 			e.metrics.queueDepth.Dec()
 		}
+		m := <-e.free // a request computing on its own may hold it a moment
 		batch = append(batch[:0], first)
 		n := first.in.n
 		var timer *time.Timer
@@ -199,6 +221,7 @@ func (e *endpoint) work(m *ml.Model) {
 			timer.Stop()
 		}
 		e.runBatch(m, batch)
+		e.free <- m
 	}
 }
 

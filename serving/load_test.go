@@ -185,25 +185,32 @@ func TestConcurrencyCapAnswers429WithRetryAfter(t *testing.T) {
 
 func TestRequestTimeoutAnswers504(t *testing.T) {
 	reg := testRegistry(t, map[string]string{"digits": digitsDir})
-	hold := make(chan struct{})
+	hold, holding := make(chan struct{}), make(chan struct{})
 	var calls atomic.Int32
 	s, err := newFromRegistry(reg, Options{Timeout: 50 * time.Millisecond, Batch: BatchConfig{Workers: 1}},
 		&testHooks{batch: func(int) {
 			if calls.Add(1) == 1 {
-				<-hold // the worker is stuck: the request cannot be answered in time
+				close(holding)
+				<-hold // the only replica is stuck on the first request
 			}
 		}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := serve(t, s)
+	first := make(chan reply, 1)
+	go func() { first <- post(t, ts.URL+"/v2/models/digits/infer", digitsRequest(digitsImage)) }()
+	<-holding
 	r := post(t, ts.URL+"/v2/models/digits/infer", digitsRequest(digitsImage))
 	close(hold)
 	if msg := r.errorText(t); r.status != 504 || !strings.Contains(msg, "did not answer within the 50ms timeout") {
-		t.Fatalf("stuck model: %d %q", r.status, msg)
+		t.Fatalf("request behind a stuck one: %d %q", r.status, msg)
+	}
+	if r := <-first; r.status != 200 {
+		t.Fatalf("the stuck request once freed: %d %s", r.status, r.body)
 	}
 	if r := post(t, ts.URL+"/v2/models/digits/infer", digitsRequest(digitsImage)); r.status != 200 {
-		t.Fatalf("after the worker freed: %d %s", r.status, r.body)
+		t.Fatalf("after the replica freed: %d %s", r.status, r.body)
 	}
 }
 

@@ -215,16 +215,70 @@ func (p *fastParser) input() (wireInput, error) {
 		case "data":
 			in.Data, err = p.raw()
 		case "parameters":
-			var raw json.RawMessage
-			if raw, err = p.raw(); err == nil {
-				err = json.Unmarshal(raw, &in.Parameters)
-			}
+			in.Parameters, err = p.params()
 		default:
 			return errSlowPath
 		}
 		return err
 	})
 	return in, err
+}
+
+// params reads a parameters object: its values stay raw, each checked valid.
+func (p *fastParser) params() (map[string]json.RawMessage, error) {
+	if p.peek() == 'n' {
+		return nil, errSlowPath
+	}
+	m := make(map[string]json.RawMessage, 2)
+	err := p.object(func(key string) error {
+		v, err := p.raw()
+		if err != nil || !json.Valid(v) {
+			return errSlowPath
+		}
+		m[key] = v
+		return nil
+	})
+	return m, err
+}
+
+// outputs reads the list of requested outputs.
+func (p *fastParser) outputs() ([]RequestedOutput, error) {
+	if err := p.expect('['); err != nil {
+		return nil, err
+	}
+	out := []RequestedOutput{}
+	if p.peek() == ']' {
+		p.pos++
+		return out, nil
+	}
+	for {
+		var o RequestedOutput
+		err := p.object(func(key string) error {
+			var err error
+			switch key {
+			case "name":
+				o.Name, err = p.str()
+			case "parameters":
+				o.Parameters, err = p.params()
+			default:
+				return errSlowPath
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+		switch p.peek() {
+		case ',':
+			p.pos++
+		case ']':
+			p.pos++
+			return out, nil
+		default:
+			return nil, errSlowPath
+		}
+	}
 }
 
 // decodeFast reads a request of the common shape, or returns errSlowPath.
@@ -237,15 +291,9 @@ func decodeFast(b []byte) (wireRequest, error) {
 		case "id":
 			w.ID, err = p.raw()
 		case "parameters":
-			var raw json.RawMessage
-			if raw, err = p.raw(); err == nil {
-				err = json.Unmarshal(raw, &w.Parameters)
-			}
+			w.Parameters, err = p.params()
 		case "outputs":
-			var raw json.RawMessage
-			if raw, err = p.raw(); err == nil {
-				err = json.Unmarshal(raw, &w.Outputs)
-			}
+			w.Outputs, err = p.outputs()
 		case "inputs":
 			if err = p.expect('['); err != nil {
 				return err

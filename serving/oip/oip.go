@@ -519,7 +519,15 @@ func decodeBinary(t *Tensor, raw []byte, n int64) error {
 		}
 		return nil
 	}
-	size := map[string]int{BOOL: 1, UINT8: 1, INT8: 1, UINT16: 2, INT16: 2, FP16: 2, UINT32: 4, INT32: 4, FP32: 4, UINT64: 8, INT64: 8, FP64: 8}[t.Datatype]
+	size := 8
+	switch t.Datatype {
+	case BOOL, UINT8, INT8:
+		size = 1
+	case UINT16, INT16, FP16:
+		size = 2
+	case UINT32, INT32, FP32:
+		size = 4
+	}
 	if int64(len(raw)) != n*int64(size) {
 		return badf("input %q has %d bytes of binary data; %s of shape %v needs %d", t.Name, len(raw), t.Datatype, t.Shape, n*int64(size))
 	}

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Serves the same digits MLP (64-256-128-10) with gopad serve-model and with the
+# Python references of ../shared/bench/serve_reference.py (Flask's own server,
+# Flask under gunicorn with 2 workers, FastAPI under uvicorn with 2 workers), then
+# runs wrk -t2 -c64 -d$DURATION with ../shared/bench/oip_digits.lua against each in
+# turn, ROUNDS times, and prints the medians of req/s, p50, p99 and errors with the
+# ratios; also gopad with Triton's binary tensor extension, serve-model's time to
+# ready and RSS, and its RSS over a 60-second run.
+# Needs: apt-get install -y wrk python3-torch python3-flask python3-fastapi uvicorn gunicorn
+# Usage: bench/serve/compare.sh [ROUNDS]      (DURATION=20s, MEMORY_RUN=60s by default)
+set -euo pipefail
+rounds=${1:-3}
+duration=${DURATION:-20s}
+memory_run=${MEMORY_RUN:-60s}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+shared=${SHARED_BENCH:-$root/../shared/bench}
+[ -f "$shared/serve_reference.py" ] || { echo "compare.sh: $shared/serve_reference.py not found (set SHARED_BENCH)" >&2; exit 1; }
+for tool in wrk gunicorn uvicorn; do
+	command -v "$tool" >/dev/null || { echo "compare.sh: $tool missing: apt-get install -y wrk python3-torch python3-flask python3-fastapi uvicorn gunicorn" >&2; exit 1; }
+done
+/usr/bin/python3 -c 'import torch, flask, fastapi' 2>/dev/null || { echo "compare.sh: apt-get install -y python3-torch python3-flask python3-fastapi" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+(cd "$root" && go build -o "$tmp/gopad" . && go run ./bench/serve/mkdigits "$tmp/digits")
+
+# The binary request: the JSON header, then the image of oip_digits.lua as float32.
+header_len=$(/usr/bin/python3 - "$shared/oip_digits.lua" "$tmp/body.bin" <<'PY'
+import json, re, struct, sys
+lua = open(sys.argv[1]).read()
+data = json.loads(re.search(r'"data":(\[[^\]]*\])', lua).group(1))
+header = json.dumps({"inputs": [{"name": "input", "shape": [1, 64], "datatype": "FP32", "parameters": {"binary_data_size": 4 * len(data)}}],
+                     "outputs": [{"name": "output", "parameters": {"binary_data": True}}]}, separators=(",", ":")).encode()
+open(sys.argv[2], "wb").write(header + struct.pack("<%df" % len(data), *data))
+print(len(header))
+PY
+)
+
+port_gopad=18701 port_flask=18702 port_gunicorn=18703 port_uvicorn=18704
+"$tmp/gopad" serve-model --model_dir "$tmp/digits" --model_name digits --host 127.0.0.1 --http_port $port_gopad >"$tmp/gopad.log" 2>&1 &
+pids+=($!)
+gopad_pid=$!
+(cd "$shared" && exec /usr/bin/python3 serve_reference.py flask $port_flask) >"$tmp/flask.log" 2>&1 &
+pids+=($!)
+(cd "$shared" && exec gunicorn -w 2 -b 127.0.0.1:$port_gunicorn 'serve_reference:flask_app()') >"$tmp/gunicorn.log" 2>&1 &
+pids+=($!)
+(cd "$shared" && exec uvicorn --workers 2 --port $port_uvicorn --factory serve_reference:fastapi_app) >"$tmp/uvicorn.log" 2>&1 &
+pids+=($!)
+for port in $port_gopad $port_flask $port_gunicorn $port_uvicorn; do
+	for _ in $(seq 600); do
+		curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null && break
+		sleep 0.5
+	done
+	curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null || { echo "compare.sh: the server on port $port never got ready" >&2; tail "$tmp"/*.log >&2; exit 1; }
+done
+
+run_wrk() { # NAME PORT [binary]
+	local script=$shared/oip_digits.lua
+	[ "${3:-}" = binary ] && script=$root/bench/serve/oip_digits_binary.lua
+	echo "$1 $(BODY_FILE=$tmp/body.bin HEADER_LEN=$header_len wrk -t2 -c64 -d"$duration" -s "$script" "http://127.0.0.1:$2" | tail -1)"
+}
+for _ in $(seq "$rounds"); do
+	run_wrk gopad $port_gopad
+	run_wrk gopad-binary $port_gopad binary
+	run_wrk flask $port_flask
+	run_wrk gunicorn $port_gunicorn
+	run_wrk uvicorn $port_uvicorn
+done | tee "$tmp/results"
+
+# Memory over a longer run: RSS of serve-model every 10 s under load.
+rss() { awk '/^VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+(
+	echo "rss-start $(rss $gopad_pid)"
+	wrk -t2 -c64 -d"$memory_run" -s "$shared/oip_digits.lua" "http://127.0.0.1:$port_gopad" >"$tmp/memory-wrk" &
+	w=$!
+	while kill -0 $w 2>/dev/null; do sleep 10; kill -0 $w 2>/dev/null && echo "rss-under-load $(rss $gopad_pid)"; done
+	echo "rss-end $(rss $gopad_pid)"
+	echo "memory-run $(tail -1 "$tmp/memory-wrk")"
+) | tee -a "$tmp/results"
+
+# Time from exec to a 200 from /v2/health/ready, and RSS then, 5 starts.
+/usr/bin/python3 - "$tmp/gopad" "$tmp/digits" <<'PY' | tee -a "$tmp/results"
+import http.client, subprocess, sys, time
+for i in range(5):
+    port = 18710 + i
+    t0 = time.perf_counter()
+    p = subprocess.Popen([sys.argv[1], "serve-model", "--model_dir", sys.argv[2], "--model_name", "digits",
+                          "--host", "127.0.0.1", "--http_port", str(port)], stdout=subprocess.DEVNULL)
+    while True:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            c.request("GET", "/v2/health/ready")
+            if c.getresponse().status == 200:
+                break
+        except OSError:
+            pass
+        time.sleep(0.0005)
+    ms = (time.perf_counter() - t0) * 1000
+    rss = [int(l.split()[1]) for l in open(f"/proc/{p.pid}/status") if l.startswith("VmRSS")][0] / 1024
+    p.terminate()
+    p.wait()
+    print(f"ready {ms:.1f} {rss:.1f}")
+PY
+
+/usr/bin/python3 - "$tmp/results" "$rounds" "$duration" <<'PY'
+import json, statistics, sys
+runs, ready, rss_ready, memory = {}, [], [], []
+for line in open(sys.argv[1]):
+    name, rest = line.split(" ", 1)
+    if name == "ready":
+        ms, mb = rest.split(); ready.append(float(ms)); rss_ready.append(float(mb))
+    elif name.startswith("rss-"):
+        memory.append((name, rest.strip()))
+    elif name == "memory-run":
+        memory.append((name, rest.strip()))
+    else:
+        runs.setdefault(name, []).append(json.loads(rest))
+med = lambda name, k: statistics.median(r[k] for r in runs[name])
+print(f"\nmedians of {sys.argv[2]} rounds of wrk -t2 -c64 -d{sys.argv[3]} (oip_digits.lua: one image, batch 1)")
+print(f"  {'server':14s} {'req/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>7s}   runs (req/s)")
+for name in runs:
+    print(f"  {name:14s} {med(name,'req_per_s'):10.0f} {med(name,'p50_ms'):8.2f} {med(name,'p99_ms'):8.2f} {sum(r['errors'] for r in runs[name]):7d}   "
+          + ", ".join(f"{r['req_per_s']:.0f}" for r in runs[name]))
+best = max(("flask", "gunicorn", "uvicorn"), key=lambda n: med(n, "req_per_s"))
+print(f"ratios:")
+print(f"  gopad / best Python ({best}) req/s   {med('gopad','req_per_s')/med(best,'req_per_s'):7.1f}x  (target >= 10)")
+print(f"  gopad p99                             {med('gopad','p99_ms'):7.2f} ms (target <= 10)")
+print(f"  gopad binary / gopad JSON req/s       {med('gopad-binary','req_per_s')/med('gopad','req_per_s'):7.2f}x  (target >= 1.5)")
+print(f"serve-model start to ready: median {statistics.median(ready):.1f} ms over {len(ready)} starts ({', '.join(f'{x:.0f}' for x in ready)}) (target <= 100); RSS then {statistics.median(rss_ready):.1f} MB")
+print("serve-model RSS (MB) over the memory run: " + "; ".join(f"{k} {v}" for k, v in memory))
+PY
