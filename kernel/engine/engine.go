@@ -143,6 +143,7 @@ type Engine struct {
 	importPaths map[string]string // path -> import name
 	userNames   map[string]bool   // top-level names cells defined
 	types       map[string]bool   // types cells defined
+	ifaces      map[string]bool   // which of them are interfaces
 	methods     map[string]*methodSig
 	funcResults map[string]int // result counts of cell functions
 	// funcResultTypes holds the result types of cell functions as written.
@@ -190,6 +191,7 @@ func New(opts Options) (*Engine, error) {
 		importNames: map[string]string{},
 		importPaths: map[string]string{},
 		userNames:   map[string]bool{},
+		ifaces:      map[string]bool{},
 		types:       map[string]bool{},
 		methods:     map[string]*methodSig{},
 		funcResults: map[string]int{},
@@ -253,6 +255,10 @@ func New(opts Options) (*Engine, error) {
 	})
 	rtSyms["Show"] = reflect.ValueOf(e.show.show)
 	rtSyms["Note"] = reflect.ValueOf(e.note)
+	rtSyms["Is"] = reflect.ValueOf(e.show.is)
+	rtSyms["AssertFail"] = reflect.ValueOf(e.show.assertFail)
+	rtSyms["Reg"] = reflect.ValueOf(e.show.register)
+	rtSyms["Keep"] = reflect.ValueOf(func(v any) any { return v })
 	rtSyms["ShowMethod"] = reflect.ValueOf(e.show.setMethod)
 	fmtSyms := fmtShims(e.stdout)
 	for name, v := range fmtSyms {

@@ -27,6 +27,8 @@ type cellInfo struct {
 	// as written (for exprType).
 	funcResultTypes map[string][]string
 	generics        map[string]bool // the cell's own generic functions
+	localTypes      map[string]bool // types the cell declares anywhere: is it an interface
+	typeTemps       int             // names made for rewritten type switches
 	// defs maps a name to the expressions and types it is given anywhere in the
 	// cell (assignments, var specs, parameters); used to tell integers apart.
 	defs map[string][]definition
@@ -100,10 +102,11 @@ func (c *cellInfo) collectDefs() {
 
 // rewriter collects the edits of one item.
 type rewriter struct {
-	e    *Engine
-	c    *cellInfo
-	it   *item
-	skip map[ast.Node]bool
+	e        *Engine
+	c        *cellInfo
+	it       *item
+	skip     map[ast.Node]bool
+	commaOKs map[*ast.TypeAssertExpr]bool // two-value type assertions (typeswitch.go)
 }
 
 func (r *rewriter) text(n ast.Node) string {
@@ -164,6 +167,20 @@ func (r *rewriter) walk(n ast.Node) {
 			}
 		case *ast.GoStmt:
 			r.goStmt(n)
+		case *ast.LabeledStmt:
+			if ts, ok := n.Stmt.(*ast.TypeSwitchStmt); ok && r.typeSwitch(ts, n) {
+				return false
+			}
+		case *ast.TypeSwitchStmt:
+			if r.typeSwitch(n, nil) {
+				return false
+			}
+		case *ast.ValueSpec:
+			r.markCommaOK(len(n.Names), n.Values)
+		case *ast.TypeAssertExpr:
+			if r.typeAssert(n, r.commaOKs[n]) {
+				return false
+			}
 		case *ast.SendStmt:
 			if !r.skip[n] {
 				r.insert(n.Pos(), "select { case ")
@@ -177,6 +194,7 @@ func (r *rewriter) walk(n ast.Node) {
 				r.insert(u.End(), ")")
 			}
 		case *ast.AssignStmt:
+			r.markCommaOK(len(n.Lhs), n.Rhs)
 			if u, ok := singleRecv(n); ok && n.Tok == token.ASSIGN && !r.skip[n] {
 				r.skip[u] = true
 				r.recvAssign(n, u, "", "")
@@ -752,7 +770,8 @@ func (r *rewriter) commaOK(s *ast.AssignStmt) bool {
 		if x.Type == nil {
 			return false
 		}
-		r.walk(x.X)
+		r.markCommaOK(2, s.Rhs)
+		r.walk(x)
 		if v.Name != "_" {
 			decl = "var " + v.Name + " " + r.text(x.Type) + "; "
 		}

@@ -19,9 +19,14 @@ import _gopadcmp "cmp"
 type _gopadShowBox struct {
 	Show func(v any) any
 	Note func(v any)
+	// Is and AssertFail: type assertions and switches (typeident.go).
+	Is         func(v, probe any, where string) bool
+	AssertFail func(v, probe any) error
+	Reg        func(name string, probe any)
+	Keep       func(v any) any
 }
 
-var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note}
+var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep}
 
 func _gopadMin[T _gopadcmp.Ordered](x T, y ...T) T {
 	for _, v := range y {
