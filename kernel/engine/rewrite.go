@@ -171,6 +171,13 @@ func (r *rewriter) walk(n ast.Node) {
 			if ts, ok := n.Stmt.(*ast.TypeSwitchStmt); ok && r.typeSwitch(ts, n) {
 				return false
 			}
+			if sw, ok := n.Stmt.(*ast.SwitchStmt); ok && sw.Init != nil {
+				r.switchInit(sw, n)
+			}
+		case *ast.SwitchStmt:
+			if n.Init != nil && !r.skip[n] {
+				r.switchInit(n, nil)
+			}
 		case *ast.TypeSwitchStmt:
 			if r.typeSwitch(n, nil) {
 				return false
@@ -393,7 +400,7 @@ func (r *rewriter) methodExpr(sel *ast.SelectorExpr) {
 // that the body does not assign (a copy would hide such assignments).
 func (r *rewriter) forVars(n *ast.ForStmt) []string {
 	init, ok := n.Init.(*ast.AssignStmt)
-	if !ok || init.Tok != token.DEFINE || !captures(n.Body) {
+	if !ok || init.Tok != token.DEFINE || !captures(n.Body) && len(addressTaken(n.Body)) == 0 {
 		return nil
 	}
 	assigned := assignedNames(n.Body)
@@ -422,9 +429,10 @@ func (r *rewriter) loopBody(body *ast.BlockStmt, copies []string) {
 // check and the per-iteration copies.
 func (r *rewriter) rangeStmt(n *ast.RangeStmt) {
 	var copies []string
-	if n.Tok == token.DEFINE && captures(n.Body) {
+	if n.Tok == token.DEFINE {
+		capture, addressed := captures(n.Body), addressTaken(n.Body)
 		for _, e := range []ast.Expr{n.Key, n.Value} {
-			if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+			if id, ok := e.(*ast.Ident); ok && id.Name != "_" && (capture || addressed[id.Name]) {
 				copies = append(copies, id.Name)
 			}
 		}
@@ -637,7 +645,39 @@ func captures(body *ast.BlockStmt) bool {
 	return found
 }
 
-// assignedNames returns the identifiers assigned or incremented in n.
+// addressTaken returns the variables whose address body takes (&v, &v.f,
+// &v[i]): with Go 1.22 loop variables each iteration's &v is a new pointer,
+// while yaegi shares one variable across iterations.
+func addressTaken(body *ast.BlockStmt) map[string]bool {
+	m := map[string]bool{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		u, ok := n.(*ast.UnaryExpr)
+		if !ok || u.Op != token.AND {
+			return true
+		}
+		x := u.X
+		for {
+			switch y := ast.Unparen(x).(type) {
+			case *ast.SelectorExpr:
+				x = y.X
+				continue
+			case *ast.IndexExpr:
+				x = y.X
+				continue
+			case *ast.Ident:
+				m[y.Name] = true
+			}
+			break
+		}
+		return true
+	})
+	return m
+}
+
+// assignedNames returns the identifiers assigned or incremented in n. Taking
+// an address (&i) is not counted: the per-iteration copy then gives each
+// iteration its own &i as Go 1.22 does; only a write through that pointer
+// would not reach the loop's counter.
 func assignedNames(n ast.Node) map[string]bool {
 	m := map[string]bool{}
 	ast.Inspect(n, func(n ast.Node) bool {
@@ -652,10 +692,6 @@ func assignedNames(n ast.Node) map[string]bool {
 			}
 		case *ast.IncDecStmt:
 			if id, ok := n.X.(*ast.Ident); ok {
-				m[id.Name] = true
-			}
-		case *ast.UnaryExpr:
-			if id, ok := n.X.(*ast.Ident); ok && n.Op == token.AND {
 				m[id.Name] = true
 			}
 		}

@@ -270,3 +270,24 @@ func isInterfaceSpec(s *ast.TypeSpec, known map[string]bool) bool {
 	}
 	return false
 }
+
+// switchInit moves the init statement of an expression switch into a block
+// around it: yaegi picks the wrong case of `switch v := f(x); v.Kind() {`
+// (the default branch where v.Kind() is reflect.Int), while the same switch
+// after `v := f(x)` in a block is right.
+//
+//	L: switch init; tag {   ->   { init; L: switch tag {  ...  } }
+func (r *rewriter) switchInit(n *ast.SwitchStmt, label *ast.LabeledStmt) {
+	r.skip[n] = true
+	start, lbl := n.Switch, ""
+	if label != nil {
+		start, lbl = label.Pos(), label.Label.Name+": "
+	}
+	r.add(r.it.off(start), r.it.off(n.Init.Pos()), "{ ")
+	next := n.Body.Lbrace
+	if n.Tag != nil {
+		next = n.Tag.Pos()
+	}
+	r.add(r.it.off(n.Init.End()), r.it.off(next), "; "+lbl+"switch ")
+	r.insert(n.End(), " }")
+}
