@@ -148,9 +148,12 @@ func TestGoroutinePanicIsReported(t *testing.T) {
 func TestUnsupportedIsNamed(t *testing.T) {
 	h := newHarness(t)
 	h.run("func seq(yield func(int) bool) { yield(1) }")
-	e := h.fail("total := 0\nfor v := range seq {\n\ttotal += v\n}")
-	if e.Kind != "Unsupported" || e.Line != 2 || !strings.Contains(e.Message, "range over seq") {
-		t.Errorf("range over func: %+v", e)
+	h.expect("total := 0\nfor v := range seq {\n\ttotal += v\n}\ntotal", "1")
+	// A defer in a range-over-func body would run per iteration once the
+	// body is a function literal: refused, naming it and its line.
+	e := h.fail("func f() {\n\tfor v := range seq {\n\t\tdefer fmt.Println(v)\n\t}\n}")
+	if e.Kind != "Unsupported" || e.Line != 3 || !strings.Contains(e.Message, "defer inside a range-over-function loop") {
+		t.Errorf("defer in range over func: %+v", e)
 	}
 	h.expect("1 + 1", "2")
 }

@@ -119,6 +119,10 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 		}
 	}
 
+	if c.refusal != nil {
+		c.refusal.Traceback = []string{tracebackHead(c.refusal)}
+		return nil, c.refusal
+	}
 	placeDecls(ordered, decls)
 
 	if len(imports) > 0 {

@@ -29,6 +29,8 @@ type cellInfo struct {
 	generics        map[string]bool // the cell's own generic functions
 	localTypes      map[string]bool // types the cell declares anywhere: is it an interface
 	typeTemps       int             // names made for rewritten type switches
+	rangeFuncs      int             // names made for rewritten range-over-func loops
+	refusal         *Error          // the first construct the rewrites refuse
 	// defs maps a name to the expressions and types it is given anywhere in the
 	// cell (assignments, var specs, parameters); used to tell integers apart.
 	defs map[string][]definition
@@ -107,6 +109,9 @@ type rewriter struct {
 	it       *item
 	skip     map[ast.Node]bool
 	commaOKs map[*ast.TypeAssertExpr]bool // two-value type assertions (typeswitch.go)
+	// rangeLoops are the range-over-func loops whose bodies are being
+	// walked, innermost last (rangefunc.go).
+	rangeLoops []*rangeFuncLoop
 }
 
 func (r *rewriter) text(n ast.Node) string {
@@ -137,6 +142,11 @@ func (r *rewriter) walk(n ast.Node) {
 			r.loopBody(n.Body, r.forVars(n))
 		case *ast.RangeStmt:
 			r.walk(n.X)
+			if loop := r.rangeFuncOnce(n, nil); loop != nil {
+				r.loopBody(n.Body, nil)
+				r.walkRangeFuncBody(loop)
+				return false
+			}
 			r.rangeStmt(n)
 			r.walk(n.Body)
 			return false
@@ -173,6 +183,18 @@ func (r *rewriter) walk(n ast.Node) {
 			}
 			if sw, ok := n.Stmt.(*ast.SwitchStmt); ok && sw.Init != nil {
 				r.switchInit(sw, n)
+			}
+			if rs, ok := n.Stmt.(*ast.RangeStmt); ok {
+				r.walk(rs.X)
+				if loop := r.rangeFuncOnce(rs, n); loop != nil {
+					r.loopBody(rs.Body, nil)
+					r.walkRangeFuncBody(loop)
+					return false
+				}
+				r.skip[rs] = true // X is walked
+				r.rangeStmt(rs)
+				r.walk(rs.Body)
+				return false
 			}
 		case *ast.SwitchStmt:
 			if n.Init != nil && !r.skip[n] {
@@ -244,9 +266,17 @@ func (r *rewriter) call(n *ast.CallExpr) {
 	case *ast.SelectorExpr:
 		r.fmtArgs(n, fun)
 		if shim := r.packageShim(fun); shim != "" {
-			if shim == "_gopadSlicesCollect" {
-				// The shims of iterator makers return slices: Collect is the identity.
-				shim = ""
+			if shim == "_gopadSlicesCollect" && len(n.Args) == 1 {
+				if _, ok := r.iterParams(n.Args[0], 0); ok {
+					// A function iterator: called with a yield that appends.
+					shim = "_gopadSlicesCollectSeq"
+				} else if call, ok := ast.Unparen(n.Args[0]).(*ast.CallExpr); ok {
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && r.packageShim(sel) != "" {
+						// The shims of iterator makers (maps.Keys)
+						// return slices: Collect is the identity.
+						shim = ""
+					}
+				}
 			}
 			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), shim)
 		}

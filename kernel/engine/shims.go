@@ -96,6 +96,15 @@ func _gopadSlicesCollect[E any](s []E) []E {
 	return s
 }
 
+func _gopadSlicesCollectSeq[E any](seq func(func(E) bool)) []E {
+	var r []E
+	seq(func(e E) bool {
+		r = append(r, e)
+		return true
+	})
+	return r
+}
+
 func _gopadNew[T any](v T) *T {
 	return &v
 }
