@@ -191,7 +191,7 @@ var corpus = []struct {
 		o("err := find(\"\")\nfmt.Println(err, errors.Is(err, ErrNotFound))", "find: not found true\n"),
 		o("if err := find(\"ok\"); err != nil { fmt.Println(\"unexpected\") } else { fmt.Println(\"ok\") }", "ok\n"),
 		o("err2 := find(\"bad\")\nif pe, ok := err2.(*ParseError); ok { fmt.Println(\"line\", pe.Line) }", "line 3\n"),
-		fails("var pe *ParseError\nerrors.As(find(\"bad\"), &pe)", "Panic: errors.As cannot see the methods"),
+		o("var pe *ParseError\nfmt.Println(errors.As(find(\"bad\"), &pe), pe.Line)", "true 3\n"),
 		o("var ne *strconv.NumError\n_, err3 := strconv.Atoi(\"zz\")\nfmt.Println(errors.As(err3, &ne), ne.Func)", "true Atoi\n"),
 		o("errs := []error{find(\"\"), find(\"bad\")}\nfirst := errs[0]\nfmt.Println(first)", "find: not found\n"),
 		o("func safeDiv(a, b int) (q int, err error) {\n\tdefer func() {\n\t\tif r := recover(); r != nil { err = fmt.Errorf(\"recovered: %v\", r) }\n\t}()\n\treturn a / b, nil\n}\nq, err := safeDiv(7, 2)\nfmt.Println(q, err)", "3 <nil>\n"),

@@ -259,6 +259,12 @@ func New(opts Options) (*Engine, error) {
 	rtSyms["AssertFail"] = reflect.ValueOf(e.show.assertFail)
 	rtSyms["Reg"] = reflect.ValueOf(e.show.register)
 	rtSyms["Keep"] = reflect.ValueOf(func(v any) any { return v })
+	rtSyms["Eq"] = reflect.ValueOf(e.show.equal)
+	rtSyms["As"] = reflect.ValueOf(e.show.as)
+	rtSyms["ErrorsAs"] = reflect.ValueOf(e.show.errorsAs)
+	for name, f := range compiledErrorHelpers {
+		rtSyms[name] = reflect.ValueOf(f)
+	}
 	rtSyms["ShowMethod"] = reflect.ValueOf(e.show.setMethod)
 	fmtSyms := fmtShims(e.stdout)
 	for name, v := range fmtSyms {

@@ -266,6 +266,18 @@ func (r *rewriter) call(n *ast.CallExpr) {
 	case *ast.SelectorExpr:
 		r.fmtArgs(n, fun)
 		if shim := r.packageShim(fun); shim != "" {
+			if shim == rtName+".Errorf" && len(n.Args) > 0 {
+				if lit, ok := ast.Unparen(n.Args[0]).(*ast.BasicLit); ok && strings.Contains(lit.Value, "%w") {
+					// Wrapping: an interpreted error that keeps the
+					// wrapped cell values with their methods.
+					shim = "_gopadErrorf"
+				}
+			}
+			if shim == "_gopadErrorsAs" && len(n.Args) == 2 {
+				// Keep: the target's type reaches the helper.
+				r.insert(n.Args[1].Pos(), showBoxName+".Keep(")
+				r.insert(n.Args[1].End(), ")")
+			}
 			if shim == "_gopadSlicesCollect" && len(n.Args) == 1 {
 				if _, ok := r.iterParams(n.Args[0], 0); ok {
 					// A function iterator: called with a yield that appends.

@@ -12,7 +12,12 @@ package engine
 // `for k := range maps.Keys(m)` is rewritten to range over the map itself.
 const shimSource = `package main
 
-import _gopadcmp "cmp"
+import (
+	_gopadcmp "cmp"
+	_gopadErrorsPkg "errors"
+	_gopadFmtPkg "fmt"
+	_gopadStrings "strings"
+)
 
 // _gopadShowBox holds compiled helpers in func fields: yaegi hands a field
 // func's interface arguments over with their interpreter types (fmtshow.go).
@@ -24,9 +29,11 @@ type _gopadShowBox struct {
 	AssertFail func(v, probe any) error
 	Reg        func(name string, probe any)
 	Keep       func(v any) any
+	Eq         func(a, b any) bool
+	As         func(e, target any) int
 }
 
-var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep}
+var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep, Eq: _gopad.Eq, As: _gopad.As}
 
 func _gopadMin[T _gopadcmp.Ordered](x T, y ...T) T {
 	for _, v := range y {
@@ -105,6 +112,134 @@ func _gopadSlicesCollectSeq[E any](seq func(func(E) bool)) []E {
 	return r
 }
 
+// errors and fmt.Errorf's %w for cell error types: compiled errors.Is and
+// errors.As see cell values without their methods (and a value-receiver
+// Error method panicked through %w), so the walk over the error tree runs
+// interpreted, where the methods are visible (errors.As is rewritten per
+// call with its target's type, typeswitch.go).
+
+func _gopadErrorf(format string, args ...any) error {
+	var wrapped []error
+	plain := []byte{}
+	arg := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			plain = append(plain, c)
+			continue
+		}
+		j := i + 1
+		for j < len(format) && _gopadStrings.IndexByte("+-# 0123456789.*[]", format[j]) >= 0 {
+			j++
+		}
+		if j >= len(format) {
+			plain = append(plain, format[i:]...)
+			break
+		}
+		verb := format[j]
+		if verb == '%' {
+			plain = append(plain, format[i:j+1]...)
+			i = j
+			continue
+		}
+		if verb == 'w' {
+			if arg < len(args) {
+				if e, ok := args[arg].(error); ok {
+					wrapped = append(wrapped, e)
+				}
+			}
+			plain = append(plain, format[i:j]...)
+			plain = append(plain, 'v')
+		} else {
+			plain = append(plain, format[i:j+1]...)
+		}
+		arg++
+		i = j
+	}
+	shown := make([]any, len(args))
+	for i, a := range args {
+		shown[i] = _gopadFmt.Show(a)
+	}
+	msg := _gopadFmtPkg.Sprintf(string(plain), shown...)
+	// The wrapping error is compiled: yaegi hides the methods of an
+	// interpreted value converted to error, and its reflect view of such a
+	// struct's error fields is wrong.
+	return _gopad.Wrap(msg, wrapped...)
+}
+
+func _gopadErrorsWalk(err error, f func(error) bool) bool {
+	for err != nil {
+		if f(err) {
+			return true
+		}
+		// yaegi's assertions see the methods of cell types; those of
+		// compiled errors (*fmt.wrapError) only compiled code sees.
+		many, isMany := _gopad.UnwrapMany(err)
+		in := _gopad.Inner(err)
+		if x, ok := in.(interface{ Unwrap() []error }); ok {
+			many, isMany = x.Unwrap(), true
+		}
+		if isMany {
+			for _, e := range many {
+				if _gopadErrorsWalk(e, f) {
+					return true
+				}
+			}
+			return false
+		}
+		if x, ok := in.(interface{ Unwrap() error }); ok {
+			err = x.Unwrap()
+		} else {
+			err = _gopad.UnwrapOne(err)
+		}
+	}
+	return false
+}
+
+func _gopadErrorsIs(err, target error) bool {
+	if err == nil || target == nil {
+		return err == target
+	}
+	return _gopadErrorsWalk(err, func(e error) bool {
+		if _gopadFmt.Eq(e, target) || _gopad.IsMethod(e, target) {
+			return true
+		}
+		x, ok := _gopad.Inner(e).(interface{ Is(error) bool })
+		return ok && x.Is(target)
+	})
+}
+
+func _gopadErrorsAs(err error, target any) bool {
+	if err == nil || target == nil {
+		return _gopad.ErrorsAs(err, target)
+	}
+	decided := true
+	found := _gopadErrorsWalk(err, func(e error) bool {
+		switch _gopadFmt.As(e, target) {
+		case 1:
+			return true
+		case -1:
+			decided = false
+			return true
+		}
+		x, ok := _gopad.Inner(e).(interface{ As(any) bool })
+		return ok && x.As(target)
+	})
+	if !decided || !found {
+		// Compiled errors.As: right for compiled targets, and for a
+		// cell type it fails with a message saying so (errors.go).
+		return _gopad.ErrorsAs(err, target)
+	}
+	return true
+}
+
+func _gopadErrorsUnwrap(err error) error {
+	if x, ok := _gopad.Inner(err).(interface{ Unwrap() error }); ok {
+		return x.Unwrap()
+	}
+	return _gopad.UnwrapOne(err)
+}
+
 func _gopadNew[T any](v T) *T {
 	return &v
 }
@@ -149,6 +284,11 @@ var packageShims = map[string]map[string]string{
 		"Contains":       "_gopadSlicesContains",
 		"Sorted":         "_gopadSlicesSorted",
 		"Collect":        "_gopadSlicesCollect",
+	},
+	"errors": {
+		"Is":     "_gopadErrorsIs",
+		"As":     "_gopadErrorsAs",
+		"Unwrap": "_gopadErrorsUnwrap",
 	},
 	"maps": {
 		"Keys":   "_gopadMapsKeys",

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -280,4 +281,155 @@ func sameType(a, b *showType, depth int) bool {
 		}
 	}
 	return sameType(a.elem, b.elem, depth+1) && sameType(a.key, b.key, depth+1)
+}
+
+// equal is == on two interface values of the cell, for errors.Is: equal
+// when of the same type (as is decides it) and, that type being comparable,
+// of equal values. Uncomparable types are unequal, as errors.Is treats them.
+func (s *shower) equal(a, b any) (eq bool) {
+	defer func() {
+		if recover() != nil {
+			eq = false // an undecidable type: not the same error
+		}
+	}()
+	av, at := s.dynamic(reflect.ValueOf(a))
+	bv, bt := s.dynamic(reflect.ValueOf(b))
+	if !av.IsValid() || !bv.IsValid() {
+		return !av.IsValid() && !bv.IsValid()
+	}
+	if av.Type() != bv.Type() || !av.Type().Comparable() {
+		return false
+	}
+	s.mu.Lock()
+	same := at == nil && bt == nil || at != nil && bt != nil && sameType(at, bt, 0) ||
+		!cellNamed(at, 0) && !cellNamed(bt, 0)
+	s.mu.Unlock()
+	return same && av.Interface() == bv.Interface()
+}
+
+// compiledErrorHelpers call the Unwrap and Is methods of compiled errors
+// (*fmt.wrapError, *fs.PathError, syscall.Errno) for the interpreted errors
+// helpers (shims.go): yaegi's assertions to interface{ Unwrap() error } fail
+// on compiled values. A cell value reaches them in yaegi's wrapper, which
+// has none of those methods: the interpreted side handles it.
+var compiledErrorHelpers = map[string]any{
+	// Wrap makes fmt.Errorf's error for a format with %w (shims.go).
+	"Wrap": func(msg string, errs ...error) error {
+		switch len(errs) {
+		case 0:
+			return errors.New(msg)
+		case 1:
+			return &wrapError{msg, errs[0]}
+		}
+		return &wrapErrors{msg, errs}
+	},
+	// Inner returns the cell value inside yaegi's wrapper of it as a
+	// compiled interface (interp._error), so that interpreted assertions
+	// see its methods; other values are returned as they are.
+	"Inner": func(err error) any {
+		v := reflect.ValueOf(err)
+		for v.IsValid() && v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct {
+			v = v.Elem()
+		}
+		if v.IsValid() && v.Kind() == reflect.Struct && v.NumField() > 0 && v.Type().Field(0).Name == "IValue" &&
+			strings.HasPrefix(v.Type().PkgPath(), "github.com/traefik/yaegi/") {
+			return v.Field(0).Interface()
+		}
+		return err
+	},
+	"UnwrapOne": func(err error) error {
+		if x, ok := err.(interface{ Unwrap() error }); ok {
+			return x.Unwrap()
+		}
+		return nil
+	},
+	"UnwrapMany": func(err error) ([]error, bool) {
+		if x, ok := err.(interface{ Unwrap() []error }); ok {
+			return x.Unwrap(), true
+		}
+		return nil, false
+	},
+	"IsMethod": func(err, target error) bool {
+		x, ok := err.(interface{ Is(error) bool })
+		return ok && x.Is(target)
+	},
+}
+
+// as is one step of errors.As for the interpreted walk (shims.go): it sets
+// *target to e and returns 1 when e's type is target's element type, 0 when
+// not, and -1 when the element type is an interface (left to compiled
+// errors.As).
+func (s *shower) as(e, target any) int {
+	tv, tt := s.dynamic(reflect.ValueOf(target))
+	if !tv.IsValid() || tv.Kind() != reflect.Pointer || tv.IsNil() {
+		return -1 // compiled errors.As panics with Go's message
+	}
+	want := tv.Type().Elem()
+	s.mu.Lock()
+	var elem *showType
+	if tt != nil {
+		if u := tt.underlying(); u != nil && u.cat == "ptrT" {
+			elem = u.elem
+		}
+	}
+	s.mu.Unlock()
+	if want.Kind() == reflect.Interface {
+		return -1
+	}
+	if u := elem.underlying(); u != nil && (u.cat == "interfaceT" || u.cat == "errorT") {
+		return -1
+	}
+	dv, dt := s.dynamic(reflect.ValueOf(e))
+	if !dv.IsValid() || dv.Type() != want {
+		return 0
+	}
+	var match bool
+	if dt != nil && dt.cat != "valueT" {
+		s.mu.Lock()
+		match = !cellNamed(dt, 0) && !cellNamed(elem, 0) || sameType(dt, elem, 0)
+		s.mu.Unlock()
+	} else {
+		match = s.decide(dv.Type(), elem, "errors.As")
+	}
+	if !match {
+		return 0
+	}
+	tv.Elem().Set(dv)
+	return 1
+}
+
+// addressable returns an addressable copy of v.
+func addressable(v reflect.Value) reflect.Value {
+	if v.CanAddr() {
+		return v
+	}
+	c := reflect.New(v.Type()).Elem()
+	c.Set(v)
+	return c
+}
+
+// wrapError and wrapErrors are fmt.Errorf's errors for one and several %w.
+type wrapError struct {
+	msg string
+	err error
+}
+
+func (e *wrapError) Error() string { return e.msg }
+func (e *wrapError) Unwrap() error { return e.err }
+
+type wrapErrors struct {
+	msg  string
+	errs []error
+}
+
+func (e *wrapErrors) Error() string   { return e.msg }
+func (e *wrapErrors) Unwrap() []error { return e.errs }
+
+// errorsAs is compiled errors.As with the target as the cell passed it
+// (through Keep): errors.As must see the pointer itself.
+func (s *shower) errorsAs(err error, target any) bool {
+	if tv, _ := s.static(reflect.ValueOf(target)); tv.IsValid() && tv.CanInterface() {
+		target = tv.Interface()
+	}
+	return errors.As(err, target)
 }
