@@ -193,7 +193,8 @@ func (s *shower) dynamic(v reflect.Value) (reflect.Value, *showType) {
 			if !ok {
 				return reflect.Value{}, nil // yaegi's nil interface
 			}
-			if u := t.underlying(); u != nil && (u.cat == "interfaceT" || u.cat == "errorT") {
+			if u := t.underlying(); u != nil && (u.cat == "interfaceT" || u.cat == "errorT" ||
+				u.cat == "valueT" && u.rtype != nil && u.rtype.Kind() == reflect.Interface) {
 				v = iv // the static type is an interface: look at what it holds
 				continue
 			}
