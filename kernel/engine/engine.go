@@ -18,6 +18,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"gopad.dev/gopad/kernel/symbols"
+	"gopad.dev/gopad/kernel/symbols/stdsyms"
 )
 
 // Options configures an Engine.
@@ -180,6 +181,33 @@ type storedDecl struct {
 	defines []string
 }
 
+// newStdSymbols returns the standard library packages whose tables the
+// extraction with this Go (stdsyms) extends: yaegi's own symbols kept (its
+// MapTypes refer to them), the ones it lacks added, new packages whole. It is
+// computed once: the tables are shared, never modified.
+var newStdSymbols = sync.OnceValue(func() map[string]map[string]reflect.Value {
+	out := map[string]map[string]reflect.Value{}
+	for k, syms := range stdsyms.Symbols {
+		old, ok := stdlib.Symbols[k]
+		if !ok {
+			out[k] = syms
+			continue
+		}
+		merged := maps.Clone(old)
+		added := false
+		for name, v := range syms {
+			if _, ok := merged[name]; !ok {
+				merged[name] = v
+				added = true
+			}
+		}
+		if added {
+			out[k] = merged
+		}
+	}
+	return out
+})
+
 // New starts an interpreter with the standard library, gopad's packages and
 // the front-end's helpers. It takes a few milliseconds.
 func New(opts Options) (*Engine, error) {
@@ -218,8 +246,11 @@ func New(opts Options) (*Engine, error) {
 	for k, v := range stdlib.Symbols {
 		e.exports[k] = v
 	}
+	for k, v := range newStdSymbols() {
+		e.exports[k] = v
+	}
 	timeSyms := map[string]reflect.Value{}
-	for k, v := range stdlib.Symbols["time/time"] {
+	for k, v := range e.exports["time/time"] {
 		timeSyms[k] = v
 	}
 	timeSyms["Sleep"] = reflect.ValueOf(e.rt.sleep)

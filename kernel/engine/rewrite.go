@@ -279,9 +279,11 @@ func (r *rewriter) call(n *ast.CallExpr) {
 				r.insert(n.Args[1].End(), ")")
 			}
 			if shim == "_gopadSlicesCollect" && len(n.Args) == 1 {
-				if _, ok := r.iterParams(n.Args[0], 0); ok {
-					// A function iterator: called with a yield that appends.
-					shim = "_gopadSlicesCollectSeq"
+				if types, ok := r.iterParams(n.Args[0], 0); ok && len(types) == 1 {
+					// A function iterator: called with a yield that
+					// appends; instantiated explicitly, as yaegi cannot
+					// infer E from a compiled iter.Seq[E].
+					shim = "_gopadSlicesCollectSeq[" + types[0] + "]"
 				} else if call, ok := ast.Unparen(n.Args[0]).(*ast.CallExpr); ok {
 					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && r.packageShim(sel) != "" {
 						// The shims of iterator makers (maps.Keys)
