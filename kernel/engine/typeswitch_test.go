@@ -84,7 +84,7 @@ func TestTypeSwitchesInFunctions(t *testing.T) {
 		// Compiled types behind a compiled interface (ast.Node).
 		{"import (\n\t\"go/ast\"\n\t\"go/parser\"\n\t\"go/token\"\n)\nf, _ := parser.ParseFile(token.NewFileSet(), \"a.go\", \"package p\\nvar X = 1\", 0)\nast.Inspect(f, func(n ast.Node) bool {\n\tswitch x := n.(type) {\n\tcase *ast.BasicLit:\n\t\tfmt.Println(\"lit\", x.Value)\n\tcase *ast.Ident:\n\t\tfmt.Println(\"id\", x.Name)\n\t}\n\treturn true\n})",
 			"id p\nid X\nlit 1"},
-				// At top level, with an init statement and a label.
+		// At top level, with an init statement and a label.
 		{"var pet any = &Dog{\"rex\"}\nswitch p := pet.(type) {\ncase Cat:\n\tfmt.Println(\"cat\", p.Name)\ncase *Dog:\n\tfmt.Println(\"dog\", p.Name)\n}", "dog rex"},
 		{"out := \"\"\nL:\nswitch x := any(Num(2)); y := x.(type) {\ncase Num:\n\tif y > 1 {\n\t\tout = \"big\"\n\t\tbreak L\n\t}\n\tout = \"small\"\n}\nfmt.Println(out)", "big"},
 	} {
