@@ -56,13 +56,7 @@ var skippedImports = []string{
 
 // knownWrong lists the programs the cells still get silently wrong.
 var knownWrong = map[string]string{
-	"encoding/xml.ExampleEncoder":            "yaegi's reflect type of a cell struct has its embedded struct as an ordinary field: xml nests it",
-	"encoding/xml.ExampleMarshalIndent":      "as ExampleEncoder",
-	"encoding/xml.ExampleUnmarshal":          "as ExampleEncoder: promoted fields stay empty",
-	"log/slog.ExampleLogValuer_secret":       "compiled slog does not see the LogValue method of a cell type",
-	"log/slog.ExampleSetLogLoggerLevel_log":  "slog.SetLogLoggerLevel does not reach the log output the kernel captures",
-	"log/slog.ExampleSetLogLoggerLevel_slog": "as ExampleSetLogLoggerLevel_log",
-	"reflect.ExampleValue_FieldByName":       "yaegi renames unexported fields of cell structs (firstName is XfirstName)",
+	"reflect.ExampleValue_FieldByName": "yaegi renames unexported fields of cell structs (firstName is XfirstName)",
 }
 
 type goExample struct {

@@ -292,6 +292,8 @@ func New(opts Options) (*Engine, error) {
 	rtSyms["Keep"] = reflect.ValueOf(func(v any) any { return v })
 	rtSyms["Eq"] = reflect.ValueOf(e.show.equal)
 	rtSyms["As"] = reflect.ValueOf(e.show.as)
+	rtSyms["Refl"] = reflect.ValueOf(e.show.reflectCheck)
+	rtSyms["Slog"] = reflect.ValueOf(e.show.slogCheck)
 	rtSyms["ErrorsAs"] = reflect.ValueOf(e.show.errorsAs)
 	for name, f := range compiledErrorHelpers {
 		rtSyms[name] = reflect.ValueOf(f)

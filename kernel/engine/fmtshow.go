@@ -77,6 +77,8 @@ type shower struct {
 	methods map[string]showMethod // by cell type name
 	// registered holds the reflect types of cell types (typeident.go).
 	registered map[string]reflect.Type
+	// logValuers are the cell types with a LogValue method (reflectguard.go).
+	logValuers map[string]bool
 }
 
 func newShower() *shower {

@@ -31,9 +31,11 @@ type _gopadShowBox struct {
 	Keep       func(v any) any
 	Eq         func(a, b any) bool
 	As         func(e, target any) int
+	Refl       func(v any, where string)
+	Slog       func(v any, where string)
 }
 
-var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep, Eq: _gopad.Eq, As: _gopad.As}
+var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep, Eq: _gopad.Eq, As: _gopad.As, Refl: _gopad.Refl, Slog: _gopad.Slog}
 
 func _gopadMin[T _gopadcmp.Ordered](x T, y ...T) T {
 	for _, v := range y {
@@ -238,6 +240,18 @@ func _gopadErrorsUnwrap(err error) error {
 		return x.Unwrap()
 	}
 	return _gopad.UnwrapOne(err)
+}
+
+// _gopadRefl checks a value for json and xml (reflectguard.go).
+func _gopadRefl[T any](v T, where string) T {
+	_gopadFmt.Refl(v, where)
+	return v
+}
+
+// _gopadSlogArg checks a slog argument (reflectguard.go).
+func _gopadSlogArg[T any](v T, where string) T {
+	_gopadFmt.Slog(v, where)
+	return v
 }
 
 func _gopadNew[T any](v T) *T {
