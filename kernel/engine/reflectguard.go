@@ -2,10 +2,10 @@ package engine
 
 import (
 	"fmt"
-	"strings"
 	"go/ast"
 	"reflect"
 	"strconv"
+	"strings"
 )
 
 // Reflection-based encoders see a cell struct through yaegi's reflect type,
