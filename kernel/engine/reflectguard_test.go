@@ -33,3 +33,27 @@ func TestReflectionGuards(t *testing.T) {
 		}
 	}
 }
+
+// Python habits get Go's answer at the right line and column, never a crash
+// message of the interpreter's own.
+func TestPythonHabits(t *testing.T) {
+	h := newHarness(t)
+	h.run("t := ml.FromSlice([]float32{1, 2, 3, 4}, 2, 2)\nmodel := ml.Sequential(ml.Linear(2, 2))\nds := ml.Iris()")
+	for _, c := range []struct {
+		code, want string
+		line, col  int
+	}{
+		{"x := t[0]", "cannot index t (variable of type *ml.Tensor); a tensor is not indexed with [ ]: write t.Row(0)", 1, 7},
+		{"n := 1\nrow := t[n]", "write t.Row(n) for a row, t.At(i, j) for an element", 2, 9},
+		{"ds[0]", "cannot index ds (variable of type ml.Dataset); a data set is not indexed with [ ]: write ds.Slice(0, 0+1)", 1, 3},
+		{"model.fit(nil, ml.FitConfig{})", "model.fit undefined (model has no field or method fit; did you mean model.Fit?)", 1, 7},
+	} {
+		e := h.fail(c.code)
+		if !strings.Contains(e.Message, c.want) || e.Line != c.line || e.Col != c.col {
+			t.Errorf("cell %q: %d:%d %q, want %d:%d and %q", c.code, e.Line, e.Col, e.Message, c.line, c.col, c.want)
+		}
+		if interpreterCrash(e.Message) {
+			t.Errorf("cell %q: the interpreter's crash reached the user: %q", c.code, e.Message)
+		}
+	}
+}
