@@ -257,6 +257,7 @@ func (r *rewriter) call(n *ast.CallExpr) {
 			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), "_gopadNew")
 			return
 		}
+		r.inferTypeArgs(n, fun)
 		if shim, ok := builtinShims[fun.Name]; ok && !r.e.userNames[fun.Name] && !r.definedInCell(fun.Name) {
 			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), shim)
 			if fun.Name == "min" || fun.Name == "max" {
