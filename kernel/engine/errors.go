@@ -81,7 +81,9 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 			out.Line, out.Col = line, col
 		}
 	}
-	if m := noSymbolPattern.FindStringSubmatch(out.Message); m != nil {
+	if m := noSymbolPattern.FindStringSubmatch(out.Message); m != nil && genericLibraryFunc(m[2], m[3]) {
+		out.Message = genericFuncMessage(m[1], m[2], m[3])
+	} else if m != nil {
 		out.Message = "undefined: " + m[1] + "." + m[3] + e.symbolHint(m[1], m[2], m[3])
 	} else if m := undefinedPathSelector.FindStringSubmatch(out.Message); m != nil {
 		e.names.RLock()
@@ -212,6 +214,9 @@ func undefinedPackageHint(name string) string {
 // unsupported looks for the constructs known to make yaegi fail with "nil
 // type" and names the first one found.
 func (e *Engine) unsupported(p *plan) *Error {
+	if g := e.genericCall(p); g != nil {
+		return g
+	}
 	var found *Error
 	for _, it := range p.c.items {
 		root := it.node()

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"go/ast"
 	"reflect"
+	"sort"
 	"strings"
+
+	"gopad.dev/gopad/internal/pkgdoc"
 )
 
 // Python habits: indexing a tensor or a data set like an array (t[0]) made
@@ -68,4 +71,72 @@ func indexable(t reflect.Type) bool {
 // failures rather than a message about the cell.
 func interpreterCrash(msg string) bool {
 	return strings.Contains(msg, "CFG post-order panic") || strings.Contains(msg, "nil pointer dereference") && !strings.Contains(msg, "cell line")
+}
+
+// genericLibraryFunc reports whether name is a generic function of the
+// standard library package at path (from gopad's embedded docs): yaegi
+// cannot call those, and its tables leave them out.
+func genericLibraryFunc(path, name string) bool {
+	doc, err := pkgdoc.Lookup(path)
+	if err != nil {
+		return false
+	}
+	sym, ok := doc.Symbol(name)
+	return ok && sym.Kind == "func" && strings.HasPrefix(sym.Decl, "func "+name+"[")
+}
+
+// genericFuncMessage names a generic library function the cell called and
+// the ones of its package that gopad does provide.
+func genericFuncMessage(pkg, path, name string) string {
+	msg := fmt.Sprintf("%s.%s is a generic function, which the interpreter cannot call from a cell", pkg, name)
+	var have []string
+	for n := range packageShims[path] {
+		have = append(have, pkg+"."+n)
+	}
+	sort.Strings(have)
+	if len(have) > 0 {
+		msg += " (gopad provides " + strings.Join(have, ", ") + "; use a non-generic equivalent for the others)"
+	} else {
+		msg += " (use a non-generic equivalent)"
+	}
+	return msg
+}
+
+// genericCall finds a call of a generic library function in the cell.
+func (e *Engine) genericCall(p *plan) *Error {
+	imports := p.c.cellImports()
+	var found *Error
+	for _, it := range p.c.items {
+		root := it.node()
+		if root == nil || found != nil {
+			continue
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || found != nil {
+				return found == nil
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			id, ok := sel.X.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			e.names.RLock()
+			path, ok := e.importNames[id.Name]
+			e.names.RUnlock()
+			if !ok {
+				path, ok = imports[id.Name]
+			}
+			if ok && packageShims[path][sel.Sel.Name] == "" && genericLibraryFunc(path, sel.Sel.Name) {
+				line, col := lineCol(p.c.src, it.off(sel.Sel.Pos()))
+				found = &Error{Kind: "CompileError", Line: line, Col: col, Message: genericFuncMessage(id.Name, path, sel.Sel.Name)}
+				found.Traceback = []string{tracebackHead(found)}
+			}
+			return found == nil
+		})
+	}
+	return found
 }

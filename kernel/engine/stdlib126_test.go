@@ -23,3 +23,18 @@ func TestGo126StandardLibrary(t *testing.T) {
 		}
 	}
 }
+
+// A generic library function without a shim is named as such, with the
+// ones gopad provides, instead of "undefined" or yaegi's "nil type".
+func TestGenericLibraryFunctionsNamed(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct{ code, want string }{
+		{"xs := slices.Insert([]int{1, 3}, 1, 2)", "slices.Insert is a generic function, which the interpreter cannot call from a cell (gopad provides slices.Collect"},
+		{"import \"reflect\"\nreflect.TypeFor[int]()", "reflect.TypeFor is a generic function"},
+	} {
+		e := h.fail(c.code)
+		if !strings.Contains(e.Message, c.want) || e.Line == 0 {
+			t.Errorf("cell %q: %d %q, want a line and %q", c.code, e.Line, e.Message, c.want)
+		}
+	}
+}
