@@ -48,6 +48,9 @@ func (r *rewriter) iterParams(x ast.Expr, depth int) ([]string, bool) {
 				return parsedSeqParams(res[0])
 			}
 		case *ast.SelectorExpr:
+			if ps, ok := r.shimIterParams(f, x.Args); ok {
+				return ps, true
+			}
 			if !r.isPackage(exprRoot(f.X)) {
 				// A method: known if every cell method of that name
 				// returns the same iterator type.
@@ -469,4 +472,68 @@ func (r *rewriter) walkRangeFuncBody(loop *rangeFuncLoop) {
 	r.rangeLoops = append(r.rangeLoops, loop)
 	r.walk(loop.body)
 	r.rangeLoops = r.rangeLoops[:len(r.rangeLoops)-1]
+}
+
+// shimIterParams returns the element types of the iterators the slices and
+// maps shims make (slices.All(s), maps.All(m)), from the argument's type.
+func (r *rewriter) shimIterParams(f *ast.SelectorExpr, args []ast.Expr) ([]string, bool) {
+	shim := r.packageShim(f)
+	if len(args) != 1 || shim == "" {
+		return nil, false
+	}
+	arg, argItem := ast.Unparen(args[0]), r.it
+	if id, ok := arg.(*ast.Ident); ok {
+		for _, d := range r.c.defs[id.Name] {
+			if lit, ok := d.value.(*ast.CompositeLit); ok && d.index < 0 {
+				arg, argItem = lit, d.it
+				break
+			}
+		}
+	}
+	if lit, ok := arg.(*ast.CompositeLit); ok {
+		// Written types: []string{...}, map[string]int{...}.
+		text := func(n ast.Node) string { return r.c.text(argItem, n) }
+		switch lt := lit.Type.(type) {
+		case *ast.ArrayType:
+			e := text(lt.Elt)
+			switch shim {
+			case "_gopadSlicesValues":
+				return []string{e}, true
+			case "_gopadSlicesAll", "_gopadSlicesBackward":
+				return []string{"int", e}, true
+			}
+		case *ast.MapType:
+			if shim == "_gopadMapsAll" {
+				return []string{text(lt.Key), text(lt.Value)}, true
+			}
+		}
+		return nil, false
+	}
+	t := r.exprType(args[0])
+	if t == nil {
+		return nil, false
+	}
+	name := func(t reflect.Type) (string, bool) { return r.e.typeExpr(t, 0) }
+	switch shim {
+	case "_gopadSlicesAll", "_gopadSlicesBackward", "_gopadSlicesValues":
+		if t.Kind() != reflect.Slice {
+			return nil, false
+		}
+		e, ok := name(t.Elem())
+		if !ok {
+			return nil, false
+		}
+		if shim == "_gopadSlicesValues" {
+			return []string{e}, true
+		}
+		return []string{"int", e}, true
+	case "_gopadMapsAll":
+		if t.Kind() != reflect.Map {
+			return nil, false
+		}
+		k, ok1 := name(t.Key())
+		v, ok2 := name(t.Elem())
+		return []string{k, v}, ok1 && ok2
+	}
+	return nil, false
 }

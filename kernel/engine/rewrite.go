@@ -958,8 +958,8 @@ func (r *rewriter) resultCount(call *ast.CallExpr) int {
 		}
 	case *ast.SelectorExpr:
 		if shim := r.packageShim(f); shim != "" {
-			if strings.HasPrefix(shim, rtName+".") {
-				return shimResults[shim]
+			if n, ok := shimResults[shim]; ok || strings.HasPrefix(shim, rtName+".") {
+				return n
 			}
 			return 1
 		}

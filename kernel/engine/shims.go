@@ -254,6 +254,258 @@ func _gopadSlogArg[T any](v T, where string) T {
 	return v
 }
 
+// More of slices and maps (Go 1.21-1.23), in the simple generic forms yaegi
+// runs ([]E, map[K]V; results are []E where Go returns the caller's S).
+// Iterators are func(yield ...) bool values, ranged over by the rewrite of
+// range-over-func loops (rangefunc.go).
+
+func _gopadSlicesEqual[E comparable](a, b []E) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func _gopadSlicesCompare[E _gopadcmp.Ordered](a, b []E) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] < b[i] {
+			return -1
+		}
+		if a[i] > b[i] {
+			return 1
+		}
+	}
+	if len(a) < len(b) {
+		return -1
+	}
+	if len(a) > len(b) {
+		return 1
+	}
+	return 0
+}
+
+func _gopadSlicesIndexFunc[E any](s []E, f func(E) bool) int {
+	for i := range s {
+		if f(s[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+func _gopadSlicesContainsFunc[E any](s []E, f func(E) bool) bool {
+	return _gopadSlicesIndexFunc(s, f) >= 0
+}
+
+func _gopadSlicesInsert[E any](s []E, i int, v ...E) []E {
+	if i < 0 || i > len(s) {
+		panic(_gopadFmtPkg.Sprintf("slices.Insert: index %d out of range [0:%d]", i, len(s)))
+	}
+	n := len(s) + len(v)
+	if n <= cap(s) {
+		// In place, as Go's Insert does when the capacity suffices.
+		s2 := s[:n]
+		copy(s2[i+len(v):], s[i:])
+		copy(s2[i:], v)
+		return s2
+	}
+	r := make([]E, 0, n)
+	r = append(r, s[:i]...)
+	r = append(r, v...)
+	return append(r, s[i:]...)
+}
+
+func _gopadSlicesDelete[E any](s []E, i, j int) []E {
+	_ = s[i:j:len(s)] // bounds check, as Go's
+	n := copy(s[i:], s[j:])
+	var zero E
+	for k := i + n; k < len(s); k++ {
+		s[k] = zero
+	}
+	return s[:i+n]
+}
+
+func _gopadSlicesDeleteFunc[E any](s []E, del func(E) bool) []E {
+	k := 0
+	for _, v := range s {
+		if !del(v) {
+			s[k] = v
+			k++
+		}
+	}
+	var zero E
+	for i := k; i < len(s); i++ {
+		s[i] = zero
+	}
+	return s[:k]
+}
+
+func _gopadSlicesCompact[E comparable](s []E) []E {
+	if len(s) < 2 {
+		return s
+	}
+	k := 1
+	for i := 1; i < len(s); i++ {
+		if s[i] != s[k-1] {
+			s[k] = s[i]
+			k++
+		}
+	}
+	var zero E
+	for i := k; i < len(s); i++ {
+		s[i] = zero
+	}
+	return s[:k]
+}
+
+func _gopadSlicesClone[E any](s []E) []E {
+	if s == nil {
+		return nil
+	}
+	return append([]E{}, s...)
+}
+
+func _gopadSlicesRepeat[E any](s []E, count int) []E {
+	if count < 0 {
+		panic("cannot be negative")
+	}
+	r := make([]E, 0, len(s)*count)
+	for i := 0; i < count; i++ {
+		r = append(r, s...)
+	}
+	return r
+}
+
+func _gopadSlicesIsSorted[E _gopadcmp.Ordered](s []E) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i] < s[i-1] {
+			return false
+		}
+	}
+	return true
+}
+
+func _gopadSlicesBinarySearch[E _gopadcmp.Ordered](s []E, target E) (int, bool) {
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s[m] < target {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(s) && s[lo] == target
+}
+
+func _gopadSlicesMaxFunc[E any](s []E, cmp func(a, b E) int) E {
+	if len(s) == 0 {
+		panic("slices.MaxFunc: empty list")
+	}
+	m := s[0]
+	for _, v := range s[1:] {
+		if cmp(v, m) > 0 {
+			m = v
+		}
+	}
+	return m
+}
+
+func _gopadSlicesMinFunc[E any](s []E, cmp func(a, b E) int) E {
+	if len(s) == 0 {
+		panic("slices.MinFunc: empty list")
+	}
+	m := s[0]
+	for _, v := range s[1:] {
+		if cmp(v, m) < 0 {
+			m = v
+		}
+	}
+	return m
+}
+
+func _gopadSlicesAll[E any](s []E) func(func(int, E) bool) {
+	return func(yield func(int, E) bool) {
+		for i, v := range s {
+			if !yield(i, v) {
+				return
+			}
+		}
+	}
+}
+
+func _gopadSlicesValues[E any](s []E) func(func(E) bool) {
+	return func(yield func(E) bool) {
+		for _, v := range s {
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+func _gopadSlicesBackward[E any](s []E) func(func(int, E) bool) {
+	return func(yield func(int, E) bool) {
+		for i := len(s) - 1; i >= 0; i-- {
+			if !yield(i, s[i]) {
+				return
+			}
+		}
+	}
+}
+
+func _gopadMapsClone[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil {
+		return nil
+	}
+	r := make(map[K]V, len(m))
+	for k, v := range m {
+		r[k] = v
+	}
+	return r
+}
+
+func _gopadMapsCopy[K comparable, V any](dst, src map[K]V) {
+	for k, v := range src {
+		dst[k] = v
+	}
+}
+
+func _gopadMapsEqual[K, V comparable](a, b map[K]V) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || v != w {
+			return false
+		}
+	}
+	return true
+}
+
+func _gopadMapsDeleteFunc[K comparable, V any](m map[K]V, del func(K, V) bool) {
+	for k, v := range m {
+		if del(k, v) {
+			delete(m, k)
+		}
+	}
+}
+
+func _gopadMapsAll[K comparable, V any](m map[K]V) func(func(K, V) bool) {
+	return func(yield func(K, V) bool) {
+		for k, v := range m {
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
+
 func _gopadNew[T any](v T) *T {
 	return &v
 }
@@ -298,6 +550,23 @@ var packageShims = map[string]map[string]string{
 		"Contains":       "_gopadSlicesContains",
 		"Sorted":         "_gopadSlicesSorted",
 		"Collect":        "_gopadSlicesCollect",
+		"Equal":          "_gopadSlicesEqual",
+		"Compare":        "_gopadSlicesCompare",
+		"IndexFunc":      "_gopadSlicesIndexFunc",
+		"ContainsFunc":   "_gopadSlicesContainsFunc",
+		"Insert":         "_gopadSlicesInsert",
+		"Delete":         "_gopadSlicesDelete",
+		"DeleteFunc":     "_gopadSlicesDeleteFunc",
+		"Compact":        "_gopadSlicesCompact",
+		"Clone":          "_gopadSlicesClone",
+		"Repeat":         "_gopadSlicesRepeat",
+		"IsSorted":       "_gopadSlicesIsSorted",
+		"BinarySearch":   "_gopadSlicesBinarySearch",
+		"MaxFunc":        "_gopadSlicesMaxFunc",
+		"MinFunc":        "_gopadSlicesMinFunc",
+		"All":            "_gopadSlicesAll",
+		"Values":         "_gopadSlicesValues",
+		"Backward":       "_gopadSlicesBackward",
 	},
 	"errors": {
 		"Is":     "_gopadErrorsIs",
@@ -305,8 +574,13 @@ var packageShims = map[string]map[string]string{
 		"Unwrap": "_gopadErrorsUnwrap",
 	},
 	"maps": {
-		"Keys":   "_gopadMapsKeys",
-		"Values": "_gopadMapsValues",
+		"Keys":       "_gopadMapsKeys",
+		"Values":     "_gopadMapsValues",
+		"Clone":      "_gopadMapsClone",
+		"Copy":       "_gopadMapsCopy",
+		"Equal":      "_gopadMapsEqual",
+		"DeleteFunc": "_gopadMapsDeleteFunc",
+		"All":        "_gopadMapsAll",
 	},
 	// fmt's formatting functions print the values of cell types as fmt
 	// would print them in compiled Go for verbs such as %d (fmtshim.go).
@@ -327,9 +601,12 @@ var packageShims = map[string]map[string]string{
 // shimResults holds the result counts of the compiled shims that have
 // results; the other compiled shims have none.
 var shimResults = map[string]int{
-	rtName + ".Printf":  2,
-	rtName + ".Sprintf": 1,
-	rtName + ".Fprintf": 2,
-	rtName + ".Errorf":  1,
-	rtName + ".Appendf": 1,
+	"_gopadSlicesBinarySearch": 2,
+	"_gopadMapsCopy":           0,
+	"_gopadMapsDeleteFunc":     0,
+	rtName + ".Printf":         2,
+	rtName + ".Sprintf":        1,
+	rtName + ".Fprintf":        2,
+	rtName + ".Errorf":         1,
+	rtName + ".Appendf":        1,
 }

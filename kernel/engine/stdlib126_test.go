@@ -29,12 +29,38 @@ func TestGo126StandardLibrary(t *testing.T) {
 func TestGenericLibraryFunctionsNamed(t *testing.T) {
 	h := newHarness(t)
 	for _, c := range []struct{ code, want string }{
-		{"xs := slices.Insert([]int{1, 3}, 1, 2)", "slices.Insert is a generic function, which the interpreter cannot call from a cell (gopad provides slices.Collect"},
+		{"xs := slices.Grow([]int{1, 3}, 2)", "slices.Grow is a generic function, which the interpreter cannot call from a cell (gopad provides slices.All, "},
 		{"import \"reflect\"\nreflect.TypeFor[int]()", "reflect.TypeFor is a generic function"},
 	} {
 		e := h.fail(c.code)
 		if !strings.Contains(e.Message, c.want) || e.Line == 0 {
 			t.Errorf("cell %q: %d %q, want a line and %q", c.code, e.Line, e.Message, c.want)
 		}
+	}
+}
+
+// Generic functions of slices and maps through the interpreted shims, as
+// compiled Go prints them (go run).
+func TestSlicesAndMapsShims(t *testing.T) {
+	h := newHarness(t)
+	h.out.Reset()
+	h.run(`xs := []int{3, 1, 2, 2}
+fmt.Println(slices.Equal(xs, []int{3, 1, 2, 2}), slices.Compare(xs, []int{3}), slices.IndexFunc(xs, func(v int) bool { return v < 2 }))
+fmt.Println(slices.Insert(xs, 1, 9, 8), slices.Compact([]int{1, 1, 2, 2, 1}), slices.Repeat([]string{"a"}, 3))
+fmt.Println(slices.BinarySearch([]int{1, 3, 5}, 3))
+for i, v := range slices.All([]string{"a", "b"}) { fmt.Print(i, v, " ") }
+for i, v := range slices.Backward(xs) { fmt.Print(i, v, " ") }
+fmt.Println()
+m := map[string]int{"a": 1}
+m2 := maps.Clone(m)
+m2["b"] = 2
+fmt.Println(len(m), len(m2), maps.Equal(m, m2))
+for k, v := range maps.All(m) { fmt.Println(k, v) }
+ys := make([]int, 2, 5)
+zs := slices.Insert(ys, 1, 7)
+fmt.Println(zs, ys[:3])`)
+	want := "true 1 1\n[3 9 8 1 2 2] [1 2 1] [a a a]\n1 true\n0a 1b 3 2 2 2 1 1 0 3 \n1 2 false\na 1\n[0 7 0] [0 7 0]\n"
+	if got := h.out.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
