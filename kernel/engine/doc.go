@@ -51,6 +51,14 @@
 //	&v of a loop variable                 v := v at the top of the body                 one variable shared by all iterations
 //	for k, v := range seq (an iterator)   seq(func(k K, v V) bool {...}) (rangefunc.go)  range over func: "nil type"
 //	slices.Collect(seq)                   interpreted generic that calls seq            printed a function address
+//	errors.Is/As/Unwrap, fmt.Errorf %w    interpreted walk of the error tree; Errorf     compiled errors see cell errors without
+//	                                        %w: message via Show, a compiled wrap error   their methods; %w printed %!w(struct..)
+//	json/xml of a cell struct embedding   refused, naming the call (reflectguard.go)    reflection sees the embedded struct as
+//	  a struct, slog args with LogValue                                                   a plain field; LogValue never called
+//	Map(xs, func(T) U {...}) generic      Map[int, string](...) from written types      yaegi infers from the first args only
+//	t[0] on a tensor, data set            CompileError naming it and what to write      yaegi: CFG post-order panic
+//	slices.Grow and other generic funcs   CompileError naming it as generic             "undefined" or "nil type"
+//	  without a shim
 //	time.Sleep                            interruptible sleep                           cooperative interrupt
 //	fmt.Printf/Sprintf/Fprintf/Errorf/    compiled shims that unwrap yaegi's method     %d of a cell type with a String method
 //	  Appendf                               wrappers for value verbs (%d %f %t ...)      printed the wrapper struct
