@@ -294,6 +294,7 @@ func New(opts Options) (*Engine, error) {
 	rtSyms["As"] = reflect.ValueOf(e.show.as)
 	rtSyms["Refl"] = reflect.ValueOf(e.show.reflectCheck)
 	rtSyms["Slog"] = reflect.ValueOf(e.show.slogCheck)
+	rtSyms["FieldByName"] = reflect.ValueOf(fieldByNameHelper)
 	rtSyms["ErrorsAs"] = reflect.ValueOf(e.show.errorsAs)
 	for name, f := range compiledErrorHelpers {
 		rtSyms[name] = reflect.ValueOf(f)

@@ -34,6 +34,28 @@ var slogPrinters = map[string]bool{
 	"DebugContext": true, "InfoContext": true, "WarnContext": true, "ErrorContext": true, "Any": true, "Group": true,
 }
 
+// fieldByName makes v.FieldByName("name") of a reflect.Value find the
+// unexported fields of cell structs, which yaegi names "X"+name.
+func (r *rewriter) fieldByName(n *ast.CallExpr, fun *ast.SelectorExpr) {
+	if fun.Sel.Name != "FieldByName" || len(n.Args) != 1 {
+		return
+	}
+	if t := r.exprType(fun.X); t != reflect.TypeFor[reflect.Value]() {
+		return
+	}
+	r.insert(fun.X.Pos(), rtName+".FieldByName(")
+	r.add(r.it.off(fun.X.End()), r.it.off(n.Lparen)+1, ", ")
+}
+
+// fieldByNameHelper is the compiled FieldByName of fieldByName.
+func fieldByNameHelper(v reflect.Value, name string) reflect.Value {
+	f := v.FieldByName(name)
+	if f.IsValid() || v.Kind() != reflect.Struct || name == "" || strings.ToLower(name[:1]) != name[:1] {
+		return f
+	}
+	return v.FieldByName("X" + name)
+}
+
 // guardReflect wraps the value argument of an encoder call in the check, and
 // the arguments of slog calls when a cell type has a LogValue method
 // (compiled slog cannot call it: the value would be logged as is).

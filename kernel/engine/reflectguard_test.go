@@ -57,3 +57,15 @@ func TestPythonHabits(t *testing.T) {
 		}
 	}
 }
+
+// reflect.Value.FieldByName finds the unexported fields of cell structs
+// (yaegi renames them), as the reflect package's own example shows.
+func TestFieldByNameOfCellStruct(t *testing.T) {
+	h := newHarness(t)
+	h.out.Reset()
+	h.run("import \"reflect\"\ntype user struct{ firstName, lastName string }\nu := user{firstName: \"John\", lastName: \"Doe\"}\ns := reflect.ValueOf(u)\n" +
+		"fmt.Println(\"Name:\", s.FieldByName(\"firstName\"))\nfmt.Println(reflect.ValueOf(u).FieldByName(\"lastName\"), s.FieldByName(\"nope\").IsValid())")
+	if got, want := h.out.String(), "Name: John\nDoe false\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -266,6 +266,7 @@ func (r *rewriter) call(n *ast.CallExpr) {
 		}
 	case *ast.SelectorExpr:
 		r.guardReflect(n, fun)
+		r.fieldByName(n, fun)
 		r.fmtArgs(n, fun)
 		if shim := r.packageShim(fun); shim != "" {
 			if shim == rtName+".Errorf" && len(n.Args) > 0 {
