@@ -55,9 +55,7 @@ var skippedImports = []string{
 }
 
 // knownWrong lists the programs the cells still get silently wrong.
-var knownWrong = map[string]string{
-	"reflect.ExampleValue_FieldByName": "yaegi renames unexported fields of cell structs (firstName is XfirstName)",
-}
+var knownWrong = map[string]string{}
 
 type goExample struct {
 	name   string // package.ExampleName
