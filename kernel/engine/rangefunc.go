@@ -478,7 +478,7 @@ func (r *rewriter) walkRangeFuncBody(loop *rangeFuncLoop) {
 // maps shims make (slices.All(s), maps.All(m)), from the argument's type.
 func (r *rewriter) shimIterParams(f *ast.SelectorExpr, args []ast.Expr) ([]string, bool) {
 	shim := r.packageShim(f)
-	if len(args) != 1 || shim == "" {
+	if len(args) == 0 || len(args) > 2 || shim == "" || len(args) == 2 && shim != "_gopadSlicesChunk" {
 		return nil, false
 	}
 	arg, argItem := ast.Unparen(args[0]), r.it
@@ -497,6 +497,8 @@ func (r *rewriter) shimIterParams(f *ast.SelectorExpr, args []ast.Expr) ([]strin
 		case *ast.ArrayType:
 			e := text(lt.Elt)
 			switch shim {
+			case "_gopadSlicesChunk":
+				return []string{"[]" + e}, true
 			case "_gopadSlicesValues":
 				return []string{e}, true
 			case "_gopadSlicesAll", "_gopadSlicesBackward":
@@ -515,6 +517,12 @@ func (r *rewriter) shimIterParams(f *ast.SelectorExpr, args []ast.Expr) ([]strin
 	}
 	name := func(t reflect.Type) (string, bool) { return r.e.typeExpr(t, 0) }
 	switch shim {
+	case "_gopadSlicesChunk":
+		if t.Kind() != reflect.Slice {
+			return nil, false
+		}
+		e, ok := name(t)
+		return []string{e}, ok
 	case "_gopadSlicesAll", "_gopadSlicesBackward", "_gopadSlicesValues":
 		if t.Kind() != reflect.Slice {
 			return nil, false
@@ -536,4 +544,18 @@ func (r *rewriter) shimIterParams(f *ast.SelectorExpr, args []ast.Expr) ([]strin
 		return []string{k, v}, ok1 && ok2
 	}
 	return nil, false
+}
+
+// sliceElem returns the element type of slice x, written or known.
+func (r *rewriter) sliceElem(x ast.Expr) (string, bool) {
+	if lit, ok := ast.Unparen(x).(*ast.CompositeLit); ok {
+		if at, ok := lit.Type.(*ast.ArrayType); ok && at.Len == nil {
+			return r.text(at.Elt), true
+		}
+		return "", false
+	}
+	if t := r.exprType(x); t != nil && t.Kind() == reflect.Slice {
+		return r.e.typeExpr(t.Elem(), 0)
+	}
+	return "", false
 }

@@ -281,7 +281,24 @@ func (r *rewriter) call(n *ast.CallExpr) {
 				r.insert(n.Args[1].Pos(), showBoxName+".Keep(")
 				r.insert(n.Args[1].End(), ")")
 			}
-			if shim == "_gopadSlicesCollect" && len(n.Args) == 1 {
+			if i, ok := seqArgShims[shim]; ok && i < len(n.Args) {
+				// Instantiated from the iterator's element types: yaegi
+				// cannot infer them from an iterator argument.
+				if types, ok := r.iterParams(n.Args[i], 0); ok {
+					shim += "[" + strings.Join(types, ", ") + "]"
+				}
+			}
+						if shim == "_gopadSlicesConcat" && len(n.Args) > 0 {
+				if e, ok := r.sliceElem(n.Args[0]); ok {
+					shim += "[" + e + "]"
+				}
+			}
+						if shim == "_gopadSlicesSorted" && len(n.Args) == 1 {
+				if types, ok := r.iterParams(n.Args[0], 0); ok && len(types) == 1 {
+					shim = "_gopadSlicesSortedSeq[" + types[0] + "]"
+				}
+			}
+						if shim == "_gopadSlicesCollect" && len(n.Args) == 1 {
 				if types, ok := r.iterParams(n.Args[0], 0); ok && len(types) == 1 {
 					// A function iterator: called with a yield that
 					// appends; instantiated explicitly, as yaegi cannot

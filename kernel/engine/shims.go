@@ -17,6 +17,7 @@ import (
 	_gopadErrorsPkg "errors"
 	_gopadFmtPkg "fmt"
 	_gopadStrings "strings"
+	_gopadSync "sync"
 )
 
 // _gopadShowBox holds compiled helpers in func fields: yaegi hands a field
@@ -506,6 +507,122 @@ func _gopadMapsAll[K comparable, V any](m map[K]V) func(func(K, V) bool) {
 	}
 }
 
+func _gopadSlicesSortedSeq[E _gopadcmp.Ordered](seq func(func(E) bool)) []E {
+	r := _gopadSlicesCollectSeq(seq)
+	_gopad.Sort(r)
+	return r
+}
+
+func _gopadSlicesSortedFunc[E any](seq func(func(E) bool), cmp func(E, E) int) []E {
+	r := _gopadSlicesCollectSeq(seq)
+	_gopad.SortFunc(r, cmp)
+	return r
+}
+
+func _gopadSlicesSortedStableFunc[E any](seq func(func(E) bool), cmp func(E, E) int) []E {
+	r := _gopadSlicesCollectSeq(seq)
+	_gopad.Stable(r, cmp)
+	return r
+}
+
+func _gopadSlicesAppendSeq[E any](s []E, seq func(func(E) bool)) []E {
+	seq(func(e E) bool {
+		s = append(s, e)
+		return true
+	})
+	return s
+}
+
+func _gopadSlicesChunk[E any](s []E, n int) func(func([]E) bool) {
+	if n < 1 {
+		panic("cannot be less than 1")
+	}
+	return func(yield func([]E) bool) {
+		for i := 0; i < len(s); i += n {
+			end := i + n
+			if end > len(s) {
+				end = len(s)
+			}
+			if !yield(s[i:end:end]) {
+				return
+			}
+		}
+	}
+}
+
+func _gopadSlicesConcat[E any](ss ...[]E) []E {
+	n := 0
+	for _, s := range ss {
+		n += len(s)
+	}
+	r := make([]E, 0, n)
+	for _, s := range ss {
+		r = append(r, s...)
+	}
+	return r
+}
+
+func _gopadSlicesClip[E any](s []E) []E {
+	return s[:len(s):len(s)]
+}
+
+func _gopadSlicesGrow[E any](s []E, n int) []E {
+	if n < 0 {
+		panic("cannot be negative")
+	}
+	if n -= cap(s) - len(s); n > 0 {
+		s = append(s[:cap(s)], make([]E, n)...)[:len(s)]
+	}
+	return s
+}
+
+func _gopadSlicesIsSortedFunc[E any](s []E, cmp func(a, b E) int) bool {
+	for i := len(s) - 1; i > 0; i-- {
+		if cmp(s[i], s[i-1]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func _gopadSlicesBinarySearchFunc[E, T any](s []E, target T, cmp func(E, T) int) (int, bool) {
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if cmp(s[m], target) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(s) && cmp(s[lo], target) == 0
+}
+
+func _gopadMapsCollect[K comparable, V any](seq func(func(K, V) bool)) map[K]V {
+	m := map[K]V{}
+	seq(func(k K, v V) bool {
+		m[k] = v
+		return true
+	})
+	return m
+}
+
+func _gopadMapsInsert[K comparable, V any](m map[K]V, seq func(func(K, V) bool)) {
+	seq(func(k K, v V) bool {
+		m[k] = v
+		return true
+	})
+}
+
+func _gopadOnceValue[T any](f func() T) func() T {
+	var once _gopadSync.Once
+	var v T
+	return func() T {
+		once.Do(func() { v = f() })
+		return v
+	}
+}
+
 func _gopadNew[T any](v T) *T {
 	return &v
 }
@@ -540,33 +657,42 @@ var builtinShims = map[string]string{
 // to interpreted generics so that the result keeps its type.
 var packageShims = map[string]map[string]string{
 	"slices": {
-		"Sort":           rtName + ".Sort",
-		"SortFunc":       rtName + ".SortFunc",
-		"SortStableFunc": rtName + ".Stable",
-		"Reverse":        rtName + ".Reverse",
-		"Max":            "_gopadSlicesMax",
-		"Min":            "_gopadSlicesMin",
-		"Index":          "_gopadSlicesIndex",
-		"Contains":       "_gopadSlicesContains",
-		"Sorted":         "_gopadSlicesSorted",
-		"Collect":        "_gopadSlicesCollect",
-		"Equal":          "_gopadSlicesEqual",
-		"Compare":        "_gopadSlicesCompare",
-		"IndexFunc":      "_gopadSlicesIndexFunc",
-		"ContainsFunc":   "_gopadSlicesContainsFunc",
-		"Insert":         "_gopadSlicesInsert",
-		"Delete":         "_gopadSlicesDelete",
-		"DeleteFunc":     "_gopadSlicesDeleteFunc",
-		"Compact":        "_gopadSlicesCompact",
-		"Clone":          "_gopadSlicesClone",
-		"Repeat":         "_gopadSlicesRepeat",
-		"IsSorted":       "_gopadSlicesIsSorted",
-		"BinarySearch":   "_gopadSlicesBinarySearch",
-		"MaxFunc":        "_gopadSlicesMaxFunc",
-		"MinFunc":        "_gopadSlicesMinFunc",
-		"All":            "_gopadSlicesAll",
-		"Values":         "_gopadSlicesValues",
-		"Backward":       "_gopadSlicesBackward",
+		"Sort":             rtName + ".Sort",
+		"SortFunc":         rtName + ".SortFunc",
+		"SortStableFunc":   rtName + ".Stable",
+		"Reverse":          rtName + ".Reverse",
+		"Max":              "_gopadSlicesMax",
+		"Min":              "_gopadSlicesMin",
+		"Index":            "_gopadSlicesIndex",
+		"Contains":         "_gopadSlicesContains",
+		"Sorted":           "_gopadSlicesSorted",
+		"Collect":          "_gopadSlicesCollect",
+		"Equal":            "_gopadSlicesEqual",
+		"Compare":          "_gopadSlicesCompare",
+		"IndexFunc":        "_gopadSlicesIndexFunc",
+		"ContainsFunc":     "_gopadSlicesContainsFunc",
+		"Insert":           "_gopadSlicesInsert",
+		"Delete":           "_gopadSlicesDelete",
+		"DeleteFunc":       "_gopadSlicesDeleteFunc",
+		"Compact":          "_gopadSlicesCompact",
+		"Clone":            "_gopadSlicesClone",
+		"Repeat":           "_gopadSlicesRepeat",
+		"IsSorted":         "_gopadSlicesIsSorted",
+		"BinarySearch":     "_gopadSlicesBinarySearch",
+		"MaxFunc":          "_gopadSlicesMaxFunc",
+		"MinFunc":          "_gopadSlicesMinFunc",
+		"All":              "_gopadSlicesAll",
+		"Values":           "_gopadSlicesValues",
+		"Backward":         "_gopadSlicesBackward",
+		"SortedFunc":       "_gopadSlicesSortedFunc",
+		"SortedStableFunc": "_gopadSlicesSortedStableFunc",
+		"AppendSeq":        "_gopadSlicesAppendSeq",
+		"Chunk":            "_gopadSlicesChunk",
+		"Concat":           "_gopadSlicesConcat",
+		"Clip":             "_gopadSlicesClip",
+		"Grow":             "_gopadSlicesGrow",
+		"IsSortedFunc":     "_gopadSlicesIsSortedFunc",
+		"BinarySearchFunc": "_gopadSlicesBinarySearchFunc",
 	},
 	"errors": {
 		"Is":     "_gopadErrorsIs",
@@ -581,6 +707,11 @@ var packageShims = map[string]map[string]string{
 		"Equal":      "_gopadMapsEqual",
 		"DeleteFunc": "_gopadMapsDeleteFunc",
 		"All":        "_gopadMapsAll",
+		"Collect":    "_gopadMapsCollect",
+		"Insert":     "_gopadMapsInsert",
+	},
+	"sync": {
+		"OnceValue": "_gopadOnceValue",
 	},
 	// fmt's formatting functions print the values of cell types as fmt
 	// would print them in compiled Go for verbs such as %d (fmtshim.go).
@@ -598,15 +729,27 @@ var packageShims = map[string]map[string]string{
 	},
 }
 
+// seqArgShims are the shims with an iterator argument (by index) whose
+// element types instantiate them.
+var seqArgShims = map[string]int{
+	"_gopadSlicesSortedFunc":       0,
+	"_gopadSlicesSortedStableFunc": 0,
+	"_gopadSlicesAppendSeq":        1,
+	"_gopadMapsCollect":            0,
+	"_gopadMapsInsert":             1,
+}
+
 // shimResults holds the result counts of the compiled shims that have
 // results; the other compiled shims have none.
 var shimResults = map[string]int{
-	"_gopadSlicesBinarySearch": 2,
-	"_gopadMapsCopy":           0,
-	"_gopadMapsDeleteFunc":     0,
-	rtName + ".Printf":         2,
-	rtName + ".Sprintf":        1,
-	rtName + ".Fprintf":        2,
-	rtName + ".Errorf":         1,
-	rtName + ".Appendf":        1,
+	"_gopadSlicesBinarySearch":     2,
+	"_gopadMapsCopy":               0,
+	"_gopadMapsDeleteFunc":         0,
+	"_gopadMapsInsert":             0,
+	"_gopadSlicesBinarySearchFunc": 2,
+	rtName + ".Printf":             2,
+	rtName + ".Sprintf":            1,
+	rtName + ".Fprintf":            2,
+	rtName + ".Errorf":             1,
+	rtName + ".Appendf":            1,
 }

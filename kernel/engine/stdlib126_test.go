@@ -29,7 +29,7 @@ func TestGo126StandardLibrary(t *testing.T) {
 func TestGenericLibraryFunctionsNamed(t *testing.T) {
 	h := newHarness(t)
 	for _, c := range []struct{ code, want string }{
-		{"xs := slices.Grow([]int{1, 3}, 2)", "slices.Grow is a generic function, which the interpreter cannot call from a cell (gopad provides slices.All, "},
+		{"xs := slices.Replace([]int{1, 3}, 0, 1, 2)", "slices.Replace is a generic function, which the interpreter cannot call from a cell (gopad provides slices.All, "},
 		{"import \"reflect\"\nreflect.TypeFor[int]()", "reflect.TypeFor is a generic function"},
 	} {
 		e := h.fail(c.code)
@@ -60,6 +60,25 @@ ys := make([]int, 2, 5)
 zs := slices.Insert(ys, 1, 7)
 fmt.Println(zs, ys[:3])`)
 	want := "true 1 1\n[3 9 8 1 2 2] [1 2 1] [a a a]\n1 true\n0a 1b 3 2 2 2 1 1 0 3 \n1 2 false\na 1\n[0 7 0] [0 7 0]\n"
+	if got := h.out.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// Iterator-taking shims and sync.OnceValue (expected output from go run).
+func TestIteratorShims(t *testing.T) {
+	h := newHarness(t)
+	h.out.Reset()
+	h.run(`m := map[string]int{"b": 2, "a": 1}
+fmt.Println(slices.Sorted(maps.Keys(m)))
+for c := range slices.Chunk([]int{1, 2, 3, 4, 5}, 2) { fmt.Print(c) }
+fmt.Println(slices.Concat([]int{1}, []int{2, 3}), slices.SortedFunc(slices.Values([]int{3, 1, 2}), func(a, b int) int { return b - a }))
+m2 := maps.Collect(slices.All([]string{"x", "y"}))
+fmt.Println(m2)
+get := sync.OnceValue(func() int { fmt.Println("once"); return 7 })
+fmt.Println(get(), get())
+fmt.Println(slices.Sorted(slices.Values([]string{"b", "a"})), slices.AppendSeq([]int{0}, slices.Values([]int{1, 2})))`)
+	want := "[a b]\n[1 2][3 4][5][1 2 3] [3 2 1]\nmap[0:x 1:y]\nonce\n7 7\n[a b] [0 1 2]\n"
 	if got := h.out.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
