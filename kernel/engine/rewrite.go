@@ -288,17 +288,17 @@ func (r *rewriter) call(n *ast.CallExpr) {
 					shim += "[" + strings.Join(types, ", ") + "]"
 				}
 			}
-						if shim == "_gopadSlicesConcat" && len(n.Args) > 0 {
+			if shim == "_gopadSlicesConcat" && len(n.Args) > 0 {
 				if e, ok := r.sliceElem(n.Args[0]); ok {
 					shim += "[" + e + "]"
 				}
 			}
-						if shim == "_gopadSlicesSorted" && len(n.Args) == 1 {
+			if shim == "_gopadSlicesSorted" && len(n.Args) == 1 {
 				if types, ok := r.iterParams(n.Args[0], 0); ok && len(types) == 1 {
 					shim = "_gopadSlicesSortedSeq[" + types[0] + "]"
 				}
 			}
-						if shim == "_gopadSlicesCollect" && len(n.Args) == 1 {
+			if shim == "_gopadSlicesCollect" && len(n.Args) == 1 {
 				if types, ok := r.iterParams(n.Args[0], 0); ok && len(types) == 1 {
 					// A function iterator: called with a yield that
 					// appends; instantiated explicitly, as yaegi cannot
