@@ -548,9 +548,18 @@ func (r *rewriter) shimIterParams(f *ast.SelectorExpr, args []ast.Expr) ([]strin
 
 // sliceElem returns the element type of slice x, written or known.
 func (r *rewriter) sliceElem(x ast.Expr) (string, bool) {
-	if lit, ok := ast.Unparen(x).(*ast.CompositeLit); ok {
+	arg, argItem := ast.Unparen(x), r.it
+	if id, ok := arg.(*ast.Ident); ok {
+		for _, d := range r.c.defs[id.Name] {
+			if lit, ok := d.value.(*ast.CompositeLit); ok && d.index < 0 {
+				arg, argItem = lit, d.it
+				break
+			}
+		}
+	}
+	if lit, ok := arg.(*ast.CompositeLit); ok {
 		if at, ok := lit.Type.(*ast.ArrayType); ok && at.Len == nil {
-			return r.text(at.Elt), true
+			return r.c.text(argItem, at.Elt), true
 		}
 		return "", false
 	}

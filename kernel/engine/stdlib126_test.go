@@ -72,7 +72,8 @@ func TestIteratorShims(t *testing.T) {
 	h.run(`m := map[string]int{"b": 2, "a": 1}
 fmt.Println(slices.Sorted(maps.Keys(m)))
 for c := range slices.Chunk([]int{1, 2, 3, 4, 5}, 2) { fmt.Print(c) }
-fmt.Println(slices.Concat([]int{1}, []int{2, 3}), slices.SortedFunc(slices.Values([]int{3, 1, 2}), func(a, b int) int { return b - a }))
+c1 := []int{1}
+fmt.Println(slices.Concat(c1, []int{2, 3}), slices.SortedFunc(slices.Values([]int{3, 1, 2}), func(a, b int) int { return b - a }))
 m2 := maps.Collect(slices.All([]string{"x", "y"}))
 fmt.Println(m2)
 get := sync.OnceValue(func() int { fmt.Println("once"); return 7 })
