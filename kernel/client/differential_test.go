@@ -43,7 +43,7 @@ import (
 // at or above minRightShare.
 
 // minRightShare is the share of programs the cells must get right.
-const minRightShare = 0.80
+const minRightShare = 0.95
 
 // skippedImports are packages whose examples do not run as notebook cells by
 // design (servers, processes, the go command, the runtime's own internals)
