@@ -44,6 +44,21 @@
 //	  through a compiled value)           var x T = *Unhold(0).(*T), T from reflect     ("constant definition loop", nil pointer)
 //	T.Method / (*T).Method as a value     func literal calling the method               method expression values fail when called
 //	func main / func init                 rejected (Unsupported)                        nothing would call them
+//	switch t := x.(type), x.(T), v, ok := expression switch / func literals testing  yaegi compares reflect types: cell types
+//	  x.(T) with T concrete                 _gopadFmt.Is (typeswitch.go, typeident.go)     are erased (a Dog passed as a Cat)
+//	T{..}, T(x) converted to any          _gopadFmt.Keep(...) (keep.go)                 yaegi drops the type at returns, var x any
+//	switch init; tag {                    { init; switch tag {                          wrong case taken (reflect.Value.Kind)
+//	&v of a loop variable                 v := v at the top of the body                 one variable shared by all iterations
+//	for k, v := range seq (an iterator)   seq(func(k K, v V) bool {...}) (rangefunc.go)  range over func: "nil type"
+//	slices.Collect(seq)                   interpreted generic that calls seq            printed a function address
+//	errors.Is/As/Unwrap, fmt.Errorf %w    interpreted walk of the error tree; Errorf     compiled errors see cell errors without
+//	                                        %w: message via Show, a compiled wrap error   their methods; %w printed %!w(struct..)
+//	json/xml of a cell struct embedding   refused, naming the call (reflectguard.go)    reflection sees the embedded struct as
+//	  a struct, slog args with LogValue                                                   a plain field; LogValue never called
+//	Map(xs, func(T) U {...}) generic      Map[int, string](...) from written types      yaegi infers from the first args only
+//	t[0] on a tensor, data set            CompileError naming it and what to write      yaegi: CFG post-order panic
+//	slices.Grow and other generic funcs   CompileError naming it as generic             "undefined" or "nil type"
+//	  without a shim
 //	time.Sleep                            interruptible sleep                           cooperative interrupt
 //	fmt.Printf/Sprintf/Fprintf/Errorf/    compiled shims that unwrap yaegi's method     %d of a cell type with a String method
 //	  Appendf                               wrappers for value verbs (%d %f %t ...)      printed the wrapper struct
@@ -65,9 +80,9 @@
 // cannot be named (anonymous structs, interfaces defined in cells when several
 // exist) fail with Kind "Unsupported" naming the variable.
 //
-// Remaining constructs yaegi cannot compile (range over a function, a range
-// whose integer-ness cannot be told) fail with Kind "Unsupported" naming the
-// construct and its cell line.
+// Remaining constructs yaegi cannot compile (range over a value whose type
+// the front-end cannot tell, defer or goto in a range-over-func body) fail
+// with Kind "Unsupported" naming the construct and its cell line.
 //
 // # Interrupts
 //

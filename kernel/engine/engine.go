@@ -18,6 +18,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"gopad.dev/gopad/kernel/symbols"
+	"gopad.dev/gopad/kernel/symbols/stdsyms"
 )
 
 // Options configures an Engine.
@@ -143,6 +144,7 @@ type Engine struct {
 	importPaths map[string]string // path -> import name
 	userNames   map[string]bool   // top-level names cells defined
 	types       map[string]bool   // types cells defined
+	ifaces      map[string]bool   // which of them are interfaces
 	methods     map[string]*methodSig
 	funcResults map[string]int // result counts of cell functions
 	// funcResultTypes holds the result types of cell functions as written.
@@ -179,6 +181,33 @@ type storedDecl struct {
 	defines []string
 }
 
+// newStdSymbols returns the standard library packages whose tables the
+// extraction with this Go (stdsyms) extends: yaegi's own symbols kept (its
+// MapTypes refer to them), the ones it lacks added, new packages whole. It is
+// computed once: the tables are shared, never modified.
+var newStdSymbols = sync.OnceValue(func() map[string]map[string]reflect.Value {
+	out := map[string]map[string]reflect.Value{}
+	for k, syms := range stdsyms.Symbols {
+		old, ok := stdlib.Symbols[k]
+		if !ok {
+			out[k] = syms
+			continue
+		}
+		merged := maps.Clone(old)
+		added := false
+		for name, v := range syms {
+			if _, ok := merged[name]; !ok {
+				merged[name] = v
+				added = true
+			}
+		}
+		if added {
+			out[k] = merged
+		}
+	}
+	return out
+})
+
 // New starts an interpreter with the standard library, gopad's packages and
 // the front-end's helpers. It takes a few milliseconds.
 func New(opts Options) (*Engine, error) {
@@ -190,6 +219,7 @@ func New(opts Options) (*Engine, error) {
 		importNames: map[string]string{},
 		importPaths: map[string]string{},
 		userNames:   map[string]bool{},
+		ifaces:      map[string]bool{},
 		types:       map[string]bool{},
 		methods:     map[string]*methodSig{},
 		funcResults: map[string]int{},
@@ -216,8 +246,11 @@ func New(opts Options) (*Engine, error) {
 	for k, v := range stdlib.Symbols {
 		e.exports[k] = v
 	}
+	for k, v := range newStdSymbols() {
+		e.exports[k] = v
+	}
 	timeSyms := map[string]reflect.Value{}
-	for k, v := range stdlib.Symbols["time/time"] {
+	for k, v := range e.exports["time/time"] {
 		timeSyms[k] = v
 	}
 	timeSyms["Sleep"] = reflect.ValueOf(e.rt.sleep)
@@ -253,6 +286,19 @@ func New(opts Options) (*Engine, error) {
 	})
 	rtSyms["Show"] = reflect.ValueOf(e.show.show)
 	rtSyms["Note"] = reflect.ValueOf(e.note)
+	rtSyms["Is"] = reflect.ValueOf(e.show.is)
+	rtSyms["AssertFail"] = reflect.ValueOf(e.show.assertFail)
+	rtSyms["Reg"] = reflect.ValueOf(e.show.register)
+	rtSyms["Keep"] = reflect.ValueOf(func(v any) any { return v })
+	rtSyms["Eq"] = reflect.ValueOf(e.show.equal)
+	rtSyms["As"] = reflect.ValueOf(e.show.as)
+	rtSyms["Refl"] = reflect.ValueOf(e.show.reflectCheck)
+	rtSyms["Slog"] = reflect.ValueOf(e.show.slogCheck)
+	rtSyms["FieldByName"] = reflect.ValueOf(fieldByNameHelper)
+	rtSyms["ErrorsAs"] = reflect.ValueOf(e.show.errorsAs)
+	for name, f := range compiledErrorHelpers {
+		rtSyms[name] = reflect.ValueOf(f)
+	}
 	rtSyms["ShowMethod"] = reflect.ValueOf(e.show.setMethod)
 	fmtSyms := fmtShims(e.stdout)
 	for name, v := range fmtSyms {

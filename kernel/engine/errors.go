@@ -81,7 +81,9 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 			out.Line, out.Col = line, col
 		}
 	}
-	if m := noSymbolPattern.FindStringSubmatch(out.Message); m != nil {
+	if m := noSymbolPattern.FindStringSubmatch(out.Message); m != nil && genericLibraryFunc(m[2], m[3]) {
+		out.Message = genericFuncMessage(m[1], m[2], m[3])
+	} else if m != nil {
 		out.Message = "undefined: " + m[1] + "." + m[3] + e.symbolHint(m[1], m[2], m[3])
 	} else if m := undefinedPathSelector.FindStringSubmatch(out.Message); m != nil {
 		e.names.RLock()
@@ -103,6 +105,12 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 			return u
 		}
 	}
+	if interpreterCrash(out.Message) {
+		if b := e.badIndex(p); b != nil {
+			return b
+		}
+		out.Message = "the interpreter failed to compile this cell (" + out.Message + "); the construct at fault could not be named"
+	}
 	out.Traceback = []string{tracebackHead(out)}
 	return out
 }
@@ -117,6 +125,11 @@ func tracebackHead(e *Error) string {
 // compilePanic turns a panic that escaped yaegi's compiler into *Error.
 func (e *Engine) compilePanic(p *plan, r any) *Error {
 	msg := fmt.Sprint(r)
+	if interpreterCrash(msg) || strings.Contains(msg, "invalid memory address") {
+		if b := e.badIndex(p); b != nil {
+			return b
+		}
+	}
 	if strings.Contains(msg, "nil type") || strings.Contains(msg, "nil reflect type") {
 		if u := e.unsupported(p); u != nil {
 			return u
@@ -201,6 +214,9 @@ func undefinedPackageHint(name string) string {
 // unsupported looks for the constructs known to make yaegi fail with "nil
 // type" and names the first one found.
 func (e *Engine) unsupported(p *plan) *Error {
+	if g := e.genericCall(p); g != nil {
+		return g
+	}
 	var found *Error
 	for _, it := range p.c.items {
 		root := it.node()
@@ -558,7 +574,7 @@ func (e *Engine) selectorOn(p *plan, name string, line int) (x string, l, c int)
 			if !ok || x != "" || sel.Sel.Name != name {
 				return x == ""
 			}
-			sl, sc := lineCol(p.c.src, it.off(sel.Pos()))
+			sl, sc := lineCol(p.c.src, it.off(sel.Sel.Pos())) // Go reports it at the name
 			if line == 0 || sl == line {
 				x, l, c = p.c.text(it, sel.X), sl, sc
 			}

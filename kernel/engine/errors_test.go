@@ -62,7 +62,8 @@ func TestPanicShowsValueAndLine(t *testing.T) {
 }
 
 // TestUndefinedSelectorNamesTheExpression checks that a missing field or
-// method reads as Go says it, naming the expression, at its line.
+// method reads as Go says it, naming the expression, at its line and at the
+// column of the missing name (where go build reports it).
 func TestUndefinedSelectorNamesTheExpression(t *testing.T) {
 	h := newHarness(t)
 	h.run("type T struct{ A int }\nfunc (t T) Get() int { return t.A }\nts := []T{{1}}")
@@ -70,9 +71,9 @@ func TestUndefinedSelectorNamesTheExpression(t *testing.T) {
 		code, msg string
 		line, col int
 	}{
-		{"x := 1\n\nts[0].Missing()", "ts[0].Missing undefined (ts[0] has no field or method Missing)", 3, 1},
-		{"y := ts[0].Get() +\n\tts[0].B", "ts[0].B undefined (ts[0] has no field or method B)", 2, 2},
-		{"func f(t T) int {\n\treturn t.Nope\n}", "t.Nope undefined (t has no field or method Nope)", 2, 9},
+		{"x := 1\n\nts[0].Missing()", "ts[0].Missing undefined (ts[0] has no field or method Missing)", 3, 7},
+		{"y := ts[0].Get() +\n\tts[0].B", "ts[0].B undefined (ts[0] has no field or method B)", 2, 8},
+		{"func f(t T) int {\n\treturn t.Nope\n}", "t.Nope undefined (t has no field or method Nope)", 2, 11},
 	} {
 		e := h.fail(c.code)
 		if e.Kind != "CompileError" || e.Message != c.msg || e.Line != c.line || e.Col != c.col {
@@ -148,9 +149,12 @@ func TestGoroutinePanicIsReported(t *testing.T) {
 func TestUnsupportedIsNamed(t *testing.T) {
 	h := newHarness(t)
 	h.run("func seq(yield func(int) bool) { yield(1) }")
-	e := h.fail("total := 0\nfor v := range seq {\n\ttotal += v\n}")
-	if e.Kind != "Unsupported" || e.Line != 2 || !strings.Contains(e.Message, "range over seq") {
-		t.Errorf("range over func: %+v", e)
+	h.expect("total := 0\nfor v := range seq {\n\ttotal += v\n}\ntotal", "1")
+	// A defer in a range-over-func body would run per iteration once the
+	// body is a function literal: refused, naming it and its line.
+	e := h.fail("func f() {\n\tfor v := range seq {\n\t\tdefer fmt.Println(v)\n\t}\n}")
+	if e.Kind != "Unsupported" || e.Line != 3 || !strings.Contains(e.Message, "defer inside a range-over-function loop") {
+		t.Errorf("defer in range over func: %+v", e)
 	}
 	h.expect("1 + 1", "2")
 }

@@ -75,6 +75,10 @@ type shower struct {
 	mu      sync.RWMutex
 	types   map[uintptr]*showType
 	methods map[string]showMethod // by cell type name
+	// registered holds the reflect types of cell types (typeident.go).
+	registered map[string]reflect.Type
+	// logValuers are the cell types with a LogValue method (reflectguard.go).
+	logValuers map[string]bool
 }
 
 func newShower() *shower {
@@ -845,6 +849,9 @@ func (x *shownTable) Table() (columns []string, rows [][]any) {
 // or methods: a redefined type needs new callers.
 func (e *Engine) registerShowMethods(p *plan) {
 	var stmts []string
+	for _, name := range p.c.plainTypes() {
+		stmts = append(stmts, fmt.Sprintf("%s.Reg(%q, *new(%s))", showBoxName, name, name))
+	}
 	for _, name := range slices.Sorted(maps.Keys(e.types)) {
 		for _, m := range []string{"Error", "String"} {
 			ptr, ok := e.textMethod(p, name, m, 0)
@@ -858,13 +865,41 @@ func (e *Engine) registerShowMethods(p *plan) {
 	if len(stmts) == 0 {
 		return
 	}
-	if _, err := e.interp.Eval(strings.Join(stmts, "\n")); err == nil {
+	if e.evalQuiet(strings.Join(stmts, "\n")) {
 		return
 	}
 	for _, st := range stmts {
 		// A generic type or one that failed to compile: no caller.
-		e.interp.Eval(st) //nolint:errcheck
+		e.evalQuiet(st)
 	}
+}
+
+// evalQuiet evaluates a helper statement of the engine's, reporting whether
+// it ran; yaegi panics that escape Eval count as failures.
+func (e *Engine) evalQuiet(src string) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	_, err := e.interp.Eval(src)
+	return err == nil
+}
+
+// plainTypes returns the names of the top-level types the cell declares
+// without type parameters.
+func (c *cellInfo) plainTypes() []string {
+	var names []string
+	for _, it := range c.items {
+		if d, ok := it.decl.(*ast.GenDecl); ok && d.Tok == token.TYPE {
+			for _, s := range d.Specs {
+				if ts := s.(*ast.TypeSpec); ts.TypeParams == nil {
+					names = append(names, ts.Name.Name)
+				}
+			}
+		}
+	}
+	return names
 }
 
 // textMethod reports whether cell type name has method m() string, its own

@@ -63,6 +63,7 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 		c.items = append(c.items, it)
 	}
 	c.collectDefs()
+	c.collectLocalTypes()
 	p := &plan{c: c, stored: map[string]*storedDecl{}, methods: map[string]*methodSig{}, funcResults: map[string]int{}}
 	c.funcResults = p.funcResults
 	c.generics = map[string]bool{}
@@ -107,6 +108,7 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 			continue
 		}
 		r := &rewriter{e: e, c: c, it: it, skip: map[ast.Node]bool{}}
+		r.keepSites(it.node())
 		if it.decl != nil {
 			r.walk(it.decl)
 			if _, rhs, ok := hoistNames(it); ok && it.kind == itemVar && r.callsGenericAny(rhs) {
@@ -117,6 +119,10 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 		}
 	}
 
+	if c.refusal != nil {
+		c.refusal.Traceback = []string{tracebackHead(c.refusal)}
+		return nil, c.refusal
+	}
 	placeDecls(ordered, decls)
 
 	if len(imports) > 0 {
@@ -362,6 +368,7 @@ func (e *Engine) describe(p *plan, it *item) *Error {
 			case *ast.TypeSpec:
 				it.defines = append(it.defines, s.Name.Name)
 				p.types = append(p.types, s.Name.Name)
+				e.ifaces[s.Name.Name] = isInterfaceSpec(s, e.ifaces)
 			case *ast.ValueSpec:
 				for _, n := range s.Names {
 					if n.Name != "_" {

@@ -27,6 +27,10 @@ type cellInfo struct {
 	// as written (for exprType).
 	funcResultTypes map[string][]string
 	generics        map[string]bool // the cell's own generic functions
+	localTypes      map[string]bool // types the cell declares anywhere: is it an interface
+	typeTemps       int             // names made for rewritten type switches
+	rangeFuncs      int             // names made for rewritten range-over-func loops
+	refusal         *Error          // the first construct the rewrites refuse
 	// defs maps a name to the expressions and types it is given anywhere in the
 	// cell (assignments, var specs, parameters); used to tell integers apart.
 	defs map[string][]definition
@@ -100,10 +104,14 @@ func (c *cellInfo) collectDefs() {
 
 // rewriter collects the edits of one item.
 type rewriter struct {
-	e    *Engine
-	c    *cellInfo
-	it   *item
-	skip map[ast.Node]bool
+	e        *Engine
+	c        *cellInfo
+	it       *item
+	skip     map[ast.Node]bool
+	commaOKs map[*ast.TypeAssertExpr]bool // two-value type assertions (typeswitch.go)
+	// rangeLoops are the range-over-func loops whose bodies are being
+	// walked, innermost last (rangefunc.go).
+	rangeLoops []*rangeFuncLoop
 }
 
 func (r *rewriter) text(n ast.Node) string {
@@ -134,6 +142,11 @@ func (r *rewriter) walk(n ast.Node) {
 			r.loopBody(n.Body, r.forVars(n))
 		case *ast.RangeStmt:
 			r.walk(n.X)
+			if loop := r.rangeFuncOnce(n, nil); loop != nil {
+				r.loopBody(n.Body, nil)
+				r.walkRangeFuncBody(loop)
+				return false
+			}
 			r.rangeStmt(n)
 			r.walk(n.Body)
 			return false
@@ -164,6 +177,39 @@ func (r *rewriter) walk(n ast.Node) {
 			}
 		case *ast.GoStmt:
 			r.goStmt(n)
+		case *ast.LabeledStmt:
+			if ts, ok := n.Stmt.(*ast.TypeSwitchStmt); ok && r.typeSwitch(ts, n) {
+				return false
+			}
+			if sw, ok := n.Stmt.(*ast.SwitchStmt); ok && sw.Init != nil {
+				r.switchInit(sw, n)
+			}
+			if rs, ok := n.Stmt.(*ast.RangeStmt); ok {
+				r.walk(rs.X)
+				if loop := r.rangeFuncOnce(rs, n); loop != nil {
+					r.loopBody(rs.Body, nil)
+					r.walkRangeFuncBody(loop)
+					return false
+				}
+				r.skip[rs] = true // X is walked
+				r.rangeStmt(rs)
+				r.walk(rs.Body)
+				return false
+			}
+		case *ast.SwitchStmt:
+			if n.Init != nil && !r.skip[n] {
+				r.switchInit(n, nil)
+			}
+		case *ast.TypeSwitchStmt:
+			if r.typeSwitch(n, nil) {
+				return false
+			}
+		case *ast.ValueSpec:
+			r.markCommaOK(len(n.Names), n.Values)
+		case *ast.TypeAssertExpr:
+			if r.typeAssert(n, r.commaOKs[n]) {
+				return false
+			}
 		case *ast.SendStmt:
 			if !r.skip[n] {
 				r.insert(n.Pos(), "select { case ")
@@ -177,6 +223,7 @@ func (r *rewriter) walk(n ast.Node) {
 				r.insert(u.End(), ")")
 			}
 		case *ast.AssignStmt:
+			r.markCommaOK(len(n.Lhs), n.Rhs)
 			if u, ok := singleRecv(n); ok && n.Tok == token.ASSIGN && !r.skip[n] {
 				r.skip[u] = true
 				r.recvAssign(n, u, "", "")
@@ -210,6 +257,7 @@ func (r *rewriter) call(n *ast.CallExpr) {
 			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), "_gopadNew")
 			return
 		}
+		r.inferTypeArgs(n, fun)
 		if shim, ok := builtinShims[fun.Name]; ok && !r.e.userNames[fun.Name] && !r.definedInCell(fun.Name) {
 			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), shim)
 			if fun.Name == "min" || fun.Name == "max" {
@@ -217,11 +265,52 @@ func (r *rewriter) call(n *ast.CallExpr) {
 			}
 		}
 	case *ast.SelectorExpr:
+		r.guardReflect(n, fun)
+		r.fieldByName(n, fun)
 		r.fmtArgs(n, fun)
 		if shim := r.packageShim(fun); shim != "" {
-			if shim == "_gopadSlicesCollect" {
-				// The shims of iterator makers return slices: Collect is the identity.
-				shim = ""
+			if shim == rtName+".Errorf" && len(n.Args) > 0 {
+				if lit, ok := ast.Unparen(n.Args[0]).(*ast.BasicLit); ok && strings.Contains(lit.Value, "%w") {
+					// Wrapping: an interpreted error that keeps the
+					// wrapped cell values with their methods.
+					shim = "_gopadErrorf"
+				}
+			}
+			if shim == "_gopadErrorsAs" && len(n.Args) == 2 {
+				// Keep: the target's type reaches the helper.
+				r.insert(n.Args[1].Pos(), showBoxName+".Keep(")
+				r.insert(n.Args[1].End(), ")")
+			}
+			if i, ok := seqArgShims[shim]; ok && i < len(n.Args) {
+				// Instantiated from the iterator's element types: yaegi
+				// cannot infer them from an iterator argument.
+				if types, ok := r.iterParams(n.Args[i], 0); ok {
+					shim += "[" + strings.Join(types, ", ") + "]"
+				}
+			}
+			if shim == "_gopadSlicesConcat" && len(n.Args) > 0 {
+				if e, ok := r.sliceElem(n.Args[0]); ok {
+					shim += "[" + e + "]"
+				}
+			}
+			if shim == "_gopadSlicesSorted" && len(n.Args) == 1 {
+				if types, ok := r.iterParams(n.Args[0], 0); ok && len(types) == 1 {
+					shim = "_gopadSlicesSortedSeq[" + types[0] + "]"
+				}
+			}
+			if shim == "_gopadSlicesCollect" && len(n.Args) == 1 {
+				if types, ok := r.iterParams(n.Args[0], 0); ok && len(types) == 1 {
+					// A function iterator: called with a yield that
+					// appends; instantiated explicitly, as yaegi cannot
+					// infer E from a compiled iter.Seq[E].
+					shim = "_gopadSlicesCollectSeq[" + types[0] + "]"
+				} else if call, ok := ast.Unparen(n.Args[0]).(*ast.CallExpr); ok {
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && r.packageShim(sel) != "" {
+						// The shims of iterator makers (maps.Keys)
+						// return slices: Collect is the identity.
+						shim = ""
+					}
+				}
 			}
 			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), shim)
 		}
@@ -375,7 +464,7 @@ func (r *rewriter) methodExpr(sel *ast.SelectorExpr) {
 // that the body does not assign (a copy would hide such assignments).
 func (r *rewriter) forVars(n *ast.ForStmt) []string {
 	init, ok := n.Init.(*ast.AssignStmt)
-	if !ok || init.Tok != token.DEFINE || !captures(n.Body) {
+	if !ok || init.Tok != token.DEFINE || !captures(n.Body) && len(addressTaken(n.Body)) == 0 {
 		return nil
 	}
 	assigned := assignedNames(n.Body)
@@ -404,9 +493,10 @@ func (r *rewriter) loopBody(body *ast.BlockStmt, copies []string) {
 // check and the per-iteration copies.
 func (r *rewriter) rangeStmt(n *ast.RangeStmt) {
 	var copies []string
-	if n.Tok == token.DEFINE && captures(n.Body) {
+	if n.Tok == token.DEFINE {
+		capture, addressed := captures(n.Body), addressTaken(n.Body)
 		for _, e := range []ast.Expr{n.Key, n.Value} {
-			if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+			if id, ok := e.(*ast.Ident); ok && id.Name != "_" && (capture || addressed[id.Name]) {
 				copies = append(copies, id.Name)
 			}
 		}
@@ -619,7 +709,39 @@ func captures(body *ast.BlockStmt) bool {
 	return found
 }
 
-// assignedNames returns the identifiers assigned or incremented in n.
+// addressTaken returns the variables whose address body takes (&v, &v.f,
+// &v[i]): with Go 1.22 loop variables each iteration's &v is a new pointer,
+// while yaegi shares one variable across iterations.
+func addressTaken(body *ast.BlockStmt) map[string]bool {
+	m := map[string]bool{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		u, ok := n.(*ast.UnaryExpr)
+		if !ok || u.Op != token.AND {
+			return true
+		}
+		x := u.X
+		for {
+			switch y := ast.Unparen(x).(type) {
+			case *ast.SelectorExpr:
+				x = y.X
+				continue
+			case *ast.IndexExpr:
+				x = y.X
+				continue
+			case *ast.Ident:
+				m[y.Name] = true
+			}
+			break
+		}
+		return true
+	})
+	return m
+}
+
+// assignedNames returns the identifiers assigned or incremented in n. Taking
+// an address (&i) is not counted: the per-iteration copy then gives each
+// iteration its own &i as Go 1.22 does; only a write through that pointer
+// would not reach the loop's counter.
 func assignedNames(n ast.Node) map[string]bool {
 	m := map[string]bool{}
 	ast.Inspect(n, func(n ast.Node) bool {
@@ -634,10 +756,6 @@ func assignedNames(n ast.Node) map[string]bool {
 			}
 		case *ast.IncDecStmt:
 			if id, ok := n.X.(*ast.Ident); ok {
-				m[id.Name] = true
-			}
-		case *ast.UnaryExpr:
-			if id, ok := n.X.(*ast.Ident); ok && n.Op == token.AND {
 				m[id.Name] = true
 			}
 		}
@@ -752,7 +870,8 @@ func (r *rewriter) commaOK(s *ast.AssignStmt) bool {
 		if x.Type == nil {
 			return false
 		}
-		r.walk(x.X)
+		r.markCommaOK(2, s.Rhs)
+		r.walk(x)
 		if v.Name != "_" {
 			decl = "var " + v.Name + " " + r.text(x.Type) + "; "
 		}
@@ -857,8 +976,8 @@ func (r *rewriter) resultCount(call *ast.CallExpr) int {
 		}
 	case *ast.SelectorExpr:
 		if shim := r.packageShim(f); shim != "" {
-			if strings.HasPrefix(shim, rtName+".") {
-				return shimResults[shim]
+			if n, ok := shimResults[shim]; ok || strings.HasPrefix(shim, rtName+".") {
+				return n
 			}
 			return 1
 		}

@@ -1,0 +1,181 @@
+package engine
+
+import (
+	"fmt"
+	"go/ast"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// Reflection-based encoders see a cell struct through yaegi's reflect type,
+// in which an embedded struct is an ordinary named field: encoding/json and
+// encoding/xml nest it instead of promoting its fields (and leave promoted
+// fields empty when decoding). Until that can be made right, the values such
+// calls get are checked and a cell type with an embedded struct is refused
+// with an error naming the call and its line, never encoded wrongly.
+
+// reflectEncoders lists, by import path, the functions whose arguments are
+// checked (the index of the value argument).
+var reflectEncoders = map[string]map[string]int{
+	"encoding/json": {"Marshal": 0, "MarshalIndent": 0, "Unmarshal": 1},
+	"encoding/xml":  {"Marshal": 0, "MarshalIndent": 0, "Unmarshal": 1},
+}
+
+// encoderMethods are the methods of json's and xml's encoders and decoders
+// whose first argument is checked, whatever the receiver (the check lets
+// every other value through unchanged).
+var encoderMethods = map[string]bool{"Encode": true, "Decode": true, "EncodeElement": true, "DecodeElement": true}
+
+// slogPrinters are log/slog's functions and Logger methods that take
+// key-value arguments.
+var slogPrinters = map[string]bool{
+	"Debug": true, "Info": true, "Warn": true, "Error": true, "Log": true, "With": true,
+	"DebugContext": true, "InfoContext": true, "WarnContext": true, "ErrorContext": true, "Any": true, "Group": true,
+}
+
+// fieldByName makes v.FieldByName("name") of a reflect.Value find the
+// unexported fields of cell structs, which yaegi names "X"+name.
+func (r *rewriter) fieldByName(n *ast.CallExpr, fun *ast.SelectorExpr) {
+	if fun.Sel.Name != "FieldByName" || len(n.Args) != 1 {
+		return
+	}
+	if t := r.exprType(fun.X); t != reflect.TypeFor[reflect.Value]() {
+		return
+	}
+	r.insert(fun.X.Pos(), rtName+".FieldByName(")
+	r.add(r.it.off(fun.X.End()), r.it.off(n.Lparen)+1, ", ")
+}
+
+// fieldByNameHelper is the compiled FieldByName of fieldByName.
+func fieldByNameHelper(v reflect.Value, name string) reflect.Value {
+	f := v.FieldByName(name)
+	if f.IsValid() || v.Kind() != reflect.Struct || name == "" || strings.ToLower(name[:1]) != name[:1] {
+		return f
+	}
+	return v.FieldByName("X" + name)
+}
+
+// guardReflect wraps the value argument of an encoder call in the check, and
+// the arguments of slog calls when a cell type has a LogValue method
+// (compiled slog cannot call it: the value would be logged as is).
+func (r *rewriter) guardReflect(n *ast.CallExpr, fun *ast.SelectorExpr) {
+	if id, ok := fun.X.(*ast.Ident); ok && r.isPackage(id.Name) && fun.Sel.Name == "SetLogLoggerLevel" {
+		if path, _ := r.importPath(id.Name); path == "log/slog" {
+			r.refuse(n.Pos(), "slog.SetLogLoggerLevel: gopad captures the log output of cells itself, and the level set here would not apply to it")
+			return
+		}
+	}
+	if len(r.e.types) == 0 && len(r.c.localTypes) == 0 {
+		return // no cell types: nothing to get wrong
+	}
+	if slogPrinters[fun.Sel.Name] && len(r.logValuers()) > 0 && !n.Ellipsis.IsValid() {
+		line, _ := lineCol(r.c.src, r.it.off(n.Pos()))
+		where := strconv.Quote(fmt.Sprintf("%s at cell line %d", fun.Sel.Name, line))
+		for _, a := range n.Args {
+			r.insert(a.Pos(), "_gopadSlogArg(")
+			r.insert(a.End(), ", "+where+")")
+		}
+		return
+	}
+	arg := -1
+	name := fun.Sel.Name
+	if id, ok := fun.X.(*ast.Ident); ok && r.isPackage(id.Name) {
+		path, _ := r.importPath(id.Name)
+		i, ok := reflectEncoders[path][name]
+		if !ok {
+			return
+		}
+		arg, name = i, id.Name+"."+name
+	} else if encoderMethods[name] {
+		arg = 0
+	}
+	if arg < 0 || arg >= len(n.Args) || n.Ellipsis.IsValid() {
+		return
+	}
+	x := n.Args[arg]
+	line, _ := lineCol(r.c.src, r.it.off(n.Pos()))
+	r.insert(x.Pos(), "_gopadRefl(")
+	r.insert(x.End(), ", "+strconv.Quote(fmt.Sprintf("%s at cell line %d", name, line))+")")
+}
+
+// reflectCheck is the compiled check (the show box's Refl): it panics when v
+// holds a cell struct type with an embedded struct.
+func (s *shower) reflectCheck(v any, where string) {
+	val, t := s.static(reflect.ValueOf(v))
+	if !val.IsValid() || t == nil {
+		return
+	}
+	s.mu.Lock()
+	name, field := embeddedStruct(t, 0)
+	s.mu.Unlock()
+	if name != "" {
+		panic(fmt.Errorf("%s: %s embeds struct %s, and the interpreter shows embedded fields to reflection as ordinary fields, "+
+			"so the result would be wrong (Go promotes the embedded struct's fields); give %s the fields itself, or a named field",
+			where, name, field, name))
+	}
+}
+
+// embeddedStruct finds a cell struct type with an embedded struct field in
+// t (through pointers, slices, arrays and maps). s.mu is held.
+func embeddedStruct(t *showType, depth int) (typeName, field string) {
+	if t == nil || depth > 10 {
+		return "", ""
+	}
+	u := t.underlying()
+	if u == nil {
+		return "", ""
+	}
+	switch u.cat {
+	case "ptrT", "sliceT", "arrayT", "mapT":
+		return embeddedStruct(u.elem, depth+1)
+	case "structT":
+		for _, f := range u.fields {
+			ft := f.typ.underlying()
+			if ft != nil && ft.cat == "ptrT" {
+				ft = ft.elem.underlying()
+			}
+			if f.embed && ft != nil && ft.cat == "structT" {
+				n := t.goName(0)
+				return n, f.name
+			}
+			if n, fn := embeddedStruct(f.typ, depth+1); n != "" {
+				return n, fn
+			}
+		}
+	}
+	return "", ""
+}
+
+// logValuers returns the cell types with a LogValue method, and tells the
+// show helpers.
+func (r *rewriter) logValuers() map[string]bool {
+	m := map[string]bool{}
+	for key := range r.e.methods {
+		if typ, ok := strings.CutSuffix(key, ".LogValue"); ok {
+			m[typ] = true
+		}
+	}
+	r.e.show.mu.Lock()
+	r.e.show.logValuers = m
+	r.e.show.mu.Unlock()
+	return m
+}
+
+// slogCheck is the compiled check of a slog argument (the show box's Slog).
+func (s *shower) slogCheck(v any, where string) {
+	_, t := s.static(reflect.ValueOf(v))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := 0; t != nil && i < 3; i++ {
+		if t.isCell() && s.logValuers[t.name] {
+			panic(fmt.Errorf("%s: %s implements slog.LogValuer, which compiled slog cannot call on a type defined in a cell, "+
+				"so the value would be logged unresolved; pass v.LogValue() instead", where, t.goName(0)))
+		}
+		if u := t.underlying(); u != nil && u.cat == "ptrT" {
+			t = u.elem
+			continue
+		}
+		break
+	}
+}
