@@ -45,7 +45,37 @@ func Chart(c any) Bundle {
 	if err := json.Unmarshal(buf.Bytes(), &option); err != nil {
 		return Bundle{MIMEText: fmt.Sprintf("display.Chart: %v", err)}
 	}
-	return Bundle{MIMEECharts: option, MIMEText: describeChart(option)}
+	return chartBundle(option)
+}
+
+// chartBundle returns the bundle of an ECharts option (already plain JSON
+// values): the option, a text summary, and a static picture of the chart (SVG
+// or PNG, see staticFromOption) for viewers that cannot run ECharts. A chart
+// that has no static form says so in the bundle's metadata-free text instead.
+func chartBundle(option map[string]any) Bundle {
+	b := Bundle{MIMEECharts: option, MIMEText: describeChart(option)}
+	mime, data, _, err := staticFromOption(option)
+	if err != nil {
+		b[MIMEText] = b[MIMEText].(string) + "\n(no static picture: " + err.Error() + ")"
+		return b
+	}
+	b[mime] = data
+	return b
+}
+
+// optionJSON turns an option built from Go maps and slices into plain JSON
+// values (float64 numbers, []any, map[string]any), as it travels to the
+// notebook, so that the bundle holds what a reader of the saved file sees.
+func optionJSON(option map[string]any) map[string]any {
+	raw, err := json.Marshal(option)
+	if err != nil {
+		panic(fmt.Sprintf("display: chart option does not encode: %v", err))
+	}
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		panic(fmt.Sprintf("display: chart option does not decode: %v", err))
+	}
+	return out
 }
 
 // LineChart returns a line chart of one or more series sharing the x values xs

@@ -69,6 +69,9 @@ import (
 	"strings"
 	"sync"
 
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
+
 	"gopad.dev/gopad/ml"
 )
 
@@ -236,6 +239,10 @@ func render(v any) Bundle {
 			b[MIMEText] = s.String()
 		}
 		return b
+	case *plot.Plot:
+		return Plot(x)
+	case mat.Matrix:
+		return Matrix(x)
 	case image.Image:
 		return Image(x)
 	case echartsChart:
