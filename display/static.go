@@ -176,6 +176,9 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 		}
 		p := panels[yi]
 		used[yi] = true
+		if v, ok := m["xAxisIndex"].(float64); ok && int(v) < len(xAxes) && v >= 0 {
+			p.X.Label.Text = axisName(xAxes[int(v)])
+		}
 		col := seriesColor(si, option)
 		if c, ok := parseColor(lookup(m, "itemStyle", "color")); ok {
 			col = c
