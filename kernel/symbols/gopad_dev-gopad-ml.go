@@ -29,6 +29,7 @@ func init() {
 		"CrossEntropy":           reflect.ValueOf(ml.CrossEntropy),
 		"CrossValidate":          reflect.ValueOf(ml.CrossValidate),
 		"DefaultProgress":        reflect.ValueOf(ml.DefaultProgress),
+		"Diabetes":               reflect.ValueOf(ml.Diabetes),
 		"Digits":                 reflect.ValueOf(ml.Digits),
 		"DigitsRaw":              reflect.ValueOf(ml.DigitsRaw),
 		"Dropout":                reflect.ValueOf(ml.Dropout),
