@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 
@@ -300,4 +302,33 @@ func TestStaticFallbackCost(t *testing.T) {
 		}
 		t.Logf("%-10s %-14s %7d bytes  %v", name, mime, stats.bytes, took.Round(100*time.Microsecond))
 	}
+}
+
+func TestLiveChartSkipsThePicture(t *testing.T) {
+	b := LineChart("loss", nil, map[string][]float64{"train": {3, 2, 1}})
+	hasStatic(t, b)
+	if svg := b[MIMESVG].(string); !strings.Contains(svg, "loss") {
+		t.Errorf("the picture lacks the title")
+	}
+	line := liveLine()
+	lb := LiveChart(line)
+	if _, ok := lb[MIMEECharts]; !ok {
+		t.Fatalf("LiveChart has no chart: %v", lb.MIMETypes())
+	}
+	if _, ok := lb[MIMESVG]; ok {
+		t.Errorf("LiveChart drew a picture")
+	}
+	if _, ok := lb[MIMEPNG]; ok {
+		t.Errorf("LiveChart drew a picture")
+	}
+	if got := LiveChart(42).String(); !strings.Contains(got, "not a go-echarts chart") {
+		t.Errorf("LiveChart(42) = %q", got)
+	}
+}
+
+func liveLine() *charts.Line {
+	line := charts.NewLine()
+	line.SetGlobalOptions(charts.WithTitleOpts(opts.Title{Title: "live"}))
+	line.AddSeries("train loss", []opts.LineData{{Value: []any{1, 0.5}}, {Value: []any{2, 0.4}}})
+	return line
 }

@@ -24,6 +24,7 @@ func init() {
 		"Image":           reflect.ValueOf(display.Image),
 		"JSON":            reflect.ValueOf(display.JSON),
 		"LineChart":       reflect.ValueOf(display.LineChart),
+		"LiveChart":       reflect.ValueOf(display.LiveChart),
 		"MIMEECharts":     reflect.ValueOf(constant.MakeFromLiteral("\"application/vnd.gopad.echarts+json\"", token.STRING, 0)),
 		"MIMEHTML":        reflect.ValueOf(constant.MakeFromLiteral("\"text/html\"", token.STRING, 0)),
 		"MIMEJSON":        reflect.ValueOf(constant.MakeFromLiteral("\"application/json\"", token.STRING, 0)),
