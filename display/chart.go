@@ -24,28 +24,83 @@ type echartsChart interface {
 // Chart returns a bundle holding a go-echarts chart (charts.Line, charts.Bar,
 // charts.Scatter, charts.Pie, ... built with go-echarts v2) as its ECharts option
 // object under application/vnd.gopad.echarts+json, which the notebook draws with
-// ECharts, and a text/plain summary of its series. A value that is not a
+// ECharts, a text/plain summary of its series, and a static picture of the
+// chart (image/svg+xml, or image/png when large) for viewers without gopad. Line,
+// scatter, bar and heatmap series are drawn; a chart with other series (pie,
+// gauge, ...) has no picture and its text says so. A value that is not a
 // go-echarts chart gives a text/plain message saying so.
 //
 // Options holding JavaScript functions (opts.FuncOpts) are sent as strings and
 // not run by the notebook.
 func Chart(c any) Bundle {
+	option, failed := chartOption(c, "display.Chart")
+	if failed != nil {
+		return failed
+	}
+	return chartBundle(option)
+}
+
+// chartOption returns a go-echarts chart's option as plain JSON values, or a
+// bundle saying why it cannot.
+func chartOption(c any, caller string) (map[string]any, Bundle) {
 	ch, ok := c.(echartsChart)
 	if !ok {
-		return Bundle{MIMEText: fmt.Sprintf("display.Chart: %T is not a go-echarts chart (it lacks the Validate and JSON methods)", c)}
+		return nil, Bundle{MIMEText: fmt.Sprintf("%s: %T is not a go-echarts chart (it lacks the Validate and JSON methods)", caller, c)}
 	}
 	ch.Validate()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(ch.JSON()); err != nil {
-		return Bundle{MIMEText: fmt.Sprintf("display.Chart: cannot encode the chart's options: %v", err)}
+		return nil, Bundle{MIMEText: fmt.Sprintf("%s: cannot encode the chart's options: %v", caller, err)}
 	}
 	var option map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &option); err != nil {
-		return Bundle{MIMEText: fmt.Sprintf("display.Chart: %v", err)}
+		return nil, Bundle{MIMEText: fmt.Sprintf("%s: %v", caller, err)}
+	}
+	return option, nil
+}
+
+// LiveChart is Chart without the static picture, for a chart replaced several
+// times a second (a live training curve): drawing the picture takes
+// milliseconds. Show its final state with Chart, so that a saved notebook holds
+// the picture.
+func LiveChart(c any) Bundle {
+	option, failed := chartOption(c, "display.LiveChart")
+	if failed != nil {
+		return failed
 	}
 	return Bundle{MIMEECharts: option, MIMEText: describeChart(option)}
+}
+
+// chartBundle returns the bundle of an ECharts option (already plain JSON
+// values): the option, a text summary, and a static picture of the chart (SVG
+// or PNG, see staticFromOption) for viewers that cannot run ECharts. A chart
+// that has no static form says so in the bundle's metadata-free text instead.
+func chartBundle(option map[string]any) Bundle {
+	b := Bundle{MIMEECharts: option, MIMEText: describeChart(option)}
+	mime, data, _, err := staticFromOption(option)
+	if err != nil {
+		b[MIMEText] = b[MIMEText].(string) + "\n(no static picture: " + err.Error() + ")"
+		return b
+	}
+	b[mime] = data
+	return b
+}
+
+// optionJSON turns an option built from Go maps and slices into plain JSON
+// values (float64 numbers, []any, map[string]any), as it travels to the
+// notebook, so that the bundle holds what a reader of the saved file sees.
+func optionJSON(option map[string]any) map[string]any {
+	raw, err := json.Marshal(option)
+	if err != nil {
+		panic(fmt.Sprintf("display: chart option does not encode: %v", err))
+	}
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		panic(fmt.Sprintf("display: chart option does not decode: %v", err))
+	}
+	return out
 }
 
 // LineChart returns a line chart of one or more series sharing the x values xs

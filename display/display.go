@@ -31,6 +31,11 @@
 //
 //   - a training history (*ml.History, what Fit returns) as a summary of the run
 //     with its curves;
+//   - a confusion matrix (ml.ConfusionMatrix) as a heatmap of its counts
+//     ([ConfusionChart]), its table travelling in the same bundle;
+//   - gonum matrices and vectors (mat.Matrix) as tables headed by their shape,
+//     cut like NumPy's repr when large ([Matrix]); gonum/plot plots as pictures
+//     ([Plot]);
 //   - values with a method Table() (columns []string, rows [][]any) (the
 //     [Tabler] interface, which gopad's ml types implement) as tables;
 //   - image.Image values as PNG images;
@@ -39,6 +44,14 @@
 //   - slices of structs as tables;
 //   - anything else as readable text, like %v with field names (long slices and
 //     maps are cut with a note).
+//
+// # Charts that survive sharing
+//
+// Every chart bundle ([Chart], [LineChart], [HistoryChart], [ConfusionChart],
+// [ROCChart], ...) holds, next to its ECharts option, a static picture of the
+// chart drawn in Go with gonum/plot: an SVG, or a PNG when the SVG would exceed
+// [MaxStaticSVG] bytes. gopad draws the interactive chart; GitHub, JupyterLab,
+// VS Code and nbconvert, which do not know gopad's chart type, show the picture.
 //
 // # Updating in place
 //
@@ -68,6 +81,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
 
 	"gopad.dev/gopad/ml"
 )
@@ -223,6 +239,8 @@ func render(v any) Bundle {
 			return Bundle{MIMEText: "<nil>"}
 		}
 		return historyBundle(x)
+	case ml.ConfusionMatrix:
+		return ConfusionChart(x, false)
 	case Renderer:
 		b := x.RenderMIME()
 		if b == nil {
@@ -236,6 +254,10 @@ func render(v any) Bundle {
 			b[MIMEText] = s.String()
 		}
 		return b
+	case *plot.Plot:
+		return Plot(x)
+	case mat.Matrix:
+		return Matrix(x)
 	case image.Image:
 		return Image(x)
 	case echartsChart:

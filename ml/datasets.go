@@ -10,12 +10,12 @@ import (
 
 // The bundled datasets; provenance and licences are in datasets/README.md.
 //
-//go:embed datasets/iris.csv datasets/digits.csv.gz
+//go:embed datasets/iris.csv datasets/digits.csv.gz datasets/diabetes.csv
 var bundled embed.FS
 
 var (
-	irisOnce, digitsOnce sync.Once
-	irisData, digitsData Dataset
+	irisOnce, digitsOnce, diabetesOnce sync.Once
+	irisData, digitsData, diabetesData Dataset
 )
 
 // Iris returns Fisher's iris data: 150 samples of 4 measurements in centimetres
@@ -48,6 +48,20 @@ func Digits() Dataset {
 		x[i] /= 16
 	}
 	return d
+}
+
+// Diabetes returns the diabetes data of Efron, Hastie, Johnstone and Tibshirani
+// (2004), as scikit-learn ships it, unscaled: 442 patients, 10 features (age in
+// years, sex coded 1 or 2, body mass index, mean blood pressure, and six blood
+// serum measurements s1..s6: total cholesterol, LDL, HDL, total/HDL, log of
+// triglycerides, glucose) and a regression target of shape [442, 1], a measure of
+// disease progression one year later (25..346). FeatureNames holds age, sex, bmi,
+// bp, s1..s6. Each call returns a fresh copy.
+func Diabetes() Dataset {
+	diabetesOnce.Do(func() {
+		diabetesData = mustLoadBundled("datasets/diabetes.csv", CSVOptions{Header: true, Label: "progression", Regression: true})
+	})
+	return copyDataset(diabetesData)
 }
 
 // mustLoadBundled parses an embedded CSV file; the files are part of the build,

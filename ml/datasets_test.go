@@ -108,3 +108,41 @@ func TestDigitsMatchesSharedSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestDiabetesIsScikitLearnsRawData checks the bundled regression data against
+// values read from scikit-learn's files by hand: shape, first and last rows, and
+// the target's range and mean (sklearn: load_diabetes(scaled=False)).
+func TestDiabetesIsScikitLearnsRawData(t *testing.T) {
+	d := Diabetes()
+	if d.Len() != 442 || d.Features() != 10 || d.IsClassification() {
+		t.Fatalf("Diabetes: %d rows, %d features, classification %v", d.Len(), d.Features(), d.IsClassification())
+	}
+	if s := d.Y.Shape(); len(s) != 2 || s[1] != 1 {
+		t.Errorf("target shape %v, want [442 1]", s)
+	}
+	if got := strings.Join(d.FeatureNames, ","); got != "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6" {
+		t.Errorf("feature names %s", got)
+	}
+	first := []float32{59, 2, 32.1, 101, 157, 93.2, 38, 4, 4.8598, 87}
+	for j, v := range first {
+		if d.X.At(0, j) != float64(v) {
+			t.Errorf("row 0 feature %d = %v, want %v", j, d.X.At(0, j), v)
+		}
+	}
+	if d.Y.At(0, 0) != 151 || d.Y.At(441, 0) != 57 {
+		t.Errorf("targets of the first and last rows %v %v, want 151 57", d.Y.At(0, 0), d.Y.At(441, 0))
+	}
+	y := Float64s(d.Y)
+	lo, hi, sum := y[0], y[0], 0.0
+	for _, v := range y {
+		lo, hi, sum = math.Min(lo, v), math.Max(hi, v), sum+v
+	}
+	if lo != 25 || hi != 346 || math.Abs(sum/442-152.13348416289594) > 1e-9 {
+		t.Errorf("target range %v..%v mean %v, want 25..346 mean 152.1335", lo, hi, sum/442)
+	}
+	// A fresh copy every call.
+	d.X.Data()[0] = -1
+	if Diabetes().X.At(0, 0) != 59 {
+		t.Errorf("Diabetes shares memory between calls")
+	}
+}

@@ -515,7 +515,12 @@ func TestMLExamplesRunHeadless(t *testing.T) {
 					if o.Type == notebooks.ErrorOutput {
 						t.Errorf("cell %s has an error output: %s: %s", c.ID, o.EName, o.EValue)
 					}
-					if o.Data[protocol.MIMEECharts] != nil {
+					if o.Data[protocol.MIMEECharts] != nil && isTrainingChart(o.Data[protocol.MIMEECharts]) {
+						// The saved training chart carries its final state as a
+						// picture too, for viewers without gopad (issue 13).
+						if o.Data["image/svg+xml"] == nil && o.Data["image/png"] == nil {
+							t.Errorf("the saved training chart has no static picture: %v", keysOf(o.Data))
+						}
 						chartPoints = append(chartPoints, len(chartSeries(t, protocol.MIMEBundle(o.Data), "train loss")))
 						if want := configuredEpochs(t, cellRun{cell: c}); chartPoints[len(chartPoints)-1] != want {
 							t.Errorf("saved chart has %d points, want one per epoch (%d)", chartPoints[len(chartPoints)-1], want)
@@ -528,6 +533,38 @@ func TestMLExamplesRunHeadless(t *testing.T) {
 			}
 		})
 	}
+}
+
+// isTrainingChart reports whether an ECharts option is the live training
+// chart's (it has a "train loss" series); the examples draw other charts too.
+func isTrainingChart(option any) bool {
+	m, _ := option.(map[string]any)
+	series, _ := m["series"].([]any)
+	for _, s := range series {
+		if sm, ok := s.(map[string]any); ok && sm["name"] == "train loss" {
+			return sm["type"] == "line" && hasValueObjects(sm["data"])
+		}
+	}
+	return false
+}
+
+// hasValueObjects reports whether series data are {"value": ...} objects, as
+// the live training chart (go-echarts) writes them.
+func hasValueObjects(data any) bool {
+	list, _ := data.([]any)
+	if len(list) == 0 {
+		return false
+	}
+	_, ok := list[0].(map[string]any)
+	return ok
+}
+
+func keysOf(m map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
 
 // runIn runs opts with a kernel working in dir.

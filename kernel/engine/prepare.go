@@ -445,7 +445,7 @@ func (e *Engine) newImports(p *plan, it *item) ([]importRec, *Error) {
 		line, col := lineCol(p.c.src, it.off(spec.Pos()))
 		if !e.knownPackage(path) {
 			return nil, &Error{Kind: "CompileError", Line: line, Col: col,
-				Message: fmt.Sprintf("package %q is not available: cells can import the Go standard library, gopad/ml and gopad/display", path)}
+				Message: fmt.Sprintf("package %q is not available: cells can import the Go standard library, gopad/ml, gopad/display and gonum (gonum.org/v1/gonum/mat, stat, floats, stat/distuv, optimize; gonum.org/v1/plot, plotter, plotutil, vg, vg/draw)", path)}
 		}
 		if name == "_" {
 			continue

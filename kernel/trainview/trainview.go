@@ -266,7 +266,7 @@ func (v *notebookView) updateBar(end *ml.History) {
 // print a display's text each time it changes.
 func (v *notebookView) showChart(elapsed time.Duration, final bool) {
 	v.chartShown, v.chartPending = elapsed, false
-	b := v.chartBundle()
+	b := v.chartBundle(final)
 	if !final {
 		b[display.MIMEText] = ""
 	}
@@ -319,7 +319,10 @@ func (v *notebookView) barBundle(end *ml.History) display.Bundle {
 // chartBundle renders the loss per epoch, with the validation loss when there
 // is one, and the metrics asked for (train and validation) on a second axis,
 // as a go-echarts line chart with epochs on x (integer ticks).
-func (v *notebookView) chartBundle() display.Bundle {
+// chartBundle builds the chart; only the final one carries the static picture
+// for viewers without gopad (drawing it costs milliseconds, too much for every
+// refresh of a chart that changes several times a second).
+func (v *notebookView) chartBundle(final bool) display.Bundle {
 	epochs := v.run.epochs
 	points := func(value func(ml.EpochStats) float64) ([]opts.LineData, bool) {
 		data := make([]opts.LineData, len(epochs))
@@ -378,6 +381,9 @@ func (v *notebookView) chartBundle() display.Bundle {
 				line.AddSeries("validation "+m, data, charts.WithLineChartOpts(onRight))
 			}
 		}
+	}
+	if !final {
+		return display.LiveChart(line)
 	}
 	return display.Chart(line)
 }

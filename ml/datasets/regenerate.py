@@ -1,11 +1,12 @@
-"""Regenerate iris.csv and digits.csv.gz from Debian's python3-sklearn package.
+"""Regenerate iris.csv, digits.csv.gz and diabetes.csv from Debian's python3-sklearn package.
 
     apt-get download python3-sklearn && dpkg-deb -x python3-sklearn_*.deb x
     python3 regenerate.py x/usr/lib/python3/dist-packages/sklearn/datasets/data
 
 Iris gets a header and species names; digits gets the header p0..p63,label (the
 layout of shared/data/digits_*.csv) and is gzipped with mtime 0 so that the output
-is byte-identical on every run.
+is byte-identical on every run. Diabetes joins the raw (unscaled) features of
+diabetes_data_raw.csv.gz with diabetes_target.csv.gz under a header.
 """
 import csv, gzip, io, os, sys
 
@@ -29,3 +30,13 @@ for r in rows:
     w.writerow([str(int(float(v))) for v in r])
 with open(os.path.join(here, "digits.csv.gz"), "wb") as f:
     f.write(gzip.compress(buf.getvalue().encode(), compresslevel=9, mtime=0))
+
+features = [r.split() for r in io.TextIOWrapper(gzip.open(os.path.join(src, "diabetes_data_raw.csv.gz")))]
+target = [r.strip() for r in io.TextIOWrapper(gzip.open(os.path.join(src, "diabetes_target.csv.gz")))]
+assert len(features) == len(target) == 442, (len(features), len(target))
+with open(os.path.join(here, "diabetes.csv"), "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6", "progression"])
+    for r, t in zip(features, target):
+        assert len(r) == 10, r
+        w.writerow(r + ["%g" % float(t)])

@@ -1,0 +1,334 @@
+package display
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+
+	"gopad.dev/gopad/ml"
+)
+
+// trainedIris is a small classifier trained on iris: real model output for the
+// charts to draw.
+func trainedIris(t *testing.T) (*ml.Model, ml.Dataset, ml.Dataset, *ml.History) {
+	t.Helper()
+	ml.SetSeed(3)
+	d := ml.Iris()
+	sc := ml.FitStandardScaler(d)
+	d = sc.Transform(d)
+	train, test := d.Split(0.7, 1)
+	model := ml.Sequential(ml.Linear(4, 16), ml.ReLU(), ml.Linear(16, 3))
+	h := model.Fit(train, ml.FitConfig{Epochs: 15, BatchSize: 16, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(0.02),
+		Validation: test, Metrics: []string{"accuracy"}, Seed: 1})
+	return model, train, test, h
+}
+
+// series returns the option's series of a name.
+func seriesNamed(t *testing.T, b Bundle, name string) map[string]any {
+	t.Helper()
+	opt, ok := b[MIMEECharts].(map[string]any)
+	if !ok {
+		t.Fatalf("bundle %v has no chart (%s)", b.MIMETypes(), b.String())
+	}
+	for _, s := range opt["series"].([]any) {
+		m := s.(map[string]any)
+		if m["name"] == name || strings.HasPrefix(m["name"].(string), name) {
+			return m
+		}
+	}
+	t.Fatalf("no series %q in the chart", name)
+	return nil
+}
+
+// hasStatic checks a bundle's static picture: an SVG or a decodable PNG.
+func hasStatic(t *testing.T, b Bundle) {
+	t.Helper()
+	if svg, ok := b[MIMESVG].(string); ok {
+		if !strings.Contains(svg, "<svg") {
+			t.Errorf("static SVG is not SVG: %.80s", svg)
+		}
+		return
+	}
+	if p, ok := b[MIMEPNG].(string); ok {
+		raw, err := base64.StdEncoding.DecodeString(p)
+		if err != nil || string(raw[1:4]) != "PNG" {
+			t.Errorf("static PNG does not decode: %v", err)
+		}
+		return
+	}
+	t.Errorf("chart bundle has no static picture: %v\n%s", b.MIMETypes(), b.String())
+}
+
+func TestHistoryChartHasEveryCurve(t *testing.T) {
+	_, _, _, h := trainedIris(t)
+	b := HistoryChart(h)
+	hasStatic(t, b)
+	for _, name := range []string{"train loss", "validation loss", "train accuracy", "validation accuracy"} {
+		s := seriesNamed(t, b, name)
+		data := s["data"].([]any)
+		curve := h.Curve(strings.Replace(strings.Replace(name, "train ", "", 1), "validation ", "val_", 1))
+		if len(data) != len(curve) {
+			t.Fatalf("%s: %d points, history has %d", name, len(data), len(curve))
+		}
+		last := data[len(data)-1].([]any)
+		if last[0].(float64) != float64(len(curve)) || math.Abs(last[1].(float64)-curve[len(curve)-1]) > 1e-12 {
+			t.Errorf("%s: last point %v, history ends at %v", name, last, curve[len(curve)-1])
+		}
+	}
+	if s := seriesNamed(t, b, "train accuracy"); s["yAxisIndex"].(float64) != 1 {
+		t.Errorf("metrics are not on the right axis")
+	}
+}
+
+func TestConfusionChartCountsAndNormalises(t *testing.T) {
+	model, _, test, _ := trainedIris(t)
+	cm := ml.NewConfusionMatrix(model.Predict(test.X), test.Y, test.ClassNames)
+	b := Render(cm)
+	hasStatic(t, b)
+	opt := b[MIMEECharts].(map[string]any)
+	xa := opt["xAxis"].(map[string]any)
+	if cats := xa["data"].([]any); len(cats) != 3 || cats[0] != "setosa" || xa["name"] != "predicted class" {
+		t.Errorf("x axis %v", xa)
+	}
+	data := seriesNamed(t, b, "Confusion")["data"].([]any)
+	if len(data) != 9 {
+		t.Fatalf("%d cells, want 9", len(data))
+	}
+	for _, d := range data {
+		c := d.([]any)
+		p, tr, v := int(c[0].(float64)), int(c[1].(float64)), c[2].(float64)
+		if int(v) != cm.Counts[tr][p] {
+			t.Errorf("cell true %d predicted %d = %v, counts say %d", tr, p, v, cm.Counts[tr][p])
+		}
+	}
+	if _, ok := b[MIMETable]; !ok {
+		t.Errorf("the table is not in the bundle")
+	}
+	// Normalised: rows sum to 1.
+	nb := ConfusionChart(cm, true)
+	sums := make([]float64, 3)
+	for _, d := range seriesNamed(t, nb, "Confusion")["data"].([]any) {
+		c := d.([]any)
+		sums[int(c[1].(float64))] += c[2].(float64)
+	}
+	for i, s := range sums {
+		if math.Abs(s-1) > 1e-3 {
+			t.Errorf("row %d of the normalised matrix sums to %v", i, s)
+		}
+	}
+}
+
+func TestROCAndPRChartsCarryTheCurves(t *testing.T) {
+	model, _, test, _ := trainedIris(t)
+	scores := model.Predict(test.X)
+	b := ROCChart(scores, test.Y, test.ClassNames)
+	hasStatic(t, b)
+	curves := ml.ROC(scores, test.Y, test.ClassNames)
+	for _, c := range curves {
+		s := seriesNamed(t, b, c.Label()+" (AUC ")
+		data := s["data"].([]any)
+		if len(data) != len(c.X) {
+			t.Errorf("%s: %d points, curve has %d", c.Label(), len(data), len(c.X))
+		}
+		if want := fmt.Sprintf("AUC %.3f", c.AUC); !strings.Contains(s["name"].(string), want) {
+			t.Errorf("legend %q lacks %s", s["name"], want)
+		}
+		if c.AUC < 0.8 {
+			t.Errorf("%s: AUC %v: the model learned nothing, the test proves little", c.Label(), c.AUC)
+		}
+	}
+	seriesNamed(t, b, "chance")
+	pr := PRChart(scores, test.Y, test.ClassNames)
+	hasStatic(t, pr)
+	opt := pr[MIMEECharts].(map[string]any)
+	if opt["xAxis"].(map[string]any)["name"] != "recall" || !strings.Contains(pr.String(), "average precision") {
+		t.Errorf("PR chart axes/text: %v / %s", opt["xAxis"], pr.String())
+	}
+}
+
+func TestGridChartMarksTheChosenConfig(t *testing.T) {
+	ml.SetSeed(1)
+	d := ml.Iris()
+	res := ml.GridSearch(ml.Grid{"lr": {0.001, 0.01, 0.05}}, d, 3, 1, func(p ml.Params, train, val ml.Dataset) float64 {
+		m := ml.Sequential(ml.Linear(4, 3))
+		m.Fit(train, ml.FitConfig{Epochs: 3, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(p["lr"]), Seed: 1})
+		return m.Evaluate(val, ml.CrossEntropy(), "accuracy").Metrics["accuracy"]
+	})
+	b := GridChart(res)
+	hasStatic(t, b)
+	chosen := seriesNamed(t, b, "chosen")["data"].([]any)[0].([]any)
+	if chosen[0].(float64) != res.BestParams()["lr"] || chosen[1].(float64) != res.BestScore() {
+		t.Errorf("chosen point %v, best %v %v", chosen, res.BestParams(), res.BestScore())
+	}
+	mean := seriesNamed(t, b, "mean score")["data"].([]any)
+	if len(mean) != 3 {
+		t.Fatalf("%d mean points, want 3", len(mean))
+	}
+	for i, tr := range res.Trials {
+		p := mean[i].([]any)
+		if p[0].(float64) != tr.Params["lr"] || p[1].(float64) != tr.CV.Mean {
+			t.Errorf("point %d = %v, trial %v mean %v", i, p, tr.Params, tr.CV.Mean)
+		}
+	}
+}
+
+func TestWeightHistogramShowsPruning(t *testing.T) {
+	model, _, _, _ := trainedIris(t)
+	before := WeightHistogram(model)
+	if _, err := ml.Prune(model, ml.GlobalL1(0.8)); err != nil {
+		t.Fatal(err)
+	}
+	after := WeightHistogram(model)
+	hasStatic(t, after)
+	if len(after[MIMEECharts].(map[string]any)["series"].([]any)) != 2 {
+		t.Errorf("want one curve per Linear layer")
+	}
+	// After pruning most of each layer's weights sit in the bin holding zero.
+	peak := func(b Bundle) float64 {
+		best := 0.0
+		for _, d := range seriesNamed(t, b, "layer 0")["data"].([]any) {
+			best = math.Max(best, d.([]any)[1].(float64))
+		}
+		return best
+	}
+	if peak(after) < 0.5 || peak(before) > 0.5 {
+		t.Errorf("largest bin share %v before pruning, %v after", peak(before), peak(after))
+	}
+	if !strings.Contains(after.String(), "% zero") {
+		t.Errorf("text %q", after.String())
+	}
+}
+
+func TestPCAChartMatchesGonum(t *testing.T) {
+	d := ml.Iris()
+	b := PCAChart(d.X, d.Labels(), d.ClassNames)
+	hasStatic(t, b)
+	// Variance explained agrees with gonum's own PCA.
+	var pc stat.PC
+	pc.PrincipalComponents(ml.ToDense(d.X), nil)
+	vars := pc.VarsTo(nil)
+	if !strings.Contains(b[MIMEECharts].(map[string]any)["xAxis"].(map[string]any)["name"].(string), "92.5%") || vars[0]/(vars[0]+vars[1]+vars[2]+vars[3]) < 0.92 {
+		t.Errorf("PC1 axis %v, gonum vars %v", b[MIMEECharts].(map[string]any)["xAxis"], vars)
+	}
+	total := 0
+	for _, name := range d.ClassNames {
+		s := seriesNamed(t, b, name)
+		pts := s["data"].([]any)
+		total += len(pts)
+		if lbl := pts[0].([]any)[2].(string); !strings.HasPrefix(lbl, name+" · row ") {
+			t.Errorf("hover label %q", lbl)
+		}
+	}
+	if total != d.Len() {
+		t.Errorf("%d points for %d rows", total, d.Len())
+	}
+	// Setosa separates along PC1: every setosa point on one side of every other.
+	xs := func(name string) []float64 {
+		var out []float64
+		for _, p := range seriesNamed(t, b, name)["data"].([]any) {
+			out = append(out, p.([]any)[0].(float64))
+		}
+		return out
+	}
+	s, v := xs("setosa"), xs("virginica")
+	if !(mat.Max(mat.NewVecDense(len(s), s)) < mat.Min(mat.NewVecDense(len(v), v)) || mat.Min(mat.NewVecDense(len(s), s)) > mat.Max(mat.NewVecDense(len(v), v))) {
+		t.Errorf("setosa and virginica overlap on PC1")
+	}
+}
+
+func TestRegressionChart(t *testing.T) {
+	ml.SetSeed(2)
+	x := ml.Randn(80, 3)
+	y := x.MatMul(ml.FromSlice([]float32{1, -2, 0.5}, 3, 1)).AddScalar(0.3)
+	m := ml.Sequential(ml.Linear(3, 1))
+	m.Fit(ml.NewDataset(x, y), ml.FitConfig{Epochs: 30, Loss: ml.MeanSquaredError(), Optimizer: ml.Adam(0.05), Seed: 1})
+	pred := m.Predict(x)
+	b := RegressionChart(pred, y)
+	hasStatic(t, b)
+	samples := seriesNamed(t, b, "samples")["data"].([]any)
+	res := seriesNamed(t, b, "residuals")["data"].([]any)
+	if len(samples) != 80 || len(res) != 80 {
+		t.Fatalf("%d and %d points, want 80", len(samples), len(res))
+	}
+	p, tr := ml.Float64s(pred), ml.Float64s(y)
+	for i := range samples {
+		s, r := samples[i].([]any), res[i].([]any)
+		if s[0].(float64) != tr[i] || s[1].(float64) != p[i] || math.Abs(r[1].(float64)-(tr[i]-p[i])) > 1e-12 {
+			t.Fatalf("point %d: %v %v, true %v predicted %v", i, s, r, tr[i], p[i])
+		}
+	}
+	if !strings.Contains(b.String(), "R²") {
+		t.Errorf("text %q", b.String())
+	}
+}
+
+// TestStaticFallbackCost measures each chart's static picture: its size is
+// bounded (an SVG up to MaxStaticSVG, else a PNG), and the size and time are
+// logged for docs/acceptance.md (go test -v -run TestStaticFallbackCost ./display).
+func TestStaticFallbackCost(t *testing.T) {
+	model, _, test, h := trainedIris(t)
+	digits := ml.Digits()
+	scores := model.Predict(test.X)
+	corr := mat.NewSymDense(10, nil)
+	stat.CorrelationMatrix(corr, ml.ToDense(digits.X.Rows(0, 300)).Slice(0, 300, 20, 30), nil)
+	charts := map[string]func() map[string]any{
+		"history": func() map[string]any { return HistoryChart(h)[MIMEECharts].(map[string]any) },
+		"confusion": func() map[string]any {
+			return ConfusionChart(ml.NewConfusionMatrix(scores, test.Y, nil), false)[MIMEECharts].(map[string]any)
+		},
+		"roc":      func() map[string]any { return ROCChart(scores, test.Y, nil)[MIMEECharts].(map[string]any) },
+		"pca-1797": func() map[string]any { return PCAChart(digits.X, digits.Labels(), nil)[MIMEECharts].(map[string]any) },
+		"weights":  func() map[string]any { return WeightHistogram(model)[MIMEECharts].(map[string]any) },
+		"heatmap":  func() map[string]any { return Heatmap("corr", corr, nil, nil)[MIMEECharts].(map[string]any) },
+	}
+	for name, f := range charts {
+		opt := f()
+		start := time.Now()
+		mime, data, stats, err := staticFromOption(opt)
+		took := time.Since(start)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if mime == MIMESVG && len(data) > MaxStaticSVG {
+			t.Errorf("%s: SVG of %d bytes over the bound", name, len(data))
+		}
+		t.Logf("%-10s %-14s %7d bytes  %v", name, mime, stats.bytes, took.Round(100*time.Microsecond))
+	}
+}
+
+func TestLiveChartSkipsThePicture(t *testing.T) {
+	b := LineChart("loss", nil, map[string][]float64{"train": {3, 2, 1}})
+	hasStatic(t, b)
+	if svg := b[MIMESVG].(string); !strings.Contains(svg, "loss") {
+		t.Errorf("the picture lacks the title")
+	}
+	line := liveLine()
+	lb := LiveChart(line)
+	if _, ok := lb[MIMEECharts]; !ok {
+		t.Fatalf("LiveChart has no chart: %v", lb.MIMETypes())
+	}
+	if _, ok := lb[MIMESVG]; ok {
+		t.Errorf("LiveChart drew a picture")
+	}
+	if _, ok := lb[MIMEPNG]; ok {
+		t.Errorf("LiveChart drew a picture")
+	}
+	if got := LiveChart(42).String(); !strings.Contains(got, "not a go-echarts chart") {
+		t.Errorf("LiveChart(42) = %q", got)
+	}
+}
+
+func liveLine() *charts.Line {
+	line := charts.NewLine()
+	line.SetGlobalOptions(charts.WithTitleOpts(opts.Title{Title: "live"}))
+	line.AddSeries("train loss", []opts.LineData{{Value: []any{1, 0.5}}, {Value: []any{2, 0.4}}})
+	return line
+}

@@ -1,0 +1,628 @@
+package display
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// Every chart this package makes carries, besides its ECharts option, a static
+// picture of itself drawn in Go with gonum/plot: viewers without gopad's
+// renderer (GitHub, JupyterLab, VS Code, nbconvert) show that picture, while
+// gopad's notebook and its HTML export draw the interactive chart. The picture is
+// an SVG when that is small, otherwise a PNG of bounded pixel size.
+
+// Bounds of the static fallback.
+const (
+	// StaticWidth and StaticHeight are the size of a static chart, in points
+	// (1/72 inch; an SVG shows 4/3 pixels per point).
+	StaticWidth  = 6 * vg.Inch
+	StaticHeight = 3.6 * vg.Inch
+	// MaxStaticSVG is the largest SVG kept as a fallback, in bytes; a larger one
+	// (thousands of points) is replaced by a PNG of StaticWidth×StaticHeight at
+	// staticDPI, whose size depends on the pixels, not on the data.
+	MaxStaticSVG = 150_000
+	staticDPI    = 96
+	// maxStaticPoints bounds the points a static chart draws per series; longer
+	// series are thinned evenly (the interactive chart keeps them all).
+	maxStaticPoints = 4000
+)
+
+// staticStats records the cost of the last static rendering, for tests and
+// measurements: bytes of the image and time taken.
+type staticStats struct {
+	mime  string
+	bytes int
+	took  time.Duration
+}
+
+// staticImage renders plots stacked vertically (one plot per panel) as an SVG,
+// or as a PNG when the SVG exceeds MaxStaticSVG. It returns the MIME type and the
+// data as a bundle holds it (SVG text, base64 PNG).
+func staticImage(plots []*plot.Plot, w, h vg.Length) (mime, data string, stats staticStats, err error) {
+	start := time.Now()
+	defer func() { stats.took = time.Since(start) }()
+	if len(plots) == 0 {
+		return "", "", stats, fmt.Errorf("no panels to draw")
+	}
+	render := func(format string) ([]byte, error) {
+		var c vg.CanvasWriterTo
+		if format == "png" {
+			c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(staticDPI))}
+		} else {
+			var err error
+			if c, err = draw.NewFormattedCanvas(w, h, format); err != nil {
+				return nil, err
+			}
+		}
+		dc := draw.New(c)
+		if len(plots) == 1 {
+			plots[0].Draw(dc)
+		} else {
+			rows := make([][]*plot.Plot, len(plots))
+			for i, p := range plots {
+				rows[i] = []*plot.Plot{p}
+			}
+			tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadY: vg.Points(6)}
+			canvases := plot.Align(rows, tiles, dc)
+			for i, p := range plots {
+				p.Draw(canvases[i][0])
+			}
+		}
+		var buf bytes.Buffer
+		if _, err := c.WriteTo(&buf); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	}
+	svg, err := render("svg")
+	if err != nil {
+		return "", "", stats, fmt.Errorf("draw SVG: %w", err)
+	}
+	if len(svg) <= MaxStaticSVG {
+		return MIMESVG, string(svg), staticStats{mime: MIMESVG, bytes: len(svg)}, nil
+	}
+	png, err := render("png")
+	if err != nil {
+		return "", "", stats, fmt.Errorf("draw PNG: %w", err)
+	}
+	return MIMEPNG, base64.StdEncoding.EncodeToString(png), staticStats{mime: MIMEPNG, bytes: len(png)}, nil
+}
+
+// Colours of the static charts' series: ECharts' default palette, so that the
+// picture and the interactive chart agree.
+var seriesColors = []color.RGBA{
+	{0x54, 0x70, 0xc6, 0xff}, {0x91, 0xcc, 0x75, 0xff}, {0xfa, 0xc8, 0x58, 0xff},
+	{0xee, 0x66, 0x66, 0xff}, {0x73, 0xc0, 0xde, 0xff}, {0x3b, 0xa2, 0x72, 0xff},
+	{0xfc, 0x84, 0x52, 0xff}, {0x9a, 0x60, 0xb4, 0xff}, {0xea, 0x7c, 0xcc, 0xff},
+}
+
+func seriesColor(i int, option map[string]any) color.Color {
+	if list, ok := option["color"].([]any); ok && len(list) > 0 {
+		if c, ok := parseColor(list[i%len(list)]); ok {
+			return c
+		}
+	}
+	return seriesColors[i%len(seriesColors)]
+}
+
+// parseColor reads "#rrggbb" colours.
+func parseColor(v any) (color.Color, bool) {
+	s, ok := v.(string)
+	if !ok || len(s) != 7 || s[0] != '#' {
+		return nil, false
+	}
+	var r, g, b uint8
+	if _, err := fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b); err != nil {
+		return nil, false
+	}
+	return color.RGBA{r, g, b, 0xff}, true
+}
+
+// staticFromOption draws an ECharts option with gonum/plot: line, scatter, bar
+// and heatmap series on value or category axes, one panel per y axis. Series of
+// other types (pie, gauge, ...) give an error naming them: the bundle then has
+// no picture rather than a wrong one.
+func staticFromOption(option map[string]any) (mime, data string, stats staticStats, err error) {
+	series, _ := option["series"].([]any)
+	if len(series) == 0 {
+		return "", "", stats, fmt.Errorf("the chart has no series")
+	}
+	xAxes := axisList(option["xAxis"])
+	yAxes := axisList(option["yAxis"])
+	if len(yAxes) == 0 {
+		yAxes = []map[string]any{{}}
+	}
+	panels := make([]*plot.Plot, len(yAxes))
+	used := make([]bool, len(yAxes))
+	for i := range panels {
+		p := plot.New()
+		panels[i] = p
+		p.Legend.Top = true
+		p.Legend.Left = false
+		p.Legend.TextStyle.Font.Size = vg.Points(8)
+		p.X.Tick.Label.Font.Size = vg.Points(8)
+		p.Y.Tick.Label.Font.Size = vg.Points(8)
+		p.Y.Label.Text = axisName(yAxes[i])
+		if len(xAxes) > 0 {
+			p.X.Label.Text = axisName(xAxes[0])
+		}
+	}
+	panels[0].Title.Text = optionTitle(option)
+	var xCats []string
+	if len(xAxes) > 0 {
+		xCats = axisCategories(xAxes[0])
+	}
+	for si, s := range series {
+		m, ok := s.(map[string]any)
+		if !ok {
+			continue
+		}
+		typ, _ := m["type"].(string)
+		name, _ := m["name"].(string)
+		yi := 0
+		if v, ok := m["yAxisIndex"].(float64); ok && int(v) < len(panels) && v >= 0 {
+			yi = int(v)
+		}
+		p := panels[yi]
+		used[yi] = true
+		if v, ok := m["xAxisIndex"].(float64); ok && int(v) < len(xAxes) && v >= 0 {
+			p.X.Label.Text = axisName(xAxes[int(v)])
+		}
+		col := seriesColor(si, option)
+		if c, ok := parseColor(lookup(m, "itemStyle", "color")); ok {
+			col = c
+		} else if c, ok := parseColor(lookup(m, "lineStyle", "color")); ok {
+			col = c
+		}
+		data, _ := m["data"].([]any)
+		switch typ {
+		case "line", "scatter":
+			xys := seriesPoints(data, xCats)
+			if len(xys) == 0 {
+				continue
+			}
+			var thing plot.Plotter
+			var legend plot.Thumbnailer
+			if typ == "line" {
+				for _, part := range splitGaps(xys) {
+					l, err := plotter.NewLine(part)
+					if err != nil {
+						return "", "", stats, fmt.Errorf("series %q: %w", name, err)
+					}
+					l.Color = col
+					l.Width = vg.Points(1.5)
+					if dash, _ := lookup(m, "lineStyle", "type").(string); dash == "dashed" {
+						l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+					}
+					p.Add(l)
+					thing, legend = l, l
+				}
+			} else {
+				sc, err := plotter.NewScatter(finitePoints(xys))
+				if err != nil {
+					return "", "", stats, fmt.Errorf("series %q: %w", name, err)
+				}
+				sc.Color = col
+				sc.Radius = vg.Points(1.8)
+				if size, ok := m["symbolSize"].(float64); ok && size > 0 {
+					sc.Radius = vg.Points(size / 2 * 0.75)
+				}
+				sc.Shape = draw.CircleGlyph{}
+				p.Add(sc)
+				thing, legend = sc, sc
+			}
+			if thing != nil && name != "" {
+				p.Legend.Add(name, legend)
+			}
+		case "bar":
+			vals := make(plotter.Values, len(data))
+			for i, d := range data {
+				v, ok := pointValue(d)
+				if !ok {
+					v = 0
+				}
+				vals[i] = v
+			}
+			if len(vals) == 0 {
+				continue
+			}
+			bars, err := plotter.NewBarChart(vals, vg.Points(barWidth(len(vals), countType(series, "bar"))))
+			if err != nil {
+				return "", "", stats, fmt.Errorf("series %q: %w", name, err)
+			}
+			bars.Color = col
+			bars.LineStyle.Width = 0
+			nb := countType(series, "bar")
+			bars.Offset = vg.Points(barWidth(len(vals), nb)) * vg.Length(float64(indexOfType(series, si, "bar"))-float64(nb-1)/2)
+			p.Add(bars)
+			if name != "" {
+				p.Legend.Add(name, bars)
+			}
+		case "heatmap":
+			if err := addHeatmap(p, option, m, xAxes, yAxes); err != nil {
+				return "", "", stats, err
+			}
+		default:
+			return "", "", stats, fmt.Errorf("series type %q has no static picture", typ)
+		}
+	}
+	var shown []*plot.Plot
+	for i, p := range panels {
+		if !used[i] {
+			continue
+		}
+		if len(xCats) > 0 && !isHeatmap(series) {
+			p.NominalX(xCats...)
+		}
+		applyAxisRange(p, xAxes, yAxes, i)
+		p.Add(plotter.NewGrid())
+		shown = append(shown, p)
+	}
+	if len(shown) == 0 {
+		return "", "", stats, fmt.Errorf("the chart's series hold no points")
+	}
+	if shown[0] != panels[0] {
+		shown[0].Title.Text = panels[0].Title.Text
+	}
+	h := StaticHeight
+	if len(shown) > 1 {
+		h = StaticHeight * vg.Length(0.6*float64(len(shown)))
+	}
+	return staticImage(shown, StaticWidth, h)
+}
+
+// applyAxisRange applies explicit min/max of the option's axes.
+func applyAxisRange(p *plot.Plot, xAxes, yAxes []map[string]any, yi int) {
+	if len(xAxes) > 0 {
+		if v, ok := xAxes[0]["min"].(float64); ok {
+			p.X.Min = v
+		}
+		if v, ok := xAxes[0]["max"].(float64); ok {
+			p.X.Max = v
+		}
+	}
+	if yi < len(yAxes) {
+		if v, ok := yAxes[yi]["min"].(float64); ok {
+			p.Y.Min = v
+		}
+		if v, ok := yAxes[yi]["max"].(float64); ok {
+			p.Y.Max = v
+		}
+	}
+}
+
+func isHeatmap(series []any) bool { return countType(series, "heatmap") > 0 }
+
+func countType(series []any, typ string) int {
+	n := 0
+	for _, s := range series {
+		if m, ok := s.(map[string]any); ok && m["type"] == typ {
+			n++
+		}
+	}
+	return n
+}
+
+func indexOfType(series []any, upto int, typ string) int {
+	n := 0
+	for i := 0; i < upto; i++ {
+		if m, ok := series[i].(map[string]any); ok && m["type"] == typ {
+			n++
+		}
+	}
+	return n
+}
+
+// barWidth is the width of one bar, in points, so that groups fill ~70% of the
+// plot's width.
+func barWidth(categories, seriesCount int) float64 {
+	w := 0.7 * 360 / float64(max(1, categories)*max(1, seriesCount))
+	return math.Max(1, math.Min(w, 30))
+}
+
+// seriesPoints reads [x, y] pairs, {value: [x, y]} objects, or plain y values
+// (x is then the index, as on a category axis). Category names as x map to
+// their index among cats. Missing values ("-") become NaN.
+func seriesPoints(data []any, cats []string) plotter.XYs {
+	xys := make(plotter.XYs, 0, len(data))
+	for i, d := range data {
+		if m, ok := d.(map[string]any); ok {
+			d = m["value"]
+		}
+		x, y := float64(i), math.NaN()
+		switch v := d.(type) {
+		case float64:
+			y = v
+		case []any:
+			if len(v) >= 2 {
+				x = axisValue(v[0], cats, i)
+				if f, ok := v[1].(float64); ok {
+					y = f
+				}
+			}
+		}
+		xys = append(xys, plotter.XY{X: x, Y: y})
+	}
+	return thin(xys)
+}
+
+func axisValue(v any, cats []string, index int) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case string:
+		for i, c := range cats {
+			if c == x {
+				return float64(i)
+			}
+		}
+	}
+	return float64(index)
+}
+
+// thin keeps at most maxStaticPoints points, evenly spaced.
+func thin(xys plotter.XYs) plotter.XYs {
+	if len(xys) <= maxStaticPoints {
+		return xys
+	}
+	out := make(plotter.XYs, maxStaticPoints)
+	for i := range out {
+		out[i] = xys[i*(len(xys)-1)/(maxStaticPoints-1)]
+	}
+	return out
+}
+
+// splitGaps cuts a line at missing values, as ECharts leaves gaps.
+func splitGaps(xys plotter.XYs) []plotter.XYs {
+	var parts []plotter.XYs
+	var cur plotter.XYs
+	for _, p := range xys {
+		if math.IsNaN(p.X) || math.IsNaN(p.Y) || math.IsInf(p.Y, 0) {
+			if len(cur) > 0 {
+				parts = append(parts, cur)
+			}
+			cur = nil
+			continue
+		}
+		cur = append(cur, p)
+	}
+	if len(cur) > 0 {
+		parts = append(parts, cur)
+	}
+	return parts
+}
+
+func finitePoints(xys plotter.XYs) plotter.XYs {
+	out := xys[:0:0]
+	for _, p := range xys {
+		if !math.IsNaN(p.X) && !math.IsNaN(p.Y) && !math.IsInf(p.X, 0) && !math.IsInf(p.Y, 0) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// axisList reads an option's xAxis or yAxis: one object or a list.
+func axisList(v any) []map[string]any {
+	switch x := v.(type) {
+	case map[string]any:
+		return []map[string]any{x}
+	case []any:
+		var out []map[string]any
+		for _, a := range x {
+			if m, ok := a.(map[string]any); ok {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func axisName(axis map[string]any) string {
+	s, _ := axis["name"].(string)
+	return s
+}
+
+func axisCategories(axis map[string]any) []string {
+	data, ok := axis["data"].([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]string, len(data))
+	for i, d := range data {
+		if m, ok := d.(map[string]any); ok {
+			d = m["value"]
+		}
+		out[i] = fmt.Sprint(d)
+	}
+	return out
+}
+
+func optionTitle(option map[string]any) string {
+	switch t := option["title"].(type) {
+	case map[string]any:
+		s, _ := t["text"].(string)
+		return s
+	case []any:
+		if len(t) > 0 {
+			if m, ok := t[0].(map[string]any); ok {
+				s, _ := m["text"].(string)
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// lookup follows keys through nested option objects.
+func lookup(m map[string]any, keys ...string) any {
+	var v any = m
+	for _, k := range keys {
+		mm, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = mm[k]
+	}
+	return v
+}
+
+// heatGrid is a heatmap's cells for gonum/plot: column c, row r.
+type heatGrid struct {
+	cols, rows int
+	z          []float64 // rows*cols, NaN where the option has no value
+	flipY      bool
+}
+
+func (g *heatGrid) Dims() (c, r int)   { return g.cols, g.rows }
+func (g *heatGrid) Z(c, r int) float64 { return g.z[r*g.cols+c] }
+func (g *heatGrid) X(c int) float64    { return float64(c) }
+func (g *heatGrid) Y(r int) float64 {
+	if g.flipY {
+		return float64(g.rows - 1 - r)
+	}
+	return float64(r)
+}
+
+// heatPalette runs from white to ECharts' first series blue.
+type heatPalette struct{}
+
+func (heatPalette) Colors() []color.Color {
+	const n = 64
+	out := make([]color.Color, n)
+	lo := color.RGBA{0xf7, 0xfb, 0xff, 0xff}
+	hi := color.RGBA{0x08, 0x30, 0x6b, 0xff}
+	for i := range out {
+		t := float64(i) / (n - 1)
+		mix := func(a, b uint8) uint8 { return uint8(float64(a) + t*(float64(b)-float64(a)) + 0.5) }
+		out[i] = color.RGBA{mix(lo.R, hi.R), mix(lo.G, hi.G), mix(lo.B, hi.B), 0xff}
+	}
+	return out
+}
+
+// addHeatmap draws a heatmap series ([x index, y index, value] items on two
+// category axes), with each cell's value written in it when the series shows
+// labels.
+func addHeatmap(p *plot.Plot, option, m map[string]any, xAxes, yAxes []map[string]any) error {
+	if len(xAxes) == 0 || len(yAxes) == 0 {
+		return fmt.Errorf("heatmap without category axes")
+	}
+	xc, yc := axisCategories(xAxes[0]), axisCategories(yAxes[0])
+	if len(xc) == 0 || len(yc) == 0 {
+		return fmt.Errorf("heatmap axes have no categories")
+	}
+	flip, _ := yAxes[0]["inverse"].(bool)
+	g := &heatGrid{cols: len(xc), rows: len(yc), z: make([]float64, len(xc)*len(yc)), flipY: flip}
+	for i := range g.z {
+		g.z[i] = math.NaN()
+	}
+	data, _ := m["data"].([]any)
+	var labels plotter.XYLabels
+	showLabels, _ := lookup(m, "label", "show").(bool)
+	for _, d := range data {
+		if mm, ok := d.(map[string]any); ok {
+			d = mm["value"]
+		}
+		v, ok := d.([]any)
+		if !ok || len(v) < 3 {
+			continue
+		}
+		c, r := int(axisValue(v[0], xc, -1)), int(axisValue(v[1], yc, -1))
+		z, ok := v[2].(float64)
+		if !ok || c < 0 || c >= g.cols || r < 0 || r >= g.rows {
+			continue
+		}
+		g.z[r*g.cols+c] = z
+		if showLabels {
+			labels.XYs = append(labels.XYs, plotter.XY{X: g.X(c), Y: g.Y(r)})
+			labels.Labels = append(labels.Labels, heatLabel(z))
+		}
+	}
+	hm := plotter.NewHeatMap(g, heatPalette{})
+	if vm, ok := option["visualMap"].(map[string]any); ok {
+		if lo, ok := vm["min"].(float64); ok {
+			hm.Min = lo
+		}
+		if hi, ok := vm["max"].(float64); ok && hi > hm.Min {
+			hm.Max = hi
+		}
+	} else if list, ok := option["visualMap"].([]any); ok && len(list) > 0 {
+		if vm, ok := list[0].(map[string]any); ok {
+			if lo, ok := vm["min"].(float64); ok {
+				hm.Min = lo
+			}
+			if hi, ok := vm["max"].(float64); ok && hi > hm.Min {
+				hm.Max = hi
+			}
+		}
+	}
+	hm.NaN = color.Transparent
+	p.Add(hm)
+	if len(labels.XYs) > 0 && len(labels.XYs) <= 900 {
+		lp, err := plotter.NewLabels(labels)
+		if err != nil {
+			return fmt.Errorf("heatmap labels: %w", err)
+		}
+		mid := (hm.Min + hm.Max) / 2
+		for i := range lp.TextStyle {
+			lp.TextStyle[i].Font.Size = vg.Points(7)
+			lp.TextStyle[i].XAlign = draw.XCenter
+			lp.TextStyle[i].YAlign = draw.YCenter
+		}
+		for i, xy := range labels.XYs {
+			c, r := int(xy.X), int(xy.Y)
+			if flip {
+				r = g.rows - 1 - r
+			}
+			if g.z[r*g.cols+c] > mid {
+				lp.TextStyle[i].Color = color.White
+			}
+		}
+		p.Add(lp)
+	}
+	p.NominalX(xc...)
+	ycats := yc
+	if flip {
+		ycats = make([]string, len(yc))
+		for i, s := range yc {
+			ycats[len(yc)-1-i] = s
+		}
+	}
+	p.NominalY(ycats...)
+	p.X.Tick.Label.Rotation = 0
+	if len(xc) > 12 || longest(xc) > 6 {
+		p.X.Tick.Label.Rotation = math.Pi / 4
+		p.X.Tick.Label.XAlign = draw.XRight
+	}
+	return nil
+}
+
+func longest(names []string) int {
+	n := 0
+	for _, s := range names {
+		n = max(n, len([]rune(s)))
+	}
+	return n
+}
+
+// heatLabel writes a cell value: whole numbers as they are, fractions with two
+// decimals.
+func heatLabel(z float64) string {
+	if z == math.Trunc(z) && math.Abs(z) < 1e9 {
+		return fmt.Sprintf("%.0f", z)
+	}
+	s := fmt.Sprintf("%.2f", z)
+	return strings.TrimPrefix(s, "0")
+}

@@ -1,0 +1,85 @@
+package e2e
+
+import (
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMLChartsDraw checks issue 13's charts in the browser: each one-call chart
+// of real model output draws as an ECharts chart (a canvas of visible size with
+// its title, named axes and series), and the static picture that travels with
+// it for other viewers is not shown beside it.
+func TestMLChartsDraw(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "charts.gonb", []nbCell{{Type: "code", Source: `import "gopad/ml"
+import "gopad/display"
+import "gonum.org/v1/gonum/mat"
+
+ml.SetSeed(1)
+train, test := ml.Iris().Split(0.7, 1)
+model := ml.Sequential(ml.Linear(4, 16), ml.ReLU(), ml.Linear(16, 3))
+hist := model.Fit(train, ml.FitConfig{Epochs: 8, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(0.03),
+	Validation: test, Metrics: []string{"accuracy"}})
+scores := model.Predict(test.X)
+search := ml.GridSearch(ml.Grid{"lr": {0.003, 0.03}}, train, 3, 1, func(p ml.Params, tr, val ml.Dataset) float64 {
+	m := ml.Sequential(ml.Linear(4, 3))
+	m.Fit(tr, ml.FitConfig{Epochs: 3, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(p["lr"])})
+	return ml.Accuracy(m.Predict(val.X), val.Y)
+})
+reg := ml.Sequential(ml.Linear(10, 1))
+rd := ml.Diabetes()
+rd = ml.FitStandardScaler(rd).Transform(rd)
+reg.Fit(rd, ml.FitConfig{Epochs: 20, Loss: ml.MeanSquaredError(), Optimizer: ml.Adam(0.05)})
+display.Show(display.HistoryChart(hist))
+display.Show(ml.NewConfusionMatrix(scores, test.Y, test.ClassNames))
+display.Show(display.ROCChart(scores, test.Y, test.ClassNames))
+display.Show(display.PRChart(scores, test.Y, test.ClassNames))
+display.Show(display.GridChart(search))
+display.Show(display.WeightHistogram(model))
+display.Show(display.PCAChart(test.X, test.Labels(), test.ClassNames))
+display.Show(display.RegressionChart(reg.Predict(rd.X), rd.Y))
+display.Heatmap("corr", mat.NewDense(2, 2, []float64{1, 0.5, 0.5, 1}), []string{"a", "b"}, []string{"a", "b"})`}})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitIdle(t, ctx, kernelStarts+2*time.Minute)
+
+	const drawn = `document.body.className === 'chart' && !!document.querySelector('div.chart canvas') && !!(window.echarts && echarts.getInstanceByDom(document.querySelector('div.chart')))`
+	frames := outputFrames(t, ctx, "the nine charts drawn", drawn, 9, time.Minute)
+	const info = `(() => {
+	const el = document.querySelector('div.chart');
+	const o = echarts.getInstanceByDom(el).getOption();
+	const c = el.querySelector('canvas').getBoundingClientRect();
+	const names = a => (a || []).map(x => x.name || '').join('|');
+	return [o.title[0].text, names(o.xAxis), names(o.yAxis), o.series.length, o.series.map(s => s.type).join(','), c.width, c.height,
+		o.series.reduce((n, s) => n + (s.data ? s.data.length : 0), 0)];
+})()`
+	var titles []string
+	for _, f := range frames {
+		v := evalIn[[]any](t, f, info)
+		title, xNames, yNames := v[0].(string), v[1].(string), v[2].(string)
+		series, types := v[3].(float64), v[4].(string)
+		w, h, points := v[5].(float64), v[6].(float64), v[7].(float64)
+		titles = append(titles, title)
+		if w < 200 || h < 150 || series < 1 || points < 2 {
+			t.Errorf("chart %q: %vx%v px, %v series of %s, %v points", title, w, h, series, types, points)
+		}
+		if !strings.HasPrefix(title, "loss and") && title != "corr" && (strings.Trim(xNames, "|") == "" || strings.Trim(yNames, "|") == "") {
+			t.Errorf("chart %q has unnamed axes: x %q, y %q", title, xNames, yNames)
+		}
+	}
+	sort.Strings(titles)
+	joined := strings.Join(titles, "\n")
+	for _, want := range []string{"Confusion matrix (45 samples", "Grid search: best lr=", "PCA projection of 45 rows", "Precision-recall curves, one class vs rest",
+		"ROC curves, one class vs rest", "Regression: MSE ", "Training history: 8 epochs", "Weights per layer (2 layers", "corr"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("no chart titled %q...; titles:\n%s", want, joined)
+		}
+	}
+	// The static pictures travel in the same outputs but are not drawn in gopad.
+	if n := evalJS[float64](t, ctx, jsCell(0)+`.querySelectorAll('.output-image').length`); n != 0 {
+		t.Errorf("%v static pictures shown beside the interactive charts", n)
+	}
+}

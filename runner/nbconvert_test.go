@@ -1,0 +1,104 @@
+package runner_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/runner"
+)
+
+// TestSavedChartsShowInNbconvert runs a notebook that draws each kind of chart,
+// saves it as gopad run does, and converts it with Debian's jupyter nbconvert
+// (which knows nothing of gopad's chart type): the HTML shows every chart as its
+// static picture. The tool must be installed (.ci/run installs
+// jupyter-nbconvert); a missing tool fails the test.
+func TestSavedChartsShowInNbconvert(t *testing.T) {
+	nbconvert, err := exec.LookPath("jupyter-nbconvert")
+	if err != nil {
+		t.Fatalf("jupyter-nbconvert is not installed (Debian package jupyter-nbconvert): %v", err)
+	}
+	dir := t.TempDir()
+	cells := []string{
+		`import (
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+)`,
+		`ml.SetSeed(1)
+train, test := ml.Iris().Split(0.7, 1)
+model := ml.Sequential(ml.Linear(4, 8), ml.ReLU(), ml.Linear(8, 3))
+hist := model.Fit(train, ml.FitConfig{Epochs: 5, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(0.05), Validation: test, Metrics: []string{"accuracy"}})
+scores := model.Predict(test.X)`,
+		`display.HistoryChart(hist)`,
+		`ml.NewConfusionMatrix(scores, test.Y, test.ClassNames)`,
+		`display.ROCChart(scores, test.Y, test.ClassNames)`,
+		`display.PCAChart(test.X, test.Labels(), test.ClassNames)`,
+		`pl := plot.New()
+pl.Title.Text = "a gonum plot"
+s, _ := plotter.NewScatter(plotter.XYs{{X: 1, Y: 2}, {X: 2, Y: 3}})
+pl.Add(s)
+pl`,
+	}
+	nb := map[string]any{
+		"nbformat": 4, "nbformat_minor": 5,
+		"metadata": map[string]any{"kernelspec": map[string]any{"name": "gopad", "language": "go", "display_name": "Go (gopad)"}},
+	}
+	var list []any
+	for i, src := range cells {
+		list = append(list, map[string]any{"cell_type": "code", "id": "c" + string(rune('a'+i)), "metadata": map[string]any{},
+			"execution_count": nil, "outputs": []any{}, "source": src})
+	}
+	nb["cells"] = list
+	raw, _ := json.Marshal(nb)
+	in := filepath.Join(dir, "charts.gonb")
+	if err := os.WriteFile(in, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	saved := filepath.Join(dir, "charts.ipynb")
+	if _, stderr, err := runIn(t, dir, runner.Options{Notebook: in, Output: saved}); err != nil {
+		t.Fatalf("gopad run: %v\n%s", err, stderr)
+	}
+	loaded, err := notebooks.Load(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts := 0
+	for _, c := range loaded.Cells {
+		for _, o := range c.Outputs {
+			if o.Data["application/vnd.gopad.echarts+json"] != nil {
+				charts++
+			}
+		}
+	}
+	// The live training chart (its final state), history, confusion, ROC, PCA.
+	if charts != 5 {
+		t.Fatalf("saved notebook holds %d charts, want 5 (live training chart, history, confusion, ROC, PCA)", charts)
+	}
+
+	cmd := exec.Command(nbconvert, "--to", "html", "--output-dir", dir, saved)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nbconvert: %v\n%s", err, out)
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "charts.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(html)
+	svgs := len(regexp.MustCompile(`<svg[ >]`).FindAllString(page, -1))
+	pngs := strings.Count(page, `src="data:image/png;base64,`)
+	// Every chart and the gonum plot: an inline SVG or a PNG each.
+	if svgs+pngs < charts+1 {
+		t.Errorf("nbconvert's HTML shows %d SVG and %d PNG pictures for %d charts and 1 plot", svgs, pngs, charts)
+	}
+	for _, title := range []string{"Training history", "Confusion matrix", "ROC curves", "a gonum plot"} {
+		if !strings.Contains(page, title) {
+			t.Errorf("nbconvert's HTML lacks the picture titled %q", title)
+		}
+	}
+}
