@@ -24,7 +24,7 @@ func isComplete(code string) (status, indent string) {
 		invalid  bool
 	)
 	s.Init(file, []byte(code), func(pos token.Position, msg string) {
-		if strings.Contains(msg, "not terminated") {
+		if msg == "raw string literal not terminated" || msg == "comment not terminated" {
 			unclosed = true // a raw string or a /* comment continues on the next line
 		} else {
 			invalid = true
