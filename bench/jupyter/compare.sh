@@ -4,7 +4,9 @@
 #   - trivial cell round trip: execute_request to the idle status and the
 #     execute_reply, p50 over CELLS cells a round;
 #   - kernel start to first result: KernelManager.start_kernel to the
-#     execute_reply of a first cell, with a fresh client.
+#     execute_reply of a first cell, with a fresh client;
+#   - the trivial cell again over bare pyzmq sockets (signed the same way, replies
+#     not decoded): the kernels' own share, without jupyter_client's decoding.
 # Kernels are measured alternately, ROUNDS rounds each; it prints the median of
 # each round's figure and the ratios (the target is gopad <= 1/10 of ipykernel).
 # Needs Debian's python3-jupyter-client and python3-ipykernel.
