@@ -54,6 +54,11 @@ type Transport struct {
 	requests       map[string]*request // by msg_id, the most recent maxRequests
 	order          []string
 	executionCount int // mirrors the kernel's count for execute_input (see Send)
+	// Shell requests go to the kernel one at a time, so that those still
+	// waiting when a cell fails can be aborted (stop_on_error), as Jupyter
+	// front ends expect when they run many cells at once.
+	waiting  []protocol.Message
+	inFlight string // the shell request the kernel has, "" if none
 }
 
 // maxRequests bounds the request headers kept for routing. Outputs of a cell
@@ -217,7 +222,10 @@ func (t *Transport) dispatch(sock zmq4.Socket, channel string, wm wireMessage, h
 	case protocol.ExecuteRequest, protocol.CompleteRequest, protocol.InspectRequest, protocol.KernelInfoRequest:
 		// The kernel publishes busy and idle around these itself.
 		t.remember(h.MsgID, r)
-		t.toKernel(protocol.Message{ID: h.MsgID, Type: h.MsgType, Content: wm.content})
+		t.mu.Lock()
+		t.waiting = append(t.waiting, protocol.Message{ID: h.MsgID, Type: h.MsgType, Content: wm.content})
+		t.mu.Unlock()
+		t.forwardNext()
 	case protocol.InterruptRequest, protocol.ShutdownRequest:
 		r.ownStatus = true
 		t.remember(h.MsgID, r)
@@ -259,6 +267,72 @@ func (t *Transport) dispatch(sock zmq4.Socket, channel string, wm wireMessage, h
 	default:
 		t.log.Printf("ignored a %s message on the %s channel: gopad does not handle it", h.MsgType, channel)
 	}
+}
+
+// forwardNext hands the kernel the next waiting shell request if it has none.
+func (t *Transport) forwardNext() {
+	t.mu.Lock()
+	if t.inFlight != "" || len(t.waiting) == 0 {
+		t.mu.Unlock()
+		return
+	}
+	m := t.waiting[0]
+	t.waiting = t.waiting[1:]
+	t.inFlight = m.ID
+	t.mu.Unlock()
+	t.toKernel(m)
+}
+
+// replied notes the kernel's reply to a shell request. After a failed
+// execute_request with stop_on_error (Jupyter's default), the execute_requests
+// waiting behind it are aborted, not run, as ipykernel does: a front end that
+// sent a whole notebook stops at the first failing cell.
+func (t *Transport) replied(r *request, id string, content json.RawMessage) {
+	t.mu.Lock()
+	if t.inFlight != id {
+		t.mu.Unlock()
+		return
+	}
+	t.inFlight = ""
+	var aborted []*request
+	if r.msgType == protocol.ExecuteRequest && replyFailed(content) && stopOnError(r.content) {
+		kept := t.waiting[:0]
+		for _, m := range t.waiting {
+			if m.Type == protocol.ExecuteRequest {
+				aborted = append(aborted, t.requests[m.ID])
+				continue
+			}
+			kept = append(kept, m)
+		}
+		t.waiting = kept
+	}
+	t.mu.Unlock()
+	for _, a := range aborted {
+		if a != nil {
+			t.answer(a, protocol.ExecuteReply, func() any {
+				return map[string]any{"status": protocol.ReplyAborted}
+			})
+		}
+	}
+	t.forwardNext()
+}
+
+func replyFailed(content json.RawMessage) bool {
+	var c struct {
+		Status string `json:"status"`
+	}
+	return json.Unmarshal(content, &c) == nil && c.Status == protocol.ReplyError
+}
+
+// stopOnError reads an execute_request's stop_on_error, true when absent.
+func stopOnError(content json.RawMessage) bool {
+	var c struct {
+		StopOnError *bool `json:"stop_on_error"`
+	}
+	if json.Unmarshal(content, &c) != nil || c.StopOnError == nil {
+		return true
+	}
+	return *c.StopOnError
 }
 
 // answer replies to a request the transport handles itself, between busy and
@@ -316,7 +390,9 @@ func (t *Transport) Send(m protocol.Message) error {
 		if err != nil {
 			return err
 		}
-		if err := t.replyRaw(r, m.Type, content); err != nil {
+		err = t.replyRaw(r, m.Type, content)
+		t.replied(r, m.ParentID, content)
+		if err != nil {
 			return err
 		}
 		if r.ownStatus {

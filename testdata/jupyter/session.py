@@ -107,7 +107,7 @@ check("kernel_info", c["help_links"] and all(l["url"].startswith("https://") for
 check("kernel_info", reply["header"]["version"] >= "5.3", reply["header"])
 ok("kernel_info")
 
-msgs, reply = execute(kc, 'import (\n\t"fmt"\n\t"image"\n\t"os"\n\t"strings"\n\n\t"gopad/display"\n)')
+msgs, reply = execute(kc, 'import (\n\t"fmt"\n\t"image"\n\t"os"\n\t"strings"\n\t"time"\n\n\t"gopad/display"\n)')
 check("import", reply["content"]["status"] == "ok", reply["content"])
 
 # execute_request: execute_input, busy/idle, stream, execute_result, execute_reply
@@ -138,6 +138,38 @@ errors = [m["content"] for m in msgs if m["msg_type"] == "error"]
 check("error", len(errors) == 1 and "undefinedName" in errors[0]["evalue"] and errors[0]["traceback"], errors)
 check("error", reply["content"]["status"] == "error" and reply["content"]["ename"] == errors[0]["ename"], reply["content"])
 ok("error")
+
+# stop_on_error: cells sent together after a failing one are aborted, not run
+# (as JupyterLab's Run All expects); with stop_on_error=False they run
+# The first cell waits for a gate file, made once the kernel has all four
+# requests: the is_complete_request sent after them on the same socket is
+# answered by the transport's reader, in order, so its reply proves it.
+gate = os.path.join(os.path.dirname(os.path.abspath(log_path)), "gate")
+wait_gate = f'for {{\n\tif _, err := os.Stat({json.dumps(gate)}); err == nil {{\n\t\tbreak\n\t}}\n\ttime.Sleep(time.Millisecond)\n}}'
+ids = [kc.execute(wait_gate), kc.execute("undefinedName"), kc.execute("ranAfter := 1"), kc.execute("ranAfter2 := 2")]
+kc.is_complete("x")
+replies = {}
+m = kc.get_shell_msg(timeout=TIMEOUT)
+check("stop_on_error", m["msg_type"] == "is_complete_reply", m)
+open(gate, "w").close()
+while len(replies) < len(ids):
+    m = kc.get_shell_msg(timeout=TIMEOUT)
+    replies[m["parent_header"]["msg_id"]] = m["content"]["status"]
+check("stop_on_error", [replies[i] for i in ids] == ["ok", "error", "aborted", "aborted"], [replies[i] for i in ids])
+os.remove(gate)
+ids = [kc.execute(wait_gate), kc.execute("undefinedName", stop_on_error=False), kc.execute("ranAfter := 3")]
+kc.is_complete("x")
+replies = {}
+m = kc.get_shell_msg(timeout=TIMEOUT)
+check("stop_on_error", m["msg_type"] == "is_complete_reply", m)
+open(gate, "w").close()
+while len(replies) < len(ids):
+    m = kc.get_shell_msg(timeout=TIMEOUT)
+    replies[m["parent_header"]["msg_id"]] = m["content"]["status"]
+check("stop_on_error", [replies[i] for i in ids] == ["ok", "error", "ok"], [replies[i] for i in ids])
+msgs, reply = execute(kc, "ranAfter")
+check("stop_on_error", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["3"], types(msgs))
+ok("stop_on_error")
 
 # display_data with a transient display id, update_display_data, standard MIME types
 msgs, reply = execute(kc, 'h := display.Show(display.HTML("<b>one</b>"))\nh.Update(display.HTML("<b>two</b>"))\ndisplay.Show(display.Markdown("*md*"))\n'
