@@ -162,7 +162,7 @@ func TestJupyterClientSession(t *testing.T) {
 	}
 	for _, check := range []string{"kernelspec", "kernel_info", "execute", "execution_count", "error", "stop_on_error", "display_data", "update_display_data",
 		"chart", "complete", "inspect", "is_complete", "comm_info", "heartbeat", "bad_signature", "interrupt_request", "sigint",
-		"shutdown_restart", "shutdown"} {
+		"shutdown_restart", "shutdown", "ipc"} {
 		if !bytes.Contains(out, []byte("ok: "+check+"\n")) {
 			t.Errorf("session.py did not pass check %q:\n%s", check, out)
 		}

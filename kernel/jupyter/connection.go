@@ -80,14 +80,15 @@ func (c *ConnectionInfo) check() error {
 	return nil
 }
 
-// endpoint is the ZeroMQ address of the socket on port.
+// endpoint is the ZeroMQ address the socket on port listens on, through the
+// buffered transports of framedconn.go.
 func (c ConnectionInfo) endpoint(port int) string {
 	if c.Transport == "ipc" {
-		return fmt.Sprintf("ipc://%s-%d", c.IP, port)
+		return fmt.Sprintf("%s://%s-%d", bufferedIPC, c.IP, port)
 	}
 	ip := c.IP
 	if strings.Contains(ip, ":") && !strings.HasPrefix(ip, "[") {
 		ip = "[" + ip + "]"
 	}
-	return fmt.Sprintf("tcp://%s:%d", ip, port)
+	return fmt.Sprintf("%s://%s:%d", bufferedTCP, ip, port)
 }

@@ -87,7 +87,7 @@ func TestReadConnectionFileRejectsBadFiles(t *testing.T) {
 	}
 	good := `{"transport":"tcp","ip":"127.0.0.1","shell_port":5001,"iopub_port":5002,"stdin_port":5003,"control_port":5004,"hb_port":5005,"key":"k","signature_scheme":"hmac-sha256"}`
 	c, err := ReadConnectionFile(write(good))
-	if err != nil || c.endpoint(c.ShellPort) != "tcp://127.0.0.1:5001" {
+	if err != nil || c.endpoint(c.ShellPort) != bufferedTCP+"://127.0.0.1:5001" {
 		t.Fatalf("good file: %+v, %v", c, err)
 	}
 	for _, bad := range []struct{ content, says string }{
@@ -105,7 +105,7 @@ func TestReadConnectionFileRejectsBadFiles(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 	ipc := ConnectionInfo{Transport: "ipc", IP: "/tmp/k", ShellPort: 1}
-	if got := ipc.endpoint(1); got != "ipc:///tmp/k-1" {
+	if got := ipc.endpoint(1); got != bufferedIPC+":///tmp/k-1" {
 		t.Errorf("ipc endpoint %q", got)
 	}
 }

@@ -295,3 +295,12 @@ kc.stop_channels()
 km.shutdown_kernel(now=False)
 check("shutdown", not km.is_alive(), "the kernel is still alive after shutdown_kernel")
 ok("shutdown")
+
+# the ipc transport (Unix sockets) works as tcp does
+km = KernelManager(kernel_name="gopad", transport="ipc", ip=os.path.join(os.path.dirname(os.path.abspath(log_path)), "kernel-ipc"))
+kc = start(km)
+msgs, reply = execute(kc, "20 + 22")
+check("ipc", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["42"], types(msgs))
+kc.stop_channels()
+km.shutdown_kernel(now=False)
+ok("ipc")
