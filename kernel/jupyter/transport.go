@@ -59,6 +59,10 @@ type Transport struct {
 	// front ends expect when they run many cells at once.
 	waiting  []protocol.Message
 	inFlight string // the shell request the kernel has, "" if none
+	// kernelInfo is the kernel_info_reply the kernel sent when it became
+	// ready: kernel_info_request on the control channel is answered from it at
+	// once, even while a cell runs.
+	kernelInfo json.RawMessage
 }
 
 // maxRequests bounds the request headers kept for routing. Outputs of a cell
@@ -218,8 +222,26 @@ func (t *Transport) dispatch(sock zmq4.Socket, channel string, wm wireMessage, h
 		h.MsgID = protocol.NewID()
 	}
 	r := &request{sock: sock, identities: wm.identities, header: wm.header, msgType: h.MsgType, content: wm.content}
+	t.mu.Lock()
+	info := t.kernelInfo
+	t.mu.Unlock()
 	switch h.MsgType {
-	case protocol.ExecuteRequest, protocol.CompleteRequest, protocol.InspectRequest, protocol.KernelInfoRequest:
+	case protocol.KernelInfoRequest:
+		if channel == "control" && info != nil {
+			t.answer(r, protocol.KernelInfoReply, func() any {
+				var c map[string]any
+				_ = json.Unmarshal(info, &c) // the kernel's own JSON
+				addKernelInfo(c)
+				return c
+			})
+			return
+		}
+		t.remember(h.MsgID, r)
+		t.mu.Lock()
+		t.waiting = append(t.waiting, protocol.Message{ID: h.MsgID, Type: h.MsgType, Content: wm.content})
+		t.mu.Unlock()
+		t.forwardNext()
+	case protocol.ExecuteRequest, protocol.CompleteRequest, protocol.InspectRequest:
 		// The kernel publishes busy and idle around these itself.
 		t.remember(h.MsgID, r)
 		t.mu.Lock()
@@ -379,6 +401,9 @@ func (t *Transport) Send(m protocol.Message) error {
 	switch {
 	case m.Type == protocol.KernelInfoReply && m.ParentID == "":
 		// The kernel says it is ready: Jupyter learns it from kernel_info_request.
+		t.mu.Lock()
+		t.kernelInfo = append(json.RawMessage(nil), content...)
+		t.mu.Unlock()
 		t.publishRaw(protocol.Status, nil, mustJSON(protocol.StatusContent{ExecutionState: protocol.StateIdle}))
 		return nil
 	case strings.HasSuffix(m.Type, "_reply"):

@@ -266,6 +266,17 @@ msgs, reply = collect(kc, msg_id)
 check("interrupt", reply["content"]["status"] == "error" and reply["content"]["ename"] == "Interrupted", reply["content"])
 ok("interrupt_request")
 
+# kernel_info_request on control is answered while a cell runs
+msg_id = kc.execute(loop)
+wait_for_iopub(kc, msg_id, "stream")
+info = control_request("kernel_info_request", {})
+check("control_kernel_info", info["msg_type"] == "kernel_info_reply" and info["content"]["language_info"]["name"] == "go"
+      and info["content"]["banner"], info)
+control_request("interrupt_request", {})
+msgs, reply = collect(kc, msg_id)
+check("control_kernel_info", reply["content"]["ename"] == "Interrupted", reply["content"])
+ok("control_kernel_info")
+
 # SIGINT stops a running loop too
 msg_id = kc.execute(loop)
 wait_for_iopub(kc, msg_id, "stream")
