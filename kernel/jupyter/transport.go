@@ -86,7 +86,8 @@ type request struct {
 // Open binds the sockets of conn. Messages that arrive are queued for Read;
 // SIGINT becomes an interrupt, as kernels with interrupt_mode "signal" get it.
 // Log lines (dropped messages, unknown requests) go to the process's stderr as
-// it is now: a kernel later captures its stderr into cells' output.
+// it is now: a kernel later captures its stderr into cells' output. The
+// process's stdin becomes /dev/null (input_request is not supported).
 func Open(conn ConnectionInfo) (*Transport, error) {
 	if err := conn.check(); err != nil {
 		return nil, err
@@ -95,6 +96,12 @@ func Open(conn ConnectionInfo) (*Transport, error) {
 	if fd, err := unix.Dup(2); err == nil {
 		unix.CloseOnExec(fd)
 		logOut = os.NewFile(uintptr(fd), "gopad-jupyter-log")
+	}
+	// Jupyter front ends give a kernel's stdin to nobody: a cell reading it
+	// would wait until interrupted. With /dev/null it reads end of file at once.
+	if devNull, err := os.Open(os.DevNull); err == nil {
+		_ = unix.Dup2(int(devNull.Fd()), 0)
+		devNull.Close()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t := &Transport{

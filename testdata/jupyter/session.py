@@ -139,6 +139,11 @@ check("error", len(errors) == 1 and "undefinedName" in errors[0]["evalue"] and e
 check("error", reply["content"]["status"] == "error" and reply["content"]["ename"] == errors[0]["ename"], reply["content"])
 ok("error")
 
+# a cell reading stdin gets end of file at once instead of waiting forever
+msgs, reply = execute(kc, "var line string\n_, err := fmt.Scanln(&line)\nerr")
+check("stdin", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["EOF"], msgs)
+ok("stdin")
+
 # stop_on_error: cells sent together after a failing one are aborted, not run
 # (as JupyterLab's Run All expects); with stop_on_error=False they run
 # The first cell waits for a gate file, made once the kernel has all four
