@@ -160,7 +160,7 @@ func TestJupyterClientSession(t *testing.T) {
 	if err != nil {
 		t.Fatalf("session.py: %v\n%s\nkernel log:\n%s", err, out, logText)
 	}
-	for _, check := range []string{"kernelspec", "kernel_info", "execute", "execution_count", "error", "stdin", "stop_on_error", "display_data", "update_display_data",
+	for _, check := range []string{"kernelspec", "kernel_info", "execute", "execution_count", "error", "stdin", "stop_on_error", "many_waiting", "display_data", "update_display_data",
 		"chart", "complete", "inspect", "is_complete", "comm_info", "heartbeat", "bad_signature", "interrupt_request", "control_kernel_info", "sigint",
 		"shutdown_restart", "shutdown", "ipc"} {
 		if !bytes.Contains(out, []byte("ok: "+check+"\n")) {

@@ -57,12 +57,19 @@ type Transport struct {
 	// Shell requests go to the kernel one at a time, so that those still
 	// waiting when a cell fails can be aborted (stop_on_error), as Jupyter
 	// front ends expect when they run many cells at once.
-	waiting  []protocol.Message
+	// waiting requests are remembered (for routing) only once forwarded, so
+	// that however many wait, none is forgotten before it is answered.
+	waiting  []waitingRequest
 	inFlight string // the shell request the kernel has, "" if none
 	// kernelInfo is the kernel_info_reply the kernel sent when it became
 	// ready: kernel_info_request on the control channel is answered from it at
 	// once, even while a cell runs.
 	kernelInfo json.RawMessage
+}
+
+type waitingRequest struct {
+	m protocol.Message
+	r *request
 }
 
 // maxRequests bounds the request headers kept for routing. Outputs of a cell
@@ -243,18 +250,10 @@ func (t *Transport) dispatch(sock zmq4.Socket, channel string, wm wireMessage, h
 			})
 			return
 		}
-		t.remember(h.MsgID, r)
-		t.mu.Lock()
-		t.waiting = append(t.waiting, protocol.Message{ID: h.MsgID, Type: h.MsgType, Content: wm.content})
-		t.mu.Unlock()
-		t.forwardNext()
+		t.wait(h.MsgID, r)
 	case protocol.ExecuteRequest, protocol.CompleteRequest, protocol.InspectRequest:
 		// The kernel publishes busy and idle around these itself.
-		t.remember(h.MsgID, r)
-		t.mu.Lock()
-		t.waiting = append(t.waiting, protocol.Message{ID: h.MsgID, Type: h.MsgType, Content: wm.content})
-		t.mu.Unlock()
-		t.forwardNext()
+		t.wait(h.MsgID, r)
 	case protocol.InterruptRequest, protocol.ShutdownRequest:
 		r.ownStatus = true
 		t.remember(h.MsgID, r)
@@ -298,6 +297,14 @@ func (t *Transport) dispatch(sock zmq4.Socket, channel string, wm wireMessage, h
 	}
 }
 
+// wait queues a shell request for the kernel.
+func (t *Transport) wait(id string, r *request) {
+	t.mu.Lock()
+	t.waiting = append(t.waiting, waitingRequest{protocol.Message{ID: id, Type: r.msgType, Content: r.content}, r})
+	t.mu.Unlock()
+	t.forwardNext()
+}
+
 // forwardNext hands the kernel the next waiting shell request if it has none.
 func (t *Transport) forwardNext() {
 	t.mu.Lock()
@@ -305,11 +312,12 @@ func (t *Transport) forwardNext() {
 		t.mu.Unlock()
 		return
 	}
-	m := t.waiting[0]
+	w := t.waiting[0]
 	t.waiting = t.waiting[1:]
-	t.inFlight = m.ID
+	t.inFlight = w.m.ID
+	t.rememberLocked(w.m.ID, w.r)
 	t.mu.Unlock()
-	t.toKernel(m)
+	t.toKernel(w.m)
 }
 
 // replied notes the kernel's reply to a shell request. After a failed
@@ -326,22 +334,20 @@ func (t *Transport) replied(r *request, id string, content json.RawMessage) {
 	var aborted []*request
 	if r.msgType == protocol.ExecuteRequest && replyFailed(content) && stopOnError(r.content) {
 		kept := t.waiting[:0]
-		for _, m := range t.waiting {
-			if m.Type == protocol.ExecuteRequest {
-				aborted = append(aborted, t.requests[m.ID])
+		for _, w := range t.waiting {
+			if w.m.Type == protocol.ExecuteRequest {
+				aborted = append(aborted, w.r)
 				continue
 			}
-			kept = append(kept, m)
+			kept = append(kept, w)
 		}
 		t.waiting = kept
 	}
 	t.mu.Unlock()
 	for _, a := range aborted {
-		if a != nil {
-			t.answer(a, protocol.ExecuteReply, func() any {
-				return map[string]any{"status": protocol.ReplyAborted}
-			})
-		}
+		t.answer(a, protocol.ExecuteReply, func() any {
+			return map[string]any{"status": protocol.ReplyAborted}
+		})
 	}
 	t.forwardNext()
 }
@@ -376,6 +382,10 @@ func (t *Transport) answer(r *request, replyType string, content func() any) {
 func (t *Transport) remember(id string, r *request) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.rememberLocked(id, r)
+}
+
+func (t *Transport) rememberLocked(id string, r *request) {
 	if _, ok := t.requests[id]; !ok {
 		t.order = append(t.order, id)
 	}

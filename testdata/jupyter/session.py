@@ -172,6 +172,22 @@ while len(replies) < len(ids):
     m = kc.get_shell_msg(timeout=TIMEOUT)
     replies[m["parent_header"]["msg_id"]] = m["content"]["status"]
 check("stop_on_error", [replies[i] for i in ids] == ["ok", "error", "ok"], [replies[i] for i in ids])
+# More requests waiting at once than the transport keeps routes for (1024):
+# each is still answered, in order
+os.remove(gate)
+ids = [kc.execute(wait_gate)] + [kc.execute(f"{i}") for i in range(1100)]
+kc.is_complete("x")
+m = kc.get_shell_msg(timeout=TIMEOUT)
+check("many_waiting", m["msg_type"] == "is_complete_reply", m)
+open(gate, "w").close()
+order = []
+while len(order) < len(ids):
+    m = kc.get_shell_msg(timeout=TIMEOUT)
+    check("many_waiting", m["content"]["status"] == "ok", m["content"])
+    order.append(m["parent_header"]["msg_id"])
+check("many_waiting", order == ids, "replies out of order")
+ok("many_waiting")
+
 msgs, reply = execute(kc, "ranAfter")
 check("stop_on_error", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["3"], types(msgs))
 ok("stop_on_error")
