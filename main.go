@@ -9,6 +9,8 @@
 //	                                (KServe's custom-runtime flags; see -h)
 //	gopad version                   print the version
 //	gopad kernel                    internal: a kernel process, started by gopad itself
+//	gopad kernel --jupyter -f FILE  a kernel for a Jupyter front end (from the kernelspec)
+//	gopad jupyter install|uninstall the kernelspec that lets Jupyter run gopad
 //
 // Each subcommand accepts -h.
 package main
@@ -27,6 +29,7 @@ import (
 	"syscall"
 
 	"gopad.dev/gopad/kernel"
+	"gopad.dev/gopad/kernel/jupyter"
 	"gopad.dev/gopad/repl"
 	"gopad.dev/gopad/runner"
 	"gopad.dev/gopad/server"
@@ -48,6 +51,11 @@ Usage:
                                      manage the API keys of serve-model
   gopad version                      print gopad's version
   gopad kernel                       internal: a kernel process, started by gopad itself
+  gopad jupyter install [--user|--sys-prefix|--prefix DIR]
+                                     let JupyterLab, Notebook, VS Code, nbconvert and papermill
+                                     run gopad: writes the "Go (gopad)" kernelspec
+  gopad jupyter uninstall [--user|--sys-prefix|--prefix DIR]
+                                     remove it
 
 Run "gopad COMMAND -h" for the flags of a command.
 
@@ -76,7 +84,7 @@ func (e *usageError) Error() string        { return e.msg }
 func (e *usageError) Is(target error) bool { return target == errUsage }
 
 // commands are gopad's subcommands; "help" prints the usage.
-var commands = []string{"serve", "run", "repl", "kernel", "serve-model", "version", "help"}
+var commands = []string{"serve", "run", "repl", "kernel", "serve-model", "jupyter", "version", "help"}
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
@@ -106,6 +114,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = kernelCmd(args, stderr)
 	case "serve-model":
 		err = serveModelCmd(args, stdout, stderr)
+	case "jupyter":
+		err = jupyterCmd(args, stdout, stderr)
 	case "version":
 		err = versionCmd(args, stdout, stderr)
 	case "help":
@@ -367,7 +377,9 @@ func replCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 }
 
 func kernelCmd(args []string, stderr io.Writer) error {
-	fs := newFlagSet("kernel", "gopad kernel (internal: started by gopad with its request and message pipes on fds 3 and 4)", stderr)
+	fs := newFlagSet("kernel", "gopad kernel (internal: started by gopad with its request and message pipes on fds 3 and 4)\n       gopad kernel --jupyter -f CONNECTION_FILE (started by a Jupyter front end, from the kernelspec)", stderr)
+	viaJupyter := fs.Bool("jupyter", false, "speak Jupyter's wire protocol on the sockets of the connection file given with -f")
+	connFile := fs.String("f", "", "the Jupyter connection file (with --jupyter)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -376,8 +388,99 @@ func kernelCmd(args []string, stderr io.Writer) error {
 		fs.Usage()
 		return errUsage
 	}
-	return kernel.Main()
+	switch {
+	case *viaJupyter && *connFile == "":
+		return usageErrorf("--jupyter needs the connection file: -f FILE")
+	case !*viaJupyter && *connFile != "":
+		return usageErrorf("-f %s is a Jupyter connection file: add --jupyter", *connFile)
+	case !*viaJupyter:
+		return kernel.Main()
+	}
+	conn, err := jupyter.ReadConnectionFile(*connFile)
+	if err != nil {
+		return err
+	}
+	t, err := jupyter.Open(conn)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	return kernel.Serve(t, t)
 }
+
+// jupyterCmd installs or removes the kernelspec.
+func jupyterCmd(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "install" && args[0] != "uninstall") {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			fmt.Fprint(stderr, jupyterUsage)
+			return flag.ErrHelp
+		}
+		fmt.Fprint(stderr, jupyterUsage)
+		if len(args) == 0 {
+			return usageErrorf("say install or uninstall")
+		}
+		return usageErrorf("unknown jupyter command %q: say install or uninstall", args[0])
+	}
+	action := args[0]
+	fs := newFlagSet("jupyter "+action, "gopad jupyter "+action+" [--user|--sys-prefix|--prefix DIR]", stderr)
+	user := fs.Bool("user", false, "the user's Jupyter data directory (the default)")
+	sysPrefix := fs.Bool("sys-prefix", false, "the active virtualenv or conda environment, else python3's sys.prefix")
+	prefix := fs.String("prefix", "", "PREFIX/share/jupyter/kernels (add PREFIX/share/jupyter to $JUPYTER_PATH if Jupyter does not look there)")
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usageErrorf("unexpected argument %q", pos[0])
+	}
+	where, chosen := jupyter.User, 0
+	if *user {
+		chosen++
+	}
+	if *sysPrefix {
+		where, chosen = jupyter.SysPrefix, chosen+1
+	}
+	if *prefix != "" {
+		where, chosen = jupyter.Prefix, chosen+1
+	}
+	if chosen > 1 {
+		return usageErrorf("give one of --user, --sys-prefix and --prefix")
+	}
+	dir, err := jupyter.KernelsDir(where, *prefix)
+	if err != nil {
+		return err
+	}
+	if action == "uninstall" {
+		removed, err := jupyter.Uninstall(dir)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "removed the %s kernelspec %s\n", jupyter.DisplayName, removed)
+		return nil
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		exe, err = filepath.EvalSymlinks(exe)
+	}
+	if err != nil {
+		return fmt.Errorf("find gopad's own path for the kernelspec: %w", err)
+	}
+	written, err := jupyter.Install(dir, exe)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "installed the %s kernelspec in %s (it runs %s)\n", jupyter.DisplayName, written, exe)
+	return nil
+}
+
+const jupyterUsage = `Usage: gopad jupyter install [--user|--sys-prefix|--prefix DIR]
+       gopad jupyter uninstall [--user|--sys-prefix|--prefix DIR]
+
+install writes the "Go (gopad)" kernelspec (kernel.json and logos), so that
+JupyterLab, Notebook, VS Code, nbconvert, nbclient and papermill can run gopad's
+Go cells; the kernelspec runs this gopad executable by its absolute path.
+Without a flag it goes to the user's Jupyter data directory.
+`
 
 func versionCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("version", "gopad version", stderr)

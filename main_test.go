@@ -103,7 +103,7 @@ func TestHelpAndVersion(t *testing.T) {
 			t.Errorf("gopad %q: exit %d, stdout %q", args, code, stdout)
 		}
 	}
-	for _, sub := range []string{"serve", "run", "repl", "kernel", "version"} {
+	for _, sub := range []string{"serve", "run", "repl", "kernel", "jupyter", "version"} {
 		if code, _, stderr := gopad(t, sub, "-h"); code != 0 || !strings.Contains(stderr, "Usage: gopad") {
 			t.Errorf("gopad %s -h: exit %d, stderr %q", sub, code, stderr)
 		}

@@ -71,11 +71,34 @@ func Version() string {
 
 // Main runs a kernel process until its parent closes the request pipe or asks it
 // to shut down. It must be called only in a process started by package client.
-func Main() (err error) {
+func Main() error {
 	in, out, err := protocolFiles()
 	if err != nil {
 		return err
 	}
+	return Serve(protocol.NewReader(in), protocol.NewWriter(out))
+}
+
+// MessageReader is where a kernel reads its requests: gopad's pipe
+// (protocol.Reader) or another transport, such as Jupyter's wire protocol
+// (package jupyter). Read returns io.EOF when nobody can send requests any more.
+type MessageReader interface {
+	Read() (protocol.Message, error)
+}
+
+// MessageSender is where a kernel sends its messages. Send returns a
+// *protocol.TooLargeError, having sent nothing, for a message larger than
+// protocol.MaxMessageSize.
+type MessageSender interface {
+	Send(protocol.Message) error
+}
+
+// Serve runs the kernel on a transport until the reader ends or a
+// shutdown_request arrives. Every transport gets the same kernel: the same
+// interpreter, output capture, display channel and interrupt handling. The
+// first message sent is a kernel_info_reply with no parent, once the kernel
+// can execute.
+func Serve(r MessageReader, w MessageSender) (err error) {
 	reserveHeap()
 	// A recursion without end then fails within a second, not fifteen; the
 	// parent names it from the runtime's report and the position slot.
@@ -84,7 +107,6 @@ func Main() (err error) {
 	if err != nil {
 		return err
 	}
-	w := protocol.NewWriter(out)
 	k := &kernel{w: w, position: position}
 	k.capture, err = startCapture(k.send, DefaultOutputLimit)
 	if err != nil {
@@ -107,7 +129,7 @@ func Main() (err error) {
 	if err := k.sendContent(protocol.KernelInfoReply, "", kernelInfo()); err != nil {
 		return err
 	}
-	return k.serve(protocol.NewReader(in))
+	return k.serve(r)
 }
 
 // gcBallastSize is heap the kernel allocates and never touches, so that the
@@ -155,7 +177,7 @@ func kernelInfo() protocol.KernelInfoReplyContent {
 
 // kernel is the state of the kernel process.
 type kernel struct {
-	w        *protocol.Writer
+	w        MessageSender
 	capture  *capture
 	eng      *engine.Engine
 	position *positionSlot // nil when the parent shares no position file
@@ -188,7 +210,7 @@ func (k *kernel) status(parent, state string) {
 
 // serve reads requests. Interrupt and shutdown are handled at once; everything
 // else is queued and handled in order by one worker, as Jupyter's shell channel is.
-func (k *kernel) serve(r *protocol.Reader) error {
+func (k *kernel) serve(r MessageReader) error {
 	// The queue is unbounded so that the reader never blocks behind a long cell:
 	// it must stay free to take an interrupt.
 	var (
