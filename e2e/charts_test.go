@@ -47,7 +47,9 @@ display.Heatmap("corr", mat.NewDense(2, 2, []float64{1, 0.5, 0.5, 1}), []string{
 	waitIdle(t, ctx, kernelStarts+2*time.Minute)
 
 	const drawn = `document.body.className === 'chart' && !!document.querySelector('div.chart canvas') && !!(window.echarts && echarts.getInstanceByDom(document.querySelector('div.chart')))`
-	frames := outputFrames(t, ctx, "the nine charts drawn", drawn, 9, time.Minute)
+	// Nine charts the cell shows, and three live progress charts: the two Fit
+	// calls' and the grid search's (sweeps drive the training view too).
+	frames := outputFrames(t, ctx, "the twelve charts drawn", drawn, 12, time.Minute)
 	const info = `(() => {
 	const el = document.querySelector('div.chart');
 	const o = echarts.getInstanceByDom(el).getOption();
@@ -73,7 +75,8 @@ display.Heatmap("corr", mat.NewDense(2, 2, []float64{1, 0.5, 0.5, 1}), []string{
 	sort.Strings(titles)
 	joined := strings.Join(titles, "\n")
 	for _, want := range []string{"Confusion matrix (45 samples", "Grid search: best lr=", "PCA projection of 45 rows", "Precision-recall curves, one class vs rest",
-		"ROC curves, one class vs rest", "Regression: MSE ", "Training history: 8 epochs", "Weights per layer (2 layers", "corr"} {
+		"ROC curves, one class vs rest", "Regression: MSE ", "Training history: 8 epochs", "Weights per layer (2 layers", "corr",
+		"loss and accuracy per epoch", "score per combination", "loss per epoch"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("no chart titled %q...; titles:\n%s", want, joined)
 		}

@@ -31,6 +31,11 @@ type FitInfo struct {
 	Samples         int
 	ValSamples      int      // 0 without validation data
 	Metrics         []string // names of the metrics reported per epoch, e.g. "accuracy"
+	// Step is empty for training. A sweep (GridSearch's combinations,
+	// PruneSensitivity's pruned copies) names what it counts instead: its
+	// "epochs" are such steps, it reports no loss (NaN), and its one metric is
+	// each step's score.
+	Step string
 }
 
 // BatchStats is reported after each optimisation step.

@@ -275,7 +275,7 @@ func GridSearch(grid Grid, d Dataset, k int, seed int64, train func(p Params, tr
 		r.Names = append(r.Names, n)
 	}
 	sort.Strings(r.Names)
-	quiet.beginSweep(len(combos), "score")
+	quiet.beginSweep(len(combos), "combination", "score")
 	defer func() { quiet.endSweep(r.Stopped) }()
 	for _, p := range combos {
 		if quiet.stopped() {
@@ -410,13 +410,13 @@ func (q *quietScope) stopped() bool {
 // "epochs" are the steps and whose metric is the score each step gives, so
 // that a notebook shows a progress bar and the scores so far. Nested scopes
 // and silent runs show nothing.
-func (q *quietScope) beginSweep(steps int, metric string) {
+func (q *quietScope) beginSweep(steps int, step, metric string) {
 	if q.nesting || q.outer == nil || steps <= 0 {
 		return
 	}
 	q.sweep = &History{Planned: steps, Metrics: []string{metric}, Seed: 0}
 	q.sweepStart = time.Now()
-	q.outer.Begin(FitInfo{Epochs: steps, BatchesPerEpoch: 1, Metrics: []string{metric}})
+	q.outer.Begin(FitInfo{Epochs: steps, BatchesPerEpoch: 1, Metrics: []string{metric}, Step: step})
 }
 
 // sweepStep reports the score of the next step.

@@ -39,7 +39,7 @@ func PruneSensitivity(m *Model, val Dataset, ratios []float64, score func(m *Mod
 			layers++
 		}
 	}
-	quiet.beginSweep(layers*len(ratios), "score")
+	quiet.beginSweep(layers*len(ratios), "pruned copy", "score")
 	defer func() { quiet.endSweep(res.Stopped) }()
 	for i, l := range m.layers {
 		switch l.(type) {

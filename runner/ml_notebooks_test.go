@@ -116,13 +116,14 @@ func (r *exampleRun) results(t *testing.T) []protocol.MIMEBundle {
 	return out
 }
 
-// trainingCell returns the one cell that showed a live training chart.
+// trainingCell returns the one cell that showed a live training chart (a grid
+// search's live chart of scores is not one).
 func (r *exampleRun) trainingCell(t *testing.T) cellRun {
 	t.Helper()
 	var found []cellRun
 	for _, c := range r.cells {
 		for _, m := range c.msgs {
-			if m.Type == protocol.DisplayData && displayContent(t, m).Data[protocol.MIMEECharts] != nil {
+			if m.Type == protocol.DisplayData && isTrainingChart(displayContent(t, m).Data[protocol.MIMEECharts]) {
 				found = append(found, c)
 				break
 			}

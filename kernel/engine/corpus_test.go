@@ -346,7 +346,7 @@ var corpus = []struct {
 	{"misspelled package symbols", []corpusCell{
 		fails("strings.Contain(\"abc\", \"b\")", "CompileError: undefined: strings.Contain (did you mean strings.Contains, strings.ContainsAny or strings.ContainsFunc?)"),
 		fails("import \"math\"\nr := math.Sqroot(2)", "CompileError: undefined: math.Sqroot (did you mean math.Sqrt?)"),
-		fails("t := ml.FromSlise([]float32{1}, 1)", "CompileError: undefined: ml.FromSlise (did you mean ml.FromSlice?)"),
+		fails("t := ml.FromSlise([]float32{1}, 1)", "CompileError: undefined: ml.FromSlise (did you mean ml.FromSlice or ml.FromDense?)"),
 		fails("ml.Ful(1, 2)", "CompileError: undefined: ml.Ful (did you mean ml.Full?)"),
 		fails("fmt.Qqqqqq(1)", "CompileError: undefined: fmt.Qqqqqq"),
 		v("strings.Contains(\"abc\", \"b\")", "true"),

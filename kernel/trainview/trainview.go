@@ -84,6 +84,29 @@ func (r *run) steps() (done, total int) {
 	return done, total
 }
 
+// unit is what the run counts: "epoch" for training, a sweep's step otherwise.
+func (r *run) unit() string {
+	if r.info.Step != "" {
+		return r.info.Step
+	}
+	return "epoch"
+}
+
+// sweep reports whether the run is a sweep (a grid search, a sensitivity
+// analysis): steps with a score each and no loss to show.
+func (r *run) sweep() bool { return r.info.Step != "" }
+
+// plural writes n units, e.g. "3 epochs", "1 combination", "4 pruned copies".
+func plural(n int, unit string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, unit)
+	}
+	if strings.HasSuffix(unit, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(unit, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
 // eta estimates the remaining training time from the pace so far.
 func (r *run) eta() (time.Duration, bool) {
 	done, total := r.steps()
@@ -102,7 +125,13 @@ const sep = " · "
 func (r *run) status() string {
 	var parts []string
 	epochs := r.info.Epochs
-	if r.last.Epoch > 0 {
+	switch {
+	case r.last.Epoch > 0 && r.sweep():
+		parts = append(parts, fmt.Sprintf("%s %d/%d", r.unit(), r.last.Epoch, epochs), formatDuration(r.last.Elapsed))
+		if eta, ok := r.eta(); ok {
+			parts = append(parts, "ETA "+formatDuration(eta))
+		}
+	case r.last.Epoch > 0:
 		parts = append(parts, fmt.Sprintf("epoch %d/%d", r.last.Epoch, epochs))
 		parts = append(parts, fmt.Sprintf("batch %d/%d", r.last.Batch, r.last.Batches))
 		parts = append(parts, "loss "+formatValue(r.last.Loss))
@@ -110,16 +139,22 @@ func (r *run) status() string {
 		if eta, ok := r.eta(); ok {
 			parts = append(parts, "ETA "+formatDuration(eta))
 		}
-	} else {
+	case r.sweep():
+		parts = append(parts, "starting: "+plural(epochs, r.unit()))
+	default:
 		parts = append(parts, fmt.Sprintf("starting: %d epochs of %d batches, %d samples", epochs, r.info.BatchesPerEpoch, r.info.Samples))
 	}
 	return strings.Join(parts, sep)
 }
 
 // epochSummary describes one finished epoch, e.g.
-// "epoch 3/30 · loss 0.1234 · accuracy 0.9600 · val_loss 0.1300 · val_accuracy 0.9500 · 0:05".
-func epochSummary(s ml.EpochStats) string {
-	parts := []string{fmt.Sprintf("epoch %d/%d", s.Epoch, s.Epochs), "loss " + formatValue(s.Loss)}
+// "epoch 3/30 · loss 0.1234 · accuracy 0.9600 · val_loss 0.1300 · val_accuracy 0.9500 · 0:05",
+// or a sweep's step, e.g. "combination 3/8 · score 0.9500 · 0:05".
+func (r *run) epochSummary(s ml.EpochStats) string {
+	parts := []string{fmt.Sprintf("%s %d/%d", r.unit(), s.Epoch, s.Epochs)}
+	if !r.sweep() {
+		parts = append(parts, "loss "+formatValue(s.Loss))
+	}
 	parts = append(parts, metricParts("", s.Metrics)...)
 	if !math.IsNaN(s.ValLoss) {
 		parts = append(parts, "val_loss "+formatValue(s.ValLoss))
@@ -155,22 +190,24 @@ func (r *run) endSummary(h *ml.History) string {
 	if h != nil && h.Elapsed > elapsed {
 		elapsed = h.Elapsed
 	}
-	head := fmt.Sprintf("done: %d epochs in %s", epochs, formatDuration(elapsed))
+	head := fmt.Sprintf("done: %s in %s", plural(epochs, r.unit()), formatDuration(elapsed))
 	switch {
 	case h != nil && h.Failed:
 		// The panic itself is the cell's error, shown under the bar.
-		head = fmt.Sprintf("failed after %d of %d epochs, %s", epochs, r.info.Epochs, formatDuration(elapsed))
+		head = fmt.Sprintf("failed after %d of %s, %s", epochs, plural(r.info.Epochs, r.unit()), formatDuration(elapsed))
 	case h != nil && h.Stopped:
 		reason := h.StopReason
 		if reason == "" {
 			reason = "stopped"
 		}
-		head = fmt.Sprintf("stopped (%s) after %d of %d epochs, %s", reason, epochs, r.info.Epochs, formatDuration(elapsed))
+		head = fmt.Sprintf("stopped (%s) after %d of %s, %s", reason, epochs, plural(r.info.Epochs, r.unit()), formatDuration(elapsed))
 	}
 	parts := []string{head}
 	if len(r.epochs) > 0 {
 		s := r.epochs[len(r.epochs)-1]
-		parts = append(parts, "loss "+formatValue(s.Loss))
+		if !r.sweep() {
+			parts = append(parts, "loss "+formatValue(s.Loss))
+		}
 		parts = append(parts, metricParts("", s.Metrics)...)
 		if !math.IsNaN(s.ValLoss) {
 			parts = append(parts, "val_loss "+formatValue(s.ValLoss))
@@ -243,7 +280,7 @@ func (v *notebookView) Epoch(s ml.EpochStats) {
 	// come before anything the cell prints after the epoch (a callback's
 	// line), for a terminal to print them in order. A bar message is small and
 	// its size does not grow with the epochs, unlike the chart's.
-	v.unpublished = append(v.unpublished, epochSummary(s))
+	v.unpublished = append(v.unpublished, v.run.epochSummary(s))
 	v.updateBar(nil)
 	// Many short epochs would redraw a growing chart hundreds of times a second:
 	// refresh at most once per refreshInterval and leave the rest to End.
@@ -311,7 +348,7 @@ func (v *notebookView) barBundle(end *ml.History) display.Bundle {
 		st.Status = r.endSummary(end)
 	}
 	if len(r.epochs) > 0 {
-		st.LastLog = epochSummary(r.epochs[len(r.epochs)-1])
+		st.LastLog = r.epochSummary(r.epochs[len(r.epochs)-1])
 	}
 	return display.Bundle{display.MIMEHTML: st.HTML(), display.MIMEText: st.Text(), display.MIMEProgress: st.JSON()}
 }
@@ -333,6 +370,9 @@ func (v *notebookView) chartBundle(final bool) display.Bundle {
 			reported = reported || !math.IsNaN(y)
 		}
 		return data, reported
+	}
+	if v.run.sweep() {
+		return v.sweepChart(final, points)
 	}
 	metrics := v.run.info.Metrics
 	title := "loss per epoch"
@@ -382,6 +422,35 @@ func (v *notebookView) chartBundle(final bool) display.Bundle {
 			}
 		}
 	}
+	if !final {
+		return display.LiveChart(line)
+	}
+	return display.Chart(line)
+}
+
+// sweepChart draws a sweep's score per step (no loss: a sweep trains no one
+// model), with the steps on x.
+func (v *notebookView) sweepChart(final bool, points func(func(ml.EpochStats) float64) ([]opts.LineData, bool)) display.Bundle {
+	unit, metric := v.run.unit(), "score"
+	if len(v.run.info.Metrics) > 0 {
+		metric = v.run.info.Metrics[0]
+	}
+	xAxis := opts.XAxis{Type: "value", Name: unit, NameLocation: "middle", NameGap: 25, Min: 1, MinInterval: 1}
+	if v.run.info.Epochs > 1 && (v.ended == nil || !(v.ended.Stopped || v.ended.Failed)) {
+		xAxis.Max = v.run.info.Epochs
+	}
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithTitleOpts(opts.Title{Title: metric + " per " + unit}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "10", Top: "25"}),
+		charts.WithGridOpts(opts.Grid{Top: "80"}),
+		charts.WithXAxisOpts(xAxis),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: metric, Scale: opts.Bool(true)}),
+		charts.WithAnimation(false),
+	)
+	data, _ := points(func(s ml.EpochStats) float64 { return metricValue(s.Metrics, metric) })
+	line.AddSeries(metric, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(data) <= 50)}))
 	if !final {
 		return display.LiveChart(line)
 	}

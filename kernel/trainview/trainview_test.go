@@ -403,3 +403,69 @@ func TestBarLogsEveryEpochOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepShowsScorePerStep runs a real grid search with the notebook view
+// installed: the bar counts combinations, the log gives each one's score, and
+// the chart draws the score per combination with no loss (a sweep trains no
+// one model, its loss would be NaN on every point).
+func TestSweepShowsScorePerStep(t *testing.T) {
+	rec := record(t)
+	ml.SetDefaultProgress(Factory(nil))
+	t.Cleanup(func() { ml.SetDefaultProgress(nil) })
+	data := ml.Iris()
+	search := ml.GridSearch(ml.Grid{"lr": {0.001, 0.01, 0.1}}, data, 3, 1, func(p ml.Params, tr, val ml.Dataset) float64 {
+		m := ml.Sequential(ml.Linear(4, 3))
+		m.Fit(tr, ml.FitConfig{Epochs: 2, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(p["lr"]), Seed: 1})
+		return ml.Accuracy(m.Predict(val.X), val.Y)
+	})
+	if len(search.Trials) != 3 {
+		t.Fatalf("%d trials, want 3", len(search.Trials))
+	}
+
+	states := progressStates(t, rec)
+	var lines []string
+	for _, s := range states {
+		lines = append(lines, s.Log...)
+	}
+	if len(lines) != 3 {
+		t.Fatalf("log lines %q, want one per combination", lines)
+	}
+	for i, line := range lines {
+		want := fmt.Sprintf("combination %d/3 · score %.4f · ", i+1, search.Trials[i].CV.Mean)
+		if !strings.HasPrefix(line, want) {
+			t.Errorf("log line %d = %q, want it to start %q", i, line, want)
+		}
+	}
+	final := states[len(states)-1]
+	if !final.Finished || !strings.HasPrefix(final.Status, "done: 3 combinations in ") {
+		t.Errorf("final bar: finished %v, status %q", final.Finished, final.Status)
+	}
+	for _, s := range states {
+		if strings.Contains(s.Status, "loss") || strings.Contains(s.Status, "epoch") || strings.Contains(s.Status, "NaN") {
+			t.Errorf("bar status %q speaks of training", s.Status)
+		}
+	}
+
+	var chart display.Bundle
+	for _, p := range rec.all {
+		if _, ok := p.data[display.MIMEECharts]; ok {
+			chart = p.data
+		}
+	}
+	if chart == nil {
+		t.Fatal("no chart published")
+	}
+	series := chartSeries(t, chart)
+	if len(series) != 1 || len(series["score"]) != 3 {
+		t.Fatalf("chart series %v, want only score with 3 points", series)
+	}
+	for i, y := range series["score"] {
+		if y != search.Trials[i].CV.Mean {
+			t.Errorf("score point %d = %v, want the trial's mean %v", i, y, search.Trials[i].CV.Mean)
+		}
+	}
+	raw, _ := json.Marshal(chart[display.MIMEECharts])
+	if !strings.Contains(string(raw), `"score per combination"`) {
+		t.Errorf("chart title is not \"score per combination\": %s", raw)
+	}
+}
