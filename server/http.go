@@ -52,6 +52,8 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /help/{$}", s.handleHelpIndex)
 	mux.HandleFunc("GET /help/doc.css", s.handleHelpCSS)
 	mux.HandleFunc("GET /help/{path...}", s.handleHelpPackage)
+	// Prometheus metrics of the endpoints, behind the notebook token.
+	mux.Handle("GET /metrics", s.models.server)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no API route %s %s", r.Method, r.URL.Path))
 	})
@@ -88,6 +90,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if isPublicAsset(r) {
 		s.mux.ServeHTTP(w, r)
+		return
+	}
+	if isEndpointPath(r.URL.Path) {
+		// Endpoints check API keys themselves (or the notebook's token, see
+		// notebookSessionRequest) and answer in the protocol's error format.
+		h.Del("Content-Security-Policy")
+		s.models.server.ServeHTTP(w, r)
 		return
 	}
 	byHeader, ok := s.authenticate(w, r)

@@ -128,6 +128,7 @@ type Server struct {
 	trust   *notebooks.TrustStore
 	logf    func(string, ...any)
 	mux     *http.ServeMux
+	models  *endpoints // published models and their API keys
 	baseCtx context.Context
 	cancel  context.CancelFunc
 
@@ -228,6 +229,12 @@ func New(cfg Config) (*Server, error) {
 		defer close(s.swept)
 		s.sweepStaleTemps(ctx)
 	}()
+	if s.models, err = s.openEndpoints(); err != nil {
+		cancel()
+		<-s.swept
+		rootFS.Close()
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }
@@ -321,6 +328,7 @@ func (s *Server) Close() {
 		}()
 	}
 	wg.Wait()
+	s.models.close()
 	s.cancel()
 	<-s.swept // it stops at the cancel; it uses the root
 	s.rootFS.Close()

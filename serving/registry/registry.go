@@ -33,6 +33,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -74,41 +75,78 @@ func CheckName(name string) error {
 // for concurrent use, and several Registry values (in several processes) may
 // share a directory.
 type Registry struct {
-	dir  string
-	root *os.Root
+	dir    string
+	root   atomic.Pointer[os.Root] // nil until the directory exists (see open)
+	openMu sync.Mutex
 
 	mu       sync.Mutex // guards watchers
 	watchers []func(name string)
 }
 
-// Open opens the registry in dir, creating the directory if needed, and
-// removes staging directories that a crashed publisher left more than an
-// hour ago.
+// Open opens the registry in dir and removes staging directories that a
+// crashed publisher left more than an hour ago. A missing dir is an empty
+// registry: the first publish creates it, so that a notebook root gets no
+// registry directory (and a read-only root still serves) until a model is
+// published.
 func Open(dir string) (*Registry, error) {
 	if dir == "" {
 		return nil, fmt.Errorf("registry: %w directory: empty path", ErrInvalid)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("registry: %w", err)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
-	root, err := os.OpenRoot(abs)
-	if err != nil {
+	r := &Registry{dir: abs}
+	switch err := r.open(false); {
+	case err == nil:
+		r.removeStaleStaging()
+	case !errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("registry: %w", err)
 	}
-	r := &Registry{dir: abs, root: root}
-	r.removeStaleStaging()
 	return r, nil
 }
+
+// open opens the registry's directory if that has not happened yet, creating
+// it when create is set; without it, a missing directory is fs.ErrNotExist.
+func (r *Registry) open(create bool) error {
+	if r.root.Load() != nil {
+		return nil
+	}
+	r.openMu.Lock()
+	defer r.openMu.Unlock()
+	if r.root.Load() != nil {
+		return nil
+	}
+	if create {
+		if err := os.MkdirAll(r.dir, 0o755); err != nil {
+			return err
+		}
+	} else if info, err := os.Stat(r.dir); err != nil {
+		return err
+	} else if !info.IsDir() {
+		return fmt.Errorf("%s is not a directory", r.dir)
+	}
+	root, err := os.OpenRoot(r.dir)
+	if err != nil {
+		return err
+	}
+	r.root.Store(root)
+	return nil
+}
+
+// fs returns the directory's handle; callers have made sure it is open.
+func (r *Registry) fs() *os.Root { return r.root.Load() }
 
 // Dir returns the registry's directory.
 func (r *Registry) Dir() string { return r.dir }
 
 // Close releases the registry's directory handle.
-func (r *Registry) Close() error { return r.root.Close() }
+func (r *Registry) Close() error {
+	if root := r.fs(); root != nil {
+		return root.Close()
+	}
+	return nil
+}
 
 // Watch registers f to be called with a model's name after every change this
 // Registry value makes to it (publish, pin, unpin, delete). Changes made by
@@ -229,26 +267,29 @@ func (r *Registry) publish(name string, lin Lineage, write func(dir string) erro
 	if err != nil {
 		return VersionInfo{}, fmt.Errorf("registry: publish %q: encode lineage: %w", name, err)
 	}
-	if err := r.root.MkdirAll(name, 0o755); err != nil {
+	if err := r.open(true); err != nil {
 		return VersionInfo{}, fmt.Errorf("registry: publish %q: %w", name, err)
 	}
-	if info, err := r.root.Lstat(name); err != nil || !info.IsDir() {
+	if err := r.fs().MkdirAll(name, 0o755); err != nil {
+		return VersionInfo{}, fmt.Errorf("registry: publish %q: %w", name, err)
+	}
+	if info, err := r.fs().Lstat(name); err != nil || !info.IsDir() {
 		return VersionInfo{}, fmt.Errorf("registry: publish %q: %s is not a directory", name, filepath.Join(r.dir, name))
 	}
 	// Write the version in full where no reader looks, outside the lock.
 	staging := filepath.Join(name, stagingPref+randomHex())
-	if err := r.root.Mkdir(staging, 0o755); err != nil {
+	if err := r.fs().Mkdir(staging, 0o755); err != nil {
 		return VersionInfo{}, fmt.Errorf("registry: publish %q: %w", name, err)
 	}
 	defer func() {
 		if err != nil {
-			r.root.RemoveAll(staging)
+			r.fs().RemoveAll(staging)
 		}
 	}()
 	if err := write(filepath.Join(r.dir, staging)); err != nil {
 		return VersionInfo{}, fmt.Errorf("registry: publish %q: %w", name, err)
 	}
-	sroot, err := r.root.OpenRoot(staging)
+	sroot, err := r.fs().OpenRoot(staging)
 	if err != nil {
 		return VersionInfo{}, fmt.Errorf("registry: publish %q: %w", name, err)
 	}
@@ -278,12 +319,12 @@ func (r *Registry) publish(name string, lin Lineage, write func(dir string) erro
 	// A version directory left by a publisher that crashed between the rename
 	// and the index write is not in the index: step over it.
 	for {
-		if _, err := r.root.Lstat(versionDir(name, v)); errors.Is(err, fs.ErrNotExist) {
+		if _, err := r.fs().Lstat(versionDir(name, v)); errors.Is(err, fs.ErrNotExist) {
 			break
 		}
 		v++
 	}
-	if err := r.root.Rename(staging, versionDir(name, v)); err != nil {
+	if err := r.fs().Rename(staging, versionDir(name, v)); err != nil {
 		return VersionInfo{}, fmt.Errorf("registry: publish %q: %w", name, err)
 	}
 	e := entry{Version: v, Created: lin.Time, Bytes: size}
@@ -293,7 +334,7 @@ func (r *Registry) publish(name string, lin Lineage, write func(dir string) erro
 		idx.Default = v
 	}
 	if err := r.writeIndex(idx); err != nil {
-		r.root.RemoveAll(versionDir(name, v))
+		r.fs().RemoveAll(versionDir(name, v))
 		return VersionInfo{}, fmt.Errorf("registry: publish %q: %w", name, err)
 	}
 	unlock()
@@ -313,7 +354,7 @@ func (r *Registry) Get(name string) (Info, error) {
 	inf := Info{Name: idx.Name, Default: idx.Default, Pinned: idx.Pinned}
 	for _, e := range idx.Versions {
 		vi := VersionInfo{Version: e.Version, Created: e.Created, Bytes: e.Bytes}
-		data, err := r.root.ReadFile(filepath.Join(versionDir(name, e.Version), lineageFile))
+		data, err := r.fs().ReadFile(filepath.Join(versionDir(name, e.Version), lineageFile))
 		if err != nil {
 			return Info{}, fmt.Errorf("registry: model %q version %d: %w", name, e.Version, err)
 		}
@@ -328,7 +369,12 @@ func (r *Registry) Get(name string) (Info, error) {
 
 // List returns every registered model, sorted by name.
 func (r *Registry) List() ([]Info, error) {
-	entries, err := fs.ReadDir(r.root.FS(), ".")
+	if err := r.open(false); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // nothing published yet
+	} else if err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	entries, err := fs.ReadDir(r.fs().FS(), ".")
 	if err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
@@ -366,7 +412,7 @@ func (r *Registry) Path(name string, v int) (string, int, error) {
 		return "", 0, fmt.Errorf("registry: model %q has no version %d: %w", name, v, ErrNotFound)
 	}
 	rel := versionDir(name, v)
-	info, err := r.root.Lstat(rel)
+	info, err := r.fs().Lstat(rel)
 	if err != nil {
 		return "", 0, fmt.Errorf("registry: model %q version %d: %w", name, v, err)
 	}
@@ -439,7 +485,7 @@ func (r *Registry) DeleteVersion(name string, v int) error {
 		return r.Delete(name)
 	}
 	// The index no longer names it; the files go after.
-	if err := r.root.RemoveAll(versionDir(name, v)); err != nil {
+	if err := r.fs().RemoveAll(versionDir(name, v)); err != nil {
 		return fmt.Errorf("registry: delete %q version %d: %w", name, v, err)
 	}
 	return nil
@@ -461,11 +507,11 @@ func (r *Registry) Delete(name string) error {
 	// Remove the index first (atomically, by renaming the directory away), so
 	// that no reader sees a model with missing versions.
 	trash := stagingPref + "deleted-" + randomHex()
-	if err := r.root.Rename(name, trash); err != nil {
+	if err := r.fs().Rename(name, trash); err != nil {
 		return fmt.Errorf("registry: delete %q: %w", name, err)
 	}
 	unlock()
-	if err := r.root.RemoveAll(trash); err != nil {
+	if err := r.fs().RemoveAll(trash); err != nil {
 		return fmt.Errorf("registry: delete %q: %w", name, err)
 	}
 	r.notify(name)
@@ -476,7 +522,12 @@ func (r *Registry) Delete(name string) error {
 // published, pinned, unpinned or deleted, by this process or another: the
 // modification times and sizes of the index files. serve-model polls it.
 func (r *Registry) Stamp() string {
-	entries, err := fs.ReadDir(r.root.FS(), ".")
+	if err := r.open(false); errors.Is(err, fs.ErrNotExist) {
+		return "" // nothing published yet
+	} else if err != nil {
+		return "error: " + err.Error()
+	}
+	entries, err := fs.ReadDir(r.fs().FS(), ".")
 	if err != nil {
 		return "error: " + err.Error()
 	}
@@ -485,7 +536,7 @@ func (r *Registry) Stamp() string {
 		if !de.IsDir() || CheckName(de.Name()) != nil {
 			continue
 		}
-		info, err := r.root.Stat(filepath.Join(de.Name(), indexFile))
+		info, err := r.fs().Stat(filepath.Join(de.Name(), indexFile))
 		if err != nil {
 			continue
 		}
@@ -533,7 +584,12 @@ func (r *Registry) update(name string, change func(*index) error) error {
 }
 
 func (r *Registry) readIndex(name string) (*index, error) {
-	data, err := r.root.ReadFile(filepath.Join(name, indexFile))
+	if err := r.open(false); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("model %q: nothing is published yet: %w", name, ErrNotFound)
+	} else if err != nil {
+		return nil, fmt.Errorf("model %q: %w", name, err)
+	}
+	data, err := r.fs().ReadFile(filepath.Join(name, indexFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("model %q: %w", name, ErrNotFound)
 	}
@@ -555,14 +611,19 @@ func (r *Registry) writeIndex(idx *index) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(r.root, filepath.Join(idx.Name, indexFile), append(data, '\n'), 0o644)
+	return atomicfile.WriteFile(r.fs(), filepath.Join(idx.Name, indexFile), append(data, '\n'), 0o644)
 }
 
 // lock takes the registry's advisory lock (flock on .lock), which excludes
 // other goroutines and other processes alike: each call opens its own file
 // description. The returned function releases it and may be called twice.
 func (r *Registry) lock() (func(), error) {
-	f, err := r.root.OpenFile(lockFile, os.O_RDWR|os.O_CREATE, 0o644)
+	if err := r.open(false); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("nothing is published yet: %w", ErrNotFound)
+	} else if err != nil {
+		return nil, err
+	}
+	f, err := r.fs().OpenFile(lockFile, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open lock: %w", err)
 	}
@@ -584,7 +645,7 @@ func (r *Registry) lock() (func(), error) {
 
 func (r *Registry) dirBytes(rel string) (int64, error) {
 	var total int64
-	entries, err := fs.ReadDir(r.root.FS(), rel)
+	entries, err := fs.ReadDir(r.fs().FS(), rel)
 	if err != nil {
 		return 0, err
 	}
@@ -602,7 +663,7 @@ func (r *Registry) dirBytes(rel string) (int64, error) {
 
 func (r *Registry) removeStaleStaging() {
 	remove := func(dir string) {
-		entries, err := fs.ReadDir(r.root.FS(), dir)
+		entries, err := fs.ReadDir(r.fs().FS(), dir)
 		if err != nil {
 			return
 		}
@@ -611,12 +672,12 @@ func (r *Registry) removeStaleStaging() {
 				continue
 			}
 			if info, err := de.Info(); err == nil && time.Since(info.ModTime()) > staleStaging {
-				r.root.RemoveAll(filepath.Join(dir, de.Name()))
+				r.fs().RemoveAll(filepath.Join(dir, de.Name()))
 			}
 		}
 	}
 	remove(".")
-	entries, _ := fs.ReadDir(r.root.FS(), ".")
+	entries, _ := fs.ReadDir(r.fs().FS(), ".")
 	for _, de := range entries {
 		if de.IsDir() && CheckName(de.Name()) == nil {
 			remove(de.Name())

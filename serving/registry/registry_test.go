@@ -346,3 +346,38 @@ func TestLineageJSONWritesNaNAsNull(t *testing.T) {
 		t.Fatalf("lineage JSON %s; want infinity as null", data)
 	}
 }
+
+// TestMissingDirectoryIsAnEmptyRegistryUntilTheFirstPublish: opening,
+// listing, reading and pinning write nothing (a notebook root gets no
+// registry directory until a model is published); the first publish creates it.
+func TestMissingDirectoryIsAnEmptyRegistryUntilTheFirstPublish(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, ".gopad", "models")
+	r := openReg(t, dir)
+	if list, err := r.List(); err != nil || len(list) != 0 {
+		t.Errorf("List = %v, %v; want empty", list, err)
+	}
+	if _, err := r.Get("digits"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Get: %v, want ErrNotFound", err)
+	}
+	if err := r.Pin("digits", 1); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Pin: %v, want ErrNotFound", err)
+	}
+	if err := r.Delete("digits"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Delete: %v, want ErrNotFound", err)
+	}
+	if s := r.Stamp(); s != "" {
+		t.Errorf("Stamp = %q, want empty", s)
+	}
+	if entries, _ := os.ReadDir(parent); len(entries) != 0 {
+		t.Fatalf("reading an empty registry wrote %v", entries)
+	}
+	vi, err := r.Publish("digits", smallModel(t, 1), Lineage{})
+	if err != nil || vi.Version != 1 {
+		t.Fatalf("first publish: %v, %v", vi, err)
+	}
+	m, v, err := openReg(t, dir).Load("digits", 0)
+	if err != nil || v != 1 || !samePredictions(t, m, smallModel(t, 1)) {
+		t.Errorf("after reopening: version %d, %v", v, err)
+	}
+}

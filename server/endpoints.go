@@ -1,0 +1,82 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+
+	"gopad.dev/gopad/kernel"
+	"gopad.dev/gopad/serving"
+	"gopad.dev/gopad/serving/keys"
+	"gopad.dev/gopad/serving/registry"
+)
+
+// keysFile is where a notebook root keeps the hashed API keys of its
+// endpoints, beside the registry (serving.RegistrySubdir).
+const keysFile = ".gopad/keys.json"
+
+// endpoints are the models published from the root's notebooks, served on the
+// notebook server's own address: the Open Inference Protocol v2 under /v2/,
+// KServe's V1 under /v1/models/, Prometheus metrics at /metrics.
+type endpoints struct {
+	registry *registry.Registry
+	keys     *keys.Store
+	server   *serving.Server
+}
+
+// openEndpoints opens the root's registry and keys and starts serving the
+// published models. A request to an endpoint needs an API key allowed to
+// call the model, or the notebook's own token (a cell or the endpoint page's
+// try-it box), unless the model was made public.
+func (s *Server) openEndpoints() (*endpoints, error) {
+	reg, err := registry.Open(filepath.Join(s.root, filepath.FromSlash(serving.RegistrySubdir)))
+	if err != nil {
+		return nil, fmt.Errorf("server: published models: %w", err)
+	}
+	store, err := keys.Open(filepath.Join(s.root, filepath.FromSlash(keysFile)))
+	if err != nil {
+		reg.Close()
+		return nil, fmt.Errorf("server: API keys: %w", err)
+	}
+	srv, err := serving.NewFromRegistry(reg, serving.Options{
+		Keys:    store,
+		Allow:   s.notebookSessionRequest,
+		Version: kernel.Version(),
+	})
+	if err != nil {
+		reg.Close()
+		return nil, fmt.Errorf("server: serve published models: %w", err)
+	}
+	return &endpoints{registry: reg, keys: store, server: srv}, nil
+}
+
+func (e *endpoints) close() {
+	e.server.Close()
+	e.registry.Close()
+}
+
+// isEndpointPath reports whether a request is for the model endpoints, which
+// authenticate with API keys rather than the notebook token.
+func isEndpointPath(p string) bool {
+	return strings.HasPrefix(p, "/v2/") || p == "/v2" || strings.HasPrefix(p, "/v1/models/") || p == "/v1/models"
+}
+
+// notebookSessionRequest reports whether a request carries the notebook
+// server's token (header or cookie; a query token is not accepted here, so
+// that a URL with it cannot be replayed against an endpoint by a third party).
+func (s *Server) notebookSessionRequest(r *http.Request) bool {
+	if s.token == "" {
+		return true
+	}
+	if a := r.Header.Get("Authorization"); a != "" {
+		scheme, tok, _ := strings.Cut(a, " ")
+		if strings.EqualFold(scheme, "token") || strings.EqualFold(scheme, "bearer") {
+			return s.tokenOK(strings.TrimSpace(tok))
+		}
+	}
+	if c, err := r.Cookie(cookieName(r)); err == nil {
+		return s.tokenOK(c.Value)
+	}
+	return false
+}
