@@ -233,7 +233,10 @@ func newBrowser(t *testing.T) (context.Context, context.CancelFunc) {
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithErrorf(func(string, ...any) {}))
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	// A guard against a hung browser, not a performance bound: on a loaded CI
+	// machine (the kernel tests run alongside) one long test has taken three
+	// minutes while every wait inside it succeeded.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 8*time.Minute)
 	var once sync.Once
 	cancel := func() {
 		once.Do(func() {
