@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"gopad.dev/gopad/kernel"
 	"gopad.dev/gopad/serving"
@@ -23,6 +24,9 @@ type endpoints struct {
 	registry *registry.Registry
 	keys     *keys.Store
 	server   *serving.Server
+	// baseURL is where browsers reach this server ("http://127.0.0.1:8888"),
+	// for the URLs publishing answers with; see publish.go.
+	baseURL atomic.Pointer[string]
 }
 
 // openEndpoints opens the root's registry and keys and starts serving the
