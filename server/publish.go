@@ -14,8 +14,8 @@ import (
 	"gopad.dev/gopad/kernel/client"
 	"gopad.dev/gopad/kernel/protocol"
 	"gopad.dev/gopad/ml"
-	"gopad.dev/gopad/serving/registry"
 	"gopad.dev/gopad/server/browserproto"
+	"gopad.dev/gopad/serving/registry"
 )
 
 // Publishing from a notebook: ml.Publish in a cell and the Publish button of
