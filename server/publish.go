@@ -15,7 +15,6 @@ import (
 	"gopad.dev/gopad/kernel/protocol"
 	"gopad.dev/gopad/ml"
 	"gopad.dev/gopad/server/browserproto"
-	"gopad.dev/gopad/serving/registry"
 )
 
 // Publishing from a notebook: ml.Publish in a cell and the Publish button of
@@ -123,29 +122,11 @@ func (s *session) publishOnKernelRequest(gen int, req protocol.PublishRequestCon
 // it showed under m.Handle, as it is now, through ml.Publish's own path. The
 // tab gets a publish_result; on success the cell also gets the endpoint's card.
 func (s *session) publishModel(c *wsConn, m *browserproto.ClientMessage) error {
-	if m.Handle == "" {
-		return needs("handle")
-	}
-	if m.CellID == "" {
-		return needs("cell_id")
-	}
-	if err := registry.CheckName(m.Name); err != nil {
-		return errors.Unwrap(err)
-	}
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return errSessionClosed
-	}
-	if s.doc.nb.Cell(m.CellID) == nil {
-		s.mu.Unlock()
-		return fmt.Errorf("no cell with id %q", describe(m.CellID))
-	}
-	k, epoch := s.kernel.handle, s.kernel.epoch
-	alive := k != nil && s.kernel.state != browserproto.KernelDead && s.kernel.state != browserproto.KernelNone
-	s.mu.Unlock()
-	if !alive {
-		return errors.New("the kernel is not running, so the model that output showed is gone: run its cell again, then publish")
+	k, epoch, err := s.publishModelCheck(m)
+	if err != nil {
+		// Answered as a publish_result too, so that the button says why.
+		c.send(browserproto.PublishResultMsg{Type: browserproto.MsgPublishResult, ReqID: m.ReqID, CellID: m.CellID, Handle: m.Handle, Error: err.Error()})
+		return nil
 	}
 	req := *m
 	go func() {
@@ -178,4 +159,31 @@ func (s *session) publishModel(c *wsConn, m *browserproto.ClientMessage) error {
 		c.send(res)
 	}()
 	return nil
+}
+
+// publishModelCheck refuses a Publish button request that cannot succeed, and
+// returns the kernel to ask.
+func (s *session) publishModelCheck(m *browserproto.ClientMessage) (*client.Kernel, int, error) {
+	if m.Handle == "" {
+		return nil, 0, needs("handle")
+	}
+	if m.CellID == "" {
+		return nil, 0, needs("cell_id")
+	}
+	if err := ml.CheckModelName(m.Name); err != nil {
+		return nil, 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, 0, errSessionClosed
+	}
+	if s.doc.nb.Cell(m.CellID) == nil {
+		return nil, 0, fmt.Errorf("no cell with id %q", describe(m.CellID))
+	}
+	k := s.kernel.handle
+	if k == nil || s.kernel.state == browserproto.KernelDead || s.kernel.state == browserproto.KernelNone {
+		return nil, 0, errors.New("the kernel is not running, so the model that output showed is gone: run its cell again, then publish")
+	}
+	return k, s.kernel.epoch, nil
 }
