@@ -34,10 +34,10 @@ import (
 // token, which the kernel gets as $GOPAD_TOKEN, or the root's API keys). The
 // reply says so, and how to keep serving: gopad serve-model --model_dir ROOT.
 
-// runPublisher publishes for one run. The registry and the endpoint server
-// start at the first publish, so that a run that publishes nothing leaves no
-// trace.
-type runPublisher struct {
+// Publisher publishes for one run of a notebook (Run makes one; a program
+// that runs cells itself can too). The registry and the endpoint server start
+// at the first publish, so that a run that publishes nothing leaves no trace.
+type Publisher struct {
 	root     string // the notebook root whose registry is published to
 	notebook string // the notebook's path relative to root (or example:NAME)
 	content  []byte // the notebook as loaded, for the lineage's hash
@@ -51,7 +51,9 @@ type runPublisher struct {
 	base string
 }
 
-func newRunPublisher(root, notebook string, nb *notebooks.Notebook) (*runPublisher, error) {
+// NewPublisher publishes into root's registry for notebook (its path
+// relative to root, for the lineage) whose content is nb.
+func NewPublisher(root, notebook string, nb *notebooks.Notebook) (*Publisher, error) {
 	content, err := nb.Marshal()
 	if err != nil {
 		return nil, fmt.Errorf("encode the notebook: %w", err)
@@ -60,11 +62,11 @@ func newRunPublisher(root, notebook string, nb *notebooks.Notebook) (*runPublish
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, err
 	}
-	return &runPublisher{root: root, notebook: notebook, content: content, token: hex.EncodeToString(b[:])}, nil
+	return &Publisher{root: root, notebook: notebook, content: content, token: hex.EncodeToString(b[:])}, nil
 }
 
-// kernelOptions lets the run's kernel publish and call its endpoints.
-func (p *runPublisher) kernelOptions(opts *client.Options) {
+// KernelOptions lets a kernel started with opts publish and call its endpoints.
+func (p *Publisher) KernelOptions(opts *client.Options) {
 	opts.OnPublish = p.publish
 	if opts.Env == nil {
 		opts.Env = os.Environ()
@@ -72,14 +74,15 @@ func (p *runPublisher) kernelOptions(opts *client.Options) {
 	opts.Env = append(opts.Env, ml.TokenEnv+"="+p.token)
 }
 
-func (p *runPublisher) setCell(id string) {
+// SetCell says which cell runs now (for the lineage).
+func (p *Publisher) SetCell(id string) {
 	p.mu.Lock()
 	p.cell = id
 	p.mu.Unlock()
 }
 
 // start opens the registry and serves it on a loopback port.
-func (p *runPublisher) startLocked() error {
+func (p *Publisher) startLocked() error {
 	if p.srv != nil {
 		return nil
 	}
@@ -110,12 +113,12 @@ func (p *runPublisher) startLocked() error {
 }
 
 // allow lets the run's own kernel (and whoever it gives its token) through.
-func (p *runPublisher) allow(r *http.Request) bool {
+func (p *Publisher) allow(r *http.Request) bool {
 	scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	return strings.EqualFold(scheme, "bearer") && strings.TrimSpace(tok) == p.token
 }
 
-func (p *runPublisher) publish(_ string, req protocol.PublishRequestContent) protocol.PublishReplyContent {
+func (p *Publisher) publish(_ string, req protocol.PublishRequestContent) protocol.PublishReplyContent {
 	p.mu.Lock()
 	err := p.startLocked()
 	cell := p.cell
@@ -134,8 +137,8 @@ func (p *runPublisher) publish(_ string, req protocol.PublishRequestContent) pro
 	return publishing.Publish(t, req, publishing.Origin{Notebook: p.notebook, Cell: cell, Content: p.content})
 }
 
-// close stops serving (requests in flight finish first) and closes the registry.
-func (p *runPublisher) close() {
+// Close stops serving (requests in flight finish first) and closes the registry.
+func (p *Publisher) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.hs != nil {

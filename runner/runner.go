@@ -108,19 +108,19 @@ func Run(ctx context.Context, opts Options) error {
 	if !strings.HasPrefix(rel, ExamplePrefix) {
 		rel = filepath.Base(rel)
 	}
-	pub, err := newRunPublisher(root, rel, nb)
+	pub, err := NewPublisher(root, rel, nb)
 	if err != nil {
 		return err
 	}
-	defer pub.close()
-	pub.kernelOptions(&kopts)
+	defer pub.Close()
+	pub.KernelOptions(&kopts)
 	k, err := client.Start(ctx, kopts)
 	if err != nil {
 		return err
 	}
 	defer k.Shutdown(context.Background())
 
-	runErr := executeCells(ctx, k, nb, opts.Stdout, opts.Stderr, opts.CellTimeout, pub.setCell)
+	runErr := executeCells(ctx, k, nb, opts.Stdout, opts.Stderr, opts.CellTimeout, pub.SetCell)
 	if dest != "" {
 		if err := notebooks.Save(dest, nb); err != nil {
 			return errors.Join(runErr, fmt.Errorf("write executed notebook: %w", err))
