@@ -90,6 +90,9 @@ func (k *kernel) modelResult(v reflect.Value, code string) (protocol.ModelData, 
 	if k.pub == nil || !v.IsValid() || !v.CanInterface() {
 		return protocol.ModelData{}, false
 	}
+	if _, ok := k.w.(*protocol.Writer); !ok {
+		return protocol.ModelData{}, false // a Jupyter client has no Publish button
+	}
 	m, ok := v.Interface().(*ml.Model)
 	if !ok || m == nil {
 		return protocol.ModelData{}, false
