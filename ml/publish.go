@@ -58,11 +58,17 @@ func (p *Published) VersionURL() string {
 	return fmt.Sprintf("%s/versions/%d", p.URL, p.Version)
 }
 
-// TokenEnv is the environment variable that holds the credential for a
-// notebook's endpoints: in a kernel, the notebook server's token (or
-// `gopad run`'s); in a shell, an API key or the server's token. Curl lines
-// name it rather than contain it, so that a saved notebook holds no secret.
+// TokenEnv is the environment variable that curl lines name for the
+// credential of a notebook's endpoints (in a shell: an API key, or the
+// notebook server's token). Curl lines name it rather than contain it, so that
+// a saved notebook holds no secret.
 const TokenEnv = "GOPAD_TOKEN"
+
+// EndpointTokenEnv is the environment variable in which the notebook server
+// (or `gopad run`) gives its kernels a credential that calls the notebook's
+// endpoints and nothing else (not the notebook's own API). NewRequest uses it,
+// else $GOPAD_TOKEN.
+const EndpointTokenEnv = "GOPAD_ENDPOINT_TOKEN"
 
 // Curl returns a curl command that calls the endpoint with the example request
 // as pasted into a shell where $GOPAD_TOKEN holds an API key or the notebook
@@ -81,7 +87,7 @@ func (p *Published) Curl() string {
 
 // NewRequest returns a ready POST of body (an Open Inference Protocol v2
 // request in JSON) to the endpoint, carrying the credential the kernel was
-// given ($GOPAD_TOKEN), for net/http:
+// given ($GOPAD_ENDPOINT_TOKEN, else $GOPAD_TOKEN), for net/http:
 //
 //	req, err := pub.NewRequest(`{"inputs":[{"name":"text","shape":[1],"datatype":"BYTES","data":["bonjour"]}]}`)
 //	resp, err := http.DefaultClient.Do(req)
@@ -97,7 +103,11 @@ func (p *Published) NewRequest(body string) (*http.Request, error) {
 		return nil, fmt.Errorf("ml: Published.NewRequest: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if tok := os.Getenv(TokenEnv); tok != "" {
+	tok := os.Getenv(EndpointTokenEnv)
+	if tok == "" {
+		tok = os.Getenv(TokenEnv)
+	}
+	if tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
 	return req, nil

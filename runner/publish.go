@@ -31,7 +31,7 @@ import (
 // being the notebook's directory, the working directory for a bundled
 // example), and the run serves that registry on a loopback port until it
 // ends, with the same access rules as the notebook server (the run's own
-// token, which the kernel gets as $GOPAD_TOKEN, or the root's API keys). The
+// token, which the kernel gets as $GOPAD_ENDPOINT_TOKEN, or the root's API keys). The
 // reply says so, and how to keep serving: gopad serve-model --model_dir ROOT.
 
 // Publisher publishes for one run of a notebook (Run makes one; a program
@@ -71,7 +71,7 @@ func (p *Publisher) KernelOptions(opts *client.Options) {
 	if opts.Env == nil {
 		opts.Env = os.Environ()
 	}
-	opts.Env = append(opts.Env, ml.TokenEnv+"="+p.token)
+	opts.Env = append(opts.Env, ml.EndpointTokenEnv+"="+p.token)
 }
 
 // SetCell says which cell runs now (for the lineage).

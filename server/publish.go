@@ -2,11 +2,15 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"gopad.dev/gopad/display"
@@ -66,26 +70,41 @@ func (s *Server) publishTarget() publishing.Target {
 	if u := s.models.baseURL.Load(); u != nil {
 		base = *u
 	}
-	t := publishing.Target{Registry: s.models.registry, Endpoints: s.models.server.Handler(), BaseURL: base}
-	if s.token != "" {
-		t.Authorization = "Bearer " + s.token
-	}
-	return t
+	return publishing.Target{Registry: s.models.registry, Endpoints: s.models.server.Handler(), BaseURL: base,
+		Authorization: "Bearer " + s.models.kernelToken}
 }
 
 // publishKernelOptions lets the session's kernel publish, and gives its cells
-// the credential to call the endpoints ($GOPAD_TOKEN: the notebook's token,
-// which the kernel, running as the user, could read anyway).
+// a credential that calls the root's endpoints and nothing else
+// ($GOPAD_ENDPOINT_TOKEN): not the notebook's token, which the kernels do not
+// see (see TestServeTokenFromEnvironment).
 func (s *session) publishKernelOptions(opts *client.Options, gen int) {
 	opts.OnPublish = func(parentID string, req protocol.PublishRequestContent) protocol.PublishReplyContent {
 		return s.publishOnKernelRequest(gen, req)
 	}
-	if s.srv.token != "" {
+	if s.srv.models != nil {
 		if opts.Env == nil {
 			opts.Env = os.Environ()
 		}
-		opts.Env = append(opts.Env, ml.TokenEnv+"="+s.srv.token)
+		opts.Env = append(opts.Env, ml.EndpointTokenEnv+"="+s.srv.models.kernelToken)
 	}
+}
+
+// kernelEndpointRequest reports whether a request to an endpoint carries the
+// credential the kernels were given.
+func (s *Server) kernelEndpointRequest(r *http.Request) bool {
+	scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	return s.models != nil && strings.EqualFold(scheme, "bearer") &&
+		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.models.kernelToken)) == 1
+}
+
+// newKernelToken makes the kernels' endpoint credential, one per server.
+func newKernelToken() (string, error) {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("server: make the kernels' endpoint credential: %w", err)
+	}
+	return "gpe_" + hex.EncodeToString(b[:]), nil
 }
 
 // publishOnKernelRequest publishes what the kernel saved, with the notebook,

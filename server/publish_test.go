@@ -118,6 +118,14 @@ model.Evaluate(test, ml.CrossEntropy(), "accuracy")`,
 		`ml.Publish(ml.Sequential(ml.Linear(2, 1)), "fresh")`,
 		`ml.Publish(nil, "nothing")`,
 		`ml.Publish(model, "no spaces please")`,
+		`import ("os"; "strings")
+// The process's environment (the interpreter's os.Getenv has its own).
+environ, _ := os.ReadFile("/proc/self/environ")
+for _, kv := range strings.Split(string(environ), "\x00") {
+	if strings.HasPrefix(kv, "GOPAD_ENDPOINT_TOKEN=") || strings.HasPrefix(kv, "GOPAD_TOKEN=") {
+		fmt.Println(kv)
+	}
+}`,
 	)
 	c := e.dial(p)
 	c.waitFor("kernel idle", 60*time.Second, isKernel(browserproto.KernelIdle))
@@ -269,6 +277,31 @@ model.Evaluate(test, ml.CrossEntropy(), "accuracy")`,
 		snap = e.dial(p).snapshot()
 		if msg := cellErrorText(t, snap, bad.cell); !strings.Contains(msg, bad.want) {
 			t.Errorf("%s: error %q, want it to say %q", bad.cell, msg, bad.want)
+		}
+	}
+	// The kernel's credential calls the endpoints and nothing else.
+	c.runCell("cell9", 60*time.Second)
+	snap = e.dial(p).snapshot()
+	var kernelCred string
+	env := streamText(cellOf(t, snap, "cell9"), "stdout")
+	kernelCred, _ = strings.CutPrefix(strings.TrimSpace(env), "GOPAD_ENDPOINT_TOKEN=")
+	if kernelCred == "" || strings.Contains(env, "GOPAD_TOKEN=") || strings.Contains(env, testToken) || strings.Contains(kernelCred, "\n") {
+		t.Errorf("the kernel's environment: %q", env)
+	}
+	req, _ := http.NewRequest("GET", e.ts.URL+"/v2/models/digits", nil)
+	req.Header.Set("Authorization", "Bearer "+kernelCred)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("the kernel's credential on an endpoint: %v %v", resp.Status, err)
+	} else {
+		resp.Body.Close()
+	}
+	for _, auth := range []string{"Bearer " + kernelCred, "token " + kernelCred} {
+		req, _ = http.NewRequest("GET", e.ts.URL+"/api/contents", nil)
+		req.Header.Set("Authorization", auth)
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("the kernel's credential (%s) on the notebook API: %v %v, want 401", strings.Fields(auth)[0], resp.Status, err)
+		} else {
+			resp.Body.Close()
 		}
 	}
 	if res := publish(handle, "bad/name"); res["ok"] == true || !strings.Contains(fmt.Sprint(res["error"]), `model name "bad/name"`) {
