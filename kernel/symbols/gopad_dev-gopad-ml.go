@@ -35,6 +35,7 @@ func init() {
 		"DigitsRaw":              reflect.ValueOf(ml.DigitsRaw),
 		"Dropout":                reflect.ValueOf(ml.Dropout),
 		"Embedding":              reflect.ValueOf(ml.Embedding),
+		"EndpointTokenEnv":       reflect.ValueOf(constant.MakeFromLiteral("\"GOPAD_ENDPOINT_TOKEN\"", token.STRING, 0)),
 		"Eye":                    reflect.ValueOf(ml.Eye),
 		"F1":                     reflect.ValueOf(ml.F1),
 		"F1Ints":                 reflect.ValueOf(ml.F1Ints),
