@@ -36,6 +36,8 @@ type publishing struct {
 	mu      sync.Mutex
 	handles map[string]*ml.Model
 	byModel map[*ml.Model]string
+	order   []string // handles, oldest first, for maxHandles
+	seq     int
 	pending map[string]chan protocol.PublishReplyContent
 	gone    bool // the client closed the channel: no reply will come
 }
@@ -75,11 +77,24 @@ func (p *publishing) handleFor(m *ml.Model) string {
 	if h, ok := p.byModel[m]; ok {
 		return h
 	}
-	h := fmt.Sprintf("%s-%d", p.prefix, len(p.handles)+1)
+	p.seq++
+	h := fmt.Sprintf("%s-%d", p.prefix, p.seq)
 	p.handles[h] = m
 	p.byModel[m] = h
+	p.order = append(p.order, h)
+	if len(p.order) > maxHandles {
+		// A model shown long ago and held by no variable must not stay in
+		// memory for ever: its button then says to run the cell again.
+		old := p.order[0]
+		p.order = p.order[1:]
+		delete(p.byModel, p.handles[old])
+		delete(p.handles, old)
+	}
 	return h
 }
+
+// maxHandles bounds the models kept for Publish buttons.
+const maxHandles = 128
 
 // identifier matches a cell whose last line is a bare variable name.
 var identifier = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
