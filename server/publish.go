@@ -30,11 +30,11 @@ import (
 // handles the request after the cell it is running.
 const buttonPublishTimeout = 10 * time.Minute
 
-// learnBaseURL remembers the address browsers reach the server at, for the
-// endpoint URLs that publishing answers with (when ListenAndServe did not
-// set it).
+// learnBaseURL remembers the address the latest tab reached the server at,
+// for the endpoint URLs that publishing answers with: behind a proxy or on
+// 0.0.0.0, that is the address users can call, not the one listened at.
 func (s *Server) learnBaseURL(r *http.Request) {
-	if s.models == nil || r.Host == "" || s.models.baseURL.Load() != nil {
+	if s.models == nil || r.Host == "" {
 		return
 	}
 	scheme := "http"
@@ -42,10 +42,11 @@ func (s *Server) learnBaseURL(r *http.Request) {
 		scheme = "https"
 	}
 	u := scheme + "://" + r.Host
-	s.models.baseURL.CompareAndSwap(nil, &u)
+	s.models.baseURL.Store(&u)
 }
 
-// setBaseURL records the address the server listens at.
+// setBaseURL records the address the server listens at, until a tab says
+// how it reached the server.
 func (s *Server) setBaseURL(addr net.Addr) {
 	if s.models == nil {
 		return
@@ -58,7 +59,7 @@ func (s *Server) setBaseURL(addr net.Addr) {
 		host = "127.0.0.1"
 	}
 	u := "http://" + net.JoinHostPort(host, port)
-	s.models.baseURL.Store(&u)
+	s.models.baseURL.CompareAndSwap(nil, &u)
 }
 
 // publishTarget is the root's registry as served by this server.
