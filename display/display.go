@@ -241,6 +241,8 @@ func render(v any) Bundle {
 		return historyBundle(x)
 	case ml.ConfusionMatrix:
 		return ConfusionChart(x, false)
+	case *ml.Published:
+		return PublishedBundle(x)
 	case Renderer:
 		b := x.RenderMIME()
 		if b == nil {

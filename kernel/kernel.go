@@ -125,6 +125,7 @@ func Serve(r MessageReader, w MessageSender) (err error) {
 	}
 	display.SetPublisher(publisher{k})
 	installProgress(k.eng)
+	k.installPublish()
 
 	if err := k.sendContent(protocol.KernelInfoReply, "", kernelInfo()); err != nil {
 		return err
@@ -184,8 +185,11 @@ type kernel struct {
 
 	executionCount int
 
+	pub *publishing // ml.Publish and the Publish button (publish.go)
+
 	mu      sync.Mutex
-	running *cell // the executing cell, nil when idle
+	running *cell          // the executing cell, nil when idle
+	button  *buttonPublish // the Publish button's request being handled, if any
 }
 
 // cell is an executing execute_request.
@@ -237,12 +241,17 @@ func (k *kernel) serve(r MessageReader) error {
 		m, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			// The parent is gone or closed the pipe: nobody can see our output.
+			k.clientGone()
 			return nil
 		}
 		if err != nil {
+			k.clientGone()
 			return fmt.Errorf("kernel: %w", err)
 		}
 		switch m.Type {
+		case protocol.PublishReply:
+			// Not queued: the worker is in the cell that waits for it.
+			k.publishReplied(m)
 		case protocol.InterruptRequest:
 			k.interrupt(m)
 		case protocol.ShutdownRequest:
@@ -270,6 +279,8 @@ func (k *kernel) handle(m protocol.Message) {
 		k.complete(m)
 	case protocol.InspectRequest:
 		k.inspect(m)
+	case protocol.PublishModelRequest:
+		k.publishModel(m)
 	case protocol.KernelInfoRequest:
 		k.status(m.ID, protocol.StateBusy)
 		_ = k.sendContent(protocol.KernelInfoReply, m.ID, kernelInfo())
@@ -323,6 +334,9 @@ func (k *kernel) execute(m protocol.Message) {
 	}
 	if res.HasValue && !req.Silent && !isDisplayHandle(res.Value) {
 		data := protocol.MIMEBundle(renderValue(res.Value))
+		if md, ok := k.modelResult(res.Value, req.Code); ok {
+			data[protocol.ModelMIME] = md // the notebook's Publish button
+		}
 		k.sendOutput(protocol.ExecuteResult, m.ID, "the cell's result", data, protocol.ExecuteResultContent{
 			ExecutionCount: count,
 			Data:           data,

@@ -229,7 +229,12 @@ func (m *Model) Evaluate(data Dataset, loss Loss, metrics ...string) Evaluation 
 	checkDataset("Evaluate", data)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return newTrainer(m, loss, metrics).evaluate("Evaluate", data, 256)
+	ev := newTrainer(m, loss, metrics).evaluate("Evaluate", data, 256)
+	m.record.eval = map[string]float64{"loss": ev.Loss}
+	for k, v := range ev.Metrics {
+		m.record.eval[k] = v
+	}
+	return ev
 }
 
 func checkDataset(op string, d Dataset) {
@@ -440,6 +445,7 @@ epochs:
 	}
 	hist.Elapsed = time.Since(start)
 	ended = true
+	m.record.history, m.record.eval = hist, nil // metrics of the model before this training no longer hold
 	if progress != nil {
 		progress.End(hist)
 	}

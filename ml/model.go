@@ -35,8 +35,9 @@ type Model struct {
 	meta   map[string]json.RawMessage
 
 	mu      sync.Mutex
-	fast    int8 // 0: not yet known, 1: every layer has the fused path, -1: not
-	trained bool // Fit has taken a step, or the model was loaded or cloned from a trained one
+	fast    int8        // 0: not yet known, 1: every layer has the fused path, -1: not
+	trained bool        // Fit has taken a step, or the model was loaded or cloned from a trained one
+	record  modelRecord // what Publish records with it: last metrics, history, quantization report
 }
 
 // Trained reports whether the model has been trained: Fit has taken at least

@@ -128,6 +128,9 @@ func Quantize(m *Model, cfg QuantConfig) (*Model, *QuantReport, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("ml: Quantize: %w", err)
 	}
+	m.mu.Lock()
+	q.record = modelRecord{history: m.record.history, quant: report}
+	m.mu.Unlock()
 	return q, report, nil
 }
 

@@ -88,4 +88,17 @@ func TestCompressExampleRuns(t *testing.T) {
 	if paretoCharts != 1 || sensitivityCharts != 2 {
 		t.Errorf("executed notebook holds %d size/accuracy charts and %d sensitivity charts, want 1 and 2", paretoCharts, sensitivityCharts)
 	}
+
+	// The float model then the int8 one as its next version: the endpoint
+	// answers as version 2, which carries the quantization report.
+	if version, outputs := endpointAnswer(t, stdout, "digits-compact"); version != "2" || len(outputs["label"]) != 1 {
+		t.Errorf("the endpoint answered as version %s with %v, want version 2 with a label", version, outputs)
+	}
+	v2 := publishedVersion(t, dir, "digits-compact", 2)
+	if c := v2.Lineage.Compression; c == nil || c.Quantization == nil || c.Quantization.BytesAfter >= c.Quantization.BytesBefore {
+		t.Errorf("version 2 does not carry the quantization report: %+v", c)
+	}
+	if _, ok := v2.Lineage.Metrics["accuracy"]; !ok {
+		t.Errorf("version 2 carries no accuracy: %v", v2.Lineage.Metrics)
+	}
 }

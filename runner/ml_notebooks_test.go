@@ -51,6 +51,14 @@ func runExampleCells(t *testing.T, name string) *exampleRun {
 	defer cancel()
 	opts := kerneltest.Options()
 	opts.Dir = t.TempDir()
+	// The examples end by publishing their model: as under `gopad run`, into
+	// the registry of the notebook's folder, served while the run lasts.
+	pub, err := runner.NewPublisher(opts.Dir, name, nb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	pub.KernelOptions(&opts)
 	k, err := client.Start(ctx, opts)
 	if err != nil {
 		t.Fatalf("start kernel: %v", err)
@@ -63,6 +71,7 @@ func runExampleCells(t *testing.T, name string) *exampleRun {
 			continue
 		}
 		cr := cellRun{cell: c}
+		pub.SetCell(c.ID)
 		reply, err := k.Execute(ctx, c.Source, func(m protocol.Message) { cr.msgs = append(cr.msgs, m) })
 		if err != nil {
 			t.Fatalf("%s: cell %s: %v", name, c.ID, err)

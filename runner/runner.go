@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -97,13 +98,29 @@ func Run(ctx context.Context, opts Options) error {
 		// relative paths in cells mean the same in both.
 		kopts.Dir = filepath.Dir(opts.Notebook)
 	}
+	root := kopts.Dir
+	if root == "" {
+		if root, err = os.Getwd(); err != nil {
+			return err
+		}
+	}
+	rel := opts.Notebook
+	if !strings.HasPrefix(rel, ExamplePrefix) {
+		rel = filepath.Base(rel)
+	}
+	pub, err := NewPublisher(root, rel, nb)
+	if err != nil {
+		return err
+	}
+	defer pub.Close()
+	pub.KernelOptions(&kopts)
 	k, err := client.Start(ctx, kopts)
 	if err != nil {
 		return err
 	}
 	defer k.Shutdown(context.Background())
 
-	runErr := ExecuteCells(ctx, k, nb, opts.Stdout, opts.Stderr, opts.CellTimeout)
+	runErr := executeCells(ctx, k, nb, opts.Stdout, opts.Stderr, opts.CellTimeout, pub.SetCell)
 	if dest != "" {
 		if err := notebooks.Save(dest, nb); err != nil {
 			return errors.Join(runErr, fmt.Errorf("write executed notebook: %w", err))
@@ -132,6 +149,11 @@ func load(name string) (*notebooks.Notebook, error) {
 // at the first failing cell with a *CellError. A positive cellTimeout interrupts
 // a cell that runs longer.
 func ExecuteCells(ctx context.Context, k *client.Kernel, nb *notebooks.Notebook, stdout, stderr io.Writer, cellTimeout time.Duration) error {
+	return executeCells(ctx, k, nb, stdout, stderr, cellTimeout, nil)
+}
+
+// executeCells is ExecuteCells telling onCell (if set) which cell runs.
+func executeCells(ctx context.Context, k *client.Kernel, nb *notebooks.Notebook, stdout, stderr io.Writer, cellTimeout time.Duration, onCell func(id string)) error {
 	codeCells := 0
 	for _, c := range nb.Cells {
 		if c.Type == notebooks.CodeCell {
@@ -149,6 +171,9 @@ func ExecuteCells(ctx context.Context, k *client.Kernel, nb *notebooks.Notebook,
 		c.Outputs = nil
 		c.ExecutionCount = nil
 		fmt.Fprintf(stderr, "[gopad run] cell %d/%d (id %s)\n", n, codeCells, c.ID)
+		if onCell != nil {
+			onCell(c.ID)
+		}
 		cellCtx, cancel := ctx, context.CancelFunc(func() {})
 		if cellTimeout > 0 {
 			cellCtx, cancel = context.WithTimeout(ctx, cellTimeout)

@@ -59,6 +59,8 @@ func (s *session) handle(c *wsConn, m *browserproto.ClientMessage) error {
 		return s.resolveConflict(m.Choice)
 	case browserproto.MsgTrust:
 		return s.trust()
+	case browserproto.MsgPublishModel:
+		return s.publishModel(c, m)
 	}
 	op, err := operationFor(c.id, m)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"gopad.dev/gopad/kernel"
 	"gopad.dev/gopad/serving"
@@ -23,6 +24,12 @@ type endpoints struct {
 	registry *registry.Registry
 	keys     *keys.Store
 	server   *serving.Server
+	// baseURL is where browsers reach this server ("http://127.0.0.1:8888"),
+	// for the URLs publishing answers with; see publish.go.
+	baseURL atomic.Pointer[string]
+	// kernelToken lets the kernels' cells call the endpoints (and nothing
+	// else); see publish.go.
+	kernelToken string
 }
 
 // openEndpoints opens the root's registry and keys and starts serving the
@@ -39,16 +46,23 @@ func (s *Server) openEndpoints() (*endpoints, error) {
 		reg.Close()
 		return nil, fmt.Errorf("server: API keys: %w", err)
 	}
+	kernelToken, err := newKernelToken()
+	if err != nil {
+		reg.Close()
+		return nil, err
+	}
 	srv, err := serving.NewFromRegistry(reg, serving.Options{
-		Keys:    store,
-		Allow:   s.notebookSessionRequest,
+		Keys: store,
+		Allow: func(r *http.Request) bool {
+			return s.notebookSessionRequest(r) || s.kernelEndpointRequest(r)
+		},
 		Version: kernel.Version(),
 	})
 	if err != nil {
 		reg.Close()
 		return nil, fmt.Errorf("server: serve published models: %w", err)
 	}
-	return &endpoints{registry: reg, keys: store, server: srv}, nil
+	return &endpoints{registry: reg, keys: store, server: srv, kernelToken: kernelToken}, nil
 }
 
 func (e *endpoints) close() {

@@ -65,6 +65,7 @@ func (s *session) launchKernelLocked() chan struct{} {
 			opts := s.srv.kernelOptions(dir)
 			opts.OnState = func(st client.State, err error) { s.onKernelState(gen, st, err) }
 			opts.OnOutput = func(m protocol.Message) { s.onStrayOutput(gen, m) }
+			s.publishKernelOptions(&opts, gen)
 			k, err = client.Start(s.ctx, opts)
 		} else {
 			err = k.Restart(s.ctx)

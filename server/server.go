@@ -275,6 +275,7 @@ func ListenAndServe(ctx context.Context, cfg Config, out io.Writer) error {
 		return fmt.Errorf("server: listen on %s: %w", s.cfg.Addr, err)
 	}
 	fmt.Fprintf(out, "gopad serving notebooks in %s at %s\n", s.root, s.URL(ln.Addr()))
+	s.setBaseURL(ln.Addr())
 	hs := s.httpServer()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(s.limitConns(ln)) }()

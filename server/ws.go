@@ -131,6 +131,7 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, err)
 		return
 	}
+	s.learnBaseURL(r)
 	sess, err := s.sessionFor(rel, abs)
 	if err != nil {
 		var he *httpError

@@ -12,6 +12,7 @@ import { CommandKeys, editorKeys } from "./keys";
 import { buildMenubar, buildToolbar } from "./menus";
 import { displayID, Output } from "./outputs";
 import { Message } from "./ws";
+import { handlePublishResult, setPublishSender } from "./publish";
 
 type Mode = "command" | "edit";
 type KernelState = "none" | "starting" | "idle" | "busy" | "dead" | "restarting" | "unknown";
@@ -46,6 +47,7 @@ export class NotebookPage implements NotebookState {
   constructor(mount: HTMLElement, readonly path: string) {
     this.root = mount;
     this.conn = new Connection(path, (id) => this.byId.has(id));
+    setPublishSender((m) => this.conn.send(m));
     this.cmds = new Commands(this);
     this.keys = new CommandKeys(this.cmds, () => this.cells.length);
     this.cellList = h("div", { class: "cell-list", id: "cells" });
@@ -261,6 +263,9 @@ export class NotebookPage implements NotebookState {
         break;
       case "error":
         toast(`Server: ${m.message}`, "error");
+        break;
+      case "publish_result":
+        handlePublishResult(m);
         break;
       default:
         console.warn("gopad: unknown message", m);

@@ -4,6 +4,7 @@
 import { ansiToHTML, collapseCR, stripANSI } from "./ansi";
 import { h, escapeHTML } from "./dom";
 import { renderMarkdown } from "./markdown";
+import { publishControls } from "./publish";
 
 /** Output is an nbformat output object. */
 export interface Output {
@@ -352,6 +353,8 @@ export class OutputArea {
       el.classList.add("output-result");
       el.dataset.prompt = `[${o.execution_count}]:`;
     }
+    const publish = o.output_type === "error" ? null : publishControls(o);
+    if (publish) el.append(publish);
     this.items.push({ output: o, el });
     this.list.append(el);
     if (o.output_type === "error") this.onError(errorLine(o), o);

@@ -63,6 +63,9 @@ type Options struct {
 	// goroutine of the client. err is the *DiedError when the state is Dead or
 	// Restarting after a death, nil otherwise.
 	OnState func(s State, err error)
+	// OnPublish, if set, publishes the models the kernel asks to publish
+	// (ml.Publish, the Publish button); without it they fail, saying so.
+	OnPublish PublishHandler
 }
 
 // DiedError reports that the kernel process ended while a caller needed it.
@@ -247,6 +250,12 @@ func (k *Kernel) route(p *process, m protocol.Message) {
 			}
 			k.mu.Unlock()
 		}
+	}
+	if m.Type == protocol.PublishRequest {
+		// A request from the kernel, which waits for the answer: never block
+		// the reader on it.
+		go k.handlePublish(p, m)
+		return
 	}
 	if p.deliver(m) {
 		return

@@ -47,6 +47,7 @@ func init() {
 		"PRChart":          reflect.ValueOf(display.PRChart),
 		"Plot":             reflect.ValueOf(display.Plot),
 		"PlotSize":         reflect.ValueOf(display.PlotSize),
+		"PublishedBundle":  reflect.ValueOf(display.PublishedBundle),
 		"ROCChart":         reflect.ValueOf(display.ROCChart),
 		"RegressionChart":  reflect.ValueOf(display.RegressionChart),
 		"Render":           reflect.ValueOf(display.Render),

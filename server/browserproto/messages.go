@@ -23,6 +23,7 @@ const (
 	MsgInspect         = "inspect"
 	MsgSave            = "save"
 	MsgResolveConflict = "resolve_conflict"
+	MsgPublishModel    = "publish_model" // the Publish button of a model result
 )
 
 // Server -> browser message types.
@@ -45,6 +46,7 @@ const (
 	MsgTrusted        = "trusted"
 	MsgConflict       = "conflict"
 	MsgError          = "error"
+	MsgPublishResult  = "publish_result" // answers publish_model, to the tab that asked
 )
 
 // Kernel states reported in kernel_status and snapshot.kernel.
@@ -78,6 +80,24 @@ type ClientMessage struct {
 	Code      string   `json:"code,omitempty"`
 	CursorPos *int     `json:"cursor_pos,omitempty"`
 	Choice    string   `json:"choice,omitempty"`
+	Handle    string   `json:"handle,omitempty"` // publish_model: the model's handle (ModelMIME)
+	Name      string   `json:"name,omitempty"`   // publish_model: the endpoint's name
+}
+
+// PublishResultMsg answers a publish_model: what was published, or why not.
+// On success the cell also gets the endpoint's card as an output.
+type PublishResultMsg struct {
+	Type    string `json:"type"`
+	ReqID   string `json:"req_id"`
+	CellID  string `json:"cell_id"`
+	Handle  string `json:"handle"`
+	OK      bool   `json:"ok"`
+	Error   string `json:"error,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Version int    `json:"version,omitempty"`
+	URL     string `json:"url,omitempty"`
+	Curl    string `json:"curl,omitempty"`
+	Note    string `json:"note,omitempty"`
 }
 
 // HelloMsg is the first frame on every connection.
