@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"gopad.dev/gopad/kernel"
 	"gopad.dev/gopad/serving"
@@ -23,6 +24,10 @@ type endpoints struct {
 	registry *registry.Registry
 	keys     *keys.Store
 	server   *serving.Server
+	// stamp is the registry's Stamp when server last refreshed from it (see
+	// syncModels): other processes publish too.
+	stampMu sync.Mutex
+	stamp   string
 }
 
 // openEndpoints opens the root's registry and keys and starts serving the
@@ -48,7 +53,7 @@ func (s *Server) openEndpoints() (*endpoints, error) {
 		reg.Close()
 		return nil, fmt.Errorf("server: serve published models: %w", err)
 	}
-	return &endpoints{registry: reg, keys: store, server: srv}, nil
+	return &endpoints{registry: reg, keys: store, server: srv, stamp: reg.Stamp()}, nil
 }
 
 func (e *endpoints) close() {
