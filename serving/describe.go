@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"gopad.dev/gopad/ml"
 	"gopad.dev/gopad/serving/oip"
 	"gopad.dev/gopad/serving/registry"
 )
@@ -21,7 +22,11 @@ type Description struct {
 	// MaxLength is the padded length of a text or ids input, 0 if any.
 	MaxLength int `json:"max_length,omitempty"`
 	// Scaler names the scaler the server applies to features ("" = none).
-	Scaler  string               `json:"scaler,omitempty"`
+	Scaler string `json:"scaler,omitempty"`
+	// Example is a sample a try-it form can start from: for features, the
+	// training mean when the model carries a standard scaler (the middle of
+	// its range for min-max), else zeros.
+	Example []float64            `json:"example,omitempty"`
 	Classes []string             `json:"classes,omitempty"`
 	Inputs  []oip.TensorMetadata `json:"inputs"`
 	Outputs []oip.TensorMetadata `json:"outputs"`
@@ -55,7 +60,19 @@ func (s *Server) Describe(name string, v int) (Description, error) {
 	switch sig.kind {
 	case kindFeatures:
 		d.Input, d.Features = "features", sig.sample[0]
-		if sig.scaler != nil {
+		d.Example = make([]float64, d.Features)
+		if sc := sig.scaler; sc != nil && len(sc.Offset) == d.Features && len(sc.Scale) == d.Features {
+			d.Scaler = sc.Kind
+			for i := range d.Example {
+				switch sc.Kind {
+				case ml.ScalerStandard:
+					d.Example[i] = sc.Offset[i]
+				case ml.ScalerMinMax:
+					// x' = (x - offset) / scale maps the range to [0, 1].
+					d.Example[i] = sc.Offset[i] + 0.5*sc.Scale[i]
+				}
+			}
+		} else if sig.scaler != nil {
 			d.Scaler = sig.scaler.Kind
 		}
 	case kindSequence:
