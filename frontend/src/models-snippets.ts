@@ -139,8 +139,8 @@ function tritonSnippet(base: string, model: string, version: number | null, sche
     const v = `x${i}`;
     const binary = t.datatype === "FP32";
     lines.push(
-      `${v} = httpclient.InferInput(${JSON.stringify(t.name)}, ${JSON.stringify(t.shape)}, ${JSON.stringify(t.datatype)})`,
-      `${v}.set_data_from_numpy(np.array(${pyLiteral(t.data)}, dtype=${pyDtype(t.datatype)}).reshape(${JSON.stringify(t.shape)}), binary_data=${binary ? "True" : "False"})`,
+      `${v} = httpclient.InferInput(${JSON.stringify(t.name)}, ${pyLiteral(t.shape)}, ${JSON.stringify(t.datatype)})`,
+      `${v}.set_data_from_numpy(np.array(${pyLiteral(t.data)}, dtype=${pyDtype(t.datatype)}).reshape(${pyLiteral(t.shape)}), binary_data=${binary ? "True" : "False"})`,
       `inputs.append(${v})`,
     );
   });

@@ -17,7 +17,7 @@ export class TryIt {
   private readonly result: HTMLElement;
   private readonly versionSelect: HTMLSelectElement;
   private readonly problem: HTMLElement;
-  private mode: "fields" | "json" | "text" = "json";
+  private mode: "fields" | "json" | "text" = "fields";
   private text: HTMLTextAreaElement | null = null;
   private json: HTMLTextAreaElement | null = null;
   private fields: HTMLInputElement[] = [];
