@@ -114,10 +114,13 @@ export class LiveCharts {
     const base = (title: string, unit: string) => ({
       animation: false,
       title: { text: title, left: 0, top: 0, textStyle: { fontSize: 13, fontWeight: 600 } },
-      grid: { left: 48, right: 12, top: 36, bottom: 28 },
+      grid: { left: 48, right: 12, top: 40, bottom: 52 },
       tooltip: { trigger: "axis" },
-      legend: { top: 0, right: 0, textStyle: { fontSize: 11 } },
-      xAxis: { type: "time", min: st.now - (st.seconds - 1) * 1000, max: st.now },
+      legend: { bottom: 0, left: 0, type: "scroll", itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 } },
+      xAxis: {
+        type: "time", min: st.now - (st.seconds - 1) * 1000, max: st.now, splitNumber: 4,
+        axisLabel: { fontSize: 10, hideOverlap: true, formatter: (v: number) => new Date(v).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }) },
+      },
       yAxis: { type: "value", name: unit, nameTextStyle: { fontSize: 11 }, minInterval: unit === "req/s" || unit === "errors/s" ? 1 : 0 },
     });
     const line = (name: string, data: [number, number | null][], extra: object = {}) => ({
@@ -131,8 +134,9 @@ export class LiveCharts {
       {
         ...base("Latency", "ms"),
         series: st.versions.flatMap((v) => [
-          line(`v${v.version} p50`, v.points.map((p) => [p.t, p.p50_ms])),
-          line(`v${v.version} p99`, v.points.map((p) => [p.t, p.p99_ms]), { lineStyle: { type: "dashed" } }),
+          // Seconds without requests have no latency: dots show lone seconds.
+          line(`v${v.version} p50`, v.points.map((p) => [p.t, p.p50_ms]), { showSymbol: true, symbolSize: 4 }),
+          line(`v${v.version} p99`, v.points.map((p) => [p.t, p.p99_ms]), { showSymbol: true, symbolSize: 4, lineStyle: { type: "dashed" } }),
         ]),
       },
       true,
@@ -141,8 +145,8 @@ export class LiveCharts {
       {
         ...base("Errors per second", "errors/s"),
         series: st.versions.flatMap((v) => [
-          line(`v${v.version} 4xx`, v.points.map((p) => [p.t, p.client_errors]), { color: "#f9a825" }),
-          line(`v${v.version} 5xx`, v.points.map((p) => [p.t, p.server_errors]), { color: "#c62828" }),
+          line(`v${v.version} 4xx`, v.points.map((p) => [p.t, p.client_errors]), { lineStyle: { type: "dashed" } }),
+          line(`v${v.version} 5xx`, v.points.map((p) => [p.t, p.server_errors])),
         ]),
       },
       true,
