@@ -362,6 +362,26 @@ func TestModelsPagesTryItKeysAndRollback(t *testing.T) {
 	if !evalJS[bool](t, ctx, `!!document.getElementById('link-models')`) {
 		t.Errorf("the notebook header has no Models link")
 	}
+
+	// Delete version 2, then the model: its endpoint answers 404.
+	do(t, ctx, "back to iris", chromedp.Navigate(srv.Base+"/models/iris"))
+	waitFor(t, ctx, "the iris page", `document.body.dataset.modelLoaded === "true"`, 20*time.Second)
+	do(t, ctx, "delete v2", chromedp.Click(chromedp.CSS(`.version-delete[data-version="2"]`)))
+	waitFor(t, ctx, "the confirmation", `!!document.querySelector('.modal .btn-danger')`, 5*time.Second)
+	do(t, ctx, "confirm", chromedp.Click(chromedp.CSS(`.modal .btn-danger`)))
+	waitFor(t, ctx, "one version left", `document.querySelectorAll('#versions-table tr[data-version]').length === 1 && !document.querySelector('#versions-table tr[data-version="2"]')`, 10*time.Second)
+	if _, err := os.Stat(filepath.Join(root, ".gopad", "models", "iris", "v2")); !os.IsNotExist(err) {
+		t.Errorf("version 2's files are still there: %v", err)
+	}
+	do(t, ctx, "delete the model", chromedp.Click(chromedp.CSS(`#model-delete`)))
+	waitFor(t, ctx, "the confirmation", `!!document.querySelector('.modal .btn-danger')`, 5*time.Second)
+	do(t, ctx, "confirm", chromedp.Click(chromedp.CSS(`.modal .btn-danger`)))
+	waitFor(t, ctx, "the list without iris", `location.pathname === "/models/" && document.body.dataset.modelsLoaded === "true" && document.querySelectorAll('#models-list tr[data-model]').length === 1 && !document.querySelector('#models-list tr[data-model="iris"]')`, 10*time.Second)
+	if st, _ := endpointCall(t, srv, "/v2/models/iris/infer", irisBody, "Bearer "+srv.Token); st != http.StatusNotFound {
+		t.Errorf("the deleted model's endpoint: %d, want 404", st)
+	}
+	do(t, ctx, "open the deleted model's page", chromedp.Navigate(srv.Base+"/models/iris"))
+	waitFor(t, ctx, "the missing-model note", `document.body.dataset.modelLoaded === "missing" && document.getElementById('model-missing').innerText.includes("No published model is called")`, 10*time.Second)
 }
 
 // tritonCall sends the request tritonclient.http builds for the page's

@@ -135,6 +135,18 @@ func TestModelsAPI(t *testing.T) {
 	if schema["input"] != "features" || schema["features"] != 4.0 || schema["scaler"] != "standard" || len(schema["classes"].([]any)) != 3 || len(schema["inputs"].([]any)) != 1 || len(schema["outputs"].([]any)) != 3 {
 		t.Errorf("iris schema: %v", schema)
 	}
+	// The try-it form starts from the training means (the standard scaler's offsets).
+	iris := ml.Iris()
+	means := ml.FitStandardScaler(iris).Offset
+	example, _ := schema["example"].([]any)
+	if len(example) != 4 {
+		t.Fatalf("iris example: %v", schema["example"])
+	}
+	for i, v := range example {
+		if v.(float64) != means[i] {
+			t.Errorf("example feature %d: %v, want the training mean %v", i, v, means[i])
+		}
+	}
 	vl := d["version_list"].([]any)
 	if len(vl) != 2 {
 		t.Fatalf("iris versions: %v", vl)
