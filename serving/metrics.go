@@ -106,4 +106,5 @@ func (m *serverMetrics) forget(model, version string) {
 	m.latency.DeleteLabelValues(model, version)
 	m.batch.DeleteLabelValues(model, version)
 	m.queue.DeleteLabelValues(model, version)
+	m.stats.forgetVersion(model, version)
 }

@@ -129,6 +129,13 @@ func (b *statsBook) version(model, version string) *versionStats {
 	return vs[version]
 }
 
+// forgetVersion drops a deleted version's figures.
+func (b *statsBook) forgetVersion(model, version string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.models[model], version)
+}
+
 func (b *statsBook) forgetModel(model string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

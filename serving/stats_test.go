@@ -70,7 +70,13 @@ func TestStatsCountRequestsErrorsAndLatencyPerVersion(t *testing.T) {
 	if v1.P50 == nil || v1.P99 == nil || *v1.P50 <= 0 || *v1.P99 < *v1.P50 {
 		t.Errorf("latency percentiles of version 1: p50 %v p99 %v", v1.P50, v1.P99)
 	}
-	// Unpublishing the model forgets its statistics.
+	// Deleting a version drops its series; unpublishing the model all of them.
+	if err := reg.DeleteVersion("iris", 1); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.Stats("iris", 60); len(st.Versions) != 1 || st.Versions[0].Version != "2" || st.Versions[0].Requests != 3 {
+		t.Errorf("after deleting version 1: %+v", st.Versions)
+	}
 	if err := reg.Delete("iris"); err != nil {
 		t.Fatal(err)
 	}

@@ -58,16 +58,22 @@ export class LiveCharts {
       h("div", { class: "model-charts-head" }, this.summary, h("span", { class: "spacer" }), windowSelect),
       h("div", { class: "model-chart-grid" }, this.boxes.rate, this.boxes.latency, this.boxes.errors),
     );
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "visible") void this.refresh();
-    });
-    window.addEventListener("resize", () => this.charts && Object.values(this.charts).forEach((c) => c.resize()));
+    document.addEventListener("visibilitychange", this.onVisible);
+    window.addEventListener("resize", this.onResize);
   }
+
+  private readonly onVisible = () => {
+    if (document.visibilityState === "visible") void this.refresh();
+  };
+  private readonly onResize = () => {
+    if (this.charts) Object.values(this.charts).forEach((c) => c.resize());
+  };
 
   /** start draws the charts and refreshes them until stop. */
   async start(): Promise<void> {
     try {
       const echarts = await loadECharts();
+      if (this.stopped) return;
       this.charts = {
         rate: echarts.init(this.boxes.rate),
         latency: echarts.init(this.boxes.latency),
@@ -80,9 +86,14 @@ export class LiveCharts {
     await this.refresh();
   }
 
+  /** stop ends the refreshing and frees the charts (the page redraws with new ones). */
   stop(): void {
     this.stopped = true;
     window.clearTimeout(this.timer);
+    document.removeEventListener("visibilitychange", this.onVisible);
+    window.removeEventListener("resize", this.onResize);
+    if (this.charts) Object.values(this.charts).forEach((c) => c.dispose());
+    this.charts = null;
   }
 
   private async refresh(): Promise<void> {
