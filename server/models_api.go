@@ -22,6 +22,9 @@ import (
 // ServeHTTP apply to its POSTs.
 
 func (s *Server) modelRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /models", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/models/", http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("GET /models/{$}", s.handleIndex)
 	mux.HandleFunc("GET /models/{name}", s.handleIndex)
 	mux.HandleFunc("GET /api/models", s.handleModelList)

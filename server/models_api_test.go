@@ -325,6 +325,9 @@ func TestModelsAPIBadInput(t *testing.T) {
 	if len(e.srv.models.keys.List()) != 0 {
 		t.Errorf("a refused request made a key: %v", e.srv.models.keys.List())
 	}
+	if resp := e.do("GET", "/models", nil); resp.Request.URL.Path != "/models/" || resp.StatusCode != 200 {
+		t.Errorf("GET /models: %d at %s, want the list at /models/", resp.StatusCode, resp.Request.URL.Path)
+	}
 	// The pages themselves are the app.
 	for _, p := range []string{"/models/", "/models/iris"} {
 		resp := e.do("GET", p, nil)
