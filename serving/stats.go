@@ -149,8 +149,8 @@ type StatsPoint struct {
 	Requests     int64 `json:"requests"`
 	ClientErrors int64 `json:"client_errors"` // 4xx answers
 	ServerErrors int64 `json:"server_errors"` // 5xx answers
-	// Latency percentiles of the second's requests, in milliseconds; null
-	// without requests measured.
+	// Latency percentiles of the second's answered (200) requests, from
+	// arrival to answer, in milliseconds; null without any.
 	P50 *float64 `json:"p50_ms"`
 	P90 *float64 `json:"p90_ms"`
 	P99 *float64 `json:"p99_ms"`
