@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"gopad.dev/gopad/kernel"
@@ -30,6 +31,11 @@ type endpoints struct {
 	// kernelToken lets the kernels' cells call the endpoints (and nothing
 	// else); see publish.go.
 	kernelToken string
+
+	// stamp is the registry's Stamp when server last refreshed from it (see
+	// syncModels): other processes publish too.
+	stampMu sync.Mutex
+	stamp   string
 }
 
 // openEndpoints opens the root's registry and keys and starts serving the
@@ -62,7 +68,7 @@ func (s *Server) openEndpoints() (*endpoints, error) {
 		reg.Close()
 		return nil, fmt.Errorf("server: serve published models: %w", err)
 	}
-	return &endpoints{registry: reg, keys: store, server: srv, kernelToken: kernelToken}, nil
+	return &endpoints{registry: reg, keys: store, server: srv, kernelToken: kernelToken, stamp: reg.Stamp()}, nil
 }
 
 func (e *endpoints) close() {

@@ -54,6 +54,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /help/{path...}", s.handleHelpPackage)
 	// Prometheus metrics of the endpoints, behind the notebook token.
 	mux.Handle("GET /metrics", s.models.server)
+	s.modelRoutes(mux) // the Models pages and their API (models_api.go)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no API route %s %s", r.Method, r.URL.Path))
 	})

@@ -18,11 +18,13 @@ type serverMetrics struct {
 	queue    *prometheus.GaugeVec
 	inflight *prometheus.GaugeVec
 	loaded   *prometheus.GaugeVec
+	stats    *statsBook // the live per-second figures of the endpoint page
 }
 
 func newServerMetrics() *serverMetrics {
 	m := &serverMetrics{
-		reg: prometheus.NewRegistry(),
+		reg:   prometheus.NewRegistry(),
+		stats: newStatsBook(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gopad_inference_requests_total",
 			Help: "Inference requests by model, version, protocol and HTTP status.",
@@ -65,6 +67,7 @@ type endpointMetrics struct {
 	parent     *serverMetrics
 	model      string
 	version    string
+	live       *versionStats
 }
 
 func (m *serverMetrics) forEndpoint(model, version string) *endpointMetrics {
@@ -73,7 +76,14 @@ func (m *serverMetrics) forEndpoint(model, version string) *endpointMetrics {
 		batchSize:  m.batch.WithLabelValues(model, version),
 		queueDepth: m.queue.WithLabelValues(model, version),
 		parent:     m, model: model, version: version,
+		live: m.stats.version(model, version),
 	}
+}
+
+// observe records a request answered with 200 after seconds.
+func (em *endpointMetrics) observe(seconds float64) {
+	em.latency.Observe(seconds)
+	em.live.record(200, seconds)
 }
 
 func (em *endpointMetrics) count(protocol string, status int) {
@@ -88,6 +98,7 @@ func (em *endpointMetrics) count(protocol string, status int) {
 		return
 	}
 	em.parent.requests.WithLabelValues(em.model, em.version, protocol, strconv.Itoa(status)).Inc()
+	em.live.record(status, -1)
 }
 
 // forget removes a version's series when it is unloaded.
@@ -95,4 +106,5 @@ func (m *serverMetrics) forget(model, version string) {
 	m.latency.DeleteLabelValues(model, version)
 	m.batch.DeleteLabelValues(model, version)
 	m.queue.DeleteLabelValues(model, version)
+	m.stats.forgetVersion(model, version)
 }

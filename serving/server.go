@@ -250,6 +250,7 @@ func (s *Server) removeModel(name string) {
 	}
 	m.loadMu.Unlock()
 	s.metrics.loaded.DeleteLabelValues(name)
+	s.metrics.stats.forgetModel(name)
 	s.loadErrs.Delete(name)
 	s.opts.Logger.Info("removed", "model", name)
 }
@@ -633,7 +634,7 @@ func (s *Server) inferV2(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	w.Write(data)
 	ep.metrics.count("v2", http.StatusOK)
-	ep.metrics.latency.Observe(time.Since(start).Seconds())
+	ep.metrics.observe(time.Since(start).Seconds())
 }
 
 // acquire registers the request on ep. The endpoint may have been switched

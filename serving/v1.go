@@ -100,7 +100,7 @@ func (s *Server) v1Predict(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"predictions": preds})
 	ep.metrics.count("v1", http.StatusOK)
-	ep.metrics.latency.Observe(time.Since(start).Seconds())
+	ep.metrics.observe(time.Since(start).Seconds())
 }
 
 // nest shapes one sample's flat output as nested lists.

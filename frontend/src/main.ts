@@ -1,8 +1,10 @@
-// gopad's browser app: the list page at "/" and the notebook page at "/nb/<path>".
+// gopad's browser app: the list page at "/", the notebook page at "/nb/<path>",
+// the Models list at "/models/" and a model's endpoint page at "/models/<name>".
 
 import "./style.css";
 import { NotebookPage } from "./notebook";
 import { TreePage } from "./tree";
+import { ModelPage, ModelsPage } from "./models";
 
 function start() {
   const mount = document.getElementById("app")!;
@@ -16,6 +18,10 @@ function start() {
     const path = url.pathname.slice(4).split("/").map(decodeURIComponent).join("/");
     document.body.classList.add("page-notebook");
     (window as any).gopad = new NotebookPage(mount, path);
+  } else if (url.pathname === "/models" || url.pathname.startsWith("/models/")) {
+    document.body.classList.add("page-models");
+    const name = decodeURIComponent(url.pathname.replace(/^\/models\/?/, ""));
+    (window as any).gopad = name ? new ModelPage(mount, name) : new ModelsPage(mount);
   } else {
     document.body.classList.add("page-tree");
     (window as any).gopad = new TreePage(mount, url.searchParams.get("dir") ?? "");

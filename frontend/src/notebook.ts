@@ -93,6 +93,7 @@ export class NotebookPage implements NotebookState {
       this.saveStatus,
       this.trustBadge,
       h("span", { class: "spacer" }),
+      h("a", { class: "topbar-link", id: "link-models", href: "/models/", title: "Published models: endpoints, API keys" }, "Models"),
       h("span", { class: "kernel-name" }, "Go (yaegi)"),
       this.kernelBadge,
     );
@@ -311,6 +312,7 @@ export class NotebookPage implements NotebookState {
     if (wasEditing && idx >= 0) this.enterEdit();
     // A fresh notebook (one empty code cell) opens ready for typing, as in Jupyter.
     if (!this.loaded && this.cells.length === 1 && this.cells[0].type === "code" && this.cells[0].source === "") this.enterEdit();
+    if (!this.loaded) this.showCellFromHash();
     if (!this.loaded) {
       // Time from navigation to the first drawn, editable notebook (read by the e2e load test).
       requestAnimationFrame(() =>
@@ -533,6 +535,19 @@ export class NotebookPage implements NotebookState {
     const cur = this.cells[this.selected];
     if (cur) this.typeSelect.value = cur.type;
     document.body.dataset.mode = this.mode;
+  }
+
+  /** showCellFromHash selects the cell an address like /nb/x.gonb#cell=ID names
+   * (the endpoint page links a model version to the cell that published it). */
+  private showCellFromHash() {
+    const m = /^#cell=(.+)$/.exec(location.hash);
+    if (!m) return;
+    const i = this.cells.findIndex((c) => c.id === decodeURIComponent(m[1]));
+    if (i < 0) return;
+    this.select(i);
+    const el = this.cells[i].el;
+    el.classList.add("cell-linked");
+    requestAnimationFrame(() => el.scrollIntoView({ block: "center" }));
   }
 
   scrollIntoView(c: Cell) {

@@ -58,7 +58,7 @@ export class TreePage {
       crumbs.append(h("span", { class: "crumb-sep" }, "/"), h("a", { href: treeURL(acc) }, part));
     }
     mount.replaceChildren(
-      h("header", { class: "topbar" }, h("a", { class: "logo", href: treeURL("") }, h("span", { class: "logo-mark" }, "go"), "pad"), h("span", { class: "spacer" })),
+      h("header", { class: "topbar" }, h("a", { class: "logo", href: treeURL("") }, h("span", { class: "logo-mark" }, "go"), "pad"), h("span", { class: "spacer" }), h("a", { class: "topbar-link", id: "link-models", href: "/models/", title: "Published models: endpoints, API keys" }, "Models")),
       h(
         "main",
         { class: "tree-main" },
