@@ -102,7 +102,7 @@ func exportCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "exported %s version %d to %s\n", res.Model, res.Version, *out)
-	fmt.Fprintf(stdout, "  image.tar   %s (digest %s; docker load -i %s)\n", res.Tag, res.Digest, filepath.Join(*out, "image.tar"))
+	fmt.Fprintf(stdout, "  image.tar   %s (image ID %s; docker load -i %s)\n", res.Tag, res.ImageID, filepath.Join(*out, "image.tar"))
 	if res.Pushed != "" {
 		fmt.Fprintf(stdout, "  pushed      %s\n", res.Pushed)
 	}

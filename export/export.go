@@ -81,7 +81,8 @@ type Result struct {
 	Version    int
 	Tag        string
 	Image      string // the reference the manifests use (the tag, or the pushed digest)
-	Digest     v1.Hash
+	Digest     v1.Hash // the OCI manifest's digest: what a registry names it by once pushed
+	ImageID    v1.Hash // the config's digest: the ID docker and podman show after loading
 	Pushed     string // the pushed reference by digest, if pushed
 	Files      []string
 	Size       Sizing
@@ -184,10 +185,14 @@ func Export(ctx context.Context, opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
+	imageID, err := img.ConfigName()
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
 	if err := writeTarball(filepath.Join(opts.Dir, "image.tar"), imgTag, img); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	res = &Result{Model: opts.Model, Version: version, Tag: tag, Image: tag, Digest: digest,
+	res = &Result{Model: opts.Model, Version: version, Tag: tag, Image: tag, Digest: digest, ImageID: imageID,
 		Size: SizeFor(vi.Bytes), Binary: opts.Binary}
 	if opts.Push != "" {
 		pushed, err := Push(ctx, img, opts.Push)

@@ -186,7 +186,7 @@ to run outside the notebook: as a container, on Kubernetes, or under KServe. The
 {{- if .Metrics}}
 | metrics | {{range $i, $m := .Metrics}}{{if $i}}, {{end}}{{$m}}{{end}} |
 {{- end}}
-| image | ` + "`{{.R.Tag}}`" + ` in ` + "`image.tar`" + `, digest ` + "`{{.R.Digest}}`" + `{{if .R.Pushed}}; pushed as ` + "`{{.R.Pushed}}`" + `{{end}} |
+| image | ` + "`{{.R.Tag}}`" + ` in ` + "`image.tar`" + `, image ID ` + "`{{.R.ImageID}}`" + `, manifest digest ` + "`{{.R.Digest}}`" + `{{if .R.Pushed}}; pushed as ` + "`{{.R.Pushed}}`" + `{{end}} |
 | gopad binary | {{.R.Binary.Origin}} |
 
 ## Inputs and outputs
