@@ -80,10 +80,10 @@ type Result struct {
 	Model      string
 	Version    int
 	Tag        string
-	Image      string // the reference the manifests use (the tag, or the pushed digest)
+	Image      string  // the reference the manifests use (the tag, or the pushed digest)
 	Digest     v1.Hash // the OCI manifest's digest: what a registry names it by once pushed
 	ImageID    v1.Hash // the config's digest: the ID docker and podman show after loading
-	Pushed     string // the pushed reference by digest, if pushed
+	Pushed     string  // the pushed reference by digest, if pushed
 	Files      []string
 	Size       Sizing
 	Binary     Binary
