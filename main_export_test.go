@@ -10,6 +10,7 @@ import (
 	"io"
 	"log"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -717,5 +718,85 @@ func TestExportBadArguments(t *testing.T) {
 	}
 	if code, stdout, _ := gopad(t, "help"); code != 0 || !strings.Contains(stdout, "gopad export NAME[:VERSION]") {
 		t.Errorf("help does not list export: %q", stdout)
+	}
+}
+
+// TestExportImageRunsUnderPodman loads image.tar into podman (Debian's
+// podman with runc: crun refuses this machine's hybrid cgroup mounts;
+// .ci/run installs both) and runs it: the image as a container
+// runtime runs it, as the non-root user, from its own root filesystem. The
+// storage is the test's own (vfs under a temporary folder), and the
+// container shares the host's network so that no bridge or slirp setup is
+// needed in a sandbox; the server's port is a free one given as arguments
+// appended to the entrypoint, as Kubernetes' args are.
+func TestExportImageRunsUnderPodman(t *testing.T) {
+	podmanPath, err := exec.LookPath("podman")
+	if err != nil {
+		t.Fatal("podman is not installed (apt-get install podman; .ci/run does it)")
+	}
+	root, _ := irisRoot(t)
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := gopad(t, "export", "iris:2", "-o", out, "--root", root, "--binary", staticGopad(t)); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	// podman limits the run root's path to 50 characters: a short folder.
+	store, err := os.MkdirTemp("/tmp", "gp-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	podman := func(args ...string) *exec.Cmd {
+		base := []string{"--root", filepath.Join(store, "root"), "--runroot", filepath.Join(store, "run"), "--storage-driver", "vfs",
+			"--cgroup-manager", "cgroupfs", "--events-backend", "file", "--runtime", "runc", "--tmpdir", filepath.Join(store, "tmp")}
+		return exec.Command(podmanPath, append(base, args...)...)
+	}
+	t.Cleanup(func() {
+		// vfs layers are read-only copies owned by podman: let it remove them.
+		podman("system", "reset", "--force").Run()
+		os.RemoveAll(store)
+	})
+	if b, err := podman("load", "-i", filepath.Join(out, "image.tar")).CombinedOutput(); err != nil || !strings.Contains(string(b), "gopad-iris:v2") {
+		t.Fatalf("podman load: %v: %s", err, b)
+	}
+	b, err := podman("image", "inspect", "--format", "{{.Config.User}} {{.Config.Entrypoint}} {{index .Config.Labels \"dev.gopad.model.version\"}}", "gopad-iris:v2").CombinedOutput()
+	if err != nil || strings.TrimSpace(string(b)) != "65532:65532 [/usr/local/bin/gopad serve-model --model_dir /mnt/models] 2" {
+		t.Fatalf("podman image inspect: %v: %q", err, b)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	name := fmt.Sprintf("gopad-export-test-%d", port)
+	// podman raises the open-files and process limits as root by default,
+	// which a sandbox without CAP_SYS_RESOURCE refuses: ask for modest ones.
+	ulimits := []string{"--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096"}
+	runArgs := append([]string{"run", "--rm", "--name", name, "--network", "host", "--read-only", "--cap-drop", "ALL"}, ulimits...)
+	run := podman(append(runArgs, "gopad-iris:v2", "--host", "127.0.0.1", "--http_port", fmt.Sprint(port))...)
+	base := startAndWaitForAddress(t, run)
+	t.Cleanup(func() { podman("rm", "-f", name).Run() })
+	var meta struct{ Versions []string }
+	getJSON(t, base+"/v2/models/iris", &meta)
+	if !slices.Equal(meta.Versions, []string{"2"}) {
+		t.Fatalf("versions %v", meta.Versions)
+	}
+	body := `{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[5.1,3.5,1.4,0.2]}]}`
+	resp, err := http.Post(base+"/v2/models/iris/infer", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ans struct {
+		ModelVersion string `json:"model_version"`
+	}
+	json.NewDecoder(resp.Body).Decode(&ans)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || ans.ModelVersion != "2" {
+		t.Fatalf("infer in the container: %d %+v", resp.StatusCode, ans)
+	}
+	// The process runs as the image's user (podman names it from the
+	// image's /etc/passwd, where only 65532 is "nonroot").
+	top, err := podman("top", name, "user").CombinedOutput()
+	if err != nil || !strings.Contains(string(top), "nonroot") {
+		t.Fatalf("podman top: %v %s", err, top)
 	}
 }
