@@ -72,7 +72,7 @@ func callModel(dir, model string) (*example, error) {
 		case oip.BYTES:
 			ex.Data = append(ex.Data, "the quick brown fox jumps over the lazy dog")
 		case oip.FP32, oip.FP64:
-			ex.Data = append(ex.Data, float64(i%7)/7)
+			ex.Data = append(ex.Data, float64(i%5)/4)
 		default:
 			ex.Data = append(ex.Data, 1)
 		}
@@ -109,28 +109,34 @@ var readmeTemplate = template.Must(template.New("README").Funcs(template.FuncMap
 		b, _ := json.Marshal(p)
 		return "`" + string(b) + "`"
 	},
-	"mib":   func(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) },
+	"mib": func(b int64) string {
+		if b < 1<<20 {
+			return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
+		}
+		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+	},
 	"json":  func(v any) string { b, _ := json.Marshal(v); return string(b) },
 	"quote": strconv.Quote,
 }).Parse(readmeText))
 
 type readmeData struct {
-	T        target
-	R        *Result
-	V        registry.VersionInfo
-	Ex       *example
-	Metrics  []string
-	Lineage  string
-	Runtime  string
-	Args     []string
-	Infer    string // the infer URL path
-	Numpy    string // numpy dtype of the example input
-	Triton   string // tritonclient datatype
-	PyData   string
-	PyShape  string
-	Port     int
-	UIDGID   string
-	Snapshot string
+	T         target
+	R         *Result
+	V         registry.VersionInfo
+	Ex        *example
+	Metrics   []string
+	Lineage   string
+	Runtime   string
+	Args      []string
+	Infer     string // the infer URL path
+	Numpy     string // numpy dtype of the example input
+	Triton    string // tritonclient datatype
+	PyData    string
+	PyShape   string
+	Port      int
+	UIDGID    string
+	ImageName string // the image's name without tag or digest, as kustomize matches it
+	Drain     int
 }
 
 func writeReadme(versionDir string, t target, res *Result, vi registry.VersionInfo) ([]byte, error) {
@@ -139,7 +145,8 @@ func writeReadme(versionDir string, t target, res *Result, vi registry.VersionIn
 		return nil, err
 	}
 	d := readmeData{T: t, R: res, V: vi, Ex: ex, Runtime: RuntimeName, Args: RuntimeArgs, Port: Port,
-		Infer: "/v2/models/" + t.Model + "/infer", UIDGID: fmt.Sprintf("%d:%d", UID, GID)}
+		Infer: "/v2/models/" + t.Model + "/infer", UIDGID: fmt.Sprintf("%d:%d", UID, GID),
+		ImageName: kustomizeImage(t.Image).Name, Drain: DrainSeconds}
 	for k, v := range vi.Lineage.Metrics {
 		d.Metrics = append(d.Metrics, fmt.Sprintf("%s %.4g", k, float64(v)))
 	}
@@ -253,7 +260,7 @@ then name the pushed image by digest).
 ` + "`{{.T.Object}}`" + `, tied together by ` + "`k8s/kustomization.yaml`" + `. The pods run image ` + "`{{.T.Image}}`" + `; point them at
 the copy you pushed, then apply:
 
-    cd k8s && kustomize edit set image {{.T.Image}}=REGISTRY/REPOSITORY:v{{.T.Version}} && cd ..
+    cd k8s && kustomize edit set image {{.ImageName}}=REGISTRY/REPOSITORY:v{{.T.Version}} && cd ..
     kubectl apply -k k8s/
     kubectl rollout status deployment/{{.T.Object}}
     kubectl port-forward service/{{.T.Object}} {{.Port}}:{{.Port}} &
@@ -266,7 +273,7 @@ What the manifests set:
 - security: user {{.UIDGID}}, non-root, read-only root filesystem, no privilege escalation, all
   capabilities dropped, RuntimeDefault seccomp, no service account token;
 - shutdown: on SIGTERM the server fails its readiness probe, stops accepting connections and finishes the
-  requests in flight for up to {{.T.Size.TerminationSec}} seconds less 5 (terminationGracePeriodSeconds: {{.T.Size.TerminationSec}});
+  requests in flight for up to {{.Drain}} seconds (terminationGracePeriodSeconds: {{.T.Size.TerminationSec}});
 - autoscaling: {{.T.Size.MinReplicas}} to {{.T.Size.MaxReplicas}} replicas at {{.T.Size.CPUTargetPct}}% CPU; the PodDisruptionBudget keeps one pod up.
   Where Prometheus and prometheus-adapter run, ` + "`k8s/optional/hpa-requests.yaml`" + ` also scales on requests per
   second (50 per pod); add the rule in ` + "`k8s/optional/prometheus-rules.yaml`" + ` to the adapter's configuration and
