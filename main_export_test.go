@@ -754,6 +754,9 @@ func TestExportImageRunsUnderPodman(t *testing.T) {
 		podman("system", "reset", "--force").Run()
 		os.RemoveAll(store)
 	})
+	// podman raises the open-files and process limits as root by default,
+	// which a sandbox without CAP_SYS_RESOURCE refuses: ask for modest ones.
+	ulimits := []string{"--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096"}
 	if b, err := podman("load", "-i", filepath.Join(out, "image.tar")).CombinedOutput(); err != nil || !strings.Contains(string(b), "gopad-iris:v2") {
 		t.Fatalf("podman load: %v: %s", err, b)
 	}
@@ -768,9 +771,6 @@ func TestExportImageRunsUnderPodman(t *testing.T) {
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 	name := fmt.Sprintf("gopad-export-test-%d", port)
-	// podman raises the open-files and process limits as root by default,
-	// which a sandbox without CAP_SYS_RESOURCE refuses: ask for modest ones.
-	ulimits := []string{"--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096"}
 	runArgs := append([]string{"run", "--rm", "--name", name, "--network", "host", "--read-only", "--cap-drop", "ALL"}, ulimits...)
 	run := podman(append(runArgs, "gopad-iris:v2", "--host", "127.0.0.1", "--http_port", fmt.Sprint(port))...)
 	base := startAndWaitForAddress(t, run)
@@ -793,6 +793,25 @@ func TestExportImageRunsUnderPodman(t *testing.T) {
 	if resp.StatusCode != 200 || ans.ModelVersion != "2" {
 		t.Fatalf("infer in the container: %d %+v", resp.StatusCode, ans)
 	}
+	// The Dockerfile builds the same image: same files, user, entrypoint,
+	// port and labels.
+	if b, err := podman("build", "--isolation", "chroot", "--runtime", "runc", "-t", "rebuilt:v2", out).CombinedOutput(); err != nil {
+		t.Fatalf("podman build: %v: %s", err, b)
+	}
+	const format = "{{.Config.User}} {{.Config.Entrypoint}} {{.Config.ExposedPorts}} {{.Config.Labels}} {{.Config.Env}}"
+	loaded, err1 := podman("image", "inspect", "--format", format, "gopad-iris:v2").CombinedOutput()
+	rebuilt, err2 := podman("image", "inspect", "--format", format, "rebuilt:v2").CombinedOutput()
+	// buildah labels what it built with; that label is the only difference allowed.
+	rebuilt = regexp.MustCompile(`io\.buildah\.version:\S+ `).ReplaceAll(rebuilt, nil)
+	if err1 != nil || err2 != nil || string(loaded) != string(rebuilt) {
+		t.Fatalf("the Dockerfile's image differs:\n loaded  %s\n rebuilt %s (%v %v)", loaded, rebuilt, err1, err2)
+	}
+	versionArgs := append(append([]string{"run", "--rm", "--network", "none"}, ulimits...), "--entrypoint", "/usr/local/bin/gopad", "rebuilt:v2", "version")
+	diff, err := podman(versionArgs...).CombinedOutput()
+	if err != nil || !strings.Contains(string(diff), "gopad") {
+		t.Fatalf("the rebuilt image's gopad: %v %s", err, diff)
+	}
+
 	// The process runs as the image's user (podman names it from the
 	// image's /etc/passwd, where only 65532 is "nonroot").
 	top, err := podman("top", name, "user").CombinedOutput()
