@@ -819,3 +819,30 @@ func TestExportImageRunsUnderPodman(t *testing.T) {
 		t.Fatalf("podman top: %v %s", err, top)
 	}
 }
+
+// A static gopad puts itself into the image: no build, no --binary.
+func TestExportFromAStaticGopadPutsItselfInTheImage(t *testing.T) {
+	root, _ := irisRoot(t)
+	bin := staticGopad(t)
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := exec.Command(bin, "export", "iris:1", "-o", out, "--root", root)
+	cmd.Env = append(os.Environ(), "PATH=/nonexistent") // no Go toolchain to fall back on
+	b, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "gopad in the image: the gopad executable that ran the export ("+bin+")") {
+		t.Fatalf("export by a static gopad: %v\n%s", err, b)
+	}
+	img, err := tarball.ImageFromPath(filepath.Join(out, "image.tar"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rootfs := t.TempDir()
+	untar(t, mutate.Extract(img), rootfs)
+	inImage, err1 := os.ReadFile(filepath.Join(rootfs, "usr/local/bin/gopad"))
+	self, err2 := os.ReadFile(bin)
+	if err := errors.Join(err1, err2); err != nil || !bytes.Equal(inImage, self) {
+		t.Fatalf("the image's gopad is not the exporting one (%d and %d bytes, %v)", len(inImage), len(self), err)
+	}
+	if readme, _ := os.ReadFile(filepath.Join(out, "README.md")); !strings.Contains(string(readme), "the gopad executable that ran the export") {
+		t.Error("the README does not say where its gopad came from")
+	}
+}
