@@ -7,6 +7,8 @@
 //	gopad repl                      a terminal read-eval-print loop on a kernel
 //	gopad serve-model [flags]       serve saved models over the Open Inference Protocol
 //	                                (KServe's custom-runtime flags; see -h)
+//	gopad export NAME[:VERSION] -o DIR
+//	                                a published model as an OCI image, Kubernetes and KServe manifests
 //	gopad version                   print the version
 //	gopad kernel                    internal: a kernel process, started by gopad itself
 //	gopad kernel --jupyter -f FILE  a kernel for a Jupyter front end (from the kernelspec)
@@ -49,6 +51,9 @@ Usage:
                                      models, over the Open Inference Protocol (KServe, Triton)
   gopad serve-model keys create|list|revoke|public --keys_file FILE ...
                                      manage the API keys of serve-model
+  gopad export NAME[:VERSION] -o DIR [--root DIR] [--push REF]
+                                     write a published model as an OCI image tarball (no Docker
+                                     needed), a Dockerfile, Kubernetes and KServe manifests, a README
   gopad version                      print gopad's version
   gopad kernel                       internal: a kernel process, started by gopad itself
   gopad jupyter install [--user|--sys-prefix|--prefix DIR]
@@ -84,7 +89,7 @@ func (e *usageError) Error() string        { return e.msg }
 func (e *usageError) Is(target error) bool { return target == errUsage }
 
 // commands are gopad's subcommands; "help" prints the usage.
-var commands = []string{"serve", "run", "repl", "kernel", "serve-model", "jupyter", "version", "help"}
+var commands = []string{"serve", "run", "repl", "kernel", "serve-model", "export", "jupyter", "version", "help"}
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
@@ -114,6 +119,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = kernelCmd(args, stderr)
 	case "serve-model":
 		err = serveModelCmd(args, stdout, stderr)
+	case "export":
+		err = exportCmd(args, stdout, stderr)
 	case "jupyter":
 		err = jupyterCmd(args, stdout, stderr)
 	case "version":
