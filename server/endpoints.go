@@ -82,6 +82,24 @@ func isEndpointPath(p string) bool {
 	return strings.HasPrefix(p, "/v2/") || p == "/v2" || strings.HasPrefix(p, "/v1/models/") || p == "/v1/models"
 }
 
+// endpointCookieProblem returns why an endpoint request that would be
+// authenticated by the notebook's cookie may be a cross-site forgery, or "".
+// The cookie is SameSite=Strict, but a page on another port of this host is
+// the same site and its POST carries it: such a request is held to the same
+// checks as the notebook's own API (origin, and the X-Gopad-CSRF header that
+// the endpoint page's try-it box sends). Requests with an Authorization header
+// (API keys, the token) are not concerned: a browser never adds one by itself.
+func (s *Server) endpointCookieProblem(r *http.Request) string {
+	if s.token == "" || r.Header.Get("Authorization") != "" {
+		return ""
+	}
+	c, err := r.Cookie(cookieName(r))
+	if err != nil || !s.tokenOK(c.Value) {
+		return ""
+	}
+	return crossSiteProblem(r, false)
+}
+
 // notebookSessionRequest reports whether a request carries the notebook
 // server's token (header or cookie; a query token is not accepted here, so
 // that a URL with it cannot be replayed against an endpoint by a third party).

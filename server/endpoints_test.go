@@ -67,7 +67,24 @@ func TestEndpointsServePublishedModelsWithKeys(t *testing.T) {
 		}
 	}
 	check("notebook token", infer("Authorization", "Bearer "+testToken))
-	check("notebook cookie", infer("Cookie", cookiePrefix+"_"+e.port()+"="+testToken))
+	cookie := cookiePrefix + "_" + e.port() + "=" + testToken
+	check("notebook cookie from the page", infer("Cookie", cookie, "X-Gopad-CSRF", "1", "Sec-Fetch-Site", "same-origin"))
+	// A form posted from another port of this host is the same site: the
+	// SameSite=Strict cookie goes along, but without the page's header (or
+	// from another origin) the cookie does not make it the notebook session.
+	for what, hdr := range map[string][]string{
+		"cookie without the CSRF header":      {"Cookie", cookie},
+		"cookie from another port's page":     {"Cookie", cookie, "X-Gopad-CSRF", "1", "Sec-Fetch-Site", "same-site", "Origin", "http://127.0.0.1:1"},
+		"cookie, header, foreign Origin only": {"Cookie", cookie, "X-Gopad-CSRF", "1", "Origin", "http://evil.example"},
+	} {
+		resp := infer(hdr...)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: status %d, want 403", what, resp.StatusCode)
+		}
+		if msg := errorMessage(t, resp); !strings.Contains(msg, "cross") && !strings.Contains(msg, "X-Gopad-CSRF") {
+			t.Errorf("%s: error %q does not say why", what, msg)
+		}
+	}
 	check("API key", infer("Authorization", "Bearer "+token))
 	for what, hdr := range map[string][]string{
 		"no credential":         nil,

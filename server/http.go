@@ -97,6 +97,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Endpoints check API keys themselves (or the notebook's token, see
 		// notebookSessionRequest) and answer in the protocol's error format.
 		h.Del("Content-Security-Policy")
+		if msg := s.endpointCookieProblem(r); msg != "" {
+			writeError(w, http.StatusForbidden, msg)
+			return
+		}
 		s.models.server.ServeHTTP(w, r)
 		return
 	}

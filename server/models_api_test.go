@@ -93,7 +93,8 @@ const irisRequest = `{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32",
 // public only with confirmation, statistics, deleting, and bad input.
 func TestModelsAPI(t *testing.T) {
 	e := newEnv(t)
-	cookie := []string{"Cookie", cookiePrefix + "_" + e.port() + "=" + testToken}
+	// What the endpoint page's try-it box sends: the session cookie and the CSRF header.
+	cookie := []string{"Cookie", cookiePrefix + "_" + e.port() + "=" + testToken, "X-Gopad-CSRF", "1"}
 	text, tabular := apiModels(t)
 	nb := e.writeNotebook("train.gonb", `fmt.Println("train")`)
 	content, err := os.ReadFile(filepath.Join(e.root, nb))

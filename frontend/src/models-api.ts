@@ -134,7 +134,9 @@ export async function infer(name: string, version: number | null, request: unkno
   const resp = await fetch(url, {
     method: "POST",
     credentials: "same-origin",
-    headers: { "Content-Type": "application/json" },
+    // The header shows the server this is the page itself, not a form posted
+    // from another port of the same host (which would carry the cookie too).
+    headers: { "Content-Type": "application/json", "X-Gopad-CSRF": "1" },
     body: JSON.stringify(request),
   });
   const text = await resp.text();
