@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -13,13 +14,13 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
-
 	"gopad.dev/gopad/display"
 	"gopad.dev/gopad/kernel/celldisplay"
-	"gopad.dev/gopad/kernel/symbols"
+	"gopad.dev/gopad/kernel/engine"
+	"gopad.dev/gopad/ml"
 	"gopad.dev/gopad/notebooks"
+	"gopad.dev/gopad/serving"
+	"gopad.dev/gopad/serving/registry"
 )
 
 func TestExamplesParseAndValidate(t *testing.T) {
@@ -102,9 +103,9 @@ func (r *recorder) Publish(data display.Bundle, _ map[string]any, id string, upd
 	r.msgs = append(r.msgs, published{data, id, update})
 }
 
-// runExample runs every code cell of a bundled example, in order, in one yaegi
-// interpreter set up like the kernel's (the kernel's symbol tables for gopad's
-// packages, celldisplay's additions and interface mappings), and returns what the cells printed,
+// runExample runs every code cell of a bundled example, in order, in one cell
+// engine set up like the kernel's (gopad's packages, celldisplay's additions
+// and interface mappings), in process, and returns what the cells printed,
 // the rendered value of each code cell, and what they published.
 func runExample(t *testing.T, name string) (stdout string, results []display.Bundle, pubs []published) {
 	t.Helper()
@@ -118,32 +119,25 @@ func runExample(t *testing.T, name string) (stdout string, results []display.Bun
 	rec := &recorder{}
 	display.SetPublisher(rec)
 	defer display.SetPublisher(nil)
+	publishToTestEndpoints(t)
 
 	var out bytes.Buffer
-	i := interp.New(interp.Options{Stdout: &out, Stderr: &out})
-	if err := i.Use(stdlib.Symbols); err != nil {
-		t.Fatal(err)
-	}
-	if err := i.Use(symbols.Exports()); err != nil {
-		t.Fatal(err)
-	}
-	if err := i.Use(celldisplay.Exports()); err != nil {
-		t.Fatal(err)
-	}
-	if err := i.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(celldisplay.MapTypes())}}); err != nil {
+	eng, err := engine.New(engine.Options{Stdout: &out, Stderr: &out,
+		Exports: celldisplay.Exports(), MapTypes: celldisplay.MapTypes(), RichInterfaces: celldisplay.RichInterfaces()})
+	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range nb.Cells {
 		if c.Type != notebooks.CodeCell {
 			continue
 		}
-		v, err := i.Eval(c.Source)
+		res, err := eng.Execute(t.Context(), c.Source)
 		if err != nil {
 			t.Fatalf("%s: cell %s failed: %v\n%s", name, c.ID, err, c.Source)
 		}
 		var b display.Bundle
-		if v.IsValid() && v.CanInterface() {
-			b = display.Render(v.Interface())
+		if res.HasValue && res.Value.IsValid() && res.Value.CanInterface() {
+			b = display.Render(res.Value.Interface())
 		}
 		results = append(results, b)
 	}
@@ -247,6 +241,10 @@ func TestDigitsRunsClean(t *testing.T) {
 	if !strings.HasPrefix(history, "History: 30 epochs in ") {
 		t.Errorf("the training cell's result does not summarise 30 epochs:\n%s", history)
 	}
+	// The published endpoint answered the cell's own request over HTTP.
+	if !strings.Contains(stdout, "200 OK\n{") || !strings.Contains(stdout, `"outputs"`) {
+		t.Errorf("the call of the published endpoint did not print 200 OK and an inference answer; printed:\n%s", stdout)
+	}
 	if want := "identical outputs on all 449 test images: true"; !strings.Contains(stdout, want) {
 		t.Errorf("the saved and reloaded model does not print %q; printed:\n%s", want, stdout)
 	}
@@ -274,4 +272,39 @@ func TestDigitsRunsClean(t *testing.T) {
 	if images < 1 {
 		t.Errorf("no digit images shown; published %d outputs", len(pubs))
 	}
+}
+
+// publishToTestEndpoints makes ml.Publish in the examples' cells publish into
+// a real registry in a temporary directory, served over real HTTP, as the
+// notebook server does (without its lineage and credentials, which
+// internal/publishing and the runner's tests check through a real kernel).
+func publishToTestEndpoints(t *testing.T) {
+	t.Helper()
+	reg, err := registry.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := serving.NewFromRegistry(reg, serving.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		ml.SetPublisher(nil)
+		ts.Close()
+		srv.Close()
+		reg.Close()
+	})
+	ml.SetPublisher(func(m *ml.Model, name string) (*ml.Published, error) {
+		vi, err := reg.Publish(name, m, registry.Lineage{Notebook: "example"})
+		if err != nil {
+			return nil, err
+		}
+		info, err := reg.Get(name)
+		if err != nil {
+			return nil, err
+		}
+		return &ml.Published{Name: name, Version: vi.Version, Default: info.Default == vi.Version,
+			DefaultVersion: info.Default, Served: true, URL: ts.URL + "/v2/models/" + name, Registry: reg.Dir()}, nil
+	})
 }

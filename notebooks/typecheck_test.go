@@ -49,7 +49,22 @@ func cellsAsProgram(nb *notebooks.Notebook) (string, error) {
 			}
 			continue
 		}
-		f, err := parser.ParseFile(fset, "", "package main\nfunc _() {\n"+c.Source+"\n}", 0)
+		// A statements cell may start with its imports (the kernel takes them
+		// at any top-level position; the examples put them first).
+		source := c.Source
+		if head, err := parser.ParseFile(fset, "", "package main\n"+source, parser.ImportsOnly); err == nil && len(head.Imports) > 0 {
+			last := head.Decls[len(head.Decls)-1]
+			end := fset.Position(last.End()).Offset - len("package main\n")
+			for _, spec := range head.Imports {
+				path, _ := strconv.Unquote(spec.Path.Value)
+				if strings.HasPrefix(path, "gopad/") {
+					path = "gopad.dev/" + path
+				}
+				imports[path] = true
+			}
+			source = source[end:]
+		}
+		f, err := parser.ParseFile(fset, "", "package main\nfunc _() {\n"+source+"\n}", 0)
 		if err != nil {
 			return "", fmt.Errorf("cell %d (%s) is neither declarations nor statements: %v", n+1, c.ID, err)
 		}
