@@ -21,77 +21,68 @@ DATA iota16<>+56(SB)/4, $14
 DATA iota16<>+60(SB)/4, $15
 GLOBL iota16<>(SB), RODATA|NOPTR, $64
 
-// func sellGemv16AVX512(x, y, b, vals *float32, idx *uint16, perm, ends *int32, slices int, lastMask uint64)
-// For each SELL-16 slice s (groups ends[s-1]..ends[s]-1, ends[-1] = 0):
-// acc[l] = Σ_g vals[16g+l]·x[idx[16g+l]], then y[perm[16s+l]] = b[perm[16s+l]]
-// + acc[l] for the lanes l of the slice (lastMask for the last slice, all
-// 16 for the others).
-TEXT ·sellGemv16AVX512(SB), NOSPLIT, $0-72
+// func sellGemv16AVX512(x, out, vals *float32, idx *uint8, steps *uint8, slices, blocks int)
+// For each slice sl: out[16sl+l] = Σ over blocks bk and their steps[sl·blocks+bk]
+// steps g of vals[16g+l]·x[32bk+idx[16g+l]] (idx < 32). The 32 inputs of a
+// block sit in Z30:Z31 and VPERMI2PS picks each lane's one: a gather from
+// registers. x must hold 32·blocks values.
+TEXT ·sellGemv16AVX512(SB), NOSPLIT, $0-56
 	MOVQ x+0(FP), SI
-	MOVQ y+8(FP), DI
-	MOVQ b+16(FP), R13
-	MOVQ vals+24(FP), R8
-	MOVQ idx+32(FP), R9
-	MOVQ perm+40(FP), R10
-	MOVQ ends+48(FP), R11
-	MOVQ slices+56(FP), CX
-	MOVQ lastMask+64(FP), R12
-	XORQ AX, AX
+	MOVQ out+8(FP), DI
+	MOVQ vals+16(FP), R8
+	MOVQ idx+24(FP), R9
+	MOVQ steps+32(FP), R10
+	MOVQ slices+40(FP), CX
+	MOVQ blocks+48(FP), R11
 
 sellSlice:
-	TESTQ CX, CX
-	JZ    sellDone
-	MOVLQSX (R11), BX
-	VXORPS  Z0, Z0, Z0
-	VXORPS  Z1, Z1, Z1
+	TESTQ  CX, CX
+	JZ     sellDone
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	MOVQ   SI, R12
+	MOVQ   R11, R13
+
+sellBlock:
+	MOVBQZX (R10), BX
+	INCQ    R10
+	TESTQ   BX, BX
+	JZ      sellNextBlock
+	VMOVUPS (R12), Z30
+	VMOVUPS 64(R12), Z31
 
 sellPair:
-	LEAQ 2(AX), DX
-	CMPQ DX, BX
-	JG   sellOne
-	VPMOVZXWD   (R9), Z2
-	VPMOVZXWD   32(R9), Z3
-	KXNORW      K1, K1, K1
-	KXNORW      K2, K2, K2
-	VXORPS      Z4, Z4, Z4
-	VXORPS      Z5, Z5, Z5
-	VGATHERDPS  (SI)(Z2*4), K1, Z4
-	VGATHERDPS  (SI)(Z3*4), K2, Z5
-	VFMADD231PS (R8), Z4, Z0
-	VFMADD231PS 64(R8), Z5, Z1
-	ADDQ        $64, R9
+	CMPQ        BX, $2
+	JLT         sellOne
+	VPMOVZXBD   (R9), Z2
+	VPMOVZXBD   16(R9), Z3
+	VPERMI2PS   Z31, Z30, Z2
+	VPERMI2PS   Z31, Z30, Z3
+	VFMADD231PS (R8), Z2, Z0
+	VFMADD231PS 64(R8), Z3, Z1
+	ADDQ        $32, R9
 	ADDQ        $128, R8
-	MOVQ        DX, AX
+	SUBQ        $2, BX
 	JMP         sellPair
 
 sellOne:
-	CMPQ        AX, BX
-	JGE         sellStore
-	VPMOVZXWD   (R9), Z2
-	KXNORW      K1, K1, K1
-	VXORPS      Z4, Z4, Z4
-	VGATHERDPS  (SI)(Z2*4), K1, Z4
-	VFMADD231PS (R8), Z4, Z0
-	ADDQ        $32, R9
+	TESTQ       BX, BX
+	JZ          sellNextBlock
+	VPMOVZXBD   (R9), Z2
+	VPERMI2PS   Z31, Z30, Z2
+	VFMADD231PS (R8), Z2, Z0
+	ADDQ        $16, R9
 	ADDQ        $64, R8
-	INCQ        AX
 
-sellStore:
-	VADDPS     Z1, Z0, Z0
-	MOVQ       $0xffff, DX
-	CMPQ       CX, $1
-	CMOVQEQ    R12, DX
-	KMOVW      DX, K1
-	KMOVW      DX, K2
-	VMOVDQU32  (R10), Z6
-	VXORPS     Z7, Z7, Z7
-	VGATHERDPS (R13)(Z6*4), K1, Z7
-	VADDPS     Z7, Z0, Z0
-	VSCATTERDPS Z0, K2, (DI)(Z6*4)
-	ADDQ       $64, R10
-	ADDQ       $4, R11
-	DECQ       CX
-	JMP        sellSlice
+sellNextBlock:
+	ADDQ $128, R12
+	DECQ R13
+	JNZ  sellBlock
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, DI
+	DECQ    CX
+	JMP     sellSlice
 
 sellDone:
 	VZEROUPPER

@@ -63,14 +63,19 @@ type sparseLinear struct {
 	idx    []uint16
 	rowEnd []int32
 
-	// SELL-16-σ: slice s covers outputs perm[16s:16s+16] and its steps are
-	// groups sellEnd[s-1]..sellEnd[s]-1; group g holds 16 weights
-	// sellVals[16g:16g+16] of inputs sellIdx[16g:16g+16].
+	// SELL-16-σ in blocks of 32 inputs: outputs sorted by decreasing count
+	// are taken 16 at a time (slice sl covers outputs perm[16sl:16sl+16]);
+	// for slice sl and input block bk, steps[sl*blocks+bk] steps of 16
+	// slots follow in sellVals and sellIdx: slot (step, lane) holds a kept
+	// weight of output perm[16sl+lane] and its input minus 32bk (zero weight,
+	// input 0 past the lane's weights in the block).
 	perm     []int32
-	sellEnd  []int32
+	blocks   int
+	steps    []uint8
 	sellVals []float32
-	sellIdx  []uint16
-	lastMask uint16 // lanes of the last slice that are real outputs
+	sellIdx  []uint8
+	xpad     []float32 // the input padded to whole blocks
+	ypad     []float32 // the sums in perm order
 
 	scratch []float32 // [In+Out, 16]: a batch's transposed rows and sums
 }
@@ -149,70 +154,85 @@ func buildSparseLinear(w, mask []float32, in, out int) *sparseLinear {
 	s.use = useSparseKernels && s.density <= sparseMaxDensity
 	s.useGemm = useSparseKernels && s.density <= sparseGemmMaxDensity
 
-	// SELL-16-σ over outputs sorted by decreasing count (σ = the whole layer).
-	s.perm = make([]int32, 0, (out+sellWidth-1)/sellWidth*sellWidth)
-	for j := range out {
+	s.buildSell(counts, start)
+	return s
+}
+
+// buildSell lays out the SELL-16-σ blocks from the CSR arrays (counts and
+// starts per output).
+func (s *sparseLinear) buildSell(counts, start []int32) {
+	const block = 2 * sellWidth
+	s.perm = make([]int32, 0, (s.out+sellWidth-1)/sellWidth*sellWidth)
+	for j := range s.out {
 		s.perm = append(s.perm, int32(j))
 	}
 	slices.SortStableFunc(s.perm, func(a, b int32) int { return int(counts[b] - counts[a]) })
-	slicesN := (out + sellWidth - 1) / sellWidth
-	s.sellEnd = make([]int32, slicesN)
-	groups := 0
-	for sl := range slicesN {
-		groups += int(counts[s.perm[sl*sellWidth]]) // the longest comes first
-		s.sellEnd[sl] = int32(groups)
-	}
-	s.sellVals = make([]float32, groups*sellWidth)
-	s.sellIdx = make([]uint16, groups*sellWidth)
-	g := 0
-	for sl := range slicesN {
-		for ; g < int(s.sellEnd[sl]); g++ {
-			step := g - int(s.sellEnd[sl]) + int(counts[s.perm[sl*sellWidth]])
-			for lane := range sellWidth {
-				p := sl*sellWidth + lane
-				if p >= out {
-					break
+	nslices := (s.out + sellWidth - 1) / sellWidth
+	s.blocks = (s.in + block - 1) / block
+	s.steps = make([]uint8, nslices*s.blocks)
+	s.xpad = make([]float32, s.blocks*block)
+	s.ypad = make([]float32, nslices*sellWidth)
+	var next [sellWidth]int32 // each lane's next weight in the CSR arrays
+	for sl := range nslices {
+		lanes := min(sellWidth, s.out-sl*sellWidth)
+		for lane := range lanes {
+			next[lane] = start[s.perm[sl*sellWidth+lane]]
+		}
+		for bk := range s.blocks {
+			limit := uint16(min((bk+1)*block, s.in))
+			var ends [sellWidth]int32
+			steps := 0
+			for lane := range lanes {
+				j := s.perm[sl*sellWidth+lane]
+				e := next[lane]
+				for e < s.rowEnd[j] && s.idx[e] < limit {
+					e++
 				}
-				j := s.perm[p]
-				if int32(step) < counts[j] {
-					k := start[j] + int32(step)
-					s.sellVals[g*sellWidth+lane], s.sellIdx[g*sellWidth+lane] = s.vals[k], s.idx[k]
+				ends[lane] = e
+				steps = max(steps, int(e-next[lane]))
+			}
+			s.steps[sl*s.blocks+bk] = uint8(steps)
+			base := len(s.sellVals)
+			s.sellVals = append(s.sellVals, make([]float32, steps*sellWidth)...)
+			s.sellIdx = append(s.sellIdx, make([]uint8, steps*sellWidth)...)
+			for lane := range lanes {
+				for k := next[lane]; k < ends[lane]; k++ {
+					slot := base + int(k-next[lane])*sellWidth + lane
+					s.sellVals[slot], s.sellIdx[slot] = s.vals[k], uint8(int(s.idx[k])-bk*block)
 				}
+				next[lane] = ends[lane]
 			}
 		}
 	}
-	s.lastMask = 0xffff
-	if r := out % sellWidth; r != 0 {
-		s.lastMask = uint16(1)<<r - 1
-	}
 	for len(s.perm)%sellWidth != 0 {
-		s.perm = append(s.perm, 0) // masked lanes of the last slice
+		s.perm = append(s.perm, 0) // lanes of the last slice past Out
 	}
-	return s
 }
 
 // sparseGemv sets y = b + x·W for one sample.
 func (s *sparseLinear) sparseGemv(y, x, b []float32) {
 	_, _, _ = y[s.out-1], x[s.in-1], b[s.out-1]
-	if sparseGemvVec(y, x, b, s) {
-		return
+	copy(s.xpad, x[:s.in])
+	if !sparseGemvVec(s) {
+		g := 0
+		for sl := range len(s.ypad) / sellWidth {
+			var acc [sellWidth]float32
+			for bk, steps := range s.steps[sl*s.blocks : (sl+1)*s.blocks] {
+				xb := s.xpad[bk*2*sellWidth : (bk+1)*2*sellWidth]
+				for range steps {
+					vals := s.sellVals[g*sellWidth : (g+1)*sellWidth]
+					idx := s.sellIdx[g*sellWidth : (g+1)*sellWidth]
+					for lane, v := range vals {
+						acc[lane] += v * xb[idx[lane]&(2*sellWidth-1)]
+					}
+					g++
+				}
+			}
+			copy(s.ypad[sl*sellWidth:], acc[:])
+		}
 	}
-	var acc [sellWidth]float32
-	g := 0
-	for sl, end := range s.sellEnd {
-		clear(acc[:])
-		for ; g < int(end); g++ {
-			vals := s.sellVals[g*sellWidth : (g+1)*sellWidth]
-			idx := s.sellIdx[g*sellWidth : (g+1)*sellWidth]
-			for lane, v := range vals {
-				acc[lane] += v * x[idx[lane]]
-			}
-		}
-		for lane, j := range s.perm[sl*sellWidth : (sl+1)*sellWidth] {
-			if sl*sellWidth+lane < s.out {
-				y[j] = b[j] + acc[lane]
-			}
-		}
+	for p, j := range s.perm[:s.out] {
+		y[j] = b[j] + s.ypad[p]
 	}
 }
 
