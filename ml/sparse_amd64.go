@@ -9,7 +9,7 @@ import "unsafe"
 var useSparseKernels = useAVX512
 
 //go:noescape
-func sellGemv16AVX512(x, out, vals *float32, idx, steps *uint8, slices, blocks int)
+func sellGemv16AVX512(x, y, b, vals *float32, idx, steps *uint8, slices, blocks, lastMask int)
 
 //go:noescape
 func transposeIn16AVX512(dst, src *float32, stride, n, laneMask int)
@@ -20,15 +20,21 @@ func csrRows16AVX512(yt, xt, vals *float32, idx *uint16, rowEnd *int32, n int)
 //go:noescape
 func transposeOut16AVX512(dst *float32, stride int, src, b *float32, n, lanes, tailMask int)
 
-// sparseGemvVec runs the AVX-512 SELL kernel on s.xpad into s.ypad; false
-// when it cannot run. buildSparseLinear sized them and made every index
-// below 32 and the steps add up to the slots in sellVals and sellIdx.
-func sparseGemvVec(s *sparseLinear) bool {
+// sparseGemvVec runs the AVX-512 SELL kernel; false when it cannot run. x
+// holds whole blocks of 32 inputs (sparseGemv pads it), y and b Out values;
+// buildSparseLinear made every index below 32 and the steps add up to the
+// slots in sellVals and sellIdx.
+func sparseGemvVec(y, x, b []float32, s *sparseLinear) bool {
 	if !useSparseKernels {
 		return false
 	}
-	sellGemv16AVX512(&s.xpad[0], &s.ypad[0], unsafe.SliceData(s.sellVals), unsafe.SliceData(s.sellIdx),
-		&s.steps[0], len(s.ypad)/sellWidth, s.blocks)
+	_, _, _ = x[s.blocks*2*sellWidth-1], y[s.out-1], b[s.out-1]
+	lastMask := 0xffff
+	if r := s.out % sellWidth; r != 0 {
+		lastMask = 1<<r - 1
+	}
+	sellGemv16AVX512(&x[0], &y[0], &b[0], unsafe.SliceData(s.sellVals), unsafe.SliceData(s.sellIdx),
+		&s.steps[0], len(s.steps)/s.blocks, s.blocks, lastMask)
 	return true
 }
 

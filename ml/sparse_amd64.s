@@ -21,19 +21,22 @@ DATA iota16<>+56(SB)/4, $14
 DATA iota16<>+60(SB)/4, $15
 GLOBL iota16<>(SB), RODATA|NOPTR, $64
 
-// func sellGemv16AVX512(x, out, vals *float32, idx *uint8, steps *uint8, slices, blocks int)
-// For each slice sl: out[16sl+l] = Σ over blocks bk and their steps[sl·blocks+bk]
-// steps g of vals[16g+l]·x[32bk+idx[16g+l]] (idx < 32). The 32 inputs of a
-// block sit in Z30:Z31 and VPERMI2PS picks each lane's one: a gather from
-// registers. x must hold 32·blocks values.
-TEXT ·sellGemv16AVX512(SB), NOSPLIT, $0-56
+// func sellGemv16AVX512(x, y, b, vals *float32, idx, steps *uint8, slices, blocks, lastMask int)
+// For each slice sl: y[16sl+l] = b[16sl+l] + Σ over blocks bk and their
+// steps[sl·blocks+bk] steps g of vals[16g+l]·x[32bk+idx[16g+l]] (idx < 32),
+// for the lanes l in lastMask in the last slice and all 16 in the others.
+// The 32 inputs of a block sit in Z30:Z31 and VPERMI2PS picks each lane's
+// one: a gather from registers. x must hold 32·blocks values.
+TEXT ·sellGemv16AVX512(SB), NOSPLIT, $0-72
 	MOVQ x+0(FP), SI
-	MOVQ out+8(FP), DI
-	MOVQ vals+16(FP), R8
-	MOVQ idx+24(FP), R9
-	MOVQ steps+32(FP), R10
-	MOVQ slices+40(FP), CX
-	MOVQ blocks+48(FP), R11
+	MOVQ y+8(FP), DI
+	MOVQ b+16(FP), DX
+	MOVQ vals+24(FP), R8
+	MOVQ idx+32(FP), R9
+	MOVQ steps+40(FP), R10
+	MOVQ slices+48(FP), CX
+	MOVQ blocks+56(FP), R11
+	MOVQ lastMask+64(FP), R14
 
 sellSlice:
 	TESTQ  CX, CX
@@ -78,11 +81,18 @@ sellNextBlock:
 	ADDQ $128, R12
 	DECQ R13
 	JNZ  sellBlock
-	VADDPS  Z1, Z0, Z0
-	VMOVUPS Z0, (DI)
-	ADDQ    $64, DI
-	DECQ    CX
-	JMP     sellSlice
+	VADDPS    Z1, Z0, Z0
+	MOVQ      $0xffff, AX
+	CMPQ      CX, $1
+	CMOVQEQ   R14, AX
+	KMOVW     AX, K1
+	VMOVUPS.Z (DX), K1, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, (DI)
+	ADDQ      $64, DI
+	ADDQ      $64, DX
+	DECQ      CX
+	JMP       sellSlice
 
 sellDone:
 	VZEROUPPER

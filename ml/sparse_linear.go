@@ -63,19 +63,16 @@ type sparseLinear struct {
 	idx    []uint16
 	rowEnd []int32
 
-	// SELL-16-σ in blocks of 32 inputs: outputs sorted by decreasing count
-	// are taken 16 at a time (slice sl covers outputs perm[16sl:16sl+16]);
+	// SELL-16 in blocks of 32 inputs: slice sl covers outputs 16sl..16sl+15;
 	// for slice sl and input block bk, steps[sl*blocks+bk] steps of 16
 	// slots follow in sellVals and sellIdx: slot (step, lane) holds a kept
-	// weight of output perm[16sl+lane] and its input minus 32bk (zero weight,
+	// weight of output 16sl+lane and its input minus 32bk (zero weight,
 	// input 0 past the lane's weights in the block).
-	perm     []int32
 	blocks   int
 	steps    []uint8
 	sellVals []float32
 	sellIdx  []uint8
 	xpad     []float32 // the input padded to whole blocks
-	ypad     []float32 // the sums in perm order
 
 	scratch []float32 // [In+Out, 16]: a batch's transposed rows and sums
 }
@@ -154,36 +151,30 @@ func buildSparseLinear(w, mask []float32, in, out int) *sparseLinear {
 	s.use = useSparseKernels && s.density <= sparseMaxDensity
 	s.useGemm = useSparseKernels && s.density <= sparseGemmMaxDensity
 
-	s.buildSell(counts, start)
+	s.buildSell(start)
 	return s
 }
 
 // buildSell lays out the SELL-16-σ blocks from the CSR arrays (counts and
 // starts per output).
-func (s *sparseLinear) buildSell(counts, start []int32) {
+func (s *sparseLinear) buildSell(start []int32) {
 	const block = 2 * sellWidth
-	s.perm = make([]int32, 0, (s.out+sellWidth-1)/sellWidth*sellWidth)
-	for j := range s.out {
-		s.perm = append(s.perm, int32(j))
-	}
-	slices.SortStableFunc(s.perm, func(a, b int32) int { return int(counts[b] - counts[a]) })
 	nslices := (s.out + sellWidth - 1) / sellWidth
 	s.blocks = (s.in + block - 1) / block
 	s.steps = make([]uint8, nslices*s.blocks)
 	s.xpad = make([]float32, s.blocks*block)
-	s.ypad = make([]float32, nslices*sellWidth)
 	var next [sellWidth]int32 // each lane's next weight in the CSR arrays
 	for sl := range nslices {
 		lanes := min(sellWidth, s.out-sl*sellWidth)
 		for lane := range lanes {
-			next[lane] = start[s.perm[sl*sellWidth+lane]]
+			next[lane] = start[sl*sellWidth+lane]
 		}
 		for bk := range s.blocks {
 			limit := uint16(min((bk+1)*block, s.in))
 			var ends [sellWidth]int32
 			steps := 0
 			for lane := range lanes {
-				j := s.perm[sl*sellWidth+lane]
+				j := sl*sellWidth + lane
 				e := next[lane]
 				for e < s.rowEnd[j] && s.idx[e] < limit {
 					e++
@@ -204,35 +195,35 @@ func (s *sparseLinear) buildSell(counts, start []int32) {
 			}
 		}
 	}
-	for len(s.perm)%sellWidth != 0 {
-		s.perm = append(s.perm, 0) // lanes of the last slice past Out
-	}
 }
 
 // sparseGemv sets y = b + x·W for one sample.
 func (s *sparseLinear) sparseGemv(y, x, b []float32) {
-	_, _, _ = y[s.out-1], x[s.in-1], b[s.out-1]
-	copy(s.xpad, x[:s.in])
-	if !sparseGemvVec(s) {
-		g := 0
-		for sl := range len(s.ypad) / sellWidth {
-			var acc [sellWidth]float32
-			for bk, steps := range s.steps[sl*s.blocks : (sl+1)*s.blocks] {
-				xb := s.xpad[bk*2*sellWidth : (bk+1)*2*sellWidth]
-				for range steps {
-					vals := s.sellVals[g*sellWidth : (g+1)*sellWidth]
-					idx := s.sellIdx[g*sellWidth : (g+1)*sellWidth]
-					for lane, v := range vals {
-						acc[lane] += v * xb[idx[lane]&(2*sellWidth-1)]
-					}
-					g++
-				}
-			}
-			copy(s.ypad[sl*sellWidth:], acc[:])
-		}
+	y, x, b = y[:s.out], x[:s.in], b[:s.out]
+	if s.in%(2*sellWidth) != 0 {
+		copy(s.xpad, x)
+		x = s.xpad
 	}
-	for p, j := range s.perm[:s.out] {
-		y[j] = b[j] + s.ypad[p]
+	if sparseGemvVec(y, x, b, s) {
+		return
+	}
+	g := 0
+	for sl := range len(s.steps) / s.blocks {
+		var acc [sellWidth]float32
+		for bk, steps := range s.steps[sl*s.blocks : (sl+1)*s.blocks] {
+			xb := x[bk*2*sellWidth : (bk+1)*2*sellWidth]
+			for range steps {
+				vals := s.sellVals[g*sellWidth : (g+1)*sellWidth]
+				idx := s.sellIdx[g*sellWidth : (g+1)*sellWidth]
+				for lane, v := range vals {
+					acc[lane] += v * xb[idx[lane]&(2*sellWidth-1)]
+				}
+				g++
+			}
+		}
+		for lane := range min(sellWidth, s.out-sl*sellWidth) {
+			y[sl*sellWidth+lane] = b[sl*sellWidth+lane] + acc[lane]
+		}
 	}
 }
 
