@@ -266,8 +266,10 @@ func (l *LinearLayer) fastForward(x *Tensor, train bool) *Tensor {
 	rows := len(x.data) / l.In
 	if !train {
 		if s := l.sparsePlan(rows); s != nil {
-			if rows == 1 {
-				s.sparseGemv(y.data, x.data, l.Bias.data)
+			if rows <= sparseGemvMaxRows && (s.use || sparseMode > 0) {
+				for r := range rows {
+					s.sparseGemv(y.data[r*l.Out:(r+1)*l.Out], x.data[r*l.In:(r+1)*l.In], l.Bias.data)
+				}
 			} else {
 				s.sparseGemm(y.data, x.data, l.Bias.data, rows)
 			}

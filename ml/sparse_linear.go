@@ -15,21 +15,22 @@ import (
 //
 // Two kernels read it:
 //
-//   - one sample (sparseGemv): SELL-16-σ. Outputs are sorted by their number
-//     of kept weights and taken 16 at a time; a slice stores, for each step
-//     k below its longest output's count, the k-th kept weight of each of
-//     its 16 outputs and that weight's input (zero weight, input 0 past an
-//     output's end). The AVX-512 kernel does one 16-wide gather of inputs
-//     and one FMA per step, so a slice's 16 sums stay in one register and
-//     nothing is stored until the slice ends (a scalar CSR loop that adds
-//     into y[c] one weight at a time runs some 20 times slower than the
-//     dense kernel's vector FMAs: it was the previous design).
+//   - one sample (sparseGemv): SELL-16 in blocks of 32 inputs. Outputs are
+//     taken 16 at a time (a slice) and inputs 32 at a time (a block); for
+//     each slice and block the kernel holds the block's 32 inputs in two ZMM
+//     registers, and each step picks, for each of the 16 outputs, the input
+//     of its next kept weight in the block with one VPERMI2PS (a gather from
+//     registers: 5-bit indices, one byte each) and adds weight times input
+//     with one FMA; the 16 sums stay in a register until the slice ends.
+//     Outputs with fewer weights in the block than the slice's longest get
+//     zero weights. The previous designs were 5-20 times slower: a scalar
+//     CSR loop adding into y[c] one weight at a time, and a 16-wide
+//     VGATHERDPS from memory, which Zen 4 runs at about one element a cycle.
 //   - a batch (sparseGemm): 16 samples at a time are transposed into
 //     [In, 16] (one gather per input), then each output's 16 sums are
 //     Σ_k w_k · Xᵀ[i_k, :], a broadcast and one FMA per kept weight for all
 //     16 samples, and the [Out, 16] result is transposed back into the
-//     samples' rows. No GEMM-sized transposes; the per-weight cost is that
-//     of a dense microkernel.
+//     samples' rows with the bias added.
 //
 // The copy must follow the weights. A layer rebuilds it when its mask or
 // weight slice is another one, or when weightEdits changed: every change of
@@ -77,18 +78,21 @@ type sparseLinear struct {
 	scratch []float32 // [In+Out, 16]: a batch's transposed rows and sums
 }
 
-// Measured crossover (BenchmarkSparseLinear and BenchmarkSparseLinearBatch,
-// the trained digits MLP pruned with global L1, dense and sparse
-// alternating on the same inputs, AMD EPYC Zen 4 with AVX-512; see
-// docs/acceptance.md): a layer uses the one-sample kernel when at most
-// sparseMaxDensity of its weights are kept, and the batch kernel when at
-// most sparseGemmMaxDensity are. The kernels are AVX-512; without it the
-// pure-Go versions are slower than the dense assembly at every density
-// measured, so the automatic choice stays dense (sparseMode > 0 still runs
-// them, for tests).
+// Measured crossover (BenchmarkSparseLinearCrossover: the trained digits
+// MLP with every layer L1-pruned to the same sparsity, dense and sparse
+// alternating on the same inputs, AMD EPYC Zen 4 with AVX-512; figures in
+// docs/acceptance.md): one sample, sparse/dense time 1.09 at 50% density,
+// 0.98 at 60%; the whole 450-sample test set, 1.05 at 40% density, 0.90 at
+// 50%. A layer runs the one-sample kernel (for up to sparseGemvMaxRows rows,
+// row by row) when at most sparseMaxDensity of its weights are kept, and
+// the batch kernel when at most sparseGemmMaxDensity are. The kernels are
+// AVX-512; without it the pure-Go loops are slower than the dense assembly,
+// so the automatic choice stays dense (sparseMode > 0 still runs them, for
+// tests).
 const (
-	sparseMaxDensity     = 0.35
-	sparseGemmMaxDensity = 0.25
+	sparseMaxDensity     = 0.5
+	sparseGemmMaxDensity = 0.35
+	sparseGemvMaxRows    = 4
 )
 
 // sparseMode forces the choice for tests and benchmarks: 0 automatic, 1
@@ -110,7 +114,7 @@ func (l *LinearLayer) sparsePlan(rows int) *sparseLinear {
 		s.edits = edits
 		l.sp = s
 	}
-	if sparseMode > 0 || (rows == 1 && s.use) || (rows > 1 && s.useGemm) {
+	if sparseMode > 0 || (rows <= sparseGemvMaxRows && s.use) || (rows > 1 && s.useGemm) {
 		return s
 	}
 	return nil
@@ -155,8 +159,8 @@ func buildSparseLinear(w, mask []float32, in, out int) *sparseLinear {
 	return s
 }
 
-// buildSell lays out the SELL-16-σ blocks from the CSR arrays (counts and
-// starts per output).
+// buildSell lays out the SELL-16 blocks from the CSR arrays (start[j] is
+// output j's first weight).
 func (s *sparseLinear) buildSell(start []int32) {
 	const block = 2 * sellWidth
 	nslices := (s.out + sellWidth - 1) / sellWidth

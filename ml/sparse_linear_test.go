@@ -193,7 +193,7 @@ func TestSparseLinearInference(t *testing.T) {
 // others dense; without the assembly kernels none does.
 func TestSparseLinearAutomaticChoice(t *testing.T) {
 	_, test := loadDigits(t)
-	for _, amount := range []float64{0.3, 0.6, 0.7, 0.9, 0.995} {
+	for _, amount := range []float64{0.3, 0.55, 0.7, 0.9, 0.995} {
 		SetSeed(22)
 		pm := digitsMLP()
 		if _, err := Prune(pm, L1Unstructured(amount)); err != nil {
@@ -203,9 +203,13 @@ func TestSparseLinearAutomaticChoice(t *testing.T) {
 		for _, i := range []int{0, 2, 4} {
 			l := pm.Layer(i).(*LinearLayer)
 			d := l.sp.density
-			one, many := l.sparsePlan(1) != nil, l.sparsePlan(32) != nil
-			if one != (useSparseKernels && d <= sparseMaxDensity) || many != (useSparseKernels && d <= sparseGemmMaxDensity) {
-				t.Errorf("pruned %g: layer %d (density %.3f): sparse for one row %v, for 32 rows %v", amount, i, d, one, many)
+			one, few, many := l.sparsePlan(1) != nil, l.sparsePlan(sparseGemvMaxRows) != nil, l.sparsePlan(32) != nil
+			if one != (useSparseKernels && d <= sparseMaxDensity) || few != one || many != (useSparseKernels && d <= sparseGemmMaxDensity) {
+				t.Errorf("pruned %g: layer %d (density %.3f): sparse for one row %v, for %d rows %v, for 32 rows %v",
+					amount, i, d, one, sparseGemvMaxRows, few, many)
+			}
+			if useSparseKernels && ((amount == 0.9 && !(one && many)) || (amount == 0.3 && (one || many)) || (amount == 0.55 && !(one && !many))) {
+				t.Errorf("pruned %g: layer %d: sparse for one row %v, for 32 rows %v", amount, i, one, many)
 			}
 		}
 	}
@@ -319,3 +323,60 @@ func reportMedians(b *testing.B, dense, sparse []float64, samples int) {
 }
 
 func fmtPercent(f float64) string { return fmt.Sprintf("%g%%", 100*f) }
+
+// BenchmarkSparseLinearCrossover prunes every layer of the trained digits
+// MLP to the same sparsity (L1 per layer) around the densities where the
+// sparse kernels stop paying, for one sample and for the whole test set, to
+// set sparseMaxDensity and sparseGemmMaxDensity:
+//
+//	go test ./ml -run '^$' -bench SparseLinearCrossover -benchtime 20000x
+func BenchmarkSparseLinearCrossover(b *testing.B) {
+	train, test := loadDigits(b)
+	SetSeed(0)
+	trained := digitsMLP()
+	trained.Fit(train, FitConfig{Epochs: 10, Loss: CrossEntropy(), Seed: 1})
+	for _, sparsity := range []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6} {
+		m, _ := trained.Clone()
+		if _, err := Prune(m, L1Unstructured(sparsity)); err != nil {
+			b.Fatal(err)
+		}
+		for _, batch := range []int{1, test.Len()} {
+			b.Run(fmt.Sprintf("%s/batch%d", fmtPercent(sparsity), batch), func(b *testing.B) {
+				defer func() { sparseMode = 0 }()
+				per := max(1, 20000/b.N) // whole-set rounds are long: time each
+				if batch > 1 {
+					per = 1
+				}
+				var dense, sparse []float64
+				var dt, st time.Duration
+				i, k := 0, 0
+				for b.Loop() {
+					x := test.X
+					if batch == 1 {
+						x = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
+						i = (i + 1) % test.Len()
+					}
+					sparseMode = -1
+					t0 := time.Now()
+					m.Predict(x)
+					t1 := time.Now()
+					sparseMode = 1
+					m.Predict(x)
+					t2 := time.Now()
+					dt += t1.Sub(t0)
+					st += t2.Sub(t1)
+					if k++; batch > 1 || k%200 == 0 {
+						n := 200
+						if batch > 1 {
+							n = 1
+						}
+						dense, sparse = append(dense, float64(dt)/float64(n)), append(sparse, float64(st)/float64(n))
+						dt, st = 0, 0
+					}
+				}
+				_ = per
+				reportMedians(b, dense, sparse, batch)
+			})
+		}
+	}
+}
