@@ -380,3 +380,79 @@ func BenchmarkSparseLinearCrossover(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPrunedDigitsMLP measures the target: the digits MLP (30
+// epochs, as the PyTorch reference trains it) pruned 90% with global L1 and
+// fine-tuned 10 epochs, batch-1 and whole-test-set inference with the
+// automatic (sparse) choice against the unpruned dense model and against the
+// same pruned model on the dense kernels. The three run alternately on the
+// same inputs; it reports medians of 200-sample rounds (batch 1) and of
+// single passes (whole test set):
+//
+//	go test ./ml -run '^$' -bench PrunedDigitsMLP -benchtime 100000x
+func BenchmarkPrunedDigitsMLP(b *testing.B) {
+	train, test := loadDigits(b)
+	SetSeed(0)
+	dense := digitsMLP()
+	dense.Fit(train, FitConfig{Epochs: 30, BatchSize: 32, Loss: CrossEntropy(), Optimizer: Adam(1e-3), Seed: 1})
+	pruned, _ := dense.Clone()
+	if _, err := Prune(pruned, GlobalL1(0.9)); err != nil {
+		b.Fatal(err)
+	}
+	pruned.Fit(train, FitConfig{Epochs: 10, BatchSize: 32, Loss: CrossEntropy(), Optimizer: Adam(1e-3), Seed: 101})
+	acc := func(m *Model) float64 { return 100 * m.Evaluate(test, CrossEntropy(), "accuracy").Metrics["accuracy"] }
+	denseAcc, prunedAcc := acc(dense), acc(pruned)
+	for _, batch := range []int{1, test.Len()} {
+		name := "batch1"
+		if batch > 1 {
+			name = "full"
+		}
+		b.Run(name, func(b *testing.B) {
+			defer func() { sparseMode = 0 }()
+			round := 200
+			if batch > 1 {
+				round = 1
+			}
+			var td, tp, ts []float64 // dense model, pruned on dense kernels, pruned automatic
+			var d, p, s time.Duration
+			i, k := 0, 0
+			for b.Loop() {
+				x := test.X
+				if batch == 1 {
+					x = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
+					i = (i + 1) % test.Len()
+				}
+				t0 := time.Now()
+				dense.Predict(x)
+				t1 := time.Now()
+				sparseMode = -1
+				pruned.Predict(x)
+				t2 := time.Now()
+				sparseMode = 0
+				pruned.Predict(x)
+				t3 := time.Now()
+				d, p, s = d+t1.Sub(t0), p+t2.Sub(t1), s+t3.Sub(t2)
+				if k++; k%round == 0 {
+					n := float64(round * batch)
+					td, tp, ts = append(td, float64(d)/n), append(tp, float64(p)/n), append(ts, float64(s)/n)
+					d, p, s = 0, 0, 0
+				}
+			}
+			if len(td) == 0 {
+				return
+			}
+			med := func(v []float64) float64 {
+				v = slices.Clone(v)
+				sort.Float64s(v)
+				return v[len(v)/2]
+			}
+			b.ReportMetric(med(td)/1e3, "dense-µs/sample")
+			b.ReportMetric(med(tp)/1e3, "pruned-dense-kernels-µs/sample")
+			b.ReportMetric(med(ts)/1e3, "pruned-sparse-µs/sample")
+			b.ReportMetric(med(td)/med(ts), "speedup-vs-dense")
+			b.ReportMetric(med(tp)/med(ts), "speedup-vs-dense-kernels")
+			b.ReportMetric(denseAcc, "dense-acc%")
+			b.ReportMetric(prunedAcc, "pruned-acc%")
+		})
+	}
+}
