@@ -104,7 +104,10 @@ func (t *Tensor) Dim(i int) int {
 // Rank returns the number of dimensions.
 func (t *Tensor) Rank() int { return len(t.shape) }
 
-// Data returns the tensor's values in row-major order (not copied).
+// Data returns the tensor's values in row-major order (not copied). A
+// pruned Linear weight whose values were handed out this way (or through
+// Detach or Reshape) is computed dense from then on, since writes to the
+// slice cannot be seen; use Set to change single values of a pruned weight.
 func (t *Tensor) Data() []float32 {
 	t.shared = true // pruned Linear layers then stop using their sparse copy
 	return t.data
