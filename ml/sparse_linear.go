@@ -81,9 +81,9 @@ type sparseLinear struct {
 // Measured crossover (BenchmarkSparseLinearCrossover: the trained digits
 // MLP with every layer L1-pruned to the same sparsity, dense and sparse
 // alternating on the same inputs, AMD EPYC Zen 4 with AVX-512; figures in
-// docs/acceptance.md): one sample, sparse/dense time 1.09 at 50% density,
-// 0.98 at 60%; the whole 450-sample test set, 1.05 at 40% density, 0.90 at
-// 50%. A layer runs the one-sample kernel (for up to sparseGemvMaxRows rows,
+// docs/acceptance.md): one sample, dense/sparse time 1.09 at 50% density,
+// 1.02 at 60%, 0.93 at 70%; the whole 450-sample test set, 1.05 at 40%
+// density, 0.90 at 50%. A layer runs the one-sample kernel (for up to sparseGemvMaxRows rows,
 // row by row) when at most sparseMaxDensity of its weights are kept, and
 // the batch kernel when at most sparseGemmMaxDensity are. The kernels are
 // AVX-512; without it the pure-Go loops are slower than the dense assembly,
