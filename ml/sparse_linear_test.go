@@ -180,6 +180,13 @@ func TestSparseLinearInference(t *testing.T) {
 		t.Error("a weight handed out by Data still runs sparse")
 	}
 	closeOutputs(t, "after writing through Data", predictWith(back, x, 0, true), predictWith(back, x, -1, true))
+	back.Layer(0).(*LinearLayer).Weight.Detach()
+	if back.Layer(0).(*LinearLayer).sparsePlan(1) != nil {
+		t.Error("a weight shared through Detach still runs sparse")
+	}
+	if back.Layer(4).(*LinearLayer).sparsePlan(1) == nil {
+		t.Error("a layer whose weight nobody took stopped running sparse")
+	}
 
 	// Without masks there is no sparse copy at all.
 	m.RemovePruning()

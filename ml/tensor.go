@@ -109,7 +109,7 @@ func (t *Tensor) Rank() int { return len(t.shape) }
 // Detach or Reshape) is computed dense from then on, since writes to the
 // slice cannot be seen; use Set to change single values of a pruned weight.
 func (t *Tensor) Data() []float32 {
-	t.shared = true // pruned Linear layers then stop using their sparse copy
+	t.markShared()
 	return t.data
 }
 
@@ -168,6 +168,16 @@ func (t *Tensor) Clone() *Tensor {
 	return &Tensor{shape: append([]int(nil), t.shape...), data: append([]float32(nil), t.data...), requiresGrad: t.requiresGrad}
 }
 
+// markShared records that t's values were handed out, so a pruned Linear
+// layer stops using its sparse copy of them. Only parameters (and pruned
+// tensors) are marked: inputs and datasets are shared between goroutines,
+// and writing a flag on them would race.
+func (t *Tensor) markShared() {
+	if (t.requiresGrad || t.mask != nil) && !t.shared {
+		t.shared = true
+	}
+}
+
 // view is Detach for the package's own use: the view does not reach the
 // user, so t's values are not marked as handed out.
 func (t *Tensor) view() *Tensor {
@@ -176,7 +186,7 @@ func (t *Tensor) view() *Tensor {
 
 // Detach returns a tensor sharing t's values but cut off from the graph.
 func (t *Tensor) Detach() *Tensor {
-	t.shared = true
+	t.markShared()
 	return &Tensor{shape: append([]int(nil), t.shape...), data: t.data, shared: true}
 }
 
@@ -240,7 +250,7 @@ func (t *Tensor) Reshape(shape ...int) *Tensor {
 	if n != len(t.data) {
 		panic(fmt.Sprintf("ml: cannot reshape %v (%d values) into %v (%d values)", t.shape, len(t.data), shape, n))
 	}
-	t.shared = true
+	t.markShared()
 	out := &Tensor{shape: shape, data: t.data, shared: true}
 	if t.needsGrad() {
 		out.attach("Reshape", []*Tensor{t}, func(g []float32) { addTo(t.gradBuf(), g) })
