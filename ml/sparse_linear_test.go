@@ -396,7 +396,7 @@ func BenchmarkSparseLinearCrossover(b *testing.B) {
 // same inputs; it reports medians of 200-sample rounds (batch 1) and of
 // single passes (whole test set):
 //
-//	go test ./ml -run '^$' -bench PrunedDigitsMLP -benchtime 100000x
+//	go test ./ml -run '^$' -bench PrunedDigitsMLP -benchtime 2s
 func BenchmarkPrunedDigitsMLP(b *testing.B) {
 	train, test := loadDigits(b)
 	SetSeed(0)
