@@ -266,7 +266,7 @@ func (m *Model) storedTensors(prefix string) []storedTensor {
 						transpose(mt, mask, t.shape[0], t.shape[1])
 						mask = mt
 					}
-					t = t.Detach().T()
+					t = t.view().T()
 				}
 				if sp := sparseStored(p+name, t, mask); sp != nil {
 					out = append(out, sp...)
@@ -356,6 +356,7 @@ func (m *Model) restoreTensors(prefix string, tensors map[string]*storedTensor, 
 					copy(param.data, values)
 					param.mask = mask
 				}
+				weightEdits.Add(1)
 			}
 		}
 	}
@@ -856,7 +857,7 @@ func fileLayout(m *Model, params []*Tensor) []*Tensor {
 	for i, p := range params {
 		out[i] = p
 		if transposed[p] {
-			out[i] = p.Detach().T()
+			out[i] = p.view().T()
 		}
 	}
 	return out

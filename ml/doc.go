@@ -95,7 +95,15 @@
 // Pruned weights that are at least half zero are saved sparse (CSR) with
 // their masks, so a 90%-pruned model's file is about a sixth of the dense
 // one; pruned and then quantized, with int8 values and 8-bit columns, about
-// a thirteenth (Deep Compression). Int4Grouped stores Linear weights and
+// a thirteenth (Deep Compression). A pruned Linear layer predicts with
+// sparse kernels (AVX-512) that read only its kept weights, chosen by
+// itself when they are faster: one sample (up to four) when at most half of
+// its weights are kept, a batch when at most 35% are; a 90%-pruned digits
+// MLP predicts one sample about 2.4 times as fast as the dense one, with the
+// same outputs to float rounding. Changing a pruned weight through Data
+// makes its layer predict dense again (the package cannot see such
+// changes); Set, Fit and the optimizers keep the sparse copy current.
+// Int4Grouped stores Linear weights and
 // Embedding tables in 4 bits per value with a scale per group. Quantize
 // refuses a model that was never trained (see Model.Trained).
 //

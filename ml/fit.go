@@ -166,7 +166,7 @@ func (t *trainer) lossAndBackward(out, y *Tensor, backward bool) float64 {
 			t.grad = growFloats(t.grad, len(out.data))
 			return t.fastL.lossGrad(out, y, t.grad)
 		}
-		return t.loss.Forward(out.Detach(), y).Item()
+		return t.loss.Forward(out.view(), y).Item()
 	}
 	if t.fast {
 		// Fused model: get dLoss/dout, then run the layers' backward.
@@ -175,7 +175,7 @@ func (t *trainer) lossAndBackward(out, y *Tensor, backward bool) float64 {
 		if t.fastL != nil {
 			v = t.fastL.lossGrad(out, y, t.grad)
 		} else {
-			leaf := out.Detach().SetRequiresGrad(true)
+			leaf := out.view().SetRequiresGrad(true)
 			l := t.loss.Forward(leaf, y)
 			l.Backward()
 			v = l.Item()
@@ -428,6 +428,7 @@ epochs:
 						for i, p := range t.params {
 							copy(p.data, bestWeights[i])
 						}
+						weightEdits.Add(1)
 					}
 					break
 				}

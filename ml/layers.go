@@ -79,6 +79,7 @@ func uniformInit(t *Tensor, bound float64) {
 		t.data[i] = float32((initRNG.Float64()*2 - 1) * bound)
 	}
 	initMu.Unlock()
+	applyMask(t) // a pruned weight stays pruned
 }
 
 // normalInit fills t with values drawn from N(0, std²).
@@ -88,6 +89,7 @@ func normalInit(t *Tensor, std float64) {
 		t.data[i] = float32(initRNG.NormFloat64() * std)
 	}
 	initMu.Unlock()
+	applyMask(t) // a pruned weight stays pruned
 }
 
 // buffer is a reusable tensor: its storage grows to the largest size asked for.
@@ -262,12 +264,14 @@ func (l *LinearLayer) fastForward(x *Tensor, train bool) *Tensor {
 	l.x = x
 	y := l.y.getLast(x.shape, l.Out)
 	rows := len(x.data) / l.In
-	if !train && (rows <= sparseMaxRows || sparseMode > 0) {
-		if s := l.sparsePlan(); s != nil {
-			for r := 0; r < rows; r++ {
-				yr := y.data[r*l.Out : (r+1)*l.Out]
-				copy(yr, l.Bias.data)
-				csrRowGemv(yr, x.data[r*l.In:(r+1)*l.In], l.Weight.data, l.Out, s)
+	if !train {
+		if s := l.sparsePlan(rows); s != nil {
+			if rows <= sparseGemvMaxRows && (s.use || sparseMode > 0) {
+				for r := range rows {
+					s.sparseGemv(y.data[r*l.Out:(r+1)*l.Out], x.data[r*l.In:(r+1)*l.In], l.Bias.data)
+				}
+			} else {
+				s.sparseGemm(y.data, x.data, l.Bias.data, rows)
 			}
 			return y
 		}

@@ -321,13 +321,17 @@ func unitPruned(mask []float32, u, per int, at func(u, k int) int) bool {
 
 // applyMask zeroes the masked values of t.
 func applyMask(t *Tensor) {
-	maskEdits.Add(1) // the mask may have changed: sparse inference rebuilds
+	weightEdits.Add(1) // the mask may have changed: sparse inference rebuilds
 	if t.mask != nil {
 		maskInto(t.data, t.mask)
 	}
 }
 
+// maskInto zeroes the masked values of v. The optimizers and Fit call it
+// after every change of a masked weight, so it counts one in weightEdits
+// (sparse inference then copies the weights again).
 func maskInto(v, mask []float32) {
+	weightEdits.Add(1)
 	for i, m := range mask[:len(v)] {
 		if m == 0 {
 			v[i] = 0

@@ -158,13 +158,13 @@ func quantizeModel(m *Model, perChannel bool, step float64, group int, skipEmb b
 			if group > 0 {
 				wt := make([]float32, len(l.Weight.data))
 				transpose(wt, l.Weight.data, l.In, l.Out)
-				out[i] = newQuantLinear4(l.In, l.Out, group, quantizeQ4(wt, l.Out, l.In, group), l.Bias.Detach().Clone())
+				out[i] = newQuantLinear4(l.In, l.Out, group, quantizeQ4(wt, l.Out, l.In, group), l.Bias.view().Clone())
 				continue
 			}
 			wt := make([]float32, len(l.Weight.data)) // PyTorch's [out, in]
 			transpose(wt, l.Weight.data, l.In, l.Out)
 			qw, scales := quantizeRows(wt, l.Out, l.In, perChannel, step)
-			bias := l.Bias.Detach().Clone()
+			bias := l.Bias.view().Clone()
 			out[i] = &QuantLinearLayer{In: l.In, Out: l.Out, Bias: bias, w: newQLinear(l.Out, l.In, qw, scales, bias.data)}
 		case *EmbeddingLayer:
 			if skipEmb {

@@ -23,6 +23,7 @@ type Tensor struct {
 	grad         []float32 // same length as data; nil until a gradient arrives
 	node         *node     // how this tensor was computed; nil for leaves
 	mask         []float32 // pruning mask (1 keep, 0 pruned); nil when not pruned
+	shared       bool      // data was handed out (Data, Detach, Reshape) and may change unseen
 }
 
 // node records one differentiable operation: its inputs and how to push the
@@ -103,8 +104,14 @@ func (t *Tensor) Dim(i int) int {
 // Rank returns the number of dimensions.
 func (t *Tensor) Rank() int { return len(t.shape) }
 
-// Data returns the tensor's values in row-major order (not copied).
-func (t *Tensor) Data() []float32 { return t.data }
+// Data returns the tensor's values in row-major order (not copied). A
+// pruned Linear weight whose values were handed out this way (or through
+// Detach or Reshape) is computed dense from then on, since writes to the
+// slice cannot be seen; use Set to change single values of a pruned weight.
+func (t *Tensor) Data() []float32 {
+	t.markShared()
+	return t.data
+}
 
 // Len returns the number of elements.
 func (t *Tensor) Len() int { return len(t.data) }
@@ -116,7 +123,12 @@ func (t *Tensor) At(index ...int) float64 { return float64(t.data[t.offset("At",
 // Set stores v (rounded to float32) at the given index: t.Set(v, i, j) of a
 // matrix. The value comes first because the index, as in At, is variadic and so
 // must come last.
-func (t *Tensor) Set(v float64, index ...int) { t.data[t.offset("Set", index)] = float32(v) }
+func (t *Tensor) Set(v float64, index ...int) {
+	t.data[t.offset("Set", index)] = float32(v)
+	if t.mask != nil {
+		weightEdits.Add(1) // a sparse copy of this weight is stale
+	}
+}
 
 // Item returns the single value of a one-element tensor, as float64.
 func (t *Tensor) Item() float64 {
@@ -156,9 +168,26 @@ func (t *Tensor) Clone() *Tensor {
 	return &Tensor{shape: append([]int(nil), t.shape...), data: append([]float32(nil), t.data...), requiresGrad: t.requiresGrad}
 }
 
+// markShared records that t's values were handed out, so a pruned Linear
+// layer stops using its sparse copy of them. Only parameters (and pruned
+// tensors) are marked: inputs and datasets are shared between goroutines,
+// and writing a flag on them would race.
+func (t *Tensor) markShared() {
+	if (t.requiresGrad || t.mask != nil) && !t.shared {
+		t.shared = true
+	}
+}
+
+// view is Detach for the package's own use: the view does not reach the
+// user, so t's values are not marked as handed out.
+func (t *Tensor) view() *Tensor {
+	return &Tensor{shape: append([]int(nil), t.shape...), data: t.data}
+}
+
 // Detach returns a tensor sharing t's values but cut off from the graph.
 func (t *Tensor) Detach() *Tensor {
-	return &Tensor{shape: append([]int(nil), t.shape...), data: t.data}
+	t.markShared()
+	return &Tensor{shape: append([]int(nil), t.shape...), data: t.data, shared: true}
 }
 
 // RequiresGrad reports whether gradients flow into this tensor.
@@ -221,7 +250,8 @@ func (t *Tensor) Reshape(shape ...int) *Tensor {
 	if n != len(t.data) {
 		panic(fmt.Sprintf("ml: cannot reshape %v (%d values) into %v (%d values)", t.shape, len(t.data), shape, n))
 	}
-	out := &Tensor{shape: shape, data: t.data}
+	t.markShared()
+	out := &Tensor{shape: shape, data: t.data, shared: true}
 	if t.needsGrad() {
 		out.attach("Reshape", []*Tensor{t}, func(g []float32) { addTo(t.gradBuf(), g) })
 	}
