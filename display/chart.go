@@ -26,8 +26,9 @@ type echartsChart interface {
 // object under application/vnd.gopad.echarts+json, which the notebook draws with
 // ECharts, a text/plain summary of its series, and a static picture of the
 // chart (image/svg+xml, or image/png when large) for viewers without gopad. Line,
-// scatter, bar and heatmap series are drawn; a chart with other series (pie,
-// gauge, ...) has no picture and its text says so. A value that is not a
+// scatter, bar and heatmap series, and charts of pie and gauge series, are
+// drawn; a chart with other series (radar, funnel, ...) has no picture and its
+// text says so. A value that is not a
 // go-echarts chart gives a text/plain message saying so.
 //
 // Options holding JavaScript functions (opts.FuncOpts) are sent as strings and
