@@ -150,3 +150,55 @@ func TestRoundChartsBadInput(t *testing.T) {
 		t.Errorf("500 slices: %d paths, %d bytes", n, len(svg))
 	}
 }
+
+// The one-call pie and gauge, and a hand-built option (what a cell writes
+// without go-echarts), carry their data and a static picture; bad input says
+// what is wrong.
+func TestPieAndGaugeCharts(t *testing.T) {
+	model, _, test, _ := trainedIris(t)
+	counts := make([]float64, len(test.ClassNames))
+	for _, p := range model.Predict(test.X).ArgMax() {
+		counts[p]++
+	}
+	b := PieChart("Predicted classes", test.ClassNames, counts)
+	data := b[MIMEECharts].(map[string]any)["series"].([]any)[0].(map[string]any)["data"].([]any)
+	if len(data) != 3 {
+		t.Fatalf("pie data %v", data)
+	}
+	for i, d := range data {
+		m := d.(map[string]any)
+		if m["name"] != test.ClassNames[i] || m["value"] != counts[i] {
+			t.Errorf("slice %d = %v, want %s %v", i, m, test.ClassNames[i], counts[i])
+		}
+	}
+	if svg, _ := b[MIMESVG].(string); strings.Count(svg, "<path") != 3 {
+		t.Errorf("pie picture: %.200s", svg)
+	}
+
+	acc := 100 * ml.Accuracy(model.Predict(test.X), test.Y)
+	g := GaugeChart("Test accuracy", "accuracy %", acc, 0, 100)
+	s := g[MIMEECharts].(map[string]any)["series"].([]any)[0].(map[string]any)
+	if s["min"] != 0.0 || s["max"] != 100.0 || s["data"].([]any)[0].(map[string]any)["value"] != acc {
+		t.Errorf("gauge series %v, want the value %v on 0..100", s, acc)
+	}
+	if svg, _ := g[MIMESVG].(string); !strings.Contains(svg, ">"+fmtNum(acc)+"</text>") {
+		t.Errorf("gauge picture lacks the value %v", fmtNum(acc))
+	}
+
+	hand := Chart(map[string]any{"title": map[string]any{"text": "by hand"},
+		"series": []any{map[string]any{"type": "pie", "data": []any{map[string]any{"name": "a", "value": 1}, map[string]any{"name": "b", "value": 3}}}}})
+	if svg, _ := hand[MIMESVG].(string); !strings.Contains(svg, "b: 3 (75.0%)") {
+		t.Errorf("a hand-built pie option: %v\n%s", hand.MIMETypes(), hand.String())
+	}
+	for what, b := range map[string]Bundle{
+		"names":  PieChart("p", []string{"a"}, []float64{1, 2}),
+		"gauge":  GaugeChart("g", "x", 1, 5, 5),
+		"nan":    GaugeChart("g", "x", math.NaN(), 0, 1),
+		"series": Chart(map[string]any{"title": "no series"}),
+		"json":   Chart(map[string]any{"series": []any{math.NaN()}}),
+	} {
+		if _, ok := b[MIMEECharts]; ok || !strings.Contains(b.String(), "display.") {
+			t.Errorf("%s: bad input gives %v %q", what, b.MIMETypes(), b.String())
+		}
+	}
+}
