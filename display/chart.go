@@ -210,8 +210,11 @@ func GaugeChart(title, name string, value, min, max float64) Bundle {
 		"title":     map[string]any{"text": title, "left": "center"},
 		"tooltip":   map[string]any{"trigger": "item"},
 		"series": []any{map[string]any{"type": "gauge", "name": name, "min": min, "max": max,
-			"progress": map[string]any{"show": true}, "detail": map[string]any{"valueAnimation": false},
-			"data": []any{map[string]any{"name": name, "value": value}}}},
+			"progress": map[string]any{"show": true},
+			// The name and value below the needle's pivot, in the open part of the dial.
+			"title":  map[string]any{"offsetCenter": []any{0, "80%"}},
+			"detail": map[string]any{"valueAnimation": false, "offsetCenter": []any{0, "50%"}},
+			"data":   []any{map[string]any{"name": name, "value": value}}}},
 	}
 	return chartBundle(optionJSON(o))
 }

@@ -82,6 +82,18 @@ func TestHistoryRendersAsChartAndSummary(t *testing.T) {
 			}
 		}
 	}
+	// Training and validation of a quantity share a colour, solid and dashed;
+	// the loss and the metric differ.
+	colors := map[string]string{}
+	for _, sv := range opt["series"].([]any) {
+		m := sv.(map[string]any)
+		ls := m["lineStyle"].(map[string]any)
+		colors[m["name"].(string)] = ls["color"].(string) + " " + ls["type"].(string)
+	}
+	if c := colors; c["train loss"] != strings.Replace(c["validation loss"], "dashed", "solid", 1) ||
+		c["train accuracy"] != strings.Replace(c["validation accuracy"], "dashed", "solid", 1) || c["train loss"] == c["train accuracy"] {
+		t.Errorf("curve colours and dashes: %v", colors)
+	}
 	x := opt["xAxis"].(map[string]any)
 	ys := opt["yAxis"].([]any)
 	if x["name"] != "epoch" || ys[0].(map[string]any)["name"] != "loss" || ys[1].(map[string]any)["name"] != "metric" {

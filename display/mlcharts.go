@@ -82,6 +82,14 @@ func HistoryChart(h *ml.History) Bundle {
 	for i, e := range h.Epochs {
 		epochs[i] = float64(e.Epoch)
 	}
+	// A quantity's training and validation curves share a colour (solid and
+	// dashed): the palette's first for the loss, the next ones for the metrics.
+	colorOf := map[string]string{}
+	for _, n := range names {
+		if base := strings.TrimPrefix(n, "val_"); colorOf[base] == "" {
+			colorOf[base] = colorHex(seriesColors[len(colorOf)%len(seriesColors)])
+		}
+	}
 	var series []any
 	for _, n := range names {
 		base := strings.TrimPrefix(n, "val_")
@@ -95,8 +103,10 @@ func HistoryChart(h *ml.History) Bundle {
 		if base != "loss" {
 			axis = 1
 		}
+		style["color"] = colorOf[base]
 		series = append(series, map[string]any{
 			"type": "line", "name": label, "yAxisIndex": axis, "lineStyle": style,
+			"itemStyle":  map[string]any{"color": colorOf[base]},
 			"showSymbol": len(epochs) <= 50, "data": pairs(epochs, h.Curve(n)),
 		})
 	}

@@ -332,9 +332,9 @@ func drawGauge(b *strings.Builder, option, m map[string]any, si int, top float64
 			text = strings.ReplaceAll(formatter, "{value}", text)
 		}
 		fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" font-size="20" font-weight="bold" fill="#464646">%s</text>`,
-			f1(cx), f1(cy+r*0.45+float64(i)*24), html.EscapeString(text))
+			f1(cx), f1(cy+r*0.5+7+float64(i)*24), html.EscapeString(text))
 		if name, _ := item["name"].(string); name != "" {
-			fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" fill="#464646">%s</text>`, f1(cx), f1(cy+r*0.25+float64(i)*24), html.EscapeString(name))
+			fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" fill="#464646">%s</text>`, f1(cx), f1(cy+r*0.8+4+float64(i)*24), html.EscapeString(name))
 		}
 	}
 	return true, nil
