@@ -15,11 +15,26 @@ import (
 // historyBundle renders a training history as a cell's result: the interactive
 // chart of its curves with the best values under the title and a static
 // picture, the history's String (headline and a line per curve) as text/plain,
-// and the per-epoch table. A run stopped before its first epoch has no curves:
-// its text says how far it got.
+// and the per-epoch table. A run stopped before its first epoch has no epoch
+// curves: it draws the loss of each step it took, its text saying how far it got.
 func historyBundle(h *ml.History) Bundle {
 	if len(h.Epochs) == 0 {
-		return Bundle{MIMEText: h.String()}
+		if len(h.StepLoss) == 0 {
+			return Bundle{MIMEText: h.String()}
+		}
+		steps := make([]float64, len(h.StepLoss))
+		for i := range steps {
+			steps[i] = float64(i + 1)
+		}
+		o := baseOption("Training history: " + h.Headline())
+		o["tooltip"] = map[string]any{"trigger": "axis"}
+		o["xAxis"] = map[string]any{"type": "value", "name": "step", "nameLocation": "middle", "nameGap": 28, "minInterval": 1, "min": 1}
+		o["yAxis"] = valueAxis("loss")
+		o["series"] = []any{map[string]any{"type": "line", "name": "train loss per step", "showSymbol": len(steps) <= 50,
+			"data": pairs(steps, h.StepLoss)}}
+		b := chartBundle(optionJSON(o))
+		b[MIMEText] = h.String()
+		return b
 	}
 	return HistoryChart(h)
 }

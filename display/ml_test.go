@@ -137,10 +137,20 @@ func TestHistoryRendersGapsAndEdgeCases(t *testing.T) {
 	if got := display.Render(none).String(); got != "<nil>" {
 		t.Errorf("nil history renders %q", got)
 	}
+	// Stopped during the first epoch: the loss of each step it took.
 	early := &ml.History{Stopped: true, StopReason: "interrupted", StepLoss: []float64{2, 1.5}, Planned: 3}
 	eb := display.Render(early)
-	if got := eb.String(); !strings.Contains(got, "stopped (interrupted) during the first epoch, after 2 steps") || len(eb) != 1 {
-		t.Errorf("a history without epochs renders %v: %q", eb.MIMETypes(), got)
+	if got := eb.String(); !strings.Contains(got, "stopped (interrupted) during the first epoch, after 2 steps") {
+		t.Errorf("a history without epochs reads %q", got)
+	}
+	if data := seriesData(t, eb, "train loss per step"); fmt.Sprint(data) != "[[1 2] [2 1.5]]" {
+		t.Errorf("step losses drawn as %v", data)
+	}
+	if _, ok := eb[display.MIMESVG]; !ok {
+		t.Errorf("the step-loss chart has no picture: %v", eb.MIMETypes())
+	}
+	if b := display.Render(&ml.History{Stopped: true, Planned: 3}); len(b) != 1 || !strings.HasPrefix(b.String(), "History: stopped") {
+		t.Errorf("a history of nothing renders %v %q", b.MIMETypes(), b.String())
 	}
 }
 
