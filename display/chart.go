@@ -26,9 +26,15 @@ type echartsChart interface {
 // object under application/vnd.gopad.echarts+json, which the notebook draws with
 // ECharts, a text/plain summary of its series, and a static picture of the
 // chart (image/svg+xml, or image/png when large) for viewers without gopad. Line,
-// scatter, bar and heatmap series are drawn; a chart with other series (pie,
-// gauge, ...) has no picture and its text says so. A value that is not a
+// scatter, bar and heatmap series, and charts of pie and gauge series, are
+// drawn; a chart with other series (radar, funnel, ...) has no picture and its
+// text says so. A value that is not a
 // go-echarts chart gives a text/plain message saying so.
+//
+// c may also be an ECharts option built by hand as Go maps and slices
+// (map[string]any{"title": ..., "series": ...}, as in ECharts' documentation),
+// which a cell can write without importing go-echarts; it gets the same text and
+// picture.
 //
 // Options holding JavaScript functions (opts.FuncOpts) are sent as strings and
 // not run by the notebook.
@@ -43,9 +49,23 @@ func Chart(c any) Bundle {
 // chartOption returns a go-echarts chart's option as plain JSON values, or a
 // bundle saying why it cannot.
 func chartOption(c any, caller string) (map[string]any, Bundle) {
+	if option, ok := c.(map[string]any); ok {
+		raw, err := json.Marshal(option)
+		if err != nil {
+			return nil, Bundle{MIMEText: fmt.Sprintf("%s: the option does not encode as JSON: %v", caller, err)}
+		}
+		var plain map[string]any
+		if err := json.Unmarshal(raw, &plain); err != nil {
+			return nil, Bundle{MIMEText: fmt.Sprintf("%s: %v", caller, err)}
+		}
+		if _, ok := plain["series"].([]any); !ok {
+			return nil, Bundle{MIMEText: fmt.Sprintf("%s: the option has no \"series\" list", caller)}
+		}
+		return plain, nil
+	}
 	ch, ok := c.(echartsChart)
 	if !ok {
-		return nil, Bundle{MIMEText: fmt.Sprintf("%s: %T is not a go-echarts chart (it lacks the Validate and JSON methods)", caller, c)}
+		return nil, Bundle{MIMEText: fmt.Sprintf("%s: %T is not a go-echarts chart (it lacks the Validate and JSON methods) nor an ECharts option (map[string]any)", caller, c)}
 	}
 	ch.Validate()
 	var buf bytes.Buffer
@@ -153,6 +173,50 @@ func BarChart(title string, categories []string, series map[string][]float64) Bu
 		bar.AddSeries(name, data)
 	}
 	return Chart(bar)
+}
+
+// PieChart returns a pie chart of named values (e.g. how many samples each
+// class has), each slice's share in its tooltip, with a static picture.
+// NaN, infinite and negative values are left out, as ECharts leaves them out.
+func PieChart(title string, names []string, values []float64) Bundle {
+	if len(names) != len(values) {
+		return Bundle{MIMEText: fmt.Sprintf("display.PieChart: %d names for %d values", len(names), len(values))}
+	}
+	data := make([]any, 0, len(values))
+	for i, v := range values {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			continue
+		}
+		data = append(data, map[string]any{"name": names[i], "value": v})
+	}
+	o := map[string]any{
+		"animation": false,
+		"title":     map[string]any{"text": title, "left": "center"},
+		"tooltip":   map[string]any{"trigger": "item", "formatter": "{b}: {c} ({d}%)"},
+		"legend":    map[string]any{"orient": "vertical", "left": "left", "top": 30},
+		"series":    []any{map[string]any{"type": "pie", "name": title, "radius": "60%", "data": data}},
+	}
+	return chartBundle(optionJSON(o))
+}
+
+// GaugeChart returns a gauge showing value on a scale from min to max (an
+// accuracy in percent, say), with a static picture.
+func GaugeChart(title, name string, value, min, max float64) Bundle {
+	if !(max > min) || math.IsNaN(value) || math.IsInf(value, 0) {
+		return Bundle{MIMEText: fmt.Sprintf("display.GaugeChart: value %v on a scale from %v to %v; want a number and max above min", value, min, max)}
+	}
+	o := map[string]any{
+		"animation": false,
+		"title":     map[string]any{"text": title, "left": "center"},
+		"tooltip":   map[string]any{"trigger": "item"},
+		"series": []any{map[string]any{"type": "gauge", "name": name, "min": min, "max": max,
+			"progress": map[string]any{"show": true},
+			// The name and value below the needle's pivot, in the open part of the dial.
+			"title":  map[string]any{"offsetCenter": []any{0, "80%"}},
+			"detail": map[string]any{"valueAnimation": false, "offsetCenter": []any{0, "50%"}},
+			"data":   []any{map[string]any{"name": name, "value": value}}}},
+	}
+	return chartBundle(optionJSON(o))
 }
 
 func sortedSeriesNames(series map[string][]float64) []string {

@@ -29,8 +29,8 @@
 // "text/plain" entry; Render adds a placeholder if it is missing. Other values
 // render as follows, in this order of preference:
 //
-//   - a training history (*ml.History, what Fit returns) as a summary of the run
-//     with its curves;
+//   - a training history (*ml.History, what Fit returns, or Model.History) as
+//     the interactive chart of its curves ([HistoryChart]), its String as text;
 //   - a confusion matrix (ml.ConfusionMatrix) as a heatmap of its counts
 //     ([ConfusionChart]), its table travelling in the same bundle;
 //   - gonum matrices and vectors (mat.Matrix) as tables headed by their shape,

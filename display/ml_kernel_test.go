@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -118,13 +119,23 @@ hist`)
 			t.Errorf("summary line %d = %q, want %s with final, best, epoch and an 8-point curve", 3+i, lines[3+i], name)
 		}
 	}
-	page, _ := res["text/html"].(string)
-	if strings.Count(page, "<svg") != 2 || !strings.Contains(page, "<td>accuracy</td>") || !strings.Contains(page, "best validation") {
-		t.Errorf("text/html is not the summary with two charts:\n%s", page)
+	// The rich form is the interactive chart of the four curves with a static
+	// picture, not HTML (Jupyter would show HTML instead of the picture).
+	opt, _ := res["application/vnd.gopad.echarts+json"].(map[string]any)
+	series, _ := opt["series"].([]any)
+	if len(series) != 4 {
+		t.Fatalf("the result's chart has %d series, want 4 (loss, accuracy, val_loss, val_accuracy); MIME types %v", len(series), keys(res))
+	}
+	if _, ok := res["text/html"]; ok {
+		t.Errorf("the result carries text/html beside its chart")
+	}
+	svg, _ := res["image/svg+xml"].(string)
+	if !strings.Contains(svg, "<svg") {
+		t.Errorf("the result has no static picture: %v", keys(res))
 	}
 	// A summary, not 10 KB of struct: small, and without the per-step losses.
-	if len(plain) > 1500 || len(page) > 12000 {
-		t.Errorf("the result is %d bytes of text and %d of HTML; want a short summary", len(plain), len(page))
+	if len(plain) > 1500 {
+		t.Errorf("the result is %d bytes of text; want a short summary", len(plain))
 	}
 
 	// The values agree with the history the cell holds.
@@ -137,6 +148,27 @@ fmt.Printf("%.4f %d %.4f\n", best, epoch, hist.Curve("val_accuracy")[len(hist.Ep
 	}
 	if f := strings.Fields(lines[6]); f[1] != fmt.Sprintf("%.4f", final) || f[2] != fmt.Sprintf("%.4f", best) || f[3] != strconv.Itoa(epoch) {
 		t.Errorf("val_accuracy line %q, the history says final %.4f, best %.4f at %d", lines[6], final, best, epoch)
+	}
+
+	// After the fact, from the saved model: the loaded model's History draws
+	// the same curves.
+	dir := filepath.Join(t.TempDir(), "iris-model")
+	mk.run(fmt.Sprintf("if err := model.Save(%q); err != nil {\n\tpanic(err)\n}", dir))
+	loaded, _ := mk.run(fmt.Sprintf("loaded, err := ml.Load(%q)\nif err != nil {\n\tpanic(err)\n}\nloaded.History()", dir))
+	lopt, _ := loaded["application/vnd.gopad.echarts+json"].(map[string]any)
+	lseries, _ := lopt["series"].([]any)
+	if len(lseries) != len(series) {
+		t.Fatalf("the loaded model's history chart has %d series, want %d: %v", len(lseries), len(series), keys(loaded))
+	}
+	for i := range series {
+		got, _ := json.Marshal(lseries[i].(map[string]any)["data"])
+		want, _ := json.Marshal(series[i].(map[string]any)["data"])
+		if string(got) != string(want) {
+			t.Errorf("series %d of the loaded model's history: %s, want %s", i, got, want)
+		}
+	}
+	if got := text(loaded); got != plain {
+		t.Errorf("the loaded model's history reads\n%s\nwant\n%s", got, plain)
 	}
 }
 

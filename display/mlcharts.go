@@ -49,16 +49,22 @@ func pairs(xs, ys []float64) [][]any {
 }
 
 // HistoryChart draws a training history's curves over epochs: the loss on the
-// left axis and the metrics on the right, training solid and validation dashed.
-// It works on any History: one Fit returned, or one read back with a saved model.
+// left axis and the metrics on the right, training solid and validation dashed,
+// with the best value of each quantity under the title. Missing values (NaN: a
+// metric not reported for an epoch, a loss that diverged) leave gaps. It works
+// on any History: one Fit returned, model.History() of a loaded model, or one
+// read back with model.Meta. A History as a cell's result is this chart. The
+// bundle's text/plain is the history's String and it also holds the per-epoch
+// table (application/vnd.gopad.table+json, as display.Table(h.Table())).
 func HistoryChart(h *ml.History) Bundle {
 	if h == nil || len(h.Epochs) == 0 {
 		return Bundle{MIMEText: "display.HistoryChart: the history has no epochs"}
 	}
 	o := baseOption("Training history: " + h.Headline())
+	o["title"].(map[string]any)["subtext"] = historySummary(h)
 	o["tooltip"] = map[string]any{"trigger": "axis"}
-	o["legend"] = map[string]any{"top": 24}
-	o["grid"] = map[string]any{"left": 60, "right": 60, "top": 70, "bottom": 50, "containLabel": true}
+	o["legend"] = map[string]any{"top": 46}
+	o["grid"] = map[string]any{"left": 60, "right": 60, "top": 90, "bottom": 50, "containLabel": true}
 	o["xAxis"] = map[string]any{"type": "value", "name": "epoch", "nameLocation": "middle", "nameGap": 28, "minInterval": 1, "min": 1}
 	yAxes := []any{valueAxis("loss")}
 	names := h.Names()
@@ -76,6 +82,14 @@ func HistoryChart(h *ml.History) Bundle {
 	for i, e := range h.Epochs {
 		epochs[i] = float64(e.Epoch)
 	}
+	// A quantity's training and validation curves share a colour (solid and
+	// dashed): the palette's first for the loss, the next ones for the metrics.
+	colorOf := map[string]string{}
+	for _, n := range names {
+		if base := strings.TrimPrefix(n, "val_"); colorOf[base] == "" {
+			colorOf[base] = colorHex(seriesColors[len(colorOf)%len(seriesColors)])
+		}
+	}
 	var series []any
 	for _, n := range names {
 		base := strings.TrimPrefix(n, "val_")
@@ -89,13 +103,24 @@ func HistoryChart(h *ml.History) Bundle {
 		if base != "loss" {
 			axis = 1
 		}
+		style["color"] = colorOf[base]
 		series = append(series, map[string]any{
 			"type": "line", "name": label, "yAxisIndex": axis, "lineStyle": style,
+			"itemStyle":  map[string]any{"color": colorOf[base]},
 			"showSymbol": len(epochs) <= 50, "data": pairs(epochs, h.Curve(n)),
 		})
 	}
 	o["series"] = series
-	return chartBundle(optionJSON(o))
+	b := chartBundle(optionJSON(o))
+	picture := ""
+	if note, ok := b[MIMEText].(string); ok {
+		if i := strings.Index(note, "\n(no static picture"); i >= 0 {
+			picture = note[i:]
+		}
+	}
+	b[MIMEText] = h.String() + picture
+	b[MIMETable] = Table(h.Table()).RenderMIME()[MIMETable]
+	return b
 }
 
 // ConfusionChart draws a confusion matrix as a heatmap: true classes down, predicted

@@ -130,13 +130,17 @@ func parseColor(v any) (color.Color, bool) {
 }
 
 // staticFromOption draws an ECharts option with gonum/plot: line, scatter, bar
-// and heatmap series on value or category axes, one panel per y axis. Series of
-// other types (pie, gauge, ...) give an error naming them: the bundle then has
-// no picture rather than a wrong one.
+// and heatmap series on value or category axes, one panel per y axis; a chart
+// of pie and gauge series is drawn as SVG by staticRound. Series of other
+// types (radar, funnel, ...) give an error naming them: the bundle then has no
+// picture rather than a wrong one.
 func staticFromOption(option map[string]any) (mime, data string, stats staticStats, err error) {
 	series, _ := option["series"].([]any)
 	if len(series) == 0 {
 		return "", "", stats, fmt.Errorf("the chart has no series")
+	}
+	if isRoundChart(series) {
+		return staticRound(option, series)
 	}
 	xAxes := axisList(option["xAxis"])
 	yAxes := axisList(option["yAxis"])
@@ -159,6 +163,9 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 		}
 	}
 	panels[0].Title.Text = optionTitle(option)
+	if sub := optionSubtitle(option); sub != "" {
+		panels[0].Title.Text += "\n" + sub
+	}
 	var xCats []string
 	if len(xAxes) > 0 {
 		xCats = axisCategories(xAxes[0])
@@ -187,7 +194,7 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 		}
 		data, _ := m["data"].([]any)
 		switch typ {
-		case "line", "scatter":
+		case "line", "scatter", "effectScatter":
 			xys := seriesPoints(data, xCats)
 			if len(xys) == 0 {
 				continue
@@ -464,6 +471,16 @@ func optionTitle(option map[string]any) string {
 		}
 	}
 	return ""
+}
+
+// optionSubtitle is the title's subtext (a history chart's best values).
+func optionSubtitle(option map[string]any) string {
+	t, ok := option["title"].(map[string]any)
+	if !ok {
+		return ""
+	}
+	s, _ := t["subtext"].(string)
+	return s
 }
 
 // lookup follows keys through nested option objects.

@@ -86,3 +86,42 @@ display.Heatmap("corr", mat.NewDense(2, 2, []float64{1, 0.5, 0.5, 1}), []string{
 		t.Errorf("%v static pictures shown beside the interactive charts", n)
 	}
 }
+
+// TestPieAndGaugeDraw checks the round charts a cell makes in one call (and
+// by a hand-built option) draw in Chromium with the cell's values, their
+// static pictures travelling in the outputs without being shown.
+func TestPieAndGaugeDraw(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "round.gonb", []nbCell{{Type: "code", Source: `import "gopad/display"
+
+display.Show(display.PieChart("Samples per class", []string{"cat", "dog", "bird"}, []float64{5, 3, 2}))
+display.Show(display.GaugeChart("Test accuracy", "accuracy %", 93.5, 0, 100))
+display.Chart(map[string]any{"title": map[string]any{"text": "Hand-built pie"},
+	"series": []any{map[string]any{"type": "pie", "radius": []any{"30%", "60%"}, "data": []any{
+		map[string]any{"name": "a", "value": 1}, map[string]any{"name": "b", "value": 4}}}}})`}})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitIdle(t, ctx, kernelStarts+time.Minute)
+
+	const drawn = `document.body.className === 'chart' && !!document.querySelector('div.chart canvas') && !!(window.echarts && echarts.getInstanceByDom(document.querySelector('div.chart')))`
+	frames := outputFrames(t, ctx, "the three round charts drawn", drawn, 3, time.Minute)
+	const info = `(() => {
+	const el = document.querySelector('div.chart');
+	const o = echarts.getInstanceByDom(el).getOption();
+	const c = el.querySelector('canvas').getBoundingClientRect();
+	return o.title[0].text + ' ' + o.series[0].type + ' ' + o.series[0].data.map(d => d.name + '=' + d.value).join(',') + ' ' + (c.width > 200 && c.height > 150);
+})()`
+	var got []string
+	for _, f := range frames {
+		got = append(got, evalIn[string](t, f, info))
+	}
+	sort.Strings(got)
+	want := []string{"Hand-built pie pie a=1,b=4 true", "Samples per class pie cat=5,dog=3,bird=2 true", "Test accuracy gauge accuracy %=93.5 true"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("charts drawn:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n := evalJS[float64](t, ctx, jsCell(0)+`.querySelectorAll('.output-image').length`); n != 0 {
+		t.Errorf("%v static pictures shown beside the interactive charts", n)
+	}
+}

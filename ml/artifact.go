@@ -41,6 +41,7 @@ type artifactManifest struct {
 	Weights       string                     `json:"weights"`
 	WeightsSHA256 string                     `json:"weights_sha256"`
 	Metadata      map[string]json.RawMessage `json:"metadata,omitempty"`
+	History       *History                   `json:"history,omitempty"` // of the model's last training, see Model.History
 }
 
 type artifactParam struct {
@@ -373,7 +374,9 @@ type safetensorsEntry struct {
 // artifact: model.safetensors holds the weights in the safetensors layout (an
 // 8-byte little-endian header length, a JSON header, raw little-endian float32
 // tensors; readable by the Python safetensors package) and model.json the
-// architecture, the metadata set with SetMeta, and a checksum of the weights.
+// architecture, the metadata set with SetMeta, the history of the model's last
+// training (see History; its per-epoch figures, not the loss of every step)
+// and a checksum of the weights.
 // Models with cell-defined layers cannot be saved.
 //
 // dir names the directory, not a file: Save("digits-model") writes
@@ -404,7 +407,7 @@ func (m *Model) Save(dir string) error {
 		}
 	}
 	man := artifactManifest{Format: artifactFormat, Version: version, Architecture: spec,
-		Weights: weightsFileName, WeightsSHA256: hex.EncodeToString(sum[:]), Metadata: m.meta}
+		Weights: weightsFileName, WeightsSHA256: hex.EncodeToString(sum[:]), Metadata: m.meta, History: savedHistory(m.record.history)}
 	for _, t := range tensors {
 		p := artifactParam{Name: t.name, Shape: t.shape}
 		if t.dtype != "F32" {
@@ -736,6 +739,7 @@ func Load(dir string) (*Model, error) {
 		return nil, fmt.Errorf("ml: load %s: %s holds %d tensors, the architecture has %d", dir, man.Weights, len(tensors), len(used))
 	}
 	model.meta = man.Metadata
+	model.record.history = man.History
 	model.trained = true // a saved model is taken to be a trained one
 	return model, nil
 }

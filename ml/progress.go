@@ -62,7 +62,7 @@ type EpochStats struct {
 }
 
 // History is what Fit returns: the loss and metrics per epoch and the loss per
-// step. As a notebook cell's result it shows a summary and its curves; String
+// step. As a notebook cell's result it draws its curves as a chart; String
 // is the summary as text, Curve and Best read it as Keras's history.history does.
 type History struct {
 	Epochs     []EpochStats

@@ -34,7 +34,9 @@ train, test := ml.Iris().Split(0.7, 1)
 model := ml.Sequential(ml.Linear(4, 8), ml.ReLU(), ml.Linear(8, 3))
 hist := model.Fit(train, ml.FitConfig{Epochs: 5, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(0.05), Validation: test, Metrics: []string{"accuracy"}})
 scores := model.Predict(test.X)`,
-		`display.HistoryChart(hist)`,
+		`hist`,
+		`display.PieChart("Samples per class", test.ClassNames, []float64{15, 15, 15})`,
+		`display.GaugeChart("Test accuracy", "accuracy %", 100*ml.Accuracy(scores, test.Y), 0, 100)`,
 		`ml.NewConfusionMatrix(scores, test.Y, test.ClassNames)`,
 		`display.ROCChart(scores, test.Y, test.ClassNames)`,
 		`display.PCAChart(test.X, test.Labels(), test.ClassNames)`,
@@ -75,9 +77,10 @@ pl`,
 			}
 		}
 	}
-	// The live training chart (its final state), history, confusion, ROC, PCA.
-	if charts != 5 {
-		t.Fatalf("saved notebook holds %d charts, want 5 (live training chart, history, confusion, ROC, PCA)", charts)
+	// The live training chart (its final state), the history result, pie,
+	// gauge, confusion, ROC, PCA.
+	if charts != 7 {
+		t.Fatalf("saved notebook holds %d charts, want 7 (live training chart, history, pie, gauge, confusion, ROC, PCA)", charts)
 	}
 
 	cmd := exec.Command(nbconvert, "--to", "html", "--output-dir", dir, saved)
@@ -96,7 +99,7 @@ pl`,
 	if svgs+pngs < charts+1 {
 		t.Errorf("nbconvert's HTML shows %d SVG and %d PNG pictures for %d charts and 1 plot", svgs, pngs, charts)
 	}
-	for _, title := range []string{"Training history", "Confusion matrix", "ROC curves", "a gonum plot"} {
+	for _, title := range []string{"Training history", "Samples per class", "Test accuracy", "Confusion matrix", "ROC curves", "a gonum plot"} {
 		if !strings.Contains(page, title) {
 			t.Errorf("nbconvert's HTML lacks the picture titled %q", title)
 		}
