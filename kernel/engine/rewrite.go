@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -274,6 +275,7 @@ func (r *rewriter) call(n *ast.CallExpr) {
 					// Wrapping: an interpreted error that keeps the
 					// wrapped cell values with their methods.
 					shim = "_gopadErrorf"
+					r.markWrappedArgs(n, lit)
 				}
 			}
 			if shim == "_gopadErrorsAs" && len(n.Args) == 2 {
@@ -1242,5 +1244,50 @@ func (r *rewriter) fmtArgs(n *ast.CallExpr, fun *ast.SelectorExpr) {
 		}
 		r.insert(a.Pos(), showBoxName+".Show(")
 		r.insert(a.End(), ")")
+	}
+}
+
+// markWrappedArgs wraps each argument of fmt.Errorf that a %w verb formats
+// in _gopadW(...): the argument becomes an error where the cell wrote it, as
+// in Go, instead of inside the shim (yaegi converts an interpreted value
+// held as any to error by reading the frame of the code that converts it,
+// which is not the frame the value lives in). A format with explicit
+// argument indexes or * widths is left as it is.
+func (r *rewriter) markWrappedArgs(n *ast.CallExpr, lit *ast.BasicLit) {
+	format, err := strconv.Unquote(lit.Value)
+	if err != nil || n.Ellipsis.IsValid() {
+		return
+	}
+	var wrapped []int
+	arg := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		j := i + 1
+		for j < len(format) && strings.IndexByte("+-# 0123456789.", format[j]) >= 0 {
+			j++
+		}
+		if j >= len(format) {
+			break
+		}
+		switch format[j] {
+		case '%':
+			i = j
+			continue
+		case '[', '*':
+			return
+		case 'w':
+			wrapped = append(wrapped, arg)
+		}
+		arg++
+		i = j
+	}
+	for _, a := range wrapped {
+		if 1+a < len(n.Args) {
+			x := n.Args[1+a]
+			r.insert(x.Pos(), "_gopadW(")
+			r.insert(x.End(), ")")
+		}
 	}
 }

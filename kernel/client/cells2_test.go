@@ -1,0 +1,49 @@
+package client_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// Cells of issue 12 run through a real kernel process; each expected output
+// is what the same program prints compiled with go run (Go 1.26).
+
+// runPrints runs cells in one kernel and checks what each prints.
+func runPrints(t *testing.T, cells []struct{ code, want string }) {
+	t.Helper()
+	k := start(t)
+	for _, c := range cells {
+		r := mustRun(t, k, c.code)
+		if got := strings.TrimSuffix(r.stream("stdout"), "\n"); got != c.want {
+			t.Errorf("cell:\n%s\nprinted %q\nwant    %q", c.code, got, c.want)
+		}
+	}
+}
+
+func TestCellErrorTypesThroughRealKernel(t *testing.T) {
+	runPrints(t, []struct{ code, want string }{
+		{`import ("errors"; "fmt"; "io/fs")`, ""},
+		{"type VErr struct{ Code int }\nfunc (e VErr) Error() string { return fmt.Sprint(\"verr \", e.Code) }\n" +
+			"type PErr struct{ Msg string }\nfunc (e *PErr) Error() string { return \"perr \" + e.Msg }\n" +
+			"type QErr struct{ Q string; Err error }\nfunc (e *QErr) Error() string { return e.Q + \": \" + e.Err.Error() }\n" +
+			"func (e *QErr) Unwrap() error { return e.Err }\n" +
+			"type TwoErr struct{ A, B string }\nfunc (e TwoErr) Error() string { return e.A + e.B }\n" +
+			"type IsErr struct{ s string }\nfunc (e IsErr) Error() string { return e.s }\nfunc (e IsErr) Is(t error) bool { return t == fs.ErrPermission }\n" +
+			"func find(name string) error { return fmt.Errorf(\"find %s: %w\", name, &QErr{\"db\", VErr{404}}) }", ""},
+		// errors.As through fmt.Errorf's %w, value and pointer receivers.
+		{"var pe *PErr\nfmt.Println(errors.As(fmt.Errorf(\"w: %w\", &PErr{\"k\"}), &pe), pe.Msg)", "true k"},
+		{"var te TwoErr\nfmt.Println(errors.As(fmt.Errorf(\"%d: %w\", 1, TwoErr{\"a\", \"b\"}), &te), te.A, te.B)", "true a b"},
+		// Through a cell type's own Unwrap, two levels deep.
+		{"err := find(\"x\")\nvar ve VErr\nvar qe *QErr\nfmt.Println(err)\n" +
+			"fmt.Println(errors.As(err, &ve), ve.Code, errors.As(err, &qe), qe.Q, errors.Is(err, VErr{404}), errors.Is(err, VErr{1}))",
+			"find x: db: verr 404\ntrue 404 true db true false"},
+		// errors.Join.
+		{"j := errors.Join(errors.New(\"x\"), nil, TwoErr{\"c\", \"d\"})\nvar te2 TwoErr\nfmt.Println(j)\nfmt.Println(errors.As(j, &te2), te2.B, errors.Is(j, TwoErr{\"c\", \"d\"}))",
+			"x\ncd\ntrue d true"},
+		// An Is method, on a top-level var of type error (yaegi kept the
+		// struct unconverted and compiled code failed on it).
+		{"var perm error = IsErr{\"an error\"}\nfmt.Println(perm == fs.ErrPermission, errors.Is(perm, fs.ErrPermission))", "false true"},
+		// No match: false, not a panic.
+		{"var pe2 *PErr\nfmt.Println(errors.As(errors.New(\"plain\"), &pe2), pe2 == nil)", "false true"},
+	})
+}
