@@ -47,3 +47,21 @@ func TestCellErrorTypesThroughRealKernel(t *testing.T) {
 		{"var pe2 *PErr\nfmt.Println(errors.As(errors.New(\"plain\"), &pe2), pe2 == nil)", "false true"},
 	})
 }
+
+func TestAsTypeAndIterPullThroughRealKernel(t *testing.T) {
+	runPrints(t, []struct{ code, want string }{
+		{`import ("errors"; "fmt"; "io/fs"; "iter"; "maps"; "os"; "slices")`, ""},
+		{"type PErr struct{ Msg string }\nfunc (e *PErr) Error() string { return \"perr \" + e.Msg }", ""},
+		// errors.AsType (Go 1.26), the standard library's own example.
+		{"if _, err := os.Open(\"non-existing\"); err != nil {\n\tif pathError, ok := errors.AsType[*fs.PathError](err); ok {\n" +
+			"\t\tfmt.Println(\"Failed at path:\", pathError.Path)\n\t} else {\n\t\tfmt.Println(err)\n\t}\n}", "Failed at path: non-existing"},
+		{"pe, ok := errors.AsType[*PErr](fmt.Errorf(\"x: %w\", &PErr{\"m\"}))\nfmt.Println(pe.Msg, ok)\n" +
+			"pe2, ok2 := errors.AsType[*PErr](errors.New(\"no\"))\nfmt.Println(pe2 == nil, ok2)", "m true\ntrue false"},
+		// iter.Pull to the end, then stop.
+		{"next, stop := iter.Pull(slices.Values([]int{1, 2, 3}))\nfor {\n\tv, ok := next()\n\tif !ok {\n\t\tbreak\n\t}\n\tfmt.Println(v)\n}\nstop()", "1\n2\n3"},
+		// stop ends an endless iterator: its yield returns false.
+		{"func count(yield func(int) bool) {\n\tfor i := 0; ; i++ {\n\t\tif !yield(i) {\n\t\t\tfmt.Println(\"stopped at\", i)\n\t\t\treturn\n\t\t}\n\t}\n}", ""},
+		{"n2, s2 := iter.Pull(count)\na, _ := n2()\nb, _ := n2()\nfmt.Println(a, b)\ns2()\n_, ok3 := n2()\nfmt.Println(ok3)", "0 1\nstopped at 1\nfalse"},
+		{"n3, s3 := iter.Pull2(maps.All(map[string]int{\"a\": 1}))\nk, v, ok4 := n3()\nfmt.Println(k, v, ok4)\n_, _, ok5 := n3()\nfmt.Println(ok5)\ns3()", "a 1 true\nfalse"},
+	})
+}

@@ -262,6 +262,12 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 			if e.hasStringMethods() {
 				// The value also goes to Note, which sees its type (fmtshow.go).
 				capture = "func() { _gopadV := " + body + "\n" + rtName + ".Result(_gopadV); " + showBoxName + ".Note(_gopadV) }()\n"
+				if it.speculative {
+					// yaegi compiles _gopadV := f() for an f without
+					// results and fails only when it runs: Result(f())
+					// does not compile, and the speculative source runs.
+					capture = "if false { " + rtName + ".Result(" + body + ") }\n" + capture
+				}
 			}
 			b.WriteString(capture)
 			if it.speculative {

@@ -265,6 +265,8 @@ func (r *rewriter) call(n *ast.CallExpr) {
 				r.minMaxArgs(n)
 			}
 		}
+	case *ast.IndexExpr:
+		r.asType(n, fun)
 	case *ast.SelectorExpr:
 		r.guardReflect(n, fun)
 		r.fieldByName(n, fun)
@@ -1039,7 +1041,11 @@ func (r *rewriter) callsGeneric(x ast.Expr) bool {
 			}
 			found = found || r.e.generics[f.Name] || r.c.generics[f.Name]
 			found = found || f.Name == "new" && len(call.Args) == 1 && r.isValueExpr(call.Args[0]) && !r.e.userNames["new"]
-		case *ast.IndexExpr, *ast.IndexListExpr:
+		case *ast.IndexExpr:
+			// An explicit instantiation, except errors.AsType, which
+			// asType turns into a function literal with written types.
+			found = !r.isAsType(call, f)
+		case *ast.IndexListExpr:
 			found = true // explicit instantiation
 		case *ast.SelectorExpr:
 			if shim := r.packageShim(f); shim != "" && !strings.HasPrefix(shim, rtName+".") {
@@ -1290,4 +1296,32 @@ func (r *rewriter) markWrappedArgs(n *ast.CallExpr, lit *ast.BasicLit) {
 			r.insert(x.End(), ")")
 		}
 	}
+}
+
+// asType rewrites errors.AsType[T](err) (Go 1.26, generic) into errors.As
+// on a variable of type T, in a function literal that returns both:
+//
+//	func() (T, bool) { var _gopadT T; _gopadOK := _gopadErrorsAs(err, Keep(&_gopadT)); return _gopadT, _gopadOK }()
+func (r *rewriter) asType(n *ast.CallExpr, fun *ast.IndexExpr) {
+	if !r.isAsType(n, fun) {
+		return
+	}
+	typ := r.c.text(r.it, fun.Index)
+	r.add(r.it.off(n.Pos()), r.it.off(n.Lparen)+1,
+		fmt.Sprintf("func() (%s, bool) { var _gopadT %s; _gopadOK := _gopadErrorsAs(", typ, typ))
+	r.insert(n.Rparen, ", "+showBoxName+".Keep(&_gopadT)); return _gopadT, _gopadOK }(")
+}
+
+// isAsType reports whether n calls errors.AsType with one argument.
+func (r *rewriter) isAsType(n *ast.CallExpr, fun *ast.IndexExpr) bool {
+	sel, ok := fun.X.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "AsType" || len(n.Args) != 1 || n.Ellipsis.IsValid() {
+		return false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	path, ok := r.importPath(id.Name)
+	return ok && path == "errors"
 }

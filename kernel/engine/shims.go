@@ -712,6 +712,108 @@ func _gopadOnceValue[T any](f func() T) func() T {
 	}
 }
 
+// iter.Pull and Pull2: the iterator runs in a goroutine that hands each
+// value over when next asks for it (Go runs it as a coroutine; the values,
+// their order and stop's effect are the same).
+
+func _gopadIterPull[V any](seq func(func(V) bool)) (next func() (V, bool), stop func()) {
+	req := make(chan bool) // true: next value; false: stop
+	out := make(chan V)
+	end := make(chan bool)
+	started, finished := false, false
+	run := func() {
+		if <-req {
+			seq(func(v V) bool {
+				out <- v
+				more := <-req
+				return more
+			})
+		}
+		close(end)
+	}
+	next = func() (V, bool) {
+		var zero V
+		if finished {
+			return zero, false
+		}
+		if !started {
+			started = true
+			go run()
+		}
+		req <- true
+		select {
+		case v := <-out:
+			return v, true
+		case <-end:
+			finished = true
+			return zero, false
+		}
+	}
+	stop = func() {
+		// (No early return: yaegi failed on a bare return in this closure.)
+		if !finished && started {
+			select {
+			case req <- false:
+				<-end
+			case <-end:
+			}
+		}
+		finished = true
+	}
+	return next, stop
+}
+
+func _gopadIterPull2[K, V any](seq func(func(K, V) bool)) (next func() (K, V, bool), stop func()) {
+	req := make(chan bool)
+	outK := make(chan K)
+	outV := make(chan V)
+	end := make(chan bool)
+	started, finished := false, false
+	run := func() {
+		if <-req {
+			seq(func(k K, v V) bool {
+				outK <- k
+				outV <- v
+				more := <-req
+				return more
+			})
+		}
+		close(end)
+	}
+	next = func() (K, V, bool) {
+		var zk K
+		var zv V
+		if finished {
+			return zk, zv, false
+		}
+		if !started {
+			started = true
+			go run()
+		}
+		req <- true
+		select {
+		case k := <-outK:
+			v := <-outV
+			return k, v, true
+		case <-end:
+			finished = true
+			return zk, zv, false
+		}
+	}
+	stop = func() {
+		// (No early return: yaegi failed on a bare return in this closure.)
+		if !finished && started {
+			select {
+			case req <- false:
+				<-end
+			case <-end:
+			}
+		}
+		finished = true
+	}
+	return next, stop
+}
+
 func _gopadNew[T any](v T) *T {
 	return &v
 }
@@ -803,6 +905,10 @@ var packageShims = map[string]map[string]string{
 	"sync": {
 		"OnceValue": "_gopadOnceValue",
 	},
+	"iter": {
+		"Pull":  "_gopadIterPull",
+		"Pull2": "_gopadIterPull2",
+	},
 	// fmt's formatting functions print the values of cell types as fmt
 	// would print them in compiled Go for verbs such as %d (fmtshim.go).
 	"log": {
@@ -827,6 +933,8 @@ var seqArgShims = map[string]int{
 	"_gopadSlicesAppendSeq":        1,
 	"_gopadMapsCollect":            0,
 	"_gopadMapsInsert":             1,
+	"_gopadIterPull":               0,
+	"_gopadIterPull2":              0,
 }
 
 // shimResults holds the result counts of the compiled shims that have
