@@ -65,3 +65,25 @@ func TestAsTypeAndIterPullThroughRealKernel(t *testing.T) {
 		{"n3, s3 := iter.Pull2(maps.All(map[string]int{\"a\": 1}))\nk, v, ok4 := n3()\nfmt.Println(k, v, ok4)\n_, _, ok5 := n3()\nfmt.Println(ok5)\ns3()", "a 1 true\nfalse"},
 	})
 }
+
+func TestGenericsThroughRealKernel(t *testing.T) {
+	runPrints(t, []struct{ code, want string }{
+		{`import "fmt"`, ""},
+		// Generic types and methods.
+		{"type Stack[T any] struct{ items []T }\nfunc (s *Stack[T]) Push(v T) { s.items = append(s.items, v) }\n" +
+			"func (s *Stack[T]) Pop() T { v := s.items[len(s.items)-1]; s.items = s.items[:len(s.items)-1]; return v }\n" +
+			"func (s *Stack[T]) Len() int { return len(s.items) }", ""},
+		{"s := &Stack[int]{}\ns.Push(1)\ns.Push(2)\nfmt.Println(s.Pop(), s.Len())\nvar s2 Stack[string]\ns2.Push(\"a\")\nfmt.Println(s2.Len(), s2.Pop())", "2 1\n1 a"},
+		// Type arguments inferred from function literals.
+		{"func Map[T, U any](xs []T, f func(T) U) []U { var r []U; for _, x := range xs { r = append(r, f(x)) }; return r }\n" +
+			"func Reduce[T, A any](xs []T, init A, f func(A, T) A) A { a := init; for _, x := range xs { a = f(a, x) }; return a }", ""},
+		{"fmt.Println(Map([]int{1, 2}, func(i int) string { return fmt.Sprint(i * 10) }))\n" +
+			"xs := []int{1, 2, 3, 4}\nfmt.Println(Reduce(xs, 0, func(a, x int) int { return a + x }))", "[10 20]\n10"},
+		// Variadic generic functions called with untyped constants (they
+		// failed with "undefined type for T").
+		{"type Number interface{ ~int | ~float64 }", ""},
+		{"func Sum[T Number](xs ...T) T { var s T; for _, x := range xs { s += x }; return s }\n" +
+			"func Max[T Number](first T, rest ...T) T { m := first; for _, x := range rest { if x > m { m = x } }; return m }", ""},
+		{"fmt.Println(Sum(1, 2, 3), Sum(1.5, 2.5), Sum(1, 2.5), Sum(-1, -2))\nfmt.Println(Max(3, 9, 2), Max(1.5))", "6 4 3.5 -3\n9 1.5"},
+	})
+}
