@@ -87,3 +87,20 @@ func TestGenericsThroughRealKernel(t *testing.T) {
 		{"fmt.Println(Sum(1, 2, 3), Sum(1.5, 2.5), Sum(1, 2.5), Sum(-1, -2))\nfmt.Println(Max(3, 9, 2), Max(1.5))", "6 4 3.5 -3\n9 1.5"},
 	})
 }
+
+// fmt does not call the String method of a generic cell type: printing a
+// value of it is refused, naming the method (it printed the bare fields).
+func TestGenericStringMethodIsRefusedNotIgnored(t *testing.T) {
+	k := start(t)
+	mustRun(t, k, `import "fmt"`)
+	mustRun(t, k, "type Pair[K comparable, V any] struct{ Key K; Val V }\nfunc (p Pair[K, V]) String() string { return fmt.Sprintf(\"%v=%v\", p.Key, p.Val) }")
+	if got := strings.TrimSpace(mustRun(t, k, "p := Pair[string, int]{\"a\", 1}\nfmt.Println(p.String())").stream("stdout")); got != "a=1" {
+		t.Errorf("p.String() printed %q, want a=1", got)
+	}
+	for _, code := range []string{"fmt.Println(p)", "fmt.Println([]Pair[string, int]{p})", "fmt.Printf(\"%v\\n\", p)"} {
+		e := failCell(t, execute(t, k, code))
+		if text := e.EValue; !strings.Contains(text, "String method of Pair[string,int]") {
+			t.Errorf("%s: error %q does not name the String method of Pair[string,int]", code, text)
+		}
+	}
+}
