@@ -862,7 +862,7 @@ func (e *Engine) registerShowMethods(p *plan) {
 			if !ok {
 				continue
 			}
-					if e.isGenericType(p, name) {
+			if e.isGenericType(p, name) {
 				e.show.setGenericText(name, m)
 				break
 			}
