@@ -104,3 +104,18 @@ func TestGenericStringMethodIsRefusedNotIgnored(t *testing.T) {
 		}
 	}
 }
+
+// A type assertion or switch on an error holding a value-receiver cell
+// struct: yaegi's wrapper held the struct's last field, so v, ok :=
+// err.(VErr) was false (silently) and the switch took the default branch.
+func TestTypeAssertionOnCellErrorThroughRealKernel(t *testing.T) {
+	runPrints(t, []struct{ code, want string }{
+		{`import "fmt"`, ""},
+		{"type VErr struct{ Code int; S string }\nfunc (e VErr) Error() string { return fmt.Sprint(\"verr \", e.Code) }\n" +
+			"func mkv() error { return VErr{5, \"a\"} }", ""},
+		{"func f() {\n\terr := mkv()\n\tv, ok := err.(VErr)\n\tfmt.Println(v.Code, v.S, ok)\n" +
+			"\tswitch x := err.(type) {\n\tcase VErr:\n\t\tfmt.Println(\"VErr\", x.Code, x.S)\n\tdefault:\n\t\tfmt.Println(\"default\")\n\t}\n" +
+			"\tif e, ok := err.(VErr); ok {\n\t\tfmt.Println(e.S)\n\t}\n}", ""},
+		{"f()", "5 a true\nVErr 5 a\na"},
+	})
+}

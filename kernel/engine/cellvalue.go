@@ -135,3 +135,40 @@ func (r *rewriter) errorVars(decl ast.Decl) {
 		}
 	}
 }
+
+// cell returns what the hidden method of the cell value inside v returns (a
+// pointer to the value, or the pointer that was converted, with its
+// interpreter type), or nil when v holds no such wrapper.
+func (s *shower) cell(v any) (out any) {
+	defer func() {
+		if recover() != nil {
+			out = nil
+		}
+	}()
+	rv := reflect.ValueOf(v)
+	for range 8 {
+		switch {
+		case !rv.IsValid():
+			return nil
+		case rv.Kind() == reflect.Interface:
+			if rv.IsNil() {
+				return nil
+			}
+			rv = rv.Elem()
+		case isInterpValue(rv):
+			iv, _, ok := s.fromInterp(rv)
+			if !ok {
+				return nil
+			}
+			rv = iv
+		case rv.Type() == reflect.TypeFor[_cellError]():
+			if w := rv.Interface().(_cellError); w.W_gopadValue != nil {
+				return w.W_gopadValue()
+			}
+			return nil
+		default:
+			return nil
+		}
+	}
+	return nil
+}

@@ -293,6 +293,7 @@ func New(opts Options) (*Engine, error) {
 	rtSyms["Eq"] = reflect.ValueOf(e.show.equal)
 	rtSyms["As"] = reflect.ValueOf(e.show.as)
 	rtSyms["AsNone"] = reflect.ValueOf(e.show.asNone)
+	rtSyms["Cell"] = reflect.ValueOf(e.show.cell)
 	rtSyms["Refl"] = reflect.ValueOf(e.show.reflectCheck)
 	rtSyms["Slog"] = reflect.ValueOf(e.show.slogCheck)
 	rtSyms["FieldByName"] = reflect.ValueOf(fieldByNameHelper)

@@ -33,11 +33,12 @@ type _gopadShowBox struct {
 	Eq         func(a, b any) bool
 	As         func(e, target any) int
 	AsNone     func(err error, target any) bool
+	Cell       func(v any) any
 	Refl       func(v any, where string)
 	Slog       func(v any, where string)
 }
 
-var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep, Eq: _gopad.Eq, As: _gopad.As, AsNone: _gopad.AsNone, Refl: _gopad.Refl, Slog: _gopad.Slog}
+var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep, Eq: _gopad.Eq, As: _gopad.As, AsNone: _gopad.AsNone, Cell: _gopad.Cell, Refl: _gopad.Refl, Slog: _gopad.Slog}
 
 func _gopadMin[T _gopadcmp.Ordered](x T, y ...T) T {
 	for _, v := range y {
