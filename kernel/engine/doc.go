@@ -51,8 +51,15 @@
 //	&v of a loop variable                 v := v at the top of the body                 one variable shared by all iterations
 //	for k, v := range seq (an iterator)   seq(func(k K, v V) bool {...}) (rangefunc.go)  range over func: "nil type"
 //	slices.Collect(seq)                   interpreted generic that calls seq            printed a function address
-//	errors.Is/As/Unwrap, fmt.Errorf %w    interpreted walk of the error tree; Errorf     compiled errors see cell errors without
-//	                                        %w: message via Show, a compiled wrap error   their methods; %w printed %!w(struct..)
+//	errors.Is/As/Unwrap/Join, Errorf %w   interpreted walk of the error tree; Errorf     compiled errors see cell errors without
+//	                                        and Join make interpreted errors; %w args     their methods; %w printed %!w(struct..);
+//	                                        become errors where written (_gopadW)          yaegi's error wrapper of a struct held
+//	cell struct types                     hidden _gopadValue method, read through        its last field, not the value
+//	                                        the cellError wrapper (cellvalue.go)
+//	errors.AsType[T](err)                 func() (T, bool) { errors.As on a T var }()   generic: not callable
+//	iter.Pull, iter.Pull2                 goroutine-backed shims                        generic: not callable
+//	Sum(1, 2.5) variadic generic          Sum[float64](...) from untyped constants      "undefined type for T"
+//	fmt of a generic type with String     refused, naming the method (generictext.go)  printed the bare fields
 //	json/xml of a cell struct embedding   refused, naming the call (reflectguard.go)    reflection sees the embedded struct as
 //	  a struct, slog args with LogValue                                                   a plain field; LogValue never called
 //	Map(xs, func(T) U {...}) generic      Map[int, string](...) from written types      yaegi infers from the first args only

@@ -292,6 +292,8 @@ func New(opts Options) (*Engine, error) {
 	rtSyms["Keep"] = reflect.ValueOf(func(v any) any { return v })
 	rtSyms["Eq"] = reflect.ValueOf(e.show.equal)
 	rtSyms["As"] = reflect.ValueOf(e.show.as)
+	rtSyms["AsNone"] = reflect.ValueOf(e.show.asNone)
+	rtSyms["Cell"] = reflect.ValueOf(e.show.cell)
 	rtSyms["Refl"] = reflect.ValueOf(e.show.reflectCheck)
 	rtSyms["Slog"] = reflect.ValueOf(e.show.slogCheck)
 	rtSyms["FieldByName"] = reflect.ValueOf(fieldByNameHelper)
@@ -333,6 +335,15 @@ func New(opts Options) (*Engine, error) {
 			}
 		}
 	}
+	// Errors of cell struct types are wrapped with their hidden method
+	// (cellvalue.go).
+	// (A bare interpreter lists it: its key is the same nil *interp._error
+	// in every interpreter, and Symbols of one that ran code can panic.)
+	errWrapper := interp.New(interp.Options{}).Symbols("")[""]["_error"]
+	if !errWrapper.IsValid() {
+		return nil, fmt.Errorf("engine: yaegi's error wrapper not found")
+	}
+	mapTypes[errWrapper] = append(mapTypes[errWrapper], reflect.TypeFor[_cellError]())
 	if err := e.interp.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(mapTypes)}}); err != nil {
 		return nil, fmt.Errorf("engine: map types: %w", err)
 	}

@@ -79,6 +79,9 @@ type shower struct {
 	registered map[string]reflect.Type
 	// logValuers are the cell types with a LogValue method (reflectguard.go).
 	logValuers map[string]bool
+	// genericText maps the generic cell types with a String or Error
+	// method to the method: fmt cannot call it (generictext.go).
+	genericText map[string]string
 }
 
 func newShower() *shower {
@@ -384,6 +387,7 @@ func (s *shower) present(v reflect.Value, t *showType, depth int) (any, bool) {
 
 // show is the Show helper: the value for fmt to print in place of an argument.
 func (s *shower) show(arg any) (out any) {
+	s.refuseGenericText(arg) // before the recover below: the refusal must reach the cell
 	var iv reflect.Value
 	defer func() {
 		if recover() != nil {
@@ -857,6 +861,10 @@ func (e *Engine) registerShowMethods(p *plan) {
 			ptr, ok := e.textMethod(p, name, m, 0)
 			if !ok {
 				continue
+			}
+			if e.isGenericType(p, name) {
+				e.show.setGenericText(name, m)
+				break
 			}
 			stmts = append(stmts, fmt.Sprintf("%s.ShowMethod(%q, %t, func(p *%s) string { return p.%s() })", rtName, name, ptr, name, m))
 			break

@@ -31,7 +31,23 @@ func (r *rewriter) inferTypeArgs(n *ast.CallExpr, fun *ast.Ident) {
 		}
 	}
 	params := fieldTypes(fd.Type.Params)
-	if len(params) != len(n.Args) || n.Ellipsis.IsValid() {
+	if n.Ellipsis.IsValid() {
+		return
+	}
+	if k := len(params); k > 0 {
+		if ell, ok := params[k-1].(*ast.Ellipsis); ok {
+			// Variadic: each argument from the last parameter on has its
+			// element type.
+			if len(n.Args) < k-1 {
+				return
+			}
+			params = params[:k-1]
+			for len(params) < len(n.Args) {
+				params = append(params, ell.Elt)
+			}
+		}
+	}
+	if len(params) != len(n.Args) {
 		return
 	}
 	isParam := map[string]bool{}
@@ -39,8 +55,16 @@ func (r *rewriter) inferTypeArgs(n *ast.CallExpr, fun *ast.Ident) {
 		isParam[nm] = true
 	}
 	bound := map[string]string{}
+	consts := map[string]int{} // type parameter -> rank of its untyped constants' default type
 	for i, a := range n.Args {
-		r.unify(params[i], declText, a, isParam, bound)
+		r.unify(params[i], declText, a, isParam, bound, consts)
+	}
+	for nm, rank := range consts {
+		if bound[nm] == "" {
+			// Only untyped constants: Go takes the default type of the
+			// last kind of int, rune, float, complex among them.
+			bound[nm] = constKinds[rank].typ
+		}
 	}
 	args := make([]string, len(names))
 	for i, nm := range names {
@@ -77,16 +101,28 @@ func (r *rewriter) genericDecl(name string) (*ast.FuncDecl, func(ast.Node) strin
 
 // unify binds the type parameters in param (a type of the declaration) from
 // the written type of argument a.
-func (r *rewriter) unify(param ast.Expr, ptext func(ast.Node) string, a ast.Expr, isParam map[string]bool, bound map[string]string) {
+func (r *rewriter) unify(param ast.Expr, ptext func(ast.Node) string, a ast.Expr, isParam map[string]bool, bound map[string]string, consts map[string]int) {
 	var at ast.Expr // the argument's type as written in the cell
-	switch x := ast.Unparen(a).(type) {
+	x := ast.Unparen(a)
+	if u, ok := x.(*ast.UnaryExpr); ok && (u.Op == token.SUB || u.Op == token.ADD) {
+		if lit, ok := ast.Unparen(u.X).(*ast.BasicLit); ok {
+			x = lit // -1, +2.5: the literal's kind
+		}
+	}
+	switch x := x.(type) {
 	case *ast.CompositeLit:
 		at = x.Type
 	case *ast.FuncLit:
 		at = x.Type
 	case *ast.BasicLit:
-		if id, ok := param.(*ast.Ident); ok && isParam[id.Name] && bound[id.Name] == "" {
-			bound[id.Name] = map[token.Token]string{token.INT: "int", token.FLOAT: "float64", token.STRING: "string", token.CHAR: "rune"}[x.Kind]
+		if id, ok := param.(*ast.Ident); ok && isParam[id.Name] {
+			for rank, k := range constKinds {
+				if k.tok == x.Kind {
+					if old, seen := consts[id.Name]; !seen || rank > old {
+						consts[id.Name] = rank
+					}
+				}
+			}
 		}
 		return
 	case *ast.Ident:
@@ -152,3 +188,10 @@ func (r *rewriter) unifyTypes(p, a ast.Expr, isParam map[string]bool, bound map[
 		}
 	}
 }
+
+// constKinds are the kinds of untyped constants with their default types,
+// in the order in which Go picks the last one present (string stands alone).
+var constKinds = []struct {
+	tok token.Token
+	typ string
+}{{token.INT, "int"}, {token.CHAR, "rune"}, {token.FLOAT, "float64"}, {token.IMAG, "complex128"}, {token.STRING, "string"}}

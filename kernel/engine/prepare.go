@@ -110,6 +110,9 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 		r := &rewriter{e: e, c: c, it: it, skip: map[ast.Node]bool{}}
 		r.keepSites(it.node())
 		if it.decl != nil {
+			if it.kind == itemVar {
+				r.errorVars(it.decl)
+			}
 			r.walk(it.decl)
 			if _, rhs, ok := hoistNames(it); ok && it.kind == itemVar && r.callsGenericAny(rhs) {
 				it.hoist = true // as for x := <generic call> (topLevel)
@@ -219,6 +222,9 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 	speculative := false // spec differs from b: the result capture may not compile
 	for _, it := range items {
 		body := c.directive(it.start) + applyEdits(c.src, it.start, it.end, it.edits, c.directive)
+		if it.kind == itemType {
+			body += selfMethods(it)
+		}
 		ch.defines = append(ch.defines, it.defines...)
 		if it.kind == itemType {
 			for _, n := range it.defines {
@@ -256,6 +262,12 @@ func (e *Engine) finishChunk(p *plan, ch *chunk, isDecl bool, items []*item) {
 			if e.hasStringMethods() {
 				// The value also goes to Note, which sees its type (fmtshow.go).
 				capture = "func() { _gopadV := " + body + "\n" + rtName + ".Result(_gopadV); " + showBoxName + ".Note(_gopadV) }()\n"
+				if it.speculative {
+					// yaegi compiles _gopadV := f() for an f without
+					// results and fails only when it runs: Result(f())
+					// does not compile, and the speculative source runs.
+					capture = "if false { " + rtName + ".Result(" + body + ") }\n" + capture
+				}
 			}
 			b.WriteString(capture)
 			if it.speculative {

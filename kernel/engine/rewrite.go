@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -264,6 +265,8 @@ func (r *rewriter) call(n *ast.CallExpr) {
 				r.minMaxArgs(n)
 			}
 		}
+	case *ast.IndexExpr:
+		r.asType(n, fun)
 	case *ast.SelectorExpr:
 		r.guardReflect(n, fun)
 		r.fieldByName(n, fun)
@@ -274,6 +277,7 @@ func (r *rewriter) call(n *ast.CallExpr) {
 					// Wrapping: an interpreted error that keeps the
 					// wrapped cell values with their methods.
 					shim = "_gopadErrorf"
+					r.markWrappedArgs(n, lit)
 				}
 			}
 			if shim == "_gopadErrorsAs" && len(n.Args) == 2 {
@@ -1037,7 +1041,11 @@ func (r *rewriter) callsGeneric(x ast.Expr) bool {
 			}
 			found = found || r.e.generics[f.Name] || r.c.generics[f.Name]
 			found = found || f.Name == "new" && len(call.Args) == 1 && r.isValueExpr(call.Args[0]) && !r.e.userNames["new"]
-		case *ast.IndexExpr, *ast.IndexListExpr:
+		case *ast.IndexExpr:
+			// An explicit instantiation, except errors.AsType, which
+			// asType turns into a function literal with written types.
+			found = !r.isAsType(call, f)
+		case *ast.IndexListExpr:
 			found = true // explicit instantiation
 		case *ast.SelectorExpr:
 			if shim := r.packageShim(f); shim != "" && !strings.HasPrefix(shim, rtName+".") {
@@ -1243,4 +1251,77 @@ func (r *rewriter) fmtArgs(n *ast.CallExpr, fun *ast.SelectorExpr) {
 		r.insert(a.Pos(), showBoxName+".Show(")
 		r.insert(a.End(), ")")
 	}
+}
+
+// markWrappedArgs wraps each argument of fmt.Errorf that a %w verb formats
+// in _gopadW(...): the argument becomes an error where the cell wrote it, as
+// in Go, instead of inside the shim (yaegi converts an interpreted value
+// held as any to error by reading the frame of the code that converts it,
+// which is not the frame the value lives in). A format with explicit
+// argument indexes or * widths is left as it is.
+func (r *rewriter) markWrappedArgs(n *ast.CallExpr, lit *ast.BasicLit) {
+	format, err := strconv.Unquote(lit.Value)
+	if err != nil || n.Ellipsis.IsValid() {
+		return
+	}
+	var wrapped []int
+	arg := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		j := i + 1
+		for j < len(format) && strings.IndexByte("+-# 0123456789.", format[j]) >= 0 {
+			j++
+		}
+		if j >= len(format) {
+			break
+		}
+		switch format[j] {
+		case '%':
+			i = j
+			continue
+		case '[', '*':
+			return
+		case 'w':
+			wrapped = append(wrapped, arg)
+		}
+		arg++
+		i = j
+	}
+	for _, a := range wrapped {
+		if 1+a < len(n.Args) {
+			x := n.Args[1+a]
+			r.insert(x.Pos(), "_gopadW(")
+			r.insert(x.End(), ")")
+		}
+	}
+}
+
+// asType rewrites errors.AsType[T](err) (Go 1.26, generic) into errors.As
+// on a variable of type T, in a function literal that returns both:
+//
+//	func() (T, bool) { var _gopadT T; _gopadOK := _gopadErrorsAs(err, Keep(&_gopadT)); return _gopadT, _gopadOK }()
+func (r *rewriter) asType(n *ast.CallExpr, fun *ast.IndexExpr) {
+	if !r.isAsType(n, fun) {
+		return
+	}
+	typ := r.c.text(r.it, fun.Index)
+	r.add(r.it.off(n.Pos()), r.it.off(n.Lparen)+1,
+		fmt.Sprintf("func() (%s, bool) { var _gopadT %s; _gopadOK := _gopadErrorsAs(", typ, typ))
+	r.insert(n.Rparen, ", "+showBoxName+".Keep(&_gopadT)); return _gopadT, _gopadOK }(")
+}
+
+// isAsType reports whether n calls errors.AsType with one argument.
+func (r *rewriter) isAsType(n *ast.CallExpr, fun *ast.IndexExpr) bool {
+	sel, ok := fun.X.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "AsType" || len(n.Args) != 1 || n.Ellipsis.IsValid() {
+		return false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	path, ok := r.importPath(id.Name)
+	return ok && path == "errors"
 }

@@ -32,11 +32,13 @@ type _gopadShowBox struct {
 	Keep       func(v any) any
 	Eq         func(a, b any) bool
 	As         func(e, target any) int
+	AsNone     func(err error, target any) bool
+	Cell       func(v any) any
 	Refl       func(v any, where string)
 	Slog       func(v any, where string)
 }
 
-var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep, Eq: _gopad.Eq, As: _gopad.As, Refl: _gopad.Refl, Slog: _gopad.Slog}
+var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep, Eq: _gopad.Eq, As: _gopad.As, AsNone: _gopad.AsNone, Cell: _gopad.Cell, Refl: _gopad.Refl, Slog: _gopad.Slog}
 
 func _gopadMin[T _gopadcmp.Ordered](x T, y ...T) T {
 	for _, v := range y {
@@ -121,6 +123,14 @@ func _gopadSlicesCollectSeq[E any](seq func(func(E) bool)) []E {
 // interpreted, where the methods are visible (errors.As is rewritten per
 // call with its target's type, typeswitch.go).
 
+// _gopadWArg is an argument of fmt.Errorf for a %w verb, converted to
+// error where the cell wrote it (rewrite.go, markWrappedArgs).
+type _gopadWArg struct {
+	err error
+}
+
+func _gopadW(err error) any { return _gopadWArg{err} }
+
 func _gopadErrorf(format string, args ...any) error {
 	var wrapped []error
 	plain := []byte{}
@@ -145,14 +155,23 @@ func _gopadErrorf(format string, args ...any) error {
 			i = j
 			continue
 		}
-		if verb == 'w' {
-			if arg < len(args) {
-				if e, ok := args[arg].(error); ok {
-					wrapped = append(wrapped, e)
-				}
+		if verb == 'w' && arg < len(args) {
+			var e error
+			if w, ok := args[arg].(_gopadWArg); ok {
+				e = w.err
+			} else if x, ok := args[arg].(error); ok {
+				e = x // a format the front-end could not read
 			}
-			plain = append(plain, format[i:j]...)
-			plain = append(plain, 'v')
+			if e != nil {
+				wrapped = append(wrapped, e)
+				// %w prints the error as %v does: its Error method.
+				args[arg] = e.Error()
+				plain = append(plain, format[i:j]...)
+				plain = append(plain, 'v')
+			} else {
+				args[arg] = nil // fmt prints %!w(<nil>)
+				plain = append(plain, format[i:j+1]...)
+			}
 		} else {
 			plain = append(plain, format[i:j+1]...)
 		}
@@ -164,80 +183,151 @@ func _gopadErrorf(format string, args ...any) error {
 		shown[i] = _gopadFmt.Show(a)
 	}
 	msg := _gopadFmtPkg.Sprintf(string(plain), shown...)
-	// The wrapping error is compiled: yaegi hides the methods of an
-	// interpreted value converted to error, and its reflect view of such a
-	// struct's error fields is wrong.
-	return _gopad.Wrap(msg, wrapped...)
+	// The wrapping error is interpreted and holds the wrapped errors as the
+	// cell converted them: the tree walk below finds the cell values in
+	// them (cellvalue.go).
+	switch len(wrapped) {
+	case 0:
+		return _gopadErrorsPkg.New(msg)
+	case 1:
+		return &_gopadWrapError{msg, wrapped[0]}
+	}
+	return &_gopadWrapErrors{msg, wrapped}
 }
 
-func _gopadErrorsWalk(err error, f func(error) bool) bool {
-	for err != nil {
-		if f(err) {
-			return true
-		}
-		// yaegi's assertions see the methods of cell types; those of
-		// compiled errors (*fmt.wrapError) only compiled code sees.
-		many, isMany := _gopad.UnwrapMany(err)
-		in := _gopad.Inner(err)
-		if x, ok := in.(interface{ Unwrap() []error }); ok {
-			many, isMany = x.Unwrap(), true
-		}
-		if isMany {
-			for _, e := range many {
-				if _gopadErrorsWalk(e, f) {
-					return true
-				}
+// _gopadWrapError and _gopadWrapErrors are fmt.Errorf's errors for one and
+// several %w, and the second is errors.Join's. Their hidden method (as cell
+// struct types get, cellvalue.go) lets compiled code reach them inside
+// yaegi's error wrapper.
+type _gopadWrapError struct {
+	msg string
+	err error
+}
+
+func (e *_gopadWrapError) Error() string    { return e.msg }
+func (e *_gopadWrapError) Unwrap() error    { return e.err }
+func (e *_gopadWrapError) _gopadValue() any { return _gopadFmt.Keep(e) }
+
+type _gopadWrapErrors struct {
+	msg  string
+	errs []error
+}
+
+func (e *_gopadWrapErrors) Error() string    { return e.msg }
+func (e *_gopadWrapErrors) Unwrap() []error  { return e.errs }
+func (e *_gopadWrapErrors) _gopadValue() any { return _gopadFmt.Keep(e) }
+
+func _gopadErrorsJoin(errs ...error) error {
+	var kept []error
+	msg := []byte{}
+	for _, err := range errs {
+		if err != nil {
+			if len(kept) > 0 {
+				msg = append(msg, '\n')
 			}
-			return false
-		}
-		if x, ok := in.(interface{ Unwrap() error }); ok {
-			err = x.Unwrap()
-		} else {
-			err = _gopad.UnwrapOne(err)
+			kept = append(kept, err)
+			msg = append(msg, err.Error()...)
 		}
 	}
-	return false
+	if len(kept) == 0 {
+		return nil
+	}
+	return &_gopadWrapErrors{string(msg), kept}
+}
+
+// _gopadErrorsTree lists err and the errors it wraps in the order errors.Is
+// and errors.As visit them (depth first, pre-order). A list, not a walk with
+// a callback: yaegi handed a callback's error argument over to compiled
+// helpers as a neighbouring frame value (a bool, a struct's field).
+func _gopadErrorsTree(err error) []error {
+	var out []error
+	for err != nil {
+		out = append(out, err)
+		if many, ok := _gopadUnwrapMany(err); ok {
+			for _, e := range many {
+				out = append(out, _gopadErrorsTree(e)...)
+			}
+			return out
+		}
+		err = _gopadErrorsUnwrap(err)
+	}
+	return out
+}
+
+// _gopadUnwrapMany calls Unwrap() []error. yaegi's assertions see the
+// methods of cell values (reached inside yaegi's wrapper with Inner);
+// those of compiled errors only compiled code sees. (One assertion per
+// function: yaegi confused the variables of assertions chained with
+// else if.)
+func _gopadUnwrapMany(err error) ([]error, bool) {
+	x, ok := _gopad.Inner(err).(interface{ Unwrap() []error })
+	if ok {
+		return x.Unwrap(), true
+	}
+	return _gopad.UnwrapMany(err)
+}
+
+// _gopadIsMethod and _gopadAsMethod look for the Is and As methods of a
+// cell error. yaegi's assertion panicked (nil pointer) for some values
+// without the method: that means no method.
+func _gopadIsMethod(e error) (x interface{ Is(error) bool }, ok bool) {
+	defer func() {
+		if recover() != nil {
+			x, ok = nil, false
+		}
+	}()
+	x, ok = _gopad.Inner(e).(interface{ Is(error) bool })
+	return x, ok
+}
+
+func _gopadAsMethod(e error) (x interface{ As(any) bool }, ok bool) {
+	defer func() {
+		if recover() != nil {
+			x, ok = nil, false
+		}
+	}()
+	x, ok = _gopad.Inner(e).(interface{ As(any) bool })
+	return x, ok
 }
 
 func _gopadErrorsIs(err, target error) bool {
 	if err == nil || target == nil {
 		return err == target
 	}
-	return _gopadErrorsWalk(err, func(e error) bool {
+	for _, e := range _gopadErrorsTree(err) {
 		if _gopadFmt.Eq(e, target) || _gopad.IsMethod(e, target) {
 			return true
 		}
-		x, ok := _gopad.Inner(e).(interface{ Is(error) bool })
-		return ok && x.Is(target)
-	})
+		if x, ok := _gopadIsMethod(e); ok && x.Is(target) {
+			return true
+		}
+	}
+	return false
 }
 
 func _gopadErrorsAs(err error, target any) bool {
 	if err == nil || target == nil {
 		return _gopad.ErrorsAs(err, target)
 	}
-	decided := true
-	found := _gopadErrorsWalk(err, func(e error) bool {
+	for _, e := range _gopadErrorsTree(err) {
 		switch _gopadFmt.As(e, target) {
 		case 1:
 			return true
 		case -1:
-			decided = false
+			// An interface target or a bad one: compiled errors.As
+			// decides it (and panics with Go's message for a bad one).
+			return _gopad.ErrorsAs(err, target)
+		}
+		if x, ok := _gopadAsMethod(e); ok && x.As(target) {
 			return true
 		}
-		x, ok := _gopad.Inner(e).(interface{ As(any) bool })
-		return ok && x.As(target)
-	})
-	if !decided || !found {
-		// Compiled errors.As: right for compiled targets, and for a
-		// cell type it fails with a message saying so (errors.go).
-		return _gopad.ErrorsAs(err, target)
 	}
-	return true
+	return _gopadFmt.AsNone(err, target)
 }
 
 func _gopadErrorsUnwrap(err error) error {
-	if x, ok := _gopad.Inner(err).(interface{ Unwrap() error }); ok {
+	x, ok := _gopad.Inner(err).(interface{ Unwrap() error })
+	if ok {
 		return x.Unwrap()
 	}
 	return _gopad.UnwrapOne(err)
@@ -623,6 +713,108 @@ func _gopadOnceValue[T any](f func() T) func() T {
 	}
 }
 
+// iter.Pull and Pull2: the iterator runs in a goroutine that hands each
+// value over when next asks for it (Go runs it as a coroutine; the values,
+// their order and stop's effect are the same).
+
+func _gopadIterPull[V any](seq func(func(V) bool)) (next func() (V, bool), stop func()) {
+	req := make(chan bool) // true: next value; false: stop
+	out := make(chan V)
+	end := make(chan bool)
+	started, finished := false, false
+	run := func() {
+		if <-req {
+			seq(func(v V) bool {
+				out <- v
+				more := <-req
+				return more
+			})
+		}
+		close(end)
+	}
+	next = func() (V, bool) {
+		var zero V
+		if finished {
+			return zero, false
+		}
+		if !started {
+			started = true
+			go run()
+		}
+		req <- true
+		select {
+		case v := <-out:
+			return v, true
+		case <-end:
+			finished = true
+			return zero, false
+		}
+	}
+	stop = func() {
+		// (No early return: yaegi failed on a bare return in this closure.)
+		if !finished && started {
+			select {
+			case req <- false:
+				<-end
+			case <-end:
+			}
+		}
+		finished = true
+	}
+	return next, stop
+}
+
+func _gopadIterPull2[K, V any](seq func(func(K, V) bool)) (next func() (K, V, bool), stop func()) {
+	req := make(chan bool)
+	outK := make(chan K)
+	outV := make(chan V)
+	end := make(chan bool)
+	started, finished := false, false
+	run := func() {
+		if <-req {
+			seq(func(k K, v V) bool {
+				outK <- k
+				outV <- v
+				more := <-req
+				return more
+			})
+		}
+		close(end)
+	}
+	next = func() (K, V, bool) {
+		var zk K
+		var zv V
+		if finished {
+			return zk, zv, false
+		}
+		if !started {
+			started = true
+			go run()
+		}
+		req <- true
+		select {
+		case k := <-outK:
+			v := <-outV
+			return k, v, true
+		case <-end:
+			finished = true
+			return zk, zv, false
+		}
+	}
+	stop = func() {
+		// (No early return: yaegi failed on a bare return in this closure.)
+		if !finished && started {
+			select {
+			case req <- false:
+				<-end
+			case <-end:
+			}
+		}
+		finished = true
+	}
+	return next, stop
+}
+
 func _gopadNew[T any](v T) *T {
 	return &v
 }
@@ -698,6 +890,7 @@ var packageShims = map[string]map[string]string{
 		"Is":     "_gopadErrorsIs",
 		"As":     "_gopadErrorsAs",
 		"Unwrap": "_gopadErrorsUnwrap",
+		"Join":   "_gopadErrorsJoin",
 	},
 	"maps": {
 		"Keys":       "_gopadMapsKeys",
@@ -712,6 +905,10 @@ var packageShims = map[string]map[string]string{
 	},
 	"sync": {
 		"OnceValue": "_gopadOnceValue",
+	},
+	"iter": {
+		"Pull":  "_gopadIterPull",
+		"Pull2": "_gopadIterPull2",
 	},
 	// fmt's formatting functions print the values of cell types as fmt
 	// would print them in compiled Go for verbs such as %d (fmtshim.go).
@@ -737,6 +934,8 @@ var seqArgShims = map[string]int{
 	"_gopadSlicesAppendSeq":        1,
 	"_gopadMapsCollect":            0,
 	"_gopadMapsInsert":             1,
+	"_gopadIterPull":               0,
+	"_gopadIterPull2":              0,
 }
 
 // shimResults holds the result counts of the compiled shims that have

@@ -181,6 +181,9 @@ func (s *shower) dynamic(v reflect.Value) (reflect.Value, *showType) {
 			v = v.Elem()
 			continue
 		}
+		if iv, t, ok := s.cellWrapped(v); ok {
+			return iv, t
+		}
 		if t := v.Type(); t.Kind() == reflect.Struct && t.NumField() > 0 && t.Field(0).Name == "IValue" &&
 			strings.HasPrefix(t.PkgPath(), "github.com/traefik/yaegi/") {
 			// yaegi's wrapper of a cell value passed as a compiled
@@ -328,6 +331,9 @@ var compiledErrorHelpers = map[string]any{
 	// compiled interface (interp._error), so that interpreted assertions
 	// see its methods; other values are returned as they are.
 	"Inner": func(err error) any {
+		if w, ok := err.(_cellError); ok && w.W_gopadValue != nil {
+			return w.W_gopadValue() // the value with its interpreter type
+		}
 		v := reflect.ValueOf(err)
 		for v.IsValid() && v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct {
 			v = v.Elem()
@@ -397,6 +403,26 @@ func (s *shower) as(e, target any) int {
 	}
 	tv.Elem().Set(dv)
 	return 1
+}
+
+// asNone answers errors.As when no error of the tree had the target's type:
+// false for a target of a cell type (compiled errors.As would panic, seeing
+// no Error method on it), compiled errors.As otherwise (it decides compiled
+// targets, and panics with Go's message for a bad one).
+func (s *shower) asNone(err error, target any) bool {
+	tv, tt := s.dynamic(reflect.ValueOf(target))
+	if tv.IsValid() && tv.Kind() == reflect.Pointer && !tv.IsNil() {
+		s.mu.Lock()
+		cell := false
+		if u := tt.underlying(); u != nil && u.cat == "ptrT" {
+			cell = cellNamed(u.elem, 0)
+		}
+		s.mu.Unlock()
+		if cell {
+			return false
+		}
+	}
+	return s.errorsAs(err, target)
 }
 
 // addressable returns an addressable copy of v.

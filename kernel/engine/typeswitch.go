@@ -176,7 +176,7 @@ func (r *rewriter) typeSwitch(n *ast.TypeSwitchStmt, label *ast.LabeledStmt) boo
 			val := tmp
 			if len(cc.List) == 1 {
 				if id, ok := cc.List[0].(*ast.Ident); !ok || id.Name != "nil" {
-					val = tmp + ".(" + r.text(cc.List[0]) + ")"
+					val = cellAs(r.text(cc.List[0]), tmp)
 				}
 			}
 			r.insert(cc.Colon+1, " "+bind+" := "+val+"; _ = "+bind+";")
@@ -218,10 +218,10 @@ func (r *rewriter) typeAssert(ta *ast.TypeAssertExpr, commaOK bool) bool {
 	var lit string
 	if commaOK {
 		lit = "func() (" + typ + ", bool) { _gopadX := " + x + "; if !" + is + " { return " + probe +
-			", false }; return _gopadX.(" + typ + "), true }()"
+			", false }; return " + cellAs(typ, "_gopadX") + ", true }()"
 	} else {
 		lit = "func() " + typ + " { _gopadX := " + x + "; if !" + is + " { panic(" + showBoxName +
-			".AssertFail(_gopadX, " + probe + ")) }; return _gopadX.(" + typ + ") }()"
+			".AssertFail(_gopadX, " + probe + ")) }; return " + cellAs(typ, "_gopadX") + " }()"
 	}
 	r.add(r.it.off(ta.Pos()), r.it.off(ta.End()), lit)
 	return true
@@ -290,4 +290,14 @@ func (r *rewriter) switchInit(n *ast.SwitchStmt, label *ast.LabeledStmt) {
 	}
 	r.add(r.it.off(n.Init.End()), r.it.off(next), "; "+lbl+"switch ")
 	r.insert(n.End(), " }")
+}
+
+// cellAs is x.(typ) once the front-end decided that x holds a typ: a cell
+// value inside yaegi's error wrapper is read through its hidden method
+// (cellvalue.go), as the wrapper holds a struct's last field instead of the
+// struct. (Written out per site: a generic helper failed to compile inside
+// function literals.)
+func cellAs(typ, x string) string {
+	return "func() " + typ + " { if _gopadP, ok := " + showBoxName + ".Cell(" + x + ").(*" + typ + "); ok { return *_gopadP }; return " +
+		x + ".(" + typ + ") }()"
 }
