@@ -1,6 +1,8 @@
 package server
 
 import (
+	"archive/tar"
+	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -219,6 +221,7 @@ func (s *Server) exportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/models/{name}/export", s.handleExportStart)
 	mux.HandleFunc("GET /api/models/{name}/exports", s.handleExportList)
 	mux.HandleFunc("GET /api/models/{name}/exports/{id}", s.handleExportGet)
+	mux.HandleFunc(routeExportDownload, s.handleExportDownload)
 }
 
 // handleExportStart checks the model and version, claims the export's folder
@@ -531,4 +534,82 @@ func (s *Server) handleExportGet(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, s.exports.view(j))
+}
+
+// handleExportDownload streams a finished export's folder, as it is in the
+// root now, as NAME-vN.tar.gz: for a browser on another machine than the
+// server. Files are read through the root; symbolic links are left out.
+func (s *Server) handleExportDownload(w http.ResponseWriter, r *http.Request) {
+	name, id := r.PathValue("name"), r.PathValue("id")
+	if err := registry.CheckName(name); err != nil {
+		s.writeErr(w, modelError(err))
+		return
+	}
+	j := s.exports.find(name, id)
+	if j == nil {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no export %q of model %q on this server", id, name))
+		return
+	}
+	v := s.exports.view(j)
+	if v.State != exportDone {
+		writeError(w, http.StatusConflict, fmt.Sprintf("export %s of %s v%d is %s, not done: nothing to download yet", id, name, v.Version, v.State))
+		return
+	}
+	sub, err := fs.Sub(s.rootFS.FS(), v.Dir)
+	if err == nil {
+		_, err = fs.Stat(sub, ".")
+	}
+	if err != nil {
+		s.writeErr(w, fsError("download", v.Dir, err))
+		return
+	}
+	base := path.Base(v.Dir)
+	w.Header().Set("Content-Type", "application/gzip")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", base+".tar.gz"))
+	w.Header().Set("Cache-Control", "no-store")
+	gz, _ := gzip.NewWriterLevel(w, gzip.BestSpeed) // image.tar's layers are compressed already
+	tw := tar.NewWriter(gz)
+	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		hdr, err := tar.FileInfoHeader(info, "")
+		if err != nil {
+			return err
+		}
+		hdr.Name = path.Join(base, p)
+		if d.IsDir() {
+			hdr.Name += "/"
+		}
+		hdr.Uname, hdr.Gname, hdr.Uid, hdr.Gid = "", "", 0, 0
+		if err := tw.WriteHeader(hdr); err != nil || d.IsDir() {
+			return err
+		}
+		f, err := sub.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(tw, f)
+		return err
+	})
+	if err == nil {
+		err = tw.Close()
+	}
+	if err == nil {
+		err = gz.Close()
+	}
+	if err != nil {
+		// The status is sent: cut the answer short so that the client sees a
+		// broken archive, not a complete-looking one.
+		s.logf("gopad server: download of %s: %s", v.Dir, bareError(err))
+		panic(http.ErrAbortHandler)
+	}
 }

@@ -2,6 +2,8 @@ package server
 
 import (
 	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -276,6 +278,44 @@ func TestModelExportAction(t *testing.T) {
 		}
 	})
 
+	t.Run("download", func(t *testing.T) {
+		resp := e.do("GET", "/api/models/iris/exports/"+j.ID+"/download", nil)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/gzip" || !strings.Contains(resp.Header.Get("Content-Disposition"), `filename="iris-v1-2.tar.gz"`) {
+			t.Fatalf("download: %d %v", resp.StatusCode, resp.Header)
+		}
+		gz, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := tar.NewReader(gz)
+		got := map[string]bool{}
+		for {
+			h, err := tr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Typeflag != tar.TypeReg {
+				continue
+			}
+			rel := strings.TrimPrefix(h.Name, "iris-v1-2/")
+			want, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+			if err != nil {
+				t.Fatalf("%s in the download: %v", h.Name, err)
+			}
+			data, err := io.ReadAll(tr)
+			if err != nil || !bytes.Equal(data, want) {
+				t.Errorf("%s differs from the file (%d bytes, %v)", h.Name, len(data), err)
+			}
+			got[rel] = true
+		}
+		if len(got) != len(j.Files) {
+			t.Errorf("the download holds %d files; the export %d", len(got), len(j.Files))
+		}
+	})
+
 	// The default version, without a body: the built gopad is reused.
 	j2 := e.exportJob("POST", "/api/models/iris/export", "", http.StatusAccepted)
 	j2, _ = e.waitExport(j2)
@@ -351,6 +391,7 @@ func TestModelExportBadInput(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(e.root, "exports", "iris-v1")); !os.IsNotExist(err) {
 		t.Errorf("the failed export left its folder: %v", err)
 	}
+	e.apiJSON("GET", "/api/models/iris/exports/"+j.ID+"/download", "", http.StatusConflict)
 
 	// exports/ leading out of the root, or taken by a file.
 	if err := os.Remove(filepath.Join(e.root, "exports")); err != nil {
