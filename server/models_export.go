@@ -102,8 +102,9 @@ type exporter struct {
 	wg     sync.WaitGroup
 	slot   chan struct{} // one export at a time
 
-	mu   sync.Mutex
-	jobs []*exportJob // oldest first
+	mu     sync.Mutex
+	jobs   []*exportJob // oldest first
+	closed bool
 
 	binMu  sync.Mutex
 	bin    export.Binary // found or built once, then reused
@@ -117,6 +118,9 @@ func newExporter() *exporter {
 
 // close stops running exports, waits for them, and removes the built gopad.
 func (x *exporter) close() {
+	x.mu.Lock()
+	x.closed = true // no job starts after this: wg.Add never races wg.Wait
+	x.mu.Unlock()
 	x.cancel()
 	x.wg.Wait()
 	x.binMu.Lock()
@@ -170,9 +174,19 @@ func (x *exporter) running(model string, version int) *exportJob {
 	return nil
 }
 
-func (x *exporter) add(j *exportJob) {
+// launch records j and runs run(j) in the background; false if the server
+// is closing.
+func (x *exporter) launch(j *exportJob, run func(*exportJob)) bool {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if x.closed {
+		return false
+	}
+	x.wg.Add(1)
+	go func() {
+		defer x.wg.Done()
+		run(j)
+	}()
 	x.jobs = append(x.jobs, j)
 	// Forget the oldest finished jobs; their folders stay in the root.
 	for len(x.jobs) > maxExportJobs {
@@ -182,6 +196,7 @@ func (x *exporter) add(j *exportJob) {
 		}
 		x.jobs = slices.Delete(x.jobs, i, i+1)
 	}
+	return true
 }
 
 // binary returns the static linux/amd64 gopad that goes into images: the
@@ -260,10 +275,6 @@ func (s *Server) handleExportStart(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.exports.view(j))
 		return
 	}
-	if s.exports.ctx.Err() != nil {
-		writeError(w, http.StatusServiceUnavailable, "the server is shutting down")
-		return
-	}
 	dir, err := s.claimExportDir(name, version)
 	if err != nil {
 		s.writeErr(w, err)
@@ -274,12 +285,11 @@ func (s *Server) handleExportStart(w http.ResponseWriter, r *http.Request) {
 	j := &exportJob{ID: hex.EncodeToString(id[:]), Model: name, Version: version, State: exportQueued,
 		Step: "waiting for another export to finish", Dir: dir, Path: filepath.Join(s.root, filepath.FromSlash(dir)),
 		Started: time.Now().UTC(), changed: make(chan struct{})}
-	s.exports.add(j)
-	s.exports.wg.Add(1)
-	go func() {
-		defer s.exports.wg.Done()
-		s.runExport(j)
-	}()
+	if !s.exports.launch(j, s.runExport) {
+		s.rootFS.Remove(filepath.FromSlash(dir))
+		writeError(w, http.StatusServiceUnavailable, "the server is shutting down")
+		return
+	}
 	writeJSON(w, http.StatusAccepted, s.exports.view(j))
 }
 
