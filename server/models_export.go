@@ -335,6 +335,10 @@ func (s *Server) runExport(j *exportJob) {
 		if rerr := s.rootFS.RemoveAll(filepath.FromSlash(j.Dir)); rerr != nil {
 			s.logf("gopad server: remove the failed export %s: %s", j.Dir, bareError(rerr))
 		}
+		if x.ctx.Err() != nil {
+			// A build killed by the shutdown fails with "signal: killed": say what happened.
+			err = errors.New("the notebook server stopped during the export; nothing was kept")
+		}
 		now := time.Now().UTC()
 		x.update(j, func(j *exportJob) { j.State, j.Error, j.Finished = exportFailed, err.Error(), &now })
 	}

@@ -410,3 +410,27 @@ func TestModelExportBadInput(t *testing.T) {
 		t.Errorf("exports is a file: %q", msg)
 	}
 }
+
+// TestModelExportStopsWithTheServer: closing the server while an export
+// builds its static gopad stops the build, fails the job saying why, and
+// leaves no folder; Close returns.
+func TestModelExportStopsWithTheServer(t *testing.T) {
+	e := newEnv(t)
+	e.publishIris(1)
+	j := e.exportJob("POST", "/api/models/iris/export", "", http.StatusAccepted)
+	for j.State == exportQueued {
+		j = e.exportJob("GET", fmt.Sprintf("/api/models/iris/exports/%s?since=%d", j.ID, j.Seq), "", 200)
+	}
+	if j.State != exportBinary {
+		t.Fatalf("the export is %s, not building its gopad", j.State)
+	}
+	job := e.srv.exports.find("iris", j.ID)
+	e.srv.Close()
+	v := e.srv.exports.view(job)
+	if v.State != exportFailed || !strings.Contains(v.Error, "stopped during the export") {
+		t.Errorf("after Close: %s %q", v.State, v.Error)
+	}
+	if _, err := os.Stat(filepath.Join(e.root, "exports", "iris-v1")); !os.IsNotExist(err) {
+		t.Errorf("the stopped export left its folder: %v", err)
+	}
+}
