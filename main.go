@@ -251,6 +251,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	tokenFile := fs.String("token-file", "", "read the access token from the first line of `FILE`")
 	noToken := fs.Bool("no-token", false, "disable the access token (only on a loopback address)")
 	idle := fs.Duration("idle-timeout", server.DefaultIdleTimeout, "shut a notebook's kernel down this long after its last tab closed (negative: never)")
+	exportBinary := fs.String("export-binary", "", "a static linux/amd64 gopad for the images of the Models pages' Export\n(default: this gopad if it is one, else one built with go from the source around the working directory)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -266,7 +267,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Addr: *addr, Root: *root, Token: tok, NoToken: *noToken, IdleTimeout: *idle, KernelStderr: stderr}
+	cfg := server.Config{Addr: *addr, Root: *root, Token: tok, NoToken: *noToken, IdleTimeout: *idle, KernelStderr: stderr, ExportBinary: *exportBinary}
 	// Which notebooks' outputs this user trusts is remembered outside every notebook
 	// folder; without a configuration directory it lasts as long as the server.
 	if dir, err := os.UserConfigDir(); err == nil {

@@ -1,8 +1,12 @@
 package e2e
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
+	"crypto/rand"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,12 +15,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"gopad.dev/gopad/ml"
 	"gopad.dev/gopad/serving"
@@ -445,4 +451,191 @@ func maxOf(v []any) float64 {
 		m = math.Max(m, x.(float64))
 	}
 	return m
+}
+
+// goEnv returns the go command's settings that a server started with a
+// temporary HOME needs to build from source offline with the warm caches of
+// the person running the tests (as the server of someone who runs gopad from
+// its source would have them).
+func goEnv(t *testing.T) []string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOFLAGS").Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	v := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(v) != 3 {
+		t.Fatalf("go env: %q", out)
+	}
+	return []string{"GOCACHE=" + v[0], "GOMODCACHE=" + v[1], "GOFLAGS=" + v[2], "GOPROXY=off", "GOTOOLCHAIN=local"}
+}
+
+// TestModelExportFromEndpointPage clicks Export on a version of the endpoint
+// page of a gopad built as `go build` builds it (linking the C library, so
+// the server builds a static gopad for the image from the source around it):
+// the page shows the export running step by step, then its folder in the
+// workspace, the files (which exist and decode: the image read back with
+// go-containerregistry), the podman and kubectl lines with their paths, and
+// a download of the bundle. A second Export of the same version goes into a
+// new folder. A server whose gopad cannot go into an image shows why.
+func TestModelExportFromEndpointPage(t *testing.T) {
+	root := t.TempDir()
+	publishIrisVersions(t, root, 2)
+	var tok [12]byte
+	if _, err := rand.Read(tok[:]); err != nil {
+		t.Fatal(err)
+	}
+	srv := startGopad(t, root, hex.EncodeToString(tok[:]), goEnv(t), "serve", "--addr", "127.0.0.1:0", root)
+	ctx, _ := newBrowser(t)
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	do(t, ctx, "open iris", chromedp.Navigate(srv.URL("/models/iris")))
+	waitFor(t, ctx, "the iris page", `document.body.dataset.modelLoaded === "true" && !!document.querySelector('.version-export[data-version="1"]')`, 20*time.Second)
+	// Record every state the panel shows.
+	evalJS[bool](t, ctx, `(() => { window.exportStates = []; const el = document.getElementById('export-status');
+		new MutationObserver(() => { const s = el.dataset.state; if (window.exportStates[window.exportStates.length - 1] !== s) window.exportStates.push(s); }).observe(el, { attributes: true }); return true; })()`)
+	do(t, ctx, "export v1", chromedp.Click(chromedp.CSS(`.version-export[data-version="1"]`)))
+	waitFor(t, ctx, "the export to finish", `["done", "failed"].includes(document.getElementById('export-status').dataset.state)`, 8*time.Minute)
+	if msg := evalJS[string](t, ctx, `document.getElementById('export-error') ? document.getElementById('export-error').innerText : ""`); msg != "" {
+		t.Fatalf("the export failed: %s", msg)
+	}
+	states := evalJS[[]string](t, ctx, `window.exportStates`)
+	if len(states) < 2 || states[len(states)-1] != "done" || !slicesContainsAny(states, "queued", "binary", "writing", "copying") {
+		t.Errorf("states shown: %v; want the running steps, then done", states)
+	}
+	dir := filepath.Join(realRoot, "exports", "iris-v1")
+	if got := evalJS[string](t, ctx, `document.getElementById('export-path').value`); got != dir {
+		t.Errorf("the page shows the folder %q, want %q", got, dir)
+	}
+	if got := evalJS[string](t, ctx, `document.getElementById('export-folder-link').getAttribute('href')`); got != "/?dir=exports%2Firis-v1" {
+		t.Errorf("folder link %q", got)
+	}
+	for id, want := range map[string]string{
+		"podman-load":   "podman load -i " + filepath.Join(dir, "image.tar"),
+		"kubectl-apply": "kubectl apply -k " + filepath.Join(dir, "k8s"),
+		"podman-run":    "podman run --rm -p 8080:8080 gopad-iris:v1",
+		"kserve-apply":  "kubectl apply -f " + filepath.Join(dir, "kserve/clusterservingruntime.yaml") + " -f " + filepath.Join(dir, "kserve/inferenceservice.yaml"),
+	} {
+		if got := evalJS[string](t, ctx, `document.querySelector('#export-commands pre[data-command="`+id+`"]').textContent`); got != want {
+			t.Errorf("%s line: %q, want %q", id, got, want)
+		}
+	}
+	files := evalJS[[]string](t, ctx, `Array.from(document.querySelectorAll('#export-files li')).map(e => e.dataset.file)`)
+	for _, f := range []string{"image.tar", "Dockerfile", "README.md", "k8s/kustomization.yaml", "k8s/deployment.yaml", "kserve/inferenceservice.yaml", "kserve/clusterservingruntime.yaml", "kserve/model/model.json"} {
+		if !slices.Contains(files, f) {
+			t.Errorf("the page's file list lacks %s: %v", f, files)
+		}
+	}
+	for _, f := range files {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f))); err != nil {
+			t.Errorf("listed %s: %v", f, err)
+		}
+	}
+	img, err := tarball.ImageFromPath(filepath.Join(dir, "image.tar"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cf.Config.Labels["dev.gopad.model.name"] != "iris" || cf.Config.Labels["dev.gopad.model.version"] != "1" || cf.OS != "linux" || cf.Architecture != "amd64" {
+		t.Errorf("image config: %s/%s %v", cf.OS, cf.Architecture, cf.Config.Labels)
+	}
+	readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+	if err != nil || !strings.Contains(string(readme), "# iris version 1") {
+		t.Errorf("README: %v %.200s", err, readme)
+	}
+	screenshot(t, ctx, "63-model-export")
+
+	// The download link gives the folder as .tar.gz.
+	href := evalJS[string](t, ctx, `document.getElementById('export-download').getAttribute('href')`)
+	req, _ := http.NewRequest("GET", srv.Base+href, nil)
+	req.Header.Set("Authorization", "Bearer "+srv.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz, err := gzip.NewReader(resp.Body)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("download %s: %d %v", href, resp.StatusCode, err)
+	}
+	inBundle := map[string]bool{}
+	tr := tar.NewReader(gz)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("the download: %v", err)
+		}
+		inBundle[h.Name] = true
+	}
+	resp.Body.Close()
+	for _, f := range files {
+		if !inBundle["iris-v1/"+f] {
+			t.Errorf("the download lacks iris-v1/%s", f)
+		}
+	}
+
+	// Export v1 again: a new folder; the first one stays as it was.
+	before, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+	do(t, ctx, "export v1 again", chromedp.Click(chromedp.CSS(`#export-run`)))
+	waitFor(t, ctx, "the second export", `document.getElementById('export-status').dataset.state === "done" && document.getElementById('export-status').dataset.dir === "exports/iris-v1-2"`, 5*time.Minute)
+	if after, _ := os.ReadFile(filepath.Join(dir, "README.md")); !bytes.Equal(before, after) {
+		t.Errorf("the second export changed the first")
+	}
+	if _, err := os.Stat(filepath.Join(realRoot, "exports", "iris-v1-2", "image.tar")); err != nil {
+		t.Errorf("the second export: %v", err)
+	}
+	waitFor(t, ctx, "the earlier export listed", `document.querySelector('#export-earlier a[href="/?dir=exports%2Firis-v1"]') !== null`, 10*time.Second)
+
+	// A server whose gopad for images is not static says so on the page.
+	bad := startGopad(t, root, srv.Token, nil, "serve", "--addr", "127.0.0.1:0", "--export-binary", "/bin/true", root)
+	do(t, ctx, "open iris on the second server", chromedp.Navigate(bad.URL("/models/iris")))
+	waitFor(t, ctx, "the iris page", `document.body.dataset.modelLoaded === "true" && !!document.getElementById('export-run')`, 20*time.Second)
+	do(t, ctx, "export", chromedp.Click(chromedp.CSS(`#export-run`)))
+	waitFor(t, ctx, "the failure", `document.getElementById('export-status').dataset.state === "failed" && !!document.getElementById('export-error')`, time.Minute)
+	if msg := evalJS[string](t, ctx, `document.getElementById('export-error').innerText`); !strings.Contains(msg, "dynamically linked") || !strings.Contains(msg, "-export-binary") {
+		t.Errorf("the failure shown: %q", msg)
+	}
+	if _, err := os.Stat(filepath.Join(realRoot, "exports", "iris-v2")); !os.IsNotExist(err) {
+		t.Errorf("the failed export left a folder: %v", err)
+	}
+}
+
+func slicesContainsAny(list []string, want ...string) bool {
+	for _, w := range want {
+		if slices.Contains(list, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// publishIrisVersions publishes n quickly trained versions of an iris
+// classifier with class names into root's registry.
+func publishIrisVersions(t *testing.T, root string, n int) {
+	t.Helper()
+	reg, err := registry.Open(filepath.Join(root, filepath.FromSlash(serving.RegistrySubdir)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	iris := ml.Iris()
+	for v := 1; v <= n; v++ {
+		ml.SetSeed(int64(v))
+		m := ml.Sequential(ml.Linear(4, 8), ml.ReLU(), ml.Linear(8, 3))
+		m.Fit(iris, ml.FitConfig{Epochs: 3, BatchSize: 16, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(1e-2), Seed: int64(v)})
+		if err := m.SetMeta(serving.MetaClasses, iris.ClassNames); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := reg.Publish("iris", m, registry.Lineage{Notebook: "iris.gonb", Cell: fmt.Sprintf("cell-%d", v), Source: "cell"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

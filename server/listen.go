@@ -36,6 +36,8 @@ const (
 	routeWebsocket = "GET /api/ws"
 	routeUpload    = "POST /api/contents/upload"
 	routeDownload  = "GET /api/contents/download"
+	// routeExportDownload is an export's folder as .tar.gz (models_export.go).
+	routeExportDownload = "GET /api/models/{name}/exports/{id}/download"
 )
 
 // connLimits are the effective connection limits of a Server: Config's values with
@@ -101,7 +103,7 @@ func (s *Server) withDeadlines(next http.Handler, lim connLimits) http.Handler {
 			read, write = 0, 0
 		case routeUpload:
 			read = lim.transfer
-		case routeDownload:
+		case routeDownload, routeExportDownload:
 			write = lim.transfer
 		}
 		now := time.Now()

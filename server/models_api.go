@@ -35,6 +35,7 @@ func (s *Server) modelRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/models/{name}/versions/{version}/delete", s.handleModelVersionDelete)
 	mux.HandleFunc("POST /api/models/{name}/delete", s.handleModelDelete)
 	mux.HandleFunc("POST /api/models/{name}/public", s.handleModelPublic)
+	s.exportRoutes(mux) // models_export.go
 	mux.HandleFunc("GET /api/keys", s.handleKeyList)
 	mux.HandleFunc("POST /api/keys", s.handleKeyCreate)
 	mux.HandleFunc("POST /api/keys/{id}/revoke", s.handleKeyRevoke)

@@ -17,6 +17,7 @@
 //	examples.go    the bundled examples: their titles, and the user's copies in examples/
 //	workspace.go   the folder served when none is given (~/gopad)
 //	export.go      the HTML export
+//	models_export.go  the Models pages' Export action (gopad export as a background job)
 //
 // One open notebook (a session) and its parts, each with one job:
 //
@@ -92,6 +93,11 @@ type Config struct {
 	// trusts are kept (see notebooks.TrustStore); it must lie outside every notebook
 	// folder. Empty keeps them in memory for the server's lifetime only.
 	TrustFile string
+	// ExportBinary is the static linux/amd64 gopad that the endpoint page's
+	// Export puts into images; empty means this executable if it is one, else
+	// one built from gopad's source around the working directory (once per
+	// server). See models_export.go.
+	ExportBinary string
 	// Logf logs server-side problems (failed saves, recovered panics); nil means log.Printf.
 	Logf func(format string, args ...any)
 
@@ -129,6 +135,7 @@ type Server struct {
 	logf    func(string, ...any)
 	mux     *http.ServeMux
 	models  *endpoints // published models and their API keys
+	exports *exporter  // the endpoint page's Export jobs
 	baseCtx context.Context
 	cancel  context.CancelFunc
 
@@ -223,6 +230,7 @@ func New(cfg Config) (*Server, error) {
 		cancel:   cancel,
 		sessions: map[string]*session{},
 		swept:    make(chan struct{}),
+		exports:  newExporter(),
 	}
 	// In the background: a large root must not delay serving.
 	go func() {
@@ -329,6 +337,7 @@ func (s *Server) Close() {
 		}()
 	}
 	wg.Wait()
+	s.exports.close() // before the registry it reads closes
 	s.models.close()
 	s.cancel()
 	<-s.swept // it stops at the cancel; it uses the root

@@ -102,6 +102,31 @@ export interface ModelStats {
   versions: { version: string; points: StatsPoint[]; requests: number; client_errors: number; server_errors: number; p50_ms: number | null; p99_ms: number | null }[];
 }
 
+/** ExportJob is an export of a model version into the notebook root
+ * (server/models_export.go): its state while it runs, its files and the
+ * commands that use them once done. */
+export interface ExportJob {
+  id: string;
+  model: string;
+  version: number;
+  state: "queued" | "binary" | "writing" | "copying" | "done" | "failed";
+  step: string;
+  seq: number;
+  dir: string;
+  path: string;
+  started: string;
+  finished?: string;
+  error?: string;
+  files?: string[];
+  bytes?: number;
+  tag?: string;
+  image_id?: string;
+  digest?: string;
+  binary?: string;
+  storage_uri?: string;
+  commands?: { id: string; label: string; command: string }[];
+}
+
 const enc = encodeURIComponent;
 
 export const modelsAPI = {
@@ -114,6 +139,12 @@ export const modelsAPI = {
   deleteModel: (name: string): Promise<any> => postJSON(`/api/models/${enc(name)}/delete`, {}),
   setPublic: (name: string, pub: boolean): Promise<ModelDetail> =>
     postJSON(`/api/models/${enc(name)}/public`, pub ? { public: true, confirm: name } : { public: false }),
+  startExport: (name: string, version: number): Promise<ExportJob> => postJSON(`/api/models/${enc(name)}/export`, { version }),
+  exports: (name: string): Promise<{ exports: ExportJob[] }> => getJSON(`/api/models/${enc(name)}/exports`),
+  /** exportJob answers the job; with since, once it has changed after that seq (or after 20 s). */
+  exportJob: (name: string, id: string, since?: number): Promise<ExportJob> =>
+    getJSON(`/api/models/${enc(name)}/exports/${enc(id)}` + (since === undefined ? "" : `?since=${since}`)),
+  exportDownloadURL: (name: string, id: string): string => `/api/models/${enc(name)}/exports/${enc(id)}/download`,
   keys: (): Promise<{ keys: Key[]; public_models: string[] }> => getJSON("/api/keys"),
   createKey: (name: string, models: string[]): Promise<{ key: Key; token: string }> => postJSON("/api/keys", { name, models }),
   revokeKey: (id: string): Promise<any> => postJSON(`/api/keys/${enc(id)}/revoke`, {}),

@@ -8,6 +8,7 @@ import { notebookURL, treeURL } from "./api";
 import { dialog, h, promptText, toast } from "./dom";
 import { APIError, Lineage, ModelDetail, ModelSummary, modelsAPI, Schema, VersionDetail } from "./models-api";
 import { LiveCharts } from "./models-charts";
+import { ExportPanel } from "./models-export";
 import { copyText, KeysPanel } from "./models-keys";
 import { InferRequest, snippets } from "./models-snippets";
 import { TryIt } from "./models-tryit";
@@ -129,12 +130,15 @@ export class ModelPage {
   private readonly snippetBox: HTMLElement;
   private snippetTab = "curl";
   private keys: KeysPanel;
+  private readonly exporter: ExportPanel;
+  private exportsLoaded = false;
   private detail: ModelDetail | null = null;
 
   constructor(private readonly mount: HTMLElement, private readonly name: string) {
     this.body = h("main", { class: "tree-main models-main model-page", id: "model-page" });
     this.snippetBox = h("div", { class: "snippets", id: "snippets" });
     this.keys = new KeysPanel(name);
+    this.exporter = new ExportPanel(name);
     mount.replaceChildren(topbar(h("span", { class: "crumb-current" }, name)), this.body);
     document.title = `${name} – Models – gopad`;
     void this.load();
@@ -179,6 +183,8 @@ export class ModelPage {
     this.charts = new LiveCharts(d.name);
     sections.push(this.section("Live", "section-live", this.charts.element));
     sections.push(this.section("Versions", "section-versions", this.versionsTable(d)));
+    this.exporter.setVersions(d.version_list.map((v) => v.version).sort((a, b) => a - b), d.default);
+    sections.push(this.exporter.element);
     if (d.schema) sections.push(this.section("Schema", "section-schema", this.schemaView(d.schema)));
     sections.push(this.section("Access", "section-access", this.accessView(d)));
     sections.push(this.keys.element);
@@ -189,6 +195,10 @@ export class ModelPage {
     this.tryit?.changed();
     void this.charts.start();
     void modelsAPI.list().then((l) => this.keys.show(l.models.map((m) => m.name))).catch(() => this.keys.show([d.name]));
+    if (!this.exportsLoaded) {
+      this.exportsLoaded = true; // once: the panel follows its exports itself
+      void this.exporter.load();
+    }
     document.body.dataset.modelLoaded = "true";
     document.body.dataset.modelDefault = String(d.default);
   }
@@ -258,6 +268,11 @@ export class ModelPage {
         onclick: () => void this.change(modelsAPI.pin(d.name, v.version), `v${v.version} is now the default`),
       }, v.is_default ? "Pin" : "Make default"));
     }
+    actions.append(h("button", {
+      class: "btn btn-small version-export", "data-version": v.version,
+      title: "Write an OCI image, Kubernetes and KServe manifests for this version into a folder (see Export below)",
+      onclick: () => void this.exporter.start(v.version),
+    }, "Export"));
     if (!(v.is_default && d.pinned)) {
       actions.append(h("button", { class: "btn btn-small version-delete", "data-version": v.version, onclick: () => void this.deleteVersion(d, v) }, "Delete"));
     }
