@@ -22,6 +22,7 @@
 // A later gopadOutput replaces the drawn one in place (live progress bars and charts).
 
 import DOMPurify from "dompurify";
+import { loadECharts } from "./echarts-load";
 
 interface HTMLOutput {
   kind: "html";
@@ -71,25 +72,6 @@ function renderHTML(o: HTMLOutput) {
 
 // ---- charts ----
 
-let echartsLoading: Promise<any> | null = null;
-
-function loadECharts(): Promise<any> {
-  const w = window as any;
-  if (w.echarts) return Promise.resolve(w.echarts);
-  if (!echartsLoading) {
-    echartsLoading = new Promise((resolve, reject) => {
-      const s = document.createElement("script");
-      s.src = "/static/echarts.min.js";
-      s.onload = () => resolve(w.echarts);
-      s.onerror = () => {
-        echartsLoading = null;
-        reject(new Error("could not load /static/echarts.min.js"));
-      };
-      document.head.append(s);
-    });
-  }
-  return echartsLoading;
-}
 
 let chart: any = null;
 let chartHost: HTMLDivElement | null = null;

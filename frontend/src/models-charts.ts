@@ -6,26 +6,8 @@
 
 import { h } from "./dom";
 import { modelsAPI, ModelStats } from "./models-api";
+import { loadECharts } from "./echarts-load";
 
-let echartsLoading: Promise<any> | null = null;
-
-function loadECharts(): Promise<any> {
-  const w = window as any;
-  if (w.echarts) return Promise.resolve(w.echarts);
-  if (!echartsLoading) {
-    echartsLoading = new Promise((resolve, reject) => {
-      const s = document.createElement("script");
-      s.src = "/static/echarts.min.js";
-      s.onload = () => resolve(w.echarts);
-      s.onerror = () => {
-        echartsLoading = null;
-        reject(new Error("could not load /static/echarts.min.js"));
-      };
-      document.head.append(s);
-    });
-  }
-  return echartsLoading;
-}
 
 const refreshMs = 2000;
 
