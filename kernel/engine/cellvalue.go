@@ -130,7 +130,13 @@ func (r *rewriter) errorVars(decl ast.Decl) {
 			if id, ok := x.(*ast.Ident); ok && id.Name == "nil" {
 				continue
 			}
-			r.insert(x.Pos(), "func() error { return ")
+			// A variable is copied: the wrapper reads its receiver from
+			// the slot converted (ifaceconv.go).
+			copies := ""
+			if id, ok := x.(*ast.Ident); ok {
+				copies = id.Name + " := " + id.Name + "; "
+			}
+			r.insert(x.Pos(), "func() error { "+copies+"return ")
 			r.insert(x.End(), " }()")
 		}
 	}

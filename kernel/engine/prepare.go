@@ -108,6 +108,7 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 			continue
 		}
 		r := &rewriter{e: e, c: c, it: it, skip: map[ast.Node]bool{}}
+		r.ifaceConversions(it.node())
 		r.keepSites(it.node())
 		if it.decl != nil {
 			if it.kind == itemVar {

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"reflect"
 	"slices"
@@ -15,6 +16,9 @@ import (
 type edit struct {
 	start, end int
 	text       string
+	// order places edits at the same offset: editOpening before the others,
+	// editClosing after (ifaceconv.go); 0 keeps the order they were made in.
+	order int
 }
 
 // cellInfo is what the rewrites know about the whole cell.
@@ -31,6 +35,7 @@ type cellInfo struct {
 	localTypes      map[string]bool // types the cell declares anywhere: is it an interface
 	typeTemps       int             // names made for rewritten type switches
 	rangeFuncs      int             // names made for rewritten range-over-func loops
+	convTemps       int             // names made for copies of converted values (ifaceconv.go)
 	refusal         *Error          // the first construct the rewrites refuse
 	// defs maps a name to the expressions and types it is given anywhere in the
 	// cell (assignments, var specs, parameters); used to tell integers apart.
@@ -120,7 +125,7 @@ func (r *rewriter) text(n ast.Node) string {
 }
 
 func (r *rewriter) add(start, end int, text string) {
-	r.it.edits = append(r.it.edits, edit{start, end, text})
+	r.it.edits = append(r.it.edits, edit{start: start, end: end, text: text})
 }
 
 func (r *rewriter) insert(p token.Pos, text string) {
@@ -170,8 +175,9 @@ func (r *rewriter) walk(n ast.Node) {
 				// element type is known and not an interface (a nil interface
 				// value would fail the type assertion).
 				if typ, ok := r.chanElemType(n.X); ok && !r.isInterfaceType(typ) {
+					mark := len(r.it.edits)
 					r.walk(n.X)
-					x := r.renderSpan(r.it.off(n.X.Pos()), r.it.off(n.X.End()))
+					x := r.renderSubSpan(r.it.off(n.X.Pos()), r.it.off(n.X.End()), mark)
 					r.add(r.it.off(n.Pos()), r.it.off(n.End()), rtName+".AwaitVal("+x+").("+typ+")")
 					return false
 				}
@@ -214,7 +220,8 @@ func (r *rewriter) walk(n ast.Node) {
 		case *ast.SendStmt:
 			if !r.skip[n] {
 				r.insert(n.Pos(), "select { case ")
-				r.insert(n.End(), ": case <-"+rtName+".Intr(): "+rtName+".Stop() }")
+				o := r.it.off(n.End())
+				r.it.edits = append(r.it.edits, edit{start: o, end: o, text: ": case <-" + rtName + ".Intr(): " + rtName + ".Stop() }", order: editStatementEnd})
 			}
 		case *ast.ExprStmt:
 			if u, ok := n.X.(*ast.UnaryExpr); ok && u.Op == token.ARROW && !r.skip[n] {
@@ -592,6 +599,25 @@ func (r *rewriter) renderSpan(start, end int) string {
 	return applyEdits(r.c.src, start, end, inner, nil)
 }
 
+// renderSubSpan is renderSpan for a part of a construct the caller replaces
+// whole: inserts at the part's edges made before mark (Show( around the
+// construct, when the part starts or ends where the construct does) wrap the
+// construct, so they stay outside.
+func (r *rewriter) renderSubSpan(start, end, mark int) string {
+	var inner []edit
+	kept := r.it.edits[:0]
+	for i, e := range r.it.edits {
+		edge := e.start == e.end && (e.start == start || e.start == end) && i < mark
+		if !edge && e.start >= start && e.end <= end {
+			inner = append(inner, e)
+		} else {
+			kept = append(kept, e)
+		}
+	}
+	r.it.edits = kept
+	return applyEdits(r.c.src, start, end, inner, nil)
+}
+
 // selectStmt adds an interrupt case to a select without a default.
 func (r *rewriter) selectStmt(n *ast.SelectStmt) {
 	for _, c := range n.Body.List {
@@ -772,7 +798,12 @@ func assignedNames(n ast.Node) map[string]bool {
 // directive is not nil, it emits a line directive so that positions of the
 // following original text map back to the cell.
 func applyEdits(src string, start, end int, edits []edit, directive func(off int) string) string {
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	sort.SliceStable(edits, func(i, j int) bool {
+		if edits[i].start != edits[j].start {
+			return edits[i].start < edits[j].start
+		}
+		return edits[i].order < edits[j].order
+	})
 	var b strings.Builder
 	at := start
 	for i, e := range edits {
@@ -966,6 +997,9 @@ func (r *rewriter) resultCount(call *ast.CallExpr) int {
 		if n, ok := r.e.funcResults[f.Name]; ok {
 			return n
 		}
+		if _, local := r.c.localTypes[f.Name]; local || r.e.types[f.Name] && r.c.defs[f.Name] == nil {
+			return 1 // a conversion to a cell type
+		}
 		if r.e.userNames[f.Name] || r.definedInCell(f.Name) {
 			return -1
 		}
@@ -984,6 +1018,9 @@ func (r *rewriter) resultCount(call *ast.CallExpr) int {
 				return n
 			}
 			return 1
+		}
+		if typ := r.cellTypeOf(f.X, 0); typ != "" {
+			return r.methodResultCount(typ, f.Sel.Name)
 		}
 		id, ok := f.X.(*ast.Ident)
 		if !ok {
@@ -1007,6 +1044,33 @@ func (r *rewriter) resultCount(call *ast.CallExpr) int {
 		return 1
 	}
 	return -1
+}
+
+// methodResultCount returns the number of results of method name of cell
+// type typ, declared by this cell or an earlier one; -1 when unknown.
+func (r *rewriter) methodResultCount(typ, name string) int {
+	for _, it := range r.c.items {
+		if fd, ok := it.decl.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) == 1 &&
+			fd.Name.Name == name && recvTypeName(fd.Recv.List[0].Type) == typ {
+			return fieldCount(fd.Type.Results)
+		}
+	}
+	sig := r.e.methods[typ+"."+name]
+	if sig == nil {
+		return -1
+	}
+	results := strings.TrimSpace(sig.results)
+	switch {
+	case results == "":
+		return 0
+	case !strings.HasPrefix(results, "("):
+		return 1
+	}
+	f, err := parser.ParseExpr("func()" + results)
+	if err != nil {
+		return -1
+	}
+	return fieldCount(f.(*ast.FuncLit).Type.Results)
 }
 
 var basicTypes = map[string]bool{
@@ -1240,17 +1304,58 @@ func (r *rewriter) fmtArgs(n *ast.CallExpr, fun *ast.SelectorExpr) {
 	}
 	args := n.Args[skip:]
 	if len(n.Args) == 1 {
-		if call, ok := ast.Unparen(args[0]).(*ast.CallExpr); ok && r.resultCount(call) != 1 {
-			return // may be f() with several results
+		if call, ok := ast.Unparen(args[0]).(*ast.CallExpr); ok {
+			switch count := r.resultCount(call); {
+			case count > 1:
+				r.showResults(call, count)
+				return
+			case count != 1:
+				return // may be f() with several results
+			}
 		}
 	}
 	for _, a := range args {
 		if _, lit := ast.Unparen(a).(*ast.BasicLit); lit {
 			continue
 		}
+		if becomesCall(a) {
+			// yaegi passes a call's result to a compiled func's any
+			// parameter as the bare value, without its interpreter type,
+			// but a parenthesized call with it: f() of a cell type with a
+			// String method printed its fields.
+			r.insert(a.Pos(), showBoxName+".Show((")
+			r.insert(a.End(), "))")
+			continue
+		}
 		r.insert(a.Pos(), showBoxName+".Show(")
 		r.insert(a.End(), ")")
 	}
+}
+
+// becomesCall reports whether x is a call, or a type assertion or receive,
+// which the front-end rewrites into one.
+func becomesCall(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.CallExpr, *ast.TypeAssertExpr:
+		return true
+	case *ast.UnaryExpr:
+		return x.Op == token.ARROW
+	}
+	return false
+}
+
+// showResults passes each result of call, the only argument of a printing
+// function, through Show: fmt.Println(f()) with f returning (T, error).
+// The results go through variables, which give Show their types.
+func (r *rewriter) showResults(call *ast.CallExpr, count int) {
+	var names, shown []string
+	for i := range count {
+		name := fmt.Sprintf("_gopadR%d", i+1)
+		names = append(names, name)
+		shown = append(shown, showBoxName+".Show("+name+")")
+	}
+	r.insert(call.Pos(), "func() []any { "+strings.Join(names, ", ")+" := ")
+	r.insert(call.End(), "; return []any{"+strings.Join(shown, ", ")+"} }()...")
 }
 
 // markWrappedArgs wraps each argument of fmt.Errorf that a %w verb formats

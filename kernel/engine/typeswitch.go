@@ -209,8 +209,9 @@ func (r *rewriter) typeAssert(ta *ast.TypeAssertExpr, commaOK bool) bool {
 	if iface, known := r.typeIsInterface(ta.Type); iface || !known {
 		return false
 	}
+	mark := len(r.it.edits)
 	r.walk(ta.X)
-	x := r.renderSpan(r.it.off(ta.X.Pos()), r.it.off(ta.X.End()))
+	x := r.renderSubSpan(r.it.off(ta.X.Pos()), r.it.off(ta.X.End()), mark)
 	typ := r.text(ta.Type)
 	probe := "*new(" + typ + ")"
 	line, _ := lineCol(r.c.src, r.it.off(ta.Pos()))
