@@ -56,6 +56,12 @@
 //	                                        become errors where written (_gopadW)          yaegi's error wrapper of a struct held
 //	cell struct types                     hidden _gopadValue method, read through        its last field, not the value
 //	                                        the cellError wrapper (cellvalue.go)
+//	a cell value converted to error,      the statement (or value) in a func literal,  yaegi's wrapper re-reads the converted
+//	  fmt.Stringer, ... in a loop, or a     variables converted copied first              slot: all errors of a loop printed the
+//	  variable converted (ifaceconv.go)     (errs = append(errs, T{i}) ->                 last; e = T{1} stored the bare struct
+//	                                          func() { errs = append(errs, T{i}) }())
+//	fmt.Println(f()), (a.(T)), (<-ch)     Show((f())); several results through          a call's result reached Show without
+//	                                        variables                                    its type: printed the fields
 //	errors.AsType[T](err)                 func() (T, bool) { errors.As on a T var }()   generic: not callable
 //	iter.Pull, iter.Pull2                 goroutine-backed shims                        generic: not callable
 //	Sum(1, 2.5) variadic generic          Sum[float64](...) from untyped constants      "undefined type for T"

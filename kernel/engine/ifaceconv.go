@@ -50,7 +50,7 @@ func (r *rewriter) ifaceConversions(root ast.Node) {
 	if root == nil || !r.cellTypesWithMethods() {
 		return
 	}
-	c := &convWalk{r: r, rangeVars: map[string]ast.Expr{}}
+	c := &convWalk{r: r, rangeVars: map[string]ast.Expr{}, called: map[ast.Node]bool{}}
 	c.visit(root, 0)
 }
 
@@ -60,6 +60,9 @@ type convWalk struct {
 	// rangeVars maps the value variables of the range loops around the
 	// statement to the ranged expression.
 	rangeVars map[string]ast.Expr
+	// called holds the Fun of every call seen: x.M there is a call, not a
+	// method value.
+	called map[ast.Node]bool
 }
 
 func (c *convWalk) visit(root ast.Node, loops int) {
@@ -111,7 +114,12 @@ func (c *convWalk) visit(root ast.Node, loops int) {
 		case *ast.ValueSpec:
 			c.valueSpec(n, loops)
 		case *ast.CallExpr:
+			c.called[ast.Unparen(n.Fun)] = true
 			c.conversion(n, loops)
+		case *ast.SelectorExpr:
+			if !c.called[n] {
+				c.methodValue(n)
+			}
 		}
 		return true
 	})
@@ -436,6 +444,15 @@ func (c *convWalk) identHasMethods(x *ast.Ident) bool {
 // of a cell type with methods.
 func (c *convWalk) rangedHasMethods(x ast.Expr) bool {
 	r := c.r
+	if lit, ok := ast.Unparen(x).(*ast.CompositeLit); ok {
+		switch t := lit.Type.(type) {
+		case *ast.ArrayType:
+			return c.typeExprHasMethods(t.Elt)
+		case *ast.MapType:
+			return c.typeExprHasMethods(t.Value)
+		}
+		return false
+	}
 	id, ok := ast.Unparen(x).(*ast.Ident)
 	if !ok {
 		return false
@@ -715,4 +732,108 @@ func (c *convWalk) storedFunc(name string) *ast.FuncDecl {
 		}
 	}
 	return nil
+}
+
+// methodValue binds a method value x.M of a value-receiver method of a cell
+// type to a copy of x made in a function literal: yaegi's method value reads
+// its receiver again from x's slot when called (f := p.String; p = P{2};
+// f() gave P{2}'s text; all method values made in a loop the last one's).
+// Pointer receivers bind &x in Go, which the slot re-read matches for a
+// variable.
+func (c *convWalk) methodValue(sel *ast.SelectorExpr) {
+	r := c.r
+	x, ok := ast.Unparen(sel.X).(*ast.Ident)
+	if !ok {
+		return
+	}
+	typ := r.cellTypeOf(x, 0)
+	if typ == "" {
+		if ranged, ok := c.rangeVars[x.Name]; ok && c.rangedHasMethods(ranged) {
+			typ = c.rangedTypeName(ranged)
+		}
+	}
+	if typ == "" {
+		return
+	}
+	sig := r.e.methods[typ+"."+sel.Sel.Name]
+	var params []string
+	var results string
+	switch {
+	case sig != nil && !sig.ptr:
+		params, results = sig.params, sig.results
+	case sig == nil:
+		fd := c.cellMethod(typ, sel.Sel.Name)
+		if fd == nil {
+			return
+		}
+		if _, ptr := fd.Recv.List[0].Type.(*ast.StarExpr); ptr {
+			return
+		}
+		for _, t := range fieldTypes(fd.Type.Params) {
+			params = append(params, r.text(t))
+		}
+		if fd.Type.Results != nil {
+			results = r.text(fd.Type.Results)
+		}
+	default:
+		return
+	}
+	for i, p := range params {
+		if strings.HasPrefix(p, "...") {
+			params[i] = "..." + strings.TrimPrefix(p, "...")
+		}
+	}
+	fn := "func(" + strings.Join(params, ", ") + ") " + results
+	c.r.c.convTemps++
+	temp := fmt.Sprintf("_gopadConv%d", c.r.c.convTemps)
+	o := r.it.off
+	r.it.edits = append(r.it.edits,
+		edit{start: o(sel.Pos()), end: o(sel.Pos()), text: "func() " + fn + " { " + temp + " := ", order: editOpening},
+		edit{start: o(x.End()), end: o(sel.End()), text: "; return " + temp + "." + sel.Sel.Name + " }()", order: editClosing})
+}
+
+// cellMethod returns this cell's declaration of method name of type typ.
+func (c *convWalk) cellMethod(typ, name string) *ast.FuncDecl {
+	for _, it := range c.r.c.items {
+		if fd, ok := it.decl.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) == 1 &&
+			fd.Name.Name == name && recvTypeName(fd.Recv.List[0].Type) == typ {
+			return fd
+		}
+	}
+	return nil
+}
+
+// rangedTypeName returns the element type's name of a ranged composite
+// literal or variable, when written.
+func (c *convWalk) rangedTypeName(x ast.Expr) string {
+	var t ast.Expr
+	switch x := ast.Unparen(x).(type) {
+	case *ast.CompositeLit:
+		t = x.Type
+	case *ast.Ident:
+		for _, d := range c.r.c.defs[x.Name] {
+			if t = d.typ; t == nil {
+				if lit, ok := ast.Unparen(d.value).(*ast.CompositeLit); ok {
+					t = lit.Type
+				}
+			}
+			if t != nil {
+				break
+			}
+		}
+	}
+	var elem ast.Expr
+	switch t := t.(type) {
+	case *ast.ArrayType:
+		elem = t.Elt
+	case *ast.MapType:
+		elem = t.Value
+	}
+	if st, ok := elem.(*ast.StarExpr); ok {
+		elem = st.X
+	}
+	if id, ok := elem.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
 }

@@ -44,6 +44,9 @@ func TestInterfaceConversionsKeepTheirValue(t *testing.T) {
 		{"conversion of a literal", "func() { e := error(MyErr{1}); fmt.Println(e) }()", "err 1"},
 		{"top-level conversion", "e8 := error(MyErr{8})\nfmt.Println(e8)", "err 8"},
 		{"two values", "func() { var e error; e, n := MyErr{12}, 1; fmt.Println(e, n) }()", "err 12 1"},
+		{"range over a literal", "var st []fmt.Stringer\nfor _, v := range []S{{4}, {5}} { st = append(st, v) }\nfmt.Println(st)", "[s4 s5]"},
+		{"method value", "p := S{1}\nf := p.String\np = S{2}\nfmt.Println(f(), p)", "s1 s2"},
+		{"method values in a loop", "var fs []func() string\nfor i := 0; i < 3; i++ { q := S{i}; fs = append(fs, q.String) }\nfor _, f := range fs { fmt.Print(f(), \" \") }\nfmt.Println()", "s0 s1 s2"},
 		{"address and value", "func keep(p *MyErr, e error) string { p.n = 5; return e.Error() }\nfunc() { x := MyErr{3}; fmt.Println(keep(&x, x), x) }()", "err 3 err 5"},
 	}
 	for _, c := range cases {
