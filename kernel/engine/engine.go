@@ -290,6 +290,23 @@ func New(opts Options) (*Engine, error) {
 	rtSyms["AssertFail"] = reflect.ValueOf(e.show.assertFail)
 	rtSyms["Reg"] = reflect.ValueOf(e.show.register)
 	rtSyms["Keep"] = reflect.ValueOf(func(v any) any { return v })
+	// NilTarget tests a target passed through Keep for nil in compiled
+	// code: yaegi's own v == nil read a nil node of the kept value when the
+	// call ran again from the same place (errors.As in a loop panicked).
+	rtSyms["NilTarget"] = reflect.ValueOf(func(v any) bool {
+		if v == nil {
+			return true
+		}
+		rv := reflect.ValueOf(v)
+		if iv, _, ok := e.show.fromInterp(rv); ok {
+			rv = iv
+		}
+		switch rv.Kind() {
+		case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:
+			return rv.IsNil()
+		}
+		return !rv.IsValid()
+	})
 	rtSyms["Eq"] = reflect.ValueOf(e.show.equal)
 	rtSyms["As"] = reflect.ValueOf(e.show.as)
 	rtSyms["AsNone"] = reflect.ValueOf(e.show.asNone)

@@ -374,6 +374,8 @@ func (s *shower) present(v reflect.Value, t *showType, depth int) (any, bool) {
 			}
 			st.names = append(st.names, name)
 			st.vals = append(st.vals, val)
+			// yaegi names an unexported field f Xf: %+v must print f.
+			changed = changed || !exported && name != "_"
 		}
 		if !changed {
 			return nil, false

@@ -114,6 +114,7 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 			if it.kind == itemVar {
 				r.errorVars(it.decl)
 			}
+			r.hideUnexportedFields(it.decl)
 			r.walk(it.decl)
 			if _, rhs, ok := hoistNames(it); ok && it.kind == itemVar && r.callsGenericAny(rhs) {
 				it.hoist = true // as for x := <generic call> (topLevel)

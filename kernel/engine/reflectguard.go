@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"reflect"
 	"strconv"
 	"strings"
@@ -178,4 +179,54 @@ func (s *shower) slogCheck(v any, where string) {
 		}
 		break
 	}
+}
+
+// hideUnexportedFields tags the unexported fields of the struct types a type
+// declaration declares json:"-" xml:"-": yaegi shows every field of a cell
+// struct to reflection as exported, an unexported field f as Xf, so
+// encoding/json and encoding/xml wrote "Xf":0, which Go leaves out. Both
+// skip a field tagged "-", as Go skips unexported fields. A field list that
+// mixes exported and unexported names (a, B int) shares one tag and is left
+// as it is.
+func (r *rewriter) hideUnexportedFields(decl ast.Decl) {
+	gd, ok := decl.(*ast.GenDecl)
+	if !ok || gd.Tok != token.TYPE {
+		return
+	}
+	ast.Inspect(gd, func(n ast.Node) bool {
+		st, ok := n.(*ast.StructType)
+		if !ok || st.Fields == nil {
+			return true
+		}
+		for _, f := range st.Fields.List {
+			exported, unexported := 0, 0
+			for _, id := range f.Names {
+				if id.IsExported() {
+					exported++
+				} else if id.Name != "_" {
+					unexported++
+				}
+			}
+			if unexported == 0 || exported > 0 {
+				continue // embedded, exported, blank or mixed
+			}
+			if f.Tag == nil {
+				r.insert(f.Type.End(), " `json:\"-\" xml:\"-\"`")
+				continue
+			}
+			tag, err := strconv.Unquote(f.Tag.Value)
+			if err != nil {
+				continue
+			}
+			var kept []string
+			for _, part := range strings.Fields(tag) {
+				if !strings.HasPrefix(part, "json:") && !strings.HasPrefix(part, "xml:") {
+					kept = append(kept, part)
+				}
+			}
+			tag = strings.Join(append([]string{`json:"-"`, `xml:"-"`}, kept...), " ")
+			r.add(r.it.off(f.Tag.Pos()), r.it.off(f.Tag.End()), strconv.Quote(tag))
+		}
+		return true
+	})
 }

@@ -219,9 +219,7 @@ func (r *rewriter) walk(n ast.Node) {
 			}
 		case *ast.SendStmt:
 			if !r.skip[n] {
-				r.insert(n.Pos(), "select { case ")
-				o := r.it.off(n.End())
-				r.it.edits = append(r.it.edits, edit{start: o, end: o, text: ": case <-" + rtName + ".Intr(): " + rtName + ".Stop() }", order: editStatementEnd})
+				r.sendStmt(n)
 			}
 		case *ast.ExprStmt:
 			if u, ok := n.X.(*ast.UnaryExpr); ok && u.Op == token.ARROW && !r.skip[n] {
@@ -1148,6 +1146,36 @@ func (r *rewriter) chanElemType(x ast.Expr) (string, bool) {
 		return "", false
 	}
 	return r.e.typeExpr(v.Type().Elem(), 0)
+}
+
+// sendStmt makes ch <- v interruptible: a select with an interrupt case.
+// A composite literal is made before the select: yaegi's
+// select sent it with its computed elements zero (ch <- T{f(x), i + 1} sent
+// T{"", 0}), and failed to convert it to an interface element type.
+func (r *rewriter) sendStmt(n *ast.SendStmt) {
+	end := func(text string) {
+		o := r.it.off(n.End())
+		r.it.edits = append(r.it.edits, edit{start: o, end: o, text: text, order: editStatementEnd})
+	}
+	v := ast.Unparen(n.Value)
+	if u, ok := v.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		v = ast.Unparen(u.X)
+	}
+	if _, lit := v.(*ast.CompositeLit); !lit || selectorPath(n.Chan) == "" {
+		r.insert(n.Pos(), "select { case ")
+		end(": case <-" + rtName + ".Intr(): " + rtName + ".Stop() }")
+		return
+	}
+	// The channel, a name (a.b), is written again in the select: an alias
+	// of it made in a goroutine hung the select.
+	r.add(r.it.off(n.Pos()), r.it.off(n.Value.Pos()), "{ _gopadSend := ")
+	if typ, ok := r.chanElemType(n.Chan); ok && r.isInterfaceType(typ) {
+		// Converted in a function literal of its own (ifaceconv.go).
+		r.insert(n.Value.Pos(), "func() "+typ+" { return ")
+		vo := r.it.off(n.Value.End())
+		r.it.edits = append(r.it.edits, edit{start: vo, end: vo, text: " }()", order: editClosing})
+	}
+	end("; select { case " + r.text(n.Chan) + " <- _gopadSend: case <-" + rtName + ".Intr(): " + rtName + ".Stop() } }")
 }
 
 // recvAssign makes `a = <-ch` and `a, ok = <-ch` (or := with declared

@@ -306,7 +306,7 @@ func _gopadErrorsIs(err, target error) bool {
 }
 
 func _gopadErrorsAs(err error, target any) bool {
-	if err == nil || target == nil {
+	if err == nil || _gopad.NilTarget(target) {
 		return _gopad.ErrorsAs(err, target)
 	}
 	for _, e := range _gopadErrorsTree(err) {
