@@ -118,6 +118,7 @@ func Serve(r MessageReader, w MessageSender) (err error) {
 			k.capture.restoreStderr()
 		}
 	}()
+	k.stdin = openStdin() // before the interpreter, which keeps os.Stdin
 	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked, Track: position.set,
 		Exports: celldisplay.Exports(), MapTypes: celldisplay.MapTypes(), RichInterfaces: celldisplay.RichInterfaces()})
 	if err != nil {
@@ -185,7 +186,8 @@ type kernel struct {
 
 	executionCount int
 
-	pub *publishing // ml.Publish and the Publish button (publish.go)
+	pub   *publishing // ml.Publish and the Publish button (publish.go)
+	stdin *stdinFeed  // cells' standard input (stdin.go); nil if fd 0 is /dev/null
 
 	mu      sync.Mutex
 	running *cell          // the executing cell, nil when idle
@@ -252,6 +254,8 @@ func (k *kernel) serve(r MessageReader) error {
 		case protocol.PublishReply:
 			// Not queued: the worker is in the cell that waits for it.
 			k.publishReplied(m)
+		case protocol.InputReply:
+			k.inputReplied(m)
 		case protocol.InterruptRequest:
 			k.interrupt(m)
 		case protocol.ShutdownRequest:
@@ -313,7 +317,9 @@ func (k *kernel) execute(m protocol.Message) {
 	k.running = &cell{id: m.ID, cancel: cancel}
 	k.mu.Unlock()
 
+	stopStdin := k.watchStdin(m.ID, req.AllowStdin)
 	res, err := k.run(ctx, req.Code)
+	stopStdin()
 	k.position.set(engine.Position{}) // no cell runs
 
 	k.mu.Lock()
@@ -535,6 +541,9 @@ func (k *kernel) interrupt(m protocol.Message) {
 	k.mu.Unlock()
 	if c != nil {
 		k.eng.Interrupt()
+		if k.stdin != nil {
+			k.stdin.cut() // a read of standard input ends (end of file) at once
+		}
 		time.AfterFunc(cancelAfter, func() {
 			k.mu.Lock()
 			still := k.running == c

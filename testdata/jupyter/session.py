@@ -6,6 +6,7 @@ kernelspec; argv[1] is the file the kernel's stderr goes to. Each check prints
 """
 import json
 import os
+import queue
 import signal
 import sys
 
@@ -139,9 +140,43 @@ check("error", len(errors) == 1 and "undefinedName" in errors[0]["evalue"] and e
 check("error", reply["content"]["status"] == "error" and reply["content"]["ename"] == errors[0]["ename"], reply["content"])
 ok("error")
 
-# a cell reading stdin gets end of file at once instead of waiting forever
-msgs, reply = execute(kc, "var line string\n_, err := fmt.Scanln(&line)\nerr")
+# stdin: a cell reading standard input (fmt.Scanln, then bufio on os.Stdin)
+# sends an input_request on the stdin channel, parented to the cell, and
+# reads the input_reply's line
+code = ('import "bufio"\nvar name string\nfmt.Print("name? ")\n_, err := fmt.Scanln(&name)\n'
+        'line, err2 := bufio.NewReader(os.Stdin).ReadString(\'\\n\')\nfmt.Sprintf("%s|%q|%v|%v", name, line, err, err2)')
+msg_id = kc.execute(code, allow_stdin=True)
+for answer in ["gopher", "a second line"]:
+    req = kc.get_stdin_msg(timeout=TIMEOUT)
+    check("stdin", req["msg_type"] == "input_request" and req["parent_header"]["msg_id"] == msg_id, req)
+    check("stdin", req["content"]["password"] is False and req["content"]["prompt"] == "", req["content"])
+    kc.input(answer)
+msgs, reply = collect(kc, msg_id)
+check("stdin", reply["content"]["status"] == "ok", reply["content"])
+results = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"]
+check("stdin", results == ['gopher|"a second line\\n"|<nil>|<nil>'], results)
+out = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+check("stdin", out == "name? ", out)
+# with allow_stdin false, no input_request: the cell's stderr says why and the
+# read gets end of file, instead of waiting for ever
+msgs, reply = execute(kc, "var line string\n_, err := fmt.Scanln(&line)\nerr", allow_stdin=False)
 check("stdin", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["EOF"], msgs)
+err = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stderr")
+check("stdin", "reads standard input" in err and "allow_stdin" in err, err)
+try:
+    stray = kc.get_stdin_msg(timeout=0)
+    fail("stdin", f"an input_request came though allow_stdin was false: {stray}")
+except queue.Empty:
+    pass
+# an interrupt ends a wait for input: the cell stops, Interrupted
+msg_id = kc.execute("var x string\nfmt.Scanln(&x)\nx", allow_stdin=True)
+req = kc.get_stdin_msg(timeout=TIMEOUT)
+check("stdin", req["parent_header"]["msg_id"] == msg_id, req)
+km.interrupt_kernel()
+msgs, reply = collect(kc, msg_id)
+check("stdin", reply["content"]["status"] == "error" and reply["content"]["ename"] == "Interrupted", reply["content"])
+msgs, reply = execute(kc, "greeting")
+check("stdin", reply["content"]["status"] == "ok", reply["content"])
 ok("stdin")
 
 # stop_on_error: cells sent together after a failing one are aborted, not run
