@@ -186,15 +186,19 @@ func (k *kernel) watchStdin(parent string, allow bool) (stop func()) {
 	}
 	done := make(chan struct{})
 	finished := make(chan struct{})
-	go func() {
+	// The watcher starts only once the cell has run for stdinCheckEvery: a
+	// short cell costs a timer, not a goroutine to wake and wait for.
+	timer := time.AfterFunc(stdinCheckEvery, func() {
 		defer close(finished)
 		tick := time.NewTicker(stdinCheckEvery)
 		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
+		for first := true; ; first = false {
+			if !first {
+				select {
+				case <-done:
+					return
+				case <-tick.C:
+				}
 			}
 			if unread() > 0 || !readingStdin() {
 				continue
@@ -213,8 +217,11 @@ func (k *kernel) watchStdin(parent string, allow bool) (stop func()) {
 			}
 			f.feed(line)
 		}
-	}()
+	})
 	return func() {
+		if timer.Stop() {
+			close(finished) // the watcher never started
+		}
 		close(done)
 		<-finished
 		f.cellEnded()
