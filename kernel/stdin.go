@@ -43,9 +43,8 @@ type stdinFeed struct {
 	gone    bool // the client is gone: no reply will come
 }
 
-// openStdin points fd 0 (and os.Stdin, which cells read) at a pipe the
-// kernel feeds. It must run before the interpreter is made: yaegi keeps the
-// os.Stdin it finds then.
+// openStdin points fd 0 (os.Stdin, which cells read) at a pipe the kernel
+// feeds.
 func openStdin() *stdinFeed {
 	f := &stdinFeed{pending: map[string]chan protocol.InputReplyContent{}}
 	if _, err := os.ReadFile("/proc/self/syscall"); err != nil {
@@ -56,12 +55,12 @@ func openStdin() *stdinFeed {
 		}
 		return nil
 	}
+	// os.Stdin stays the *os.File of fd 0 that it is: replacing it would let
+	// the old one's finalizer close fd 0. The pipe is blocking, so a reader
+	// blocks in read(2), which is what the kernel looks for.
 	if err := f.fresh(); err != nil {
 		return nil
 	}
-	// A blocking pipe, not one in Go's poller: a reader then blocks in
-	// read(2), which is what the kernel looks for.
-	os.Stdin = os.NewFile(0, "/dev/stdin")
 	return f
 }
 
