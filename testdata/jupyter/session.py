@@ -247,6 +247,21 @@ results = [m["content"] for m in msgs if m["msg_type"] == "execute_result"]
 check("chart", len(results) == 1 and "application/vnd.gopad.echarts+json" in results[0]["data"] and "text/plain" in results[0]["data"], results)
 ok("chart")
 
+# ml.Publish: a Jupyter-started kernel has no gopad server to publish into,
+# so it refuses, saying why and what to do instead; TryPublish returns that
+msgs, reply = execute(kc, 'import "gopad/ml"\nml.SetSeed(1)\n'
+                          'xorData := ml.NewDataset(ml.FromSlice([]float32{0, 0, 1, 1, 0, 1, 0, 1}, 4, 2), ml.FromSlice([]float32{0, 1, 1, 0}, 4))\n'
+                          'xor := ml.Sequential(ml.Linear(2, 4), ml.ReLU(), ml.Linear(4, 2))\n'
+                          'xor.Fit(xorData, ml.FitConfig{Epochs: 1, BatchSize: 4, Loss: ml.CrossEntropy(), Seed: 1})\n'
+                          'ml.Publish(xor, "xor")')
+c = reply["content"]
+check("publish_refused", c["status"] == "error" and "started by a Jupyter client, which cannot publish" in c["evalue"]
+      and "gopad serve-model" in c["evalue"], c)
+msgs, reply = execute(kc, '_, publishErr := ml.TryPublish(xor, "xor")\npublishErr.Error()')
+results = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"]
+check("publish_refused", len(results) == 1 and "cannot publish" in results[0], results)
+ok("publish_refused")
+
 # complete_request
 code = "fmt.Prin"
 msg_id = kc.complete(code, len(code))
