@@ -2,7 +2,8 @@
 //
 // The process reads requests from file descriptor 3 and writes messages to file
 // descriptor 4, as JSON lines of package protocol; its stdout and stderr are
-// captured and sent as stream messages of the running cell. Cells run one at a
+// captured and sent as stream messages of the running cell; its standard input
+// is a pipe the kernel feeds when a cell reads it (stdin.go). Cells run one at a
 // time in a yaegi interpreter (package engine). Interrupts are handled while a
 // cell runs: the engine is asked to stop cooperatively first, and the cell's
 // context is cancelled if it has not returned shortly after. Package client starts
