@@ -107,9 +107,10 @@ func (f *stdinFeed) feed(line string) {
 	f.dirty = true
 	f.mu.Unlock()
 	if w != nil {
-		// The reader is blocked reading, so the pipe drains as it fills; a
-		// reader that stops half way makes this fail once the pipe is replaced.
-		_, _ = w.WriteString(line + "\n")
+		// Written apart from the watcher: a line longer than the pipe holds
+		// waits for the reader, and a cell that stops reading half way must
+		// not keep its end waiting. The write fails once the pipe is replaced.
+		go func() { _, _ = w.WriteString(line + "\n") }()
 	}
 }
 

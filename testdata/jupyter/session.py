@@ -177,6 +177,18 @@ msgs, reply = collect(kc, msg_id)
 check("stdin", reply["content"]["status"] == "error" and reply["content"]["ename"] == "Interrupted", reply["content"])
 msgs, reply = execute(kc, "greeting")
 check("stdin", reply["content"]["status"] == "ok", reply["content"])
+# a cell that reads 10 bytes of a line longer than a pipe holds ends, and what
+# it left unread does not reach the next cell, which gets its own input
+msg_id = kc.execute("part := make([]byte, 10)\nn, _ := os.Stdin.Read(part)\nn", allow_stdin=True)
+kc.get_stdin_msg(timeout=TIMEOUT)
+kc.input("x" * 200000)
+msgs, reply = collect(kc, msg_id)
+check("stdin", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["10"], types(msgs))
+msg_id = kc.execute("var fresh string\nfmt.Scanln(&fresh)\nfresh", allow_stdin=True)
+kc.get_stdin_msg(timeout=TIMEOUT)
+kc.input("own line")
+msgs, reply = collect(kc, msg_id)
+check("stdin", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["own"], types(msgs))
 ok("stdin")
 
 # stop_on_error: cells sent together after a failing one are aborted, not run
