@@ -161,7 +161,7 @@ func TestJupyterClientSession(t *testing.T) {
 		t.Fatalf("session.py: %v\n%s\nkernel log:\n%s", err, out, logText)
 	}
 	for _, check := range []string{"kernelspec", "kernel_info", "execute", "execution_count", "error", "stdin", "stop_on_error", "many_waiting", "display_data", "update_display_data",
-		"chart", "complete", "inspect", "is_complete", "comm_info", "heartbeat", "bad_signature", "interrupt_request", "control_kernel_info", "sigint",
+		"chart", "publish_refused", "complete", "inspect", "is_complete", "comm_info", "heartbeat", "bad_signature", "interrupt_request", "control_kernel_info", "sigint",
 		"shutdown_restart", "shutdown", "ipc"} {
 		if !bytes.Contains(out, []byte("ok: "+check+"\n")) {
 			t.Errorf("session.py did not pass check %q:\n%s", check, out)
@@ -300,4 +300,66 @@ func withoutDurations(v any) any {
 		return r
 	}
 	return v
+}
+
+// TestJupyterInstallSysPrefixIntoAVirtualenv installs with --sys-prefix into a
+// real virtualenv (python3 -m venv, sharing Debian's jupyter_client), found
+// both through $VIRTUAL_ENV and, with it unset, through the python3 first on
+// PATH; that environment's Jupyter then lists the kernel, and uninstall
+// removes it.
+func TestJupyterInstallSysPrefixIntoAVirtualenv(t *testing.T) {
+	requireTool(t, []string{"/usr/bin/python3", "-c", "import venv, jupyter_client"}, "python3-venv python3-jupyter-client")
+	venv := filepath.Join(t.TempDir(), "venv")
+	if out, err := exec.Command("/usr/bin/python3", "-m", "venv", "--without-pip", "--system-site-packages", venv).CombinedOutput(); err != nil {
+		t.Fatalf("python3 -m venv: %v\n%s", err, out)
+	}
+	specDir := filepath.Join(venv, "share", "jupyter", "kernels", "gopad")
+	// Only the venv's own Jupyter paths: the user's and the machine's must not
+	// answer for it.
+	base := []string{"HOME=" + t.TempDir(), "JUPYTER_PLATFORM_DIRS=1", "PYDEVD_DISABLE_FILE_VALIDATION=1"}
+	listed := func() string {
+		cmd := exec.Command(filepath.Join(venv, "bin", "python3"), "-c",
+			"from jupyter_client.kernelspec import KernelSpecManager as M; print(M().find_kernel_specs().get('gopad', 'none'))")
+		cmd.Env = append(base, "PATH=/usr/bin:/bin")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("the venv's jupyter_client: %v\n%s", err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	for _, how := range []struct {
+		name string
+		env  []string
+	}{
+		{"VIRTUAL_ENV", []string{"VIRTUAL_ENV=" + venv, "PATH=/usr/bin:/bin"}},
+		{"python3 on PATH", []string{"PATH=" + filepath.Join(venv, "bin") + ":/usr/bin:/bin"}},
+	} {
+		env := append(append([]string{}, base...), how.env...)
+		code, stdout, stderr := gopadEnv(t, env, "jupyter", "install", "--sys-prefix")
+		if code != 0 || !strings.Contains(stdout, specDir) {
+			t.Fatalf("%s: install --sys-prefix: exit %d, %q %q; want it in %s", how.name, code, stdout, stderr, specDir)
+		}
+		if got := listed(); got != specDir {
+			t.Errorf("%s: the venv's Jupyter finds gopad at %q, want %s", how.name, got, specDir)
+		}
+		if code, _, stderr := gopadEnv(t, env, "jupyter", "uninstall", "--sys-prefix"); code != 0 {
+			t.Fatalf("%s: uninstall --sys-prefix: exit %d: %s", how.name, code, stderr)
+		}
+		if got := listed(); got != "none" {
+			t.Errorf("%s: after uninstall the venv's Jupyter still finds gopad at %q", how.name, got)
+		}
+	}
+}
+
+// gopadEnv runs gopad in this process with the environment variables env
+// set (VIRTUAL_ENV and CONDA_PREFIX empty unless env sets them).
+func gopadEnv(t *testing.T, env []string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Setenv("VIRTUAL_ENV", "")
+	t.Setenv("CONDA_PREFIX", "")
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	return gopad(t, args...)
 }

@@ -2,7 +2,8 @@
 //
 // The process reads requests from file descriptor 3 and writes messages to file
 // descriptor 4, as JSON lines of package protocol; its stdout and stderr are
-// captured and sent as stream messages of the running cell. Cells run one at a
+// captured and sent as stream messages of the running cell; its standard input
+// is a pipe the kernel feeds when a cell reads it (stdin.go). Cells run one at a
 // time in a yaegi interpreter (package engine). Interrupts are handled while a
 // cell runs: the engine is asked to stop cooperatively first, and the cell's
 // context is cancelled if it has not returned shortly after. Package client starts
@@ -25,6 +26,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -118,7 +120,8 @@ func Serve(r MessageReader, w MessageSender) (err error) {
 			k.capture.restoreStderr()
 		}
 	}()
-	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked, Track: position.set,
+	k.stdin = openStdin()
+	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked, Track: k.track,
 		Exports: celldisplay.Exports(), MapTypes: celldisplay.MapTypes(), RichInterfaces: celldisplay.RichInterfaces()})
 	if err != nil {
 		return fmt.Errorf("start interpreter: %w", err)
@@ -185,17 +188,27 @@ type kernel struct {
 
 	executionCount int
 
-	pub *publishing // ml.Publish and the Publish button (publish.go)
+	pub   *publishing // ml.Publish and the Publish button (publish.go)
+	stdin *stdinFeed  // cells' standard input (stdin.go); nil if fd 0 is /dev/null
 
 	mu      sync.Mutex
-	running *cell          // the executing cell, nil when idle
-	button  *buttonPublish // the Publish button's request being handled, if any
+	running *cell // the executing cell, nil when idle
+	queued  []protocol.Message
+	// interruptQueued holds the id of a queued execute_request that an
+	// interrupt came for while no cell ran: it is interrupted before it starts.
+	interruptQueued string
+	current         atomic.Pointer[cell] // running, for the engine's Track hook
+	button          *buttonPublish       // the Publish button's request being handled, if any
 }
 
 // cell is an executing execute_request.
 type cell struct {
 	id     string
-	cancel context.CancelFunc
+	cancel context.CancelFunc // nil until its context exists
+	// interrupted: an interrupt came for this cell. The engine forgets an
+	// interrupt that comes before the cell starts in it, so the kernel
+	// keeps it here and asks again once the engine has started the cell.
+	interrupted atomic.Bool
 }
 
 func (k *kernel) send(m protocol.Message) error { return k.w.Send(m) }
@@ -217,22 +230,29 @@ func (k *kernel) status(parent, state string) {
 func (k *kernel) serve(r MessageReader) error {
 	// The queue is unbounded so that the reader never blocks behind a long cell:
 	// it must stay free to take an interrupt.
-	var (
-		queueMu sync.Mutex
-		queued  []protocol.Message
-		wake    = make(chan struct{}, 1)
-	)
+	wake := make(chan struct{}, 1)
 	go func() {
 		for range wake {
 			for {
-				queueMu.Lock()
-				if len(queued) == 0 {
-					queueMu.Unlock()
+				k.mu.Lock()
+				if len(k.queued) == 0 {
+					k.mu.Unlock()
 					break
 				}
-				m := queued[0]
-				queued = queued[1:]
-				queueMu.Unlock()
+				m := k.queued[0]
+				k.queued = k.queued[1:]
+				if m.Type == protocol.ExecuteRequest {
+					// Running from the moment the worker takes it, so that an
+					// interrupt from now on is this cell's.
+					c := &cell{id: m.ID}
+					if k.interruptQueued == m.ID {
+						c.interrupted.Store(true)
+						k.interruptQueued = ""
+					}
+					k.running = c
+					k.current.Store(c)
+				}
+				k.mu.Unlock()
 				k.handle(m)
 			}
 		}
@@ -252,6 +272,8 @@ func (k *kernel) serve(r MessageReader) error {
 		case protocol.PublishReply:
 			// Not queued: the worker is in the cell that waits for it.
 			k.publishReplied(m)
+		case protocol.InputReply:
+			k.inputReplied(m)
 		case protocol.InterruptRequest:
 			k.interrupt(m)
 		case protocol.ShutdownRequest:
@@ -259,9 +281,9 @@ func (k *kernel) serve(r MessageReader) error {
 			_ = k.sendContent(protocol.ShutdownReply, m.ID, protocol.ShutdownRequestContent{})
 			return nil
 		default:
-			queueMu.Lock()
-			queued = append(queued, m)
-			queueMu.Unlock()
+			k.mu.Lock()
+			k.queued = append(k.queued, m)
+			k.mu.Unlock()
 			select {
 			case wake <- struct{}{}:
 			default:
@@ -297,6 +319,7 @@ func (k *kernel) execute(m protocol.Message) {
 
 	var req protocol.ExecuteRequestContent
 	if err := m.Decode(&req); err != nil {
+		k.endCell()
 		k.executionCount++
 		k.reportError(m.ID, &engine.Error{Kind: "RequestError", Message: err.Error()})
 		return
@@ -310,15 +333,25 @@ func (k *kernel) execute(m protocol.Message) {
 	defer cancel()
 	k.capture.begin(m.ID)
 	k.mu.Lock()
-	k.running = &cell{id: m.ID, cancel: cancel}
+	c := k.running
+	c.cancel = cancel
 	k.mu.Unlock()
 
-	res, err := k.run(ctx, req.Code)
+	var (
+		res engine.Result
+		err error
+	)
+	if c.interrupted.Load() {
+		// Interrupted before it started: it does not run at all.
+		k.endCell()
+		err = &engine.Error{Kind: "Interrupted", Message: "interrupted before the cell started: nothing of it ran"}
+	} else {
+		stopStdin := k.watchStdin(m.ID, req.AllowStdin)
+		res, err = k.run(ctx, req.Code)
+		k.endCell() // before stdin is renewed for the next cell, which no interrupt of this one may cut
+		stopStdin()
+	}
 	k.position.set(engine.Position{}) // no cell runs
-
-	k.mu.Lock()
-	k.running = nil
-	k.mu.Unlock()
 	k.capture.sync()
 
 	if code, ok := exitRequest(err); ok {
@@ -347,6 +380,14 @@ func (k *kernel) execute(m protocol.Message) {
 		Status:         protocol.ReplyOK,
 		ExecutionCount: count,
 	})
+}
+
+// endCell notes that no cell runs: an interrupt from now on is not this one's.
+func (k *kernel) endCell() {
+	k.mu.Lock()
+	k.running = nil
+	k.current.Store(nil)
+	k.mu.Unlock()
 }
 
 // run executes code in the engine, containing any panic that escapes it.
@@ -529,24 +570,52 @@ func renderValue(v reflect.Value) (b display.Bundle) {
 
 // interrupt stops the running cell: cooperatively at once, by cancelling its
 // context if it is still running shortly after.
+//
+// An interrupt is for the cell running when it arrives, from the moment the
+// worker took its request; with none running, for the first execute_request
+// received and not yet taken. It never reaches a cell received after it:
+// everything here holds k.mu, and the worker clears k.running under it
+// before it takes the next request.
 func (k *kernel) interrupt(m protocol.Message) {
 	k.mu.Lock()
 	c := k.running
-	k.mu.Unlock()
-	if c != nil {
+	if c == nil {
+		for _, q := range k.queued {
+			if q.Type == protocol.ExecuteRequest {
+				k.interruptQueued = q.ID
+				break
+			}
+		}
+	} else {
+		c.interrupted.Store(true)
 		k.eng.Interrupt()
+		if k.stdin != nil {
+			k.stdin.cut() // a read of standard input ends (end of file) at once
+		}
 		time.AfterFunc(cancelAfter, func() {
 			k.mu.Lock()
 			still := k.running == c
+			cancel := c.cancel
 			k.mu.Unlock()
-			if still {
-				c.cancel()
+			if still && cancel != nil {
+				cancel()
 			}
 		})
 	}
+	k.mu.Unlock()
 	_ = k.sendContent(protocol.InterruptReply, m.ID, struct {
 		Status string `json:"status"`
 	}{protocol.ReplyOK})
+}
+
+// track is the engine's Track hook: it keeps the running cell's position
+// and, once the engine has started a cell (which clears the engine's
+// interrupt flag), repeats an interrupt that came for it before.
+func (k *kernel) track(p engine.Position) {
+	k.position.set(p)
+	if c := k.current.Load(); c != nil && c.interrupted.Load() && k.eng != nil && !k.eng.Interrupted() {
+		k.eng.Interrupt()
+	}
 }
 
 // complete answers a complete_request.

@@ -228,6 +228,7 @@ func (k *kernel) publishReplied(m protocol.Message) {
 
 // clientGone fails every publish waiting for a reply.
 func (k *kernel) clientGone() {
+	k.stdin.clientGone()
 	if k.pub == nil {
 		return
 	}

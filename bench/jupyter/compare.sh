@@ -6,7 +6,11 @@
 #   - kernel start to first result: KernelManager.start_kernel to the
 #     execute_reply of a first cell, with a fresh client;
 #   - the trivial cell again over bare pyzmq sockets (signed the same way, replies
-#     not decoded): the kernels' own share, without jupyter_client's decoding.
+#     not decoded): the kernels' own share, without jupyter_client's decoding;
+#   - the client's own CPU time per trivial cell (jupyter_client, pyzmq and
+#     libzmq's I/O thread, time.process_time): what no kernel can take away;
+#   - the trivial cell through jupyter_client's asyncio client (AsyncKernelClient,
+#     as nbclient, nbconvert and papermill use it).
 # Kernels are measured alternately, ROUNDS rounds each; it prints the median of
 # each round's figure and the ratios (the target is gopad <= 1/10 of ipykernel).
 # Needs Debian's python3-jupyter-client and python3-ipykernel.

@@ -93,8 +93,7 @@ type request struct {
 // Open binds the sockets of conn. Messages that arrive are queued for Read;
 // SIGINT becomes an interrupt, as kernels with interrupt_mode "signal" get it.
 // Log lines (dropped messages, unknown requests) go to the process's stderr as
-// it is now: a kernel later captures its stderr into cells' output. The
-// process's stdin becomes /dev/null (input_request is not supported).
+// it is now: a kernel later captures its stderr into cells' output.
 func Open(conn ConnectionInfo) (*Transport, error) {
 	if err := conn.check(); err != nil {
 		return nil, err
@@ -103,12 +102,6 @@ func Open(conn ConnectionInfo) (*Transport, error) {
 	if fd, err := unix.Dup(2); err == nil {
 		unix.CloseOnExec(fd)
 		logOut = os.NewFile(uintptr(fd), "gopad-jupyter-log")
-	}
-	// Jupyter front ends give a kernel's stdin to nobody: a cell reading it
-	// would wait until interrupted. With /dev/null it reads end of file at once.
-	if devNull, err := os.Open(os.DevNull); err == nil {
-		_ = unix.Dup2(int(devNull.Fd()), 0)
-		devNull.Close()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t := &Transport{
@@ -290,6 +283,13 @@ func (t *Transport) dispatch(sock zmq4.Socket, channel string, wm wireMessage, h
 		_ = json.Unmarshal(wm.content, &req)
 		t.log.Printf("no comm target %q in gopad: closing comm %s", req.TargetName, req.CommID)
 		t.publish(commClose, r.header, map[string]any{"comm_id": req.CommID, "data": map[string]any{}})
+	case protocol.InputReply:
+		// The answer to the kernel's input_request, whose id is the parent's
+		// (jupyter_client's input() sends none: the kernel then takes it for
+		// the one request waiting).
+		var parent header
+		_ = json.Unmarshal(wm.parent, &parent)
+		t.toKernel(protocol.Message{ID: h.MsgID, Type: protocol.InputReply, ParentID: parent.MsgID, Content: wm.content})
 	case commMsg, commClose:
 		// Comms are closed at once, so messages on them have no receiver.
 	default:
@@ -416,6 +416,13 @@ func (t *Transport) Send(m protocol.Message) error {
 	}
 	r := t.lookup(m.ParentID)
 	switch {
+	case m.Type == protocol.InputRequest:
+		// On the stdin socket, to the front end that sent the cell: its
+		// stdin socket has the identity of its shell socket.
+		if r == nil {
+			return fmt.Errorf("input_request for %q: no such request", m.ParentID)
+		}
+		return t.sendRaw(t.stdin, r.identities, m.ID, m.Type, r.header, content)
 	case m.Type == protocol.KernelInfoReply && m.ParentID == "":
 		// The kernel says it is ready: Jupyter learns it from kernel_info_request.
 		t.mu.Lock()
@@ -539,14 +546,19 @@ func (t *Transport) reply(r *request, msgType string, content any) {
 }
 
 func (t *Transport) replyRaw(r *request, msgType string, content json.RawMessage) error {
+	return t.sendRaw(r.sock, r.identities, protocol.NewID(), msgType, r.header, content)
+}
+
+// sendRaw sends a message with id msgID to the peer identities on sock.
+func (t *Transport) sendRaw(sock zmq4.Socket, identities [][]byte, msgID, msgType string, parent, content json.RawMessage) error {
 	frames := t.signer.encode(wireMessage{
-		identities: r.identities,
-		header:     newHeader(protocol.NewID(), t.session, msgType),
-		parent:     r.header,
+		identities: identities,
+		header:     newHeader(msgID, t.session, msgType),
+		parent:     parent,
 		metadata:   json.RawMessage("{}"),
 		content:    content,
 	})
-	if err := r.sock.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
+	if err := sock.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
 		return fmt.Errorf("send %s: %w", msgType, err)
 	}
 	return nil

@@ -38,6 +38,10 @@ const (
 	InterruptReply    = "interrupt_reply"
 	ShutdownRequest   = "shutdown_request"
 	ShutdownReply     = "shutdown_reply"
+	// InputRequest goes from the kernel to its client while a cell waits
+	// for a line of standard input; the client answers with InputReply.
+	InputRequest = "input_request"
+	InputReply   = "input_reply"
 
 	Status            = "status"
 	Stream            = "stream"
@@ -116,6 +120,23 @@ type Transient struct {
 type ExecuteRequestContent struct {
 	Code   string `json:"code"`
 	Silent bool   `json:"silent,omitempty"`
+	// AllowStdin says the client answers input_request for this cell (a
+	// Jupyter front end that shows an input box); without it a cell reading
+	// standard input gets end of file and a note saying why.
+	AllowStdin bool `json:"allow_stdin,omitempty"`
+}
+
+// InputRequestContent asks the client for a line of standard input for the
+// running cell (the request's parent). Password asks the client to hide what
+// is typed.
+type InputRequestContent struct {
+	Prompt   string `json:"prompt"`
+	Password bool   `json:"password"`
+}
+
+// InputReplyContent is the line typed, without its newline.
+type InputReplyContent struct {
+	Value string `json:"value"`
 }
 
 // StatusContent reports the kernel's execution state.

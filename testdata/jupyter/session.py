@@ -6,6 +6,7 @@ kernelspec; argv[1] is the file the kernel's stderr goes to. Each check prints
 """
 import json
 import os
+import queue
 import signal
 import sys
 
@@ -139,9 +140,55 @@ check("error", len(errors) == 1 and "undefinedName" in errors[0]["evalue"] and e
 check("error", reply["content"]["status"] == "error" and reply["content"]["ename"] == errors[0]["ename"], reply["content"])
 ok("error")
 
-# a cell reading stdin gets end of file at once instead of waiting forever
-msgs, reply = execute(kc, "var line string\n_, err := fmt.Scanln(&line)\nerr")
+# stdin: a cell reading standard input (fmt.Scanln, then bufio on os.Stdin)
+# sends an input_request on the stdin channel, parented to the cell, and
+# reads the input_reply's line
+code = ('import "bufio"\nvar name string\nfmt.Print("name? ")\n_, err := fmt.Scanln(&name)\n'
+        'line, err2 := bufio.NewReader(os.Stdin).ReadString(\'\\n\')\nfmt.Sprintf("%s|%q|%v|%v", name, line, err, err2)')
+msg_id = kc.execute(code, allow_stdin=True)
+for answer in ["gopher", "a second line"]:
+    req = kc.get_stdin_msg(timeout=TIMEOUT)
+    check("stdin", req["msg_type"] == "input_request" and req["parent_header"]["msg_id"] == msg_id, req)
+    check("stdin", req["content"]["password"] is False and req["content"]["prompt"] == "", req["content"])
+    kc.input(answer)
+msgs, reply = collect(kc, msg_id)
+check("stdin", reply["content"]["status"] == "ok", reply["content"])
+results = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"]
+check("stdin", results == ['gopher|"a second line\\n"|<nil>|<nil>'], results)
+out = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+check("stdin", out == "name? ", out)
+# with allow_stdin false, no input_request: the cell's stderr says why and the
+# read gets end of file, instead of waiting for ever
+msgs, reply = execute(kc, "var line string\n_, err := fmt.Scanln(&line)\nerr", allow_stdin=False)
 check("stdin", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["EOF"], msgs)
+err = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stderr")
+check("stdin", "reads standard input" in err and "allow_stdin" in err, err)
+try:
+    stray = kc.get_stdin_msg(timeout=0)
+    fail("stdin", f"an input_request came though allow_stdin was false: {stray}")
+except queue.Empty:
+    pass
+# an interrupt ends a wait for input: the cell stops, Interrupted
+msg_id = kc.execute("var x string\nfmt.Scanln(&x)\nx", allow_stdin=True)
+req = kc.get_stdin_msg(timeout=TIMEOUT)
+check("stdin", req["parent_header"]["msg_id"] == msg_id, req)
+km.interrupt_kernel()
+msgs, reply = collect(kc, msg_id)
+check("stdin", reply["content"]["status"] == "error" and reply["content"]["ename"] == "Interrupted", reply["content"])
+msgs, reply = execute(kc, "greeting")
+check("stdin", reply["content"]["status"] == "ok", reply["content"])
+# a cell that reads 10 bytes of a line longer than a pipe holds ends, and what
+# it left unread does not reach the next cell, which gets its own input
+msg_id = kc.execute("part := make([]byte, 10)\nn, _ := os.Stdin.Read(part)\nn", allow_stdin=True)
+kc.get_stdin_msg(timeout=TIMEOUT)
+kc.input("x" * 200000)
+msgs, reply = collect(kc, msg_id)
+check("stdin", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["10"], types(msgs))
+msg_id = kc.execute("var fresh string\nfmt.Scanln(&fresh)\nfresh", allow_stdin=True)
+kc.get_stdin_msg(timeout=TIMEOUT)
+kc.input("own line")
+msgs, reply = collect(kc, msg_id)
+check("stdin", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["own"], types(msgs))
 ok("stdin")
 
 # stop_on_error: cells sent together after a failing one are aborted, not run
@@ -211,6 +258,21 @@ msgs, reply = execute(kc, 'display.LineChart("c", nil, map[string][]float64{"y":
 results = [m["content"] for m in msgs if m["msg_type"] == "execute_result"]
 check("chart", len(results) == 1 and "application/vnd.gopad.echarts+json" in results[0]["data"] and "text/plain" in results[0]["data"], results)
 ok("chart")
+
+# ml.Publish: a Jupyter-started kernel has no gopad server to publish into,
+# so it refuses, saying why and what to do instead; TryPublish returns that
+msgs, reply = execute(kc, 'import "gopad/ml"\nml.SetSeed(1)\n'
+                          'xorData := ml.NewDataset(ml.FromSlice([]float32{0, 0, 1, 1, 0, 1, 0, 1}, 4, 2), ml.FromSlice([]float32{0, 1, 1, 0}, 4))\n'
+                          'xor := ml.Sequential(ml.Linear(2, 4), ml.ReLU(), ml.Linear(4, 2))\n'
+                          'xor.Fit(xorData, ml.FitConfig{Epochs: 1, BatchSize: 4, Loss: ml.CrossEntropy(), Seed: 1})\n'
+                          'ml.Publish(xor, "xor")')
+c = reply["content"]
+check("publish_refused", c["status"] == "error" and "started by a Jupyter client, which cannot publish" in c["evalue"]
+      and "gopad serve-model" in c["evalue"], c)
+msgs, reply = execute(kc, '_, publishErr := ml.TryPublish(xor, "xor")\npublishErr.Error()')
+results = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"]
+check("publish_refused", len(results) == 1 and "cannot publish" in results[0], results)
+ok("publish_refused")
 
 # complete_request
 code = "fmt.Prin"
