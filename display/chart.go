@@ -25,11 +25,12 @@ type echartsChart interface {
 // charts.Scatter, charts.Pie, ... built with go-echarts v2) as its ECharts option
 // object under application/vnd.gopad.echarts+json, which the notebook draws with
 // ECharts, a text/plain summary of its series, and a static picture of the
-// chart (image/svg+xml, or image/png when large) for viewers without gopad. Line,
-// scatter, bar and heatmap series, and charts of pie and gauge series, are
-// drawn; a chart with other series (radar, funnel, ...) has no picture and its
-// text says so. A value that is not a
-// go-echarts chart gives a text/plain message saying so.
+// chart (image/svg+xml, or image/png when large) for viewers without gopad.
+// Line, scatter, bar, heatmap, boxplot, candlestick, pie, gauge, radar and
+// funnel series are drawn, also mixed in one chart; series of other types
+// (sankey, graph, tree, map, ...) are named in a note in the picture saying
+// they are not drawn. A value that is not a go-echarts chart gives a
+// text/plain message saying so.
 //
 // c may also be an ECharts option built by hand as Go maps and slices
 // (map[string]any{"title": ..., "series": ...}, as in ECharts' documentation),
@@ -101,7 +102,10 @@ func chartBundle(option map[string]any) Bundle {
 	b := Bundle{MIMEECharts: option, MIMEText: describeChart(option)}
 	mime, data, _, err := staticFromOption(option)
 	if err != nil {
+		// The picture then says why there is no chart: a saved notebook shows
+		// that rather than nothing.
 		b[MIMEText] = b[MIMEText].(string) + "\n(no static picture: " + err.Error() + ")"
+		b[MIMESVG] = noteSVG(option, err.Error())
 		return b
 	}
 	b[mime] = data

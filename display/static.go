@@ -129,19 +129,10 @@ func parseColor(v any) (color.Color, bool) {
 	return color.RGBA{r, g, b, 0xff}, true
 }
 
-// staticFromOption draws an ECharts option with gonum/plot: line, scatter, bar
-// and heatmap series on value or category axes, one panel per y axis; a chart
-// of pie and gauge series is drawn as SVG by staticRound. Series of other
-// types (radar, funnel, ...) give an error naming them: the bundle then has no
-// picture rather than a wrong one.
-func staticFromOption(option map[string]any) (mime, data string, stats staticStats, err error) {
-	series, _ := option["series"].([]any)
-	if len(series) == 0 {
-		return "", "", stats, fmt.Errorf("the chart has no series")
-	}
-	if isRoundChart(series) {
-		return staticRound(option, series)
-	}
+// staticCartesian draws line, scatter, bar and heatmap series on value or
+// category axes with gonum/plot, one panel per y axis. It returns the picture's
+// height too, in points (its width is StaticWidth).
+func staticCartesian(option map[string]any, series []any) (mime, data string, stats staticStats, height vg.Length, err error) {
 	xAxes := axisList(option["xAxis"])
 	yAxes := axisList(option["yAxis"])
 	if len(yAxes) == 0 {
@@ -205,7 +196,7 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 				for _, part := range splitGaps(xys) {
 					l, err := plotter.NewLine(part)
 					if err != nil {
-						return "", "", stats, fmt.Errorf("series %q: %w", name, err)
+						return "", "", stats, 0, fmt.Errorf("series %q: %w", name, err)
 					}
 					l.Color = col
 					l.Width = vg.Points(1.5)
@@ -218,7 +209,7 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 			} else {
 				sc, err := plotter.NewScatter(finitePoints(xys))
 				if err != nil {
-					return "", "", stats, fmt.Errorf("series %q: %w", name, err)
+					return "", "", stats, 0, fmt.Errorf("series %q: %w", name, err)
 				}
 				sc.Color = col
 				sc.Radius = vg.Points(1.8)
@@ -232,7 +223,7 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 			if thing != nil && name != "" {
 				p.Legend.Add(name, legend)
 			}
-		case "bar":
+		case "bar", "pictorialBar":
 			vals := make(plotter.Values, len(data))
 			for i, d := range data {
 				v, ok := pointValue(d)
@@ -246,7 +237,7 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 			}
 			bars, err := plotter.NewBarChart(vals, vg.Points(barWidth(len(vals), countType(series, "bar"))))
 			if err != nil {
-				return "", "", stats, fmt.Errorf("series %q: %w", name, err)
+				return "", "", stats, 0, fmt.Errorf("series %q: %w", name, err)
 			}
 			bars.Color = col
 			bars.LineStyle.Width = 0
@@ -256,12 +247,21 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 			if name != "" {
 				p.Legend.Add(name, bars)
 			}
+		case "boxplot", "candlestick":
+			bx := newBoxes(data, typ == "candlestick", col, countType(series, typ), indexOfType(series, si, typ))
+			if len(bx.vals) == 0 {
+				continue
+			}
+			p.Add(bx)
+			if name != "" {
+				p.Legend.Add(name, bx)
+			}
 		case "heatmap":
 			if err := addHeatmap(p, option, m, xAxes, yAxes); err != nil {
-				return "", "", stats, err
+				return "", "", stats, 0, err
 			}
 		default:
-			return "", "", stats, fmt.Errorf("series type %q has no static picture", typ)
+			return "", "", stats, 0, fmt.Errorf("series type %q has no static picture", typ)
 		}
 	}
 	var shown []*plot.Plot
@@ -277,7 +277,7 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 		shown = append(shown, p)
 	}
 	if len(shown) == 0 {
-		return "", "", stats, fmt.Errorf("the chart's series hold no points")
+		return "", "", stats, 0, fmt.Errorf("the chart's series hold no points")
 	}
 	if shown[0] != panels[0] {
 		shown[0].Title.Text = panels[0].Title.Text
@@ -286,7 +286,8 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 	if len(shown) > 1 {
 		h = StaticHeight * vg.Length(0.6*float64(len(shown)))
 	}
-	return staticImage(shown, StaticWidth, h)
+	mime, data, stats, err = staticImage(shown, StaticWidth, h)
+	return mime, data, stats, h, err
 }
 
 // applyAxisRange applies explicit min/max of the option's axes.
@@ -642,4 +643,108 @@ func heatLabel(z float64) string {
 	}
 	s := fmt.Sprintf("%.2f", z)
 	return strings.TrimPrefix(s, "0")
+}
+
+// boxes draws boxplot items ([min, Q1, median, Q3, max]) or candlesticks
+// ([open, close, lowest, highest], ECharts' order) at x = 0, 1, 2, ... (a
+// category axis): a box from Q1 to Q3 with the median and whiskers, or a body
+// from open to close (red when the close is higher, green when lower, as
+// ECharts colours them) with a wick from lowest to highest.
+type boxes struct {
+	vals   [][]float64
+	candle bool
+	color  color.Color
+	width  vg.Length
+	offset vg.Length
+}
+
+var (
+	candleUp   = color.RGBA{0xeb, 0x54, 0x54, 0xff}
+	candleDown = color.RGBA{0x47, 0xb2, 0x62, 0xff}
+)
+
+func newBoxes(data []any, candle bool, col color.Color, n, i int) *boxes {
+	bx := &boxes{candle: candle, color: col}
+	for _, d := range data {
+		if m, ok := d.(map[string]any); ok {
+			d = m["value"]
+		}
+		list, _ := d.([]any)
+		var v []float64
+		for _, x := range list {
+			if f, ok := x.(float64); ok {
+				v = append(v, f)
+			}
+		}
+		if len(v) > 4 { // [x, ...] forms carry the category index first
+			v = v[len(v)-5:]
+		}
+		if (candle && len(v) < 4) || (!candle && len(v) < 5) {
+			v = nil // a missing item leaves its place empty
+		}
+		if candle && len(v) > 4 {
+			v = v[len(v)-4:]
+		}
+		bx.vals = append(bx.vals, v)
+	}
+	bx.width = vg.Points(barWidth(len(data), n))
+	bx.offset = bx.width * vg.Length(float64(i)-float64(n-1)/2)
+	for _, v := range bx.vals {
+		if v != nil {
+			return bx
+		}
+	}
+	bx.vals = nil
+	return bx
+}
+
+func (bx *boxes) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for i, v := range bx.vals {
+		if v == nil {
+			continue
+		}
+		x := trX(float64(i)) + bx.offset
+		half := bx.width * 0.4
+		line := draw.LineStyle{Color: bx.color, Width: vg.Points(1)}
+		var lo, q1, mid, q3, hi float64
+		if bx.candle {
+			open, cl := v[0], v[1]
+			lo, hi = v[2], v[3]
+			q1, q3 = math.Min(open, cl), math.Max(open, cl)
+			line.Color = candleDown
+			if cl > open {
+				line.Color = candleUp
+			}
+			body := c.ClipPolygonY([]vg.Point{{X: x - half, Y: trY(q1)}, {X: x + half, Y: trY(q1)}, {X: x + half, Y: trY(q3)}, {X: x - half, Y: trY(q3)}})
+			c.FillPolygon(line.Color, body)
+		} else {
+			lo, q1, mid, q3, hi = v[0], v[1], v[2], v[3], v[4]
+			c.StrokeLines(line, c.ClipLinesY([]vg.Point{{X: x - half, Y: trY(mid)}, {X: x + half, Y: trY(mid)}})...)
+			c.StrokeLines(line, c.ClipLinesY([]vg.Point{{X: x - half/2, Y: trY(lo)}, {X: x + half/2, Y: trY(lo)}})...)
+			c.StrokeLines(line, c.ClipLinesY([]vg.Point{{X: x - half/2, Y: trY(hi)}, {X: x + half/2, Y: trY(hi)}})...)
+		}
+		c.StrokeLines(line, c.ClipLinesY([]vg.Point{{X: x - half, Y: trY(q1)}, {X: x + half, Y: trY(q1)}, {X: x + half, Y: trY(q3)}, {X: x - half, Y: trY(q3)}, {X: x - half, Y: trY(q1)}})...)
+		c.StrokeLines(line, c.ClipLinesY([]vg.Point{{X: x, Y: trY(lo)}, {X: x, Y: trY(q1)}})...)
+		c.StrokeLines(line, c.ClipLinesY([]vg.Point{{X: x, Y: trY(q3)}, {X: x, Y: trY(hi)}})...)
+	}
+}
+
+func (bx *boxes) DataRange() (xmin, xmax, ymin, ymax float64) {
+	ymin, ymax = math.Inf(1), math.Inf(-1)
+	for _, v := range bx.vals {
+		for _, f := range v {
+			ymin, ymax = math.Min(ymin, f), math.Max(ymax, f)
+		}
+	}
+	return -0.5, float64(len(bx.vals)) - 0.5, ymin, ymax
+}
+
+func (bx *boxes) Thumbnail(c *draw.Canvas) {
+	col := bx.color
+	if bx.candle {
+		col = candleUp
+	}
+	pts := []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Min.Y}}
+	c.StrokeLines(draw.LineStyle{Color: col, Width: vg.Points(1)}, pts)
 }
