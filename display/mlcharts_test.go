@@ -273,43 +273,103 @@ func TestRegressionChart(t *testing.T) {
 // TestStaticFallbackCost measures each chart's static picture: its size is
 // bounded (an SVG up to MaxStaticSVG, else a PNG), and the size and time are
 // logged for docs/acceptance.md (go test -v -run TestStaticFallbackCost ./display).
+// Every chart constructor and every series type with a drawing is here, each
+// from real model output or data.
 func TestStaticFallbackCost(t *testing.T) {
 	model, _, test, h := trainedIris(t)
 	digits := ml.Digits()
 	scores := model.Predict(test.X)
 	corr := mat.NewSymDense(10, nil)
 	stat.CorrelationMatrix(corr, ml.ToDense(digits.X.Rows(0, 300)).Slice(0, 300, 20, 30), nil)
-	charts := map[string]func() map[string]any{
-		"history": func() map[string]any { return HistoryChart(h)[MIMEECharts].(map[string]any) },
-		"confusion": func() map[string]any {
-			return ConfusionChart(ml.NewConfusionMatrix(scores, test.Y, nil), false)[MIMEECharts].(map[string]any)
-		},
-		"roc":      func() map[string]any { return ROCChart(scores, test.Y, nil)[MIMEECharts].(map[string]any) },
-		"pca-1797": func() map[string]any { return PCAChart(digits.X, digits.Labels(), nil)[MIMEECharts].(map[string]any) },
-		"weights":  func() map[string]any { return WeightHistogram(model)[MIMEECharts].(map[string]any) },
-		"heatmap":  func() map[string]any { return Heatmap("corr", corr, nil, nil)[MIMEECharts].(map[string]any) },
-		"pie": func() map[string]any {
-			pie, _ := predictedClassPie(t)
-			return Chart(pie)[MIMEECharts].(map[string]any)
-		},
-		"gauge": func() map[string]any {
-			g, _ := testAccuracyGauge(t)
-			return Chart(g)[MIMEECharts].(map[string]any)
-		},
+	opt := func(b Bundle) map[string]any { return b[MIMEECharts].(map[string]any) }
+	var losses []float64
+	for _, e := range h.Epochs {
+		losses = append(losses, e.Loss)
 	}
-	for name, f := range charts {
-		opt := f()
+	grid := ml.GridSearch(ml.Grid{"lr": {0.001, 0.01, 0.05}}, ml.Iris(), 3, 1, func(p ml.Params, train, val ml.Dataset) float64 {
+		m := ml.Sequential(ml.Linear(4, 3))
+		m.Fit(train, ml.FitConfig{Epochs: 2, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(p["lr"]), Seed: 1})
+		return m.Evaluate(val, ml.CrossEntropy(), "accuracy").Metrics["accuracy"]
+	})
+	ml.SetSeed(2)
+	rx := ml.Randn(200, 3)
+	ry := rx.MatMul(ml.FromSlice([]float32{1, -2, 0.5}, 3, 1))
+	charts := []struct {
+		name  string
+		build func() map[string]any
+		// want is text the picture must show (a title, a label).
+		want string
+	}{
+		{"line", func() map[string]any { return opt(LineChart("Loss", nil, map[string][]float64{"train": losses})) }, "Loss"},
+		{"bar", func() map[string]any {
+			return opt(BarChart("Samples per class", test.ClassNames, map[string][]float64{"test": {15, 15, 15}}))
+		}, "Samples per class"},
+		{"history", func() map[string]any { return opt(HistoryChart(h)) }, "Training history"},
+		{"confusion", func() map[string]any {
+			return opt(ConfusionChart(ml.NewConfusionMatrix(scores, test.Y, test.ClassNames), false))
+		}, "versicolor"},
+		{"roc", func() map[string]any { return opt(ROCChart(scores, test.Y, nil)) }, "ROC"},
+		{"pr", func() map[string]any { return opt(PRChart(scores, test.Y, nil)) }, "recall"},
+		{"grid", func() map[string]any { return opt(GridChart(grid)) }, "chosen"},
+		{"pca-1797", func() map[string]any { return opt(PCAChart(digits.X, digits.Labels(), nil)) }, ""},
+		{"weights", func() map[string]any { return opt(WeightHistogram(model)) }, "weight"},
+		{"regression-200", func() map[string]any { return opt(RegressionChart(ry.AddScalar(0.1), ry)) }, "residual"},
+		{"heatmap", func() map[string]any { return opt(Heatmap("corr", corr, nil, nil)) }, "corr"},
+		{"pie", func() map[string]any {
+			pie, _ := predictedClassPie(t)
+			return opt(Chart(pie))
+		}, "Predicted classes"},
+		{"gauge", func() map[string]any {
+			g, _ := testAccuracyGauge(t)
+			return opt(Chart(g))
+		}, "Test accuracy"},
+		{"radar", func() map[string]any {
+			r, _, _ := classRadar(t)
+			return opt(Chart(r))
+		}, "share predicted"},
+		{"funnel", func() map[string]any {
+			f := chartsFunnel("Funnel", []string{"all", "confident", "right"}, []float64{100, 80, 70})
+			return opt(Chart(f))
+		}, "confident: 80"},
+		{"mixed line+pie+sankey", func() map[string]any {
+			return optionJSON(map[string]any{"title": map[string]any{"text": "Mixed"},
+				"xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "value"},
+				"series": []any{
+					map[string]any{"type": "line", "name": "loss", "data": [][]float64{{1, losses[0]}, {2, losses[1]}}},
+					map[string]any{"type": "pie", "data": []any{map[string]any{"name": "a", "value": 1}, map[string]any{"name": "b", "value": 2}}},
+					map[string]any{"type": "sankey", "name": "flows", "data": []any{}},
+				}})
+		}, "(sankey, 0 data items)"},
+	}
+	t.Logf("%-22s %-14s %9s  %s", "chart", "format", "size", "render time")
+	for _, c := range charts {
+		o := c.build()
 		start := time.Now()
-		mime, data, stats, err := staticFromOption(opt)
+		mime, data, stats, err := staticFromOption(o)
 		took := time.Since(start)
 		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+			t.Fatalf("%s: %v", c.name, err)
 		}
 		if mime == MIMESVG && len(data) > MaxStaticSVG {
-			t.Errorf("%s: SVG of %d bytes over the bound", name, len(data))
+			t.Errorf("%s: SVG of %d bytes over the bound", c.name, len(data))
 		}
-		t.Logf("%-10s %-14s %7d bytes  %v", name, mime, stats.bytes, took.Round(time.Microsecond))
+		if mime == MIMESVG && !strings.Contains(data, c.want) {
+			t.Errorf("%s: the picture lacks %q", c.name, c.want)
+		}
+		t.Logf("%-22s %-14s %9d  %v", c.name, mime, stats.bytes, took.Round(time.Microsecond))
 	}
+}
+
+// chartsFunnel is a go-echarts funnel of named values.
+func chartsFunnel(title string, names []string, values []float64) *charts.Funnel {
+	f := charts.NewFunnel()
+	f.SetGlobalOptions(charts.WithTitleOpts(opts.Title{Title: title}))
+	var data []opts.FunnelData
+	for i, n := range names {
+		data = append(data, opts.FunnelData{Name: n, Value: values[i]})
+	}
+	f.AddSeries(title, data)
+	return f
 }
 
 func TestLiveChartSkipsThePicture(t *testing.T) {
