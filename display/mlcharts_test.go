@@ -12,6 +12,10 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"gopad.dev/gopad/ml"
 )
@@ -399,4 +403,41 @@ func liveLine() *charts.Line {
 	line.SetGlobalOptions(charts.WithTitleOpts(opts.Title{Title: "live"}))
 	line.AddSeries("train loss", []opts.LineData{{Value: []any{1, 0.5}}, {Value: []any{2, 0.4}}})
 	return line
+}
+
+// The confusion matrix's picture colours every cell, the edge rows and
+// columns too, darker for larger counts, with the first class at the top (the
+// picture once drew only the middle row, as gonum's HeatMap was given rows
+// in decreasing order).
+func TestConfusionPictureColoursEveryCell(t *testing.T) {
+	model, _, test, _ := trainedIris(t)
+	cm := ml.NewConfusionMatrix(model.Predict(test.X), test.Y, test.ClassNames)
+	option := ConfusionChart(cm, false)[MIMEECharts].(map[string]any)
+	p := plot.New()
+	series := option["series"].([]any)
+	if err := addHeatmap(p, option, series[0].(map[string]any), axisList(option["xAxis"]), axisList(option["yAxis"])); err != nil {
+		t.Fatal(err)
+	}
+	if p.Y.Min != -0.5 || p.Y.Max != 2.5 || p.X.Min != -0.5 || p.X.Max != 2.5 {
+		t.Fatalf("heatmap spans x %v..%v y %v..%v, want -0.5..2.5 both", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	const w, h = 300, 300
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(72))
+	dc := draw.New(img)
+	p.Draw(dc)
+	data := p.DataCanvas(dc)
+	trX, trY := p.Transforms(&data)
+	pixels := img.Image()
+	for truth := 0; truth < 3; truth++ {
+		for pred := 0; pred < 3; pred++ {
+			// The first class is the top row: plotted row 2.
+			x, y := trX(float64(pred))+vg.Points(12), trY(float64(2-truth))+vg.Points(12) // beside the count's text
+			r, g, b, _ := pixels.At(int(x), h-int(y)).RGBA()
+			dark := 1 - float64(r+g+b)/3/0xffff
+			count := cm.Counts[truth][pred]
+			if count >= 10 && dark < 0.5 || count == 0 && (dark > 0.1 || (r == 0xffff && g == 0xffff && b == 0xffff)) {
+				t.Errorf("cell true %s predicted %s (count %d) has darkness %.2f (rgb %x %x %x)", test.ClassNames[truth], test.ClassNames[pred], count, dark, r, g, b)
+			}
+		}
+	}
 }

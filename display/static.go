@@ -504,14 +504,21 @@ type heatGrid struct {
 	flipY      bool
 }
 
+// The grid's Y grows with r, as gonum's HeatMap requires (a decreasing Y gives
+// it an inverted range and it drew only the inner rows); an inverse y axis
+// (the first category at the top, as a confusion matrix has it) is drawn by
+// reading the rows in reverse.
 func (g *heatGrid) Dims() (c, r int)   { return g.cols, g.rows }
-func (g *heatGrid) Z(c, r int) float64 { return g.z[r*g.cols+c] }
+func (g *heatGrid) Z(c, r int) float64 { return g.z[g.row(r)*g.cols+c] }
 func (g *heatGrid) X(c int) float64    { return float64(c) }
-func (g *heatGrid) Y(r int) float64 {
+func (g *heatGrid) Y(r int) float64    { return float64(r) }
+
+// row maps a plotted row (0 at the bottom) to the option's row and back.
+func (g *heatGrid) row(r int) int {
 	if g.flipY {
-		return float64(g.rows - 1 - r)
+		return g.rows - 1 - r
 	}
-	return float64(r)
+	return r
 }
 
 // heatPalette runs from white to ECharts' first series blue.
@@ -564,7 +571,7 @@ func addHeatmap(p *plot.Plot, option, m map[string]any, xAxes, yAxes []map[strin
 		}
 		g.z[r*g.cols+c] = z
 		if showLabels {
-			labels.XYs = append(labels.XYs, plotter.XY{X: g.X(c), Y: g.Y(r)})
+			labels.XYs = append(labels.XYs, plotter.XY{X: g.X(c), Y: g.Y(g.row(r))})
 			labels.Labels = append(labels.Labels, heatLabel(z))
 		}
 	}
@@ -600,11 +607,7 @@ func addHeatmap(p *plot.Plot, option, m map[string]any, xAxes, yAxes []map[strin
 			lp.TextStyle[i].YAlign = draw.YCenter
 		}
 		for i, xy := range labels.XYs {
-			c, r := int(xy.X), int(xy.Y)
-			if flip {
-				r = g.rows - 1 - r
-			}
-			if g.z[r*g.cols+c] > mid {
+			if g.Z(int(xy.X), int(xy.Y)) > mid {
 				lp.TextStyle[i].Color = color.White
 			}
 		}
