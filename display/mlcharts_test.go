@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -171,6 +173,24 @@ func TestGridChartMarksTheChosenConfig(t *testing.T) {
 	chosen := seriesNamed(t, b, "chosen")["data"].([]any)[0].([]any)
 	if chosen[0].(float64) != res.BestParams()["lr"] || chosen[1].(float64) != res.BestScore() {
 		t.Errorf("chosen point %v, best %v %v", chosen, res.BestParams(), res.BestScore())
+	}
+	// The picture: the chosen point in the legend, which sits right of the
+	// plot (not over its points: the x axis' last tick is left of it), and the
+	// band's two lines named once.
+	svg := b[MIMESVG].(string)
+	textX := func(label string) float64 {
+		m := regexp.MustCompile(`<text x="([0-9.]+)"[^>]*>` + regexp.QuoteMeta(label) + `</text>`).FindStringSubmatch(svg)
+		if m == nil {
+			t.Fatalf("the picture has no text %q", label)
+		}
+		x, _ := strconv.ParseFloat(m[1], 64)
+		return x
+	}
+	if lastTick := fmt.Sprint(res.Trials[len(res.Trials)-1].Params["lr"]); textX("chosen") <= textX(lastTick) {
+		t.Errorf("legend at x %v is over the plot (last tick %s at %v)", textX("chosen"), lastTick, textX(lastTick))
+	}
+	if n := strings.Count(svg, ">mean ± std over folds<"); n != 1 {
+		t.Errorf("band named %d times in the legend", n)
 	}
 	mean := seriesNamed(t, b, "mean score")["data"].([]any)
 	if len(mean) != 3 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -49,11 +50,46 @@ type staticStats struct {
 // staticImage renders plots stacked vertically (one plot per panel) as an SVG,
 // or as a PNG when the SVG exceeds MaxStaticSVG. It returns the MIME type and the
 // data as a bundle holds it (SVG text, base64 PNG).
-func staticImage(plots []*plot.Plot, w, h vg.Length) (mime, data string, stats staticStats, err error) {
+//
+// With legendRight, each plot's legend is drawn in a column right of the plots
+// rather than over the data (gonum/plot draws it inside the data area, where
+// it hid the curves' ends and markers such as a grid search's chosen point).
+func staticImage(plots []*plot.Plot, w, h vg.Length, legendRight bool) (mime, data string, stats staticStats, err error) {
 	start := time.Now()
 	defer func() { stats.took = time.Since(start) }()
 	if len(plots) == 0 {
 		return "", "", stats, fmt.Errorf("no panels to draw")
+	}
+	// Take the legends out of the plots and make room for the widest.
+	var lw vg.Length
+	legends := make([]plot.Legend, len(plots))
+	if legendRight {
+		probe := draw.New(vgimg.New(w, h))
+		for i, p := range plots {
+			legends[i] = p.Legend
+			legends[i].Left, legends[i].Top = true, true
+			legends[i].XOffs, legends[i].YOffs = 0, 0
+			if r := legends[i].Rectangle(probe); r.Size().X > 0 {
+				lw = max(lw, r.Size().X+vg.Points(10))
+			}
+			empty := plot.NewLegend()
+			p.Legend = empty
+		}
+		lw = min(lw, w*0.38)
+		defer func() {
+			for i, p := range plots {
+				p.Legend = legends[i]
+			}
+		}()
+	}
+	// With the legend beside the plots, the title is centred over the whole
+	// picture, not over the narrower plots (a long title was cut off).
+	title := plots[0].Title
+	if legendRight && title.Text != "" {
+		plots[0].Title.Text = ""
+		defer func() { plots[0].Title.Text = title.Text }()
+	} else {
+		title.Text = ""
 	}
 	render := func(format string) ([]byte, error) {
 		var c vg.CanvasWriterTo
@@ -66,17 +102,37 @@ func staticImage(plots []*plot.Plot, w, h vg.Length) (mime, data string, stats s
 			}
 		}
 		dc := draw.New(c)
-		if len(plots) == 1 {
-			plots[0].Draw(dc)
-		} else {
+		plotsC := dc
+		if title.Text != "" {
+			th := title.TextStyle.Rectangle(title.Text).Size().Y
+			sty := title.TextStyle
+			sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+			dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Points(3)}, title.Text)
+			plotsC = draw.Crop(dc, 0, 0, 0, -th-vg.Points(8))
+		}
+		if lw > 0 {
+			plotsC = draw.Crop(plotsC, 0, -lw, 0, 0)
+		}
+		canvases := []draw.Canvas{plotsC}
+		if len(plots) > 1 {
 			rows := make([][]*plot.Plot, len(plots))
 			for i, p := range plots {
 				rows[i] = []*plot.Plot{p}
 			}
 			tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadY: vg.Points(6)}
-			canvases := plot.Align(rows, tiles, dc)
-			for i, p := range plots {
-				p.Draw(canvases[i][0])
+			aligned := plot.Align(rows, tiles, plotsC)
+			canvases = canvases[:0]
+			for i := range plots {
+				canvases = append(canvases, aligned[i][0])
+			}
+		}
+		for i, p := range plots {
+			p.Draw(canvases[i])
+			if lw > 0 {
+				lc := canvases[i]
+				lc.Min.X, lc.Max.X = dc.Max.X-lw+vg.Points(6), dc.Max.X
+				lc.Max.Y -= titleHeight(p)
+				legends[i].Draw(lc)
 			}
 		}
 		var buf bytes.Buffer
@@ -97,6 +153,28 @@ func staticImage(plots []*plot.Plot, w, h vg.Length) (mime, data string, stats s
 		return "", "", stats, fmt.Errorf("draw PNG: %w", err)
 	}
 	return MIMEPNG, base64.StdEncoding.EncodeToString(png), staticStats{mime: MIMEPNG, bytes: len(png)}, nil
+}
+
+// titleHeight is the height a plot's title takes above its data area.
+func titleHeight(p *plot.Plot) vg.Length {
+	if p.Title.Text == "" {
+		return 0
+	}
+	return p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
+}
+
+// sansFonts sets a plot's text in Liberation Sans, nearer ECharts' sans-serif
+// than gonum/plot's default serif, at sizes for a 6-inch picture.
+func sansFonts(p *plot.Plot) {
+	sans := func(size float64) font.Font {
+		return font.Font{Typeface: "Liberation", Variant: "Sans", Size: vg.Points(size)}
+	}
+	p.Title.TextStyle.Font = sans(12)
+	p.X.Label.TextStyle.Font = sans(10)
+	p.Y.Label.TextStyle.Font = sans(10)
+	p.X.Tick.Label.Font = sans(8)
+	p.Y.Tick.Label.Font = sans(8)
+	p.Legend.TextStyle.Font = sans(8.5)
 }
 
 // Colours of the static charts' series: ECharts' default palette, so that the
@@ -145,9 +223,7 @@ func staticCartesian(option map[string]any, series []any) (mime, data string, st
 		panels[i] = p
 		p.Legend.Top = true
 		p.Legend.Left = false
-		p.Legend.TextStyle.Font.Size = vg.Points(8)
-		p.X.Tick.Label.Font.Size = vg.Points(8)
-		p.Y.Tick.Label.Font.Size = vg.Points(8)
+		sansFonts(p)
 		p.Y.Label.Text = axisName(yAxes[i])
 		if len(xAxes) > 0 {
 			p.X.Label.Text = axisName(xAxes[0])
@@ -156,6 +232,19 @@ func staticCartesian(option map[string]any, series []any) (mime, data string, st
 	panels[0].Title.Text = optionTitle(option)
 	if sub := optionSubtitle(option); sub != "" {
 		panels[0].Title.Text += "\n" + sub
+	}
+	// One legend entry per name and panel (a band drawn as two lines, such as
+	// a grid search's mean ± std, shares one name).
+	inLegend := map[*plot.Plot]map[string]bool{}
+	addLegend := func(p *plot.Plot, name string, thumb plot.Thumbnailer) {
+		if name == "" || inLegend[p][name] {
+			return
+		}
+		if inLegend[p] == nil {
+			inLegend[p] = map[string]bool{}
+		}
+		inLegend[p][name] = true
+		p.Legend.Add(name, thumb)
 	}
 	var xCats []string
 	if len(xAxes) > 0 {
@@ -220,8 +309,8 @@ func staticCartesian(option map[string]any, series []any) (mime, data string, st
 				p.Add(sc)
 				thing, legend = sc, sc
 			}
-			if thing != nil && name != "" {
-				p.Legend.Add(name, legend)
+			if thing != nil {
+				addLegend(p, name, legend)
 			}
 		case "bar", "pictorialBar":
 			vals := make(plotter.Values, len(data))
@@ -244,18 +333,14 @@ func staticCartesian(option map[string]any, series []any) (mime, data string, st
 			nb := countType(series, "bar")
 			bars.Offset = vg.Points(barWidth(len(vals), nb)) * vg.Length(float64(indexOfType(series, si, "bar"))-float64(nb-1)/2)
 			p.Add(bars)
-			if name != "" {
-				p.Legend.Add(name, bars)
-			}
+			addLegend(p, name, bars)
 		case "boxplot", "candlestick":
 			bx := newBoxes(data, typ == "candlestick", col, countType(series, typ), indexOfType(series, si, typ))
 			if len(bx.vals) == 0 {
 				continue
 			}
 			p.Add(bx)
-			if name != "" {
-				p.Legend.Add(name, bx)
-			}
+			addLegend(p, name, bx)
 		case "heatmap":
 			if err := addHeatmap(p, option, m, xAxes, yAxes); err != nil {
 				return "", "", stats, 0, err
@@ -273,7 +358,9 @@ func staticCartesian(option map[string]any, series []any) (mime, data string, st
 			p.NominalX(xCats...)
 		}
 		applyAxisRange(p, xAxes, yAxes, i)
-		p.Add(plotter.NewGrid())
+		if !isHeatmap(series) { // grid lines over cells hide the counts
+			p.Add(plotter.NewGrid())
+		}
 		shown = append(shown, p)
 	}
 	if len(shown) == 0 {
@@ -286,7 +373,7 @@ func staticCartesian(option map[string]any, series []any) (mime, data string, st
 	if len(shown) > 1 {
 		h = StaticHeight * vg.Length(0.6*float64(len(shown)))
 	}
-	mime, data, stats, err = staticImage(shown, StaticWidth, h)
+	mime, data, stats, err = staticImage(shown, StaticWidth, h, true)
 	return mime, data, stats, h, err
 }
 
@@ -602,7 +689,7 @@ func addHeatmap(p *plot.Plot, option, m map[string]any, xAxes, yAxes []map[strin
 		}
 		mid := (hm.Min + hm.Max) / 2
 		for i := range lp.TextStyle {
-			lp.TextStyle[i].Font.Size = vg.Points(7)
+			lp.TextStyle[i].Font = font.Font{Typeface: "Liberation", Variant: "Sans", Size: vg.Points(9)}
 			lp.TextStyle[i].XAlign = draw.XCenter
 			lp.TextStyle[i].YAlign = draw.YCenter
 		}
