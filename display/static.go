@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -104,6 +105,7 @@ func staticImage(plots []*plot.Plot, w, h vg.Length, legendRight bool) (mime, da
 		dc := draw.New(c)
 		plotsC := dc
 		if title.Text != "" {
+			title.Text = wrapText(title.Text, title.TextStyle, dc.Size().X-vg.Points(8))
 			th := title.TextStyle.Rectangle(title.Text).Size().Y
 			sty := title.TextStyle
 			sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
@@ -161,6 +163,39 @@ func titleHeight(p *plot.Plot) vg.Length {
 		return 0
 	}
 	return p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
+}
+
+// wrapText breaks each line of s that is wider than width at its " · "
+// separators, else at spaces (a history's subtitle of best values ran off
+// both sides of the picture).
+func wrapText(s string, sty text.Style, width vg.Length) string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if sty.Width(line) <= width {
+			out = append(out, line)
+			continue
+		}
+		sep := " · "
+		words := strings.Split(line, sep)
+		if len(words) == 1 {
+			sep = " "
+			words = strings.Fields(line)
+		}
+		cur := ""
+		for _, w := range words {
+			next := w
+			if cur != "" {
+				next = cur + sep + w
+			}
+			if cur != "" && sty.Width(next) > width {
+				out = append(out, cur)
+				next = w
+			}
+			cur = next
+		}
+		out = append(out, cur)
+	}
+	return strings.Join(out, "\n")
 }
 
 // sansFonts sets a plot's text in Liberation Sans, nearer ECharts' sans-serif

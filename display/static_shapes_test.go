@@ -315,3 +315,26 @@ func sortFloats(s []float64) {
 		}
 	}
 }
+
+// A title wider than the picture wraps at its " · " separators; no text
+// starts left of the picture (a history's subtitle of best values ran off
+// both sides).
+func TestLongTitlesWrapInsideThePicture(t *testing.T) {
+	ys := map[string][]float64{"train": {3, 2, 1}}
+	long := "best val_loss 0.5831 (epoch 5) · best val_mae 0.6247 (epoch 10) · best val_r2 0.5223 (epoch 5) · seed 2 · and more words here"
+	svg := LineChart("Training history\n"+long, nil, ys)[MIMESVG].(string)
+	xs := regexp.MustCompile(`<text x="(-?[0-9.]+)"`).FindAllStringSubmatch(svg, -1)
+	if len(xs) == 0 {
+		t.Fatal("no text in the picture")
+	}
+	for _, x := range xs {
+		if v, _ := strconv.ParseFloat(x[1], 64); v < 0 {
+			t.Errorf("text starts at x %v, outside the picture", v)
+		}
+	}
+	for _, part := range []string{">best val_loss 0.5831 (epoch 5) · best val_mae 0.6247 (epoch 10)<", ">best val_r2 0.5223 (epoch 5) · seed 2 · and more words here<"} {
+		if !strings.Contains(svg, part) {
+			t.Errorf("the wrapped title lacks the line %q", part)
+		}
+	}
+}
