@@ -100,7 +100,7 @@ func LiveChart(c any) Bundle {
 // that has no static form says so in the bundle's metadata-free text instead.
 func chartBundle(option map[string]any) Bundle {
 	b := Bundle{MIMEECharts: option, MIMEText: describeChart(option)}
-	mime, data, _, err := staticFromOption(option)
+	mime, data, _, err := safeStatic(option)
 	if err != nil {
 		// The picture then says why there is no chart: a saved notebook shows
 		// that rather than nothing.
@@ -110,6 +110,18 @@ func chartBundle(option map[string]any) Bundle {
 	}
 	b[mime] = data
 	return b
+}
+
+// safeStatic is staticFromOption with a panic of the drawing code (gonum/plot
+// panics on, e.g., a non-positive value on a log axis) turned into an error, so
+// that a chart with odd data still shows, with a note instead of a picture.
+func safeStatic(option map[string]any) (mime, data string, stats staticStats, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			mime, data, err = "", "", fmt.Errorf("drawing failed: %v", r)
+		}
+	}()
+	return staticFromOption(option)
 }
 
 // optionJSON turns an option built from Go maps and slices into plain JSON
@@ -318,3 +330,35 @@ func pointValue(d any) (float64, bool) {
 }
 
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+
+// WithAxisNames returns a copy of a chart bundle (LineChart, BarChart, Heatmap,
+// Chart, ...) whose first x and y axes are named x and y (say what and in
+// which unit, e.g. "epoch", "loss (MSE)"), with its text and static picture
+// made again; an empty name leaves that axis as it was. A bundle without a
+// chart, or whose chart has no such axis, is returned with a text/plain
+// message saying so.
+func (b Bundle) WithAxisNames(x, y string) Bundle {
+	option, ok := b[MIMEECharts].(map[string]any)
+	if !ok {
+		return Bundle{MIMEText: "display: WithAxisNames: the bundle holds no chart"}
+	}
+	option = optionJSON(option) // a copy: b stays as it was
+	for _, a := range []struct{ key, name string }{{"xAxis", x}, {"yAxis", y}} {
+		if a.name == "" {
+			continue
+		}
+		axes := axisList(option[a.key])
+		if len(axes) == 0 {
+			return Bundle{MIMEText: fmt.Sprintf("display: WithAxisNames: the chart has no %s to name %q", a.key, a.name)}
+		}
+		axes[0]["name"] = a.name
+		axes[0]["nameLocation"] = "middle"
+		if _, ok := axes[0]["nameGap"]; !ok {
+			axes[0]["nameGap"] = 30
+			if a.key == "yAxis" {
+				axes[0]["nameGap"] = 45
+			}
+		}
+	}
+	return chartBundle(option)
+}

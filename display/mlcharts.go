@@ -319,6 +319,12 @@ func GridChart(r ml.GridResult) Bundle {
 		grids = append(grids, map[string]any{"left": fmt.Sprintf("%d%%", left), "width": fmt.Sprintf("%d%%", width), "top": 70, "bottom": 50, "containLabel": true})
 		xa := valueAxis(name)
 		xa["gridIndex"] = pi
+		if logSpaced(r, name) {
+			// Learning rates and the like are searched on a log grid; a
+			// linear axis crowds the small values into one corner.
+			xa["type"], xa["name"] = "log", name+" (log scale)"
+			delete(xa, "scale")
+		}
 		xAxes = append(xAxes, xa)
 		ya := valueAxis("mean CV score")
 		ya["gridIndex"] = pi
@@ -356,6 +362,20 @@ func GridChart(r ml.GridResult) Bundle {
 	b := chartBundle(optionJSON(o))
 	b[MIMEText] = r.String()
 	return b
+}
+
+// logSpaced reports whether a grid's values of a parameter are all positive
+// and span a factor of 10 or more.
+func logSpaced(r ml.GridResult, name string) bool {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, t := range r.Trials {
+		v := t.Params[name]
+		if !(v > 0) {
+			return false
+		}
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	return hi >= 10*lo
 }
 
 func paramsText(p ml.Params) string {

@@ -186,8 +186,15 @@ func TestGridChartMarksTheChosenConfig(t *testing.T) {
 		x, _ := strconv.ParseFloat(m[1], 64)
 		return x
 	}
-	if lastTick := fmt.Sprint(res.Trials[len(res.Trials)-1].Params["lr"]); textX("chosen") <= textX(lastTick) {
-		t.Errorf("legend at x %v is over the plot (last tick %s at %v)", textX("chosen"), lastTick, textX(lastTick))
+	// lr spans 0.001..0.05: a log axis, its ticks at powers of ten.
+	if xa := axisList(b[MIMEECharts].(map[string]any)["xAxis"])[0]; xa["type"] != "log" || xa["name"] != "lr (log scale)" {
+		t.Errorf("x axis %v, want a log axis", xa)
+	}
+	if lastTick := "0.01"; textX("chosen") <= textX(lastTick) {
+		t.Errorf("legend at x %v is over the plot (tick %s at %v)", textX("chosen"), lastTick, textX(lastTick))
+	}
+	if !strings.Contains(svg, ">0.001<") || !strings.Contains(svg, ">lr (log scale)<") {
+		t.Errorf("the picture's x axis is not the log axis")
 	}
 	if n := strings.Count(svg, ">mean ± std over folds<"); n != 1 {
 		t.Errorf("band named %d times in the legend", n)

@@ -157,6 +157,14 @@ func staticImage(plots []*plot.Plot, w, h vg.Length, legendRight bool) (mime, da
 	return MIMEPNG, base64.StdEncoding.EncodeToString(png), staticStats{mime: MIMEPNG, bytes: len(png)}, nil
 }
 
+// logAxis draws an axis of ECharts type "log" on a log scale.
+func logAxis(a *plot.Axis, option map[string]any) {
+	if option["type"] == "log" {
+		a.Scale = plot.LogScale{}
+		a.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+}
+
 // titleHeight is the height a plot's title takes above its data area.
 func titleHeight(p *plot.Plot) vg.Length {
 	if p.Title.Text == "" {
@@ -300,7 +308,11 @@ func staticCartesian(option map[string]any, series []any) (mime, data string, st
 		used[yi] = true
 		if v, ok := m["xAxisIndex"].(float64); ok && int(v) < len(xAxes) && v >= 0 {
 			p.X.Label.Text = axisName(xAxes[int(v)])
+			logAxis(&p.X, xAxes[int(v)])
+		} else if len(xAxes) > 0 {
+			logAxis(&p.X, xAxes[0])
 		}
+		logAxis(&p.Y, yAxes[yi])
 		col := seriesColor(si, option)
 		if c, ok := parseColor(lookup(m, "itemStyle", "color")); ok {
 			col = c

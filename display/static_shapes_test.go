@@ -338,3 +338,40 @@ func TestLongTitlesWrapInsideThePicture(t *testing.T) {
 		}
 	}
 }
+
+// WithAxisNames names a chart's axes in the option and in the picture, leaves
+// the original bundle alone, and says what is wrong with a bundle it cannot
+// name.
+func TestWithAxisNames(t *testing.T) {
+	b := LineChart("Variance explained", nil, map[string][]float64{"share": {0.2, 0.5, 0.9}})
+	named := b.WithAxisNames("components k", "share of variance")
+	opt := named[MIMEECharts].(map[string]any)
+	if axisList(opt["xAxis"])[0]["name"] != "components k" || axisList(opt["yAxis"])[0]["name"] != "share of variance" {
+		t.Errorf("axes %v %v", opt["xAxis"], opt["yAxis"])
+	}
+	svg := named[MIMESVG].(string)
+	if !strings.Contains(svg, ">components k<") || !strings.Contains(svg, ">share of variance<") {
+		t.Errorf("the picture lacks the axis names")
+	}
+	if _, ok := axisList(b[MIMEECharts].(map[string]any)["xAxis"])[0]["name"]; ok || strings.Contains(b[MIMESVG].(string), "components k") {
+		t.Errorf("the original bundle changed")
+	}
+	if got := PieChart("p", []string{"a"}, []float64{1}).WithAxisNames("x", "").String(); !strings.Contains(got, `no xAxis to name "x"`) {
+		t.Errorf("pie: %q", got)
+	}
+	if got := (Bundle{MIMEText: "hi"}).WithAxisNames("x", "y").String(); !strings.Contains(got, "holds no chart") {
+		t.Errorf("no chart: %q", got)
+	}
+}
+
+// A chart that gonum/plot cannot draw (a zero on a log axis makes it panic)
+// still shows: its picture is a note saying why.
+func TestUndrawableDataGivesANote(t *testing.T) {
+	b := Chart(map[string]any{"title": map[string]any{"text": "Log of zero"},
+		"xAxis": map[string]any{"type": "log"}, "yAxis": map[string]any{"type": "value"},
+		"series": []any{map[string]any{"type": "line", "data": []any{[]any{0.0, 1.0}, []any{10.0, 2.0}}}}})
+	svg, _ := b[MIMESVG].(string)
+	if !strings.Contains(svg, "Log of zero") || !strings.Contains(svg, "drawing failed") || !strings.Contains(b.String(), "no static picture: drawing failed") {
+		t.Errorf("picture %q, text %q", svg, b.String())
+	}
+}
