@@ -364,6 +364,13 @@ func GridChart(r ml.GridResult) Bundle {
 	return b
 }
 
+// classPalette is ECharts' 9 colours followed by 11 more, distinct from them
+// and from each other, for charts with one series per class.
+var classPalette = []string{
+	"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc",
+	"#1f2d5c", "#8c564b", "#7f7f7f", "#bcbd22", "#17becf", "#6b4c9a", "#d62728", "#2ca02c", "#ff7f0e", "#c49c94", "#393b79",
+}
+
 // logSpaced reports whether a grid's values of a parameter are all positive
 // and span a factor of 10 or more.
 func logSpaced(r ml.GridResult, name string) bool {
@@ -533,6 +540,11 @@ func PCAChart(x *ml.Tensor, labels []int, classNames []string) Bundle {
 	o["xAxis"] = valueAxis(fmt.Sprintf("PC1 (%.1f%%)", explained(0)))
 	o["yAxis"] = valueAxis(fmt.Sprintf("PC2 (%.1f%%)", explained(1)))
 	o["dataZoom"] = []any{map[string]any{"type": "inside", "xAxisIndex": 0}, map[string]any{"type": "inside", "yAxisIndex": 0}}
+	if len(classes) > len(seriesColors) {
+		// ECharts' palette has 9 colours: a tenth class (the digit 9) took the
+		// first one's colour. Up to 20 classes get distinct colours.
+		o["color"] = classPalette
+	}
 	var series []any
 	for _, c := range classes {
 		name := "samples"

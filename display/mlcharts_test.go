@@ -468,3 +468,26 @@ func TestConfusionPictureColoursEveryCell(t *testing.T) {
 		}
 	}
 }
+
+// Ten digit classes get ten distinct colours, in the chart and its picture
+// (ECharts' palette has nine: the digit 9 was drawn in the colour of the 0).
+func TestPCAChartColoursTenClassesApart(t *testing.T) {
+	d := ml.Digits().Slice(0, 400)
+	b := PCAChart(d.X, d.Labels(), d.ClassNames)
+	opt := b[MIMEECharts].(map[string]any)
+	seen := map[string]string{}
+	for i, s := range opt["series"].([]any) {
+		name := s.(map[string]any)["name"].(string)
+		c := colorHex(seriesColor(i, opt))
+		if other, ok := seen[c]; ok {
+			t.Errorf("classes %s and %s share the colour %s", other, name, c)
+		}
+		seen[c] = name
+	}
+	if len(seen) != 10 {
+		t.Errorf("%d colours for 10 classes", len(seen))
+	}
+	if svg, ok := b[MIMESVG].(string); ok && !strings.Contains(strings.ToLower(svg), strings.ToLower(colorHex(seriesColor(9, opt)))) {
+		t.Errorf("the picture does not use the tenth colour")
+	}
+}
