@@ -362,6 +362,32 @@ func TestStaticFallbackCost(t *testing.T) {
 			f := chartsFunnel("Funnel", []string{"all", "confident", "right"}, []float64{100, 80, 70})
 			return opt(Chart(f))
 		}, "confident: 80"},
+		{"sensitivity", func() map[string]any {
+			res, err := ml.PruneSensitivity(model, test, []float64{0, 0.5, 0.9}, func(m *ml.Model, d ml.Dataset) float64 {
+				return m.Evaluate(d, ml.CrossEntropy(), "accuracy").Metrics["accuracy"]
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return opt(SensitivityChart(res))
+		}, "pruned %"},
+		{"compression", func() map[string]any {
+			res := ml.CompressionSearch(ml.Grid{"prune": {0, 0.5, 0.9}}, test, 2, 1,
+				func(p ml.Params, train ml.Dataset) *ml.Model {
+					m := ml.Sequential(ml.Linear(4, 8), ml.ReLU(), ml.Linear(8, 3))
+					m.Fit(train, ml.FitConfig{Epochs: 2, Loss: ml.CrossEntropy(), Seed: 1})
+					if p["prune"] > 0 {
+						if _, err := ml.Prune(m, ml.GlobalL1(p["prune"])); err != nil {
+							t.Fatal(err)
+						}
+					}
+					return m
+				},
+				func(m *ml.Model, val ml.Dataset) float64 {
+					return m.Evaluate(val, ml.CrossEntropy(), "accuracy").Metrics["accuracy"]
+				})
+			return opt(CompressionChart(res))
+		}, "Pareto"},
 		{"mixed line+pie+sankey", func() map[string]any {
 			return optionJSON(map[string]any{"title": map[string]any{"text": "Mixed"},
 				"xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "value"},
