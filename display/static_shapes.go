@@ -372,10 +372,11 @@ func staticFunnel(option map[string]any, series []any) (mime, data string, stats
 		if !(hi > lo) {
 			return "", "", stats, fmt.Errorf("funnel %q: max %v is not above min %v", m["name"], hi, lo)
 		}
-		// Each series gets a column; the funnel takes its left 60%, the labels the rest.
+		// Each series gets a column; the funnel takes 12%..62% of it, the labels
+		// the rest, so that funnel and labels sit under the centred title.
 		colW := roundW / k
-		x0 := colW*float64(si) + 16
-		fw := colW*0.6 - 16
+		x0 := colW*float64(si) + colW*0.12
+		fw := colW * 0.5
 		minSize := length(m["minSize"], fw, 0)
 		maxSize := length(m["maxSize"], fw, fw)
 		width := func(v float64) float64 {
