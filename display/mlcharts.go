@@ -289,6 +289,9 @@ func curveChart(curves []ml.Curve, kind, xName, yName string) Bundle {
 		})
 	}
 	o["series"] = series
+	if len(curves) > len(seriesColors) {
+		o["color"] = classPalette // one colour per class (the digits' 9 took the 0's)
+	}
 	b := chartBundle(optionJSON(o))
 	var lines []string
 	for _, c := range curves {

@@ -500,6 +500,19 @@ func TestConfusionPictureColoursEveryCell(t *testing.T) {
 func TestPCAChartColoursTenClassesApart(t *testing.T) {
 	d := ml.Digits().Slice(0, 400)
 	b := PCAChart(d.X, d.Labels(), d.ClassNames)
+	checkTenColours(t, b)
+	// ROC curves of ten classes, from a model trained on the digits.
+	ml.SetSeed(5)
+	m := ml.Sequential(ml.Linear(64, 10))
+	m.Fit(d, ml.FitConfig{Epochs: 3, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(0.01), Seed: 1})
+	roc := ROCChart(m.Predict(d.X), d.Y, d.ClassNames)
+	opt := roc[MIMEECharts].(map[string]any)
+	opt["series"] = opt["series"].([]any)[:10] // the chance line has its own grey
+	checkTenColours(t, Bundle{MIMEECharts: opt, MIMESVG: roc[MIMESVG]})
+}
+
+func checkTenColours(t *testing.T, b Bundle) {
+	t.Helper()
 	opt := b[MIMEECharts].(map[string]any)
 	seen := map[string]string{}
 	for i, s := range opt["series"].([]any) {
