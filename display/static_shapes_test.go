@@ -375,3 +375,28 @@ func TestUndrawableDataGivesANote(t *testing.T) {
 		t.Errorf("picture %q, text %q", svg, b.String())
 	}
 }
+
+// A mixed chart whose axis panel is too large for SVG holds that panel as a
+// PNG inside its SVG, at the panel's height, beside the pie drawn as SVG.
+func TestMixedChartWithALargeAxisPanel(t *testing.T) {
+	var pts []any
+	for i := 0; i < 6000; i++ {
+		pts = append(pts, []any{float64(i), math.Sin(float64(i) / 100)})
+	}
+	svg, _ := Chart(map[string]any{"title": map[string]any{"text": "Big"},
+		"xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "value"},
+		"series": []any{
+			map[string]any{"type": "scatter", "name": "sine", "data": pts},
+			map[string]any{"type": "pie", "data": []any{map[string]any{"name": "a", "value": 1}, map[string]any{"name": "b", "value": 2}}},
+		}})[MIMESVG].(string)
+	img := regexp.MustCompile(`<image x="0" y="([0-9.]+)" width="([0-9.]+)" height="([0-9.]+)" href="data:image/png;base64,`).FindStringSubmatch(svg)
+	if img == nil {
+		t.Fatalf("no PNG panel in the mixed picture (%d bytes)", len(svg))
+	}
+	if h, _ := strconv.ParseFloat(img[3], 64); math.Abs(h-float64(StaticHeight)*4/3) > 0.1 {
+		t.Errorf("PNG panel %s px high, want %v", img[3], float64(StaticHeight)*4/3)
+	}
+	if !strings.Contains(svg, "<title>b: 2 (66.7%)</title>") || len(svg) > 2*MaxStaticSVG {
+		t.Errorf("pie missing or picture too large (%d bytes)", len(svg))
+	}
+}
