@@ -25,11 +25,12 @@ type echartsChart interface {
 // charts.Scatter, charts.Pie, ... built with go-echarts v2) as its ECharts option
 // object under application/vnd.gopad.echarts+json, which the notebook draws with
 // ECharts, a text/plain summary of its series, and a static picture of the
-// chart (image/svg+xml, or image/png when large) for viewers without gopad. Line,
-// scatter, bar and heatmap series, and charts of pie and gauge series, are
-// drawn; a chart with other series (radar, funnel, ...) has no picture and its
-// text says so. A value that is not a
-// go-echarts chart gives a text/plain message saying so.
+// chart (image/svg+xml, or image/png when large) for viewers without gopad.
+// Line, scatter, bar, heatmap, boxplot, candlestick, pie, gauge, radar and
+// funnel series are drawn, also mixed in one chart; series of other types
+// (sankey, graph, tree, map, ...) are named in a note in the picture saying
+// they are not drawn. A value that is not a go-echarts chart gives a
+// text/plain message saying so.
 //
 // c may also be an ECharts option built by hand as Go maps and slices
 // (map[string]any{"title": ..., "series": ...}, as in ECharts' documentation),
@@ -99,13 +100,28 @@ func LiveChart(c any) Bundle {
 // that has no static form says so in the bundle's metadata-free text instead.
 func chartBundle(option map[string]any) Bundle {
 	b := Bundle{MIMEECharts: option, MIMEText: describeChart(option)}
-	mime, data, _, err := staticFromOption(option)
+	mime, data, _, err := safeStatic(option)
 	if err != nil {
+		// The picture then says why there is no chart: a saved notebook shows
+		// that rather than nothing.
 		b[MIMEText] = b[MIMEText].(string) + "\n(no static picture: " + err.Error() + ")"
+		b[MIMESVG] = noteSVG(option, err.Error())
 		return b
 	}
 	b[mime] = data
 	return b
+}
+
+// safeStatic is staticFromOption with a panic of the drawing code (gonum/plot
+// panics on, e.g., a non-positive value on a log axis) turned into an error, so
+// that a chart with odd data still shows, with a note instead of a picture.
+func safeStatic(option map[string]any) (mime, data string, stats staticStats, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			mime, data, err = "", "", fmt.Errorf("drawing failed: %v", r)
+		}
+	}()
+	return staticFromOption(option)
 }
 
 // optionJSON turns an option built from Go maps and slices into plain JSON
@@ -314,3 +330,35 @@ func pointValue(d any) (float64, bool) {
 }
 
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+
+// WithAxisNames returns a copy of a chart bundle (LineChart, BarChart, Heatmap,
+// Chart, ...) whose first x and y axes are named x and y (say what and in
+// which unit, e.g. "epoch", "loss (MSE)"), with its text and static picture
+// made again; an empty name leaves that axis as it was. A bundle without a
+// chart, or whose chart has no such axis, is returned with a text/plain
+// message saying so.
+func (b Bundle) WithAxisNames(x, y string) Bundle {
+	option, ok := b[MIMEECharts].(map[string]any)
+	if !ok {
+		return Bundle{MIMEText: "display: WithAxisNames: the bundle holds no chart"}
+	}
+	option = optionJSON(option) // a copy: b stays as it was
+	for _, a := range []struct{ key, name string }{{"xAxis", x}, {"yAxis", y}} {
+		if a.name == "" {
+			continue
+		}
+		axes := axisList(option[a.key])
+		if len(axes) == 0 {
+			return Bundle{MIMEText: fmt.Sprintf("display: WithAxisNames: the chart has no %s to name %q", a.key, a.name)}
+		}
+		axes[0]["name"] = a.name
+		axes[0]["nameLocation"] = "middle"
+		if _, ok := axes[0]["nameGap"]; !ok {
+			axes[0]["nameGap"] = 30
+			if a.key == "yAxis" {
+				axes[0]["nameGap"] = 45
+			}
+		}
+	}
+	return chartBundle(option)
+}

@@ -289,6 +289,9 @@ func curveChart(curves []ml.Curve, kind, xName, yName string) Bundle {
 		})
 	}
 	o["series"] = series
+	if len(curves) > len(seriesColors) {
+		o["color"] = classPalette // one colour per class (the digits' 9 took the 0's)
+	}
 	b := chartBundle(optionJSON(o))
 	var lines []string
 	for _, c := range curves {
@@ -319,6 +322,12 @@ func GridChart(r ml.GridResult) Bundle {
 		grids = append(grids, map[string]any{"left": fmt.Sprintf("%d%%", left), "width": fmt.Sprintf("%d%%", width), "top": 70, "bottom": 50, "containLabel": true})
 		xa := valueAxis(name)
 		xa["gridIndex"] = pi
+		if logSpaced(r, name) {
+			// Learning rates and the like are searched on a log grid; a
+			// linear axis crowds the small values into one corner.
+			xa["type"], xa["name"] = "log", name+" (log scale)"
+			delete(xa, "scale")
+		}
 		xAxes = append(xAxes, xa)
 		ya := valueAxis("mean CV score")
 		ya["gridIndex"] = pi
@@ -356,6 +365,27 @@ func GridChart(r ml.GridResult) Bundle {
 	b := chartBundle(optionJSON(o))
 	b[MIMEText] = r.String()
 	return b
+}
+
+// classPalette is ECharts' 9 colours followed by 11 more, distinct from them
+// and from each other, for charts with one series per class.
+var classPalette = []string{
+	"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc",
+	"#1f2d5c", "#8c564b", "#7f7f7f", "#bcbd22", "#17becf", "#6b4c9a", "#d62728", "#2ca02c", "#ff7f0e", "#c49c94", "#393b79",
+}
+
+// logSpaced reports whether a grid's values of a parameter are all positive
+// and span a factor of 10 or more.
+func logSpaced(r ml.GridResult, name string) bool {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, t := range r.Trials {
+		v := t.Params[name]
+		if !(v > 0) {
+			return false
+		}
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	return hi >= 10*lo
 }
 
 func paramsText(p ml.Params) string {
@@ -513,6 +543,11 @@ func PCAChart(x *ml.Tensor, labels []int, classNames []string) Bundle {
 	o["xAxis"] = valueAxis(fmt.Sprintf("PC1 (%.1f%%)", explained(0)))
 	o["yAxis"] = valueAxis(fmt.Sprintf("PC2 (%.1f%%)", explained(1)))
 	o["dataZoom"] = []any{map[string]any{"type": "inside", "xAxisIndex": 0}, map[string]any{"type": "inside", "yAxisIndex": 0}}
+	if len(classes) > len(seriesColors) {
+		// ECharts' palette has 9 colours: a tenth class (the digit 9) took the
+		// first one's colour. Up to 20 classes get distinct colours.
+		o["color"] = classPalette
+	}
 	var series []any
 	for _, c := range classes {
 		name := "samples"

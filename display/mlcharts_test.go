@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,10 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"gopad.dev/gopad/ml"
 )
@@ -168,6 +174,31 @@ func TestGridChartMarksTheChosenConfig(t *testing.T) {
 	if chosen[0].(float64) != res.BestParams()["lr"] || chosen[1].(float64) != res.BestScore() {
 		t.Errorf("chosen point %v, best %v %v", chosen, res.BestParams(), res.BestScore())
 	}
+	// The picture: the chosen point in the legend, which sits right of the
+	// plot (not over its points: the x axis' last tick is left of it), and the
+	// band's two lines named once.
+	svg := b[MIMESVG].(string)
+	textX := func(label string) float64 {
+		m := regexp.MustCompile(`<text x="([0-9.]+)"[^>]*>` + regexp.QuoteMeta(label) + `</text>`).FindStringSubmatch(svg)
+		if m == nil {
+			t.Fatalf("the picture has no text %q", label)
+		}
+		x, _ := strconv.ParseFloat(m[1], 64)
+		return x
+	}
+	// lr spans 0.001..0.05: a log axis, its ticks at powers of ten.
+	if xa := axisList(b[MIMEECharts].(map[string]any)["xAxis"])[0]; xa["type"] != "log" || xa["name"] != "lr (log scale)" {
+		t.Errorf("x axis %v, want a log axis", xa)
+	}
+	if lastTick := "0.01"; textX("chosen") <= textX(lastTick) {
+		t.Errorf("legend at x %v is over the plot (tick %s at %v)", textX("chosen"), lastTick, textX(lastTick))
+	}
+	if !strings.Contains(svg, ">0.001<") || !strings.Contains(svg, ">lr (log scale)<") {
+		t.Errorf("the picture's x axis is not the log axis")
+	}
+	if n := strings.Count(svg, ">mean ± std over folds<"); n != 1 {
+		t.Errorf("band named %d times in the legend", n)
+	}
 	mean := seriesNamed(t, b, "mean score")["data"].([]any)
 	if len(mean) != 3 {
 		t.Fatalf("%d mean points, want 3", len(mean))
@@ -273,43 +304,129 @@ func TestRegressionChart(t *testing.T) {
 // TestStaticFallbackCost measures each chart's static picture: its size is
 // bounded (an SVG up to MaxStaticSVG, else a PNG), and the size and time are
 // logged for docs/acceptance.md (go test -v -run TestStaticFallbackCost ./display).
+// Every chart constructor and every series type with a drawing is here, each
+// from real model output or data.
 func TestStaticFallbackCost(t *testing.T) {
 	model, _, test, h := trainedIris(t)
 	digits := ml.Digits()
 	scores := model.Predict(test.X)
 	corr := mat.NewSymDense(10, nil)
 	stat.CorrelationMatrix(corr, ml.ToDense(digits.X.Rows(0, 300)).Slice(0, 300, 20, 30), nil)
-	charts := map[string]func() map[string]any{
-		"history": func() map[string]any { return HistoryChart(h)[MIMEECharts].(map[string]any) },
-		"confusion": func() map[string]any {
-			return ConfusionChart(ml.NewConfusionMatrix(scores, test.Y, nil), false)[MIMEECharts].(map[string]any)
-		},
-		"roc":      func() map[string]any { return ROCChart(scores, test.Y, nil)[MIMEECharts].(map[string]any) },
-		"pca-1797": func() map[string]any { return PCAChart(digits.X, digits.Labels(), nil)[MIMEECharts].(map[string]any) },
-		"weights":  func() map[string]any { return WeightHistogram(model)[MIMEECharts].(map[string]any) },
-		"heatmap":  func() map[string]any { return Heatmap("corr", corr, nil, nil)[MIMEECharts].(map[string]any) },
-		"pie": func() map[string]any {
-			pie, _ := predictedClassPie(t)
-			return Chart(pie)[MIMEECharts].(map[string]any)
-		},
-		"gauge": func() map[string]any {
-			g, _ := testAccuracyGauge(t)
-			return Chart(g)[MIMEECharts].(map[string]any)
-		},
+	opt := func(b Bundle) map[string]any { return b[MIMEECharts].(map[string]any) }
+	var losses []float64
+	for _, e := range h.Epochs {
+		losses = append(losses, e.Loss)
 	}
-	for name, f := range charts {
-		opt := f()
+	grid := ml.GridSearch(ml.Grid{"lr": {0.001, 0.01, 0.05}}, ml.Iris(), 3, 1, func(p ml.Params, train, val ml.Dataset) float64 {
+		m := ml.Sequential(ml.Linear(4, 3))
+		m.Fit(train, ml.FitConfig{Epochs: 2, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(p["lr"]), Seed: 1})
+		return m.Evaluate(val, ml.CrossEntropy(), "accuracy").Metrics["accuracy"]
+	})
+	ml.SetSeed(2)
+	rx := ml.Randn(200, 3)
+	ry := rx.MatMul(ml.FromSlice([]float32{1, -2, 0.5}, 3, 1))
+	charts := []struct {
+		name  string
+		build func() map[string]any
+		// want is text the picture must show (a title, a label).
+		want string
+	}{
+		{"line", func() map[string]any { return opt(LineChart("Loss", nil, map[string][]float64{"train": losses})) }, "Loss"},
+		{"bar", func() map[string]any {
+			return opt(BarChart("Samples per class", test.ClassNames, map[string][]float64{"test": {15, 15, 15}}))
+		}, "Samples per class"},
+		{"history", func() map[string]any { return opt(HistoryChart(h)) }, "Training history"},
+		{"confusion", func() map[string]any {
+			return opt(ConfusionChart(ml.NewConfusionMatrix(scores, test.Y, test.ClassNames), false))
+		}, "versicolor"},
+		{"roc", func() map[string]any { return opt(ROCChart(scores, test.Y, nil)) }, "ROC"},
+		{"pr", func() map[string]any { return opt(PRChart(scores, test.Y, nil)) }, "recall"},
+		{"grid", func() map[string]any { return opt(GridChart(grid)) }, "chosen"},
+		{"pca-1797", func() map[string]any { return opt(PCAChart(digits.X, digits.Labels(), nil)) }, ""},
+		{"weights", func() map[string]any { return opt(WeightHistogram(model)) }, "weight"},
+		{"regression-200", func() map[string]any { return opt(RegressionChart(ry.AddScalar(0.1), ry)) }, "residual"},
+		{"heatmap", func() map[string]any { return opt(Heatmap("corr", corr, nil, nil)) }, "corr"},
+		{"pie", func() map[string]any {
+			pie, _ := predictedClassPie(t)
+			return opt(Chart(pie))
+		}, "Predicted classes"},
+		{"gauge", func() map[string]any {
+			g, _ := testAccuracyGauge(t)
+			return opt(Chart(g))
+		}, "Test accuracy"},
+		{"radar", func() map[string]any {
+			r, _, _ := classRadar(t)
+			return opt(Chart(r))
+		}, "share predicted"},
+		{"funnel", func() map[string]any {
+			f := chartsFunnel("Funnel", []string{"all", "confident", "right"}, []float64{100, 80, 70})
+			return opt(Chart(f))
+		}, "confident: 80"},
+		{"sensitivity", func() map[string]any {
+			res, err := ml.PruneSensitivity(model, test, []float64{0, 0.5, 0.9}, func(m *ml.Model, d ml.Dataset) float64 {
+				return m.Evaluate(d, ml.CrossEntropy(), "accuracy").Metrics["accuracy"]
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return opt(SensitivityChart(res))
+		}, "pruned %"},
+		{"compression", func() map[string]any {
+			res := ml.CompressionSearch(ml.Grid{"prune": {0, 0.5, 0.9}}, test, 2, 1,
+				func(p ml.Params, train ml.Dataset) *ml.Model {
+					m := ml.Sequential(ml.Linear(4, 8), ml.ReLU(), ml.Linear(8, 3))
+					m.Fit(train, ml.FitConfig{Epochs: 2, Loss: ml.CrossEntropy(), Seed: 1})
+					if p["prune"] > 0 {
+						if _, err := ml.Prune(m, ml.GlobalL1(p["prune"])); err != nil {
+							t.Fatal(err)
+						}
+					}
+					return m
+				},
+				func(m *ml.Model, val ml.Dataset) float64 {
+					return m.Evaluate(val, ml.CrossEntropy(), "accuracy").Metrics["accuracy"]
+				})
+			return opt(CompressionChart(res))
+		}, "Pareto"},
+		{"mixed line+pie+sankey", func() map[string]any {
+			return optionJSON(map[string]any{"title": map[string]any{"text": "Mixed"},
+				"xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "value"},
+				"series": []any{
+					map[string]any{"type": "line", "name": "loss", "data": [][]float64{{1, losses[0]}, {2, losses[1]}}},
+					map[string]any{"type": "pie", "data": []any{map[string]any{"name": "a", "value": 1}, map[string]any{"name": "b", "value": 2}}},
+					map[string]any{"type": "sankey", "name": "flows", "data": []any{}},
+				}})
+		}, "(sankey, 0 data items)"},
+	}
+	t.Logf("%-22s %-14s %9s  %s", "chart", "format", "size", "render time")
+	for _, c := range charts {
+		o := c.build()
 		start := time.Now()
-		mime, data, stats, err := staticFromOption(opt)
+		mime, data, stats, err := staticFromOption(o)
 		took := time.Since(start)
 		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+			t.Fatalf("%s: %v", c.name, err)
 		}
 		if mime == MIMESVG && len(data) > MaxStaticSVG {
-			t.Errorf("%s: SVG of %d bytes over the bound", name, len(data))
+			t.Errorf("%s: SVG of %d bytes over the bound", c.name, len(data))
 		}
-		t.Logf("%-10s %-14s %7d bytes  %v", name, mime, stats.bytes, took.Round(time.Microsecond))
+		if mime == MIMESVG && !strings.Contains(data, c.want) {
+			t.Errorf("%s: the picture lacks %q", c.name, c.want)
+		}
+		t.Logf("%-22s %-14s %9d  %v", c.name, mime, stats.bytes, took.Round(time.Microsecond))
 	}
+}
+
+// chartsFunnel is a go-echarts funnel of named values.
+func chartsFunnel(title string, names []string, values []float64) *charts.Funnel {
+	f := charts.NewFunnel()
+	f.SetGlobalOptions(charts.WithTitleOpts(opts.Title{Title: title}))
+	var data []opts.FunnelData
+	for i, n := range names {
+		data = append(data, opts.FunnelData{Name: n, Value: values[i]})
+	}
+	f.AddSeries(title, data)
+	return f
 }
 
 func TestLiveChartSkipsThePicture(t *testing.T) {
@@ -339,4 +456,77 @@ func liveLine() *charts.Line {
 	line.SetGlobalOptions(charts.WithTitleOpts(opts.Title{Title: "live"}))
 	line.AddSeries("train loss", []opts.LineData{{Value: []any{1, 0.5}}, {Value: []any{2, 0.4}}})
 	return line
+}
+
+// The confusion matrix's picture colours every cell, the edge rows and
+// columns too, darker for larger counts, with the first class at the top (the
+// picture once drew only the middle row, as gonum's HeatMap was given rows
+// in decreasing order).
+func TestConfusionPictureColoursEveryCell(t *testing.T) {
+	model, _, test, _ := trainedIris(t)
+	cm := ml.NewConfusionMatrix(model.Predict(test.X), test.Y, test.ClassNames)
+	option := ConfusionChart(cm, false)[MIMEECharts].(map[string]any)
+	p := plot.New()
+	series := option["series"].([]any)
+	if err := addHeatmap(p, option, series[0].(map[string]any), axisList(option["xAxis"]), axisList(option["yAxis"])); err != nil {
+		t.Fatal(err)
+	}
+	if p.Y.Min != -0.5 || p.Y.Max != 2.5 || p.X.Min != -0.5 || p.X.Max != 2.5 {
+		t.Fatalf("heatmap spans x %v..%v y %v..%v, want -0.5..2.5 both", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	const w, h = 300, 300
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(72))
+	dc := draw.New(img)
+	p.Draw(dc)
+	data := p.DataCanvas(dc)
+	trX, trY := p.Transforms(&data)
+	pixels := img.Image()
+	for truth := 0; truth < 3; truth++ {
+		for pred := 0; pred < 3; pred++ {
+			// The first class is the top row: plotted row 2.
+			x, y := trX(float64(pred))+vg.Points(12), trY(float64(2-truth))+vg.Points(12) // beside the count's text
+			r, g, b, _ := pixels.At(int(x), h-int(y)).RGBA()
+			dark := 1 - float64(r+g+b)/3/0xffff
+			count := cm.Counts[truth][pred]
+			if count >= 10 && dark < 0.5 || count == 0 && (dark > 0.1 || (r == 0xffff && g == 0xffff && b == 0xffff)) {
+				t.Errorf("cell true %s predicted %s (count %d) has darkness %.2f (rgb %x %x %x)", test.ClassNames[truth], test.ClassNames[pred], count, dark, r, g, b)
+			}
+		}
+	}
+}
+
+// Ten digit classes get ten distinct colours, in the chart and its picture
+// (ECharts' palette has nine: the digit 9 was drawn in the colour of the 0).
+func TestPCAChartColoursTenClassesApart(t *testing.T) {
+	d := ml.Digits().Slice(0, 400)
+	b := PCAChart(d.X, d.Labels(), d.ClassNames)
+	checkTenColours(t, b)
+	// ROC curves of ten classes, from a model trained on the digits.
+	ml.SetSeed(5)
+	m := ml.Sequential(ml.Linear(64, 10))
+	m.Fit(d, ml.FitConfig{Epochs: 3, Loss: ml.CrossEntropy(), Optimizer: ml.Adam(0.01), Seed: 1})
+	roc := ROCChart(m.Predict(d.X), d.Y, d.ClassNames)
+	opt := roc[MIMEECharts].(map[string]any)
+	opt["series"] = opt["series"].([]any)[:10] // the chance line has its own grey
+	checkTenColours(t, Bundle{MIMEECharts: opt, MIMESVG: roc[MIMESVG]})
+}
+
+func checkTenColours(t *testing.T, b Bundle) {
+	t.Helper()
+	opt := b[MIMEECharts].(map[string]any)
+	seen := map[string]string{}
+	for i, s := range opt["series"].([]any) {
+		name := s.(map[string]any)["name"].(string)
+		c := colorHex(seriesColor(i, opt))
+		if other, ok := seen[c]; ok {
+			t.Errorf("classes %s and %s share the colour %s", other, name, c)
+		}
+		seen[c] = name
+	}
+	if len(seen) != 10 {
+		t.Errorf("%d colours for 10 classes", len(seen))
+	}
+	if svg, ok := b[MIMESVG].(string); ok && !strings.Contains(strings.ToLower(svg), strings.ToLower(colorHex(seriesColor(9, opt)))) {
+		t.Errorf("the picture does not use the tenth colour")
+	}
 }

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -49,11 +51,46 @@ type staticStats struct {
 // staticImage renders plots stacked vertically (one plot per panel) as an SVG,
 // or as a PNG when the SVG exceeds MaxStaticSVG. It returns the MIME type and the
 // data as a bundle holds it (SVG text, base64 PNG).
-func staticImage(plots []*plot.Plot, w, h vg.Length) (mime, data string, stats staticStats, err error) {
+//
+// With legendRight, each plot's legend is drawn in a column right of the plots
+// rather than over the data (gonum/plot draws it inside the data area, where
+// it hid the curves' ends and markers such as a grid search's chosen point).
+func staticImage(plots []*plot.Plot, w, h vg.Length, legendRight bool) (mime, data string, stats staticStats, err error) {
 	start := time.Now()
 	defer func() { stats.took = time.Since(start) }()
 	if len(plots) == 0 {
 		return "", "", stats, fmt.Errorf("no panels to draw")
+	}
+	// Take the legends out of the plots and make room for the widest.
+	var lw vg.Length
+	legends := make([]plot.Legend, len(plots))
+	if legendRight {
+		probe := draw.New(vgimg.New(w, h))
+		for i, p := range plots {
+			legends[i] = p.Legend
+			legends[i].Left, legends[i].Top = true, true
+			legends[i].XOffs, legends[i].YOffs = 0, 0
+			if r := legends[i].Rectangle(probe); r.Size().X > 0 {
+				lw = max(lw, r.Size().X+vg.Points(10))
+			}
+			empty := plot.NewLegend()
+			p.Legend = empty
+		}
+		lw = min(lw, w*0.38)
+		defer func() {
+			for i, p := range plots {
+				p.Legend = legends[i]
+			}
+		}()
+	}
+	// With the legend beside the plots, the title is centred over the whole
+	// picture, not over the narrower plots (a long title was cut off).
+	title := plots[0].Title
+	if legendRight && title.Text != "" {
+		plots[0].Title.Text = ""
+		defer func() { plots[0].Title.Text = title.Text }()
+	} else {
+		title.Text = ""
 	}
 	render := func(format string) ([]byte, error) {
 		var c vg.CanvasWriterTo
@@ -66,17 +103,38 @@ func staticImage(plots []*plot.Plot, w, h vg.Length) (mime, data string, stats s
 			}
 		}
 		dc := draw.New(c)
-		if len(plots) == 1 {
-			plots[0].Draw(dc)
-		} else {
+		plotsC := dc
+		if title.Text != "" {
+			title.Text = wrapText(title.Text, title.TextStyle, dc.Size().X-vg.Points(8))
+			th := title.TextStyle.Rectangle(title.Text).Size().Y
+			sty := title.TextStyle
+			sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+			dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Points(3)}, title.Text)
+			plotsC = draw.Crop(dc, 0, 0, 0, -th-vg.Points(8))
+		}
+		if lw > 0 {
+			plotsC = draw.Crop(plotsC, 0, -lw, 0, 0)
+		}
+		canvases := []draw.Canvas{plotsC}
+		if len(plots) > 1 {
 			rows := make([][]*plot.Plot, len(plots))
 			for i, p := range plots {
 				rows[i] = []*plot.Plot{p}
 			}
 			tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadY: vg.Points(6)}
-			canvases := plot.Align(rows, tiles, dc)
-			for i, p := range plots {
-				p.Draw(canvases[i][0])
+			aligned := plot.Align(rows, tiles, plotsC)
+			canvases = canvases[:0]
+			for i := range plots {
+				canvases = append(canvases, aligned[i][0])
+			}
+		}
+		for i, p := range plots {
+			p.Draw(canvases[i])
+			if lw > 0 {
+				lc := canvases[i]
+				lc.Min.X, lc.Max.X = dc.Max.X-lw+vg.Points(6), dc.Max.X
+				lc.Max.Y -= titleHeight(p)
+				legends[i].Draw(lc)
 			}
 		}
 		var buf bytes.Buffer
@@ -97,6 +155,69 @@ func staticImage(plots []*plot.Plot, w, h vg.Length) (mime, data string, stats s
 		return "", "", stats, fmt.Errorf("draw PNG: %w", err)
 	}
 	return MIMEPNG, base64.StdEncoding.EncodeToString(png), staticStats{mime: MIMEPNG, bytes: len(png)}, nil
+}
+
+// logAxis draws an axis of ECharts type "log" on a log scale.
+func logAxis(a *plot.Axis, option map[string]any) {
+	if option["type"] == "log" {
+		a.Scale = plot.LogScale{}
+		a.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+}
+
+// titleHeight is the height a plot's title takes above its data area.
+func titleHeight(p *plot.Plot) vg.Length {
+	if p.Title.Text == "" {
+		return 0
+	}
+	return p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
+}
+
+// wrapText breaks each line of s that is wider than width at its " · "
+// separators, else at spaces (a history's subtitle of best values ran off
+// both sides of the picture).
+func wrapText(s string, sty text.Style, width vg.Length) string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if sty.Width(line) <= width {
+			out = append(out, line)
+			continue
+		}
+		sep := " · "
+		words := strings.Split(line, sep)
+		if len(words) == 1 {
+			sep = " "
+			words = strings.Fields(line)
+		}
+		cur := ""
+		for _, w := range words {
+			next := w
+			if cur != "" {
+				next = cur + sep + w
+			}
+			if cur != "" && sty.Width(next) > width {
+				out = append(out, cur)
+				next = w
+			}
+			cur = next
+		}
+		out = append(out, cur)
+	}
+	return strings.Join(out, "\n")
+}
+
+// sansFonts sets a plot's text in Liberation Sans, nearer ECharts' sans-serif
+// than gonum/plot's default serif, at sizes for a 6-inch picture.
+func sansFonts(p *plot.Plot) {
+	sans := func(size float64) font.Font {
+		return font.Font{Typeface: "Liberation", Variant: "Sans", Size: vg.Points(size)}
+	}
+	p.Title.TextStyle.Font = sans(12)
+	p.X.Label.TextStyle.Font = sans(10)
+	p.Y.Label.TextStyle.Font = sans(10)
+	p.X.Tick.Label.Font = sans(8)
+	p.Y.Tick.Label.Font = sans(8)
+	p.Legend.TextStyle.Font = sans(8.5)
 }
 
 // Colours of the static charts' series: ECharts' default palette, so that the
@@ -129,19 +250,10 @@ func parseColor(v any) (color.Color, bool) {
 	return color.RGBA{r, g, b, 0xff}, true
 }
 
-// staticFromOption draws an ECharts option with gonum/plot: line, scatter, bar
-// and heatmap series on value or category axes, one panel per y axis; a chart
-// of pie and gauge series is drawn as SVG by staticRound. Series of other
-// types (radar, funnel, ...) give an error naming them: the bundle then has no
-// picture rather than a wrong one.
-func staticFromOption(option map[string]any) (mime, data string, stats staticStats, err error) {
-	series, _ := option["series"].([]any)
-	if len(series) == 0 {
-		return "", "", stats, fmt.Errorf("the chart has no series")
-	}
-	if isRoundChart(series) {
-		return staticRound(option, series)
-	}
+// staticCartesian draws line, scatter, bar and heatmap series on value or
+// category axes with gonum/plot, one panel per y axis. It returns the picture's
+// height too, in points (its width is StaticWidth).
+func staticCartesian(option map[string]any, series []any) (mime, data string, stats staticStats, height vg.Length, err error) {
 	xAxes := axisList(option["xAxis"])
 	yAxes := axisList(option["yAxis"])
 	if len(yAxes) == 0 {
@@ -154,9 +266,7 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 		panels[i] = p
 		p.Legend.Top = true
 		p.Legend.Left = false
-		p.Legend.TextStyle.Font.Size = vg.Points(8)
-		p.X.Tick.Label.Font.Size = vg.Points(8)
-		p.Y.Tick.Label.Font.Size = vg.Points(8)
+		sansFonts(p)
 		p.Y.Label.Text = axisName(yAxes[i])
 		if len(xAxes) > 0 {
 			p.X.Label.Text = axisName(xAxes[0])
@@ -165,6 +275,19 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 	panels[0].Title.Text = optionTitle(option)
 	if sub := optionSubtitle(option); sub != "" {
 		panels[0].Title.Text += "\n" + sub
+	}
+	// One legend entry per name and panel (a band drawn as two lines, such as
+	// a grid search's mean ± std, shares one name).
+	inLegend := map[*plot.Plot]map[string]bool{}
+	addLegend := func(p *plot.Plot, name string, thumb plot.Thumbnailer) {
+		if name == "" || inLegend[p][name] {
+			return
+		}
+		if inLegend[p] == nil {
+			inLegend[p] = map[string]bool{}
+		}
+		inLegend[p][name] = true
+		p.Legend.Add(name, thumb)
 	}
 	var xCats []string
 	if len(xAxes) > 0 {
@@ -185,7 +308,11 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 		used[yi] = true
 		if v, ok := m["xAxisIndex"].(float64); ok && int(v) < len(xAxes) && v >= 0 {
 			p.X.Label.Text = axisName(xAxes[int(v)])
+			logAxis(&p.X, xAxes[int(v)])
+		} else if len(xAxes) > 0 {
+			logAxis(&p.X, xAxes[0])
 		}
+		logAxis(&p.Y, yAxes[yi])
 		col := seriesColor(si, option)
 		if c, ok := parseColor(lookup(m, "itemStyle", "color")); ok {
 			col = c
@@ -205,7 +332,7 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 				for _, part := range splitGaps(xys) {
 					l, err := plotter.NewLine(part)
 					if err != nil {
-						return "", "", stats, fmt.Errorf("series %q: %w", name, err)
+						return "", "", stats, 0, fmt.Errorf("series %q: %w", name, err)
 					}
 					l.Color = col
 					l.Width = vg.Points(1.5)
@@ -218,7 +345,7 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 			} else {
 				sc, err := plotter.NewScatter(finitePoints(xys))
 				if err != nil {
-					return "", "", stats, fmt.Errorf("series %q: %w", name, err)
+					return "", "", stats, 0, fmt.Errorf("series %q: %w", name, err)
 				}
 				sc.Color = col
 				sc.Radius = vg.Points(1.8)
@@ -229,10 +356,10 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 				p.Add(sc)
 				thing, legend = sc, sc
 			}
-			if thing != nil && name != "" {
-				p.Legend.Add(name, legend)
+			if thing != nil {
+				addLegend(p, name, legend)
 			}
-		case "bar":
+		case "bar", "pictorialBar":
 			vals := make(plotter.Values, len(data))
 			for i, d := range data {
 				v, ok := pointValue(d)
@@ -246,22 +373,27 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 			}
 			bars, err := plotter.NewBarChart(vals, vg.Points(barWidth(len(vals), countType(series, "bar"))))
 			if err != nil {
-				return "", "", stats, fmt.Errorf("series %q: %w", name, err)
+				return "", "", stats, 0, fmt.Errorf("series %q: %w", name, err)
 			}
 			bars.Color = col
 			bars.LineStyle.Width = 0
 			nb := countType(series, "bar")
 			bars.Offset = vg.Points(barWidth(len(vals), nb)) * vg.Length(float64(indexOfType(series, si, "bar"))-float64(nb-1)/2)
 			p.Add(bars)
-			if name != "" {
-				p.Legend.Add(name, bars)
+			addLegend(p, name, bars)
+		case "boxplot", "candlestick":
+			bx := newBoxes(data, typ == "candlestick", col, countType(series, typ), indexOfType(series, si, typ))
+			if len(bx.vals) == 0 {
+				continue
 			}
+			p.Add(bx)
+			addLegend(p, name, bx)
 		case "heatmap":
 			if err := addHeatmap(p, option, m, xAxes, yAxes); err != nil {
-				return "", "", stats, err
+				return "", "", stats, 0, err
 			}
 		default:
-			return "", "", stats, fmt.Errorf("series type %q has no static picture", typ)
+			return "", "", stats, 0, fmt.Errorf("series type %q has no static picture", typ)
 		}
 	}
 	var shown []*plot.Plot
@@ -273,11 +405,13 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 			p.NominalX(xCats...)
 		}
 		applyAxisRange(p, xAxes, yAxes, i)
-		p.Add(plotter.NewGrid())
+		if !isHeatmap(series) { // grid lines over cells hide the counts
+			p.Add(plotter.NewGrid())
+		}
 		shown = append(shown, p)
 	}
 	if len(shown) == 0 {
-		return "", "", stats, fmt.Errorf("the chart's series hold no points")
+		return "", "", stats, 0, fmt.Errorf("the chart's series hold no points")
 	}
 	if shown[0] != panels[0] {
 		shown[0].Title.Text = panels[0].Title.Text
@@ -286,7 +420,8 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 	if len(shown) > 1 {
 		h = StaticHeight * vg.Length(0.6*float64(len(shown)))
 	}
-	return staticImage(shown, StaticWidth, h)
+	mime, data, stats, err = staticImage(shown, StaticWidth, h, true)
+	return mime, data, stats, h, err
 }
 
 // applyAxisRange applies explicit min/max of the option's axes.
@@ -503,14 +638,21 @@ type heatGrid struct {
 	flipY      bool
 }
 
+// The grid's Y grows with r, as gonum's HeatMap requires (a decreasing Y gives
+// it an inverted range and it drew only the inner rows); an inverse y axis
+// (the first category at the top, as a confusion matrix has it) is drawn by
+// reading the rows in reverse.
 func (g *heatGrid) Dims() (c, r int)   { return g.cols, g.rows }
-func (g *heatGrid) Z(c, r int) float64 { return g.z[r*g.cols+c] }
+func (g *heatGrid) Z(c, r int) float64 { return g.z[g.row(r)*g.cols+c] }
 func (g *heatGrid) X(c int) float64    { return float64(c) }
-func (g *heatGrid) Y(r int) float64 {
+func (g *heatGrid) Y(r int) float64    { return float64(r) }
+
+// row maps a plotted row (0 at the bottom) to the option's row and back.
+func (g *heatGrid) row(r int) int {
 	if g.flipY {
-		return float64(g.rows - 1 - r)
+		return g.rows - 1 - r
 	}
-	return float64(r)
+	return r
 }
 
 // heatPalette runs from white to ECharts' first series blue.
@@ -563,7 +705,7 @@ func addHeatmap(p *plot.Plot, option, m map[string]any, xAxes, yAxes []map[strin
 		}
 		g.z[r*g.cols+c] = z
 		if showLabels {
-			labels.XYs = append(labels.XYs, plotter.XY{X: g.X(c), Y: g.Y(r)})
+			labels.XYs = append(labels.XYs, plotter.XY{X: g.X(c), Y: g.Y(g.row(r))})
 			labels.Labels = append(labels.Labels, heatLabel(z))
 		}
 	}
@@ -594,16 +736,12 @@ func addHeatmap(p *plot.Plot, option, m map[string]any, xAxes, yAxes []map[strin
 		}
 		mid := (hm.Min + hm.Max) / 2
 		for i := range lp.TextStyle {
-			lp.TextStyle[i].Font.Size = vg.Points(7)
+			lp.TextStyle[i].Font = font.Font{Typeface: "Liberation", Variant: "Sans", Size: vg.Points(9)}
 			lp.TextStyle[i].XAlign = draw.XCenter
 			lp.TextStyle[i].YAlign = draw.YCenter
 		}
 		for i, xy := range labels.XYs {
-			c, r := int(xy.X), int(xy.Y)
-			if flip {
-				r = g.rows - 1 - r
-			}
-			if g.z[r*g.cols+c] > mid {
+			if g.Z(int(xy.X), int(xy.Y)) > mid {
 				lp.TextStyle[i].Color = color.White
 			}
 		}
@@ -642,4 +780,108 @@ func heatLabel(z float64) string {
 	}
 	s := fmt.Sprintf("%.2f", z)
 	return strings.TrimPrefix(s, "0")
+}
+
+// boxes draws boxplot items ([min, Q1, median, Q3, max]) or candlesticks
+// ([open, close, lowest, highest], ECharts' order) at x = 0, 1, 2, ... (a
+// category axis): a box from Q1 to Q3 with the median and whiskers, or a body
+// from open to close (red when the close is higher, green when lower, as
+// ECharts colours them) with a wick from lowest to highest.
+type boxes struct {
+	vals   [][]float64
+	candle bool
+	color  color.Color
+	width  vg.Length
+	offset vg.Length
+}
+
+var (
+	candleUp   = color.RGBA{0xeb, 0x54, 0x54, 0xff}
+	candleDown = color.RGBA{0x47, 0xb2, 0x62, 0xff}
+)
+
+func newBoxes(data []any, candle bool, col color.Color, n, i int) *boxes {
+	bx := &boxes{candle: candle, color: col}
+	for _, d := range data {
+		if m, ok := d.(map[string]any); ok {
+			d = m["value"]
+		}
+		list, _ := d.([]any)
+		var v []float64
+		for _, x := range list {
+			if f, ok := x.(float64); ok {
+				v = append(v, f)
+			}
+		}
+		if len(v) > 4 { // [x, ...] forms carry the category index first
+			v = v[len(v)-5:]
+		}
+		if (candle && len(v) < 4) || (!candle && len(v) < 5) {
+			v = nil // a missing item leaves its place empty
+		}
+		if candle && len(v) > 4 {
+			v = v[len(v)-4:]
+		}
+		bx.vals = append(bx.vals, v)
+	}
+	bx.width = vg.Points(barWidth(len(data), n))
+	bx.offset = bx.width * vg.Length(float64(i)-float64(n-1)/2)
+	for _, v := range bx.vals {
+		if v != nil {
+			return bx
+		}
+	}
+	bx.vals = nil
+	return bx
+}
+
+func (bx *boxes) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for i, v := range bx.vals {
+		if v == nil {
+			continue
+		}
+		x := trX(float64(i)) + bx.offset
+		half := bx.width * 0.4
+		line := draw.LineStyle{Color: bx.color, Width: vg.Points(1)}
+		var lo, q1, mid, q3, hi float64
+		if bx.candle {
+			open, cl := v[0], v[1]
+			lo, hi = v[2], v[3]
+			q1, q3 = math.Min(open, cl), math.Max(open, cl)
+			line.Color = candleDown
+			if cl > open {
+				line.Color = candleUp
+			}
+			body := c.ClipPolygonY([]vg.Point{{X: x - half, Y: trY(q1)}, {X: x + half, Y: trY(q1)}, {X: x + half, Y: trY(q3)}, {X: x - half, Y: trY(q3)}})
+			c.FillPolygon(line.Color, body)
+		} else {
+			lo, q1, mid, q3, hi = v[0], v[1], v[2], v[3], v[4]
+			c.StrokeLines(line, c.ClipLinesY([]vg.Point{{X: x - half, Y: trY(mid)}, {X: x + half, Y: trY(mid)}})...)
+			c.StrokeLines(line, c.ClipLinesY([]vg.Point{{X: x - half/2, Y: trY(lo)}, {X: x + half/2, Y: trY(lo)}})...)
+			c.StrokeLines(line, c.ClipLinesY([]vg.Point{{X: x - half/2, Y: trY(hi)}, {X: x + half/2, Y: trY(hi)}})...)
+		}
+		c.StrokeLines(line, c.ClipLinesY([]vg.Point{{X: x - half, Y: trY(q1)}, {X: x + half, Y: trY(q1)}, {X: x + half, Y: trY(q3)}, {X: x - half, Y: trY(q3)}, {X: x - half, Y: trY(q1)}})...)
+		c.StrokeLines(line, c.ClipLinesY([]vg.Point{{X: x, Y: trY(lo)}, {X: x, Y: trY(q1)}})...)
+		c.StrokeLines(line, c.ClipLinesY([]vg.Point{{X: x, Y: trY(q3)}, {X: x, Y: trY(hi)}})...)
+	}
+}
+
+func (bx *boxes) DataRange() (xmin, xmax, ymin, ymax float64) {
+	ymin, ymax = math.Inf(1), math.Inf(-1)
+	for _, v := range bx.vals {
+		for _, f := range v {
+			ymin, ymax = math.Min(ymin, f), math.Max(ymax, f)
+		}
+	}
+	return -0.5, float64(len(bx.vals)) - 0.5, ymin, ymax
+}
+
+func (bx *boxes) Thumbnail(c *draw.Canvas) {
+	col := bx.color
+	if bx.candle {
+		col = candleUp
+	}
+	pts := []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Min.Y}}
+	c.StrokeLines(draw.LineStyle{Color: col, Width: vg.Points(1)}, pts)
 }

@@ -125,3 +125,55 @@ display.Chart(map[string]any{"title": map[string]any{"text": "Hand-built pie"},
 		t.Errorf("%v static pictures shown beside the interactive charts", n)
 	}
 }
+
+// TestRadarFunnelAndMixedDraw checks that hand-built radar, funnel and mixed
+// (line and pie in one option) charts draw in Chromium with the cell's data,
+// and that their static pictures travel in the outputs without being shown.
+func TestRadarFunnelAndMixedDraw(t *testing.T) {
+	srv := startServer(t, "")
+	name := writeNotebook(t, srv.Root, "shapes.gonb", []nbCell{{Type: "code", Source: `import "gopad/display"
+
+display.Show(display.Chart(map[string]any{"title": map[string]any{"text": "Scores radar"},
+	"radar": map[string]any{"indicator": []any{map[string]any{"name": "precision", "max": 1}, map[string]any{"name": "recall", "max": 1}, map[string]any{"name": "F1", "max": 1}}},
+	"series": []any{map[string]any{"type": "radar", "data": []any{map[string]any{"name": "cat", "value": []float64{0.9, 0.8, 0.85}}, map[string]any{"name": "dog", "value": []float64{0.7, 0.75, 0.72}}}}}}))
+display.Show(display.Chart(map[string]any{"title": map[string]any{"text": "Funnel"},
+	"series": []any{map[string]any{"type": "funnel", "data": []any{map[string]any{"name": "all", "value": 100}, map[string]any{"name": "right", "value": 80}}}}}))
+display.Chart(map[string]any{"title": map[string]any{"text": "Mixed"},
+	"xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "value"},
+	"series": []any{
+		map[string]any{"type": "line", "name": "loss", "data": []any{[]any{1, 0.9}, []any{2, 0.5}}},
+		map[string]any{"type": "pie", "name": "classes", "center": []any{"75%", "30%"}, "radius": "20%", "data": []any{map[string]any{"name": "a", "value": 1}, map[string]any{"name": "b", "value": 3}}},
+	}})`}})
+	ctx, _ := newBrowser(t)
+	openNotebook(t, ctx, srv, name)
+	runCellByKeys(t, ctx, 0)
+	waitIdle(t, ctx, kernelStarts+time.Minute)
+
+	const drawn = `document.body.className === 'chart' && !!document.querySelector('div.chart canvas') && !!(window.echarts && echarts.getInstanceByDom(document.querySelector('div.chart')))`
+	frames := outputFrames(t, ctx, "the radar, funnel and mixed charts drawn", drawn, 3, time.Minute)
+	// Each chart's title, its series' types and data as ECharts holds them,
+	// and a canvas of a real size.
+	const info = `(() => {
+	const el = document.querySelector('div.chart');
+	const o = echarts.getInstanceByDom(el).getOption();
+	const c = el.querySelector('canvas').getBoundingClientRect();
+	const data = s => s.data.map(d => Array.isArray(d) ? d.join(':') : d.name + '=' + d.value).join(',');
+	return o.title[0].text + ' ' + o.series.map(s => s.type + '[' + data(s) + ']').join(' ') + ' ' + (c.width > 200 && c.height > 150);
+})()`
+	var got []string
+	for _, f := range frames {
+		got = append(got, evalIn[string](t, f, info))
+	}
+	sort.Strings(got)
+	want := []string{
+		"Funnel funnel[all=100,right=80] true",
+		"Mixed line[1:0.9,2:0.5] pie[a=1,b=3] true",
+		"Scores radar radar[cat=0.9,0.8,0.85,dog=0.7,0.75,0.72] true",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("charts drawn:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n := evalJS[float64](t, ctx, jsCell(0)+`.querySelectorAll('.output-image').length`); n != 0 {
+		t.Errorf("%v static pictures shown beside the interactive charts", n)
+	}
+}

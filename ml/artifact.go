@@ -867,9 +867,10 @@ func fileLayout(m *Model, params []*Tensor) []*Tensor {
 	return out
 }
 
-// Clone returns an independent copy of the model (architecture, weights and
-// metadata) without optimiser state, e.g. to train variants of one starting
-// point. Models with cell-defined layers cannot be cloned.
+// Clone returns an independent copy of the model (architecture, weights,
+// pruning masks, metadata such as class names and a scaler, the training
+// History, the last evaluation and a quantization report) without optimiser
+// state, e.g. to train variants of one starting point. Models with cell-defined layers cannot be cloned.
 func (m *Model) Clone() (*Model, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -904,8 +905,30 @@ func (m *Model) Clone() (*Model, error) {
 	if m.meta != nil {
 		c.meta = make(map[string]json.RawMessage, len(m.meta))
 		for k, v := range m.meta {
-			c.meta[k] = v
+			c.meta[k] = append(json.RawMessage(nil), v...)
 		}
 	}
+	// What the model knows of itself goes with it (its History, what Publish
+	// records), as copies: a clone is the same trained model, and changing one
+	// record must not change the other's.
+	c.record = m.record.clone()
 	return c, nil
+}
+
+// clone is a deep copy of a model's record.
+func (r modelRecord) clone() modelRecord {
+	var c modelRecord
+	if r.eval != nil {
+		c.eval = make(map[string]float64, len(r.eval))
+		for k, v := range r.eval {
+			c.eval[k] = v
+		}
+	}
+	c.history = r.history.clone()
+	if r.quant != nil {
+		q := *r.quant
+		q.Layers = append([]QuantLayerReport(nil), r.quant.Layers...)
+		c.quant = &q
+	}
+	return c
 }

@@ -284,3 +284,74 @@ func TestSaveReplacesFilesAtomically(t *testing.T) {
 		t.Fatalf("the saved artifact does not load: %v", err)
 	}
 }
+
+// A clone carries the original's training history, its last evaluation, its
+// metadata (class names, a scaler) and a quantized model's report, as copies:
+// changing or retraining the clone leaves the original's record alone.
+func TestCloneKeepsHistoryAndRecord(t *testing.T) {
+	SetSeed(4)
+	d := Iris()
+	sc := FitStandardScaler(d)
+	d = sc.Transform(d)
+	train, test := d.Split(0.7, 1)
+	m := Sequential(Linear(4, 8), ReLU(), Linear(8, 3))
+	hist := m.Fit(train, FitConfig{Epochs: 4, BatchSize: 16, Loss: CrossEntropy(), Optimizer: Adam(0.05), Validation: test, Metrics: []string{"accuracy"}, Seed: 1})
+	if err := m.SetMeta("classes", d.ClassNames); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetMeta("scaler", sc); err != nil {
+		t.Fatal(err)
+	}
+	c, err := m.Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := c.History()
+	if ch == nil || ch == hist || len(ch.Epochs) != 4 || ch.Epochs[3].ValMetrics["accuracy"] != hist.Epochs[3].ValMetrics["accuracy"] ||
+		len(ch.StepLoss) != len(hist.StepLoss) || ch.Seed != hist.Seed || ch.Planned != 4 {
+		t.Fatalf("clone's history %+v, original's %+v", ch, hist)
+	}
+	if got, want := c.Record().Metrics, m.Record().Metrics; len(got) == 0 || got["val_accuracy"] != want["val_accuracy"] {
+		t.Errorf("clone's published metrics %v, original's %v", got, want)
+	}
+	var classes []string
+	if err := c.Meta("classes", &classes); err != nil || strings.Join(classes, ",") != strings.Join(d.ClassNames, ",") {
+		t.Errorf("clone's classes %v (%v)", classes, err)
+	}
+	var csc Scaler
+	if err := c.Meta("scaler", &csc); err != nil || len(csc.Offset) != 4 || csc.Offset[2] != sc.Offset[2] || csc.Scale[1] != sc.Scale[1] {
+		t.Errorf("clone's scaler %+v (%v)", csc, err)
+	}
+	// Copies, not shared.
+	ch.Epochs[0].Metrics["accuracy"] = -1
+	ch.StepLoss[0] = -1
+	if hist.Epochs[0].Metrics["accuracy"] == -1 || hist.StepLoss[0] == -1 {
+		t.Errorf("the clone's history is the original's")
+	}
+	c.Fit(train, FitConfig{Epochs: 2, Loss: CrossEntropy(), Optimizer: Adam(0.05), Seed: 2})
+	if m.History() != hist || len(m.History().Epochs) != 4 || len(c.History().Epochs) != 2 {
+		t.Errorf("retraining the clone changed the original's history")
+	}
+	// The last evaluation goes with the clone.
+	m.Evaluate(test, CrossEntropy(), "accuracy")
+	e, err := m.Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := e.Record().Metrics, m.Record().Metrics; got["accuracy"] != want["accuracy"] || got["loss"] != want["loss"] || len(got) != len(want) {
+		t.Errorf("clone's evaluation %v, original's %v", got, want)
+	}
+	// A quantized model's clone keeps the quantization report.
+	q, report, err := Quantize(m, QuantConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qc, err := q.Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := qc.Record()
+	if r.Quantization == nil || r.Quantization == report || r.Quantization.BytesAfter != report.BytesAfter || len(r.Quantization.Layers) != len(report.Layers) || r.History == nil {
+		t.Errorf("quantized clone's record %+v, report %+v", r, report)
+	}
+}

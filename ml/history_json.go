@@ -164,6 +164,34 @@ func savedHistory(h *History) *History {
 	return &c
 }
 
+// clone is a deep copy of h (nil for nil).
+func (h *History) clone() *History {
+	if h == nil {
+		return nil
+	}
+	c := *h
+	c.StepLoss = append([]float64(nil), h.StepLoss...)
+	c.Metrics = append([]string(nil), h.Metrics...)
+	c.Epochs = make([]EpochStats, len(h.Epochs))
+	for i, e := range h.Epochs {
+		e.Metrics = copyMetrics(e.Metrics)
+		e.ValMetrics = copyMetrics(e.ValMetrics)
+		c.Epochs[i] = e
+	}
+	return &c
+}
+
+func copyMetrics(m map[string]float64) map[string]float64 {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]float64, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
 // History returns the history of the model's last training: what its last Fit
 // returned, or for a loaded model the one saved with it (without the loss of
 // every step). It is nil for a model that was never trained, or that was saved

@@ -40,6 +40,28 @@ scores := model.Predict(test.X)`,
 		`ml.NewConfusionMatrix(scores, test.Y, test.ClassNames)`,
 		`display.ROCChart(scores, test.Y, test.ClassNames)`,
 		`display.PCAChart(test.X, test.Labels(), test.ClassNames)`,
+		// Hand-built options of the series types drawn without axes, a mixed
+		// chart, and a type with no drawing (its picture says so).
+		`cm := ml.NewConfusionMatrix(scores, test.Y, test.ClassNames)
+var items []any
+for c, name := range test.ClassNames {
+	s := cm.Class(c)
+	items = append(items, map[string]any{"name": name, "value": []float64{s.Precision, s.Recall, s.F1}})
+}
+display.Chart(map[string]any{"title": map[string]any{"text": "Scores radar"},
+	"radar": map[string]any{"indicator": []any{map[string]any{"name": "precision", "max": 1}, map[string]any{"name": "recall", "max": 1}, map[string]any{"name": "F1", "max": 1}}},
+	"series": []any{map[string]any{"type": "radar", "data": items}}})`,
+		`display.Chart(map[string]any{"title": map[string]any{"text": "Confidence funnel"},
+	"series": []any{map[string]any{"type": "funnel", "data": []any{map[string]any{"name": "all", "value": 100}, map[string]any{"name": "right", "value": 100 * ml.Accuracy(scores, test.Y)}}}}})`,
+		`l0, l1 := hist.Epochs[0].Loss, hist.Epochs[1].Loss
+display.Chart(map[string]any{"title": map[string]any{"text": "Loss and classes"},
+	"xAxis": map[string]any{"type": "value", "name": "epoch"}, "yAxis": map[string]any{"type": "value", "name": "loss"},
+	"series": []any{
+		map[string]any{"type": "line", "name": "first epochs", "data": []any{[]any{1, l0}, []any{2, l1}}},
+		map[string]any{"type": "pie", "name": "classes", "data": []any{map[string]any{"name": "setosa", "value": 15}, map[string]any{"name": "other", "value": 30}}},
+	}})`,
+		`display.Chart(map[string]any{"title": map[string]any{"text": "Data flow"},
+	"series": []any{map[string]any{"type": "sankey", "name": "flows", "data": []any{map[string]any{"name": "a"}, map[string]any{"name": "b"}}}}})`,
 		`pl := plot.New()
 pl.Title.Text = "a gonum plot"
 s, _ := plotter.NewScatter(plotter.XYs{{X: 1, Y: 2}, {X: 2, Y: 3}})
@@ -78,9 +100,34 @@ pl`,
 		}
 	}
 	// The live training chart (its final state), the history result, pie,
-	// gauge, confusion, ROC, PCA.
-	if charts != 7 {
-		t.Fatalf("saved notebook holds %d charts, want 7 (live training chart, history, pie, gauge, confusion, ROC, PCA)", charts)
+	// gauge, confusion, ROC, PCA, radar, funnel, mixed, sankey.
+	if charts != 11 {
+		t.Fatalf("saved notebook holds %d charts, want 11 (live training chart, history, pie, gauge, confusion, ROC, PCA, radar, funnel, mixed, sankey)", charts)
+	}
+	// The saved pictures' content: three radar polygons, two funnel layers,
+	// the mixed chart's line legend and pie slices, the sankey's note.
+	// (Debian's nbconvert 6.5.3 passes SVG outputs through lxml's
+	// clean_html, which keeps only the <svg> element and its text, so the
+	// shapes are checked in the saved notebook, the titles in the HTML.)
+	var pictures strings.Builder
+	for _, c := range loaded.Cells {
+		for _, o := range c.Outputs {
+			if svg, ok := o.Data["image/svg+xml"].(string); ok {
+				pictures.WriteString(svg)
+			}
+		}
+	}
+	for what, want := range map[string]int{
+		`class="radar-area"`:                              3,
+		`class="funnel-layer"`:                            2,
+		`>first epochs<`:                                  1,
+		`<title>other: 30 (66.7%)</title>`:                1,
+		`series &#34;flows&#34; (sankey, 2 data items)`:   1,
+		`Not drawn in this static picture (open the note`: 1,
+	} {
+		if n := strings.Count(pictures.String(), what); n != want {
+			t.Errorf("the saved pictures have %d of %s, want %d", n, what, want)
+		}
 	}
 
 	cmd := exec.Command(nbconvert, "--to", "html", "--output-dir", dir, saved)
@@ -99,7 +146,8 @@ pl`,
 	if svgs+pngs < charts+1 {
 		t.Errorf("nbconvert's HTML shows %d SVG and %d PNG pictures for %d charts and 1 plot", svgs, pngs, charts)
 	}
-	for _, title := range []string{"Training history", "Samples per class", "Test accuracy", "Confusion matrix", "ROC curves", "a gonum plot"} {
+	for _, title := range []string{"Training history", "Samples per class", "Test accuracy", "Confusion matrix", "ROC curves", "a gonum plot",
+		"Scores radar", "Confidence funnel", "Loss and classes", "Data flow"} {
 		if !strings.Contains(page, title) {
 			t.Errorf("nbconvert's HTML lacks the picture titled %q", title)
 		}
