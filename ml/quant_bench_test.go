@@ -2,6 +2,8 @@ package ml
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -38,6 +40,7 @@ func BenchmarkQuantDigitsMLP(b *testing.B) {
 			b.ReportMetric(float64(b.N*test.Len())/time.Since(start).Seconds(), "samples/s")
 			b.ReportMetric(100*c.acc, "acc%")
 			b.ReportMetric(float64(c.model.StoredBytes()), "bytes")
+			b.ReportMetric(float64(savedFileBytes(b, c.model)), "file-bytes")
 		})
 		b.Run(c.name+"/batch1", func(b *testing.B) {
 			c.model.Predict(one)
@@ -73,6 +76,31 @@ func BenchmarkQuantLangID(b *testing.B) {
 			b.ReportMetric(float64(b.N*test.Len())/time.Since(start).Seconds(), "seq/s")
 			b.ReportMetric(100*c.acc, "acc%")
 			b.ReportMetric(float64(c.model.StoredBytes()), "bytes")
+			b.ReportMetric(float64(savedFileBytes(b, c.model)), "file-bytes")
 		})
 	}
+}
+
+// savedFileBytes saves m into a temporary directory and returns the size of
+// the files Save wrote (weights and model.json): the file ratios are
+// of saved files, as PyTorch's are of torch.save(state_dict).
+func savedFileBytes(b *testing.B, m *Model) int64 {
+	b.Helper()
+	dir := filepath.Join(b.TempDir(), "model")
+	if err := m.Save(dir); err != nil {
+		b.Fatal(err)
+	}
+	files, err := os.ReadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n int64
+	for _, f := range files {
+		info, err := f.Info()
+		if err != nil {
+			b.Fatal(err)
+		}
+		n += info.Size()
+	}
+	return n
 }

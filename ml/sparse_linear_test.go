@@ -409,6 +409,12 @@ func BenchmarkPrunedDigitsMLP(b *testing.B) {
 	pruned.Fit(train, FitConfig{Epochs: 10, BatchSize: 32, Loss: CrossEntropy(), Optimizer: Adam(1e-3), Seed: 101})
 	acc := func(m *Model) float64 { return 100 * m.Evaluate(test, CrossEntropy(), "accuracy").Metrics["accuracy"] }
 	denseAcc, prunedAcc := acc(dense), acc(pruned)
+	prunedInt8, _, err := Quantize(pruned, QuantConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	denseFile, prunedFile, prunedInt8File := savedFileBytes(b, dense), savedFileBytes(b, pruned), savedFileBytes(b, prunedInt8)
+	prunedInt8Acc := acc(prunedInt8)
 	for _, batch := range []int{1, test.Len()} {
 		name := "batch1"
 		if batch > 1 {
@@ -460,6 +466,10 @@ func BenchmarkPrunedDigitsMLP(b *testing.B) {
 			b.ReportMetric(med(tp)/med(ts), "speedup-vs-dense-kernels")
 			b.ReportMetric(denseAcc, "dense-acc%")
 			b.ReportMetric(prunedAcc, "pruned-acc%")
+			b.ReportMetric(prunedInt8Acc, "pruned-int8-acc%")
+			b.ReportMetric(float64(denseFile), "dense-file-bytes")
+			b.ReportMetric(float64(prunedFile), "pruned-file-bytes")
+			b.ReportMetric(float64(prunedInt8File), "pruned-int8-file-bytes")
 		})
 	}
 }
