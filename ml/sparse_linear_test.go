@@ -12,11 +12,21 @@ import (
 )
 
 // predictWith runs m.Predict with the sparse kernels forced on (mode 1) or
-// off (-1), and with or without the assembly kernels.
-func predictWith(m *Model, x *Tensor, mode int, vec bool) *Tensor {
-	defer func(mode int, vec bool) { sparseMode, useSparseKernels = mode, vec }(sparseMode, useSparseKernels)
-	sparseMode, useSparseKernels = mode, vec && useSparseKernels
+// off (-1), with the given set of sparse kernels.
+func predictWith(m *Model, x *Tensor, mode int, isa sparseISA) *Tensor {
+	defer func(mode int, isa sparseISA) { sparseMode, sparseKernels = mode, isa }(sparseMode, sparseKernels)
+	sparseMode, sparseKernels = mode, isa
 	return m.Predict(x)
+}
+
+// sparseISAs lists the sets of sparse kernels this CPU runs, best first:
+// the tests check each against the definition and the dense path.
+func sparseISAs() []sparseISA {
+	var isas []sparseISA
+	for k := sparseKernelsDetected; k >= sparseGo; k-- {
+		isas = append(isas, k)
+	}
+	return isas
 }
 
 // closeOutputs fails unless got and want agree within float32 rounding of
@@ -76,13 +86,13 @@ func TestSparseLinearKernelsAgreeWithDefinition(t *testing.T) {
 						want[r*out+j] = sum
 					}
 				}
-				for _, vec := range []bool{true, false} {
+				for _, isa := range sparseISAs() {
 					m := Sequential(l)
-					got := predictWith(m, FromSlice(x, rows, in), 1, vec)
+					got := predictWith(m, FromSlice(x, rows, in), 1, isa)
 					for i, v := range got.data {
 						if d := math.Abs(float64(v) - want[i]); d > 1e-5*(1+math.Abs(want[i])) {
-							t.Fatalf("Linear(%d→%d) density %g, %d rows, assembly %v: output %d is %v, want %v",
-								in, out, density, rows, vec && useSparseKernels, i, v, want[i])
+							t.Fatalf("Linear(%d→%d) density %g, %d rows, %s kernels: output %d is %v, want %v",
+								in, out, density, rows, isa, i, v, want[i])
 						}
 					}
 				}
@@ -107,12 +117,15 @@ func TestSparseLinearInference(t *testing.T) {
 		t.Helper()
 		for i := 0; i < 50; i++ {
 			x := FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
-			closeOutputs(t, fmt.Sprintf("%s, sample %d", what, i), predictWith(m, x, 1, true), predictWith(m, x, -1, true))
+			dense := predictWith(m, x, -1, sparseKernelsDetected)
+			for _, isa := range sparseISAs() {
+				closeOutputs(t, fmt.Sprintf("%s, sample %d, %s kernels", what, i, isa), predictWith(m, x, 1, isa), dense)
+			}
 		}
-		dense := predictWith(m, test.X, -1, true)
-		for _, vec := range []bool{true, false} {
-			sparse := predictWith(m, test.X, 1, vec)
-			closeOutputs(t, fmt.Sprintf("%s, whole test set, assembly %v", what, vec), sparse, dense)
+		dense := predictWith(m, test.X, -1, sparseKernelsDetected)
+		for _, isa := range sparseISAs() {
+			sparse := predictWith(m, test.X, 1, isa)
+			closeOutputs(t, fmt.Sprintf("%s, whole test set, %s kernels", what, isa), sparse, dense)
 			if !slices.Equal(sparse.ArgMax(), dense.ArgMax()) {
 				t.Fatalf("%s: sparse and dense predict different classes", what)
 			}
@@ -154,7 +167,7 @@ func TestSparseLinearInference(t *testing.T) {
 	// Save and Load: the loaded model runs sparse and predicts bit for bit
 	// what the saved one did.
 	dir := filepath.Join(t.TempDir(), "pruned")
-	before := predictWith(m, test.X, 1, true)
+	before := predictWith(m, test.X, 1, sparseKernelsDetected)
 	if err := m.Save(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +175,7 @@ func TestSparseLinearInference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after := predictWith(back, test.X, 1, true)
+	after := predictWith(back, test.X, 1, sparseKernelsDetected)
 	if !slices.Equal(before.data, after.data) {
 		t.Error("the loaded pruned model predicts differently from the saved one")
 	}
@@ -176,10 +189,14 @@ func TestSparseLinearInference(t *testing.T) {
 		}
 	}
 	x := FromSlice(test.X.data[:64], 1, 64)
+	closeOutputs(t, "after writing through Data", predictWith(back, x, 1, sparseKernelsDetected), predictWith(back, x, -1, sparseKernelsDetected))
+	// sparsePlan with the sparse kernels forced: the layers it refuses are
+	// refused on every CPU, not for their speed.
+	defer func(mode int) { sparseMode = mode }(sparseMode)
+	sparseMode = 1
 	if back.Layer(2).(*LinearLayer).sparsePlan(1) != nil {
 		t.Error("a weight handed out by Data still runs sparse")
 	}
-	closeOutputs(t, "after writing through Data", predictWith(back, x, 0, true), predictWith(back, x, -1, true))
 	back.Layer(0).(*LinearLayer).Weight.Detach()
 	if back.Layer(0).(*LinearLayer).sparsePlan(1) != nil {
 		t.Error("a weight shared through Detach still runs sparse")
@@ -190,38 +207,49 @@ func TestSparseLinearInference(t *testing.T) {
 
 	// Without masks there is no sparse copy at all.
 	m.RemovePruning()
+	sparseMode = 1
 	if m.Layer(0).(*LinearLayer).sparsePlan(1) != nil {
 		t.Error("a model without masks still uses the sparse kernel")
 	}
 }
 
-// TestSparseLinearAutomaticChoice: layers at most sparseMaxDensity dense
-// run the one-sample kernel, at most sparseGemmMaxDensity the batch kernel,
-// others dense; without the assembly kernels none does.
+// TestSparseLinearAutomaticChoice: with each set of kernels this CPU runs,
+// layers at most sparseCrossover's gemv density run the one-sample kernel,
+// at most its gemm density the batch kernel, others dense; with the pure-Go
+// kernels none does. The AVX2 kernels are forced on this CPU the way a CPU
+// without AVX-512 picks them.
 func TestSparseLinearAutomaticChoice(t *testing.T) {
 	_, test := loadDigits(t)
-	for _, amount := range []float64{0.3, 0.55, 0.7, 0.9, 0.995} {
-		SetSeed(22)
-		pm := digitsMLP()
-		if _, err := Prune(pm, L1Unstructured(amount)); err != nil {
-			t.Fatal(err)
-		}
-		pm.Predict(FromSlice(test.X.data[:64], 1, 64))
-		for _, i := range []int{0, 2, 4} {
-			l := pm.Layer(i).(*LinearLayer)
-			d := l.sp.density
-			one, few, many := l.sparsePlan(1) != nil, l.sparsePlan(sparseGemvMaxRows) != nil, l.sparsePlan(32) != nil
-			if one != (useSparseKernels && d <= sparseMaxDensity) || few != one || many != (useSparseKernels && d <= sparseGemmMaxDensity) {
-				t.Errorf("pruned %g: layer %d (density %.3f): sparse for one row %v, for %d rows %v, for 32 rows %v",
-					amount, i, d, one, sparseGemvMaxRows, few, many)
+	defer func(isa sparseISA) { sparseKernels = isa }(sparseKernels)
+	for _, isa := range sparseISAs() {
+		sparseKernels = isa
+		cross := sparseCrossover[isa]
+		for _, amount := range []float64{0.3, 0.55, 0.7, 0.9, 0.995} {
+			SetSeed(22)
+			pm := digitsMLP()
+			if _, err := Prune(pm, L1Unstructured(amount)); err != nil {
+				t.Fatal(err)
 			}
-			if useSparseKernels && ((amount == 0.9 && !(one && many)) || (amount == 0.3 && (one || many)) || (amount == 0.55 && !(one && !many))) {
-				t.Errorf("pruned %g: layer %d: sparse for one row %v, for 32 rows %v", amount, i, one, many)
+			pm.Predict(FromSlice(test.X.data[:64], 1, 64))
+			for _, i := range []int{0, 2, 4} {
+				l := pm.Layer(i).(*LinearLayer)
+				if l.sp == nil || l.sp.isa != isa {
+					t.Fatalf("%s kernels, pruned %g: layer %d has no sparse copy for them", isa, amount, i)
+				}
+				d := l.sp.density
+				one, few, many := l.sparsePlan(1) != nil, l.sparsePlan(sparseGemvMaxRows) != nil, l.sparsePlan(32) != nil
+				if one != (d <= cross.gemv) || few != one || many != (d <= cross.gemm) {
+					t.Errorf("%s kernels, pruned %g: layer %d (density %.3f): sparse for one row %v, for %d rows %v, for 32 rows %v",
+						isa, amount, i, d, one, sparseGemvMaxRows, few, many)
+				}
+				if isa == sparseGo && (one || many) {
+					t.Errorf("pure-Go kernels chosen for layer %d pruned %g", i, amount)
+				}
+				if isa != sparseGo && amount == 0.9 && !one {
+					t.Errorf("%s kernels: layer %d pruned 90%% does not run sparse for one row", isa, i)
+				}
 			}
 		}
-	}
-	if !useSparseKernels {
-		t.Log("no AVX-512 here: the automatic choice is dense")
 	}
 }
 
