@@ -196,6 +196,9 @@ func buildSparseLinear(w, mask []float32, in, out int, isa sparseISA) *sparseLin
 
 	s.width, s.block = 16, 32
 	if isa == sparseAVX2 {
+		// 16 inputs a block (two VPERMPS and a blend a step) beat 8 (one
+		// VPERMPS, more padding slots): 90% pruned digits MLP batch-1
+		// 1.35-1.43x dense against 1.20-1.26x.
 		s.width, s.block = 8, 16
 	}
 	s.buildSell(start)

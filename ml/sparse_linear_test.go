@@ -281,37 +281,39 @@ var benchSparsities = []float64{0.5, 0.8, 0.9, 0.95, 0.97, 0.99}
 //	go test ./ml -run '^$' -bench 'SparseLinear$' -benchtime 100000x
 func BenchmarkSparseLinear(b *testing.B) {
 	test, models := sparseBenchModels(b, benchSparsities)
-	for k, m := range models {
-		b.Run(fmtPercent(benchSparsities[k]), func(b *testing.B) {
-			defer func() { sparseMode = 0 }()
-			n := test.Len()
-			xs := make([]*Tensor, n)
-			for i := range xs {
-				xs[i] = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
-			}
-			i := 0
-			var dense, sparse []float64
-			var dt, st time.Duration
-			const round = 200
-			for b.Loop() {
-				x := xs[i]
-				sparseMode = -1
-				t0 := time.Now()
-				m.Predict(x)
-				t1 := time.Now()
-				sparseMode = 1
-				m.Predict(x)
-				t2 := time.Now()
-				dt += t1.Sub(t0)
-				st += t2.Sub(t1)
-				i = (i + 1) % n
-				if i%round == 0 {
-					dense, sparse = append(dense, float64(dt)/round), append(sparse, float64(st)/round)
-					dt, st = 0, 0
+	for _, isa := range benchSparseISAs() {
+		for k, m := range models {
+			b.Run(isa.String()+"/"+fmtPercent(benchSparsities[k]), func(b *testing.B) {
+				defer forceSparseKernels(isa)()
+				n := test.Len()
+				xs := make([]*Tensor, n)
+				for i := range xs {
+					xs[i] = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
 				}
-			}
-			reportMedians(b, dense, sparse, 1)
-		})
+				i := 0
+				var dense, sparse []float64
+				var dt, st time.Duration
+				const round = 200
+				for b.Loop() {
+					x := xs[i]
+					sparseMode = -1
+					t0 := time.Now()
+					m.Predict(x)
+					t1 := time.Now()
+					sparseMode = 1
+					m.Predict(x)
+					t2 := time.Now()
+					dt += t1.Sub(t0)
+					st += t2.Sub(t1)
+					i = (i + 1) % n
+					if i%round == 0 {
+						dense, sparse = append(dense, float64(dt)/round), append(sparse, float64(st)/round)
+						dt, st = 0, 0
+					}
+				}
+				reportMedians(b, dense, sparse, 1)
+			})
+		}
 	}
 }
 
@@ -321,23 +323,45 @@ func BenchmarkSparseLinear(b *testing.B) {
 //	go test ./ml -run '^$' -bench 'SparseLinearBatch' -benchtime 200x
 func BenchmarkSparseLinearBatch(b *testing.B) {
 	test, models := sparseBenchModels(b, benchSparsities)
-	for k, m := range models {
-		b.Run(fmtPercent(benchSparsities[k]), func(b *testing.B) {
-			defer func() { sparseMode = 0 }()
-			var dense, sparse []float64
-			for b.Loop() {
-				sparseMode = -1
-				t0 := time.Now()
-				m.Predict(test.X)
-				t1 := time.Now()
-				sparseMode = 1
-				m.Predict(test.X)
-				t2 := time.Now()
-				dense, sparse = append(dense, float64(t1.Sub(t0))), append(sparse, float64(t2.Sub(t1)))
-			}
-			reportMedians(b, dense, sparse, test.Len())
-		})
+	for _, isa := range benchSparseISAs() {
+		for k, m := range models {
+			b.Run(isa.String()+"/"+fmtPercent(benchSparsities[k]), func(b *testing.B) {
+				defer forceSparseKernels(isa)()
+				var dense, sparse []float64
+				for b.Loop() {
+					sparseMode = -1
+					t0 := time.Now()
+					m.Predict(test.X)
+					t1 := time.Now()
+					sparseMode = 1
+					m.Predict(test.X)
+					t2 := time.Now()
+					dense, sparse = append(dense, float64(t1.Sub(t0))), append(sparse, float64(t2.Sub(t1)))
+				}
+				reportMedians(b, dense, sparse, test.Len())
+			})
+		}
 	}
+}
+
+// benchSparseISAs lists the assembly kernel sets this CPU runs: the
+// benchmarks time each (AVX2 forced on an AVX-512 CPU stands for a CPU
+// without AVX-512).
+func benchSparseISAs() []sparseISA {
+	var isas []sparseISA
+	for _, isa := range sparseISAs() {
+		if isa != sparseGo {
+			isas = append(isas, isa)
+		}
+	}
+	return isas
+}
+
+// forceSparseKernels makes isa the sparse kernels until the returned
+// function restores the detected ones and the automatic choice.
+func forceSparseKernels(isa sparseISA) func() {
+	sparseKernels = isa
+	return func() { sparseKernels, sparseMode = sparseKernelsDetected, 0 }
 }
 
 // reportMedians reports the median dense and sparse times per sample and
@@ -370,48 +394,50 @@ func BenchmarkSparseLinearCrossover(b *testing.B) {
 	SetSeed(0)
 	trained := digitsMLP()
 	trained.Fit(train, FitConfig{Epochs: 10, Loss: CrossEntropy(), Seed: 1})
-	for _, sparsity := range []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6} {
+	for _, sparsity := range []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9} {
 		m, _ := trained.Clone()
 		if _, err := Prune(m, L1Unstructured(sparsity)); err != nil {
 			b.Fatal(err)
 		}
-		for _, batch := range []int{1, test.Len()} {
-			b.Run(fmt.Sprintf("%s/batch%d", fmtPercent(sparsity), batch), func(b *testing.B) {
-				defer func() { sparseMode = 0 }()
-				per := max(1, 20000/b.N) // whole-set rounds are long: time each
-				if batch > 1 {
-					per = 1
-				}
-				var dense, sparse []float64
-				var dt, st time.Duration
-				i, k := 0, 0
-				for b.Loop() {
-					x := test.X
-					if batch == 1 {
-						x = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
-						i = (i + 1) % test.Len()
+		for _, isa := range benchSparseISAs() {
+			for _, batch := range []int{1, test.Len()} {
+				b.Run(fmt.Sprintf("%s/%s/batch%d", isa, fmtPercent(sparsity), batch), func(b *testing.B) {
+					defer forceSparseKernels(isa)()
+					per := max(1, 20000/b.N) // whole-set rounds are long: time each
+					if batch > 1 {
+						per = 1
 					}
-					sparseMode = -1
-					t0 := time.Now()
-					m.Predict(x)
-					t1 := time.Now()
-					sparseMode = 1
-					m.Predict(x)
-					t2 := time.Now()
-					dt += t1.Sub(t0)
-					st += t2.Sub(t1)
-					if k++; batch > 1 || k%200 == 0 {
-						n := 200
-						if batch > 1 {
-							n = 1
+					var dense, sparse []float64
+					var dt, st time.Duration
+					i, k := 0, 0
+					for b.Loop() {
+						x := test.X
+						if batch == 1 {
+							x = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
+							i = (i + 1) % test.Len()
 						}
-						dense, sparse = append(dense, float64(dt)/float64(n)), append(sparse, float64(st)/float64(n))
-						dt, st = 0, 0
+						sparseMode = -1
+						t0 := time.Now()
+						m.Predict(x)
+						t1 := time.Now()
+						sparseMode = 1
+						m.Predict(x)
+						t2 := time.Now()
+						dt += t1.Sub(t0)
+						st += t2.Sub(t1)
+						if k++; batch > 1 || k%200 == 0 {
+							n := 200
+							if batch > 1 {
+								n = 1
+							}
+							dense, sparse = append(dense, float64(dt)/float64(n)), append(sparse, float64(st)/float64(n))
+							dt, st = 0, 0
+						}
 					}
-				}
-				_ = per
-				reportMedians(b, dense, sparse, batch)
-			})
+					_ = per
+					reportMedians(b, dense, sparse, batch)
+				})
+			}
 		}
 	}
 }
