@@ -64,7 +64,7 @@ type sparseLinear struct {
 	nnz     int
 	density float64
 	use     bool // batch of one row: sparse is faster at this density
-	useGemm bool // batches: sparse is faster at this density
+	gemm    float64 // batches of 16 rows or more: the batch kernel up to this density
 
 	// CSR of Wᵀ: output j's kept weights are vals[rowEnd[j-1]:rowEnd[j]]
 	// (rowEnd[-1] = 0), of inputs idx[...].
@@ -115,21 +115,24 @@ var sparseKernels = sparseKernelsDetected
 // fraction of the weights) up to which they beat the dense kernels, measured
 // with BenchmarkSparseLinearCrossover (the trained digits MLP with every
 // layer L1-pruned to the same sparsity, dense and sparse alternating on the
-// same inputs; AMD EPYC Zen 4; figures in docs/acceptance.md). A layer runs
-// the one-sample kernel (for up to sparseGemvMaxRows rows, row by row) when
-// at most gemv of its weights are kept, and the batch kernel when at most
-// gemm are.
+// same inputs, medians of 3 runs; AMD EPYC Zen 4, the AVX2 kernels forced on
+// it; figures in docs/acceptance.md). A layer runs the one-sample kernel
+// (for up to sparseGemvMaxRows rows, row by row) when at most gemv of its
+// weights are kept, and the batch kernel (16 rows or more; fewer, see
+// sparsePlan) when at most gemm are. Dense/sparse time:
 //
-//   - AVX-512: one sample, dense/sparse time 1.09 at 50% density, 1.02 at
-//     60%, 0.93 at 70%; the whole 450-sample test set, 1.05 at 40%
-//     density, 0.90 at 50%.
-//   - AVX2 (forced on the same machine): PROVISIONAL.
-//   - pure Go: slower than the dense assembly at every density measured, so
-//     the automatic choice stays dense (sparseMode > 0 still runs them).
+//   - AVX-512, one sample: 0.98 at 70% density, 1.03 at 60%, 1.14 at 50%
+//     (kept at 0.5, with margin). Whole 450-sample test set: 1.65 at 70%
+//     density, 1.80 at 60%, and noisy above (0.90-2.6 at 90%), so 0.7.
+//   - AVX2, one sample: 0.97 at 20% density, 1.12 at 15%, 1.32 at 10%, so
+//     0.15. Whole test set: 1.06 at 70% density (0.99-1.59), 1.33 at 60%
+//     (1.23-1.34), so 0.6.
+//   - pure Go: slower than the dense assembly, so the automatic choice stays
+//     dense (sparseMode > 0 still runs them).
 var sparseCrossover = [...]struct{ gemv, gemm float64 }{
 	sparseGo:     {0, 0},
-	sparseAVX2:   {0.5, 0.35},
-	sparseAVX512: {0.5, 0.35},
+	sparseAVX2:   {0.15, 0.6},
+	sparseAVX512: {0.5, 0.7},
 }
 
 const sparseGemvMaxRows = 4
@@ -153,7 +156,11 @@ func (l *LinearLayer) sparsePlan(rows int) *sparseLinear {
 		s.edits = edits
 		l.sp = s
 	}
-	if sparseMode > 0 || (rows <= sparseGemvMaxRows && s.use) || (rows > 1 && s.useGemm) {
+	// The batch kernel works on whole tiles of 16 rows: with fewer rows the
+	// padded tile costs 16/rows as much a row, so the crossover density
+	// measured on large batches shrinks pro rata.
+	gemm := rows > 1 && s.density <= s.gemm*float64(min(rows, tile))/tile
+	if sparseMode > 0 || (rows <= sparseGemvMaxRows && s.use) || gemm {
 		return s
 	}
 	return nil
@@ -192,7 +199,7 @@ func buildSparseLinear(w, mask []float32, in, out int, isa sparseISA) *sparseLin
 	}
 	s.density = float64(s.nnz) / float64(in*out)
 	s.use = s.density <= sparseCrossover[isa].gemv
-	s.useGemm = s.density <= sparseCrossover[isa].gemm
+	s.gemm = sparseCrossover[isa].gemm
 
 	s.width, s.block = 16, 32
 	if isa == sparseAVX2 {

@@ -238,7 +238,7 @@ func TestSparseLinearAutomaticChoice(t *testing.T) {
 				}
 				d := l.sp.density
 				one, few, many := l.sparsePlan(1) != nil, l.sparsePlan(sparseGemvMaxRows) != nil, l.sparsePlan(32) != nil
-				if one != (d <= cross.gemv) || few != one || many != (d <= cross.gemm) {
+				if one != (d <= cross.gemv) || few != (one || d <= cross.gemm*sparseGemvMaxRows/tile) || many != (d <= cross.gemm) {
 					t.Errorf("%s kernels, pruned %g: layer %d (density %.3f): sparse for one row %v, for %d rows %v, for 32 rows %v",
 						isa, amount, i, d, one, sparseGemvMaxRows, few, many)
 				}
