@@ -63,7 +63,7 @@ type sparseLinear struct {
 	in, out int
 	nnz     int
 	density float64
-	use     bool // batch of one row: sparse is faster at this density
+	use     bool    // batch of one row: sparse is faster at this density
 	gemm    float64 // batches of 16 rows or more: the batch kernel up to this density
 
 	// CSR of Wᵀ: output j's kept weights are vals[rowEnd[j-1]:rowEnd[j]]
