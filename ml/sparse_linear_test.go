@@ -448,7 +448,9 @@ func BenchmarkSparseLinearCrossover(b *testing.B) {
 // automatic (sparse) choice against the unpruned dense model and against the
 // same pruned model on the dense kernels. The three run alternately on the
 // same inputs; it reports medians of 200-sample rounds (batch 1) and of
-// single passes (whole test set):
+// single passes (whole test set), with the CPU's best sparse kernels
+// (batch1, full) and with each lesser set of assembly kernels (avx2/batch1,
+// avx2/full: what a CPU without AVX-512 runs):
 //
 //	go test ./ml -run '^$' -bench PrunedDigitsMLP -benchtime 2s
 func BenchmarkPrunedDigitsMLP(b *testing.B) {
@@ -467,63 +469,73 @@ func BenchmarkPrunedDigitsMLP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	denseFile, prunedFile, prunedInt8File := savedFileBytes(b, dense), savedFileBytes(b, pruned), savedFileBytes(b, prunedInt8)
+	denseFile, denseWeights := savedFileBytes(b, dense)
+	prunedFile, prunedWeights := savedFileBytes(b, pruned)
+	prunedInt8File, prunedInt8Weights := savedFileBytes(b, prunedInt8)
 	prunedInt8Acc := acc(prunedInt8)
-	for _, batch := range []int{1, test.Len()} {
-		name := "batch1"
-		if batch > 1 {
-			name = "full"
-		}
-		b.Run(name, func(b *testing.B) {
-			defer func() { sparseMode = 0 }()
-			round := 200
+	for _, isa := range benchSparseISAs() {
+		for _, batch := range []int{1, test.Len()} {
+			name := "batch1"
 			if batch > 1 {
-				round = 1
+				name = "full"
 			}
-			var td, tp, ts []float64 // dense model, pruned on dense kernels, pruned automatic
-			var d, p, s time.Duration
-			i, k := 0, 0
-			for b.Loop() {
-				x := test.X
-				if batch == 1 {
-					x = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
-					i = (i + 1) % test.Len()
+			if isa != sparseKernelsDetected { // as on a CPU without AVX-512
+				name = isa.String() + "/" + name
+			}
+			b.Run(name, func(b *testing.B) {
+				defer forceSparseKernels(isa)()
+				round := 200
+				if batch > 1 {
+					round = 1
 				}
-				t0 := time.Now()
-				dense.Predict(x)
-				t1 := time.Now()
-				sparseMode = -1
-				pruned.Predict(x)
-				t2 := time.Now()
-				sparseMode = 0
-				pruned.Predict(x)
-				t3 := time.Now()
-				d, p, s = d+t1.Sub(t0), p+t2.Sub(t1), s+t3.Sub(t2)
-				if k++; k%round == 0 {
-					n := float64(round * batch)
-					td, tp, ts = append(td, float64(d)/n), append(tp, float64(p)/n), append(ts, float64(s)/n)
-					d, p, s = 0, 0, 0
+				var td, tp, ts []float64 // dense model, pruned on dense kernels, pruned automatic
+				var d, p, s time.Duration
+				i, k := 0, 0
+				for b.Loop() {
+					x := test.X
+					if batch == 1 {
+						x = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
+						i = (i + 1) % test.Len()
+					}
+					t0 := time.Now()
+					dense.Predict(x)
+					t1 := time.Now()
+					sparseMode = -1
+					pruned.Predict(x)
+					t2 := time.Now()
+					sparseMode = 0
+					pruned.Predict(x)
+					t3 := time.Now()
+					d, p, s = d+t1.Sub(t0), p+t2.Sub(t1), s+t3.Sub(t2)
+					if k++; k%round == 0 {
+						n := float64(round * batch)
+						td, tp, ts = append(td, float64(d)/n), append(tp, float64(p)/n), append(ts, float64(s)/n)
+						d, p, s = 0, 0, 0
+					}
 				}
-			}
-			if len(td) == 0 {
-				return
-			}
-			med := func(v []float64) float64 {
-				v = slices.Clone(v)
-				sort.Float64s(v)
-				return v[len(v)/2]
-			}
-			b.ReportMetric(med(td)/1e3, "dense-µs/sample")
-			b.ReportMetric(med(tp)/1e3, "pruned-dense-kernels-µs/sample")
-			b.ReportMetric(med(ts)/1e3, "pruned-sparse-µs/sample")
-			b.ReportMetric(med(td)/med(ts), "speedup-vs-dense")
-			b.ReportMetric(med(tp)/med(ts), "speedup-vs-dense-kernels")
-			b.ReportMetric(denseAcc, "dense-acc%")
-			b.ReportMetric(prunedAcc, "pruned-acc%")
-			b.ReportMetric(prunedInt8Acc, "pruned-int8-acc%")
-			b.ReportMetric(float64(denseFile), "dense-file-bytes")
-			b.ReportMetric(float64(prunedFile), "pruned-file-bytes")
-			b.ReportMetric(float64(prunedInt8File), "pruned-int8-file-bytes")
-		})
+				if len(td) == 0 {
+					return
+				}
+				med := func(v []float64) float64 {
+					v = slices.Clone(v)
+					sort.Float64s(v)
+					return v[len(v)/2]
+				}
+				b.ReportMetric(med(td)/1e3, "dense-µs/sample")
+				b.ReportMetric(med(tp)/1e3, "pruned-dense-kernels-µs/sample")
+				b.ReportMetric(med(ts)/1e3, "pruned-sparse-µs/sample")
+				b.ReportMetric(med(td)/med(ts), "speedup-vs-dense")
+				b.ReportMetric(med(tp)/med(ts), "speedup-vs-dense-kernels")
+				b.ReportMetric(denseAcc, "dense-acc%")
+				b.ReportMetric(prunedAcc, "pruned-acc%")
+				b.ReportMetric(prunedInt8Acc, "pruned-int8-acc%")
+				b.ReportMetric(float64(denseFile), "dense-file-bytes")
+				b.ReportMetric(float64(prunedFile), "pruned-file-bytes")
+				b.ReportMetric(float64(prunedInt8File), "pruned-int8-file-bytes")
+			b.ReportMetric(float64(denseWeights), "dense-weights-file-bytes")
+			b.ReportMetric(float64(prunedWeights), "pruned-weights-file-bytes")
+			b.ReportMetric(float64(prunedInt8Weights), "pruned-int8-weights-file-bytes")
+			})
+		}
 	}
 }
