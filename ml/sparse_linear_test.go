@@ -532,9 +532,9 @@ func BenchmarkPrunedDigitsMLP(b *testing.B) {
 				b.ReportMetric(float64(denseFile), "dense-file-bytes")
 				b.ReportMetric(float64(prunedFile), "pruned-file-bytes")
 				b.ReportMetric(float64(prunedInt8File), "pruned-int8-file-bytes")
-			b.ReportMetric(float64(denseWeights), "dense-weights-file-bytes")
-			b.ReportMetric(float64(prunedWeights), "pruned-weights-file-bytes")
-			b.ReportMetric(float64(prunedInt8Weights), "pruned-int8-weights-file-bytes")
+				b.ReportMetric(float64(denseWeights), "dense-weights-file-bytes")
+				b.ReportMetric(float64(prunedWeights), "pruned-weights-file-bytes")
+				b.ReportMetric(float64(prunedInt8Weights), "pruned-int8-weights-file-bytes")
 			})
 		}
 	}
