@@ -92,18 +92,19 @@ for line in open(sys.argv[1]):
                 add("torch lstm " + k, r[k])
     else:
         name = rest.split()[0]
-        p = re.match(r"BenchmarkPrunedDigitsMLP/(batch1|full)", name)
+        p = re.match(r"BenchmarkPrunedDigitsMLP/(avx2/)?(batch1|full)-", name)
         if p:
+            kernels = "avx2 " if p.group(1) else ""
             for num, unit in re.findall(r"([0-9.e+]+) (\S+)", rest):
                 if unit.endswith("µs/sample") or unit.startswith("speedup") or unit.endswith("acc%") or unit.endswith("file-bytes"):
-                    add(f"go pruned90 {p.group(1)} {unit}", num)
+                    add(f"go pruned90 {kernels}{p.group(2)} {unit}", num)
             continue
         m = re.match(r"BenchmarkQuant(DigitsMLP|LangID)/(float32|int8)/(full|batch1)", name)
         if not m:
             continue
         work = "mlp" if m.group(1) == "DigitsMLP" else "lstm"
         for num, unit in re.findall(r"([0-9.e+]+) (\S+)", rest):
-            if unit in ("samples/s", "seq/s", "µs/sample", "acc%", "bytes", "file-bytes"):
+            if unit in ("samples/s", "seq/s", "µs/sample", "acc%", "bytes", "file-bytes", "weights-file-bytes"):
                 add(f"go {work} {m.group(2)} {m.group(3)} {unit}", num)
 med = {k: statistics.median(v) for k, v in vals.items()}
 nt = len(vals.get("torch mlp test_acc", [])), len(vals.get("torch lstm test_acc", []))
@@ -113,12 +114,12 @@ for k in sorted(med): print(f"  {k:46s} {med[k]:14.4f}   (runs: {', '.join(f'{x:
 g = lambda k: med.get(k, float("nan"))
 def ok(v, good): return "" if v != v else ("  ok" if good(v) else "  MISSED")
 def line(label, v, unit, target, good, extra=""):
-    print(f"  {label:40s} {v:8.3f} {unit:7s} target {target:10s}{ok(v, good):8s} {extra}")
+    print(f"  {label:46s} {v:8.3f} {unit:7s} target {target:10s}{ok(v, good):8s} {extra}")
 print("targets (issue 9, Performance):")
 v = g('go mlp float32 full acc%') - g('go mlp int8 full acc%')
 line("mlp int8 accuracy loss", v, "points", "<= 0.3", lambda v: v <= 0.3, f"(PyTorch {100*(g('torch mlp test_acc') - g('torch mlp int8_acc')):.2f}; gopad {g('go mlp float32 full acc%'):.2f} -> {g('go mlp int8 full acc%'):.2f})")
-v = g('go mlp int8 full file-bytes') / g('go mlp float32 full file-bytes')
-line("mlp int8 saved file / float32", v, "x", "<= 0.27", lambda v: v <= 0.27, f"(PyTorch state_dict {g('torch mlp int8_bytes') / g('torch mlp fp32_bytes'):.3f}; weights alone {g('go mlp int8 full bytes') / g('go mlp float32 full bytes'):.3f})")
+v = g('go mlp int8 full weights-file-bytes') / g('go mlp float32 full weights-file-bytes')
+line("mlp int8 weights file / float32", v, "x", "<= 0.27", lambda v: v <= 0.27, f"(PyTorch state_dict {g('torch mlp int8_bytes') / g('torch mlp fp32_bytes'):.3f}; with model.json and its history {g('go mlp int8 full file-bytes') / g('go mlp float32 full file-bytes'):.3f}; weights alone {g('go mlp int8 full bytes') / g('go mlp float32 full bytes'):.3f})")
 v = g('go mlp int8 full samples/s') / g('go mlp float32 full samples/s')
 line("mlp int8 vs own float32, test set", v, "x", ">= 2", lambda v: v >= 2)
 v = g('go mlp int8 full samples/s') / g('torch mlp int8_infer_full_samples_per_s')
@@ -127,20 +128,24 @@ v = g('go mlp float32 batch1 µs/sample') / g('go mlp int8 batch1 µs/sample')
 line("mlp int8 vs own float32, batch 1", v, "x", ">= 1", lambda v: v >= 1, f"(float32 {g('go mlp float32 batch1 µs/sample'):.2f} µs, int8 {g('go mlp int8 batch1 µs/sample'):.2f} µs; PyTorch float32 {g('torch mlp infer_bs1_us'):.1f} µs)")
 v = g('go lstm float32 full acc%') - g('go lstm int8 full acc%')
 line("lstm int8 accuracy loss", v, "points", "<= 0.5", lambda v: v <= 0.5, f"(PyTorch {100*(g('torch lstm test_acc') - g('torch lstm int8_acc')):.2f}; gopad {g('go lstm float32 full acc%'):.2f} -> {g('go lstm int8 full acc%'):.2f})")
-v = g('go lstm int8 full file-bytes') / g('go lstm float32 full file-bytes')
-line("lstm int8 saved file / float32", v, "x", "<= 0.28", lambda v: v <= 0.28, f"(PyTorch state_dict {g('torch lstm int8_bytes') / g('torch lstm fp32_bytes'):.3f}; weights alone {g('go lstm int8 full bytes') / g('go lstm float32 full bytes'):.3f})")
+v = g('go lstm int8 full weights-file-bytes') / g('go lstm float32 full weights-file-bytes')
+line("lstm int8 weights file / float32", v, "x", "<= 0.28", lambda v: v <= 0.28, f"(PyTorch state_dict {g('torch lstm int8_bytes') / g('torch lstm fp32_bytes'):.3f}; with model.json and its history {g('go lstm int8 full file-bytes') / g('go lstm float32 full file-bytes'):.3f}; weights alone {g('go lstm int8 full bytes') / g('go lstm float32 full bytes'):.3f})")
 v = g('go lstm int8 full seq/s') / g('go lstm float32 full seq/s')
 line("lstm int8 vs own float32", v, "x", ">= 1.5", lambda v: v >= 1.5)
 v = g('go lstm int8 full seq/s') / g('torch lstm int8_infer_seq_per_s')
 line("lstm int8 vs PyTorch int8", v, "x", "-", lambda v: True, f"(gopad {g('go lstm int8 full seq/s'):.0f}/s, PyTorch {g('torch lstm int8_infer_seq_per_s'):.0f}/s)")
 v = g('go pruned90 batch1 pruned-acc%')
 line("mlp pruned 90% + 10 ep accuracy", v, "%", ">= 97.0", lambda v: v >= 97.0, f"(PyTorch {100*g('torch mlp pruned90_acc_finetune10'):.2f}; gopad dense {g('go pruned90 batch1 dense-acc%'):.2f}, pruned+int8 {g('go pruned90 batch1 pruned-int8-acc%'):.2f})")
-v = g('go pruned90 batch1 pruned-file-bytes') / g('go pruned90 batch1 dense-file-bytes')
-line("mlp pruned 90% saved file / dense", v, "x", "<= 0.2", lambda v: v <= 0.2)
-v = g('go pruned90 batch1 pruned-int8-file-bytes') / g('go pruned90 batch1 dense-file-bytes')
-line("mlp pruned 90% + int8 file / dense", v, "x", "<= 0.08", lambda v: v <= 0.08)
+v = g('go pruned90 batch1 pruned-weights-file-bytes') / g('go pruned90 batch1 dense-weights-file-bytes')
+line("mlp pruned 90% weights file / dense", v, "x", "<= 0.2", lambda v: v <= 0.2, f"(with model.json {g('go pruned90 batch1 pruned-file-bytes') / g('go pruned90 batch1 dense-file-bytes'):.3f})")
+v = g('go pruned90 batch1 pruned-int8-weights-file-bytes') / g('go pruned90 batch1 dense-weights-file-bytes')
+line("mlp pruned 90% + int8 weights file / dense", v, "x", "<= 0.08", lambda v: v <= 0.08, f"(int8 per tensor; with model.json {g('go pruned90 batch1 pruned-int8-file-bytes') / g('go pruned90 batch1 dense-file-bytes'):.3f})")
 v = g('go pruned90 batch1 dense-µs/sample') / g('go pruned90 batch1 pruned-sparse-µs/sample')
 line("mlp pruned 90% vs dense, batch 1", v, "x", ">= 2", lambda v: v >= 2, f"(ratio of medians; per-round: {', '.join(f'{x:.2f}' for x in vals.get('go pruned90 batch1 speedup-vs-dense', []))})")
 v = g('go pruned90 full dense-µs/sample') / g('go pruned90 full pruned-sparse-µs/sample')
 line("mlp pruned 90% vs dense, test set", v, "x", "-", lambda v: True)
+v = g('go pruned90 avx2 batch1 dense-µs/sample') / g('go pruned90 avx2 batch1 pruned-sparse-µs/sample')
+line("  same, AVX2 kernels (no AVX-512), batch 1", v, "x", ">= 2", lambda v: v >= 2, f"(per-round: {', '.join(f'{x:.2f}' for x in vals.get('go pruned90 avx2 batch1 speedup-vs-dense', []))})")
+v = g('go pruned90 avx2 full dense-µs/sample') / g('go pruned90 avx2 full pruned-sparse-µs/sample')
+line("  same, AVX2 kernels, test set", v, "x", "-", lambda v: True)
 PY
