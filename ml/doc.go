@@ -96,11 +96,13 @@
 // their masks, so a 90%-pruned model's file is about a sixth of the dense
 // one; pruned and then quantized, with int8 values and 8-bit columns, about
 // a thirteenth (Deep Compression). A pruned Linear layer predicts with
-// sparse kernels (AVX-512) that read only its kept weights, chosen by
-// itself when they are faster: one sample (up to four) when at most half of
-// its weights are kept, a batch when at most 35% are; a 90%-pruned digits
-// MLP predicts one sample about 2.4 times as fast as the dense one, with the
-// same outputs to float rounding. Changing a pruned weight through Data
+// sparse kernels (AVX-512, or AVX2 on CPUs without it) that read only its
+// kept weights, chosen by itself when they are faster (crossovers measured
+// for each: with AVX-512 one sample, up to four, when at most half of its
+// weights are kept, a batch when at most 70% are; with AVX2 15% and 60%); a
+// 90%-pruned digits MLP predicts one sample about 2.3 times as fast as the
+// dense one with AVX-512 (1.3 with AVX2) and a whole batch 4-5 times, with
+// the same outputs to float rounding. Changing a pruned weight through Data
 // makes its layer predict dense again (the package cannot see such
 // changes); Set, Fit and the optimizers keep the sparse copy current.
 // Int4Grouped stores Linear weights and

@@ -2,6 +2,8 @@ package ml
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -38,6 +40,9 @@ func BenchmarkQuantDigitsMLP(b *testing.B) {
 			b.ReportMetric(float64(b.N*test.Len())/time.Since(start).Seconds(), "samples/s")
 			b.ReportMetric(100*c.acc, "acc%")
 			b.ReportMetric(float64(c.model.StoredBytes()), "bytes")
+			all, weights := savedFileBytes(b, c.model)
+			b.ReportMetric(float64(all), "file-bytes")
+			b.ReportMetric(float64(weights), "weights-file-bytes")
 		})
 		b.Run(c.name+"/batch1", func(b *testing.B) {
 			c.model.Predict(one)
@@ -73,6 +78,39 @@ func BenchmarkQuantLangID(b *testing.B) {
 			b.ReportMetric(float64(b.N*test.Len())/time.Since(start).Seconds(), "seq/s")
 			b.ReportMetric(100*c.acc, "acc%")
 			b.ReportMetric(float64(c.model.StoredBytes()), "bytes")
+			all, weights := savedFileBytes(b, c.model)
+			b.ReportMetric(float64(all), "file-bytes")
+			b.ReportMetric(float64(weights), "weights-file-bytes")
 		})
 	}
+}
+
+// savedFileBytes saves m into a temporary directory and returns the size of
+// the files Save wrote (model.safetensors, model.json with the training
+// history) and of the weights file alone: the file ratios are of
+// saved files; PyTorch's are of torch.save(state_dict), the weights alone.
+func savedFileBytes(b *testing.B, m *Model) (all, weights int64) {
+	b.Helper()
+	dir := filepath.Join(b.TempDir(), "model")
+	if err := m.Save(dir); err != nil {
+		b.Fatal(err)
+	}
+	files, err := os.ReadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range files {
+		info, err := f.Info()
+		if err != nil {
+			b.Fatal(err)
+		}
+		all += info.Size()
+		if f.Name() == weightsFileName {
+			weights = info.Size()
+		}
+	}
+	if weights == 0 {
+		b.Fatalf("Save wrote no %s in %s", weightsFileName, dir)
+	}
+	return all, weights
 }

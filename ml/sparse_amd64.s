@@ -2,25 +2,6 @@
 
 #include "textflag.h"
 
-// Lane numbers 0..15 for the gathers' index vectors.
-DATA iota16<>+0(SB)/4, $0
-DATA iota16<>+4(SB)/4, $1
-DATA iota16<>+8(SB)/4, $2
-DATA iota16<>+12(SB)/4, $3
-DATA iota16<>+16(SB)/4, $4
-DATA iota16<>+20(SB)/4, $5
-DATA iota16<>+24(SB)/4, $6
-DATA iota16<>+28(SB)/4, $7
-DATA iota16<>+32(SB)/4, $8
-DATA iota16<>+36(SB)/4, $9
-DATA iota16<>+40(SB)/4, $10
-DATA iota16<>+44(SB)/4, $11
-DATA iota16<>+48(SB)/4, $12
-DATA iota16<>+52(SB)/4, $13
-DATA iota16<>+56(SB)/4, $14
-DATA iota16<>+60(SB)/4, $15
-GLOBL iota16<>(SB), RODATA|NOPTR, $64
-
 // func sellGemv16AVX512(x, y, b, vals *float32, idx, steps *uint8, slices, blocks, lastMask int)
 // For each slice sl: y[16sl+l] = b[16sl+l] + Σ over blocks bk and their
 // steps[sl·blocks+bk] steps g of vals[16g+l]·x[32bk+idx[16g+l]] (idx < 32),
@@ -98,35 +79,6 @@ sellDone:
 	VZEROUPPER
 	RET
 
-// func transposeIn16AVX512(dst, src *float32, stride, n, laneMask int)
-// dst[16i+l] = src[l·stride+i] for i < n and the lanes l set in laneMask
-// (the low ones); 0 for the other lanes.
-TEXT ·transposeIn16AVX512(SB), NOSPLIT, $0-40
-	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ stride+16(FP), DX
-	MOVQ n+24(FP), CX
-	MOVQ laneMask+32(FP), R12
-	VMOVDQU32    iota16<>(SB), Z31
-	VPBROADCASTD DX, Z30
-	VPMULLD      Z30, Z31, Z31
-
-tinLoop:
-	TESTQ      CX, CX
-	JZ         tinDone
-	KMOVW      R12, K1
-	VXORPS     Z0, Z0, Z0
-	VGATHERDPS (SI)(Z31*4), K1, Z0
-	VMOVUPS    Z0, (DI)
-	ADDQ       $4, SI
-	ADDQ       $64, DI
-	DECQ       CX
-	JMP        tinLoop
-
-tinDone:
-	VZEROUPPER
-	RET
-
 // func csrRows16AVX512(yt, xt, vals *float32, idx *uint16, rowEnd *int32, n int)
 // yt[16j:16j+16] = Σ_k vals[k]·xt[16·idx[k]:16·idx[k]+16] over k from
 // rowEnd[j-1] (0 for j = 0) to rowEnd[j], for j < n.
@@ -195,57 +147,714 @@ csrDone:
 	VZEROUPPER
 	RET
 
-// func transposeOut16AVX512(dst *float32, stride int, src, b *float32, n, lanes, tailMask int)
-// dst[l·stride+j] = src[16j+l] + b[j] for j < n and l < lanes; tailMask has
-// the low n%16 bits set (0xffff when 16 divides n).
-TEXT ·transposeOut16AVX512(SB), NOSPLIT, $0-56
+// The batch kernels' transposes move whole tiles through registers (16x16
+// with AVX-512: 64 unpacks and shuffles for 256 values; 8x8 with AVX2); the
+// Go side transposes the columns past the last whole tile. Each takes 16
+// rows (the samples of one batch group).
+
+// func transposeIn16AVX512(dst, src *float32, stride, tiles int)
+// dst[16i+l] = src[l·stride+i] for l < 16 and i < 16·tiles.
+TEXT ·transposeIn16AVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ stride+16(FP), DX
+	MOVQ tiles+24(FP), CX
+	SHLQ $2, DX
+
+tin16Tile:
+	TESTQ CX, CX
+	JZ    tin16Done
+	MOVQ  SI, R8
+	VMOVUPS (R8), Z0
+	ADDQ DX, R8
+	VMOVUPS (R8), Z1
+	ADDQ DX, R8
+	VMOVUPS (R8), Z2
+	ADDQ DX, R8
+	VMOVUPS (R8), Z3
+	ADDQ DX, R8
+	VMOVUPS (R8), Z4
+	ADDQ DX, R8
+	VMOVUPS (R8), Z5
+	ADDQ DX, R8
+	VMOVUPS (R8), Z6
+	ADDQ DX, R8
+	VMOVUPS (R8), Z7
+	ADDQ DX, R8
+	VMOVUPS (R8), Z8
+	ADDQ DX, R8
+	VMOVUPS (R8), Z9
+	ADDQ DX, R8
+	VMOVUPS (R8), Z10
+	ADDQ DX, R8
+	VMOVUPS (R8), Z11
+	ADDQ DX, R8
+	VMOVUPS (R8), Z12
+	ADDQ DX, R8
+	VMOVUPS (R8), Z13
+	ADDQ DX, R8
+	VMOVUPS (R8), Z14
+	ADDQ DX, R8
+	VMOVUPS (R8), Z15
+	VUNPCKLPS Z1, Z0, Z16
+	VUNPCKHPS Z1, Z0, Z17
+	VUNPCKLPS Z3, Z2, Z18
+	VUNPCKHPS Z3, Z2, Z19
+	VUNPCKLPS Z5, Z4, Z20
+	VUNPCKHPS Z5, Z4, Z21
+	VUNPCKLPS Z7, Z6, Z22
+	VUNPCKHPS Z7, Z6, Z23
+	VUNPCKLPS Z9, Z8, Z24
+	VUNPCKHPS Z9, Z8, Z25
+	VUNPCKLPS Z11, Z10, Z26
+	VUNPCKHPS Z11, Z10, Z27
+	VUNPCKLPS Z13, Z12, Z28
+	VUNPCKHPS Z13, Z12, Z29
+	VUNPCKLPS Z15, Z14, Z30
+	VUNPCKHPS Z15, Z14, Z31
+	VUNPCKLPD Z18, Z16, Z0
+	VUNPCKHPD Z18, Z16, Z1
+	VUNPCKLPD Z19, Z17, Z2
+	VUNPCKHPD Z19, Z17, Z3
+	VUNPCKLPD Z22, Z20, Z4
+	VUNPCKHPD Z22, Z20, Z5
+	VUNPCKLPD Z23, Z21, Z6
+	VUNPCKHPD Z23, Z21, Z7
+	VUNPCKLPD Z26, Z24, Z8
+	VUNPCKHPD Z26, Z24, Z9
+	VUNPCKLPD Z27, Z25, Z10
+	VUNPCKHPD Z27, Z25, Z11
+	VUNPCKLPD Z30, Z28, Z12
+	VUNPCKHPD Z30, Z28, Z13
+	VUNPCKLPD Z31, Z29, Z14
+	VUNPCKHPD Z31, Z29, Z15
+	VSHUFF32X4 $0x88, Z4, Z0, Z16
+	VSHUFF32X4 $0xdd, Z4, Z0, Z20
+	VSHUFF32X4 $0x88, Z5, Z1, Z17
+	VSHUFF32X4 $0xdd, Z5, Z1, Z21
+	VSHUFF32X4 $0x88, Z6, Z2, Z18
+	VSHUFF32X4 $0xdd, Z6, Z2, Z22
+	VSHUFF32X4 $0x88, Z7, Z3, Z19
+	VSHUFF32X4 $0xdd, Z7, Z3, Z23
+	VSHUFF32X4 $0x88, Z12, Z8, Z24
+	VSHUFF32X4 $0xdd, Z12, Z8, Z28
+	VSHUFF32X4 $0x88, Z13, Z9, Z25
+	VSHUFF32X4 $0xdd, Z13, Z9, Z29
+	VSHUFF32X4 $0x88, Z14, Z10, Z26
+	VSHUFF32X4 $0xdd, Z14, Z10, Z30
+	VSHUFF32X4 $0x88, Z15, Z11, Z27
+	VSHUFF32X4 $0xdd, Z15, Z11, Z31
+	VSHUFF32X4 $0x88, Z24, Z16, Z0
+	VSHUFF32X4 $0xdd, Z24, Z16, Z8
+	VSHUFF32X4 $0x88, Z25, Z17, Z1
+	VSHUFF32X4 $0xdd, Z25, Z17, Z9
+	VSHUFF32X4 $0x88, Z26, Z18, Z2
+	VSHUFF32X4 $0xdd, Z26, Z18, Z10
+	VSHUFF32X4 $0x88, Z27, Z19, Z3
+	VSHUFF32X4 $0xdd, Z27, Z19, Z11
+	VSHUFF32X4 $0x88, Z28, Z20, Z4
+	VSHUFF32X4 $0xdd, Z28, Z20, Z12
+	VSHUFF32X4 $0x88, Z29, Z21, Z5
+	VSHUFF32X4 $0xdd, Z29, Z21, Z13
+	VSHUFF32X4 $0x88, Z30, Z22, Z6
+	VSHUFF32X4 $0xdd, Z30, Z22, Z14
+	VSHUFF32X4 $0x88, Z31, Z23, Z7
+	VSHUFF32X4 $0xdd, Z31, Z23, Z15
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	VMOVUPS Z4, 256(DI)
+	VMOVUPS Z5, 320(DI)
+	VMOVUPS Z6, 384(DI)
+	VMOVUPS Z7, 448(DI)
+	VMOVUPS Z8, 512(DI)
+	VMOVUPS Z9, 576(DI)
+	VMOVUPS Z10, 640(DI)
+	VMOVUPS Z11, 704(DI)
+	VMOVUPS Z12, 768(DI)
+	VMOVUPS Z13, 832(DI)
+	VMOVUPS Z14, 896(DI)
+	VMOVUPS Z15, 960(DI)
+	ADDQ $1024, DI
+	ADDQ $64, SI
+	DECQ CX
+	JMP  tin16Tile
+
+tin16Done:
+	VZEROUPPER
+	RET
+
+// func transposeOut16AVX512(dst *float32, stride int, src, b *float32, tiles int)
+// dst[l·stride+j] = src[16j+l] + b[j] for l < 16 and j < 16·tiles.
+TEXT ·transposeOut16AVX512(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), DI
 	MOVQ stride+8(FP), DX
 	MOVQ src+16(FP), SI
 	MOVQ b+24(FP), R13
-	MOVQ n+32(FP), CX
-	MOVQ lanes+40(FP), R12
-	MOVQ tailMask+48(FP), R14
+	MOVQ tiles+32(FP), CX
 	SHLQ $2, DX
-	VMOVDQU32 iota16<>(SB), Z31
-	VPSLLD    $4, Z31, Z31
 
-toutLane:
-	TESTQ R12, R12
-	JZ    toutDone
+tout16Tile:
+	TESTQ CX, CX
+	JZ    tout16Done
+	VMOVUPS 0(SI), Z0
+	VMOVUPS 64(SI), Z1
+	VMOVUPS 128(SI), Z2
+	VMOVUPS 192(SI), Z3
+	VMOVUPS 256(SI), Z4
+	VMOVUPS 320(SI), Z5
+	VMOVUPS 384(SI), Z6
+	VMOVUPS 448(SI), Z7
+	VMOVUPS 512(SI), Z8
+	VMOVUPS 576(SI), Z9
+	VMOVUPS 640(SI), Z10
+	VMOVUPS 704(SI), Z11
+	VMOVUPS 768(SI), Z12
+	VMOVUPS 832(SI), Z13
+	VMOVUPS 896(SI), Z14
+	VMOVUPS 960(SI), Z15
+	VUNPCKLPS Z1, Z0, Z16
+	VUNPCKHPS Z1, Z0, Z17
+	VUNPCKLPS Z3, Z2, Z18
+	VUNPCKHPS Z3, Z2, Z19
+	VUNPCKLPS Z5, Z4, Z20
+	VUNPCKHPS Z5, Z4, Z21
+	VUNPCKLPS Z7, Z6, Z22
+	VUNPCKHPS Z7, Z6, Z23
+	VUNPCKLPS Z9, Z8, Z24
+	VUNPCKHPS Z9, Z8, Z25
+	VUNPCKLPS Z11, Z10, Z26
+	VUNPCKHPS Z11, Z10, Z27
+	VUNPCKLPS Z13, Z12, Z28
+	VUNPCKHPS Z13, Z12, Z29
+	VUNPCKLPS Z15, Z14, Z30
+	VUNPCKHPS Z15, Z14, Z31
+	VUNPCKLPD Z18, Z16, Z0
+	VUNPCKHPD Z18, Z16, Z1
+	VUNPCKLPD Z19, Z17, Z2
+	VUNPCKHPD Z19, Z17, Z3
+	VUNPCKLPD Z22, Z20, Z4
+	VUNPCKHPD Z22, Z20, Z5
+	VUNPCKLPD Z23, Z21, Z6
+	VUNPCKHPD Z23, Z21, Z7
+	VUNPCKLPD Z26, Z24, Z8
+	VUNPCKHPD Z26, Z24, Z9
+	VUNPCKLPD Z27, Z25, Z10
+	VUNPCKHPD Z27, Z25, Z11
+	VUNPCKLPD Z30, Z28, Z12
+	VUNPCKHPD Z30, Z28, Z13
+	VUNPCKLPD Z31, Z29, Z14
+	VUNPCKHPD Z31, Z29, Z15
+	VSHUFF32X4 $0x88, Z4, Z0, Z16
+	VSHUFF32X4 $0xdd, Z4, Z0, Z20
+	VSHUFF32X4 $0x88, Z5, Z1, Z17
+	VSHUFF32X4 $0xdd, Z5, Z1, Z21
+	VSHUFF32X4 $0x88, Z6, Z2, Z18
+	VSHUFF32X4 $0xdd, Z6, Z2, Z22
+	VSHUFF32X4 $0x88, Z7, Z3, Z19
+	VSHUFF32X4 $0xdd, Z7, Z3, Z23
+	VSHUFF32X4 $0x88, Z12, Z8, Z24
+	VSHUFF32X4 $0xdd, Z12, Z8, Z28
+	VSHUFF32X4 $0x88, Z13, Z9, Z25
+	VSHUFF32X4 $0xdd, Z13, Z9, Z29
+	VSHUFF32X4 $0x88, Z14, Z10, Z26
+	VSHUFF32X4 $0xdd, Z14, Z10, Z30
+	VSHUFF32X4 $0x88, Z15, Z11, Z27
+	VSHUFF32X4 $0xdd, Z15, Z11, Z31
+	VSHUFF32X4 $0x88, Z24, Z16, Z0
+	VSHUFF32X4 $0xdd, Z24, Z16, Z8
+	VSHUFF32X4 $0x88, Z25, Z17, Z1
+	VSHUFF32X4 $0xdd, Z25, Z17, Z9
+	VSHUFF32X4 $0x88, Z26, Z18, Z2
+	VSHUFF32X4 $0xdd, Z26, Z18, Z10
+	VSHUFF32X4 $0x88, Z27, Z19, Z3
+	VSHUFF32X4 $0xdd, Z27, Z19, Z11
+	VSHUFF32X4 $0x88, Z28, Z20, Z4
+	VSHUFF32X4 $0xdd, Z28, Z20, Z12
+	VSHUFF32X4 $0x88, Z29, Z21, Z5
+	VSHUFF32X4 $0xdd, Z29, Z21, Z13
+	VSHUFF32X4 $0x88, Z30, Z22, Z6
+	VSHUFF32X4 $0xdd, Z30, Z22, Z14
+	VSHUFF32X4 $0x88, Z31, Z23, Z7
+	VSHUFF32X4 $0xdd, Z31, Z23, Z15
+	VMOVUPS (R13), Z16
+	MOVQ DI, R8
+	VADDPS Z16, Z0, Z0
+	VMOVUPS Z0, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z1, Z1
+	VMOVUPS Z1, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z2, Z2
+	VMOVUPS Z2, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z3, Z3
+	VMOVUPS Z3, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z4, Z4
+	VMOVUPS Z4, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z5, Z5
+	VMOVUPS Z5, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z6, Z6
+	VMOVUPS Z6, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z7, Z7
+	VMOVUPS Z7, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z8, Z8
+	VMOVUPS Z8, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z9, Z9
+	VMOVUPS Z9, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z10, Z10
+	VMOVUPS Z10, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z11, Z11
+	VMOVUPS Z11, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z12, Z12
+	VMOVUPS Z12, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z13, Z13
+	VMOVUPS Z13, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z14, Z14
+	VMOVUPS Z14, (R8)
+	ADDQ DX, R8
+	VADDPS Z16, Z15, Z15
+	VMOVUPS Z15, (R8)
+	ADDQ $64, DI
+	ADDQ $1024, SI
+	ADDQ $64, R13
+	DECQ CX
+	JMP  tout16Tile
+
+tout16Done:
+	VZEROUPPER
+	RET
+
+// func transposeIn16AVX2(dst, src *float32, stride, tiles int)
+// dst[16i+l] = src[l·stride+i] for l < 16 and i < 8·tiles, in 8x8 tiles.
+TEXT ·transposeIn16AVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ stride+16(FP), DX
+	MOVQ tiles+24(FP), CX
+	SHLQ $2, DX
+
+tin8Tile:
+	TESTQ CX, CX
+	JZ    tin8Done
+	MOVQ  SI, R8
+	VMOVUPS (R8), Y0
+	ADDQ DX, R8
+	VMOVUPS (R8), Y1
+	ADDQ DX, R8
+	VMOVUPS (R8), Y2
+	ADDQ DX, R8
+	VMOVUPS (R8), Y3
+	ADDQ DX, R8
+	VMOVUPS (R8), Y4
+	ADDQ DX, R8
+	VMOVUPS (R8), Y5
+	ADDQ DX, R8
+	VMOVUPS (R8), Y6
+	ADDQ DX, R8
+	VMOVUPS (R8), Y7
+	ADDQ DX, R8
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS Y8, 0(DI)
+	VMOVUPS Y9, 64(DI)
+	VMOVUPS Y10, 128(DI)
+	VMOVUPS Y11, 192(DI)
+	VMOVUPS Y12, 256(DI)
+	VMOVUPS Y13, 320(DI)
+	VMOVUPS Y14, 384(DI)
+	VMOVUPS Y15, 448(DI)
+	VMOVUPS (R8), Y0
+	ADDQ DX, R8
+	VMOVUPS (R8), Y1
+	ADDQ DX, R8
+	VMOVUPS (R8), Y2
+	ADDQ DX, R8
+	VMOVUPS (R8), Y3
+	ADDQ DX, R8
+	VMOVUPS (R8), Y4
+	ADDQ DX, R8
+	VMOVUPS (R8), Y5
+	ADDQ DX, R8
+	VMOVUPS (R8), Y6
+	ADDQ DX, R8
+	VMOVUPS (R8), Y7
+	ADDQ DX, R8
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS Y8, 32(DI)
+	VMOVUPS Y9, 96(DI)
+	VMOVUPS Y10, 160(DI)
+	VMOVUPS Y11, 224(DI)
+	VMOVUPS Y12, 288(DI)
+	VMOVUPS Y13, 352(DI)
+	VMOVUPS Y14, 416(DI)
+	VMOVUPS Y15, 480(DI)
+	ADDQ $512, DI
+	ADDQ $32, SI
+	DECQ CX
+	JMP  tin8Tile
+
+tin8Done:
+	VZEROUPPER
+	RET
+
+// func transposeOut16AVX2(dst *float32, stride int, src, b *float32, tiles int)
+// dst[l·stride+j] = src[16j+l] + b[j] for l < 16 and j < 8·tiles.
+TEXT ·transposeOut16AVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ stride+8(FP), DX
+	MOVQ src+16(FP), SI
+	MOVQ b+24(FP), R13
+	MOVQ tiles+32(FP), CX
+	SHLQ $2, DX
+
+tout8Tile:
+	TESTQ CX, CX
+	JZ    tout8Done
 	MOVQ  DI, R8
-	MOVQ  SI, R9
-	MOVQ  R13, R10
-	MOVQ  CX, BX
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 64(SI), Y1
+	VMOVUPS 128(SI), Y2
+	VMOVUPS 192(SI), Y3
+	VMOVUPS 256(SI), Y4
+	VMOVUPS 320(SI), Y5
+	VMOVUPS 384(SI), Y6
+	VMOVUPS 448(SI), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VADDPS (R13), Y8, Y8
+	VMOVUPS Y8, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y9, Y9
+	VMOVUPS Y9, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y10, Y10
+	VMOVUPS Y10, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y11, Y11
+	VMOVUPS Y11, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y12, Y12
+	VMOVUPS Y12, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y13, Y13
+	VMOVUPS Y13, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y14, Y14
+	VMOVUPS Y14, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y15, Y15
+	VMOVUPS Y15, (R8)
+	ADDQ DX, R8
+	VMOVUPS 32(SI), Y0
+	VMOVUPS 96(SI), Y1
+	VMOVUPS 160(SI), Y2
+	VMOVUPS 224(SI), Y3
+	VMOVUPS 288(SI), Y4
+	VMOVUPS 352(SI), Y5
+	VMOVUPS 416(SI), Y6
+	VMOVUPS 480(SI), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VADDPS (R13), Y8, Y8
+	VMOVUPS Y8, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y9, Y9
+	VMOVUPS Y9, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y10, Y10
+	VMOVUPS Y10, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y11, Y11
+	VMOVUPS Y11, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y12, Y12
+	VMOVUPS Y12, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y13, Y13
+	VMOVUPS Y13, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y14, Y14
+	VMOVUPS Y14, (R8)
+	ADDQ DX, R8
+	VADDPS (R13), Y15, Y15
+	VMOVUPS Y15, (R8)
+	ADDQ DX, R8
+	ADDQ $32, DI
+	ADDQ $512, SI
+	ADDQ $32, R13
+	DECQ CX
+	JMP  tout8Tile
 
-toutBlock:
-	TESTQ BX, BX
-	JZ    toutNext
-	MOVQ  $0xffff, AX
-	CMPQ  BX, $16
-	JGE   toutFull
-	MOVQ  R14, AX
+tout8Done:
+	VZEROUPPER
+	RET
 
-toutFull:
-	KMOVW        AX, K1
-	KMOVW        AX, K2
-	VXORPS       Z0, Z0, Z0
-	VGATHERDPS   (R9)(Z31*4), K1, Z0
-	VMOVUPS.Z    (R10), K2, Z1
-	VADDPS       Z1, Z0, Z0
-	VMOVUPS      Z0, K2, (R8)
-	ADDQ         $64, R8
-	ADDQ         $1024, R9
-	ADDQ         $64, R10
-	SUBQ         $16, BX
-	JG           toutBlock
+// func csrRows16AVX2(yt, xt, vals *float32, idx *uint16, rowEnd *int32, n int)
+// csrRows16AVX512 with two YMM registers for the 16 samples.
+TEXT ·csrRows16AVX2(SB), NOSPLIT, $0-48
+	MOVQ yt+0(FP), DI
+	MOVQ xt+8(FP), SI
+	MOVQ vals+16(FP), R8
+	MOVQ idx+24(FP), R9
+	MOVQ rowEnd+32(FP), R11
+	MOVQ n+40(FP), CX
+	XORQ AX, AX
 
-toutNext:
-	ADDQ DX, DI
-	ADDQ $4, SI
-	DECQ R12
-	JMP  toutLane
+csr2Row:
+	TESTQ   CX, CX
+	JZ      csr2Done
+	MOVLQSX (R11), BX
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
 
-toutDone:
+csr2Two:
+	LEAQ         2(AX), DX
+	CMPQ         DX, BX
+	JG           csr2One
+	MOVWQZX      (R9)(AX*2), R12
+	MOVWQZX      2(R9)(AX*2), R13
+	SHLQ         $6, R12
+	SHLQ         $6, R13
+	VBROADCASTSS (R8)(AX*4), Y4
+	VBROADCASTSS 4(R8)(AX*4), Y5
+	VFMADD231PS  (SI)(R12*1), Y4, Y0
+	VFMADD231PS  32(SI)(R12*1), Y4, Y1
+	VFMADD231PS  (SI)(R13*1), Y5, Y2
+	VFMADD231PS  32(SI)(R13*1), Y5, Y3
+	MOVQ         DX, AX
+	JMP          csr2Two
+
+csr2One:
+	CMPQ         AX, BX
+	JGE          csr2Store
+	MOVWQZX      (R9)(AX*2), R12
+	SHLQ         $6, R12
+	VBROADCASTSS (R8)(AX*4), Y4
+	VFMADD231PS  (SI)(R12*1), Y4, Y0
+	VFMADD231PS  32(SI)(R12*1), Y4, Y1
+	INCQ         AX
+
+csr2Store:
+	VADDPS  Y2, Y0, Y0
+	VADDPS  Y3, Y1, Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    $64, DI
+	ADDQ    $4, R11
+	DECQ    CX
+	JMP     csr2Row
+
+csr2Done:
+	VZEROUPPER
+	RET
+
+// Masks for the last slice of sellGemv8AVX2: 8 lanes on, then 8 off; the
+// mask for the first c lanes is the 8 values from offset 4·(8-c).
+DATA laneMask8<>+0(SB)/4, $0xffffffff
+DATA laneMask8<>+4(SB)/4, $0xffffffff
+DATA laneMask8<>+8(SB)/4, $0xffffffff
+DATA laneMask8<>+12(SB)/4, $0xffffffff
+DATA laneMask8<>+16(SB)/4, $0xffffffff
+DATA laneMask8<>+20(SB)/4, $0xffffffff
+DATA laneMask8<>+24(SB)/4, $0xffffffff
+DATA laneMask8<>+28(SB)/4, $0xffffffff
+DATA laneMask8<>+32(SB)/4, $0
+DATA laneMask8<>+36(SB)/4, $0
+DATA laneMask8<>+40(SB)/4, $0
+DATA laneMask8<>+44(SB)/4, $0
+DATA laneMask8<>+48(SB)/4, $0
+DATA laneMask8<>+52(SB)/4, $0
+DATA laneMask8<>+56(SB)/4, $0
+DATA laneMask8<>+60(SB)/4, $0
+GLOBL laneMask8<>(SB), RODATA|NOPTR, $64
+
+// func sellGemv8AVX2(x, y, b, vals *float32, idx *int32, steps *uint8, slices, blocks, lastCount int)
+// For each slice sl: y[8sl+l] = b[8sl+l] + Σ over blocks bk and their
+// steps[sl·blocks+bk] steps g of vals[8g+l]·x[16bk+i] where i is idx[8g+l]
+// with its sign bit as bit 3, for the first lastCount lanes l in the last
+// slice and all 8 in the others. The 16 inputs of a block sit in Y14:Y15;
+// VPERMPS picks each lane's input from both halves and VBLENDVPS keeps the
+// half the sign bit names. x must hold 16·blocks values.
+TEXT ·sellGemv8AVX2(SB), NOSPLIT, $0-72
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ b+16(FP), DX
+	MOVQ vals+24(FP), R8
+	MOVQ idx+32(FP), R9
+	MOVQ steps+40(FP), R10
+	MOVQ slices+48(FP), CX
+	MOVQ blocks+56(FP), R11
+	MOVQ lastCount+64(FP), R14
+	LEAQ laneMask8<>(SB), R15
+	NEGQ R14
+	LEAQ 32(R15)(R14*4), R14 // the mask of the last slice's lanes
+
+sell2Slice:
+	TESTQ  CX, CX
+	JZ     sell2Done
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	MOVQ   SI, R12
+	MOVQ   R11, R13
+
+sell2Block:
+	MOVBQZX (R10), BX
+	INCQ    R10
+	TESTQ   BX, BX
+	JZ      sell2NextBlock
+	VMOVUPS (R12), Y14
+	VMOVUPS 32(R12), Y15
+
+sell2Pair:
+	CMPQ        BX, $2
+	JLT         sell2One
+	VMOVDQU     (R9), Y2
+	VMOVDQU     32(R9), Y3
+	VPERMPS     Y14, Y2, Y4
+	VPERMPS     Y15, Y2, Y5
+	VPERMPS     Y14, Y3, Y6
+	VPERMPS     Y15, Y3, Y7
+	VBLENDVPS   Y2, Y5, Y4, Y4
+	VBLENDVPS   Y3, Y7, Y6, Y6
+	VFMADD231PS (R8), Y4, Y0
+	VFMADD231PS 32(R8), Y6, Y1
+	ADDQ        $64, R9
+	ADDQ        $64, R8
+	SUBQ        $2, BX
+	JMP         sell2Pair
+
+sell2One:
+	TESTQ       BX, BX
+	JZ          sell2NextBlock
+	VMOVDQU     (R9), Y2
+	VPERMPS     Y14, Y2, Y4
+	VPERMPS     Y15, Y2, Y5
+	VBLENDVPS   Y2, Y5, Y4, Y4
+	VFMADD231PS (R8), Y4, Y0
+	ADDQ        $32, R9
+	ADDQ        $32, R8
+
+sell2NextBlock:
+	ADDQ $64, R12
+	DECQ R13
+	JNZ  sell2Block
+	VADDPS Y1, Y0, Y0
+	MOVQ   R15, AX
+	CMPQ   CX, $1
+	CMOVQEQ R14, AX
+	VMOVDQU    (AX), Y3
+	VMASKMOVPS (DX), Y3, Y1
+	VADDPS     Y1, Y0, Y0
+	VMASKMOVPS Y0, Y3, (DI)
+	ADDQ       $32, DI
+	ADDQ       $32, DX
+	DECQ       CX
+	JMP        sell2Slice
+
+sell2Done:
 	VZEROUPPER
 	RET

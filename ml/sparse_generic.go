@@ -2,10 +2,15 @@
 
 package ml
 
-// useSparseKernels: without the AVX-512 kernels the pure-Go sparse loops are
-// slower than the dense assembly, so the automatic choice stays dense.
-var useSparseKernels = false
+// sparseKernelsDetected: without the assembly kernels the pure-Go sparse
+// loops are slower than the dense ones, so the automatic choice stays dense
+// (sparseCrossover).
+var sparseKernelsDetected = sparseGo
 
 func sparseGemvVec(y, x, b []float32, s *sparseLinear) bool { return false }
 
-func sparseGemmVec(ys, xs, b, xt, yt []float32, lanes int, s *sparseLinear) bool { return false }
+func sparseTransposeInVec(s *sparseLinear, xs []float32) bool { return false }
+
+func sparseCSRRowsVec(s *sparseLinear) bool { return false }
+
+func sparseTransposeOutVec(s *sparseLinear, ys, b []float32) bool { return false }

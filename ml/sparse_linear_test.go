@@ -12,11 +12,21 @@ import (
 )
 
 // predictWith runs m.Predict with the sparse kernels forced on (mode 1) or
-// off (-1), and with or without the assembly kernels.
-func predictWith(m *Model, x *Tensor, mode int, vec bool) *Tensor {
-	defer func(mode int, vec bool) { sparseMode, useSparseKernels = mode, vec }(sparseMode, useSparseKernels)
-	sparseMode, useSparseKernels = mode, vec && useSparseKernels
+// off (-1), with the given set of sparse kernels.
+func predictWith(m *Model, x *Tensor, mode int, isa sparseISA) *Tensor {
+	defer func(mode int, isa sparseISA) { sparseMode, sparseKernels = mode, isa }(sparseMode, sparseKernels)
+	sparseMode, sparseKernels = mode, isa
 	return m.Predict(x)
+}
+
+// sparseISAs lists the sets of sparse kernels this CPU runs, best first:
+// the tests check each against the definition and the dense path.
+func sparseISAs() []sparseISA {
+	var isas []sparseISA
+	for k := sparseKernelsDetected; k >= sparseGo; k-- {
+		isas = append(isas, k)
+	}
+	return isas
 }
 
 // closeOutputs fails unless got and want agree within float32 rounding of
@@ -76,13 +86,13 @@ func TestSparseLinearKernelsAgreeWithDefinition(t *testing.T) {
 						want[r*out+j] = sum
 					}
 				}
-				for _, vec := range []bool{true, false} {
+				for _, isa := range sparseISAs() {
 					m := Sequential(l)
-					got := predictWith(m, FromSlice(x, rows, in), 1, vec)
+					got := predictWith(m, FromSlice(x, rows, in), 1, isa)
 					for i, v := range got.data {
 						if d := math.Abs(float64(v) - want[i]); d > 1e-5*(1+math.Abs(want[i])) {
-							t.Fatalf("Linear(%d→%d) density %g, %d rows, assembly %v: output %d is %v, want %v",
-								in, out, density, rows, vec && useSparseKernels, i, v, want[i])
+							t.Fatalf("Linear(%d→%d) density %g, %d rows, %s kernels: output %d is %v, want %v",
+								in, out, density, rows, isa, i, v, want[i])
 						}
 					}
 				}
@@ -107,12 +117,15 @@ func TestSparseLinearInference(t *testing.T) {
 		t.Helper()
 		for i := 0; i < 50; i++ {
 			x := FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
-			closeOutputs(t, fmt.Sprintf("%s, sample %d", what, i), predictWith(m, x, 1, true), predictWith(m, x, -1, true))
+			dense := predictWith(m, x, -1, sparseKernelsDetected)
+			for _, isa := range sparseISAs() {
+				closeOutputs(t, fmt.Sprintf("%s, sample %d, %s kernels", what, i, isa), predictWith(m, x, 1, isa), dense)
+			}
 		}
-		dense := predictWith(m, test.X, -1, true)
-		for _, vec := range []bool{true, false} {
-			sparse := predictWith(m, test.X, 1, vec)
-			closeOutputs(t, fmt.Sprintf("%s, whole test set, assembly %v", what, vec), sparse, dense)
+		dense := predictWith(m, test.X, -1, sparseKernelsDetected)
+		for _, isa := range sparseISAs() {
+			sparse := predictWith(m, test.X, 1, isa)
+			closeOutputs(t, fmt.Sprintf("%s, whole test set, %s kernels", what, isa), sparse, dense)
 			if !slices.Equal(sparse.ArgMax(), dense.ArgMax()) {
 				t.Fatalf("%s: sparse and dense predict different classes", what)
 			}
@@ -154,7 +167,7 @@ func TestSparseLinearInference(t *testing.T) {
 	// Save and Load: the loaded model runs sparse and predicts bit for bit
 	// what the saved one did.
 	dir := filepath.Join(t.TempDir(), "pruned")
-	before := predictWith(m, test.X, 1, true)
+	before := predictWith(m, test.X, 1, sparseKernelsDetected)
 	if err := m.Save(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +175,7 @@ func TestSparseLinearInference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after := predictWith(back, test.X, 1, true)
+	after := predictWith(back, test.X, 1, sparseKernelsDetected)
 	if !slices.Equal(before.data, after.data) {
 		t.Error("the loaded pruned model predicts differently from the saved one")
 	}
@@ -176,10 +189,14 @@ func TestSparseLinearInference(t *testing.T) {
 		}
 	}
 	x := FromSlice(test.X.data[:64], 1, 64)
+	closeOutputs(t, "after writing through Data", predictWith(back, x, 1, sparseKernelsDetected), predictWith(back, x, -1, sparseKernelsDetected))
+	// sparsePlan with the sparse kernels forced: the layers it refuses are
+	// refused on every CPU, not for their speed.
+	defer func(mode int) { sparseMode = mode }(sparseMode)
+	sparseMode = 1
 	if back.Layer(2).(*LinearLayer).sparsePlan(1) != nil {
 		t.Error("a weight handed out by Data still runs sparse")
 	}
-	closeOutputs(t, "after writing through Data", predictWith(back, x, 0, true), predictWith(back, x, -1, true))
 	back.Layer(0).(*LinearLayer).Weight.Detach()
 	if back.Layer(0).(*LinearLayer).sparsePlan(1) != nil {
 		t.Error("a weight shared through Detach still runs sparse")
@@ -190,38 +207,49 @@ func TestSparseLinearInference(t *testing.T) {
 
 	// Without masks there is no sparse copy at all.
 	m.RemovePruning()
+	sparseMode = 1
 	if m.Layer(0).(*LinearLayer).sparsePlan(1) != nil {
 		t.Error("a model without masks still uses the sparse kernel")
 	}
 }
 
-// TestSparseLinearAutomaticChoice: layers at most sparseMaxDensity dense
-// run the one-sample kernel, at most sparseGemmMaxDensity the batch kernel,
-// others dense; without the assembly kernels none does.
+// TestSparseLinearAutomaticChoice: with each set of kernels this CPU runs,
+// layers at most sparseCrossover's gemv density run the one-sample kernel,
+// at most its gemm density the batch kernel, others dense; with the pure-Go
+// kernels none does. The AVX2 kernels are forced on this CPU the way a CPU
+// without AVX-512 picks them.
 func TestSparseLinearAutomaticChoice(t *testing.T) {
 	_, test := loadDigits(t)
-	for _, amount := range []float64{0.3, 0.55, 0.7, 0.9, 0.995} {
-		SetSeed(22)
-		pm := digitsMLP()
-		if _, err := Prune(pm, L1Unstructured(amount)); err != nil {
-			t.Fatal(err)
-		}
-		pm.Predict(FromSlice(test.X.data[:64], 1, 64))
-		for _, i := range []int{0, 2, 4} {
-			l := pm.Layer(i).(*LinearLayer)
-			d := l.sp.density
-			one, few, many := l.sparsePlan(1) != nil, l.sparsePlan(sparseGemvMaxRows) != nil, l.sparsePlan(32) != nil
-			if one != (useSparseKernels && d <= sparseMaxDensity) || few != one || many != (useSparseKernels && d <= sparseGemmMaxDensity) {
-				t.Errorf("pruned %g: layer %d (density %.3f): sparse for one row %v, for %d rows %v, for 32 rows %v",
-					amount, i, d, one, sparseGemvMaxRows, few, many)
+	defer func(isa sparseISA) { sparseKernels = isa }(sparseKernels)
+	for _, isa := range sparseISAs() {
+		sparseKernels = isa
+		cross := sparseCrossover[isa]
+		for _, amount := range []float64{0.3, 0.55, 0.7, 0.9, 0.995} {
+			SetSeed(22)
+			pm := digitsMLP()
+			if _, err := Prune(pm, L1Unstructured(amount)); err != nil {
+				t.Fatal(err)
 			}
-			if useSparseKernels && ((amount == 0.9 && !(one && many)) || (amount == 0.3 && (one || many)) || (amount == 0.55 && !(one && !many))) {
-				t.Errorf("pruned %g: layer %d: sparse for one row %v, for 32 rows %v", amount, i, one, many)
+			pm.Predict(FromSlice(test.X.data[:64], 1, 64))
+			for _, i := range []int{0, 2, 4} {
+				l := pm.Layer(i).(*LinearLayer)
+				if l.sp == nil || l.sp.isa != isa {
+					t.Fatalf("%s kernels, pruned %g: layer %d has no sparse copy for them", isa, amount, i)
+				}
+				d := l.sp.density
+				one, few, many := l.sparsePlan(1) != nil, l.sparsePlan(sparseGemvMaxRows) != nil, l.sparsePlan(32) != nil
+				if one != (d <= cross.gemv) || few != (one || d <= cross.gemm*sparseGemvMaxRows/tile) || many != (d <= cross.gemm) {
+					t.Errorf("%s kernels, pruned %g: layer %d (density %.3f): sparse for one row %v, for %d rows %v, for 32 rows %v",
+						isa, amount, i, d, one, sparseGemvMaxRows, few, many)
+				}
+				if isa == sparseGo && (one || many) {
+					t.Errorf("pure-Go kernels chosen for layer %d pruned %g", i, amount)
+				}
+				if isa != sparseGo && amount == 0.9 && !one {
+					t.Errorf("%s kernels: layer %d pruned 90%% does not run sparse for one row", isa, i)
+				}
 			}
 		}
-	}
-	if !useSparseKernels {
-		t.Log("no AVX-512 here: the automatic choice is dense")
 	}
 }
 
@@ -253,37 +281,39 @@ var benchSparsities = []float64{0.5, 0.8, 0.9, 0.95, 0.97, 0.99}
 //	go test ./ml -run '^$' -bench 'SparseLinear$' -benchtime 100000x
 func BenchmarkSparseLinear(b *testing.B) {
 	test, models := sparseBenchModels(b, benchSparsities)
-	for k, m := range models {
-		b.Run(fmtPercent(benchSparsities[k]), func(b *testing.B) {
-			defer func() { sparseMode = 0 }()
-			n := test.Len()
-			xs := make([]*Tensor, n)
-			for i := range xs {
-				xs[i] = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
-			}
-			i := 0
-			var dense, sparse []float64
-			var dt, st time.Duration
-			const round = 200
-			for b.Loop() {
-				x := xs[i]
-				sparseMode = -1
-				t0 := time.Now()
-				m.Predict(x)
-				t1 := time.Now()
-				sparseMode = 1
-				m.Predict(x)
-				t2 := time.Now()
-				dt += t1.Sub(t0)
-				st += t2.Sub(t1)
-				i = (i + 1) % n
-				if i%round == 0 {
-					dense, sparse = append(dense, float64(dt)/round), append(sparse, float64(st)/round)
-					dt, st = 0, 0
+	for _, isa := range benchSparseISAs() {
+		for k, m := range models {
+			b.Run(isa.String()+"/"+fmtPercent(benchSparsities[k]), func(b *testing.B) {
+				defer forceSparseKernels(isa)()
+				n := test.Len()
+				xs := make([]*Tensor, n)
+				for i := range xs {
+					xs[i] = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
 				}
-			}
-			reportMedians(b, dense, sparse, 1)
-		})
+				i := 0
+				var dense, sparse []float64
+				var dt, st time.Duration
+				const round = 200
+				for b.Loop() {
+					x := xs[i]
+					sparseMode = -1
+					t0 := time.Now()
+					m.Predict(x)
+					t1 := time.Now()
+					sparseMode = 1
+					m.Predict(x)
+					t2 := time.Now()
+					dt += t1.Sub(t0)
+					st += t2.Sub(t1)
+					i = (i + 1) % n
+					if i%round == 0 {
+						dense, sparse = append(dense, float64(dt)/round), append(sparse, float64(st)/round)
+						dt, st = 0, 0
+					}
+				}
+				reportMedians(b, dense, sparse, 1)
+			})
+		}
 	}
 }
 
@@ -293,23 +323,45 @@ func BenchmarkSparseLinear(b *testing.B) {
 //	go test ./ml -run '^$' -bench 'SparseLinearBatch' -benchtime 200x
 func BenchmarkSparseLinearBatch(b *testing.B) {
 	test, models := sparseBenchModels(b, benchSparsities)
-	for k, m := range models {
-		b.Run(fmtPercent(benchSparsities[k]), func(b *testing.B) {
-			defer func() { sparseMode = 0 }()
-			var dense, sparse []float64
-			for b.Loop() {
-				sparseMode = -1
-				t0 := time.Now()
-				m.Predict(test.X)
-				t1 := time.Now()
-				sparseMode = 1
-				m.Predict(test.X)
-				t2 := time.Now()
-				dense, sparse = append(dense, float64(t1.Sub(t0))), append(sparse, float64(t2.Sub(t1)))
-			}
-			reportMedians(b, dense, sparse, test.Len())
-		})
+	for _, isa := range benchSparseISAs() {
+		for k, m := range models {
+			b.Run(isa.String()+"/"+fmtPercent(benchSparsities[k]), func(b *testing.B) {
+				defer forceSparseKernels(isa)()
+				var dense, sparse []float64
+				for b.Loop() {
+					sparseMode = -1
+					t0 := time.Now()
+					m.Predict(test.X)
+					t1 := time.Now()
+					sparseMode = 1
+					m.Predict(test.X)
+					t2 := time.Now()
+					dense, sparse = append(dense, float64(t1.Sub(t0))), append(sparse, float64(t2.Sub(t1)))
+				}
+				reportMedians(b, dense, sparse, test.Len())
+			})
+		}
 	}
+}
+
+// benchSparseISAs lists the assembly kernel sets this CPU runs: the
+// benchmarks time each (AVX2 forced on an AVX-512 CPU stands for a CPU
+// without AVX-512).
+func benchSparseISAs() []sparseISA {
+	var isas []sparseISA
+	for _, isa := range sparseISAs() {
+		if isa != sparseGo {
+			isas = append(isas, isa)
+		}
+	}
+	return isas
+}
+
+// forceSparseKernels makes isa the sparse kernels until the returned
+// function restores the detected ones and the automatic choice.
+func forceSparseKernels(isa sparseISA) func() {
+	sparseKernels = isa
+	return func() { sparseKernels, sparseMode = sparseKernelsDetected, 0 }
 }
 
 // reportMedians reports the median dense and sparse times per sample and
@@ -342,48 +394,50 @@ func BenchmarkSparseLinearCrossover(b *testing.B) {
 	SetSeed(0)
 	trained := digitsMLP()
 	trained.Fit(train, FitConfig{Epochs: 10, Loss: CrossEntropy(), Seed: 1})
-	for _, sparsity := range []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6} {
+	for _, sparsity := range []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9} {
 		m, _ := trained.Clone()
 		if _, err := Prune(m, L1Unstructured(sparsity)); err != nil {
 			b.Fatal(err)
 		}
-		for _, batch := range []int{1, test.Len()} {
-			b.Run(fmt.Sprintf("%s/batch%d", fmtPercent(sparsity), batch), func(b *testing.B) {
-				defer func() { sparseMode = 0 }()
-				per := max(1, 20000/b.N) // whole-set rounds are long: time each
-				if batch > 1 {
-					per = 1
-				}
-				var dense, sparse []float64
-				var dt, st time.Duration
-				i, k := 0, 0
-				for b.Loop() {
-					x := test.X
-					if batch == 1 {
-						x = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
-						i = (i + 1) % test.Len()
+		for _, isa := range benchSparseISAs() {
+			for _, batch := range []int{1, test.Len()} {
+				b.Run(fmt.Sprintf("%s/%s/batch%d", isa, fmtPercent(sparsity), batch), func(b *testing.B) {
+					defer forceSparseKernels(isa)()
+					per := max(1, 20000/b.N) // whole-set rounds are long: time each
+					if batch > 1 {
+						per = 1
 					}
-					sparseMode = -1
-					t0 := time.Now()
-					m.Predict(x)
-					t1 := time.Now()
-					sparseMode = 1
-					m.Predict(x)
-					t2 := time.Now()
-					dt += t1.Sub(t0)
-					st += t2.Sub(t1)
-					if k++; batch > 1 || k%200 == 0 {
-						n := 200
-						if batch > 1 {
-							n = 1
+					var dense, sparse []float64
+					var dt, st time.Duration
+					i, k := 0, 0
+					for b.Loop() {
+						x := test.X
+						if batch == 1 {
+							x = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
+							i = (i + 1) % test.Len()
 						}
-						dense, sparse = append(dense, float64(dt)/float64(n)), append(sparse, float64(st)/float64(n))
-						dt, st = 0, 0
+						sparseMode = -1
+						t0 := time.Now()
+						m.Predict(x)
+						t1 := time.Now()
+						sparseMode = 1
+						m.Predict(x)
+						t2 := time.Now()
+						dt += t1.Sub(t0)
+						st += t2.Sub(t1)
+						if k++; batch > 1 || k%200 == 0 {
+							n := 200
+							if batch > 1 {
+								n = 1
+							}
+							dense, sparse = append(dense, float64(dt)/float64(n)), append(sparse, float64(st)/float64(n))
+							dt, st = 0, 0
+						}
 					}
-				}
-				_ = per
-				reportMedians(b, dense, sparse, batch)
-			})
+					_ = per
+					reportMedians(b, dense, sparse, batch)
+				})
+			}
 		}
 	}
 }
@@ -394,7 +448,9 @@ func BenchmarkSparseLinearCrossover(b *testing.B) {
 // automatic (sparse) choice against the unpruned dense model and against the
 // same pruned model on the dense kernels. The three run alternately on the
 // same inputs; it reports medians of 200-sample rounds (batch 1) and of
-// single passes (whole test set):
+// single passes (whole test set), with the CPU's best sparse kernels
+// (batch1, full) and with each lesser set of assembly kernels (avx2/batch1,
+// avx2/full: what a CPU without AVX-512 runs):
 //
 //	go test ./ml -run '^$' -bench PrunedDigitsMLP -benchtime 2s
 func BenchmarkPrunedDigitsMLP(b *testing.B) {
@@ -409,57 +465,77 @@ func BenchmarkPrunedDigitsMLP(b *testing.B) {
 	pruned.Fit(train, FitConfig{Epochs: 10, BatchSize: 32, Loss: CrossEntropy(), Optimizer: Adam(1e-3), Seed: 101})
 	acc := func(m *Model) float64 { return 100 * m.Evaluate(test, CrossEntropy(), "accuracy").Metrics["accuracy"] }
 	denseAcc, prunedAcc := acc(dense), acc(pruned)
-	for _, batch := range []int{1, test.Len()} {
-		name := "batch1"
-		if batch > 1 {
-			name = "full"
-		}
-		b.Run(name, func(b *testing.B) {
-			defer func() { sparseMode = 0 }()
-			round := 200
+	prunedInt8, _, err := Quantize(pruned, QuantConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	denseFile, denseWeights := savedFileBytes(b, dense)
+	prunedFile, prunedWeights := savedFileBytes(b, pruned)
+	prunedInt8File, prunedInt8Weights := savedFileBytes(b, prunedInt8)
+	prunedInt8Acc := acc(prunedInt8)
+	for _, isa := range benchSparseISAs() {
+		for _, batch := range []int{1, test.Len()} {
+			name := "batch1"
 			if batch > 1 {
-				round = 1
+				name = "full"
 			}
-			var td, tp, ts []float64 // dense model, pruned on dense kernels, pruned automatic
-			var d, p, s time.Duration
-			i, k := 0, 0
-			for b.Loop() {
-				x := test.X
-				if batch == 1 {
-					x = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
-					i = (i + 1) % test.Len()
+			if isa != sparseKernelsDetected { // as on a CPU without AVX-512
+				name = isa.String() + "/" + name
+			}
+			b.Run(name, func(b *testing.B) {
+				defer forceSparseKernels(isa)()
+				round := 200
+				if batch > 1 {
+					round = 1
 				}
-				t0 := time.Now()
-				dense.Predict(x)
-				t1 := time.Now()
-				sparseMode = -1
-				pruned.Predict(x)
-				t2 := time.Now()
-				sparseMode = 0
-				pruned.Predict(x)
-				t3 := time.Now()
-				d, p, s = d+t1.Sub(t0), p+t2.Sub(t1), s+t3.Sub(t2)
-				if k++; k%round == 0 {
-					n := float64(round * batch)
-					td, tp, ts = append(td, float64(d)/n), append(tp, float64(p)/n), append(ts, float64(s)/n)
-					d, p, s = 0, 0, 0
+				var td, tp, ts []float64 // dense model, pruned on dense kernels, pruned automatic
+				var d, p, s time.Duration
+				i, k := 0, 0
+				for b.Loop() {
+					x := test.X
+					if batch == 1 {
+						x = FromSlice(test.X.data[i*64:(i+1)*64], 1, 64)
+						i = (i + 1) % test.Len()
+					}
+					t0 := time.Now()
+					dense.Predict(x)
+					t1 := time.Now()
+					sparseMode = -1
+					pruned.Predict(x)
+					t2 := time.Now()
+					sparseMode = 0
+					pruned.Predict(x)
+					t3 := time.Now()
+					d, p, s = d+t1.Sub(t0), p+t2.Sub(t1), s+t3.Sub(t2)
+					if k++; k%round == 0 {
+						n := float64(round * batch)
+						td, tp, ts = append(td, float64(d)/n), append(tp, float64(p)/n), append(ts, float64(s)/n)
+						d, p, s = 0, 0, 0
+					}
 				}
-			}
-			if len(td) == 0 {
-				return
-			}
-			med := func(v []float64) float64 {
-				v = slices.Clone(v)
-				sort.Float64s(v)
-				return v[len(v)/2]
-			}
-			b.ReportMetric(med(td)/1e3, "dense-µs/sample")
-			b.ReportMetric(med(tp)/1e3, "pruned-dense-kernels-µs/sample")
-			b.ReportMetric(med(ts)/1e3, "pruned-sparse-µs/sample")
-			b.ReportMetric(med(td)/med(ts), "speedup-vs-dense")
-			b.ReportMetric(med(tp)/med(ts), "speedup-vs-dense-kernels")
-			b.ReportMetric(denseAcc, "dense-acc%")
-			b.ReportMetric(prunedAcc, "pruned-acc%")
-		})
+				if len(td) == 0 {
+					return
+				}
+				med := func(v []float64) float64 {
+					v = slices.Clone(v)
+					sort.Float64s(v)
+					return v[len(v)/2]
+				}
+				b.ReportMetric(med(td)/1e3, "dense-µs/sample")
+				b.ReportMetric(med(tp)/1e3, "pruned-dense-kernels-µs/sample")
+				b.ReportMetric(med(ts)/1e3, "pruned-sparse-µs/sample")
+				b.ReportMetric(med(td)/med(ts), "speedup-vs-dense")
+				b.ReportMetric(med(tp)/med(ts), "speedup-vs-dense-kernels")
+				b.ReportMetric(denseAcc, "dense-acc%")
+				b.ReportMetric(prunedAcc, "pruned-acc%")
+				b.ReportMetric(prunedInt8Acc, "pruned-int8-acc%")
+				b.ReportMetric(float64(denseFile), "dense-file-bytes")
+				b.ReportMetric(float64(prunedFile), "pruned-file-bytes")
+				b.ReportMetric(float64(prunedInt8File), "pruned-int8-file-bytes")
+				b.ReportMetric(float64(denseWeights), "dense-weights-file-bytes")
+				b.ReportMetric(float64(prunedWeights), "pruned-weights-file-bytes")
+				b.ReportMetric(float64(prunedInt8Weights), "pruned-int8-weights-file-bytes")
+			})
+		}
 	}
 }
