@@ -61,6 +61,8 @@ func serveModelCmd(args []string, stdout, stderr io.Writer) error {
 		ModelDir: *modelDir, ModelName: *modelName,
 		Addr:     *host + ":" + strconv.Itoa(*port),
 		KeysFile: *keysFile,
+		// serve-model runs none of the notebook's code the binary holds.
+		ReleaseStartupMemory: true,
 		Options: serving.Options{
 			Batch:         serving.BatchConfig{MaxBatch: *maxBatch, MaxWait: *maxDelay, Workers: *workers},
 			MaxConcurrent: *maxConc, Timeout: *timeout, MaxBodyBytes: *maxBody,

@@ -33,8 +33,12 @@ type StandaloneConfig struct {
 	// made by other processes (default 2 s).
 	Poll time.Duration
 	// Drain bounds the wait for requests in flight at shutdown (default 30 s).
-	Drain   time.Duration
-	Options Options
+	Drain time.Duration
+	// ReleaseStartupMemory, once the models are loaded, gives back the
+	// memory only start-up used (see releaseStartupMemory). For a process
+	// that only serves: the notebook server's pages stay.
+	ReleaseStartupMemory bool
+	Options              Options
 }
 
 // RegistrySubdir is where a notebook root keeps its registry.
@@ -71,6 +75,11 @@ func ListenAndServe(ctx context.Context, cfg StandaloneConfig, out io.Writer) er
 	if err != nil {
 		s.Close()
 		return err
+	}
+	if cfg.ReleaseStartupMemory {
+		if _, err := releaseStartupMemory(); err != nil {
+			fmt.Fprintf(out, "gopad serve-model: %v (serving anyway)\n", err)
+		}
 	}
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	served := make(chan error, 1)

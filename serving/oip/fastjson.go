@@ -370,3 +370,48 @@ func decodeFast(b []byte) (wireRequest, error) {
 	}
 	return w, nil
 }
+
+// UnmarshalBool is json.Unmarshal(raw, v) for a bool parameter, without
+// reflection for the literals true and false.
+func UnmarshalBool(raw json.RawMessage, v *bool) error {
+	switch string(raw) {
+	case "true":
+		*v = true
+		return nil
+	case "false":
+		*v = false
+		return nil
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// UnmarshalInt is json.Unmarshal(raw, v) for an integer parameter, without
+// reflection for a plain integer literal.
+func UnmarshalInt[T int | int64](raw json.RawMessage, v *T) error {
+	if len(raw) > 0 && len(raw) < 19 && validJSONNumber(raw) {
+		if n, err := strconv.ParseInt(unsafeString(raw), 10, 64); err == nil && int64(T(n)) == n {
+			*v = T(n)
+			return nil
+		}
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// unmarshalString is json.Unmarshal(raw, v) for a string, without
+// reflection for one without escapes.
+func unmarshalString(raw json.RawMessage, v *string) error {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		plain := true
+		for _, c := range raw[1 : len(raw)-1] {
+			if c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			*v = string(raw[1 : len(raw)-1])
+			return nil
+		}
+	}
+	return json.Unmarshal(raw, v)
+}

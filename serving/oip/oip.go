@@ -135,12 +135,12 @@ func DecodeRequest(body []byte, headerLength int) (*Request, error) {
 	}
 	req := &Request{Parameters: w.Parameters, Outputs: w.Outputs}
 	if len(w.ID) > 0 && string(w.ID) != "null" {
-		if err := json.Unmarshal(w.ID, &req.ID); err != nil {
+		if err := unmarshalString(w.ID, &req.ID); err != nil {
 			return nil, badf(`"id" must be a string`)
 		}
 	}
 	if raw, ok := w.Parameters["binary_data_output"]; ok {
-		if err := json.Unmarshal(raw, &req.BinaryOutput); err != nil {
+		if err := UnmarshalBool(raw, &req.BinaryOutput); err != nil {
 			return nil, badf(`parameter "binary_data_output" must be true or false`)
 		}
 	}
@@ -169,7 +169,7 @@ func DecodeRequest(body []byte, headerLength int) (*Request, error) {
 		t := Tensor{Name: in.Name, Datatype: in.Datatype, Shape: in.Shape, Parameters: in.Parameters}
 		if raw, ok := in.Parameters["binary_data_size"]; ok {
 			var size int64
-			if err := json.Unmarshal(raw, &size); err != nil || size < 0 {
+			if err := UnmarshalInt(raw, &size); err != nil || size < 0 {
 				return nil, badf("input %q: binary_data_size must be a non-negative integer", in.Name)
 			}
 			if size > int64(len(binPart)) {

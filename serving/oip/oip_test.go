@@ -116,3 +116,26 @@ func TestSimpleDecimalAgreesWithParseFloat(t *testing.T) {
 		}
 	}
 }
+
+// The parameter readers answer as json.Unmarshal does, value and error.
+func TestParamReadersAgreeWithEncodingJSON(t *testing.T) {
+	for _, lit := range []string{"true", "false", "null", "1", "0", "-3", "256", "2.5", "1e2", `"true"`, `"x"`, `"a\"b"`, `"é"`, `""`,
+		"01", "99999999999999999999", "-9223372036854775808", "9223372036854775807", "[1]", "{}", "tru", ""} {
+		raw := json.RawMessage(lit)
+		var b1, b2 bool
+		e1, e2 := UnmarshalBool(raw, &b1), json.Unmarshal(raw, &b2)
+		if b1 != b2 || (e1 == nil) != (e2 == nil) {
+			t.Errorf("bool %s: got %v, %v; encoding/json %v, %v", lit, b1, e1, b2, e2)
+		}
+		var i1, i2 int64
+		e1, e2 = UnmarshalInt(raw, &i1), json.Unmarshal(raw, &i2)
+		if i1 != i2 || (e1 == nil) != (e2 == nil) {
+			t.Errorf("int %s: got %v, %v; encoding/json %v, %v", lit, i1, e1, i2, e2)
+		}
+		var s1, s2 string
+		e1, e2 = unmarshalString(raw, &s1), json.Unmarshal(raw, &s2)
+		if s1 != s2 || (e1 == nil) != (e2 == nil) {
+			t.Errorf("string %s: got %q, %v; encoding/json %q, %v", lit, s1, e1, s2, e2)
+		}
+	}
+}
