@@ -5,7 +5,13 @@
 # runs wrk -t2 -c64 -d$DURATION with ../shared/bench/oip_digits.lua against each in
 # turn, ROUNDS times, and prints the medians of req/s, p50, p99 and errors with the
 # ratios; also gopad with Triton's binary tensor extension, serve-model's time to
-# ready and RSS, and its RSS over a 60-second run.
+# ready and RSS, and its RSS over a 60-second run (VmRSS, and how much of it is
+# anonymous memory and how much the executable's file pages, from
+# /proc/PID/smaps_rollup). Also measured in each round: the transport floor
+# (bench/serve/floor: net/http answering a fixed response, no decoding, no
+# model), the most a Go server reaches on this machine under this load; and,
+# when GOPAD_BASELINE names another gopad binary, that binary too (before and
+# after a change, side by side in one run).
 # Needs: apt-get install -y wrk python3-torch python3-flask python3-fastapi uvicorn gunicorn
 # Usage: bench/serve/compare.sh [ROUNDS]      (DURATION=20s, MEMORY_RUN=60s by default)
 set -euo pipefail
@@ -29,7 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && go build -o "$tmp/gopad" . && go run ./bench/serve/mkdigits "$tmp/digits")
+(cd "$root" && go build -o "$tmp/gopad" . && go build -o "$tmp/floor" ./bench/serve/floor && go run ./bench/serve/mkdigits "$tmp/digits")
 
 # The binary request: the JSON header, then the image of oip_digits.lua as float32.
 header_len=$(/usr/bin/python3 - "$shared/oip_digits.lua" "$tmp/body.bin" <<'PY'
@@ -43,17 +49,25 @@ print(len(header))
 PY
 )
 
-port_gopad=18701 port_flask=18702 port_gunicorn=18703 port_uvicorn=18704
+port_gopad=18701 port_flask=18702 port_gunicorn=18703 port_uvicorn=18704 port_floor=18705 port_base=18706
 "$tmp/gopad" serve-model --model_dir "$tmp/digits" --model_name digits --host 127.0.0.1 --http_port $port_gopad >"$tmp/gopad.log" 2>&1 &
 pids+=($!)
 gopad_pid=$!
+"$tmp/floor" 127.0.0.1:$port_floor >"$tmp/floor.log" 2>&1 &
+pids+=($!)
+ports="$port_gopad $port_floor"
+if [ -n "${GOPAD_BASELINE:-}" ]; then
+	"$GOPAD_BASELINE" serve-model --model_dir "$tmp/digits" --model_name digits --host 127.0.0.1 --http_port $port_base >"$tmp/base.log" 2>&1 &
+	pids+=($!)
+	ports="$ports $port_base"
+fi
 (cd "$shared" && exec /usr/bin/python3 serve_reference.py flask $port_flask) >"$tmp/flask.log" 2>&1 &
 pids+=($!)
 (cd "$shared" && exec gunicorn -w 2 -b 127.0.0.1:$port_gunicorn 'serve_reference:flask_app()') >"$tmp/gunicorn.log" 2>&1 &
 pids+=($!)
 (cd "$shared" && exec uvicorn --workers 2 --port $port_uvicorn --factory serve_reference:fastapi_app) >"$tmp/uvicorn.log" 2>&1 &
 pids+=($!)
-for port in $port_gopad $port_flask $port_gunicorn $port_uvicorn; do
+for port in $ports $port_flask $port_gunicorn $port_uvicorn; do
 	for _ in $(seq 600); do
 		curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null && break
 		sleep 0.5
@@ -69,13 +83,22 @@ run_wrk() { # NAME PORT [binary]
 for _ in $(seq "$rounds"); do
 	run_wrk gopad $port_gopad
 	run_wrk gopad-binary $port_gopad binary
+	if [ -n "${GOPAD_BASELINE:-}" ]; then
+		run_wrk baseline $port_base
+		run_wrk baseline-binary $port_base binary
+	fi
+	run_wrk floor $port_floor
 	run_wrk flask $port_flask
 	run_wrk gunicorn $port_gunicorn
 	run_wrk uvicorn $port_uvicorn
 done | tee "$tmp/results"
 
 # Memory over a longer run: RSS of serve-model every 10 s under load.
-rss() { awk '/^VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+# VmRSS, then its anonymous part and the rest (file pages: the executable's).
+rss() {
+	awk '/^VmRSS/ {r=$2} END {printf "%.1f", r/1024}' "/proc/$1/status"
+	awk '/^Rss:/ {r=$2} /^Anonymous:/ {a=$2} END {printf " (anon %.1f, file %.1f)", a/1024, (r-a)/1024}' "/proc/$1/smaps_rollup"
+}
 (
 	echo "rss-start $(rss $gopad_pid)"
 	wrk -t2 -c64 -d"$memory_run" -s "$shared/oip_digits.lua" "http://127.0.0.1:$port_gopad" >"$tmp/memory-wrk" &
@@ -131,6 +154,10 @@ for name in runs:
 best = max(("flask", "gunicorn", "uvicorn"), key=lambda n: med(n, "req_per_s"))
 print(f"ratios:")
 print(f"  gopad / best Python ({best}) req/s   {med('gopad','req_per_s')/med(best,'req_per_s'):7.1f}x  (target >= 10)")
+print(f"  floor / best Python ({best}) req/s   {med('floor','req_per_s')/med(best,'req_per_s'):7.1f}x  (net/http with a fixed answer: the machine's ceiling)")
+print(f"  gopad / floor req/s                   {med('gopad','req_per_s')/med('floor','req_per_s'):7.2f}x")
+if "baseline" in runs:
+    print(f"  gopad / baseline req/s                {med('gopad','req_per_s')/med('baseline','req_per_s'):7.2f}x  (binary: {med('gopad-binary','req_per_s')/med('baseline-binary','req_per_s'):.2f}x)")
 print(f"  gopad p99                             {med('gopad','p99_ms'):7.2f} ms (target <= 10)")
 print(f"  gopad binary / gopad JSON req/s       {med('gopad-binary','req_per_s')/med('gopad','req_per_s'):7.2f}x  (target >= 1.5)")
 print(f"serve-model start to ready: median {statistics.median(ready):.1f} ms over {len(ready)} starts ({', '.join(f'{x:.0f}' for x in ready)}) (target <= 100); RSS then {statistics.median(rss_ready):.1f} MB")
