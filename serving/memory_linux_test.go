@@ -54,7 +54,7 @@ func TestReleaseStartupMemory(t *testing.T) {
 	releaseProbeVar[63] = 99 // a change only the process's memory holds
 	before := sha256.Sum256([]byte(releaseProbeConst))
 	rssBefore := readOnlyExecutableRSS(t)
-	released, err := releaseStartupMemory()
+	released, err := releaseStartupMemory(false)
 	if err != nil {
 		t.Fatal(err)
 	}

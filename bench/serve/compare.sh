@@ -50,15 +50,18 @@ PY
 )
 
 port_gopad=18701 port_flask=18702 port_gunicorn=18703 port_uvicorn=18704 port_floor=18705 port_base=18706
-"$tmp/gopad" serve-model --model_dir "$tmp/digits" --model_name digits --host 127.0.0.1 --http_port $port_gopad >"$tmp/gopad.log" 2>&1 &
+# SERVE_FLAGS: extra flags of the measured serve-model, e.g. --drop_file_cache.
+"$tmp/gopad" serve-model --model_dir "$tmp/digits" --model_name digits --host 127.0.0.1 --http_port $port_gopad ${SERVE_FLAGS:-} >"$tmp/gopad.log" 2>&1 &
 pids+=($!)
 gopad_pid=$!
 "$tmp/floor" 127.0.0.1:$port_floor >"$tmp/floor.log" 2>&1 &
 pids+=($!)
+floor_pid=$!
 ports="$port_gopad $port_floor"
 if [ -n "${GOPAD_BASELINE:-}" ]; then
 	"$GOPAD_BASELINE" serve-model --model_dir "$tmp/digits" --model_name digits --host 127.0.0.1 --http_port $port_base >"$tmp/base.log" 2>&1 &
 	pids+=($!)
+	base_pid=$!
 	ports="$ports $port_base"
 fi
 (cd "$shared" && exec /usr/bin/python3 serve_reference.py flask $port_flask) >"$tmp/flask.log" 2>&1 &
@@ -75,19 +78,26 @@ for port in $ports $port_flask $port_gunicorn $port_uvicorn; do
 	curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null || { echo "compare.sh: the server on port $port never got ready" >&2; tail "$tmp"/*.log >&2; exit 1; }
 done
 
-run_wrk() { # NAME PORT [binary]
+# CPU time (user+system, ms) a process has used, from /proc/PID/stat.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14+$15)*1000/hz)}' "/proc/$1/stat"; }
+run_wrk() { # NAME PORT [binary|json] [PID: add the server's CPU time over the run]
 	local script=$shared/oip_digits.lua
 	[ "${3:-}" = binary ] && script=$root/bench/serve/oip_digits_binary.lua
-	echo "$1 $(BODY_FILE=$tmp/body.bin HEADER_LEN=$header_len wrk -t2 -c64 -d"$duration" -s "$script" "http://127.0.0.1:$2" | tail -1)"
+	local c0=0
+	[ -n "${4:-}" ] && c0=$(cpu_ms "$4")
+	local out
+	out=$(BODY_FILE=$tmp/body.bin HEADER_LEN=$header_len wrk -t2 -c64 -d"$duration" -s "$script" "http://127.0.0.1:$2" | tail -1)
+	[ -n "${4:-}" ] && out="${out%\}}, \"cpu_ms\": $(($(cpu_ms "$4") - c0))}"
+	echo "$1 $out"
 }
 for _ in $(seq "$rounds"); do
-	run_wrk gopad $port_gopad
-	run_wrk gopad-binary $port_gopad binary
+	run_wrk gopad $port_gopad json $gopad_pid
+	run_wrk gopad-binary $port_gopad binary $gopad_pid
 	if [ -n "${GOPAD_BASELINE:-}" ]; then
-		run_wrk baseline $port_base
-		run_wrk baseline-binary $port_base binary
+		run_wrk baseline $port_base json $base_pid
+		run_wrk baseline-binary $port_base binary $base_pid
 	fi
-	run_wrk floor $port_floor
+	run_wrk floor $port_floor json $floor_pid
 	run_wrk flask $port_flask
 	run_wrk gunicorn $port_gunicorn
 	run_wrk uvicorn $port_uvicorn
@@ -147,9 +157,16 @@ for line in open(sys.argv[1]):
         runs.setdefault(name, []).append(json.loads(rest))
 med = lambda name, k: statistics.median(r[k] for r in runs[name])
 print(f"\nmedians of {sys.argv[2]} rounds of wrk -t2 -c64 -d{sys.argv[3]} (oip_digits.lua: one image, batch 1)")
-print(f"  {'server':14s} {'req/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>7s}   runs (req/s)")
+# CPU per request: the server's own CPU time over the run divided by the
+# requests answered; far steadier than req/s on a machine shared with others.
+def cpu_us(name):
+    if "cpu_ms" not in runs[name][0]:
+        return None
+    return statistics.median(r["cpu_ms"] * 1000 / r["requests"] for r in runs[name])
+print(f"  {'server':16s} {'req/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>7s} {'CPU us/req':>10s}   runs (req/s)")
 for name in runs:
-    print(f"  {name:14s} {med(name,'req_per_s'):10.0f} {med(name,'p50_ms'):8.2f} {med(name,'p99_ms'):8.2f} {sum(r['errors'] for r in runs[name]):7d}   "
+    c = cpu_us(name)
+    print(f"  {name:16s} {med(name,'req_per_s'):10.0f} {med(name,'p50_ms'):8.2f} {med(name,'p99_ms'):8.2f} {sum(r['errors'] for r in runs[name]):7d} {'' if c is None else f'{c:.1f}':>10s}   "
           + ", ".join(f"{r['req_per_s']:.0f}" for r in runs[name]))
 best = max(("flask", "gunicorn", "uvicorn"), key=lambda n: med(n, "req_per_s"))
 print(f"ratios:")
@@ -158,8 +175,11 @@ print(f"  floor / best Python ({best}) req/s   {med('floor','req_per_s')/med(bes
 print(f"  gopad / floor req/s                   {med('gopad','req_per_s')/med('floor','req_per_s'):7.2f}x")
 if "baseline" in runs:
     print(f"  gopad / baseline req/s                {med('gopad','req_per_s')/med('baseline','req_per_s'):7.2f}x  (binary: {med('gopad-binary','req_per_s')/med('baseline-binary','req_per_s'):.2f}x)")
+    print(f"  baseline / gopad CPU per request      {cpu_us('baseline')/cpu_us('gopad'):7.2f}x  (binary: {cpu_us('baseline-binary')/cpu_us('gopad-binary'):.2f}x)")
+print(f"  gopad CPU per request above the floor  {cpu_us('gopad')-cpu_us('floor'):6.1f} us (JSON), {cpu_us('gopad-binary')-cpu_us('floor'):.1f} us (binary)")
 print(f"  gopad p99                             {med('gopad','p99_ms'):7.2f} ms (target <= 10)")
 print(f"  gopad binary / gopad JSON req/s       {med('gopad-binary','req_per_s')/med('gopad','req_per_s'):7.2f}x  (target >= 1.5)")
+print(f"  gopad JSON / binary CPU per request   {cpu_us('gopad')/cpu_us('gopad-binary'):7.2f}x")
 print(f"serve-model start to ready: median {statistics.median(ready):.1f} ms over {len(ready)} starts ({', '.join(f'{x:.0f}' for x in ready)}) (target <= 100); RSS then {statistics.median(rss_ready):.1f} MB")
 print("serve-model RSS (MB) over the memory run: " + "; ".join(f"{k} {v}" for k, v in memory))
 PY
