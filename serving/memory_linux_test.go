@@ -51,10 +51,16 @@ var releaseProbeVar = [64]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
 // mappings hold is intact when read again (read-only pages come back from
 // the page cache; writable ones are never dropped).
 func TestReleaseStartupMemory(t *testing.T) {
+	for _, drop := range []bool{false, true} {
+		t.Run("dropFileCache="+strconv.FormatBool(drop), func(t *testing.T) { testReleaseStartupMemory(t, drop) })
+	}
+}
+
+func testReleaseStartupMemory(t *testing.T, dropFileCache bool) {
 	releaseProbeVar[63] = 99 // a change only the process's memory holds
 	before := sha256.Sum256([]byte(releaseProbeConst))
 	rssBefore := readOnlyExecutableRSS(t)
-	released, err := releaseStartupMemory(false)
+	released, err := releaseStartupMemory(dropFileCache)
 	if err != nil {
 		t.Fatal(err)
 	}
