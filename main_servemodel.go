@@ -43,6 +43,7 @@ func serveModelCmd(args []string, stdout, stderr io.Writer) error {
 	maxConc := fs.Int("max_concurrency", 256, "requests in flight per model before 429 Too Many Requests")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request timeout (504 beyond)")
 	maxBody := fs.Int64("max_body_bytes", 16<<20, "largest request body (413 beyond)")
+	dropCache := fs.Bool("drop_file_cache", false, "after start, also drop the binary's page cache no process maps: a smaller RSS, a slower next start")
 	_ = fs.Int("grpc_port", 0, "accepted for KServe; gopad serves REST only")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -61,6 +62,9 @@ func serveModelCmd(args []string, stdout, stderr io.Writer) error {
 		ModelDir: *modelDir, ModelName: *modelName,
 		Addr:     *host + ":" + strconv.Itoa(*port),
 		KeysFile: *keysFile,
+		// serve-model runs none of the notebook's code the binary holds.
+		ReleaseStartupMemory: true,
+		DropFileCache:        *dropCache,
 		Options: serving.Options{
 			Batch:         serving.BatchConfig{MaxBatch: *maxBatch, MaxWait: *maxDelay, Workers: *workers},
 			MaxConcurrent: *maxConc, Timeout: *timeout, MaxBodyBytes: *maxBody,

@@ -54,7 +54,13 @@ type job struct {
 	out    []float32 // the model's output for the job's samples
 	outDim []int     // one sample's output shape
 	err    error
-	done   chan struct{}
+	done   chan struct{} // nil for a job computed by its own request
+}
+
+func (j *job) signal() {
+	if j.done != nil {
+		j.done <- struct{}{}
+	}
 }
 
 // testHooks let tests see and hold the machinery at exact points instead of
@@ -128,40 +134,51 @@ func (e *endpoint) close() {
 
 func (e *endpoint) wait() { e.workers.Wait() }
 
-// run queues the prepared input and waits for its output or ctx's end.
-func (e *endpoint) run(ctx context.Context, in prepared) (*job, error) {
-	j := &job{ctx: ctx, in: in, done: make(chan struct{}, 1)}
+// run computes the prepared input into j (whose in is set), answering
+// by deadline (the request's timeout, counted from its arrival) or ctx's end.
+func (e *endpoint) run(ctx context.Context, deadline time.Time, j *job) error {
 	// Nothing queued and a replica idle: batching has nothing to add (only
 	// what is queued would join), so compute here and spare two goroutine
-	// switches. With MaxWait the request waits in the queue for company.
+	// switches, a channel and a timer. With MaxWait the request waits in
+	// the queue for company.
 	if e.cfg.MaxWait <= 0 && len(e.queue) == 0 {
 		select {
 		case m := <-e.free:
 			if e.hooks != nil && e.hooks.enqueued != nil {
 				e.hooks.enqueued()
 			}
-			e.runBatch(m, []*job{j})
+			j.ctx = ctx
+			if !time.Now().Before(deadline) {
+				// The body took the whole timeout to arrive.
+				e.free <- m
+				return context.DeadlineExceeded
+			}
+			batch := [1]*job{j}
+			e.runBatch(m, batch[:])
 			e.free <- m
-			<-j.done
-			return j, j.err
+			return j.err
 		default:
 		}
 	}
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	q := &job{ctx: ctx, in: j.in, done: make(chan struct{}, 1)}
 	e.metrics.queueDepth.Inc()
 	select {
-	case e.queue <- j:
+	case e.queue <- q:
 	case <-ctx.Done():
 		e.metrics.queueDepth.Dec()
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
 	if e.hooks != nil && e.hooks.enqueued != nil {
 		e.hooks.enqueued()
 	}
 	select {
-	case <-j.done:
-		return j, j.err
+	case <-q.done:
+		j.out, j.outDim, j.err = q.out, q.outDim, q.err
+		return q.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
 }
 
@@ -245,7 +262,7 @@ func (e *endpoint) runBatch(m *ml.Model, batch []*job) {
 	for _, j := range batch {
 		if j.ctx.Err() != nil {
 			j.err = j.ctx.Err()
-			j.done <- struct{}{}
+			j.signal()
 			continue
 		}
 		live = append(live, j)
@@ -295,7 +312,7 @@ func (e *endpoint) runBatch(m *ml.Model, batch []*job) {
 		if err != nil && j.err == nil {
 			j.err = &modelError{err}
 		}
-		j.done <- struct{}{}
+		j.signal()
 	}
 }
 

@@ -28,7 +28,7 @@ type plannedOutput struct {
 func (sig *signature) planOutputs(req *oip.Request) (outputPlan, *httpError) {
 	var plan outputPlan
 	if raw, ok := req.Parameters["top_k"]; ok {
-		if err := json.Unmarshal(raw, &plan.topK); err != nil || plan.topK < 1 {
+		if err := oip.UnmarshalInt(raw, &plan.topK); err != nil || plan.topK < 1 {
 			return plan, errorf(http.StatusBadRequest, "parameter top_k must be a positive integer, not %s", raw)
 		}
 		if sig.classes == nil {
@@ -59,12 +59,12 @@ func (sig *signature) planOutputs(req *oip.Request) (outputPlan, *httpError) {
 		}
 		po := plannedOutput{name: ro.Name, binary: req.BinaryOutput}
 		if raw, ok := ro.Parameters["binary_data"]; ok {
-			if err := json.Unmarshal(raw, &po.binary); err != nil {
+			if err := oip.UnmarshalBool(raw, &po.binary); err != nil {
 				return plan, errorf(http.StatusBadRequest, "output %q: parameter binary_data must be true or false", ro.Name)
 			}
 		}
 		if raw, ok := ro.Parameters["classification"]; ok {
-			if err := json.Unmarshal(raw, &po.classification); err != nil || po.classification < 1 {
+			if err := oip.UnmarshalInt(raw, &po.classification); err != nil || po.classification < 1 {
 				return plan, errorf(http.StatusBadRequest, "output %q: parameter classification must be a positive integer", ro.Name)
 			}
 			if ro.Name != OutputRaw && ro.Name != OutputProbs {

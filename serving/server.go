@@ -31,6 +31,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"gopad.dev/gopad/ml"
@@ -112,7 +113,9 @@ type modelState struct {
 	loaded   atomic.Pointer[map[int]*endpoint]
 	info     atomic.Pointer[registry.Info]
 	inflight atomic.Int64
-	loadMu   sync.Mutex // loading a version on demand
+	// inflightGauge is the model's gopad_inflight child, resolved once.
+	inflightGauge atomic.Pointer[prometheus.Gauge]
+	loadMu        sync.Mutex // loading a version on demand
 }
 
 // NewFromRegistry serves every model of reg, each at its default version
@@ -513,6 +516,12 @@ func (s *Server) repositoryIndex(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// Header values shared by every response (net/http only reads them).
+var (
+	contentTypeJSON   = []string{"application/json"}
+	contentTypeBinary = []string{"application/octet-stream"}
+)
+
 // bodyPool recycles request and response buffers.
 var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
@@ -544,19 +553,32 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, buf []byte) ([
 	}
 }
 
-// admit applies the model's concurrency cap; the returned function ends the
-// request's turn.
-func (s *Server) admit(m *modelState) (func(), *httpError) {
+// admit applies the model's concurrency cap; leave ends the request's turn.
+func (s *Server) admit(m *modelState) *httpError {
 	if m.inflight.Add(1) > int64(s.opts.MaxConcurrent) {
 		m.inflight.Add(-1)
-		return nil, errorf(http.StatusTooManyRequests, "model %q has %d requests in flight, its limit; retry shortly", m.name, s.opts.MaxConcurrent)
+		return errorf(http.StatusTooManyRequests, "model %q has %d requests in flight, its limit; retry shortly", m.name, s.opts.MaxConcurrent)
 	}
-	g := s.metrics.inflight.WithLabelValues(m.name)
-	g.Inc()
+	m.gauge(s.metrics).Inc()
 	if s.hooks != nil && s.hooks.admitted != nil {
 		s.hooks.admitted()
 	}
-	return func() { m.inflight.Add(-1); g.Dec() }, nil
+	return nil
+}
+
+func (s *Server) leave(m *modelState) {
+	m.inflight.Add(-1)
+	m.gauge(s.metrics).Dec()
+}
+
+// gauge is the model's gopad_inflight child, resolved once.
+func (m *modelState) gauge(metrics *serverMetrics) prometheus.Gauge {
+	if g := m.inflightGauge.Load(); g != nil {
+		return *g
+	}
+	g := metrics.inflight.WithLabelValues(m.name)
+	m.inflightGauge.Store(&g)
+	return g
 }
 
 func (s *Server) inferV2(w http.ResponseWriter, r *http.Request) {
@@ -567,12 +589,11 @@ func (s *Server) inferV2(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, nil, "v2", herr)
 		return
 	}
-	done, herr := s.admit(m)
-	if herr != nil {
+	if herr := s.admit(m); herr != nil {
 		s.fail(w, ep, "v2", herr)
 		return
 	}
-	defer done()
+	defer s.leave(m)
 	// The endpoint may have been switched away from since lookup; a closing
 	// endpoint takes no new requests, so look again.
 	if ep, herr = s.acquire(r, ep, name, version); herr != nil {
@@ -613,24 +634,25 @@ func (s *Server) inferV2(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, ep, "v2", herr)
 		return
 	}
-	j, herr := s.compute(r.Context(), ep, in)
-	if herr != nil {
+	var j job
+	if herr := s.compute(r.Context(), start, ep, in, &j); herr != nil {
 		s.fail(w, ep, "v2", herr)
 		return
 	}
-	resp := oip.Response{ModelName: m.name, ModelVersion: ep.vlabel, ID: req.ID, Outputs: ep.sig.outputsFor(plan, j)}
+	resp := oip.Response{ModelName: m.name, ModelVersion: ep.vlabel, ID: req.ID, Outputs: ep.sig.outputsFor(plan, &j)}
 	out := bodyPool.Get().(*[]byte)
 	defer func() { *out = (*out)[:0]; bodyPool.Put(out) }()
 	data, headerLength := oip.AppendResponse((*out)[:0], &resp)
 	*out = data
+	// The keys are canonical already: assigning spares Set's canonicalising.
 	h := w.Header()
 	if headerLength >= 0 {
-		h.Set("Content-Type", "application/octet-stream")
-		h.Set(oip.HeaderLength, strconv.Itoa(headerLength))
+		h["Content-Type"] = contentTypeBinary
+		h[oip.HeaderLength] = []string{strconv.Itoa(headerLength)}
 	} else {
-		h.Set("Content-Type", "application/json")
+		h["Content-Type"] = contentTypeJSON
 	}
-	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h["Content-Length"] = []string{strconv.Itoa(len(data))}
 	w.WriteHeader(http.StatusOK)
 	w.Write(data)
 	ep.metrics.count("v2", http.StatusOK)
@@ -653,22 +675,22 @@ func (s *Server) acquire(r *http.Request, ep *endpoint, name, version string) (*
 	return nil, errorf(http.StatusServiceUnavailable, "model %q is shutting down", name)
 }
 
-// compute runs the prepared input with the request's timeout.
-func (s *Server) compute(ctx context.Context, ep *endpoint, in prepared) (*job, *httpError) {
-	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
-	defer cancel()
-	j, err := ep.run(ctx, in)
+// compute runs the prepared input within the request's timeout, counted
+// from start (its arrival), into j.
+func (s *Server) compute(ctx context.Context, start time.Time, ep *endpoint, in prepared, j *job) *httpError {
+	j.in = in
+	err := ep.run(ctx, start.Add(s.opts.Timeout), j)
 	if err == nil {
-		return j, nil
+		return nil
 	}
 	var me *modelError
 	switch {
 	case errors.As(err, &me):
-		return nil, errorf(http.StatusInternalServerError, "model %q version %d: %v", ep.name, ep.version, err)
+		return errorf(http.StatusInternalServerError, "model %q version %d: %v", ep.name, ep.version, err)
 	case errors.Is(err, context.DeadlineExceeded):
-		return nil, errorf(http.StatusGatewayTimeout, "model %q version %d did not answer within the %v timeout", ep.name, ep.version, s.opts.Timeout)
+		return errorf(http.StatusGatewayTimeout, "model %q version %d did not answer within the %v timeout", ep.name, ep.version, s.opts.Timeout)
 	default:
-		return nil, errorf(499, "the client went away: %v", err)
+		return errorf(499, "the client went away: %v", err)
 	}
 }
 

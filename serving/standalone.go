@@ -33,8 +33,17 @@ type StandaloneConfig struct {
 	// made by other processes (default 2 s).
 	Poll time.Duration
 	// Drain bounds the wait for requests in flight at shutdown (default 30 s).
-	Drain   time.Duration
-	Options Options
+	Drain time.Duration
+	// ReleaseStartupMemory, once the models are loaded, gives back the
+	// memory only start-up used (see releaseStartupMemory). For a process
+	// that only serves: the notebook server's pages stay.
+	ReleaseStartupMemory bool
+	// DropFileCache, with ReleaseStartupMemory, also drops the executable's
+	// page cache not mapped by any process, so that pages come back one at
+	// a time instead of in large folios: a smaller resident set, a slower
+	// next start of the same binary.
+	DropFileCache bool
+	Options       Options
 }
 
 // RegistrySubdir is where a notebook root keeps its registry.
@@ -75,6 +84,14 @@ func ListenAndServe(ctx context.Context, cfg StandaloneConfig, out io.Writer) er
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
+	if cfg.ReleaseStartupMemory {
+		// Beside serving, not before: readiness does not wait for it.
+		go func() {
+			if _, err := releaseStartupMemory(cfg.DropFileCache); err != nil {
+				fmt.Fprintf(out, "gopad serve-model: %v (serving anyway)\n", err)
+			}
+		}()
+	}
 
 	fmt.Fprintf(out, "gopad serve-model: serving %s on http://%s (POST /v2/models/NAME/infer)\n", what, ln.Addr())
 	if cfg.Options.Keys != nil {

@@ -39,12 +39,11 @@ func (s *Server) v1Predict(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, nil, "v1", herr)
 		return
 	}
-	done, herr := s.admit(m)
-	if herr != nil {
+	if herr := s.admit(m); herr != nil {
 		s.fail(w, ep, "v1", herr)
 		return
 	}
-	defer done()
+	defer s.leave(m)
 	if ep, herr = s.acquire(r, ep, name, ""); herr != nil {
 		s.fail(w, nil, "v1", herr)
 		return
@@ -83,8 +82,8 @@ func (s *Server) v1Predict(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, ep, "v1", errorf(http.StatusBadRequest, "%v", err))
 		return
 	}
-	j, herr := s.compute(r.Context(), ep, in)
-	if herr != nil {
+	var j job
+	if herr := s.compute(r.Context(), start, ep, in, &j); herr != nil {
 		s.fail(w, ep, "v1", herr)
 		return
 	}

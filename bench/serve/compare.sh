@@ -5,7 +5,13 @@
 # runs wrk -t2 -c64 -d$DURATION with ../shared/bench/oip_digits.lua against each in
 # turn, ROUNDS times, and prints the medians of req/s, p50, p99 and errors with the
 # ratios; also gopad with Triton's binary tensor extension, serve-model's time to
-# ready and RSS, and its RSS over a 60-second run.
+# ready and RSS, and its RSS over a 60-second run (VmRSS, and how much of it is
+# anonymous memory and how much the executable's file pages, from
+# /proc/PID/smaps_rollup). Also measured in each round: the transport floor
+# (bench/serve/floor: net/http answering a fixed response, no decoding, no
+# model), the most a Go server reaches on this machine under this load; and,
+# when GOPAD_BASELINE names another gopad binary, that binary too (before and
+# after a change, side by side in one run).
 # Needs: apt-get install -y wrk python3-torch python3-flask python3-fastapi uvicorn gunicorn
 # Usage: bench/serve/compare.sh [ROUNDS]      (DURATION=20s, MEMORY_RUN=60s by default)
 set -euo pipefail
@@ -29,7 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && go build -o "$tmp/gopad" . && go run ./bench/serve/mkdigits "$tmp/digits")
+(cd "$root" && go build -o "$tmp/gopad" . && go build -o "$tmp/floor" ./bench/serve/floor && go run ./bench/serve/mkdigits "$tmp/digits")
 
 # The binary request: the JSON header, then the image of oip_digits.lua as float32.
 header_len=$(/usr/bin/python3 - "$shared/oip_digits.lua" "$tmp/body.bin" <<'PY'
@@ -43,17 +49,28 @@ print(len(header))
 PY
 )
 
-port_gopad=18701 port_flask=18702 port_gunicorn=18703 port_uvicorn=18704
-"$tmp/gopad" serve-model --model_dir "$tmp/digits" --model_name digits --host 127.0.0.1 --http_port $port_gopad >"$tmp/gopad.log" 2>&1 &
+port_gopad=18701 port_flask=18702 port_gunicorn=18703 port_uvicorn=18704 port_floor=18705 port_base=18706
+# SERVE_FLAGS: extra flags of the measured serve-model, e.g. --drop_file_cache.
+"$tmp/gopad" serve-model --model_dir "$tmp/digits" --model_name digits --host 127.0.0.1 --http_port $port_gopad ${SERVE_FLAGS:-} >"$tmp/gopad.log" 2>&1 &
 pids+=($!)
 gopad_pid=$!
+"$tmp/floor" 127.0.0.1:$port_floor >"$tmp/floor.log" 2>&1 &
+pids+=($!)
+floor_pid=$!
+ports="$port_gopad $port_floor"
+if [ -n "${GOPAD_BASELINE:-}" ]; then
+	"$GOPAD_BASELINE" serve-model --model_dir "$tmp/digits" --model_name digits --host 127.0.0.1 --http_port $port_base >"$tmp/base.log" 2>&1 &
+	pids+=($!)
+	base_pid=$!
+	ports="$ports $port_base"
+fi
 (cd "$shared" && exec /usr/bin/python3 serve_reference.py flask $port_flask) >"$tmp/flask.log" 2>&1 &
 pids+=($!)
 (cd "$shared" && exec gunicorn -w 2 -b 127.0.0.1:$port_gunicorn 'serve_reference:flask_app()') >"$tmp/gunicorn.log" 2>&1 &
 pids+=($!)
 (cd "$shared" && exec uvicorn --workers 2 --port $port_uvicorn --factory serve_reference:fastapi_app) >"$tmp/uvicorn.log" 2>&1 &
 pids+=($!)
-for port in $port_gopad $port_flask $port_gunicorn $port_uvicorn; do
+for port in $ports $port_flask $port_gunicorn $port_uvicorn; do
 	for _ in $(seq 600); do
 		curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null && break
 		sleep 0.5
@@ -61,21 +78,37 @@ for port in $port_gopad $port_flask $port_gunicorn $port_uvicorn; do
 	curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null || { echo "compare.sh: the server on port $port never got ready" >&2; tail "$tmp"/*.log >&2; exit 1; }
 done
 
-run_wrk() { # NAME PORT [binary]
+# CPU time (user+system, ms) a process has used, from /proc/PID/stat.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14+$15)*1000/hz)}' "/proc/$1/stat"; }
+run_wrk() { # NAME PORT [binary|json] [PID: add the server's CPU time over the run]
 	local script=$shared/oip_digits.lua
 	[ "${3:-}" = binary ] && script=$root/bench/serve/oip_digits_binary.lua
-	echo "$1 $(BODY_FILE=$tmp/body.bin HEADER_LEN=$header_len wrk -t2 -c64 -d"$duration" -s "$script" "http://127.0.0.1:$2" | tail -1)"
+	local c0=0
+	[ -n "${4:-}" ] && c0=$(cpu_ms "$4")
+	local out
+	out=$(BODY_FILE=$tmp/body.bin HEADER_LEN=$header_len wrk -t2 -c64 -d"$duration" -s "$script" "http://127.0.0.1:$2" | tail -1)
+	[ -n "${4:-}" ] && out="${out%\}}, \"cpu_ms\": $(($(cpu_ms "$4") - c0))}"
+	echo "$1 $out"
 }
 for _ in $(seq "$rounds"); do
-	run_wrk gopad $port_gopad
-	run_wrk gopad-binary $port_gopad binary
+	run_wrk gopad $port_gopad json $gopad_pid
+	run_wrk gopad-binary $port_gopad binary $gopad_pid
+	if [ -n "${GOPAD_BASELINE:-}" ]; then
+		run_wrk baseline $port_base json $base_pid
+		run_wrk baseline-binary $port_base binary $base_pid
+	fi
+	run_wrk floor $port_floor json $floor_pid
 	run_wrk flask $port_flask
 	run_wrk gunicorn $port_gunicorn
 	run_wrk uvicorn $port_uvicorn
 done | tee "$tmp/results"
 
 # Memory over a longer run: RSS of serve-model every 10 s under load.
-rss() { awk '/^VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+# VmRSS, then its anonymous part and the rest (file pages: the executable's).
+rss() {
+	awk '/^VmRSS/ {r=$2} END {printf "%.1f", r/1024}' "/proc/$1/status"
+	awk '/^Rss:/ {r=$2} /^Anonymous:/ {a=$2} END {printf " (anon %.1f, file %.1f)", a/1024, (r-a)/1024}' "/proc/$1/smaps_rollup"
+}
 (
 	echo "rss-start $(rss $gopad_pid)"
 	wrk -t2 -c64 -d"$memory_run" -s "$shared/oip_digits.lua" "http://127.0.0.1:$port_gopad" >"$tmp/memory-wrk" &
@@ -124,15 +157,29 @@ for line in open(sys.argv[1]):
         runs.setdefault(name, []).append(json.loads(rest))
 med = lambda name, k: statistics.median(r[k] for r in runs[name])
 print(f"\nmedians of {sys.argv[2]} rounds of wrk -t2 -c64 -d{sys.argv[3]} (oip_digits.lua: one image, batch 1)")
-print(f"  {'server':14s} {'req/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>7s}   runs (req/s)")
+# CPU per request: the server's own CPU time over the run divided by the
+# requests answered; far steadier than req/s on a machine shared with others.
+def cpu_us(name):
+    if "cpu_ms" not in runs[name][0]:
+        return None
+    return statistics.median(r["cpu_ms"] * 1000 / r["requests"] for r in runs[name])
+print(f"  {'server':16s} {'req/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>7s} {'CPU us/req':>10s}   runs (req/s)")
 for name in runs:
-    print(f"  {name:14s} {med(name,'req_per_s'):10.0f} {med(name,'p50_ms'):8.2f} {med(name,'p99_ms'):8.2f} {sum(r['errors'] for r in runs[name]):7d}   "
+    c = cpu_us(name)
+    print(f"  {name:16s} {med(name,'req_per_s'):10.0f} {med(name,'p50_ms'):8.2f} {med(name,'p99_ms'):8.2f} {sum(r['errors'] for r in runs[name]):7d} {'' if c is None else f'{c:.1f}':>10s}   "
           + ", ".join(f"{r['req_per_s']:.0f}" for r in runs[name]))
 best = max(("flask", "gunicorn", "uvicorn"), key=lambda n: med(n, "req_per_s"))
 print(f"ratios:")
 print(f"  gopad / best Python ({best}) req/s   {med('gopad','req_per_s')/med(best,'req_per_s'):7.1f}x  (target >= 10)")
+print(f"  floor / best Python ({best}) req/s   {med('floor','req_per_s')/med(best,'req_per_s'):7.1f}x  (net/http with a fixed answer: the machine's ceiling)")
+print(f"  gopad / floor req/s                   {med('gopad','req_per_s')/med('floor','req_per_s'):7.2f}x")
+if "baseline" in runs:
+    print(f"  gopad / baseline req/s                {med('gopad','req_per_s')/med('baseline','req_per_s'):7.2f}x  (binary: {med('gopad-binary','req_per_s')/med('baseline-binary','req_per_s'):.2f}x)")
+    print(f"  baseline / gopad CPU per request      {cpu_us('baseline')/cpu_us('gopad'):7.2f}x  (binary: {cpu_us('baseline-binary')/cpu_us('gopad-binary'):.2f}x)")
+print(f"  gopad CPU per request above the floor  {cpu_us('gopad')-cpu_us('floor'):6.1f} us (JSON), {cpu_us('gopad-binary')-cpu_us('floor'):.1f} us (binary)")
 print(f"  gopad p99                             {med('gopad','p99_ms'):7.2f} ms (target <= 10)")
 print(f"  gopad binary / gopad JSON req/s       {med('gopad-binary','req_per_s')/med('gopad','req_per_s'):7.2f}x  (target >= 1.5)")
+print(f"  gopad JSON / binary CPU per request   {cpu_us('gopad')/cpu_us('gopad-binary'):7.2f}x")
 print(f"serve-model start to ready: median {statistics.median(ready):.1f} ms over {len(ready)} starts ({', '.join(f'{x:.0f}' for x in ready)}) (target <= 100); RSS then {statistics.median(rss_ready):.1f} MB")
 print("serve-model RSS (MB) over the memory run: " + "; ".join(f"{k} {v}" for k, v in memory))
 PY

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 )
 
 // errSlowPath makes DecodeRequest hand the body to encoding/json: the fast
@@ -47,21 +48,52 @@ func (p *fastParser) expect(c byte) error {
 
 // str reads a string without escapes or control characters.
 func (p *fastParser) str() (string, error) {
+	b, err := p.strBytes()
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// key reads an object's key: a string viewing the body, for comparing only
+// (it must not outlive the body's buffer).
+func (p *fastParser) key() (string, error) {
+	b, err := p.strBytes()
+	return unsafeString(b), err
+}
+
+// datatype reads a datatype, without allocating for the protocol's own.
+func (p *fastParser) datatype() (string, error) {
+	b, err := p.strBytes()
+	if err != nil {
+		return "", err
+	}
+	for _, dt := range datatypes {
+		if string(b) == dt {
+			return dt, nil
+		}
+	}
+	return string(b), nil
+}
+
+var datatypes = [...]string{FP32, INT64, INT32, BYTES, FP64, FP16, BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16}
+
+func (p *fastParser) strBytes() ([]byte, error) {
 	if p.peek() != '"' {
-		return "", errSlowPath
+		return nil, errSlowPath
 	}
 	start := p.pos + 1
 	for i := start; i < len(p.b); i++ {
 		c := p.b[i]
 		if c == '"' {
 			p.pos = i + 1
-			return string(p.b[start:i]), nil
+			return p.b[start:i], nil
 		}
 		if c == '\\' || c < 0x20 || c >= 0x80 {
-			return "", errSlowPath
+			return nil, errSlowPath
 		}
 	}
-	return "", errSlowPath
+	return nil, errSlowPath
 }
 
 // raw returns the next value's bytes, checked to be valid JSON.
@@ -139,7 +171,7 @@ func (p *fastParser) ints() ([]int64, error) {
 		if !validJSONNumber(lit) {
 			return nil, errSlowPath
 		}
-		v, err := strconv.ParseInt(string(lit), 10, 64)
+		v, err := strconv.ParseInt(unsafeString(lit), 10, 64)
 		if err != nil {
 			return nil, errSlowPath
 		}
@@ -168,7 +200,7 @@ func (p *fastParser) object(field func(key string) error) error {
 	var seen [8]string
 	n := 0
 	for {
-		key, err := p.str()
+		key, err := p.key()
 		if err != nil {
 			return err
 		}
@@ -211,7 +243,7 @@ func (p *fastParser) input() (wireInput, error) {
 		case "shape":
 			in.Shape, err = p.ints()
 		case "datatype":
-			in.Datatype, err = p.str()
+			in.Datatype, err = p.datatype()
 		case "data":
 			in.Data, err = p.raw()
 		case "parameters":
@@ -235,7 +267,7 @@ func (p *fastParser) params() (map[string]json.RawMessage, error) {
 		if err != nil || !json.Valid(v) {
 			return errSlowPath
 		}
-		m[key] = v
+		m[strings.Clone(key)] = v // key views the body
 		return nil
 	})
 	return m, err
@@ -337,4 +369,49 @@ func decodeFast(b []byte) (wireRequest, error) {
 		return wireRequest{}, errSlowPath
 	}
 	return w, nil
+}
+
+// UnmarshalBool is json.Unmarshal(raw, v) for a bool parameter, without
+// reflection for the literals true and false.
+func UnmarshalBool(raw json.RawMessage, v *bool) error {
+	switch string(raw) {
+	case "true":
+		*v = true
+		return nil
+	case "false":
+		*v = false
+		return nil
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// UnmarshalInt is json.Unmarshal(raw, v) for an integer parameter, without
+// reflection for a plain integer literal.
+func UnmarshalInt[T int | int64](raw json.RawMessage, v *T) error {
+	if len(raw) > 0 && len(raw) < 19 && validJSONNumber(raw) {
+		if n, err := strconv.ParseInt(unsafeString(raw), 10, 64); err == nil && int64(T(n)) == n {
+			*v = T(n)
+			return nil
+		}
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// unmarshalString is json.Unmarshal(raw, v) for a string, without
+// reflection for one without escapes.
+func unmarshalString(raw json.RawMessage, v *string) error {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		plain := true
+		for _, c := range raw[1 : len(raw)-1] {
+			if c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			*v = string(raw[1 : len(raw)-1])
+			return nil
+		}
+	}
+	return json.Unmarshal(raw, v)
 }

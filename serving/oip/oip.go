@@ -135,27 +135,27 @@ func DecodeRequest(body []byte, headerLength int) (*Request, error) {
 	}
 	req := &Request{Parameters: w.Parameters, Outputs: w.Outputs}
 	if len(w.ID) > 0 && string(w.ID) != "null" {
-		if err := json.Unmarshal(w.ID, &req.ID); err != nil {
+		if err := unmarshalString(w.ID, &req.ID); err != nil {
 			return nil, badf(`"id" must be a string`)
 		}
 	}
 	if raw, ok := w.Parameters["binary_data_output"]; ok {
-		if err := json.Unmarshal(raw, &req.BinaryOutput); err != nil {
+		if err := UnmarshalBool(raw, &req.BinaryOutput); err != nil {
 			return nil, badf(`parameter "binary_data_output" must be true or false`)
 		}
 	}
 	if len(w.Inputs) == 0 {
 		return nil, badf(`the request has no "inputs"`)
 	}
-	seen := map[string]bool{}
+	req.Inputs = make([]Tensor, 0, len(w.Inputs))
+	repeat := firstRepeat(w.Inputs)
 	for i, in := range w.Inputs {
 		if in.Name == "" {
 			return nil, badf("input %d has no name", i)
 		}
-		if seen[in.Name] {
+		if i == repeat {
 			return nil, badf("input %q is given twice", in.Name)
 		}
-		seen[in.Name] = true
 		if in.Shape == nil {
 			return nil, badf("input %q has no shape", in.Name)
 		}
@@ -169,7 +169,7 @@ func DecodeRequest(body []byte, headerLength int) (*Request, error) {
 		t := Tensor{Name: in.Name, Datatype: in.Datatype, Shape: in.Shape, Parameters: in.Parameters}
 		if raw, ok := in.Parameters["binary_data_size"]; ok {
 			var size int64
-			if err := json.Unmarshal(raw, &size); err != nil || size < 0 {
+			if err := UnmarshalInt(raw, &size); err != nil || size < 0 {
 				return nil, badf("input %q: binary_data_size must be a non-negative integer", in.Name)
 			}
 			if size > int64(len(binPart)) {
@@ -201,6 +201,30 @@ func DecodeRequest(body []byte, headerLength int) (*Request, error) {
 		}
 	}
 	return req, nil
+}
+
+// firstRepeat returns the index of the first input whose name an earlier
+// input has, or -1: a scan for the handful of inputs models take, a map for a
+// body listing many.
+func firstRepeat(inputs []wireInput) int {
+	if len(inputs) <= 16 {
+		for i := range inputs {
+			for _, prev := range inputs[:i] {
+				if prev.Name == inputs[i].Name {
+					return i
+				}
+			}
+		}
+		return -1
+	}
+	seen := make(map[string]bool, len(inputs))
+	for i, in := range inputs {
+		if seen[in.Name] {
+			return i
+		}
+		seen[in.Name] = true
+	}
+	return -1
 }
 
 func jsonError(err error) string {
@@ -443,9 +467,13 @@ func (p *dataParser) value() error {
 		}
 		return badf("input %q: expected a number in the data", p.t.Name)
 	}
-	v, err := strconv.ParseFloat(unsafeString(lit), 64)
-	if err != nil || !validJSONNumber(lit) {
-		return badf("input %q: %q is not a number", p.t.Name, lit)
+	v, ok := simpleDecimal(lit)
+	if !ok {
+		var err error
+		v, err = strconv.ParseFloat(unsafeString(lit), 64)
+		if err != nil || !validJSONNumber(lit) {
+			return badf("input %q: %q is not a number", p.t.Name, lit)
+		}
 	}
 	if integerType(p.t.Datatype) {
 		lo, hi := intRange(p.t.Datatype)
@@ -460,6 +488,58 @@ func (p *dataParser) value() error {
 	p.t.FP32 = append(p.t.FP32, f)
 	return nil
 }
+
+// simpleDecimal parses the common number of a request, a JSON number without
+// exponent and of at most 19 digits, whose digits make an integer m <= 2^53:
+// m and 10^k (k <= 22) are then exact in float64, so m / 10^k is the correctly
+// rounded value, the one strconv.ParseFloat returns (its own exact path).
+// ok is false for every other literal, which then takes strconv's path.
+func simpleDecimal(lit []byte) (v float64, ok bool) {
+	i, neg := 0, false
+	if len(lit) > 0 && lit[0] == '-' {
+		i, neg = 1, true
+	}
+	if i >= len(lit) || len(lit)-i > 20 { // 19 digits and the point
+		return 0, false
+	}
+	var m uint64
+	if lit[i] == '0' {
+		i++
+	} else {
+		s := i
+		for i < len(lit) && lit[i] >= '0' && lit[i] <= '9' {
+			m = m*10 + uint64(lit[i]-'0')
+			i++
+		}
+		if i == s {
+			return 0, false
+		}
+	}
+	frac := 0
+	if i < len(lit) && lit[i] == '.' {
+		i++
+		s := i
+		for i < len(lit) && lit[i] >= '0' && lit[i] <= '9' {
+			m = m*10 + uint64(lit[i]-'0')
+			i++
+		}
+		frac = i - s
+		if frac == 0 {
+			return 0, false
+		}
+	}
+	if i != len(lit) || m > 1<<53 || frac > 22 {
+		return 0, false
+	}
+	v = float64(m) / exactPow10[frac]
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+var exactPow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // validJSONNumber reports whether lit has JSON's number syntax (ParseFloat
 // also takes "+1", "1.", ".5", hex and underscores).
