@@ -54,3 +54,13 @@ func TestAutoImport(t *testing.T) {
 	h.expect("json := 5\njson + 1", "6")
 	h.expect("type S struct{ json int }\nS{json: 2}.json", "2")
 }
+
+// A composite literal element that selects through an index of a compiled
+// value made yaegi's compiler panic ([]float64{hist.Epochs[0].Loss}).
+func TestCompositeElementThroughCompiledIndex(t *testing.T) {
+	h := newHarness(t)
+	h.run("import \"gopad/ml\"\nhist := ml.History{Epochs: []ml.EpochStats{{Loss: 2.5}, {Loss: 1.25}}}")
+	h.expect("[]float64{hist.Epochs[0].Loss, hist.Epochs[len(hist.Epochs)-1].Loss}", "[2.5 1.25]")
+	h.expect("type Row struct{ L float64 }\nRow{L: hist.Epochs[1].Loss}", "{1.25}")
+	h.expect("[]string{hist.Epochs[0].String()}[0] != \"\"", "true")
+}

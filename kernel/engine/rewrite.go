@@ -221,6 +221,8 @@ func (r *rewriter) walk(n ast.Node) {
 			if !r.skip[n] {
 				r.sendStmt(n)
 			}
+		case *ast.CompositeLit:
+			r.compositeElems(n)
 		case *ast.ExprStmt:
 			if u, ok := n.X.(*ast.UnaryExpr); ok && u.Op == token.ARROW && !r.skip[n] {
 				r.skip[u] = true
@@ -1146,6 +1148,53 @@ func (r *rewriter) chanElemType(x ast.Expr) (string, bool) {
 		return "", false
 	}
 	return r.e.typeExpr(v.Type().Elem(), 0)
+}
+
+// compositeElems passes through _gopadId each element of a slice, array or
+// struct literal that selects through an index of a compiled value
+// ([]float64{hist.Epochs[0].Loss}): yaegi's compiler panicked on it (nil
+// pointer), while a call's argument compiles.
+func (r *rewriter) compositeElems(lit *ast.CompositeLit) {
+	if _, isMap := lit.Type.(*ast.MapType); isMap {
+		return
+	}
+	for _, el := range lit.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			el = kv.Value
+		}
+		if r.selectsThroughCompiledIndex(el) {
+			r.insert(el.Pos(), "_gopadId(")
+			r.insert(el.End(), ")")
+		}
+	}
+}
+
+// selectsThroughCompiledIndex reports whether x is a selector (or a method
+// call) on an index expression, x[i].F or x.F[i].G(), whose root variable is
+// of a compiled type.
+func (r *rewriter) selectsThroughCompiledIndex(x ast.Expr) bool {
+	selected, through := false, false
+	for range 20 {
+		switch y := ast.Unparen(x).(type) {
+		case *ast.CallExpr:
+			x = y.Fun
+		case *ast.SelectorExpr:
+			selected = true
+			x = y.X
+		case *ast.IndexExpr:
+			through = through || selected
+			x = y.X
+		case *ast.Ident:
+			if !through {
+				return false
+			}
+			t := r.exprType(y)
+			return t != nil && !isInterpretedStruct(t)
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // sendStmt makes ch <- v interruptible: a select with an interrupt case.

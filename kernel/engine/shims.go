@@ -333,6 +333,10 @@ func _gopadErrorsUnwrap(err error) error {
 	return _gopad.UnwrapOne(err)
 }
 
+// _gopadId is the identity: an element of a composite literal read through
+// an index of a compiled value goes through it (compositeElems).
+func _gopadId[T any](v T) T { return v }
+
 // _gopadRefl checks a value for json and xml (reflectguard.go).
 func _gopadRefl[T any](v T, where string) T {
 	_gopadFmt.Refl(v, where)
