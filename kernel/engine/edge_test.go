@@ -64,3 +64,13 @@ func TestCompositeElementThroughCompiledIndex(t *testing.T) {
 	h.expect("type Row struct{ L float64 }\nRow{L: hist.Epochs[1].Loss}", "{1.25}")
 	h.expect("[]string{hist.Epochs[0].String()}[0] != \"\"", "true")
 }
+
+// Top-level definitions from rune constants are runes, as in Go (yaegi made
+// them int outside functions).
+func TestTopLevelRuneConstants(t *testing.T) {
+	h := newHarness(t)
+	h.expect("r := 'ɛ'\nfmt.Sprintf(\"%T %v\", r, r)", "int32 603")
+	h.expect("var v = 'a' + 1\nfmt.Sprintf(\"%T %c\", v, v)", "int32 b")
+	h.expect("n := 'a' < 'b'\nfmt.Sprintf(\"%T\", n)", "bool")
+	h.expect("buf := make([]byte, 3)\nutf8.EncodeRune(buf, r)", "2")
+}

@@ -94,6 +94,17 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 		}
 		out.Message = "undefined: " + pkg + "." + m[2] + e.symbolHint(pkg, m[1], m[2])
 	}
+	if tp, ok := strings.CutPrefix(out.Message, "undefined type for "); ok {
+		// yaegi's words when it cannot infer a type parameter: name the
+		// generic function called and what to write.
+		if g := e.genericCalledAt(p, out.Line); g != "" {
+			out.Message = fmt.Sprintf("cannot infer type parameter %s of %s: the interpreter could not infer the type arguments from these arguments; "+
+				"write them, e.g. %s[int, string](...)", tp, g, g)
+		} else if g := e.libraryGenericCalledAt(p, out.Line); g != "" {
+			out.Message = fmt.Sprintf("cannot infer type parameter %s of %s: the interpreter cannot call this generic library function "+
+				"with these arguments (nor instantiate it explicitly); write the loop in the cell", tp, g)
+		}
+	}
 	if strings.HasPrefix(out.Message, "cannot use type func") {
 		if g := e.genericCalledAt(p, out.Line); g != "" {
 			out.Message += fmt.Sprintf(" (the interpreter infers the type arguments of a generic function from its first arguments only: "+
@@ -549,6 +560,46 @@ func (e *Engine) genericCalledAt(p *plan, line int) string {
 	}
 	return found
 }
+
+// libraryGenericCalledAt returns pkg.F for the first call on the given line
+// (any line when line is 0) of a generic function of the standard library's
+// generic packages, which yaegi interprets from source.
+func (e *Engine) libraryGenericCalledAt(p *plan, line int) string {
+	found := ""
+	for _, it := range p.c.items {
+		root := it.node()
+		if root == nil || found != "" {
+			continue
+		}
+		ast.Inspect(root, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || found != "" {
+				return found == ""
+			}
+			fun := ast.Unparen(call.Fun)
+			if ix, ok := fun.(*ast.IndexExpr); ok {
+				fun = ix.X
+			}
+			sel, ok := fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			pkg, ok := sel.X.(*ast.Ident)
+			if !ok || !genericLibraryPackages[pkg.Name] || e.userNames[pkg.Name] {
+				return true
+			}
+			if l, _ := lineCol(p.c.src, it.off(call.Pos())); l == line || line == 0 {
+				found = pkg.Name + "." + sel.Sel.Name
+			}
+			return true
+		})
+	}
+	return found
+}
+
+// genericLibraryPackages are the standard library packages whose generic
+// functions yaegi runs from source.
+var genericLibraryPackages = map[string]bool{"slices": true, "maps": true, "cmp": true, "iter": true, "sync": true, "atomic": true}
 
 // goroutinePanicReport describes a panic in a goroutine that cell cell started
 // at its line line, in the words of a Go crash report's first line.

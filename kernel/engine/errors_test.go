@@ -303,3 +303,13 @@ func BenchmarkInterpretedIndexLoop(b *testing.B) {
 		}
 	}
 }
+
+// A type parameter yaegi cannot infer is named with the generic function
+// called, not only as "undefined type for E".
+func TestUninferableTypeParameterNamesTheFunction(t *testing.T) {
+	h := newHarness(t)
+	e := h.fail("import (\"slices\"; \"strings\")\nnames := []string{\"bob\", \"Bob\"}\nnames = slices.CompactFunc(names, strings.EqualFold)")
+	if e.Kind != "CompileError" || !strings.Contains(e.Message, "type parameter E of slices.CompactFunc") {
+		t.Errorf("got %+v, want a CompileError naming type parameter E of slices.CompactFunc", e)
+	}
+}

@@ -109,6 +109,7 @@ func (e *Engine) prepare(src string) (*plan, *Error) {
 		}
 		r := &rewriter{e: e, c: c, it: it, skip: map[ast.Node]bool{}}
 		r.ifaceConversions(it.node())
+		r.topLevelRunes(it)
 		r.keepSites(it.node())
 		if it.decl != nil {
 			if it.kind == itemVar {

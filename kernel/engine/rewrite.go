@@ -1197,6 +1197,64 @@ func (r *rewriter) selectsThroughCompiledIndex(x ast.Expr) bool {
 	return false
 }
 
+// topLevelRunes types a top-level definition from a rune constant as rune:
+// yaegi gave x := 'a' (and var x = 'a') the type int outside functions, so
+// %T printed int and utf8.EncodeRune(buf, x) did not compile.
+func (r *rewriter) topLevelRunes(it *item) {
+	var values []ast.Expr
+	switch {
+	case it.stmt != nil:
+		if as, ok := it.stmt.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			values = as.Rhs
+		}
+	case it.kind == itemVar:
+		if gd, ok := it.decl.(*ast.GenDecl); ok {
+			for _, spec := range gd.Specs {
+				if vs, ok := spec.(*ast.ValueSpec); ok && vs.Type == nil {
+					values = append(values, vs.Values...)
+				}
+			}
+		}
+	}
+	for _, x := range values {
+		if isRuneConstant(x) {
+			r.insert(x.Pos(), "rune(")
+			r.insert(x.End(), ")")
+		}
+	}
+}
+
+// isRuneConstant reports whether x is a constant expression of rune
+// literals and integer literals with at least one rune literal: Go gives it
+// the default type rune.
+func isRuneConstant(x ast.Expr) bool {
+	runes := 0
+	ok := true
+	ast.Inspect(x, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case nil:
+		case *ast.BasicLit:
+			switch n.Kind {
+			case token.CHAR:
+				runes++
+			case token.INT:
+			default:
+				ok = false
+			}
+		case *ast.BinaryExpr:
+			switch n.Op {
+			case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ, token.LAND, token.LOR:
+				ok = false // a comparison is a bool
+			}
+		case *ast.UnaryExpr, *ast.ParenExpr:
+		default:
+			ok = false
+		}
+		return ok
+	})
+	return ok && runes > 0
+}
+
 // sendStmt makes ch <- v interruptible: a select with an interrupt case.
 // A composite literal is made before the select: yaegi's
 // select sent it with its computed elements zero (ch <- T{f(x), i + 1} sent
