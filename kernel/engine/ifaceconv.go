@@ -534,12 +534,7 @@ func (c *convWalk) hasMethods(name string) bool {
 			return true
 		}
 	}
-	for _, it := range r.c.items {
-		if fd, ok := it.decl.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) == 1 && recvTypeName(fd.Recv.List[0].Type) == name {
-			return true
-		}
-	}
-	return false
+	return r.cellMethodDecl(name, "") != nil
 }
 
 func recvTypeName(t ast.Expr) string {
@@ -762,7 +757,7 @@ func (c *convWalk) methodValue(sel *ast.SelectorExpr) {
 	case sig != nil && !sig.ptr:
 		params, results = sig.params, sig.results
 	case sig == nil:
-		fd := c.cellMethod(typ, sel.Sel.Name)
+		fd := r.cellMethodDecl(typ, sel.Sel.Name)
 		if fd == nil {
 			return
 		}
@@ -792,11 +787,12 @@ func (c *convWalk) methodValue(sel *ast.SelectorExpr) {
 		edit{start: o(x.End()), end: o(sel.End()), text: "; return " + temp + "." + sel.Sel.Name + " }()", order: editClosing})
 }
 
-// cellMethod returns this cell's declaration of method name of type typ.
-func (c *convWalk) cellMethod(typ, name string) *ast.FuncDecl {
-	for _, it := range c.r.c.items {
+// cellMethodDecl returns this cell's declaration of method name of type
+// typ, or of any method of typ when name is "".
+func (r *rewriter) cellMethodDecl(typ, name string) *ast.FuncDecl {
+	for _, it := range r.c.items {
 		if fd, ok := it.decl.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) == 1 &&
-			fd.Name.Name == name && recvTypeName(fd.Recv.List[0].Type) == typ {
+			(name == "" || fd.Name.Name == name) && recvTypeName(fd.Recv.List[0].Type) == typ {
 			return fd
 		}
 	}

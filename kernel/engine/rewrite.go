@@ -1049,11 +1049,8 @@ func (r *rewriter) resultCount(call *ast.CallExpr) int {
 // methodResultCount returns the number of results of method name of cell
 // type typ, declared by this cell or an earlier one; -1 when unknown.
 func (r *rewriter) methodResultCount(typ, name string) int {
-	for _, it := range r.c.items {
-		if fd, ok := it.decl.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) == 1 &&
-			fd.Name.Name == name && recvTypeName(fd.Recv.List[0].Type) == typ {
-			return fieldCount(fd.Type.Results)
-		}
+	if fd := r.cellMethodDecl(typ, name); fd != nil {
+		return fieldCount(fd.Type.Results)
 	}
 	sig := r.e.methods[typ+"."+name]
 	if sig == nil {
