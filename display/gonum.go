@@ -165,7 +165,7 @@ func PlotSize(p *plot.Plot, widthCM, heightCM float64) Bundle {
 	if heightCM > 0 {
 		h = vgCM(heightCM)
 	}
-	mime, data, _, err := staticImage([]*plot.Plot{p}, w, h, false)
+	mime, data, _, err := staticImage([]*plot.Plot{p}, w, h, false, true)
 	if err != nil {
 		return Bundle{MIMEText: fmt.Sprintf("display.Plot: %v", err)}
 	}

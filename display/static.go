@@ -55,7 +55,7 @@ type staticStats struct {
 // With legendRight, each plot's legend is drawn in a column right of the plots
 // rather than over the data (gonum/plot draws it inside the data area, where
 // it hid the curves' ends and markers such as a grid search's chosen point).
-func staticImage(plots []*plot.Plot, w, h vg.Length, legendRight bool) (mime, data string, stats staticStats, err error) {
+func staticImage(plots []*plot.Plot, w, h vg.Length, legendRight, raster bool) (mime, data string, stats staticStats, err error) {
 	start := time.Now()
 	defer func() { stats.took = time.Since(start) }()
 	if len(plots) == 0 {
@@ -142,6 +142,13 @@ func staticImage(plots []*plot.Plot, w, h vg.Length, legendRight bool) (mime, da
 			return nil, err
 		}
 		return buf.Bytes(), nil
+	}
+	if raster {
+		png, err := render("png")
+		if err != nil {
+			return "", "", stats, fmt.Errorf("draw PNG: %w", err)
+		}
+		return MIMEPNG, base64.StdEncoding.EncodeToString(png), staticStats{mime: MIMEPNG, bytes: len(png)}, nil
 	}
 	svg, err := render("svg")
 	if err != nil {
@@ -253,7 +260,7 @@ func parseColor(v any) (color.Color, bool) {
 // staticCartesian draws line, scatter, bar and heatmap series on value or
 // category axes with gonum/plot, one panel per y axis. It returns the picture's
 // height too, in points (its width is StaticWidth).
-func staticCartesian(option map[string]any, series []any) (mime, data string, stats staticStats, height vg.Length, err error) {
+func staticCartesian(option map[string]any, series []any, raster bool) (mime, data string, stats staticStats, height vg.Length, err error) {
 	xAxes := axisList(option["xAxis"])
 	yAxes := axisList(option["yAxis"])
 	if len(yAxes) == 0 {
@@ -420,7 +427,7 @@ func staticCartesian(option map[string]any, series []any) (mime, data string, st
 	if len(shown) > 1 {
 		h = StaticHeight * vg.Length(0.6*float64(len(shown)))
 	}
-	mime, data, stats, err = staticImage(shown, StaticWidth, h, true)
+	mime, data, stats, err = staticImage(shown, StaticWidth, h, true, raster)
 	return mime, data, stats, h, err
 }
 
