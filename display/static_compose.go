@@ -42,7 +42,8 @@ func staticPNG(option map[string]any) (data string, stats staticStats, err error
 			return "", stats, fmt.Errorf("rasterize the picture: %w", err)
 		}
 	}
-	return data, staticStats{mime: MIMEPNG, bytes: base64.StdEncoding.DecodedLen(len(data)), took: time.Since(start)}, nil
+	n := base64.StdEncoding.DecodedLen(len(data)) - strings.Count(data[max(len(data)-2, 0):], "=")
+	return data, staticStats{mime: MIMEPNG, bytes: n, took: time.Since(start)}, nil
 }
 
 // staticPicture draws the chart; with raster, panels drawn by gonum/plot are
