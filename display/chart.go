@@ -96,8 +96,8 @@ func LiveChart(c any) Bundle {
 }
 
 // chartBundle returns the bundle of an ECharts option (already plain JSON
-// values): the option, a text summary, and a static picture of the chart (SVG
-// or PNG, see staticFromOption) for viewers that cannot run ECharts. A chart
+// values): the option, a text summary, and a static picture of the chart (PNG,
+// see staticPNG) for viewers that cannot run ECharts. A chart
 // that has no static form says so in the bundle's metadata-free text instead.
 func chartBundle(option map[string]any) Bundle {
 	b := Bundle{MIMEECharts: option, MIMEText: describeChart(option)}

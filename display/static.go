@@ -22,7 +22,8 @@ import (
 // picture of itself drawn in Go with gonum/plot: viewers without gopad's
 // renderer (GitHub, JupyterLab, VS Code, nbconvert) show that picture, while
 // gopad's notebook and its HTML export draw the interactive chart. The picture is
-// an SVG when that is small, otherwise a PNG of bounded pixel size.
+// drawn as SVG (an SVG larger than MaxStaticSVG as PNG) and carried as a PNG of
+// bounded pixel size (see rasterSVG).
 
 // Bounds of the static fallback.
 const (
@@ -30,9 +31,10 @@ const (
 	// (1/72 inch; an SVG shows 4/3 pixels per point).
 	StaticWidth  = 6 * vg.Inch
 	StaticHeight = 3.6 * vg.Inch
-	// MaxStaticSVG is the largest SVG kept as a fallback, in bytes; a larger one
-	// (thousands of points) is replaced by a PNG of StaticWidth×StaticHeight at
-	// staticDPI, whose size depends on the pixels, not on the data.
+	// MaxStaticSVG is the largest SVG drawing of a chart, in bytes; a larger
+	// one (thousands of points) is drawn as a PNG of StaticWidth×StaticHeight at
+	// staticDPI, whose size depends on the pixels, not on the data. (Bundles
+	// carry PNG in any case.)
 	MaxStaticSVG = 150_000
 	staticDPI    = 96
 	// maxStaticPoints bounds the points a static chart draws per series; longer
