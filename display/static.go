@@ -97,7 +97,7 @@ func staticImage(plots []*plot.Plot, w, h vg.Length, legendRight, raster bool) (
 	render := func(format string) ([]byte, error) {
 		var c vg.CanvasWriterTo
 		if format == "png" {
-			c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(staticDPI))}
+			c = palettedPNG{vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(staticDPI))}
 		} else {
 			var err error
 			if c, err = draw.NewFormattedCanvas(w, h, format); err != nil {

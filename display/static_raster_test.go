@@ -1,8 +1,10 @@
 package display
 
 import (
+	"bytes"
 	"image"
 	"image/color"
+	"image/png"
 	"math"
 	"regexp"
 	"strconv"
@@ -131,4 +133,52 @@ func TestRasterSVGRejectsWhatItCannotDraw(t *testing.T) {
 			t.Errorf("rasterSVG(%q) = %v, want an error with %q", svg, err, want)
 		}
 	}
+}
+
+// encodePNG keeps the most frequent colours exactly and maps a rare one (an
+// anti-aliased edge) to the nearest kept colour.
+func TestEncodePNGKeepsFrequentColours(t *testing.T) {
+	// 256 colours of 6 pixels each, then 44 rare ones of one pixel each, each
+	// one level of green away from a frequent one.
+	img := image.NewRGBA(image.Rect(0, 0, 40, 40))
+	var want []color.RGBA
+	for i := 0; i < 256; i++ {
+		for k := 0; k < 6; k++ {
+			want = append(want, color.RGBA{uint8(i), 0, 200, 0xff})
+		}
+	}
+	for i := 0; i < 44; i++ {
+		want = append(want, color.RGBA{uint8(i*5 + 2), 1, 200, 0xff})
+	}
+	for len(want) < 1600 {
+		want = append(want, color.RGBA{0, 0, 200, 0xff})
+	}
+	for p, c := range want {
+		img.SetRGBA(p%40, p/40, c)
+	}
+	var buf bytes.Buffer
+	if err := encodePNG(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	got, err := png.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got.(*image.Paletted); !ok {
+		t.Errorf("encoded as %T, want a paletted PNG", got)
+	}
+	for p, w := range want {
+		g := rgbaOf(got.At(p%40, p/40))
+		if w.G == 0 && g != w {
+			t.Fatalf("frequent colour %v became %v", w, g)
+		}
+		if w.G == 1 && g != (color.RGBA{w.R, 0, 200, 0xff}) {
+			t.Fatalf("rare colour %v became %v, want the nearest frequent one", w, g)
+		}
+	}
+}
+
+func rgbaOf(c color.Color) color.RGBA {
+	r, g, b, _ := c.RGBA()
+	return color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0xff}
 }
