@@ -38,9 +38,8 @@ func rasterSVG(svg string) ([]byte, error) {
 	dec := xml.NewDecoder(strings.NewReader(svg))
 	var r *svgRaster
 	type frame struct {
-		st    svgStyle
-		dy    float64
-		local string
+		st svgStyle
+		dy float64 // offset of a nested <svg>
 	}
 	var stack []frame
 	for {
@@ -107,7 +106,7 @@ func rasterSVG(svg string) ([]byte, error) {
 			} else if err := r.shape(name, attr, st, dy); err != nil {
 				return nil, err
 			}
-			stack = append(stack, frame{st: st, dy: dy, local: name})
+			stack = append(stack, frame{st: st, dy: dy})
 		case xml.EndElement:
 			if len(stack) > 0 {
 				stack = stack[:len(stack)-1]
@@ -126,11 +125,11 @@ func rasterSVG(svg string) ([]byte, error) {
 
 // svgStyle is the inherited presentation of an element.
 type svgStyle struct {
-	fill, stroke       color.Color // nil: none
-	fillOpacity        float64     // 0 means 1
-	strokeWidth        float64
-	fontSize           float64
-	bold, roundLineCap bool
+	fill, stroke color.Color // nil: none
+	fillOpacity  float64     // 0 means 1
+	strokeWidth  float64
+	fontSize     float64
+	bold         bool
 }
 
 func (s svgStyle) with(attr map[string]string) svgStyle {
@@ -151,9 +150,6 @@ func (s svgStyle) with(attr map[string]string) svgStyle {
 	}
 	if v, ok := attr["font-weight"]; ok {
 		s.bold = v == "bold"
-	}
-	if v, ok := attr["stroke-linecap"]; ok {
-		s.roundLineCap = v == "round"
 	}
 	return s
 }
@@ -248,9 +244,6 @@ func (r *svgRaster) shape(name string, attr map[string]string, st svgStyle, dy f
 		var p vg.Path
 		p.Move(r.at(num("x1"), num("y1")+dy))
 		p.Line(r.at(num("x2"), num("y2")+dy))
-		if st.roundLineCap { // a needle: its round end as a dot
-			st.strokeWidth = max(st.strokeWidth, 1)
-		}
 		st.fill = nil
 		r.paint(p, st, false)
 	case "polygon", "polyline":
