@@ -25,7 +25,8 @@ type echartsChart interface {
 // charts.Scatter, charts.Pie, ... built with go-echarts v2) as its ECharts option
 // object under application/vnd.gopad.echarts+json, which the notebook draws with
 // ECharts, a text/plain summary of its series, and a static picture of the
-// chart (image/svg+xml, or image/png when large) for viewers without gopad.
+// chart as image/png for viewers without gopad (GitHub, JupyterLab, VS Code,
+// nbconvert; PNG because nbconvert's HTML strips an SVG's drawing).
 // Line, scatter, bar, heatmap, boxplot, candlestick, pie, gauge, radar and
 // funnel series are drawn, also mixed in one chart; series of other types
 // (sankey, graph, tree, map, ...) are named in a note in the picture saying
@@ -95,33 +96,38 @@ func LiveChart(c any) Bundle {
 }
 
 // chartBundle returns the bundle of an ECharts option (already plain JSON
-// values): the option, a text summary, and a static picture of the chart (SVG
-// or PNG, see staticFromOption) for viewers that cannot run ECharts. A chart
+// values): the option, a text summary, and a static picture of the chart (PNG,
+// see staticPNG) for viewers that cannot run ECharts. A chart
 // that has no static form says so in the bundle's metadata-free text instead.
 func chartBundle(option map[string]any) Bundle {
 	b := Bundle{MIMEECharts: option, MIMEText: describeChart(option)}
-	mime, data, _, err := safeStatic(option)
+	data, _, err := safeStatic(option)
 	if err != nil {
 		// The picture then says why there is no chart: a saved notebook shows
 		// that rather than nothing.
 		b[MIMEText] = b[MIMEText].(string) + "\n(no static picture: " + err.Error() + ")"
-		b[MIMESVG] = noteSVG(option, err.Error())
+		note, nerr := pngOf(noteSVG(option, err.Error()))
+		if nerr != nil {
+			b[MIMEText] = b[MIMEText].(string) + "\n(no note picture either: " + nerr.Error() + ")"
+			return b
+		}
+		b[MIMEPNG] = note
 		return b
 	}
-	b[mime] = data
+	b[MIMEPNG] = data
 	return b
 }
 
 // safeStatic is staticFromOption with a panic of the drawing code (gonum/plot
 // panics on, e.g., a non-positive value on a log axis) turned into an error, so
 // that a chart with odd data still shows, with a note instead of a picture.
-func safeStatic(option map[string]any) (mime, data string, stats staticStats, err error) {
+func safeStatic(option map[string]any) (data string, stats staticStats, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			mime, data, err = "", "", fmt.Errorf("drawing failed: %v", r)
+			data, err = "", fmt.Errorf("drawing failed: %v", r)
 		}
 	}()
-	return staticFromOption(option)
+	return staticPNG(option)
 }
 
 // optionJSON turns an option built from Go maps and slices into plain JSON

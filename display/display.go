@@ -49,9 +49,10 @@
 //
 // Every chart bundle ([Chart], [LineChart], [HistoryChart], [ConfusionChart],
 // [ROCChart], ...) holds, next to its ECharts option, a static picture of the
-// chart drawn in Go with gonum/plot: an SVG, or a PNG when the SVG would exceed
-// [MaxStaticSVG] bytes. gopad draws the interactive chart; GitHub, JupyterLab,
-// VS Code and nbconvert, which do not know gopad's chart type, show the picture.
+// chart drawn in Go (gonum/plot, and gopad's own drawing of pie, gauge, radar
+// and funnel series), as a PNG: nbconvert's HTML shows an SVG picture blank.
+// gopad draws the interactive chart; GitHub, JupyterLab, VS Code and
+// nbconvert, which do not know gopad's chart type, show the picture.
 //
 // # Updating in place
 //

@@ -148,7 +148,7 @@ func matrixText(m mat.Matrix, cut bool) string {
 }
 
 // Plot returns the bundle of a gonum/plot plot drawn at StaticWidth×StaticHeight:
-// an SVG, or a PNG when the SVG would be larger than MaxStaticSVG.
+// a PNG (an image/png bundle, shown by nbconvert, GitHub, JupyterLab, VS Code).
 func Plot(p *plot.Plot) Bundle {
 	return PlotSize(p, 0, 0)
 }
@@ -165,7 +165,7 @@ func PlotSize(p *plot.Plot, widthCM, heightCM float64) Bundle {
 	if heightCM > 0 {
 		h = vgCM(heightCM)
 	}
-	mime, data, _, err := staticImage([]*plot.Plot{p}, w, h, false)
+	mime, data, _, err := staticImage([]*plot.Plot{p}, w, h, false, true)
 	if err != nil {
 		return Bundle{MIMEText: fmt.Sprintf("display.Plot: %v", err)}
 	}

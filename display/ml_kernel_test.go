@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"gopad.dev/gopad/display"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -129,9 +130,10 @@ hist`)
 	if _, ok := res["text/html"]; ok {
 		t.Errorf("the result carries text/html beside its chart")
 	}
-	svg, _ := res["image/svg+xml"].(string)
-	if !strings.Contains(svg, "<svg") {
-		t.Errorf("the result has no static picture: %v", keys(res))
+	if p, _ := res["image/png"].(string); p == "" || res["image/svg+xml"] != nil {
+		t.Errorf("the result has no static PNG picture (or also an SVG): %v", keys(res))
+	} else {
+		display.CheckDrawnPNG(t, p)
 	}
 	// A summary, not 10 KB of struct: small, and without the per-step losses.
 	if len(plain) > 1500 {

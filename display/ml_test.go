@@ -100,7 +100,7 @@ func TestHistoryRendersAsChartAndSummary(t *testing.T) {
 		t.Errorf("axes %v %v", x, ys)
 	}
 	// The static picture for viewers without gopad, and the per-epoch table.
-	svg, _ := b[display.MIMESVG].(string)
+	svg, _ := display.PictureSVG(b)
 	if !strings.Contains(svg, "<svg") || !strings.Contains(svg, "Training history: 4 epochs") || !strings.Contains(svg, "best val_loss 0.5000 (epoch 3)") {
 		t.Errorf("the static picture lacks the chart's title and summary: %.300s", svg)
 	}
@@ -126,7 +126,7 @@ func TestHistoryRendersGapsAndEdgeCases(t *testing.T) {
 	if p := seriesData(t, b, "train accuracy")[2].([]any); p[1] != "-" {
 		t.Errorf("a missing metric is drawn as %v", p)
 	}
-	if _, ok := b[display.MIMESVG]; !ok {
+	if _, ok := display.PictureSVG(b); !ok {
 		t.Errorf("a history with gaps has no static picture: %v", b.MIMETypes())
 	}
 	one := &ml.History{Epochs: history().Epochs[:1], Planned: 1}
@@ -146,7 +146,7 @@ func TestHistoryRendersGapsAndEdgeCases(t *testing.T) {
 	if data := seriesData(t, eb, "train loss per step"); fmt.Sprint(data) != "[[1 2] [2 1.5]]" {
 		t.Errorf("step losses drawn as %v", data)
 	}
-	if _, ok := eb[display.MIMESVG]; !ok {
+	if _, ok := display.PictureSVG(eb); !ok {
 		t.Errorf("the step-loss chart has no picture: %v", eb.MIMETypes())
 	}
 	if b := display.Render(&ml.History{Stopped: true, Planned: 3}); len(b) != 1 || !strings.HasPrefix(b.String(), "History: stopped") {
@@ -193,7 +193,7 @@ func TestLoadedModelsHistoryDraws(t *testing.T) {
 				t.Errorf("%s: %s = %v, want %v", what, name, g, w)
 			}
 		}
-		if _, ok := got[display.MIMESVG]; !ok {
+		if _, ok := display.PictureSVG(got); !ok {
 			t.Errorf("%s: no static picture", what)
 		}
 	}

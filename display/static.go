@@ -22,7 +22,8 @@ import (
 // picture of itself drawn in Go with gonum/plot: viewers without gopad's
 // renderer (GitHub, JupyterLab, VS Code, nbconvert) show that picture, while
 // gopad's notebook and its HTML export draw the interactive chart. The picture is
-// an SVG when that is small, otherwise a PNG of bounded pixel size.
+// drawn as SVG (an SVG larger than MaxStaticSVG as PNG) and carried as a PNG of
+// bounded pixel size (see rasterSVG).
 
 // Bounds of the static fallback.
 const (
@@ -30,9 +31,10 @@ const (
 	// (1/72 inch; an SVG shows 4/3 pixels per point).
 	StaticWidth  = 6 * vg.Inch
 	StaticHeight = 3.6 * vg.Inch
-	// MaxStaticSVG is the largest SVG kept as a fallback, in bytes; a larger one
-	// (thousands of points) is replaced by a PNG of StaticWidth×StaticHeight at
-	// staticDPI, whose size depends on the pixels, not on the data.
+	// MaxStaticSVG is the largest SVG drawing of a chart, in bytes; a larger
+	// one (thousands of points) is drawn as a PNG of StaticWidth×StaticHeight at
+	// staticDPI, whose size depends on the pixels, not on the data. (Bundles
+	// carry PNG in any case.)
 	MaxStaticSVG = 150_000
 	staticDPI    = 96
 	// maxStaticPoints bounds the points a static chart draws per series; longer
@@ -55,7 +57,7 @@ type staticStats struct {
 // With legendRight, each plot's legend is drawn in a column right of the plots
 // rather than over the data (gonum/plot draws it inside the data area, where
 // it hid the curves' ends and markers such as a grid search's chosen point).
-func staticImage(plots []*plot.Plot, w, h vg.Length, legendRight bool) (mime, data string, stats staticStats, err error) {
+func staticImage(plots []*plot.Plot, w, h vg.Length, legendRight, raster bool) (mime, data string, stats staticStats, err error) {
 	start := time.Now()
 	defer func() { stats.took = time.Since(start) }()
 	if len(plots) == 0 {
@@ -95,7 +97,7 @@ func staticImage(plots []*plot.Plot, w, h vg.Length, legendRight bool) (mime, da
 	render := func(format string) ([]byte, error) {
 		var c vg.CanvasWriterTo
 		if format == "png" {
-			c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(staticDPI))}
+			c = palettedPNG{vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(staticDPI))}
 		} else {
 			var err error
 			if c, err = draw.NewFormattedCanvas(w, h, format); err != nil {
@@ -142,6 +144,13 @@ func staticImage(plots []*plot.Plot, w, h vg.Length, legendRight bool) (mime, da
 			return nil, err
 		}
 		return buf.Bytes(), nil
+	}
+	if raster {
+		png, err := render("png")
+		if err != nil {
+			return "", "", stats, fmt.Errorf("draw PNG: %w", err)
+		}
+		return MIMEPNG, base64.StdEncoding.EncodeToString(png), staticStats{mime: MIMEPNG, bytes: len(png)}, nil
 	}
 	svg, err := render("svg")
 	if err != nil {
@@ -253,7 +262,7 @@ func parseColor(v any) (color.Color, bool) {
 // staticCartesian draws line, scatter, bar and heatmap series on value or
 // category axes with gonum/plot, one panel per y axis. It returns the picture's
 // height too, in points (its width is StaticWidth).
-func staticCartesian(option map[string]any, series []any) (mime, data string, stats staticStats, height vg.Length, err error) {
+func staticCartesian(option map[string]any, series []any, raster bool) (mime, data string, stats staticStats, height vg.Length, err error) {
 	xAxes := axisList(option["xAxis"])
 	yAxes := axisList(option["yAxis"])
 	if len(yAxes) == 0 {
@@ -420,7 +429,7 @@ func staticCartesian(option map[string]any, series []any) (mime, data string, st
 	if len(shown) > 1 {
 		h = StaticHeight * vg.Length(0.6*float64(len(shown)))
 	}
-	mime, data, stats, err = staticImage(shown, StaticWidth, h, true)
+	mime, data, stats, err = staticImage(shown, StaticWidth, h, true, raster)
 	return mime, data, stats, h, err
 }
 

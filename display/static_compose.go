@@ -1,6 +1,7 @@
 package display
 
 import (
+	"encoding/base64"
 	"fmt"
 	"html"
 	"regexp"
@@ -25,6 +26,29 @@ import (
 // An error means the chart's data cannot be drawn at all (no series, no
 // values); chartBundle then shows the error as the picture.
 func staticFromOption(option map[string]any) (mime, data string, stats staticStats, err error) {
+	return staticPicture(option, false)
+}
+
+// staticPNG is the picture a chart's bundle carries: staticFromOption's
+// drawing as a PNG (see rasterSVG for why not SVG).
+func staticPNG(option map[string]any) (data string, stats staticStats, err error) {
+	start := time.Now()
+	mime, data, stats, err := staticPicture(option, true)
+	if err != nil {
+		return "", stats, err
+	}
+	if mime == MIMESVG {
+		if data, err = pngOf(data); err != nil {
+			return "", stats, fmt.Errorf("rasterize the picture: %w", err)
+		}
+	}
+	n := base64.StdEncoding.DecodedLen(len(data)) - strings.Count(data[max(len(data)-2, 0):], "=")
+	return data, staticStats{mime: MIMEPNG, bytes: n, took: time.Since(start)}, nil
+}
+
+// staticPicture draws the chart; with raster, panels drawn by gonum/plot are
+// PNG (a mixed chart embeds them in its SVG).
+func staticPicture(option map[string]any, raster bool) (mime, data string, stats staticStats, err error) {
 	start := time.Now()
 	series, _ := option["series"].([]any)
 	if len(series) == 0 {
@@ -55,7 +79,7 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 		}
 	}
 	if drawn == 1 && len(undrawn) == 0 {
-		mime, data, stats, _, err := drawGroup(option, only, groups[only])
+		mime, data, stats, _, err := drawGroup(option, only, groups[only], raster)
 		return mime, data, stats, err
 	}
 
@@ -69,7 +93,7 @@ func staticFromOption(option map[string]any) (mime, data string, stats staticSta
 		if len(groups[g]) == 0 {
 			continue
 		}
-		mime, data, _, height, err := drawGroup(untitled, g, groups[g])
+		mime, data, _, height, err := drawGroup(untitled, g, groups[g], raster)
 		if err != nil {
 			failed = append(failed, fmt.Sprintf("%s series: %v", groupNames[g], err))
 			continue
@@ -105,11 +129,11 @@ var seriesGroup = map[string]int{
 
 // drawGroup draws the series of one group; height is the picture's, in pixels
 // (every picture is roundW pixels wide).
-func drawGroup(option map[string]any, group int, series []any) (mime, data string, stats staticStats, height float64, err error) {
+func drawGroup(option map[string]any, group int, series []any, raster bool) (mime, data string, stats staticStats, height float64, err error) {
 	switch group {
 	case groupAxes:
 		var h vg.Length
-		mime, data, stats, h, err = staticCartesian(option, series)
+		mime, data, stats, h, err = staticCartesian(option, series, raster)
 		return mime, data, stats, float64(h) * 4 / 3, err
 	case groupRound:
 		mime, data, stats, err = staticRound(option, series)

@@ -47,7 +47,7 @@ func testAccuracyGauge(t *testing.T) (*charts.Gauge, float64) {
 func TestPieHasAStaticPicture(t *testing.T) {
 	pie, counts := predictedClassPie(t)
 	b := Chart(pie)
-	svg, ok := b[MIMESVG].(string)
+	svg, ok := b.pictureOK()
 	if !ok {
 		t.Fatalf("the pie has no static picture: %v\n%s", b.MIMETypes(), b.String())
 	}
@@ -98,7 +98,7 @@ func TestPieHasAStaticPicture(t *testing.T) {
 func TestGaugeHasAStaticPicture(t *testing.T) {
 	g, acc := testAccuracyGauge(t)
 	b := Chart(g)
-	svg, ok := b[MIMESVG].(string)
+	svg, ok := b.pictureOK()
 	if !ok {
 		t.Fatalf("the gauge has no static picture: %v\n%s", b.MIMETypes(), b.String())
 	}
@@ -136,7 +136,7 @@ func TestRoundChartsBadInput(t *testing.T) {
 	pie := charts.NewPie()
 	pie.AddSeries("empty", []opts.PieData{{Name: "a", Value: 0}})
 	b := Chart(pie)
-	if svg, _ := b[MIMESVG].(string); !strings.Contains(svg, "the chart&#39;s series hold no values") || strings.Contains(svg, "<path") ||
+	if svg, _ := b.pictureOK(); !strings.Contains(svg, "the chart&#39;s series hold no values") || strings.Contains(svg, "<path") ||
 		!strings.Contains(b.String(), "no static picture: the chart's series hold no values") {
 		t.Errorf("empty pie: %v %q\n%s", b.MIMETypes(), b.String(), svg)
 	}
@@ -147,7 +147,7 @@ func TestRoundChartsBadInput(t *testing.T) {
 		data = append(data, opts.PieData{Name: "c" + strconv.Itoa(i), Value: i + 1})
 	}
 	many.AddSeries("many", data)
-	svg, _ := Chart(many)[MIMESVG].(string)
+	svg, _ := Chart(many).pictureOK()
 	if n := strings.Count(svg, "<path"); n != maxPieSlices || !strings.Contains(svg, "461 others") || len(svg) > MaxStaticSVG {
 		t.Errorf("500 slices: %d paths, %d bytes", n, len(svg))
 	}
@@ -173,7 +173,7 @@ func TestPieAndGaugeCharts(t *testing.T) {
 			t.Errorf("slice %d = %v, want %s %v", i, m, test.ClassNames[i], counts[i])
 		}
 	}
-	if svg, _ := b[MIMESVG].(string); strings.Count(svg, "<path") != 3 {
+	if svg, _ := b.pictureOK(); strings.Count(svg, "<path") != 3 {
 		t.Errorf("pie picture: %.200s", svg)
 	}
 
@@ -183,13 +183,13 @@ func TestPieAndGaugeCharts(t *testing.T) {
 	if s["min"] != 0.0 || s["max"] != 100.0 || s["data"].([]any)[0].(map[string]any)["value"] != acc {
 		t.Errorf("gauge series %v, want the value %v on 0..100", s, acc)
 	}
-	if svg, _ := g[MIMESVG].(string); !strings.Contains(svg, ">"+fmtNum(acc)+"</text>") {
+	if svg, _ := g.pictureOK(); !strings.Contains(svg, ">"+fmtNum(acc)+"</text>") {
 		t.Errorf("gauge picture lacks the value %v", fmtNum(acc))
 	}
 
 	hand := Chart(map[string]any{"title": map[string]any{"text": "by hand"},
 		"series": []any{map[string]any{"type": "pie", "data": []any{map[string]any{"name": "a", "value": 1}, map[string]any{"name": "b", "value": 3}}}}})
-	if svg, _ := hand[MIMESVG].(string); !strings.Contains(svg, "b: 3 (75.0%)") {
+	if svg, _ := hand.pictureOK(); !strings.Contains(svg, "b: 3 (75.0%)") {
 		t.Errorf("a hand-built pie option: %v\n%s", hand.MIMETypes(), hand.String())
 	}
 	for what, b := range map[string]Bundle{

@@ -60,7 +60,7 @@ func parsePoints(t *testing.T, s string) [][2]float64 {
 func TestRadarHasAStaticPicture(t *testing.T) {
 	r, scores, classes := classRadar(t)
 	b := Chart(r)
-	svg, ok := b[MIMESVG].(string)
+	svg, ok := b.pictureOK()
 	if !ok {
 		t.Fatalf("radar has no SVG: %v %s", b.MIMETypes(), b.String())
 	}
@@ -142,7 +142,7 @@ func TestFunnelHasAStaticPicture(t *testing.T) {
 		data = append(data, opts.FunnelData{Name: names[i], Value: math.Round(values[i]*10) / 10})
 	}
 	f.AddSeries("test set", data)
-	svg, ok := Chart(f)[MIMESVG].(string)
+	svg, ok := Chart(f).pictureOK()
 	if !ok {
 		t.Fatalf("funnel has no SVG")
 	}
@@ -200,7 +200,7 @@ func TestMixedChartDrawsEachPart(t *testing.T) {
 		},
 	}
 	b := Chart(option)
-	svg, ok := b[MIMESVG].(string)
+	svg, ok := b.pictureOK()
 	if !ok {
 		t.Fatalf("mixed chart has no SVG: %v %s", b.MIMETypes(), b.String())
 	}
@@ -234,7 +234,7 @@ func TestMixedChartDrawsEachPart(t *testing.T) {
 	// Add a sankey: the line and pie stay, a note names the sankey.
 	option["series"] = append(option["series"].([]any), map[string]any{"type": "sankey", "name": "flows",
 		"data": []any{map[string]any{"name": "a"}, map[string]any{"name": "b"}, map[string]any{"name": "c"}}})
-	svg = Chart(option)[MIMESVG].(string)
+	svg = Chart(option).picture()
 	if !strings.Contains(svg, `class="static-note"`) || !strings.Contains(svg, "series &#34;flows&#34; (sankey, 3 data items)") {
 		t.Errorf("no note naming the sankey")
 	}
@@ -245,7 +245,7 @@ func TestMixedChartDrawsEachPart(t *testing.T) {
 	g := charts.NewGraph()
 	g.SetGlobalOptions(charts.WithTitleOpts(opts.Title{Title: "Layer graph"}))
 	g.AddSeries("layers", []opts.GraphNode{{Name: "in"}, {Name: "out"}}, []opts.GraphLink{{Source: "in", Target: "out"}})
-	svg, _ = Chart(g)[MIMESVG].(string)
+	svg, _ = Chart(g).pictureOK()
 	if !strings.Contains(svg, "Layer graph") || !strings.Contains(svg, "series &#34;layers&#34; (graph, 2 data items)") || !strings.Contains(svg, "Not drawn in this static picture") {
 		t.Errorf("graph chart's picture does not say it is not drawn:\n%s", svg)
 	}
@@ -277,7 +277,7 @@ func TestBoxplotAndCandlestickPictures(t *testing.T) {
 		"yAxis":  map[string]any{"type": "value", "name": "petal length (cm)"},
 		"series": []any{map[string]any{"type": "boxplot", "name": "petal length", "data": data}},
 	})
-	svg, ok := Chart(option)[MIMESVG].(string)
+	svg, ok := Chart(option).pictureOK()
 	if !ok {
 		t.Fatal("boxplot has no SVG")
 	}
@@ -298,7 +298,7 @@ func TestBoxplotAndCandlestickPictures(t *testing.T) {
 	k := charts.NewKLine()
 	k.SetGlobalOptions(charts.WithTitleOpts(opts.Title{Title: "Loss per epoch: start, end, min, max"}), charts.WithXAxisOpts(opts.XAxis{Data: []string{"1", "2"}}))
 	k.AddSeries("loss", []opts.KlineData{{Value: [4]float64{1.0, 0.6, 0.5, 1.1}}, {Value: [4]float64{0.6, 0.7, 0.4, 0.8}}})
-	svg, ok = Chart(k)[MIMESVG].(string)
+	svg, ok = Chart(k).pictureOK()
 	if !ok {
 		t.Fatal("candlestick has no SVG")
 	}
@@ -322,7 +322,7 @@ func sortFloats(s []float64) {
 func TestLongTitlesWrapInsideThePicture(t *testing.T) {
 	ys := map[string][]float64{"train": {3, 2, 1}}
 	long := "best val_loss 0.5831 (epoch 5) · best val_mae 0.6247 (epoch 10) · best val_r2 0.5223 (epoch 5) · seed 2 · and more words here"
-	svg := LineChart("Training history\n"+long, nil, ys)[MIMESVG].(string)
+	svg := LineChart("Training history\n"+long, nil, ys).picture()
 	xs := regexp.MustCompile(`<text x="(-?[0-9.]+)"`).FindAllStringSubmatch(svg, -1)
 	if len(xs) == 0 {
 		t.Fatal("no text in the picture")
@@ -349,11 +349,11 @@ func TestWithAxisNames(t *testing.T) {
 	if axisList(opt["xAxis"])[0]["name"] != "components k" || axisList(opt["yAxis"])[0]["name"] != "share of variance" {
 		t.Errorf("axes %v %v", opt["xAxis"], opt["yAxis"])
 	}
-	svg := named[MIMESVG].(string)
+	svg := named.picture()
 	if !strings.Contains(svg, ">components k<") || !strings.Contains(svg, ">share of variance<") {
 		t.Errorf("the picture lacks the axis names")
 	}
-	if _, ok := axisList(b[MIMEECharts].(map[string]any)["xAxis"])[0]["name"]; ok || strings.Contains(b[MIMESVG].(string), "components k") {
+	if _, ok := axisList(b[MIMEECharts].(map[string]any)["xAxis"])[0]["name"]; ok || strings.Contains(b.picture(), "components k") {
 		t.Errorf("the original bundle changed")
 	}
 	if got := PieChart("p", []string{"a"}, []float64{1}).WithAxisNames("x", "").String(); !strings.Contains(got, `no xAxis to name "x"`) {
@@ -370,7 +370,7 @@ func TestUndrawableDataGivesANote(t *testing.T) {
 	b := Chart(map[string]any{"title": map[string]any{"text": "Log of zero"},
 		"xAxis": map[string]any{"type": "log"}, "yAxis": map[string]any{"type": "value"},
 		"series": []any{map[string]any{"type": "line", "data": []any{[]any{0.0, 1.0}, []any{10.0, 2.0}}}}})
-	svg, _ := b[MIMESVG].(string)
+	svg, _ := b.pictureOK()
 	if !strings.Contains(svg, "Log of zero") || !strings.Contains(svg, "drawing failed") || !strings.Contains(b.String(), "no static picture: drawing failed") {
 		t.Errorf("picture %q, text %q", svg, b.String())
 	}
@@ -383,12 +383,12 @@ func TestMixedChartWithALargeAxisPanel(t *testing.T) {
 	for i := 0; i < 6000; i++ {
 		pts = append(pts, []any{float64(i), math.Sin(float64(i) / 100)})
 	}
-	svg, _ := Chart(map[string]any{"title": map[string]any{"text": "Big"},
+	svg := Chart(map[string]any{"title": map[string]any{"text": "Big"},
 		"xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "value"},
 		"series": []any{
 			map[string]any{"type": "scatter", "name": "sine", "data": pts},
 			map[string]any{"type": "pie", "data": []any{map[string]any{"name": "a", "value": 1}, map[string]any{"name": "b", "value": 2}}},
-		}})[MIMESVG].(string)
+		}}).picture()
 	img := regexp.MustCompile(`<image x="0" y="([0-9.]+)" width="([0-9.]+)" height="([0-9.]+)" href="data:image/png;base64,`).FindStringSubmatch(svg)
 	if img == nil {
 		t.Fatalf("no PNG panel in the mixed picture (%d bytes)", len(svg))
