@@ -177,14 +177,24 @@ func TestWelcomeRunsClean(t *testing.T) {
 	if sliceTable == nil {
 		t.Errorf("planets[:3] did not render as a table; results:\n%s", all)
 	}
-	var pngs int
+	// One picture result; charts carry a PNG too (their static fallback),
+	// beside the interactive chart.
+	var pngs, charts int
 	for _, b := range results {
-		if _, ok := b[display.MIMEPNG]; ok {
+		_, png := b[display.MIMEPNG]
+		_, chart := b[display.MIMEECharts]
+		switch {
+		case png && chart:
+			charts++
+		case png:
 			pngs++
 		}
 	}
 	if pngs != 1 {
-		t.Errorf("%d PNG results, want 1", pngs)
+		t.Errorf("%d PNG results that are not charts, want 1", pngs)
+	}
+	if charts == 0 {
+		t.Errorf("no chart result carries its PNG picture")
 	}
 
 	// Published outputs: Markdown, the progress bar and its updates, the status

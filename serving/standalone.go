@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"gopad.dev/gopad/serving/keys"
@@ -76,11 +77,12 @@ func ListenAndServe(ctx context.Context, cfg StandaloneConfig, out io.Writer) er
 	if reg != nil {
 		defer reg.Close()
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		s.Close()
 		return err
 	}
+	ln := &closeOnce{Listener: l}
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -134,6 +136,9 @@ func ListenAndServe(ctx context.Context, cfg StandaloneConfig, out io.Writer) er
 	// Kubernetes sends SIGTERM and stops routing to the pod: the ready probe
 	// fails at once, connections close once their request is answered.
 	s.Drain()
+	// Refuse new connections before saying so; Shutdown below closes the
+	// listener too, but only once it has begun, after the message.
+	ln.Close()
 	fmt.Fprintf(out, "gopad serve-model: draining requests in flight\n")
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.Drain)
 	defer cancel()
@@ -144,6 +149,19 @@ func ListenAndServe(ctx context.Context, cfg StandaloneConfig, out io.Writer) er
 	}
 	fmt.Fprintf(out, "gopad serve-model: stopped\n")
 	return nil
+}
+
+// closeOnce is a listener that can be closed twice: by the drain and by
+// http.Server.Shutdown, which would report the second close as an error.
+type closeOnce struct {
+	net.Listener
+	once sync.Once
+	err  error
+}
+
+func (c *closeOnce) Close() error {
+	c.once.Do(func() { c.err = c.Listener.Close() })
+	return c.err
 }
 
 func listOrNone(s []string) string {
