@@ -250,15 +250,9 @@ func drawGauge(b *strings.Builder, option, m map[string]any, si int, top float64
 	if len(data) == 0 {
 		return false, nil
 	}
-	lo, hi := 0.0, 100.0
-	if v, ok := m["min"].(float64); ok {
-		lo = v
-	}
-	if v, ok := m["max"].(float64); ok {
-		hi = v
-	}
-	if !(hi > lo) {
-		return false, fmt.Errorf("gauge %q: max %v is not above min %v", m["name"], hi, lo)
+	lo, hi, err := seriesRange("gauge", m)
+	if err != nil {
+		return false, err
 	}
 	startDeg, endDeg := 225.0, -45.0
 	if v, ok := m["startAngle"].(float64); ok {
@@ -354,3 +348,19 @@ func arc(cx, cy, r, a0, a1 float64) string {
 }
 
 func f1(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+
+// seriesRange returns a gauge's or funnel's min and max, ECharts' 0 and 100
+// when the series does not set them.
+func seriesRange(kind string, m map[string]any) (lo, hi float64, err error) {
+	lo, hi = 0, 100
+	if v, ok := m["min"].(float64); ok {
+		lo = v
+	}
+	if v, ok := m["max"].(float64); ok {
+		hi = v
+	}
+	if !(hi > lo) {
+		return 0, 0, fmt.Errorf("%s %q: max %v is not above min %v", kind, m["name"], hi, lo)
+	}
+	return lo, hi, nil
+}

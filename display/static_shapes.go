@@ -362,15 +362,9 @@ func staticFunnel(option map[string]any, series []any) (mime, data string, stats
 			left += len(layers) - maxFunnelItems
 			layers = layers[:maxFunnelItems]
 		}
-		lo, hi := 0.0, 100.0
-		if v, ok := m["min"].(float64); ok {
-			lo = v
-		}
-		if v, ok := m["max"].(float64); ok {
-			hi = v
-		}
-		if !(hi > lo) {
-			return "", "", stats, fmt.Errorf("funnel %q: max %v is not above min %v", m["name"], hi, lo)
+		lo, hi, err := seriesRange("funnel", m)
+		if err != nil {
+			return "", "", stats, err
 		}
 		// Each series gets a column; the funnel takes 12%..62% of it, the labels
 		// the rest, so that funnel and labels sit under the centred title.

@@ -78,7 +78,7 @@ func (c *convWalk) visit(root ast.Node, loops int) {
 			return false
 		case *ast.ForStmt:
 			for _, s := range []ast.Node{n.Init, n.Cond} {
-				if s != nil && !isNilNode(s) {
+				if s != nil { // a nil Stmt or Expr converts to a nil Node
 					c.visit(s, loops)
 				}
 			}
@@ -124,8 +124,6 @@ func (c *convWalk) visit(root ast.Node, loops int) {
 		return true
 	})
 }
-
-func isNilNode(n ast.Node) bool { return reflect.ValueOf(n).IsNil() }
 
 // statement wraps s in a function literal when it converts a candidate.
 func (c *convWalk) statement(s ast.Stmt, loops int) {
@@ -441,37 +439,15 @@ func (c *convWalk) identHasMethods(x *ast.Ident) bool {
 }
 
 // rangedHasMethods reports whether the elements of the ranged expression are
-// of a cell type with methods.
+// of a cell type with methods: from the element type written in the cell,
+// or else from the value of an earlier cell's variable.
 func (c *convWalk) rangedHasMethods(x ast.Expr) bool {
 	r := c.r
-	if lit, ok := ast.Unparen(x).(*ast.CompositeLit); ok {
-		switch t := lit.Type.(type) {
-		case *ast.ArrayType:
-			return c.typeExprHasMethods(t.Elt)
-		case *ast.MapType:
-			return c.typeExprHasMethods(t.Value)
-		}
-		return false
+	if elem := c.rangedElemType(x); elem != nil {
+		return c.typeExprHasMethods(elem)
 	}
 	id, ok := ast.Unparen(x).(*ast.Ident)
-	if !ok {
-		return false
-	}
-	for _, d := range r.c.defs[id.Name] {
-		t := d.typ
-		if t == nil {
-			if lit, ok := ast.Unparen(d.value).(*ast.CompositeLit); ok {
-				t = lit.Type
-			}
-		}
-		switch t := t.(type) {
-		case *ast.ArrayType:
-			return c.typeExprHasMethods(t.Elt)
-		case *ast.MapType:
-			return c.typeExprHasMethods(t.Value)
-		}
-	}
-	if r.c.defs[id.Name] != nil || !r.e.userNames[id.Name] {
+	if !ok || r.c.defs[id.Name] != nil || !r.e.userNames[id.Name] {
 		return false
 	}
 	v, ok := r.e.evalValue(id.Name)
@@ -743,8 +719,10 @@ func (c *convWalk) methodValue(sel *ast.SelectorExpr) {
 	}
 	typ := r.cellTypeOf(x, 0)
 	if typ == "" {
-		if ranged, ok := c.rangeVars[x.Name]; ok && c.rangedHasMethods(ranged) {
-			typ = c.rangedTypeName(ranged)
+		if ranged, ok := c.rangeVars[x.Name]; ok {
+			if elem := c.rangedElemType(ranged); elem != nil && c.typeExprHasMethods(elem) {
+				typ = recvTypeName(elem)
+			}
 		}
 	}
 	if typ == "" {
@@ -799,9 +777,10 @@ func (r *rewriter) cellMethodDecl(typ, name string) *ast.FuncDecl {
 	return nil
 }
 
-// rangedTypeName returns the element type's name of a ranged composite
-// literal or variable, when written.
-func (c *convWalk) rangedTypeName(x ast.Expr) string {
+// rangedElemType returns the element type, as written in the cell, of a
+// ranged composite literal or of a variable the cell defines with a type or
+// a composite literal; nil when not written.
+func (c *convWalk) rangedElemType(x ast.Expr) ast.Expr {
 	var t ast.Expr
 	switch x := ast.Unparen(x).(type) {
 	case *ast.CompositeLit:
@@ -818,18 +797,11 @@ func (c *convWalk) rangedTypeName(x ast.Expr) string {
 			}
 		}
 	}
-	var elem ast.Expr
 	switch t := t.(type) {
 	case *ast.ArrayType:
-		elem = t.Elt
+		return t.Elt
 	case *ast.MapType:
-		elem = t.Value
+		return t.Value
 	}
-	if st, ok := elem.(*ast.StarExpr); ok {
-		elem = st.X
-	}
-	if id, ok := elem.(*ast.Ident); ok {
-		return id.Name
-	}
-	return ""
+	return nil
 }
