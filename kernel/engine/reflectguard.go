@@ -186,8 +186,7 @@ func (s *shower) slogCheck(v any, where string) {
 // struct to reflection as exported, an unexported field f as Xf, so
 // encoding/json and encoding/xml wrote "Xf":0, which Go leaves out. Both
 // skip a field tagged "-", as Go skips unexported fields. A field list that
-// mixes exported and unexported names (a, B int) shares one tag and is left
-// as it is.
+// mixes exported and unexported names (a, B int) becomes one field per name.
 func (r *rewriter) hideUnexportedFields(decl ast.Decl) {
 	gd, ok := decl.(*ast.GenDecl)
 	if !ok || gd.Tok != token.TYPE {
@@ -207,26 +206,45 @@ func (r *rewriter) hideUnexportedFields(decl ast.Decl) {
 					unexported++
 				}
 			}
-			if unexported == 0 || exported > 0 {
-				continue // embedded, exported, blank or mixed
+			switch {
+			case unexported == 0:
+				continue // embedded, exported or blank
+			case exported > 0:
+				// a, B int: one field per name, so that only a is hidden.
+				var parts []string
+				for _, id := range f.Names {
+					tag := ""
+					if f.Tag != nil {
+						tag = " " + f.Tag.Value
+					}
+					if !id.IsExported() && id.Name != "_" {
+						tag = " " + hiddenTag(f.Tag)
+					}
+					parts = append(parts, id.Name+" "+r.text(f.Type)+tag)
+				}
+				r.add(r.it.off(f.Pos()), r.it.off(f.End()), strings.Join(parts, "; "))
+			case f.Tag == nil:
+				r.insert(f.Type.End(), " "+hiddenTag(nil))
+			default:
+				r.add(r.it.off(f.Tag.Pos()), r.it.off(f.Tag.End()), hiddenTag(f.Tag))
 			}
-			if f.Tag == nil {
-				r.insert(f.Type.End(), " `json:\"-\" xml:\"-\"`")
-				continue
-			}
-			tag, err := strconv.Unquote(f.Tag.Value)
-			if err != nil {
-				continue
-			}
-			var kept []string
-			for _, part := range strings.Fields(tag) {
+		}
+		return true
+	})
+}
+
+// hiddenTag returns tag (nil for none) with json:"-" xml:"-" in place of its
+// json and xml keys, quoted.
+func hiddenTag(tag *ast.BasicLit) string {
+	var kept []string
+	if tag != nil {
+		if t, err := strconv.Unquote(tag.Value); err == nil {
+			for _, part := range strings.Fields(t) {
 				if !strings.HasPrefix(part, "json:") && !strings.HasPrefix(part, "xml:") {
 					kept = append(kept, part)
 				}
 			}
-			tag = strings.Join(append([]string{`json:"-"`, `xml:"-"`}, kept...), " ")
-			r.add(r.it.off(f.Tag.Pos()), r.it.off(f.Tag.End()), strconv.Quote(tag))
 		}
-		return true
-	})
+	}
+	return strconv.Quote(strings.Join(append([]string{`json:"-"`, `xml:"-"`}, kept...), " "))
 }

@@ -69,3 +69,13 @@ func TestFieldByNameOfCellStruct(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// Unexported fields of cell structs stay out of JSON and keep their names
+// in %+v, as in Go (yaegi shows them to reflection as exported Xf), also in
+// a field list that mixes exported and unexported names.
+func TestUnexportedFieldsOfCellStructs(t *testing.T) {
+	h := newHarness(t)
+	h.run("import \"encoding/json\"\ntype C struct { a, B int; N string `json:\"n\"`; p float64 `json:\"p\"` }")
+	h.expect("b, _ := json.Marshal(C{1, 2, \"x\", 3})\nstring(b)", `{"B":2,"n":"x"}`)
+	h.expect("fmt.Sprintf(\"%+v\", C{1, 2, \"x\", 3})", "{a:1 B:2 N:x p:3}")
+}
