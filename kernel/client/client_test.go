@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"gopad.dev/gopad/kernel/client"
 	"gopad.dev/gopad/kernel/kerneltest"
 	"gopad.dev/gopad/kernel/protocol"
@@ -360,6 +362,14 @@ func TestUnresponsiveKernelIsKilledAndRestarted(t *testing.T) {
 	// compiled call that never polls for interruption.
 	if err := syscall.Kill(oldPID, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
+	}
+	// kill returns before the process stops: until one of its threads is
+	// scheduled and takes the signal, another can still read the interrupt
+	// and answer it. Wait for the stop itself (WNOWAIT leaves the state for
+	// the client's own wait).
+	var info unix.Siginfo
+	if err := unix.Waitid(unix.P_PID, oldPID, &info, unix.WSTOPPED|unix.WNOWAIT, nil); err != nil {
+		t.Fatalf("waiting for the kernel to stop: %v", err)
 	}
 	if err := k.Interrupt(); err != nil {
 		t.Fatal(err)
