@@ -100,7 +100,7 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 		if g := e.genericCalledAt(p, out.Line); g != "" {
 			out.Message = fmt.Sprintf("cannot infer type parameter %s of %s: the interpreter could not infer the type arguments from these arguments; "+
 				"write them, e.g. %s[int, string](...)", tp, g, g)
-		} else if g := e.libraryGenericCalledAt(p, out.Line); g != "" {
+		} else if g := e.libraryGenericCalledAt(p, out.Line, tp); g != "" {
 			out.Message = fmt.Sprintf("cannot infer type parameter %s of %s: the interpreter cannot call this generic library function "+
 				"with these arguments (nor instantiate it explicitly); write the loop in the cell", tp, g)
 		}
@@ -564,17 +564,18 @@ func (e *Engine) genericCalledAt(p *plan, line int) string {
 // libraryGenericCalledAt returns pkg.F for the first call on the given line
 // (any line when line is 0) of a generic function of the standard library's
 // generic packages, which yaegi interprets from source.
-func (e *Engine) libraryGenericCalledAt(p *plan, line int) string {
-	found := ""
+func (e *Engine) libraryGenericCalledAt(p *plan, line int, typeParam string) string {
+	var found []string
+	fits := -1 // the first found whose shim has a type parameter named typeParam
 	for _, it := range p.c.items {
 		root := it.node()
-		if root == nil || found != "" {
+		if root == nil {
 			continue
 		}
 		ast.Inspect(root, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
-			if !ok || found != "" {
-				return found == ""
+			if !ok {
+				return true
 			}
 			fun := ast.Unparen(call.Fun)
 			if ix, ok := fun.(*ast.IndexExpr); ok {
@@ -589,12 +590,45 @@ func (e *Engine) libraryGenericCalledAt(p *plan, line int) string {
 				return true
 			}
 			if l, _ := lineCol(p.c.src, it.off(call.Pos())); l == line || line == 0 {
-				found = pkg.Name + "." + sel.Sel.Name
+				if fits < 0 && shimHasTypeParam(pkg.Name, sel.Sel.Name, typeParam) {
+					fits = len(found)
+				}
+				found = append(found, pkg.Name+"."+sel.Sel.Name)
 			}
 			return true
 		})
 	}
-	return found
+	switch {
+	case fits >= 0:
+		return found[fits]
+	case len(found) > 0:
+		return found[0]
+	}
+	return ""
+}
+
+// shimHasTypeParam reports whether the interpreted shim of pkg.name (by the
+// package's usual name) has a type parameter named typeParam: yaegi's error
+// names the parameter, not always the line.
+func shimHasTypeParam(pkg, name, typeParam string) bool {
+	for path, shims := range packageShims {
+		if packageName(path) != pkg {
+			continue
+		}
+		decls, _ := shimDecls()
+		fd := decls[shims[name]]
+		if fd == nil || fd.Type.TypeParams == nil {
+			return false
+		}
+		for _, f := range fd.Type.TypeParams.List {
+			for _, n := range f.Names {
+				if n.Name == typeParam {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // genericLibraryPackages are the standard library packages whose generic

@@ -1,10 +1,14 @@
 package engine
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // yaegi infers the type arguments of a generic function from its first
@@ -21,8 +25,43 @@ func (r *rewriter) inferTypeArgs(n *ast.CallExpr, fun *ast.Ident) {
 		return
 	}
 	fd, declText := r.genericDecl(fun.Name)
+	if targs, ok := r.typeArgsFor(n, fd, declText); ok {
+		r.insert(fun.End(), targs)
+	}
+}
+
+// shimDecls holds the declarations of the interpreted shims (shims.go).
+var shimDecls = sync.OnceValues(func() (map[string]*ast.FuncDecl, func(ast.Node) string) {
+	f, err := parser.ParseFile(token.NewFileSet(), "", shimSource, parser.SkipObjectResolution)
+	if err != nil {
+		panic(fmt.Sprintf("engine: the shims do not parse: %v", err))
+	}
+	decls := map[string]*ast.FuncDecl{}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+			decls[fd.Name.Name] = fd
+		}
+	}
+	return decls, func(n ast.Node) string { return shimSource[n.Pos()-1 : n.End()-1] }
+})
+
+// shimTypeArgs returns the explicit instantiation of the interpreted generic
+// shim for call n, when the arguments' written types bind all its type
+// parameters (cmp.Or("", name) with T string).
+func (r *rewriter) shimTypeArgs(n *ast.CallExpr, shim string) (string, bool) {
+	decls, text := shimDecls()
+	fd := decls[shim]
+	if fd == nil {
+		return "", false
+	}
+	return r.typeArgsFor(n, fd, text)
+}
+
+// typeArgsFor returns "[T1, T2]" for a call n of the generic function fd
+// when the arguments' written types bind all its type parameters.
+func (r *rewriter) typeArgsFor(n *ast.CallExpr, fd *ast.FuncDecl, declText func(ast.Node) string) (string, bool) {
 	if fd == nil || fd.Type.TypeParams == nil {
-		return
+		return "", false
 	}
 	var names []string
 	for _, f := range fd.Type.TypeParams.List {
@@ -32,14 +71,14 @@ func (r *rewriter) inferTypeArgs(n *ast.CallExpr, fun *ast.Ident) {
 	}
 	params := fieldTypes(fd.Type.Params)
 	if n.Ellipsis.IsValid() {
-		return
+		return "", false
 	}
 	if k := len(params); k > 0 {
 		if ell, ok := params[k-1].(*ast.Ellipsis); ok {
 			// Variadic: each argument from the last parameter on has its
 			// element type.
 			if len(n.Args) < k-1 {
-				return
+				return "", false
 			}
 			params = params[:k-1]
 			for len(params) < len(n.Args) {
@@ -48,7 +87,7 @@ func (r *rewriter) inferTypeArgs(n *ast.CallExpr, fun *ast.Ident) {
 		}
 	}
 	if len(params) != len(n.Args) {
-		return
+		return "", false
 	}
 	isParam := map[string]bool{}
 	for _, nm := range names {
@@ -56,8 +95,16 @@ func (r *rewriter) inferTypeArgs(n *ast.CallExpr, fun *ast.Ident) {
 	}
 	bound := map[string]string{}
 	consts := map[string]int{} // type parameter -> rank of its untyped constants' default type
+	unknown := false
 	for i, a := range n.Args {
-		r.unify(params[i], declText, a, isParam, bound, consts)
+		if !r.unify(params[i], declText, a, isParam, bound, consts) && mentionsTypeParam(params[i], isParam) {
+			unknown = true
+		}
+	}
+	if unknown {
+		// An argument whose type is not written here may fix the type the
+		// untyped constants take (slices.Index(xs, 2) with xs []float64).
+		consts = nil
 	}
 	for nm, rank := range consts {
 		if bound[nm] == "" {
@@ -69,11 +116,11 @@ func (r *rewriter) inferTypeArgs(n *ast.CallExpr, fun *ast.Ident) {
 	args := make([]string, len(names))
 	for i, nm := range names {
 		if bound[nm] == "" {
-			return
+			return "", false
 		}
 		args[i] = bound[nm]
 	}
-	r.insert(fun.End(), "["+strings.Join(args, ", ")+"]")
+	return "[" + strings.Join(args, ", ") + "]", true
 }
 
 // genericDecl returns the declaration of generic function name, from this
@@ -101,7 +148,8 @@ func (r *rewriter) genericDecl(name string) (*ast.FuncDecl, func(ast.Node) strin
 
 // unify binds the type parameters in param (a type of the declaration) from
 // the written type of argument a.
-func (r *rewriter) unify(param ast.Expr, ptext func(ast.Node) string, a ast.Expr, isParam map[string]bool, bound map[string]string, consts map[string]int) {
+// It reports whether it knew the argument's type (or that it is a constant).
+func (r *rewriter) unify(param ast.Expr, ptext func(ast.Node) string, a ast.Expr, isParam map[string]bool, bound map[string]string, consts map[string]int) bool {
 	var at ast.Expr // the argument's type as written in the cell
 	x := ast.Unparen(a)
 	if u, ok := x.(*ast.UnaryExpr); ok && (u.Op == token.SUB || u.Op == token.ADD) {
@@ -124,22 +172,68 @@ func (r *rewriter) unify(param ast.Expr, ptext func(ast.Node) string, a ast.Expr
 				}
 			}
 		}
-		return
+		return true
 	case *ast.Ident:
-		for _, d := range r.c.defs[x.Name] {
-			if d.typ != nil && d.it == r.it {
-				at = d.typ
-				break
-			}
-			if lit, ok := d.value.(*ast.CompositeLit); ok && d.it == r.it && d.index < 0 {
-				at = lit.Type
-				break
+		at = r.identType(x)
+	}
+	if at == nil {
+		return false
+	}
+	r.unifyTypes(param, at, isParam, bound)
+	return true
+}
+
+// identType returns the type of the variable x as written where this item
+// declares it (a type, a composite literal, a constant's default type), or
+// of the value an earlier item or cell stored in it; nil when unknown.
+func (r *rewriter) identType(x *ast.Ident) ast.Expr {
+	defs := r.c.defs[x.Name]
+	for _, d := range defs {
+		// Here, or at the top level of another item when that is the
+		// name's only definition in the cell (nothing here shadows it).
+		if d.it != r.it && !(len(defs) == 1 && slices.Contains(d.it.defines, x.Name)) {
+			continue
+		}
+		if d.typ != nil {
+			return d.typ
+		}
+		if d.index >= 0 {
+			continue
+		}
+		switch v := d.value.(type) {
+		case *ast.CompositeLit:
+			return v.Type
+		case *ast.BasicLit:
+			for _, k := range constKinds {
+				if k.tok == v.Kind {
+					return ast.NewIdent(k.typ)
+				}
 			}
 		}
 	}
-	if at != nil {
-		r.unifyTypes(param, at, isParam, bound)
+	if len(r.c.defs[x.Name]) > 0 && !r.e.userNames[x.Name] {
+		return nil
 	}
+	if t := r.e.globalType(x.Name); t != nil {
+		if s, ok := r.e.typeExpr(t, 0); ok {
+			if e, err := parser.ParseExpr(s); err == nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// mentionsTypeParam reports whether the parameter type t uses a type parameter.
+func mentionsTypeParam(t ast.Expr, isParam map[string]bool) bool {
+	found := false
+	ast.Inspect(t, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && isParam[id.Name] {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // unifyTypes matches a parameter type with an argument type, both written.
@@ -150,7 +244,9 @@ func (r *rewriter) unifyTypes(p, a ast.Expr, isParam map[string]bool, bound map[
 	switch pt := p.(type) {
 	case *ast.Ident:
 		if isParam[pt.Name] && bound[pt.Name] == "" {
-			bound[pt.Name] = r.text(a)
+			// From the syntax, not the cell's text: a may come from
+			// another item or from a type the engine wrote.
+			bound[pt.Name] = types.ExprString(a)
 		}
 	case *ast.ArrayType:
 		if at, ok := a.(*ast.ArrayType); ok {

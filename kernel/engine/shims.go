@@ -458,6 +458,76 @@ func _gopadSlicesCompact[E comparable](s []E) []E {
 	return s[:k]
 }
 
+func _gopadCmpOr[T comparable](vals ...T) T {
+	var zero T
+	for _, v := range vals {
+		if v != zero {
+			return v
+		}
+	}
+	return zero
+}
+
+func _gopadSlicesCompactFunc[E any](s []E, eq func(E, E) bool) []E {
+	if len(s) < 2 {
+		return s
+	}
+	k := 1
+	for i := 1; i < len(s); i++ {
+		if !eq(s[k-1], s[i]) {
+			s[k] = s[i]
+			k++
+		}
+	}
+	var zero E
+	for i := k; i < len(s); i++ {
+		s[i] = zero
+	}
+	return s[:k]
+}
+
+func _gopadSlicesEqualFunc[E1, E2 any](a []E1, b []E2, eq func(E1, E2) bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !eq(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func _gopadSlicesCompareFunc[E1, E2 any](a []E1, b []E2, cmp func(E1, E2) int) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if c := cmp(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	if len(a) < len(b) {
+		return -1
+	}
+	if len(a) > len(b) {
+		return 1
+	}
+	return 0
+}
+
+func _gopadSlicesReplace[E any](s []E, i, j int, v ...E) []E {
+	if i < 0 || j < i || j > len(s) {
+		panic(_gopadFmtPkg.Sprintf("slices.Replace: slice bounds out of range [%d:%d] with length %d", i, j, len(s)))
+	}
+	// Copies first: v may alias s, and the tail moves when len(v) != j-i.
+	v = append([]E{}, v...)
+	tail := append([]E{}, s[j:]...)
+	r := append(append(s[:i], v...), tail...)
+	var zero E
+	for k := len(r); k < len(s); k++ {
+		s[k] = zero
+	}
+	return r
+}
+
 func _gopadSlicesClone[E any](s []E) []E {
 	if s == nil {
 		return nil
@@ -577,6 +647,18 @@ func _gopadMapsEqual[K, V comparable](a, b map[K]V) bool {
 	}
 	for k, v := range a {
 		if w, ok := b[k]; !ok || v != w {
+			return false
+		}
+	}
+	return true
+}
+
+func _gopadMapsEqualFunc[K comparable, V1 any, V2 any](a map[K]V1, b map[K]V2, eq func(V1, V2) bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || !eq(v, w) {
 			return false
 		}
 	}
@@ -714,6 +796,16 @@ func _gopadOnceValue[T any](f func() T) func() T {
 	return func() T {
 		once.Do(func() { v = f() })
 		return v
+	}
+}
+
+func _gopadOnceValues[T1, T2 any](f func() (T1, T2)) func() (T1, T2) {
+	var once _gopadSync.Once
+	var v1 T1
+	var v2 T2
+	return func() (T1, T2) {
+		once.Do(func() { v1, v2 = f() })
+		return v1, v2
 	}
 }
 
@@ -871,6 +963,10 @@ var packageShims = map[string]map[string]string{
 		"Delete":           "_gopadSlicesDelete",
 		"DeleteFunc":       "_gopadSlicesDeleteFunc",
 		"Compact":          "_gopadSlicesCompact",
+		"CompactFunc":      "_gopadSlicesCompactFunc",
+		"EqualFunc":        "_gopadSlicesEqualFunc",
+		"CompareFunc":      "_gopadSlicesCompareFunc",
+		"Replace":          "_gopadSlicesReplace",
 		"Clone":            "_gopadSlicesClone",
 		"Repeat":           "_gopadSlicesRepeat",
 		"IsSorted":         "_gopadSlicesIsSorted",
@@ -902,13 +998,18 @@ var packageShims = map[string]map[string]string{
 		"Clone":      "_gopadMapsClone",
 		"Copy":       "_gopadMapsCopy",
 		"Equal":      "_gopadMapsEqual",
+		"EqualFunc":  "_gopadMapsEqualFunc",
 		"DeleteFunc": "_gopadMapsDeleteFunc",
 		"All":        "_gopadMapsAll",
 		"Collect":    "_gopadMapsCollect",
 		"Insert":     "_gopadMapsInsert",
 	},
 	"sync": {
-		"OnceValue": "_gopadOnceValue",
+		"OnceValue":  "_gopadOnceValue",
+		"OnceValues": "_gopadOnceValues",
+	},
+	"cmp": {
+		"Or": "_gopadCmpOr",
 	},
 	"iter": {
 		"Pull":  "_gopadIterPull",
