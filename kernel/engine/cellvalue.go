@@ -73,15 +73,27 @@ func selfMethods(it *item) string {
 	return b.String()
 }
 
-// cellWrapped returns the value inside a cellError wrapper w (a struct
-// value of type _cellError) with its interpreter type, ok false when w
-// holds no hidden method or calling it fails.
-func (s *shower) cellWrapped(w reflect.Value) (val reflect.Value, t *showType, ok bool) {
-	if w.Type() != reflect.TypeFor[_cellError]() {
-		return reflect.Value{}, nil, false
+// hiddenMethod returns the hidden method and IValue of w when w is a wrapper
+// that has the hidden method (cellError, or a twin of a wrapper of a compiled
+// interface, cellwrappers_gen.go) and yaegi filled it.
+func hiddenMethod(w reflect.Value) (self func() any, iValue any, ok bool) {
+	t := w.Type()
+	if t.Kind() != reflect.Struct || t.NumField() < 2 || t.Field(0).Name != "IValue" {
+		return nil, nil, false
 	}
-	cw := w.Interface().(_cellError)
-	if cw.W_gopadValue == nil {
+	f := w.Field(t.NumField() - 1)
+	if t.Field(t.NumField()-1).Name != selfMethodField || f.Type() != reflect.TypeFor[func() any]() || f.IsNil() {
+		return nil, nil, false
+	}
+	return f.Interface().(func() any), w.Field(0).Interface(), true
+}
+
+// cellWrapped returns the value inside a wrapper w with the hidden method
+// (see hiddenMethod) with its interpreter type, ok false when w holds no
+// hidden method or calling it fails.
+func (s *shower) cellWrapped(w reflect.Value) (val reflect.Value, t *showType, ok bool) {
+	self, iValue, ok := hiddenMethod(w)
+	if !ok {
 		return reflect.Value{}, nil, false
 	}
 	defer func() {
@@ -89,7 +101,7 @@ func (s *shower) cellWrapped(w reflect.Value) (val reflect.Value, t *showType, o
 			val, t, ok = reflect.Value{}, nil, false
 		}
 	}()
-	p, pt, ok := s.fromInterp(reflect.ValueOf(cw.W_gopadValue()))
+	p, pt, ok := s.fromInterp(reflect.ValueOf(self()))
 	if !ok || p.Kind() != reflect.Pointer || p.IsNil() {
 		return reflect.Value{}, nil, false
 	}
@@ -101,7 +113,7 @@ func (s *shower) cellWrapped(w reflect.Value) (val reflect.Value, t *showType, o
 	}
 	// A pointer was converted: the method got that pointer, which yaegi
 	// also keeps in IValue. Otherwise it got a pointer to the value.
-	if iv := reflect.ValueOf(cw.IValue); iv.IsValid() && iv.Kind() == reflect.Pointer && iv.Pointer() == p.Pointer() {
+	if iv := reflect.ValueOf(iValue); iv.IsValid() && iv.Kind() == reflect.Pointer && iv.Pointer() == p.Pointer() {
 		return p, pt, true
 	}
 	return p.Elem(), u.elem, true
@@ -167,12 +179,10 @@ func (s *shower) cell(v any) (out any) {
 				return nil
 			}
 			rv = iv
-		case rv.Type() == reflect.TypeFor[_cellError]():
-			if w := rv.Interface().(_cellError); w.W_gopadValue != nil {
-				return w.W_gopadValue()
-			}
-			return nil
 		default:
+			if self, _, ok := hiddenMethod(rv); ok {
+				return self()
+			}
 			return nil
 		}
 	}

@@ -120,3 +120,34 @@ func BenchmarkHoistedDefinition(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkChannelSends measures 1000 sends to a buffered channel of float64
+// and 1000 to one of a compiled interface, each made interruptible by the
+// front-end (a select), with the value converted to the element type first.
+func BenchmarkChannelSends(b *testing.B) {
+	e, err := New(Options{Stdout: &syncBuffer{}, Stderr: &syncBuffer{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := e.Execute(ctx, `import "fmt"
+type Job struct{ id int }
+func (j Job) String() string { return fmt.Sprint("job ", j.id) }
+func produce() int {
+	floats := make(chan float64, 1000)
+	jobs := make(chan fmt.Stringer, 1000)
+	for i := 0; i < 1000; i++ {
+		floats <- float64(i)
+		jobs <- Job{i}
+	}
+	return len(floats) + len(jobs)
+}`); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Execute(ctx, "produce()"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -174,3 +174,5 @@
 // cell funcs (to decide whether a final call has a value). A value stored in a
 // variable before a redefinition keeps its old type or function.
 package engine
+
+//go:generate go run ../symbols/internal/gencellwrappers -set std -o cellwrappers_gen.go

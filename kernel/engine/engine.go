@@ -361,6 +361,17 @@ func New(opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("engine: yaegi's error wrapper not found")
 	}
 	mapTypes[errWrapper] = append(mapTypes[errWrapper], reflect.TypeFor[_cellError]())
+	// So are the values of cell struct types converted to any other
+	// compiled interface (io.Reader, fmt.Stringer, ...): yaegi picks the
+	// twin when the cell type has all its methods (cellwrappers_gen.go).
+	for _, twins := range []map[string]reflect.Type{cellWrapperTwins, symbols.CellWrapperTwins} {
+		for key, twin := range twins {
+			table, name, _ := strings.Cut(key, "._")
+			if v, ok := e.exports[table]["_"+name]; ok && !slices.Contains(mapTypes[v], twin) {
+				mapTypes[v] = append(mapTypes[v], twin)
+			}
+		}
+	}
 	if err := e.interp.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(mapTypes)}}); err != nil {
 		return nil, fmt.Errorf("engine: map types: %w", err)
 	}

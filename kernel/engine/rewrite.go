@@ -110,11 +110,13 @@ func (c *cellInfo) collectDefs() {
 
 // rewriter collects the edits of one item.
 type rewriter struct {
-	e        *Engine
-	c        *cellInfo
-	it       *item
-	skip     map[ast.Node]bool
-	commaOKs map[*ast.TypeAssertExpr]bool // two-value type assertions (typeswitch.go)
+	e    *Engine
+	c    *cellInfo
+	it   *item
+	skip map[ast.Node]bool
+	// selectLabels holds where a labeled select's statement starts.
+	selectLabels map[*ast.SelectStmt]token.Pos
+	commaOKs     map[*ast.TypeAssertExpr]bool // two-value type assertions (typeswitch.go)
 	// rangeLoops are the range-over-func loops whose bodies are being
 	// walked, innermost last (rangefunc.go).
 	rangeLoops []*rangeFuncLoop
@@ -185,6 +187,12 @@ func (r *rewriter) walk(n ast.Node) {
 		case *ast.GoStmt:
 			r.goStmt(n)
 		case *ast.LabeledStmt:
+			if sel, ok := n.Stmt.(*ast.SelectStmt); ok {
+				if r.selectLabels == nil {
+					r.selectLabels = map[*ast.SelectStmt]token.Pos{}
+				}
+				r.selectLabels[sel] = n.Pos()
+			}
 			if ts, ok := n.Stmt.(*ast.TypeSwitchStmt); ok && r.typeSwitch(ts, n) {
 				return false
 			}
@@ -321,6 +329,14 @@ func (r *rewriter) call(n *ast.CallExpr) {
 						// return slices: Collect is the identity.
 						shim = ""
 					}
+				}
+			}
+			if strings.HasPrefix(shim, "_gopad") && !strings.Contains(shim, "[") {
+				// Interpreted generic shims: instantiated when the written
+				// arguments tell, as cell generics are (infer.go); yaegi
+				// cannot infer from variadic arguments (cmp.Or("", s)).
+				if targs, ok := r.shimTypeArgs(n, shim); ok {
+					shim += targs
 				}
 			}
 			r.add(r.it.off(fun.Pos()), r.it.off(fun.End()), shim)
@@ -618,14 +634,59 @@ func (r *rewriter) renderSubSpan(start, end, mark int) string {
 	return applyEdits(r.c.src, start, end, inner, nil)
 }
 
-// selectStmt adds an interrupt case to a select without a default.
+// selectStmt adds an interrupt case to a select without a default, and
+// evaluates the values of its send cases before it when yaegi's select would
+// send them wrong: a composite literal arrived with its computed elements zero
+// (case ch <- T{f(x), i + 1} sent T{"", 0}), and a value for a channel of
+// interfaces, or an untyped constant for a channel of float64, was sent with
+// its own type, which reflect refuses (see sendStmt). Go evaluates them on
+// entering the select, as the block made here does.
 func (r *rewriter) selectStmt(n *ast.SelectStmt) {
+	var hoisted []string
+	for _, c := range n.Body.List {
+		send, ok := c.(*ast.CommClause).Comm.(*ast.SendStmt)
+		if !ok {
+			continue
+		}
+		_, lit := ast.Unparen(send.Value).(*ast.CompositeLit)
+		typ, typed := r.chanElemType(send.Chan)
+		iface := typed && r.isInterfaceType(typ)
+		if !lit && !typed {
+			continue
+		}
+		tmp := fmt.Sprintf("_gopadSel%d", len(hoisted))
+		value := r.text(send.Value)
+		switch {
+		case iface:
+			hoisted = append(hoisted, tmp+" := func() "+typ+" { return "+value+" }()")
+		case typed:
+			hoisted = append(hoisted, "var "+tmp+" "+typ+" = "+value)
+		default:
+			hoisted = append(hoisted, tmp+" := "+value)
+		}
+		r.add(r.it.off(send.Value.Pos()), r.it.off(send.Value.End()), tmp)
+	}
+	if len(hoisted) > 0 {
+		// Before the label of a labeled select: break L must name the select.
+		start := n.Pos()
+		if l, ok := r.selectLabels[n]; ok {
+			start = l
+		}
+		r.insert(start, "{ "+strings.Join(hoisted, "; ")+"; ")
+		o := r.it.off(n.End())
+		r.it.edits = append(r.it.edits, edit{start: o, end: o, text: " }", order: editStatementClosing})
+	}
 	for _, c := range n.Body.List {
 		if c.(*ast.CommClause).Comm == nil {
 			return
 		}
 	}
-	r.insert(n.Body.Rbrace, "case <-"+rtName+".Intr(): "+rtName+".Stop();")
+	// After a semicolon: the last case may end without one (on one line).
+	sep := ";"
+	if len(n.Body.List) == 0 {
+		sep = ""
+	}
+	r.insert(n.Body.Rbrace, sep+"case <-"+rtName+".Intr(): "+rtName+".Stop();")
 }
 
 // isInt reports whether x is known to be an integer (for range over int).
@@ -907,7 +968,7 @@ func (r *rewriter) commaOK(s *ast.AssignStmt) bool {
 		}
 		r.markCommaOK(2, s.Rhs)
 		r.walk(x)
-		if v.Name != "_" {
+		if v.Name != "_" && !r.definedEarlierInCell(v.Name) {
 			decl = "var " + v.Name + " " + r.text(x.Type) + "; "
 		}
 	case *ast.IndexExpr:
@@ -932,12 +993,28 @@ func (r *rewriter) commaOK(s *ast.AssignStmt) bool {
 	default:
 		return false
 	}
-	if ok.Name != "_" {
+	if ok.Name != "_" && !r.definedEarlierInCell(ok.Name) {
+		// As := does, an ok an earlier statement of the cell defined is
+		// assigned, not declared again (which yaegi refused).
 		decl += "var " + ok.Name + " bool; "
 	}
 	r.insert(s.Pos(), decl)
 	r.add(r.it.off(s.TokPos), r.it.off(s.TokPos)+2, "=")
 	return true
+}
+
+// definedEarlierInCell reports whether a top-level item of the cell before
+// the one being rewritten defines name.
+func (r *rewriter) definedEarlierInCell(name string) bool {
+	for _, it := range r.c.items {
+		if it.start >= r.it.start { // r.it may be a copy (hoist.go)
+			return false
+		}
+		if slices.Contains(it.defines, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // renderCopy renders n with the edits inside it, keeping those edits.
@@ -1253,9 +1330,11 @@ func isRuneConstant(x ast.Expr) bool {
 }
 
 // sendStmt makes ch <- v interruptible: a select with an interrupt case.
-// A composite literal is made before the select: yaegi's
-// select sent it with its computed elements zero (ch <- T{f(x), i + 1} sent
-// T{"", 0}), and failed to convert it to an interface element type.
+// The value is made before the select, with the channel's element type when
+// it is known: yaegi's select sent a composite literal with its computed
+// elements zero (ch <- T{f(x), i + 1} sent T{"", 0}), and did not convert a
+// value to the element type (a cell struct to io.Reader, 1 to float64), which
+// reflect then refused.
 func (r *rewriter) sendStmt(n *ast.SendStmt) {
 	end := func(text string) {
 		o := r.it.off(n.End())
@@ -1265,19 +1344,25 @@ func (r *rewriter) sendStmt(n *ast.SendStmt) {
 	if u, ok := v.(*ast.UnaryExpr); ok && u.Op == token.AND {
 		v = ast.Unparen(u.X)
 	}
-	if _, lit := v.(*ast.CompositeLit); !lit || selectorPath(n.Chan) == "" {
+	_, lit := v.(*ast.CompositeLit)
+	typ, typed := r.chanElemType(n.Chan)
+	if !lit && !typed || selectorPath(n.Chan) == "" {
 		r.insert(n.Pos(), "select { case ")
 		end(": case <-" + rtName + ".Intr(): " + rtName + ".Stop() }")
 		return
 	}
 	// The channel, a name (a.b), is written again in the select: an alias
 	// of it made in a goroutine hung the select.
-	r.add(r.it.off(n.Pos()), r.it.off(n.Value.Pos()), "{ _gopadSend := ")
-	if typ, ok := r.chanElemType(n.Chan); ok && r.isInterfaceType(typ) {
+	switch {
+	case typed && r.isInterfaceType(typ):
 		// Converted in a function literal of its own (ifaceconv.go).
-		r.insert(n.Value.Pos(), "func() "+typ+" { return ")
+		r.add(r.it.off(n.Pos()), r.it.off(n.Value.Pos()), "{ _gopadSend := func() "+typ+" { return ")
 		vo := r.it.off(n.Value.End())
 		r.it.edits = append(r.it.edits, edit{start: vo, end: vo, text: " }()", order: editClosing})
+	case typed:
+		r.add(r.it.off(n.Pos()), r.it.off(n.Value.Pos()), "{ var _gopadSend "+typ+" = ")
+	default:
+		r.add(r.it.off(n.Pos()), r.it.off(n.Value.Pos()), "{ _gopadSend := ")
 	}
 	end("; select { case " + r.text(n.Chan) + " <- _gopadSend: case <-" + rtName + ".Intr(): " + rtName + ".Stop() } }")
 }
@@ -1323,13 +1408,15 @@ func (r *rewriter) recvDecls(s *ast.AssignStmt, u *ast.UnaryExpr) (string, bool)
 	return decl, true
 }
 
-// isInterfaceType reports whether a type expression names an interface.
+// isInterfaceType reports whether the type written typ may be an interface:
+// a literal one, a named one (io.Reader, a cell's), or a type it cannot tell.
 func (r *rewriter) isInterfaceType(typ string) bool {
-	switch typ {
-	case "any", "error", "interface{}":
+	x, err := parser.ParseExpr(typ)
+	if err != nil {
 		return true
 	}
-	return strings.HasPrefix(typ, "interface")
+	iface, known := r.typeIsInterface(x)
+	return iface || !known
 }
 
 // rangeOverChan rewrites `for v := range ch` into a loop of interruptible

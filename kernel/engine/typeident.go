@@ -331,8 +331,8 @@ var compiledErrorHelpers = map[string]any{
 	// compiled interface (interp._error), so that interpreted assertions
 	// see its methods; other values are returned as they are.
 	"Inner": func(err error) any {
-		if w, ok := err.(_cellError); ok && w.W_gopadValue != nil {
-			return w.W_gopadValue() // the value with its interpreter type
+		if self, _, ok := hiddenMethod(reflect.ValueOf(err)); ok {
+			return self() // the value with its interpreter type
 		}
 		v := reflect.ValueOf(err)
 		for v.IsValid() && v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct {

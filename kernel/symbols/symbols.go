@@ -9,6 +9,7 @@ package symbols
 import "reflect"
 
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract gopad.dev/gopad/ml gopad.dev/gopad/display
+//go:generate go run ./internal/gencellwrappers -set gopad -o cellwrappers_gen.go
 
 // Symbols maps "importpath/packagename" to the package's exported symbols, as
 // interp.Interpreter.Use expects. It is filled by the generated files.
