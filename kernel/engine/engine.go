@@ -311,7 +311,7 @@ func New(opts Options) (*Engine, error) {
 	rtSyms["As"] = reflect.ValueOf(e.show.as)
 	rtSyms["AsNone"] = reflect.ValueOf(e.show.asNone)
 	rtSyms["Cell"] = reflect.ValueOf(e.show.cell)
-	rtSyms["Refl"] = reflect.ValueOf(e.show.reflectCheck)
+	rtSyms["Refl"] = reflect.ValueOf(e.show.codecValue)
 	rtSyms["Slog"] = reflect.ValueOf(e.show.slogCheck)
 	rtSyms["FieldByName"] = reflect.ValueOf(fieldByNameHelper)
 	rtSyms["ErrorsAs"] = reflect.ValueOf(e.show.errorsAs)

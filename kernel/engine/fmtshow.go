@@ -79,6 +79,13 @@ type shower struct {
 	registered map[string]reflect.Type
 	// logValuers are the cell types with a LogValue method (reflectguard.go).
 	logValuers map[string]bool
+	// codecMethods holds "Type.Method" for the cell types' methods that
+	// json and xml would call (MarshalJSON, ...), mirrors the types built
+	// for the encoders and holdsInterface which cell types can hold
+	// interfaces (codecvalue.go).
+	codecMethods   map[string]bool
+	mirrors        map[mirrorKey]mirrorResult
+	holdsInterface map[*showType]bool
 	// genericText maps the generic cell types with a String or Error
 	// method to the method: fmt cannot call it (generictext.go).
 	genericText map[string]string

@@ -1,31 +1,32 @@
 package engine
 
 import (
+	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"go/ast"
 	"go/token"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// Reflection-based encoders see a cell struct through yaegi's reflect type,
-// in which an embedded struct is an ordinary named field: encoding/json and
-// encoding/xml nest it instead of promoting its fields (and leave promoted
-// fields empty when decoding). Until that can be made right, the values such
-// calls get are checked and a cell type with an embedded struct is refused
-// with an error naming the call and its line, never encoded wrongly.
+// Reflection-based encoders see cell values through yaegi's reflect types;
+// the value arguments of json's and xml's calls go through codecValue
+// (codecvalue.go), which gives them Go's shape.
 
-// reflectEncoders lists, by import path, the functions whose arguments are
-// checked (the index of the value argument).
+// reflectEncoders lists, by import path, the functions whose value argument
+// is converted (its index).
 var reflectEncoders = map[string]map[string]int{
 	"encoding/json": {"Marshal": 0, "MarshalIndent": 0, "Unmarshal": 1},
 	"encoding/xml":  {"Marshal": 0, "MarshalIndent": 0, "Unmarshal": 1},
 }
 
 // encoderMethods are the methods of json's and xml's encoders and decoders
-// whose first argument is checked, whatever the receiver (the check lets
-// every other value through unchanged).
+// whose first argument is converted; on a receiver of unknown type it is
+// checked instead (the check lets every other value through unchanged).
 var encoderMethods = map[string]bool{"Encode": true, "Decode": true, "EncodeElement": true, "DecodeElement": true}
 
 // slogPrinters are log/slog's functions and Logger methods that take
@@ -79,7 +80,7 @@ func (r *rewriter) guardReflect(n *ast.CallExpr, fun *ast.SelectorExpr) {
 		}
 		return
 	}
-	arg := -1
+	arg, op := -1, ""
 	name := fun.Sel.Name
 	if id, ok := fun.X.(*ast.Ident); ok && r.isPackage(id.Name) {
 		path, _ := r.importPath(id.Name)
@@ -87,65 +88,64 @@ func (r *rewriter) guardReflect(n *ast.CallExpr, fun *ast.SelectorExpr) {
 		if !ok {
 			return
 		}
-		arg, name = i, id.Name+"."+name
+		kind := strings.TrimPrefix(path, "encoding/")
+		arg, op, name = i, kind+".encode", id.Name+"."+name
+		if strings.HasPrefix(fun.Sel.Name, "Unmarshal") {
+			op = kind + ".decode"
+		}
 	} else if encoderMethods[name] {
-		arg = 0
+		arg, op = 0, "check.encode"
+		if strings.HasPrefix(name, "Decode") {
+			op = "check.decode"
+		}
+		switch rt := r.exprType(fun.X); {
+		case codecReceivers[rt] != "":
+			op = codecReceivers[rt] + op[strings.IndexByte(op, '.'):]
+		case rt != nil:
+			return // another encoder (gob, ...) or a method of a type the front-end knows
+		}
 	}
 	if arg < 0 || arg >= len(n.Args) || n.Ellipsis.IsValid() {
 		return
 	}
+	r.codecMethodsOfCellTypes()
 	x := n.Args[arg]
 	line, _ := lineCol(r.c.src, r.it.off(n.Pos()))
-	r.insert(x.Pos(), "_gopadRefl(")
-	r.insert(x.End(), ", "+strconv.Quote(fmt.Sprintf("%s at cell line %d", name, line))+")")
+	helper := "_gopadRefl("
+	if strings.HasPrefix(op, "check.") {
+		// A method of a receiver the front-end cannot type (perhaps
+		// not an encoder at all): the argument keeps its type.
+		helper = "_gopadReflCheck("
+	}
+	r.insert(x.Pos(), helper)
+	r.insert(x.End(), ", "+strconv.Quote(op)+", "+strconv.Quote(fmt.Sprintf("%s at cell line %d", name, line))+")")
 }
 
-// reflectCheck is the compiled check (the show box's Refl): it panics when v
-// holds a cell struct type with an embedded struct.
-func (s *shower) reflectCheck(v any, where string) {
-	val, t := s.static(reflect.ValueOf(v))
-	if !val.IsValid() || t == nil {
-		return
-	}
-	s.mu.Lock()
-	name, field := embeddedStruct(t, 0)
-	s.mu.Unlock()
-	if name != "" {
-		panic(fmt.Errorf("%s: %s embeds struct %s, and the interpreter shows embedded fields to reflection as ordinary fields, "+
-			"so the result would be wrong (Go promotes the embedded struct's fields); give %s the fields itself, or a named field",
-			where, name, field, name))
-	}
+// codecReceivers are the encoder and decoder types whose methods get
+// converted values (codecvalue.go).
+var codecReceivers = map[reflect.Type]string{
+	reflect.TypeFor[*json.Encoder](): "json", reflect.TypeFor[*json.Decoder](): "json",
+	reflect.TypeFor[*xml.Encoder](): "xml", reflect.TypeFor[*xml.Decoder](): "xml",
 }
 
-// embeddedStruct finds a cell struct type with an embedded struct field in
-// t (through pointers, slices, arrays and maps). s.mu is held.
-func embeddedStruct(t *showType, depth int) (typeName, field string) {
-	if t == nil || depth > 10 {
-		return "", ""
-	}
-	u := t.underlying()
-	if u == nil {
-		return "", ""
-	}
-	switch u.cat {
-	case "ptrT", "sliceT", "arrayT", "mapT":
-		return embeddedStruct(u.elem, depth+1)
-	case "structT":
-		for _, f := range u.fields {
-			ft := f.typ.underlying()
-			if ft != nil && ft.cat == "ptrT" {
-				ft = ft.elem.underlying()
-			}
-			if f.embed && ft != nil && ft.cat == "structT" {
-				n := t.goName(0)
-				return n, f.name
-			}
-			if n, fn := embeddedStruct(f.typ, depth+1); n != "" {
-				return n, fn
+// codecMethodsOfCellTypes tells the show helpers which methods of cell types
+// json and xml would call.
+func (r *rewriter) codecMethodsOfCellTypes() {
+	m := map[string]bool{}
+	for key := range r.e.methods {
+		_, method, _ := strings.Cut(key, ".")
+		for _, names := range codecMethods {
+			if slices.Contains(names, method) {
+				m[key] = true
 			}
 		}
 	}
-	return "", ""
+	r.e.show.mu.Lock()
+	if !maps.Equal(m, r.e.show.codecMethods) {
+		r.e.show.codecMethods = m
+		r.e.show.mirrors = nil // a method added since changes the answers
+	}
+	r.e.show.mu.Unlock()
 }
 
 // logValuers returns the cell types with a LogValue method, and tells the

@@ -5,25 +5,46 @@ import (
 	"testing"
 )
 
-// Reflection-based library calls that yaegi's view of cell types would make
-// silently wrong are refused, naming the call and its line; the same calls
-// on other values run (expected outputs from go run).
+// json and xml of cell types give Go's output (expected outputs from go
+// run): embedded structs flattened, cell values inside interfaces encoded
+// with their fields, decoding fills promoted fields. What gopad cannot make
+// right is refused, naming the call, its line and the type; slog's
+// LogValuer and SetLogLoggerLevel too.
 func TestReflectionGuards(t *testing.T) {
 	h := newHarness(t)
-	h.run("import (\n\t\"encoding/json\"\n\t\"encoding/xml\"\n\t\"log/slog\"\n\t\"os\"\n)\n" +
+	h.run("import (\n\t\"encoding/json\"\n\t\"encoding/xml\"\n\t\"log/slog\"\n\t\"os\"\n\t\"strings\"\n\t\"sync\"\n\t\"time\"\n)\n" +
 		"type Addr struct{ City string `json:\"city\"` }\ntype Person struct {\n\tName string `json:\"name\"`\n\tAddr\n}\n" +
 		"type Plain struct {\n\tName string `json:\"name\"`\n\tAge  int    `json:\"age\"`\n}\n" +
-		"type Token string\nfunc (Token) LogValue() slog.Value { return slog.StringValue(\"REDACTED\") }")
-	h.out.Reset()
-	h.run("b, err := json.Marshal(Plain{\"a\", 3})\nfmt.Println(string(b), err)")
-	if got := h.out.String(); got != "{\"name\":\"a\",\"age\":3} <nil>\n" {
-		t.Errorf("json of a plain cell struct: %q", got)
+		"type Token string\nfunc (Token) LogValue() slog.Value { return slog.StringValue(\"REDACTED\") }\n" +
+		"type Temp int\nfunc (t Temp) MarshalJSON() ([]byte, error) { return []byte(`\"hot\"`), nil }\ntype Reading struct{ T Temp }\n" +
+		"type Stamp struct {\n\ttime.Time\n\tName string\n}\ntype Locked struct {\n\tsync.Mutex\n\tN int\n}\n" +
+		"type Setter struct{ V int }\nfunc (s *Setter) UnmarshalJSON(b []byte) error { s.V = 7; return nil }\n" +
+		"type Chain struct {\n\tAddr\n\tNext *Chain\n}\ntype Holder struct{ enc *json.Encoder }\ntype Fault struct{ Code int }\nfunc (f Fault) Error() string { return \"fault\" }")
+	for _, c := range []struct{ code, want string }{
+		{"b, err := json.Marshal(Plain{\"a\", 3})\nfmt.Println(string(b), err)", `{"name":"a","age":3} <nil>`},
+		{"b, err := json.Marshal(Person{\"a\", Addr{\"x\"}})\nfmt.Println(string(b), err)", `{"name":"a","city":"x"} <nil>`},
+		{"var p Person\nerr := json.Unmarshal([]byte(`{\"name\":\"b\",\"city\":\"y\"}`), &p)\nfmt.Printf(\"%+v %v\\n\", p, err)", `{Name:b Addr:{City:y}} <nil>`},
+		{"b, err := json.Marshal(map[string]any{\"p\": Plain{\"x\", 1}, \"pp\": &Person{\"y\", Addr{\"z\"}}, \"n\": 1})\nfmt.Println(string(b), err)",
+			`{"n":1,"p":{"name":"x","age":1},"pp":{"name":"y","city":"z"}} <nil>`},
+		{"b, err := json.Marshal([]any{1, Plain{\"x\", 2}, nil, []any{Addr{\"q\"}}})\nfmt.Println(string(b), err)", `[1,{"name":"x","age":2},null,[{"city":"q"}]] <nil>`},
+		{"var e error = Fault{4}\nb, err := json.Marshal(struct{ E error }{e})\nb2, err2 := json.Marshal(e)\nfmt.Println(string(b), err, string(b2), err2)", `{"E":{"Code":4}} <nil> {"Code":4} <nil>`},
+		{"var sb strings.Builder\nenc := xml.NewEncoder(&sb)\nerr := enc.Encode([]Person{{\"n\", Addr{\"c\"}}})\nfmt.Println(sb.String(), err)", `<Person><Name>n</Name><City>c</City></Person> <nil>`},
+		{"func f() ([]byte, error) { return xml.Marshal(&Plain{\"p\", 1}) }\nb, err := f()\nfmt.Println(string(b), err)", `<Plain><Name>p</Name><Age>1</Age></Plain> <nil>`},
+	} {
+		h.out.Reset()
+		h.run(c.code)
+		if got := strings.TrimSpace(h.out.String()); got != c.want {
+			t.Errorf("cell:\n%s\nprinted %q, want %q", c.code, got, c.want)
+		}
 	}
 	for _, c := range []struct{ code, want string }{
-		{"b2, _ := json.Marshal(Person{\"a\", Addr{\"x\"}})", "json.Marshal at cell line 1: main.Person embeds struct Addr"},
-		{"var p Person\n_ = json.Unmarshal([]byte(`{\"city\":\"x\"}`), &p)", "json.Unmarshal at cell line 2: main.Person embeds struct Addr"},
-		{"enc := xml.NewEncoder(os.Stdout)\n_ = enc.Encode([]Person{{}})", "Encode at cell line 2: main.Person embeds struct Addr"},
-		{"func f() { xml.Marshal(&Person{}) }\nf()", "xml.Marshal at cell line 1"},
+		{"b, _ := json.Marshal(Reading{Temp(3)})", "json.Marshal at cell line 1: main.Temp has a MarshalJSON method"},
+		{"b, _ := json.Marshal(map[string]any{\"t\": Temp(3)})", "json.Marshal at cell line 1: main.Temp has a MarshalJSON method"},
+		{"var s Setter\n_ = json.Unmarshal([]byte(`{}`), &s)", "json.Unmarshal at cell line 2: main.Setter has a UnmarshalJSON method"},
+		{"b, _ := json.Marshal(Stamp{Name: \"x\"})", "main.Stamp embeds time.Time, whose MarshalJSON method Go promotes"},
+		{"b, _ := json.Marshal(&Locked{N: 1})", "main.Locked embeds sync.Mutex, which has methods"},
+		{"b, _ := json.Marshal(Chain{Addr{\"a\"}, nil})", "main.Chain refers to itself"},
+		{"h := Holder{json.NewEncoder(os.Stdout)}\n_ = h.enc.Encode(Person{})", "Encode at cell line 2: gopad cannot tell which encoder this is"},
 		{"slog.Info(\"hi\", \"token\", Token(\"x\"))", "Info at cell line 1: main.Token implements slog.LogValuer"},
 		{"slog.SetLogLoggerLevel(slog.LevelDebug)", "slog.SetLogLoggerLevel"},
 	} {

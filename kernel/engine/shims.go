@@ -34,7 +34,7 @@ type _gopadShowBox struct {
 	As         func(e, target any) int
 	AsNone     func(err error, target any) bool
 	Cell       func(v any) any
-	Refl       func(v any, where string)
+	Refl       func(v any, op, where string) any
 	Slog       func(v any, where string)
 }
 
@@ -337,9 +337,18 @@ func _gopadErrorsUnwrap(err error) error {
 // an index of a compiled value goes through it (compositeElems).
 func _gopadId[T any](v T) T { return v }
 
-// _gopadRefl checks a value for json and xml (reflectguard.go).
-func _gopadRefl[T any](v T, where string) T {
-	_gopadFmt.Refl(v, where)
+// _gopadRefl gives json and xml a value of Go's shape (codecvalue.go).
+func _gopadRefl[T any](v T, op, where string) any {
+	if m := _gopadFmt.Refl(v, op, where); m != nil {
+		return m
+	}
+	return v
+}
+
+// _gopadReflCheck refuses a value that json or xml would need converted,
+// for a receiver of unknown type (codecvalue.go).
+func _gopadReflCheck[T any](v T, op, where string) T {
+	_gopadFmt.Refl(v, op, where)
 	return v
 }
 

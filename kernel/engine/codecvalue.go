@@ -1,0 +1,683 @@
+package engine
+
+import (
+	"encoding"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// encoding/json and encoding/xml see cell values through yaegi's reflect
+// types, which differ from Go's in three ways that change their output:
+//
+//   - an embedded struct is an ordinary named field (yaegi marks a field
+//     Anonymous only in a one-field struct, golang/go#15924), so its fields
+//     were nested instead of promoted, and left empty when decoding;
+//   - a cell value held in an interface (map[string]any, []any, a field of
+//     type any or error) is yaegi's valueInterface, which has no exported
+//     fields: it encoded as {};
+//   - a cell type has no name, so xml could not name its element.
+//
+// The front-end routes the value argument of json's and xml's Marshal,
+// MarshalIndent, Unmarshal, Encode, Decode, EncodeElement and DecodeElement
+// through codecValue (reflectguard.go), which hands the encoder a value of a
+// mirror type that has Go's shape: embedded structs marked Anonymous,
+// interfaces holding the real values, the element named after the cell type.
+// A decoder gets the same memory seen through the mirror type, which has the
+// same layout. What cannot be mirrored (a cell type's own MarshalJSON, an
+// embedded library type whose methods Go would promote) is refused with an
+// error naming the type, never encoded differently from Go.
+
+// codecOp says which encoder a value is for and in which direction.
+type codecOp struct {
+	kind   string // "json" or "xml"; "" when the receiver's type is unknown
+	decode bool
+	// check is set when the receiver's type is unknown: the value is
+	// checked as for json and for xml.
+	check bool
+}
+
+func parseCodecOp(op string) codecOp {
+	kind, dir, _ := strings.Cut(op, ".")
+	if kind == "check" {
+		kind = ""
+	}
+	return codecOp{kind: kind, decode: dir == "decode"}
+}
+
+// codecMethods are, by encoder and direction, the methods through which a
+// type controls its own encoding: compiled code cannot call them on a cell
+// type.
+var codecMethods = map[codecOp][]string{
+	{kind: "json"}:               {"MarshalJSON", "MarshalText"},
+	{kind: "json", decode: true}: {"UnmarshalJSON", "UnmarshalText"},
+	{kind: "xml"}:                {"MarshalXML", "MarshalXMLAttr", "MarshalText"},
+	{kind: "xml", decode: true}:  {"UnmarshalXML", "UnmarshalXMLAttr", "UnmarshalText"},
+}
+
+// codecInterfaces are the interfaces behind codecMethods, for library types.
+var codecInterfaces = map[codecOp][]reflect.Type{
+	{kind: "json"}:               {reflect.TypeFor[json.Marshaler](), reflect.TypeFor[encoding.TextMarshaler]()},
+	{kind: "json", decode: true}: {reflect.TypeFor[json.Unmarshaler](), reflect.TypeFor[encoding.TextUnmarshaler]()},
+	{kind: "xml"}:                {reflect.TypeFor[xml.Marshaler](), reflect.TypeFor[xml.MarshalerAttr](), reflect.TypeFor[encoding.TextMarshaler]()},
+	{kind: "xml", decode: true}:  {reflect.TypeFor[xml.Unmarshaler](), reflect.TypeFor[xml.UnmarshalerAttr](), reflect.TypeFor[encoding.TextUnmarshaler]()},
+}
+
+var (
+	anyType       = reflect.TypeFor[any]()
+	xmlNameType   = reflect.TypeFor[xml.Name]()
+	errCodecDepth = errors.New("the value is nested too deeply, or refers to itself")
+)
+
+// codecValue is the show box's Refl: the value to give the encoder in place
+// of v, or nil when v itself is right. op is "json.encode", "xml.decode",
+// ..., or "check.encode"/"check.decode" for a receiver whose type the
+// front-end does not know: then v cannot be replaced, and a value that would
+// need it is refused. It panics with an error naming where when v cannot be
+// encoded as Go would.
+func (s *shower) codecValue(v any, op, where string) any {
+	val, t := s.static(reflect.ValueOf(v))
+	if !val.IsValid() {
+		return nil
+	}
+	o := parseCodecOp(op)
+	var out any
+	var err error
+	if o.kind == "" {
+		err = s.codecCheck(val, t, o.decode)
+	} else {
+		out, err = s.codecConvert(val, t, o)
+	}
+	if err != nil {
+		panic(fmt.Errorf("%s: %w", where, err))
+	}
+	return out
+}
+
+// codecCheck refuses v when json or xml would need a converted value.
+func (s *shower) codecCheck(v reflect.Value, t *showType, decode bool) error {
+	for _, kind := range []string{"json", "xml"} {
+		// An unnamed cell struct gives xml an error of its own, not a
+		// wrong answer: only what would be wrong is refused.
+		out, err := s.codecConvert(v, t, codecOp{kind: kind, decode: decode, check: true})
+		if err != nil {
+			return err
+		}
+		if out != nil {
+			return fmt.Errorf("gopad cannot tell which encoder this is, and %s values need its help to encode as Go would; "+
+				"call it on a variable declared from json.NewEncoder/NewDecoder or xml.NewEncoder/NewDecoder", typeName(t, v))
+		}
+	}
+	return nil
+}
+
+func typeName(t *showType, v reflect.Value) string {
+	if t != nil {
+		return t.goName(0)
+	}
+	return v.Type().String()
+}
+
+// codecConvert returns the value to encode or decode in place of v, or nil.
+func (s *shower) codecConvert(v reflect.Value, t *showType, o codecOp) (any, error) {
+	if o.decode {
+		// Decoding writes through a pointer: the decoder gets the same
+		// memory typed by the mirror, which has the same layout.
+		m, err := s.mirror(t, v.Type(), o)
+		if err != nil || m == v.Type() || v.Kind() != reflect.Pointer || v.IsNil() {
+			return nil, err
+		}
+		return reflect.NewAt(m.Elem(), v.UnsafePointer()).Interface(), nil
+	}
+	unwrapped := false
+	if isInterfaceSlot(v.Type()) || isInterfaceType(t) {
+		// The encoder takes an interface: it sees what it holds, which
+		// may be wrapped by yaegi.
+		dv, dt := s.dynamic(v)
+		if !dv.IsValid() {
+			return nil, nil
+		}
+		v, t, unwrapped = dv, dt, true
+	}
+	c := codecWalk{s: s, op: o}
+	out, changed, err := c.encode(v, t, 0)
+	if err != nil {
+		return nil, err
+	}
+	if o.kind == "xml" && !o.check {
+		named, ok, err := c.xmlNamed(out, t)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out, changed = named, true
+		}
+	}
+	if !changed && !unwrapped {
+		return nil, nil
+	}
+	return out.Interface(), nil
+}
+
+// mirrorKey caches mirror types by interpreter type, reflect type and
+// operation.
+type mirrorKey struct {
+	t  *showType
+	rt reflect.Type
+	op codecOp
+}
+
+type mirrorResult struct {
+	rt  reflect.Type
+	err error
+}
+
+// mirrorState is one mirror computation: the types being mirrored, and
+// whether one of them was met again inside itself (a recursive type, whose
+// mirror reflection cannot build).
+type mirrorState struct {
+	open      map[*showType]bool
+	recursive bool
+	results   map[mirrorKey]mirrorResult
+}
+
+// mirror returns the type with Go's shape for values of interpreter type t
+// (nil when unknown) whose reflect type is rt: rt itself when nothing
+// differs.
+func (s *shower) mirror(t *showType, rt reflect.Type, o codecOp) (reflect.Type, error) {
+	if !o.decode && isInterfaceSlot(rt) {
+		return anyType, nil
+	}
+	if t == nil {
+		return rt, nil
+	}
+	key := mirrorKey{t, rt, o}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.mirrors[key]; ok {
+		return r.rt, r.err
+	}
+	st := &mirrorState{open: map[*showType]bool{}, results: map[mirrorKey]mirrorResult{}}
+	m, err := s.mirrorLocked(t, rt, o, st)
+	if st.recursive {
+		// What was computed inside a recursive type assumed the type
+		// unchanged: keep only the answer for t, and only if it is.
+		st.results = map[mirrorKey]mirrorResult{}
+		if err == nil && m != rt {
+			err = fmt.Errorf("%s refers to itself and needs a reshaped type (for an embedded struct or an interface), which reflection cannot build for a recursive type", t.goName(0))
+		}
+		st.results[key] = mirrorResult{m, err}
+	}
+	if s.mirrors == nil {
+		s.mirrors = map[mirrorKey]mirrorResult{}
+	}
+	for k, r := range st.results {
+		s.mirrors[k] = r
+	}
+	return m, err
+}
+
+// mirrorLocked is mirror with s.mu held.
+func (s *shower) mirrorLocked(t *showType, rt reflect.Type, o codecOp, st *mirrorState) (reflect.Type, error) {
+	if !o.decode && isInterfaceSlot(rt) {
+		// An interface's content is replaced by its real value, which
+		// may not implement the interface in reflect's eyes.
+		return anyType, nil
+	}
+	if t == nil {
+		return rt, nil
+	}
+	key := mirrorKey{t, rt, o}
+	if r, ok := s.mirrors[key]; ok {
+		return r.rt, r.err
+	}
+	if r, ok := st.results[key]; ok {
+		return r.rt, r.err
+	}
+	if st.open[t] {
+		st.recursive = true
+		return rt, nil
+	}
+	st.open[t] = true
+	m, err := s.mirrorType(t, rt, o, st)
+	delete(st.open, t)
+	st.results[key] = mirrorResult{m, err}
+	return m, err
+}
+
+func (s *shower) mirrorType(t *showType, rt reflect.Type, o codecOp, st *mirrorState) (reflect.Type, error) {
+	if err := s.ownCodecMethod(t, o); err != nil {
+		return nil, err
+	}
+	u := t.underlying()
+	if u == nil {
+		return rt, nil
+	}
+	switch {
+	case u.cat == "ptrT" && rt.Kind() == reflect.Pointer:
+		e, err := s.mirrorLocked(u.elem, rt.Elem(), o, st)
+		if err != nil || e == rt.Elem() {
+			return rt, err
+		}
+		return reflect.PointerTo(e), nil
+	case (u.cat == "sliceT" || u.cat == "variadicT") && rt.Kind() == reflect.Slice:
+		e, err := s.mirrorLocked(u.elem, rt.Elem(), o, st)
+		if err != nil || e == rt.Elem() {
+			return rt, err
+		}
+		return reflect.SliceOf(e), nil
+	case u.cat == "arrayT" && rt.Kind() == reflect.Array:
+		e, err := s.mirrorLocked(u.elem, rt.Elem(), o, st)
+		if err != nil || e == rt.Elem() {
+			return rt, err
+		}
+		return reflect.ArrayOf(rt.Len(), e), nil
+	case u.cat == "mapT" && rt.Kind() == reflect.Map:
+		e, err := s.mirrorLocked(u.elem, rt.Elem(), o, st)
+		if err != nil || e == rt.Elem() {
+			return rt, err
+		}
+		return reflect.MapOf(rt.Key(), e), nil
+	case u.cat == "structT" && rt.Kind() == reflect.Struct && rt.NumField() == len(u.fields):
+		return s.mirrorStruct(t, u, rt, o, st)
+	}
+	return rt, nil
+}
+
+// mirrorStruct mirrors a struct type: fields of mirrored types, embedded
+// structs marked Anonymous as Go marks them.
+func (s *shower) mirrorStruct(t, u *showType, rt reflect.Type, o codecOp, st *mirrorState) (reflect.Type, error) {
+	fields := make([]reflect.StructField, rt.NumField())
+	changed := false
+	for i, f := range u.fields {
+		sf := rt.Field(i)
+		fields[i] = reflect.StructField{Name: sf.Name, PkgPath: sf.PkgPath, Type: sf.Type, Tag: sf.Tag, Anonymous: sf.Anonymous}
+		if sf.Tag.Get(o.kind) == "-" || sf.PkgPath != "" {
+			continue // left out by the encoder (an unexported field is tagged "-")
+		}
+		ft, err := s.mirrorLocked(f.typ, sf.Type, o, st)
+		if err != nil {
+			return nil, err
+		}
+		fields[i].Type = ft
+		changed = changed || ft != sf.Type
+		if !f.embed || sf.Anonymous {
+			continue
+		}
+		if m := promotedCodecMethod(ft, o); m != "" {
+			return nil, fmt.Errorf("%s embeds %s, whose %s method Go promotes to %s for the encoder, which gopad cannot do for a type defined in a cell; "+
+				"make it a named field (%s %s)", t.goName(0), f.typ.goName(0), m, t.goName(0), f.name, f.typ.goName(0))
+		}
+		base := ft
+		if base.Kind() == reflect.Pointer {
+			base = base.Elem()
+		}
+		if base.Kind() != reflect.Struct {
+			continue // Go encodes an embedded non-struct under its type name, as yaegi's named field does
+		}
+		if name, _, _ := strings.Cut(sf.Tag.Get(o.kind), ","); name != "" {
+			continue // a tagged embedded struct is a named field in Go too
+		}
+		if base.NumMethod() > 0 || reflect.PointerTo(base).NumMethod() > 0 {
+			// reflect.StructOf cannot embed a type with methods, and
+			// Go's encoding would promote them.
+			return nil, fmt.Errorf("%s embeds %s, which has methods, and gopad cannot give the encoder a type that embeds it as Go does; "+
+				"make it a named field (%s %s) or copy the fields you need", t.goName(0), f.typ.goName(0), f.name, f.typ.goName(0))
+		}
+		fields[i].Anonymous = true
+		changed = true
+	}
+	if !changed {
+		return rt, nil
+	}
+	var m reflect.Type
+	var err error
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("gopad cannot build the encoder's view of %s: %v", t.goName(0), r)
+			}
+		}()
+		m = reflect.StructOf(fields)
+	}()
+	if err == nil && (m.Size() != rt.Size() || m.Align() != rt.Align()) {
+		err = fmt.Errorf("gopad cannot build the encoder's view of %s: its layout differs", t.goName(0))
+	}
+	return m, err
+}
+
+// ownCodecMethod refuses a cell type with a method the encoder would call.
+// s.mu is held.
+func (s *shower) ownCodecMethod(t *showType, o codecOp) error {
+	if !t.isCell() {
+		return nil
+	}
+	name, _, _ := strings.Cut(t.name, "[")
+	for _, m := range codecMethods[codecOp{kind: o.kind, decode: o.decode}] {
+		if s.codecMethods[name+"."+m] {
+			verb, call := "encoded", "b, err := v."+m+"()"
+			if o.decode {
+				verb, call = "decoded", "err := v."+m+"(data)"
+			}
+			return fmt.Errorf("%s has a %s method, which compiled encoding/%s cannot call on a type defined in a cell, so the value would be %s without it; "+
+				"call the method yourself (%s) or define the type in a Go package", t.goName(0), m, o.kind, verb, call)
+		}
+	}
+	return nil
+}
+
+// promotedCodecMethod returns the name of a method of the codec's interfaces
+// that a library type rt (or *rt) has, "" for none.
+func promotedCodecMethod(rt reflect.Type, o codecOp) string {
+	for _, it := range codecInterfaces[codecOp{kind: o.kind, decode: o.decode}] {
+		if rt.Implements(it) || rt.Kind() != reflect.Pointer && reflect.PointerTo(rt).Implements(it) {
+			return it.Method(0).Name
+		}
+	}
+	return ""
+}
+
+// isInterfaceType reports whether t is an interface type.
+func isInterfaceType(t *showType) bool {
+	u := t.underlying()
+	return u != nil && (u.cat == "interfaceT" || u.cat == "errorT" || u.cat == "valueT" && u.rtype != nil && u.rtype.Kind() == reflect.Interface)
+}
+
+// isInterfaceSlot reports whether values of rt are interfaces, compiled or
+// yaegi's own.
+func isInterfaceSlot(rt reflect.Type) bool {
+	return rt.Kind() == reflect.Interface || rt.Kind() == reflect.Struct && rt.Name() == "valueInterface" && rt.PkgPath() == "github.com/traefik/yaegi/interp"
+}
+
+// codecWalk builds the value to encode.
+type codecWalk struct {
+	s  *shower
+	op codecOp
+}
+
+// encode returns v as a value of its mirror type, with the real values in
+// its interfaces; changed is false when v itself is that value.
+func (c *codecWalk) encode(v reflect.Value, t *showType, depth int) (out reflect.Value, changed bool, err error) {
+	if depth > 100 {
+		return v, false, errCodecDepth
+	}
+	rt := v.Type()
+	if isInterfaceSlot(rt) {
+		return c.encodeInterface(v, depth)
+	}
+	m, err := c.s.mirror(t, rt, c.op)
+	if err != nil {
+		return v, false, err
+	}
+	if m == rt && !c.mayHold(t, rt) {
+		return v, false, nil
+	}
+	var u *showType
+	if t != nil {
+		u = t.underlying()
+	}
+	child := func(get func(*showType) *showType) *showType {
+		if u == nil {
+			return nil
+		}
+		return get(u)
+	}
+	elemType := child(func(u *showType) *showType { return u.elem })
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return reflect.Zero(m), m != rt, nil
+		}
+		e, ch, err := c.encode(v.Elem(), elemType, depth+1)
+		if err != nil || !ch {
+			return v, false, err
+		}
+		p := reflect.New(e.Type())
+		p.Elem().Set(e)
+		return p, true, nil
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			return reflect.Zero(m), m != rt, nil
+		}
+		var out reflect.Value
+		if v.Kind() == reflect.Slice {
+			out = reflect.MakeSlice(m, v.Len(), v.Len())
+		} else {
+			out = reflect.New(m).Elem()
+		}
+		changed := m != rt
+		for i := range v.Len() {
+			e, ch, err := c.encode(v.Index(i), elemType, depth+1)
+			if err != nil {
+				return v, false, err
+			}
+			changed = changed || ch
+			out.Index(i).Set(e)
+		}
+		if !changed {
+			return v, false, nil
+		}
+		return out, true, nil
+	case reflect.Map:
+		if v.IsNil() {
+			return reflect.Zero(m), m != rt, nil
+		}
+		out := reflect.MakeMapWithSize(m, v.Len())
+		changed := m != rt
+		it := v.MapRange()
+		for it.Next() {
+			e, ch, err := c.encode(it.Value(), elemType, depth+1)
+			if err != nil {
+				return v, false, err
+			}
+			changed = changed || ch
+			out.SetMapIndex(it.Key(), e)
+		}
+		if !changed {
+			return v, false, nil
+		}
+		return out, true, nil
+	case reflect.Struct:
+		var fields []showField
+		if u != nil && u.cat == "structT" && len(u.fields) == rt.NumField() {
+			fields = u.fields
+		}
+		out := reflect.New(m).Elem()
+		if m == rt {
+			out.Set(v)
+		}
+		changed := m != rt
+		for i := range rt.NumField() {
+			sf := rt.Field(i)
+			if sf.PkgPath != "" {
+				continue // unexported: the encoder does not see it (kept by out.Set)
+			}
+			var ft *showType
+			if fields != nil {
+				ft = fields[i].typ
+			}
+			fv := v.Field(i)
+			if sf.Tag.Get(c.op.kind) == "-" {
+				out.Field(i).Set(fv)
+				continue
+			}
+			e, ch, err := c.encode(fv, ft, depth+1)
+			if err != nil {
+				return v, false, err
+			}
+			changed = changed || ch
+			out.Field(i).Set(e)
+		}
+		if !changed {
+			return v, false, nil
+		}
+		return out, true, nil
+	}
+	return v, false, nil
+}
+
+// encodeInterface replaces an interface by the value it holds, converted.
+func (c *codecWalk) encodeInterface(v reflect.Value, depth int) (reflect.Value, bool, error) {
+	dv, dt := c.s.dynamic(v)
+	if !dv.IsValid() {
+		return reflect.Zero(anyType), true, nil
+	}
+	e, _, err := c.encode(dv, dt, depth+1)
+	if err != nil {
+		return v, false, err
+	}
+	out := reflect.New(anyType).Elem()
+	out.Set(e)
+	return out, true, nil
+}
+
+// mayHold reports whether values of t (or of rt, for a library type) can
+// hold interfaces, whose content must be replaced.
+func (c *codecWalk) mayHold(t *showType, rt reflect.Type) bool {
+	if t == nil {
+		return reflectMayHoldInterface(rt, 0)
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	if c.s.holdsInterface == nil {
+		c.s.holdsInterface = map[*showType]bool{}
+	}
+	h, _ := holdsInterface(t, c.s.holdsInterface, map[*showType]bool{}, 0)
+	return h
+}
+
+// holdsInterface reports whether values of t can hold interfaces, caching
+// the answer in known. An answer that assumed a type still open (a
+// recursive type met inside itself) is not cached: provisional is set.
+// s.mu is held.
+func holdsInterface(t *showType, known, open map[*showType]bool, depth int) (h, provisional bool) {
+	if t == nil || depth > 30 {
+		return false, false
+	}
+	if h, ok := known[t]; ok {
+		return h, false
+	}
+	if open[t] {
+		return false, true
+	}
+	open[t] = true
+	defer delete(open, t)
+	visit := func(c *showType) {
+		ch, cp := holdsInterface(c, known, open, depth+1)
+		h, provisional = h || ch, provisional || cp
+	}
+	switch u := t.underlying(); {
+	case u == nil:
+	case u.cat == "interfaceT" || u.cat == "errorT":
+		h = true
+	case u.cat == "valueT":
+		h = u.rtype != nil && reflectMayHoldInterface(u.rtype, 0)
+	case u.cat == "structT":
+		for _, f := range u.fields {
+			visit(f.typ)
+		}
+	default:
+		visit(u.elem)
+	}
+	if h || !provisional {
+		known[t] = h
+	}
+	return h, provisional && !h
+}
+
+// reflectMayHoldInterface reports whether values of a library type can hold
+// interfaces the encoder would see (exported fields only).
+func reflectMayHoldInterface(rt reflect.Type, depth int) bool {
+	if depth > 8 {
+		return false
+	}
+	switch rt.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return reflectMayHoldInterface(rt.Elem(), depth+1)
+	case reflect.Map:
+		return reflectMayHoldInterface(rt.Elem(), depth+1)
+	case reflect.Struct:
+		for i := range rt.NumField() {
+			if f := rt.Field(i); f.IsExported() && reflectMayHoldInterface(f.Type, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// xmlNamed gives a cell struct at the top of an xml encoding (or each
+// element of a top slice) an XMLName field naming the cell type, as Go
+// names the element after the type; yaegi's struct types have no name.
+func (c *codecWalk) xmlNamed(v reflect.Value, t *showType) (reflect.Value, bool, error) {
+	u := t.underlying()
+	switch {
+	case !v.IsValid() || t == nil:
+		return v, false, nil
+	case v.Kind() == reflect.Interface:
+		if v.IsNil() {
+			return v, false, nil
+		}
+		dv, dt := c.s.dynamic(v)
+		out, ok, err := c.xmlNamed(dv, dt)
+		if !ok || err != nil {
+			return v, false, err
+		}
+		return out, true, nil
+	case v.Kind() == reflect.Pointer && u != nil && u.cat == "ptrT":
+		if v.IsNil() {
+			return v, false, nil
+		}
+		return c.xmlNamed(v.Elem(), u.elem)
+	case (v.Kind() == reflect.Slice || v.Kind() == reflect.Array) && u != nil && (u.cat == "sliceT" || u.cat == "arrayT") && u.elem.isCell():
+		elems := make([]reflect.Value, v.Len())
+		for i := range elems {
+			e, ok, err := c.xmlNamed(v.Index(i), u.elem)
+			if err != nil {
+				return v, false, err
+			}
+			if !ok {
+				return v, false, nil
+			}
+			elems[i] = e
+		}
+		if len(elems) == 0 {
+			return v, false, nil
+		}
+		out := reflect.MakeSlice(reflect.SliceOf(elems[0].Type()), len(elems), len(elems))
+		for i, e := range elems {
+			out.Index(i).Set(e)
+		}
+		return out, true, nil
+	case v.Kind() == reflect.Struct && t.isCell():
+		if _, has := v.Type().FieldByName("XMLName"); has {
+			return v, false, nil
+		}
+		name, _, _ := strings.Cut(t.name, "[")
+		fields := []reflect.StructField{{Name: "XMLName", Type: xmlNameType, Tag: reflect.StructTag(`xml:"` + name + `"`)}}
+		for i := range v.NumField() {
+			fields = append(fields, v.Type().Field(i))
+		}
+		var m reflect.Type
+		func() {
+			defer func() { _ = recover() }()
+			m = reflect.StructOf(fields)
+		}()
+		if m == nil {
+			return v, false, nil
+		}
+		out := reflect.New(m).Elem()
+		for i := range v.NumField() {
+			if v.Type().Field(i).PkgPath == "" {
+				out.Field(i + 1).Set(v.Field(i))
+			}
+		}
+		return out, true, nil
+	}
+	return v, false, nil
+}
