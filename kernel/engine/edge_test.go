@@ -65,6 +65,16 @@ func TestCompositeElementThroughCompiledIndex(t *testing.T) {
 	h.expect("[]string{hist.Epochs[0].String()}[0] != \"\"", "true")
 }
 
+// Elements elided in a literal of a library map or slice type whose
+// elements are pointers (fstest.MapFS{"a": {}}) crashed yaegi's compiler;
+// expected outputs from go run.
+func TestElidedPointerElementsOfLibraryTypes(t *testing.T) {
+	h := newHarness(t)
+	h.run("import (\n\t\"io/fs\"\n\t\"image\"\n\t\"testing/fstest\"\n)")
+	h.expect("fsys := fstest.MapFS{\"a.txt\": {Data: []byte(\"hi\")}, \"dir/b.go\": {}}\nm, err := fs.Glob(fsys, \"*/*.go\")\nfmt.Sprint(m, err, string(fsys[\"a.txt\"].Data))", "[dir/b.go] <nil>hi")
+	h.expect("func pts() []*image.Point { return []*image.Point{{1, 2}, {X: 3}} }\nps := pts()\nfmt.Sprint(*ps[0], *ps[1])", "(1,2) (3,0)")
+}
+
 // Top-level definitions from rune constants are runes, as in Go (yaegi made
 // them int outside functions).
 func TestTopLevelRuneConstants(t *testing.T) {

@@ -231,6 +231,7 @@ func (r *rewriter) walk(n ast.Node) {
 			}
 		case *ast.CompositeLit:
 			r.compositeElems(n)
+			r.elidedPointerElems(n)
 		case *ast.ExprStmt:
 			if u, ok := n.X.(*ast.UnaryExpr); ok && u.Op == token.ARROW && !r.skip[n] {
 				r.skip[u] = true
@@ -1648,4 +1649,30 @@ func (r *rewriter) isAsType(n *ast.CallExpr, fun *ast.IndexExpr) bool {
 	}
 	path, ok := r.importPath(id.Name)
 	return ok && path == "errors"
+}
+
+// elidedPointerElems writes the type of elements elided in a composite
+// literal of a library map or slice type whose elements are pointers
+// (fstest.MapFS{"a": {}} means &fstest.MapFile{}): yaegi's compiler crashed
+// on them.
+func (r *rewriter) elidedPointerElems(n *ast.CompositeLit) {
+	if n.Type == nil {
+		return
+	}
+	t := r.typeOfTypeExpr(n.Type)
+	if t == nil || t.Kind() != reflect.Map && t.Kind() != reflect.Slice && t.Kind() != reflect.Array || t.Elem().Kind() != reflect.Pointer {
+		return
+	}
+	name, ok := r.e.typeExpr(t.Elem().Elem(), 0)
+	if !ok {
+		return
+	}
+	for _, el := range n.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			el = kv.Value
+		}
+		if lit, ok := el.(*ast.CompositeLit); ok && lit.Type == nil {
+			r.insert(lit.Lbrace, "&"+name)
+		}
+	}
 }
