@@ -52,7 +52,7 @@ func selfMethods(it *item) string {
 		if !ok || ts.Assign.IsValid() {
 			continue // an alias has its type's methods
 		}
-		if _, ok := ts.Type.(*ast.StructType); !ok {
+		if !mayHaveMethods(ts.Type) {
 			continue
 		}
 		recv := ts.Name.Name
@@ -68,9 +68,29 @@ func selfMethods(it *item) string {
 		// A pointer receiver: the method then returns the pointer that was
 		// converted, or a pointer to the value that was (cellWrapped);
 		// through the show box, with its interpreter type.
+		if _, isStruct := ts.Type.(*ast.StructType); !isStruct {
+			// Other types: a value receiver, as yaegi calls a pointer
+			// method on the value it keeps unaddressable; the wrapper's
+			// IValue tells a converted pointer (cellWrapped).
+			fmt.Fprintf(&b, "\nfunc (x %s) %s() any { return %s.Keep(x) }", recv, selfMethodName, showBoxName)
+			continue
+		}
 		fmt.Fprintf(&b, "\nfunc (x *%s) %s() any { return %s.Keep(x) }", recv, selfMethodName, showBoxName)
 	}
 	return b.String()
+}
+
+// mayHaveMethods reports whether a type declared as t can have methods
+// (not an interface or a pointer type) as far as its syntax tells: a
+// defined type of a library or cell type is left out, as it may be either.
+func mayHaveMethods(t ast.Expr) bool {
+	switch t := ast.Unparen(t).(type) {
+	case *ast.StructType, *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.FuncType:
+		return true
+	case *ast.Ident:
+		return basicReflectTypes[t.Name] != nil
+	}
+	return false
 }
 
 // hiddenMethod returns the hidden method and IValue of w when w is a wrapper
@@ -102,13 +122,23 @@ func (s *shower) cellWrapped(w reflect.Value) (val reflect.Value, t *showType, o
 		}
 	}()
 	p, pt, ok := s.fromInterp(reflect.ValueOf(self()))
-	if !ok || p.Kind() != reflect.Pointer || p.IsNil() {
+	if !ok {
 		return reflect.Value{}, nil, false
 	}
 	s.mu.Lock()
 	u := pt.underlying()
 	s.mu.Unlock()
-	if u == nil || u.cat != "ptrT" {
+	if u == nil {
+		return reflect.Value{}, nil, false
+	}
+	if u.cat != "ptrT" {
+		// A value receiver (a type other than a struct): the value.
+		if iv := reflect.ValueOf(iValue); iv.IsValid() && iv.Kind() == reflect.Pointer && p.Kind() != reflect.Pointer {
+			return reflect.Value{}, nil, false // a pointer was converted: its type is not known here
+		}
+		return p, pt, true
+	}
+	if p.Kind() != reflect.Pointer || p.IsNil() {
 		return reflect.Value{}, nil, false
 	}
 	// A pointer was converted: the method got that pointer, which yaegi

@@ -313,6 +313,7 @@ func New(opts Options) (*Engine, error) {
 	rtSyms["Cell"] = reflect.ValueOf(e.show.cell)
 	rtSyms["Refl"] = reflect.ValueOf(e.show.codecValue)
 	rtSyms["Slog"] = reflect.ValueOf(e.show.slogCheck)
+	rtSyms["IfaceAs"] = reflect.ValueOf(e.show.ifaceAssert)
 	rtSyms["FieldByName"] = reflect.ValueOf(fieldByNameHelper)
 	rtSyms["ErrorsAs"] = reflect.ValueOf(e.show.errorsAs)
 	for name, f := range compiledErrorHelpers {

@@ -276,6 +276,9 @@ func (s *shower) present(v reflect.Value, t *showType, depth int) (any, bool) {
 		}
 		return r, true // the valueInterface itself must never reach fmt
 	}
+	if isInterpValue(v) {
+		return nil, true // a nil interface of a type a cell declares: <nil>
+	}
 	if isWrapper(v.Interface()) {
 		return nil, false
 	}
@@ -409,6 +412,11 @@ func (s *shower) show(arg any) (out any) {
 	}()
 	iv, t, ok := s.fromInterp(reflect.ValueOf(arg))
 	if !ok {
+		if rv := reflect.ValueOf(arg); rv.IsValid() && isInterpValue(rv) {
+			// A nil interface of a type a cell declares: yaegi's own
+			// zero value would crash the call to fmt.
+			return nil
+		}
 		return arg
 	}
 	if p, changed := s.present(iv, t, 0); changed {

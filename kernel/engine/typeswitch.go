@@ -131,7 +131,10 @@ func (r *rewriter) typeSwitch(n *ast.TypeSwitchStmt, label *ast.LabeledStmt) boo
 			if !known {
 				return false
 			}
-			concrete = concrete || !iface
+			_, cellIface := r.cellInterface(t)
+			// yaegi gets interface cases wrong for cell interfaces
+			// (ifaceassert.go): they are rewritten too.
+			concrete = concrete || !iface || cellIface
 		}
 	}
 	if !concrete {
@@ -175,7 +178,9 @@ func (r *rewriter) typeSwitch(n *ast.TypeSwitchStmt, label *ast.LabeledStmt) boo
 		if bind != "" {
 			val := tmp
 			if len(cc.List) == 1 {
-				if id, ok := cc.List[0].(*ast.Ident); !ok || id.Name != "nil" {
+				if methods, ok := r.cellInterface(cc.List[0]); ok {
+					val = r.ifaceAssertText(tmp, r.text(cc.List[0]), methods, false, where)
+				} else if id, ok := cc.List[0].(*ast.Ident); !ok || id.Name != "nil" {
 					val = cellAs(r.text(cc.List[0]), tmp)
 				}
 			}
@@ -194,6 +199,9 @@ func (r *rewriter) typeCond(tmp string, t ast.Expr, where string) string {
 		return tmp + " == nil"
 	}
 	typ := r.text(t)
+	if methods, ok := r.cellInterface(t); ok {
+		return "func() bool { _, ok := " + r.ifaceAssertText(tmp, typ, methods, true, where) + "; return ok }()"
+	}
 	if iface, _ := r.typeIsInterface(t); iface {
 		return "func() bool { _, ok := " + tmp + ".(" + typ + "); return ok }()"
 	}
@@ -207,7 +215,7 @@ func (r *rewriter) typeAssert(ta *ast.TypeAssertExpr, commaOK bool) bool {
 		return false
 	}
 	if iface, known := r.typeIsInterface(ta.Type); iface || !known {
-		return false
+		return iface && r.ifaceAssertion(ta, commaOK)
 	}
 	mark := len(r.it.edits)
 	r.walk(ta.X)

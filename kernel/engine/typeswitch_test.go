@@ -110,3 +110,29 @@ func TestTypeAssertionUndecidable(t *testing.T) {
 		}
 	}
 }
+
+// Assertions and type switches to interfaces a cell declares or writes as a
+// literal, on values in any, in error (yaegi's wrapper, also for types other
+// than structs), pointers, promoted methods, gopad's errors.Join; nil cell
+// interfaces print as <nil>. yaegi failed them with its own messages or took
+// the default branch. Expected output from go run.
+func TestAssertionsToCellInterfaces(t *testing.T) {
+	h := newHarness(t)
+	h.run("import \"errors\"\n" + "type P struct{ N int }\n\nfunc (p P) Get() int      { return p.N }\nfunc (p P) Error() string { return \"p\" }\n\ntype Getter interface{ Get() int }\n\ntype Code int\n\nfunc (c Code) Error() string { return \"c\" }\nfunc (c Code) Get() int      { return int(c) }\n\ntype Q struct{ P }\ntype R struct{}\n\nfunc (r *R) Get() int { return 9 }\n\ntype Holder struct{ G Getter }\n\nfunc sum(xs []any) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tif g, ok := x.(Getter); ok {\n\t\t\tn += g.Get()\n\t\t}\n\t}\n\treturn n\n}\n\nfunc kind(err error) string {\n\tswitch e := err.(type) {\n\tcase Getter:\n\t\treturn fmt.Sprint(\"getter \", e.Get())\n\tdefault:\n\t\treturn \"other\"\n\t}\n}\n\nfunc describe(v any) string {\n\tswitch x := v.(type) {\n\tcase nil:\n\t\treturn \"nil\"\n\tcase Getter:\n\t\treturn fmt.Sprintf(\"%T\", x)\n\tcase error:\n\t\treturn \"error\"\n\tdefault:\n\t\treturn \"?\"\n\t}\n}\n\n")
+	h.out.Reset()
+	h.run("var e error = P{3}\nfmt.Println(e.(Getter).Get())\nvar e2 error = Code(4)\nfmt.Println(e2.(interface{ Get() int }).Get())\nvar e3 error = &P{5}\ng, ok := e3.(Getter)\nfmt.Println(g.Get(), ok)\nvar a any = 7\ng2, ok2 := a.(Getter)\nfmt.Println(g2, ok2)\nfmt.Println(sum([]any{P{1}, 2, Code(3), \"x\", Q{P{4}}, &R{}, R{}}))\nfmt.Println(kind(P{2}), kind(errors.New(\"x\")), kind(Code(5)))\nfmt.Println(describe(nil), describe(P{1}), describe(&R{}), describe(errors.New(\"e\")), describe(3))\njoined := errors.Join(P{1}, Code(2))\nu, ok3 := joined.(interface{ Unwrap() []error })\nfmt.Println(ok3, u.Unwrap())\nc, ok4 := e2.(Code)\nfmt.Println(c, ok4)\nvar none Getter\nfmt.Println(none, Holder{}, []Getter{nil, P{1}})\nfmt.Printf(\"%+v %v\\n\", Holder{}, none == nil)\n")
+	if got, want := h.out.String(), "3\n4\n5 true\n<nil> false\n17\ngetter 2 other getter 5\nnil main.P *main.R error ?\ntrue [p c]\nc true\n<nil> {<nil>} [<nil> p]\n{G:<nil>} true\n"; got != want {
+		t.Errorf("got:\n%s\nwant (go run):\n%s", got, want)
+	}
+	for _, c := range []struct{ code, want string }{
+		{"var r error = errors.New(\"x\")\n_ = r.(Getter)", "interface conversion: *errors.errorString is not main.Getter: missing method Get"},
+		{"import \"strings\"\nvar r any = strings.NewReader(\"x\")\n_ = r.(interface{ Len() int })", "the value is a *strings.Reader from the Go library"},
+		{"type Box[T any] struct{ v T }\nfunc (b Box[T]) Get() int { return 1 }\nvar a any = Box[int]{}\n_, _ = a.(Getter)", "gopad cannot tell whether its methods are those of main.Getter"},
+		{"var a any\n_ = a.(Getter)", "interface conversion: interface is nil, not main.Getter"},
+	} {
+		e := h.fail(c.code)
+		if !strings.Contains(e.Message, c.want) || interpreterCrash(e.Message) {
+			t.Errorf("cell:\n%s\nerror %q, want it to contain %q", c.code, e.Message, c.want)
+		}
+	}
+}
