@@ -121,6 +121,12 @@ func TestPackageMainAndFuncMain(t *testing.T) {
 	if e.Kind != "Unsupported" || e.Line != 2 || !strings.Contains(e.Message, "func main") {
 		t.Errorf("func main: %+v", e)
 	}
+	// A func value named main ran again as the entry point, with no
+	// arguments: an index out of range inside it.
+	e = h.fail("x := 1\nmain := func(args []string) { fmt.Println(args[1]) }\nmain([]string{\"a\", \"b\"})")
+	if e.Kind != "Unsupported" || e.Line != 2 || e.Col != 1 || !strings.Contains(e.Message, "variable named main") {
+		t.Errorf("main := func: %+v", e)
+	}
 }
 
 func TestModernBuiltins(t *testing.T) {

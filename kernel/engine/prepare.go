@@ -403,6 +403,21 @@ func (e *Engine) describe(p *plan, it *item) *Error {
 			}
 		}
 	}
+	if slices.Contains(it.defines, "main") && it.kind != itemType {
+		// yaegi runs a top-level main as the program's entry once the
+		// cell is evaluated: a func value called main ran again with no
+		// arguments (index out of range inside it).
+		off := it.start
+		ast.Inspect(firstNonNil(it.decl, it.stmt), func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == "main" && off == it.start {
+				off = it.off(id.Pos())
+			}
+			return off == it.start
+		})
+		line, col := lineCol(p.c.src, off)
+		return &Error{Kind: "Unsupported", Message: "a top-level variable named main: the interpreter runs main as the program's entry after the cell, " +
+			"so it would run again; give it another name", Line: line, Col: col}
+	}
 	p.defined = append(p.defined, it.defines...)
 	// Methods of this cell are visible to the rewrites at once.
 	for k, v := range p.methods {
@@ -663,4 +678,12 @@ func localNames(fd *ast.FuncDecl) map[string]bool {
 	})
 	delete(names, fd.Name.Name)
 	return names
+}
+
+// firstNonNil returns the item's declaration or statement, whichever it has.
+func firstNonNil(decl ast.Decl, stmt ast.Stmt) ast.Node {
+	if decl != nil {
+		return decl
+	}
+	return stmt
 }

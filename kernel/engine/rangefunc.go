@@ -491,13 +491,28 @@ func (r *rewriter) shimIterParams(f *ast.SelectorExpr, args []ast.Expr) ([]strin
 		}
 	}
 	if lit, ok := arg.(*ast.CompositeLit); ok {
-		// Written types: []string{...}, map[string]int{...}.
+		// Written types: []string{...}, map[string]int{...}, or a slice
+		// or map type the cell declares (People{...}).
 		text := func(n ast.Node) string { return r.c.text(argItem, n) }
-		switch lt := lit.Type.(type) {
+		litType := lit.Type
+		if id, ok := litType.(*ast.Ident); ok && (shim == "_gopadSlicesChunk" || shim == "_gopadMapsAll") {
+			// (Not slices.All, Values, Backward: the interpreter fails
+			// to infer their type arguments from a named slice type.)
+			if spec, specText := r.cellTypeSpec(id.Name); spec != nil && spec.TypeParams == nil {
+				switch spec.Type.(type) {
+				case *ast.ArrayType, *ast.MapType:
+					litType, text = spec.Type, specText
+				}
+			}
+		}
+		switch lt := litType.(type) {
 		case *ast.ArrayType:
 			e := text(lt.Elt)
 			switch shim {
 			case "_gopadSlicesChunk":
+				if id, ok := lit.Type.(*ast.Ident); ok {
+					return []string{id.Name}, true // Chunk yields the slice's own type
+				}
 				return []string{"[]" + e}, true
 			case "_gopadSlicesValues":
 				return []string{e}, true

@@ -83,4 +83,25 @@ fmt.Println(slices.Sorted(slices.Values([]string{"b", "a"})), slices.AppendSeq([
 	if got := h.out.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
+	// Over values of slice and map types the cell declares (slices'
+	// ExampleChunk): a chunk has the slice's own type.
+	h.out.Reset()
+	h.run(`type Person struct {
+	Name string
+	Age  int
+}
+type People []Person
+type Ages map[string]int
+people := People{{"Gopher", 13}, {"Alice", 20}, {"Bob", 5}}
+for c := range slices.Chunk(people, 2) {
+	fmt.Printf("%T %v\n", c, c)
+}
+ages := Ages{"a": 1}
+for k, v := range maps.All(ages) {
+	fmt.Println(k, v)
+}`)
+	want = "main.People [{Gopher 13} {Alice 20}]\nmain.People [{Bob 5}]\na 1\n"
+	if got := h.out.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
 }
