@@ -27,9 +27,14 @@ import (
 // mirror type that has Go's shape: embedded structs marked Anonymous,
 // interfaces holding the real values, the element named after the cell type.
 // A decoder gets the same memory seen through the mirror type, which has the
-// same layout. What cannot be mirrored (a cell type's own MarshalJSON, an
-// embedded library type whose methods Go would promote) is refused with an
-// error naming the type, never encoded differently from Go.
+// same layout. A cell type's own MarshalJSON, MarshalText, UnmarshalJSON or
+// UnmarshalText is called through a caller the engine evaluated for it: the
+// encoder gets the raw JSON it returns, a decoder decodes into a mirror in
+// which the type is raw JSON, handed to the method (jsonTarget). What
+// cannot be mirrored (xml's methods on cell types, an embedded library type
+// whose methods Go would promote) is refused with an error naming the type,
+// never encoded differently from Go. One difference stays: an error a
+// cell's MarshalJSON returns fails the cell, where json.Marshal returns it.
 
 // codecOp says which encoder a value is for and in which direction.
 type codecOp struct {
@@ -67,9 +72,10 @@ var codecInterfaces = map[codecOp][]reflect.Type{
 }
 
 var (
-	anyType       = reflect.TypeFor[any]()
-	xmlNameType   = reflect.TypeFor[xml.Name]()
-	errCodecDepth = errors.New("the value is nested too deeply, or refers to itself")
+	anyType        = reflect.TypeFor[any]()
+	rawMessageType = reflect.TypeFor[json.RawMessage]()
+	xmlNameType    = reflect.TypeFor[xml.Name]()
+	errCodecDepth  = errors.New("the value is nested too deeply, or refers to itself")
 )
 
 // codecValue is the show box's Refl: the value to give the encoder in place
@@ -130,7 +136,17 @@ func (s *shower) codecConvert(v reflect.Value, t *showType, o codecOp) (any, err
 		if err != nil || m == v.Type() || v.Kind() != reflect.Pointer || v.IsNil() {
 			return nil, err
 		}
-		return reflect.NewAt(m.Elem(), v.UnsafePointer()).Interface(), nil
+		if sameLayout(m, v.Type(), 0) {
+			return reflect.NewAt(m.Elem(), v.UnsafePointer()).Interface(), nil
+		}
+		// A cell type's UnmarshalJSON or UnmarshalText is reached: the
+		// decoder fills a value of the mirror type, in which those types
+		// are raw JSON, and the cell's methods decode them (jsonTarget).
+		var elem *showType
+		if u := t.underlying(); u != nil && u.cat == "ptrT" {
+			elem = u.elem
+		}
+		return &jsonTarget{s: s, dst: v.Elem(), t: elem, mirror: m.Elem()}, nil
 	}
 	unwrapped := false
 	if isInterfaceSlot(v.Type()) || isInterfaceType(t) {
@@ -143,7 +159,7 @@ func (s *shower) codecConvert(v reflect.Value, t *showType, o codecOp) (any, err
 		v, t, unwrapped = dv, dt, true
 	}
 	c := codecWalk{s: s, op: o}
-	out, changed, err := c.encode(v, t, 0)
+	out, changed, err := c.encode(v, t, 0, false)
 	if err != nil {
 		return nil, err
 	}
@@ -249,8 +265,8 @@ func (s *shower) mirrorLocked(t *showType, rt reflect.Type, o codecOp, st *mirro
 }
 
 func (s *shower) mirrorType(t *showType, rt reflect.Type, o codecOp, st *mirrorState) (reflect.Type, error) {
-	if err := s.ownCodecMethod(t, o); err != nil {
-		return nil, err
+	if _, ok, err := s.ownCodecMethod(t, o); err != nil || ok {
+		return rawMessageType, err // the cell's method writes or reads it as raw JSON
 	}
 	u := t.underlying()
 	if u == nil {
@@ -276,6 +292,12 @@ func (s *shower) mirrorType(t *showType, rt reflect.Type, o codecOp, st *mirrorS
 		}
 		return reflect.ArrayOf(rt.Len(), e), nil
 	case u.cat == "mapT" && rt.Kind() == reflect.Map:
+		if m, ok, err := s.ownCodecMethod(u.key, o); err != nil || ok {
+			if err == nil {
+				err = fmt.Errorf("%s is a map key with a %s method, which gopad cannot have the encoder call for a key; use string keys", u.key.goName(0), m)
+			}
+			return nil, err
+		}
 		e, err := s.mirrorLocked(u.elem, rt.Elem(), o, st)
 		if err != nil || e == rt.Elem() {
 			return rt, err
@@ -343,30 +365,99 @@ func (s *shower) mirrorStruct(t, u *showType, rt reflect.Type, o codecOp, st *mi
 		}()
 		m = reflect.StructOf(fields)
 	}()
-	if err == nil && (m.Size() != rt.Size() || m.Align() != rt.Align()) {
-		err = fmt.Errorf("gopad cannot build the encoder's view of %s: its layout differs", t.goName(0))
-	}
 	return m, err
 }
 
-// ownCodecMethod refuses a cell type with a method the encoder would call.
-// s.mu is held.
-func (s *shower) ownCodecMethod(t *showType, o codecOp) error {
+// ownCodecMethod reports whether t is a cell type with a method json
+// calls (its name), which gopad can call for it (ok: json gets raw JSON in
+// its place); it refuses one gopad cannot call (xml's, or a method whose
+// caller did not compile). s.mu is held.
+func (s *shower) ownCodecMethod(t *showType, o codecOp) (method string, ok bool, err error) {
 	if !t.isCell() {
-		return nil
+		return "", false, nil
 	}
 	name, _, _ := strings.Cut(t.name, "[")
 	for _, m := range codecMethods[codecOp{kind: o.kind, decode: o.decode}] {
-		if s.codecMethods[name+"."+m] {
-			verb, call := "encoded", "b, err := v."+m+"()"
-			if o.decode {
-				verb, call = "decoded", "err := v."+m+"(data)"
-			}
-			return fmt.Errorf("%s has a %s method, which compiled encoding/%s cannot call on a type defined in a cell, so the value would be %s without it; "+
-				"call the method yourself (%s) or define the type in a Go package", t.goName(0), m, o.kind, verb, call)
+		if !s.codecMethods[name+"."+m] {
+			continue
+		}
+		if _, callable := s.codecCallers[name+"."+m]; callable && o.kind == "json" && t.name == name {
+			return m, true, nil
+		}
+		verb, call := "encoded", "b, err := v."+m+"()"
+		if o.decode {
+			verb, call = "decoded", "err := v."+m+"(data)"
+		}
+		return m, false, fmt.Errorf("%s has a %s method, which compiled encoding/%s cannot call on a type defined in a cell, so the value would be %s without it; "+
+			"call the method yourself (%s) or define the type in a Go package", t.goName(0), m, o.kind, verb, call)
+	}
+	return "", false, nil
+}
+
+// codecCaller calls a cell type's MarshalJSON, MarshalText, UnmarshalJSON
+// or UnmarshalText on a pointer (a func evaluated in the interpreter,
+// Engine.registerShowMethods); ptr tells a pointer receiver.
+type codecCaller struct {
+	fn  reflect.Value
+	ptr bool
+}
+
+// setCodecMethod records the caller of method key ("T.MarshalJSON").
+func (s *shower) setCodecMethod(key string, ptr bool, fn any) {
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Func {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.codecCallers == nil {
+		s.codecCallers = map[string]codecCaller{}
+	}
+	s.codecCallers[key] = codecCaller{fn: v, ptr: ptr}
+	s.mirrors = nil
+}
+
+// codecCallerOf returns the caller of the first of methods t has.
+func (s *shower) codecCallerOf(t *showType, methods ...string) (string, codecCaller, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, m := range methods {
+		if c, ok := s.codecCallers[t.name+"."+m]; ok {
+			return m, c, true
 		}
 	}
-	return nil
+	return "", codecCaller{}, false
+}
+
+// sameLayout reports whether values of a and b have the same memory layout
+// (a decoder may write one through the other).
+func sameLayout(a, b reflect.Type, depth int) bool {
+	if a == b {
+		return true
+	}
+	if depth > 20 || a.Kind() != b.Kind() || a.Size() != b.Size() || a.Align() != b.Align() {
+		return false
+	}
+	switch a.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return sameLayout(a.Elem(), b.Elem(), depth+1)
+	case reflect.Map:
+		return a.Key() == b.Key() && sameLayout(a.Elem(), b.Elem(), depth+1)
+	case reflect.Struct:
+		if a.NumField() != b.NumField() {
+			return false
+		}
+		for i := range a.NumField() {
+			fa, fb := a.Field(i), b.Field(i)
+			if fa.Offset != fb.Offset || !sameLayout(fa.Type, fb.Type, depth+1) {
+				return false
+			}
+		}
+		return true
+	case reflect.Interface:
+		return a.NumMethod() == 0 && b.NumMethod() == 0
+	}
+	return true
 }
 
 // promotedCodecMethod returns the name of a method of the codec's interfaces
@@ -400,7 +491,10 @@ type codecWalk struct {
 
 // encode returns v as a value of its mirror type, with the real values in
 // its interfaces; changed is false when v itself is that value.
-func (c *codecWalk) encode(v reflect.Value, t *showType, depth int) (out reflect.Value, changed bool, err error) {
+//
+// addr tells whether Go's encoder would see v as addressable (through a
+// pointer or a slice), when it calls pointer methods.
+func (c *codecWalk) encode(v reflect.Value, t *showType, depth int, addr bool) (out reflect.Value, changed bool, err error) {
 	if depth > 100 {
 		return v, false, errCodecDepth
 	}
@@ -411,6 +505,10 @@ func (c *codecWalk) encode(v reflect.Value, t *showType, depth int) (out reflect
 	m, err := c.s.mirror(t, rt, c.op)
 	if err != nil {
 		return v, false, err
+	}
+	if m == rawMessageType && rt != rawMessageType {
+		raw, err := c.marshalCell(v, t, addr)
+		return reflect.ValueOf(raw), true, err
 	}
 	if m == rt && !c.mayHold(t, rt) {
 		return v, false, nil
@@ -431,7 +529,7 @@ func (c *codecWalk) encode(v reflect.Value, t *showType, depth int) (out reflect
 		if v.IsNil() {
 			return reflect.Zero(m), m != rt, nil
 		}
-		e, ch, err := c.encode(v.Elem(), elemType, depth+1)
+		e, ch, err := c.encode(v.Elem(), elemType, depth+1, true)
 		if err != nil || !ch {
 			return v, false, err
 		}
@@ -450,7 +548,7 @@ func (c *codecWalk) encode(v reflect.Value, t *showType, depth int) (out reflect
 		}
 		changed := m != rt
 		for i := range v.Len() {
-			e, ch, err := c.encode(v.Index(i), elemType, depth+1)
+			e, ch, err := c.encode(v.Index(i), elemType, depth+1, addr || v.Kind() == reflect.Slice)
 			if err != nil {
 				return v, false, err
 			}
@@ -469,7 +567,7 @@ func (c *codecWalk) encode(v reflect.Value, t *showType, depth int) (out reflect
 		changed := m != rt
 		it := v.MapRange()
 		for it.Next() {
-			e, ch, err := c.encode(it.Value(), elemType, depth+1)
+			e, ch, err := c.encode(it.Value(), elemType, depth+1, false)
 			if err != nil {
 				return v, false, err
 			}
@@ -504,7 +602,7 @@ func (c *codecWalk) encode(v reflect.Value, t *showType, depth int) (out reflect
 				out.Field(i).Set(fv)
 				continue
 			}
-			e, ch, err := c.encode(fv, ft, depth+1)
+			e, ch, err := c.encode(fv, ft, depth+1, addr)
 			if err != nil {
 				return v, false, err
 			}
@@ -525,7 +623,7 @@ func (c *codecWalk) encodeInterface(v reflect.Value, depth int) (reflect.Value, 
 	if !dv.IsValid() {
 		return reflect.Zero(anyType), true, nil
 	}
-	e, _, err := c.encode(dv, dt, depth+1)
+	e, _, err := c.encode(dv, dt, depth+1, false)
 	if err != nil {
 		return v, false, err
 	}
@@ -680,4 +778,164 @@ func (c *codecWalk) xmlNamed(v reflect.Value, t *showType) (reflect.Value, bool,
 		return out, true, nil
 	}
 	return v, false, nil
+}
+
+// marshalCell calls v's MarshalJSON (or MarshalText) as Go's encoder would:
+// raw JSON for the value.
+func (c *codecWalk) marshalCell(v reflect.Value, t *showType, addr bool) (json.RawMessage, error) {
+	m, caller, ok := c.s.codecCallerOf(t, "MarshalJSON", "MarshalText")
+	if !ok {
+		return nil, fmt.Errorf("%s: no caller of its MarshalJSON", t.goName(0))
+	}
+	if caller.ptr && !addr {
+		// Go's encoder calls a pointer method only on an addressable
+		// value, and encodes this one by its fields.
+		return nil, fmt.Errorf("%s's %s has a pointer receiver and this value is not addressable, so Go would encode it without calling %s; "+
+			"pass a pointer (&v) to have it called, or give %s a value receiver", t.goName(0), m, m, m)
+	}
+	p := reflect.New(v.Type())
+	p.Elem().Set(v)
+	out := caller.fn.Call([]reflect.Value{p})
+	if err, _ := out[1].Interface().(error); err != nil {
+		return nil, fmt.Errorf("json: error calling %s for type %s: %w", m, t.goName(0), err)
+	}
+	b, _ := out[0].Interface().([]byte)
+	if m == "MarshalText" {
+		return json.Marshal(string(b))
+	}
+	if b == nil {
+		return json.RawMessage("null"), nil
+	}
+	return json.RawMessage(b), nil
+}
+
+// jsonTarget decodes into dst, a value of interpreter type t, through a
+// value of its mirror type in which the cell types with UnmarshalJSON or
+// UnmarshalText are raw JSON, which their methods then decode, as Go's
+// decoder calls them.
+type jsonTarget struct {
+	s      *shower
+	dst    reflect.Value
+	t      *showType
+	mirror reflect.Type
+}
+
+func (j *jsonTarget) UnmarshalJSON(data []byte) error {
+	m := reflect.New(j.mirror)
+	if err := json.Unmarshal(data, m.Interface()); err != nil {
+		return err
+	}
+	if k := j.dst.Kind(); k == reflect.Struct || k == reflect.Map {
+		if j.mirror != rawMessageType && !j.dst.IsZero() {
+			// Go's decoder keeps what the JSON leaves out; gopad builds
+			// the value anew.
+			return fmt.Errorf("gopad decodes values of types with UnmarshalJSON or UnmarshalText into an empty %s only; decode into a new variable", j.t.goName(0))
+		}
+	}
+	return j.build(j.dst, m.Elem(), j.t, 0)
+}
+
+// build sets dst (of interpreter type t) from src, a value of its mirror
+// type.
+func (j *jsonTarget) build(dst, src reflect.Value, t *showType, depth int) error {
+	if depth > 100 {
+		return errCodecDepth
+	}
+	if src.Type() == rawMessageType && dst.Type() != rawMessageType {
+		return j.unmarshalCell(dst, src.Interface().(json.RawMessage), t)
+	}
+	if src.Type() == dst.Type() {
+		dst.Set(src)
+		return nil
+	}
+	u := t.underlying()
+	var elem *showType
+	if u != nil {
+		elem = u.elem
+	}
+	switch dst.Kind() {
+	case reflect.Pointer:
+		if src.IsNil() {
+			dst.SetZero()
+			return nil
+		}
+		if dst.IsNil() {
+			dst.Set(reflect.New(dst.Type().Elem()))
+		}
+		return j.build(dst.Elem(), src.Elem(), elem, depth+1)
+	case reflect.Slice:
+		if src.IsNil() {
+			dst.SetZero()
+			return nil
+		}
+		dst.Set(reflect.MakeSlice(dst.Type(), src.Len(), src.Len()))
+		fallthrough
+	case reflect.Array:
+		for i := range dst.Len() {
+			if i >= src.Len() {
+				dst.Index(i).SetZero()
+				continue
+			}
+			if err := j.build(dst.Index(i), src.Index(i), elem, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Map:
+		if src.IsNil() {
+			dst.SetZero()
+			return nil
+		}
+		if dst.IsNil() {
+			dst.Set(reflect.MakeMapWithSize(dst.Type(), src.Len()))
+		}
+		it := src.MapRange()
+		for it.Next() {
+			e := reflect.New(dst.Type().Elem()).Elem()
+			if err := j.build(e, it.Value(), elem, depth+1); err != nil {
+				return err
+			}
+			dst.SetMapIndex(it.Key(), e)
+		}
+		return nil
+	case reflect.Struct:
+		if u == nil || u.cat != "structT" || len(u.fields) != dst.NumField() {
+			return fmt.Errorf("gopad cannot decode into %s", dst.Type())
+		}
+		for i := range dst.NumField() {
+			if err := j.build(dst.Field(i), src.Field(i), u.fields[i].typ, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("gopad cannot decode into %s", dst.Type())
+}
+
+// unmarshalCell calls the UnmarshalJSON (or UnmarshalText) of the cell
+// type t on dst with raw, as Go's decoder does.
+func (j *jsonTarget) unmarshalCell(dst reflect.Value, raw json.RawMessage, t *showType) error {
+	m, caller, ok := j.s.codecCallerOf(t, "UnmarshalJSON", "UnmarshalText")
+	if !ok {
+		return fmt.Errorf("%s: no caller of its UnmarshalJSON", t.goName(0))
+	}
+	data := []byte(raw)
+	if m == "UnmarshalText" {
+		if string(raw) == "null" {
+			return nil
+		}
+		var text string
+		if err := json.Unmarshal(raw, &text); err != nil {
+			return fmt.Errorf("json: cannot unmarshal %s into Go value of type %s", raw, t.goName(0))
+		}
+		data = []byte(text)
+	}
+	p := reflect.New(dst.Type())
+	p.Elem().Set(dst)
+	out := caller.fn.Call([]reflect.Value{p, reflect.ValueOf(data)})
+	if err, _ := out[0].Interface().(error); err != nil {
+		return err
+	}
+	dst.Set(p.Elem())
+	return nil
 }

@@ -320,6 +320,7 @@ func New(opts Options) (*Engine, error) {
 		rtSyms[name] = reflect.ValueOf(f)
 	}
 	rtSyms["ShowMethod"] = reflect.ValueOf(e.show.setMethod)
+	rtSyms["CodecMethod"] = reflect.ValueOf(e.show.setCodecMethod)
 	fmtSyms := fmtShims(e.stdout)
 	for name, v := range fmtSyms {
 		rtSyms[name] = v

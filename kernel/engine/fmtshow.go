@@ -84,6 +84,7 @@ type shower struct {
 	// for the encoders and holdsInterface which cell types can hold
 	// interfaces (codecvalue.go).
 	codecMethods   map[string]bool
+	codecCallers   map[string]codecCaller
 	mirrors        map[mirrorKey]mirrorResult
 	holdsInterface map[*showType]bool
 	// genericText maps the generic cell types with a String or Error
@@ -887,6 +888,19 @@ func (e *Engine) registerShowMethods(p *plan) {
 			break
 		}
 	}
+	for _, key := range slices.Sorted(maps.Keys(e.methods)) {
+		name, m, _ := strings.Cut(key, ".")
+		sig, ok := codecCallerSigs[m]
+		if !ok || !e.types[name] || e.isGenericType(p, name) {
+			continue
+		}
+		args := ""
+		if strings.HasPrefix(m, "Unmarshal") {
+			args = "b"
+		}
+		stmts = append(stmts, fmt.Sprintf("%s.CodecMethod(%q, %t, func(p *%s%s) %s { return p.%s(%s) })",
+			rtName, key, e.methods[key].ptr, name, sig, map[bool]string{true: "error", false: "([]byte, error)"}[args != ""], m, args))
+	}
 	if len(stmts) == 0 {
 		return
 	}
@@ -897,6 +911,12 @@ func (e *Engine) registerShowMethods(p *plan) {
 		// A generic type or one that failed to compile: no caller.
 		e.evalQuiet(st)
 	}
+}
+
+// codecCallerSigs are the methods of cell types json calls, with the rest
+// of their caller's parameter list (codecvalue.go).
+var codecCallerSigs = map[string]string{
+	"MarshalJSON": "", "MarshalText": "", "UnmarshalJSON": ", b []byte", "UnmarshalText": ", b []byte",
 }
 
 // evalQuiet evaluates a helper statement of the engine's, reporting whether

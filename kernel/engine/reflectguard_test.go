@@ -30,6 +30,9 @@ func TestReflectionGuards(t *testing.T) {
 		{"var e error = Fault{4}\nb, err := json.Marshal(struct{ E error }{e})\nb2, err2 := json.Marshal(e)\nfmt.Println(string(b), err, string(b2), err2)", `{"E":{"Code":4}} <nil> {"Code":4} <nil>`},
 		{"var sb strings.Builder\nenc := xml.NewEncoder(&sb)\nerr := enc.Encode([]Person{{\"n\", Addr{\"c\"}}})\nfmt.Println(sb.String(), err)", `<Person><Name>n</Name><City>c</City></Person> <nil>`},
 		{"func f() ([]byte, error) { return xml.Marshal(&Plain{\"p\", 1}) }\nb, err := f()\nfmt.Println(string(b), err)", `<Plain><Name>p</Name><Age>1</Age></Plain> <nil>`},
+		// The cell's own MarshalJSON and UnmarshalJSON are called.
+		{"b, err := json.Marshal(Reading{Temp(3)})\nb2, err2 := json.Marshal(map[string]any{\"t\": Temp(3)})\nfmt.Println(string(b), err, string(b2), err2)", `{"T":"hot"} <nil> {"t":"hot"} <nil>`},
+		{"var s Setter\nerr := json.Unmarshal([]byte(`{\"V\": 1}`), &s)\nvar ss []Setter\nerr2 := json.Unmarshal([]byte(`[1, 2]`), &ss)\nfmt.Println(s, err, ss, err2)", `{7} <nil> [{7} {7}] <nil>`},
 	} {
 		h.out.Reset()
 		h.run(c.code)
@@ -38,9 +41,9 @@ func TestReflectionGuards(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ code, want string }{
-		{"b, _ := json.Marshal(Reading{Temp(3)})", "json.Marshal at cell line 1: main.Temp has a MarshalJSON method"},
-		{"b, _ := json.Marshal(map[string]any{\"t\": Temp(3)})", "json.Marshal at cell line 1: main.Temp has a MarshalJSON method"},
-		{"var s Setter\n_ = json.Unmarshal([]byte(`{}`), &s)", "json.Unmarshal at cell line 2: main.Setter has a UnmarshalJSON method"},
+		{"type Level int\nfunc (l Level) MarshalText() ([]byte, error) { return []byte(\"high\"), nil }\nb, _ := xml.Marshal(struct{ L Level }{})", "xml.Marshal at cell line 3: main.Level has a MarshalText method, which compiled encoding/xml cannot call"},
+		{"type Loud string\nfunc (l *Loud) MarshalJSON() ([]byte, error) { return []byte(`\"LOUD\"`), nil }\nb, _ := json.Marshal(Loud(\"x\"))", "main.Loud's MarshalJSON has a pointer receiver and this value is not addressable"},
+		{"var s Setter = Setter{V: 1}\nvar m map[string]Setter = map[string]Setter{\"a\": s}\nif err := json.Unmarshal([]byte(`{\"b\": {}}`), &m); err != nil {\n\tpanic(err)\n}", "into an empty map[string]main.Setter only"},
 		{"b, _ := json.Marshal(Stamp{Name: \"x\"})", "main.Stamp embeds time.Time, whose MarshalJSON method Go promotes"},
 		{"b, _ := json.Marshal(&Locked{N: 1})", "main.Locked embeds sync.Mutex, which has methods"},
 		{"b, _ := json.Marshal(Chain{Addr{\"a\"}, nil})", "main.Chain refers to itself"},
