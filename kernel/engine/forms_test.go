@@ -229,3 +229,16 @@ func TestLocalNamesDoNotTriggerReevaluation(t *testing.T) {
 	}
 	h.expect("sum([]int{1, 2}) + n", "8")
 }
+
+// A receive in an if's init (if v, ok := <-ch; ok) compiled to declarations
+// an init cannot hold; expected output from go run.
+func TestReceiveInIfInit(t *testing.T) {
+	h := newHarness(t)
+	h.out.Reset()
+	h.run("errch := make(chan error, 1)\ngo func() { errch <- nil }()\nif err := <-errch; err != nil {\n\tfmt.Println(err)\n}\n" +
+		"ch := make(chan int, 1)\nclose(ch)\nif v, ok := <-ch; ok {\n\tfmt.Println(\"got\", v)\n} else if w := 3; w > 2 {\n\tfmt.Println(\"closed\", v, ok, w)\n}\n" +
+		"func g(c chan string) string { if s := <-c; s != \"\" { return s } else { return \"empty\" } }\ncs := make(chan string, 2)\ncs <- \"hi\"\ncs <- \"\"\nfmt.Println(g(cs), g(cs))")
+	if got, want := h.out.String(), "closed 0 false 3\nhi empty\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -215,6 +215,19 @@ func (r *rewriter) walk(n ast.Node) {
 			if n.Init != nil && !r.skip[n] {
 				r.switchInit(n, nil)
 			}
+		case *ast.IfStmt:
+			if as, ok := n.Init.(*ast.AssignStmt); ok && as.Tok == token.DEFINE && !r.skip[n] {
+				if _, recv := singleRecv(as); recv {
+					// The receive becomes declarations and an
+					// assignment (recvDecls), which an if's init
+					// cannot hold: the init goes in a block around
+					// the if, which scopes its variables the same.
+					r.skip[n] = true
+					r.add(r.it.off(n.If), r.it.off(n.Init.Pos()), "{ ")
+					r.add(r.it.off(n.Init.End()), r.it.off(n.Cond.Pos()), "; if ")
+					r.insert(n.End(), " }")
+				}
+			}
 		case *ast.TypeSwitchStmt:
 			if r.typeSwitch(n, nil) {
 				return false
