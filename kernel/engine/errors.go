@@ -40,6 +40,19 @@ func (l location) describe(seq int) string {
 	}
 }
 
+// undefinedSymbol says why pkg.name (of the package at path) is not there:
+// a generic function or type of the library, which yaegi's tables leave
+// out, or a name the package lacks (with the close ones it has).
+func (e *Engine) undefinedSymbol(pkg, path, name string) string {
+	switch {
+	case genericLibraryFunc(path, name):
+		return genericFuncMessage(pkg, path, name)
+	case genericLibraryType(path, name):
+		return fmt.Sprintf("%s.%s is a generic type, which the interpreter cannot instantiate from a cell (use a non-generic equivalent)", pkg, name)
+	}
+	return "undefined: " + pkg + "." + name + e.symbolHint(pkg, path, name)
+}
+
 // compileError turns a yaegi compile error into *Error at the cell's position.
 func (e *Engine) compileError(p *plan, msg string) *Error {
 	msg = strings.TrimSpace(msg)
@@ -57,6 +70,13 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 		}
 	}
 	out.Message = shimNames.Replace(out.Message)
+	if strings.HasPrefix(out.Message, "cannot define new methods on non-local type") {
+		// yaegi's words for a struct type whose field's type it could
+		// not build, such as a generic library type.
+		if g := e.genericCall(p); g != nil {
+			return g
+		}
+	}
 	if out.Message == "constant definition loop" {
 		// yaegi's words for an undefined name on the right of := at top level.
 		out.Message = "undefined name in a top-level definition (yaegi: constant definition loop)"
@@ -81,10 +101,8 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 			out.Line, out.Col = line, col
 		}
 	}
-	if m := noSymbolPattern.FindStringSubmatch(out.Message); m != nil && genericLibraryFunc(m[2], m[3]) {
-		out.Message = genericFuncMessage(m[1], m[2], m[3])
-	} else if m != nil {
-		out.Message = "undefined: " + m[1] + "." + m[3] + e.symbolHint(m[1], m[2], m[3])
+	if m := noSymbolPattern.FindStringSubmatch(out.Message); m != nil {
+		out.Message = e.undefinedSymbol(m[1], m[2], m[3])
 	} else if m := undefinedPathSelector.FindStringSubmatch(out.Message); m != nil {
 		e.names.RLock()
 		pkg, ok := e.importPaths[canonicalPath(m[1])]
@@ -92,7 +110,7 @@ func (e *Engine) compileError(p *plan, msg string) *Error {
 		if !ok {
 			pkg = m[1][strings.LastIndexByte(m[1], '/')+1:]
 		}
-		out.Message = "undefined: " + pkg + "." + m[2] + e.symbolHint(pkg, m[1], m[2])
+		out.Message = e.undefinedSymbol(pkg, m[1], m[2])
 	}
 	if tp, ok := strings.CutPrefix(out.Message, "undefined type for "); ok {
 		// yaegi's words when it cannot infer a type parameter: name the

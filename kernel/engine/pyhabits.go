@@ -85,6 +85,16 @@ func genericLibraryFunc(path, name string) bool {
 	return ok && sym.Kind == "func" && strings.HasPrefix(sym.Decl, "func "+name+"[")
 }
 
+// genericLibraryType is genericLibraryFunc for types (atomic.Pointer).
+func genericLibraryType(path, name string) bool {
+	doc, err := pkgdoc.Lookup(path)
+	if err != nil {
+		return false
+	}
+	sym, ok := doc.Symbol(name)
+	return ok && sym.Kind == "type" && strings.HasPrefix(sym.Decl, "type "+name+"[")
+}
+
 // genericFuncMessage names a generic library function the cell called and
 // the ones of its package that gopad does provide.
 func genericFuncMessage(pkg, path, name string) string {
@@ -102,7 +112,8 @@ func genericFuncMessage(pkg, path, name string) string {
 	return msg
 }
 
-// genericCall finds a call of a generic library function in the cell.
+// genericCall finds a call of a generic library function, or an
+// instantiation of a generic library type, in the cell.
 func (e *Engine) genericCall(p *plan) *Error {
 	imports := p.c.cellImports()
 	var found *Error
@@ -112,13 +123,17 @@ func (e *Engine) genericCall(p *plan) *Error {
 			continue
 		}
 		ast.Inspect(root, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || found != nil {
-				return found == nil
+			var sel *ast.SelectorExpr
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				sel, _ = n.Fun.(*ast.SelectorExpr)
+			case *ast.IndexExpr: // a generic type instantiated: atomic.Pointer[int]
+				sel, _ = n.X.(*ast.SelectorExpr)
+			case *ast.IndexListExpr:
+				sel, _ = n.X.(*ast.SelectorExpr)
 			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok {
-				return true
+			if sel == nil || found != nil {
+				return found == nil
 			}
 			id, ok := sel.X.(*ast.Ident)
 			if !ok {
@@ -130,9 +145,9 @@ func (e *Engine) genericCall(p *plan) *Error {
 			if !ok {
 				path, ok = imports[id.Name]
 			}
-			if ok && packageShims[path][sel.Sel.Name] == "" && genericLibraryFunc(path, sel.Sel.Name) {
+			if ok && packageShims[path][sel.Sel.Name] == "" && (genericLibraryFunc(path, sel.Sel.Name) || genericLibraryType(path, sel.Sel.Name)) {
 				line, col := lineCol(p.c.src, it.off(sel.Sel.Pos()))
-				found = &Error{Kind: "CompileError", Line: line, Col: col, Message: genericFuncMessage(id.Name, path, sel.Sel.Name)}
+				found = &Error{Kind: "CompileError", Line: line, Col: col, Message: e.undefinedSymbol(id.Name, path, sel.Sel.Name)}
 				found.Traceback = []string{tracebackHead(found)}
 			}
 			return found == nil

@@ -31,6 +31,13 @@ func TestGenericLibraryFunctionsNamed(t *testing.T) {
 	for _, c := range []struct{ code, want string }{
 		{"import \"math/rand/v2\"\nfmt.Println(rand.N(10))", "rand.N is a generic function, which the interpreter cannot call from a cell"},
 		{"import \"reflect\"\nreflect.TypeFor[int]()", "reflect.TypeFor is a generic function"},
+		// As a definition's value, in packages Go added after yaegi's
+		// tables, and generic types (these said "undefined").
+		{"n := rand.N(10)", "rand.N is a generic function"},
+		{"import (\n\t\"crypto/hkdf\"\n\t\"crypto/sha256\"\n)\nk, err := hkdf.Key(sha256.New, []byte(\"s\"), nil, \"i\", 16)", "hkdf.Key is a generic function"},
+		{"import \"unique\"\nh := unique.Make(\"x\")", "unique.Make is a generic function"},
+		{"import \"sync/atomic\"\nvar p atomic.Pointer[int]", "atomic.Pointer is a generic type, which the interpreter cannot instantiate from a cell"},
+		{"type W struct{ p atomic.Pointer[string] }", "atomic.Pointer is a generic type"},
 	} {
 		e := h.fail(c.code)
 		if !strings.Contains(e.Message, c.want) || e.Line == 0 {

@@ -1,6 +1,7 @@
 // Command gen writes the documentation that package pkgdoc embeds: gopad's ml and
 // display packages from this module, and every standard library package that
-// yaegi's stdlib table lets cells import (plus builtin), from GOROOT.
+// yaegi's stdlib table or gopad's newer one (kernel/symbols/stdsyms) lets cells
+// import (plus builtin), from GOROOT.
 //
 //	go run ./gen -o docs   (from internal/pkgdoc, through go generate)
 package main
@@ -12,12 +13,14 @@ import (
 	"go/build"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 
 	"github.com/traefik/yaegi/stdlib"
 
 	"gopad.dev/gopad/internal/pkgdoc"
+	"gopad.dev/gopad/kernel/symbols/stdsyms"
 )
 
 func main() {
@@ -42,13 +45,20 @@ func run(out string) error {
 		}
 		pkgs = append(pkgs, p)
 	}
-	paths := []string{"builtin"}
-	for key := range stdlib.Symbols {
-		// Keys are "importpath/name"; others (yaegi's "." for MapTypes) are no package.
-		// yaegi also lists its own helpers (github.com/traefik/...): not the standard library.
-		if i := strings.LastIndexByte(key, '/'); i > 0 && !strings.Contains(strings.Split(key, "/")[0], ".") {
-			paths = append(paths, key[:i])
+	seen := map[string]bool{"builtin": true}
+	// yaegi's tables and gopad's newer ones (packages Go added since).
+	for _, table := range []map[string]map[string]reflect.Value{stdlib.Symbols, stdsyms.Symbols} {
+		for key := range table {
+			// Keys are "importpath/name"; others (yaegi's "." for MapTypes) are no package.
+			// yaegi also lists its own helpers (github.com/traefik/...): not the standard library.
+			if i := strings.LastIndexByte(key, '/'); i > 0 && !strings.Contains(strings.Split(key, "/")[0], ".") {
+				seen[key[:i]] = true
+			}
 		}
+	}
+	paths := make([]string, 0, len(seen))
+	for path := range seen {
+		paths = append(paths, path)
 	}
 	sort.Strings(paths)
 	goroot := build.Default.GOROOT
