@@ -84,3 +84,17 @@ func TestTopLevelRuneConstants(t *testing.T) {
 	h.expect("n := 'a' < 'b'\nfmt.Sprintf(\"%T\", n)", "bool")
 	h.expect("buf := make([]byte, 3)\nutf8.EncodeRune(buf, r)", "2")
 }
+
+// An untyped constant sent to a channel reached through an index or a map
+// panicked in yaegi's select ("value of type int is not assignable to type
+// float64"); expected output from go run.
+func TestConstantSentThroughAnIndexedChannel(t *testing.T) {
+	h := newHarness(t)
+	h.out.Reset()
+	h.run("chs := []chan float64{make(chan float64, 1)}\nchs[0] <- 4\nfmt.Println(<-chs[0])\n" +
+		"m := map[string]chan int64{\"a\": make(chan int64, 1)}\nm[\"a\"] <- -2 * 3\nfmt.Println(<-m[\"a\"])\n" +
+		"func f(cs []chan float64) { cs[0] <- 9 }\nf(chs)\nfmt.Printf(\"%v %T\\n\", <-chs[0], 1.5)")
+	if got, want := h.out.String(), "4\n-6\n9 float64\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -1212,6 +1212,9 @@ func (r *rewriter) callsGeneric(x ast.Expr) bool {
 // chanElemType returns the element type of the channel x, from its make or
 // declaration in the cell or from its current value.
 func (r *rewriter) chanElemType(x ast.Expr) (string, bool) {
+	if ix, ok := ast.Unparen(x).(*ast.IndexExpr); ok {
+		return r.indexedChanElemType(ix)
+	}
 	id, ok := ast.Unparen(x).(*ast.Ident)
 	if !ok {
 		return "", false
@@ -1361,6 +1364,13 @@ func (r *rewriter) sendStmt(n *ast.SendStmt) {
 	_, lit := v.(*ast.CompositeLit)
 	typ, typed := r.chanElemType(n.Chan)
 	if !lit && !typed || selectorPath(n.Chan) == "" {
+		if typed && !r.isInterfaceType(typ) && literalConstant(n.Value) {
+			// chs[0] <- 4 with a []chan float64: yaegi's select sends
+			// the untyped constant as an int.
+			r.insert(n.Value.Pos(), typ+"(")
+			vo := r.it.off(n.Value.End())
+			r.it.edits = append(r.it.edits, edit{start: vo, end: vo, text: ")", order: editClosing})
+		}
 		r.insert(n.Pos(), "select { case ")
 		end(": case <-" + rtName + ".Intr(): " + rtName + ".Stop() }")
 		return
@@ -1688,4 +1698,68 @@ func (r *rewriter) elidedPointerElems(n *ast.CompositeLit) {
 			r.insert(lit.Lbrace, "&"+name)
 		}
 	}
+}
+
+// indexedChanElemType is chanElemType for a channel reached through an
+// index (chs[0] <- 4, with chs a []chan float64 or a map of channels).
+func (r *rewriter) indexedChanElemType(ix *ast.IndexExpr) (string, bool) {
+	id, ok := ast.Unparen(ix.X).(*ast.Ident)
+	if !ok {
+		return "", false
+	}
+	elemOf := func(t ast.Expr) (ast.Expr, bool) {
+		switch t := t.(type) {
+		case *ast.ArrayType:
+			return t.Elt, true
+		case *ast.MapType:
+			return t.Value, true
+		}
+		return nil, false
+	}
+	for _, d := range r.c.defs[id.Name] {
+		container := d.typ
+		if container == nil {
+			switch v := d.value.(type) {
+			case *ast.CompositeLit:
+				container = v.Type
+			case *ast.CallExpr:
+				if fn, ok := v.Fun.(*ast.Ident); ok && fn.Name == "make" && len(v.Args) > 0 {
+					container = v.Args[0]
+				}
+			}
+		}
+		if el, ok := elemOf(container); ok {
+			if ct, ok := el.(*ast.ChanType); ok {
+				return r.c.text(d.it, ct.Value), true
+			}
+		}
+	}
+	if !r.e.userNames[id.Name] {
+		return "", false
+	}
+	v, err := r.e.interp.Eval(id.Name)
+	if err != nil || !v.IsValid() {
+		return "", false
+	}
+	switch v.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map:
+		if v.Type().Elem().Kind() == reflect.Chan {
+			return r.e.typeExpr(v.Type().Elem().Elem(), 0)
+		}
+	}
+	return "", false
+}
+
+// literalConstant reports whether x is a constant expression of literals
+// (4, -1.5, 2*3): untyped, so its type comes from where it goes.
+func literalConstant(x ast.Expr) bool {
+	switch x := ast.Unparen(x).(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.UnaryExpr:
+		return (x.Op == token.SUB || x.Op == token.ADD) && literalConstant(x.X)
+	case *ast.BinaryExpr:
+		return literalConstant(x.X) && literalConstant(x.Y)
+	}
+	return false
 }
