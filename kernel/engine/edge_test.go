@@ -98,3 +98,25 @@ func TestConstantSentThroughAnIndexedChannel(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// A cell function's result passed straight to a library function whose
+// parameter is an interface with methods reached compiled code unwrapped
+// (slog.New(NewLevelHandler(...)): "reflect: Call using *struct {...} as
+// type slog.Handler"); slog's own example, expected output from go run.
+func TestCellResultAsLibraryInterfaceArgument(t *testing.T) {
+	h := newHarness(t)
+	h.run("import (\n\t\"context\"\n\t\"log/slog\"\n\t\"strings\"\n)\ntype LevelHandler struct {\n\tlevel   slog.Leveler\n\thandler slog.Handler\n}\n" +
+		"func NewLevelHandler(level slog.Leveler, h slog.Handler) *LevelHandler {\n\tif lh, ok := h.(*LevelHandler); ok {\n\t\th = lh.Handler()\n\t}\n\treturn &LevelHandler{level, h}\n}\n" +
+		"func (h *LevelHandler) Enabled(_ context.Context, level slog.Level) bool { return level >= h.level.Level() }\n" +
+		"func (h *LevelHandler) Handle(ctx context.Context, r slog.Record) error { return h.handler.Handle(ctx, r) }\n" +
+		"func (h *LevelHandler) WithAttrs(attrs []slog.Attr) slog.Handler { return NewLevelHandler(h.level, h.handler.WithAttrs(attrs)) }\n" +
+		"func (h *LevelHandler) WithGroup(name string) slog.Handler { return NewLevelHandler(h.level, h.handler.WithGroup(name)) }\n" +
+		"func (h *LevelHandler) Handler() slog.Handler { return h.handler }")
+	h.out.Reset()
+	h.run("var sb strings.Builder\nremoveTime := func(groups []string, a slog.Attr) slog.Attr {\n\tif a.Key == slog.TimeKey && len(groups) == 0 {\n\t\treturn slog.Attr{}\n\t}\n\treturn a\n}\n" +
+		"th := slog.NewTextHandler(&sb, &slog.HandlerOptions{ReplaceAttr: removeTime})\nlogger := slog.New(NewLevelHandler(slog.LevelWarn, th))\n" +
+		"logger.Info(\"not printed\")\nlogger.Warn(\"printed\")\nlogger.With(\"k\", 1).WithGroup(\"g\").Error(\"nested\", \"v\", 2)\nfmt.Print(sb.String())")
+	if got, want := h.out.String(), "level=WARN msg=printed\nlevel=ERROR msg=nested k=1 g.v=2\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

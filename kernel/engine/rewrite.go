@@ -297,6 +297,7 @@ func (r *rewriter) call(n *ast.CallExpr) {
 	case *ast.IndexExpr:
 		r.asType(n, fun)
 	case *ast.SelectorExpr:
+		r.compiledInterfaceArgs(n, fun)
 		r.guardReflect(n, fun)
 		r.fieldByName(n, fun)
 		r.fmtArgs(n, fun)
@@ -1762,4 +1763,72 @@ func literalConstant(x ast.Expr) bool {
 		return literalConstant(x.X) && literalConstant(x.Y)
 	}
 	return false
+}
+
+// compiledInterfaceArgs passes through a function literal the arguments of
+// a library function (or a method of a library type) that are calls, where
+// the parameter is an interface with methods: yaegi handed the result of a
+// cell function straight to compiled code without wrapping it
+// (slog.New(NewLevelHandler(...)) panicked with "reflect: Call using
+// *struct {...} as type slog.Handler"), while a value returned from a
+// function literal of the interface type is wrapped.
+func (r *rewriter) compiledInterfaceArgs(n *ast.CallExpr, fun *ast.SelectorExpr) {
+	var ft reflect.Type
+	if id, ok := fun.X.(*ast.Ident); ok && r.isPackage(id.Name) {
+		if v, ok := r.packageSymbol(id.Name, fun.Sel.Name); ok && v.Kind() == reflect.Func {
+			ft = v.Type()
+		}
+	} else if rt := r.exprType(fun.X); rt != nil {
+		if m, ok := rt.MethodByName(fun.Sel.Name); ok && rt.Kind() != reflect.Interface {
+			ft = m.Type
+			ft = funcWithoutReceiver(ft)
+		} else if ok {
+			ft = m.Type
+		}
+	}
+	if ft == nil || n.Ellipsis.IsValid() {
+		return
+	}
+	for i, a := range n.Args {
+		call, ok := ast.Unparen(a).(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && r.isPackage(id.Name) {
+				continue // a library function's result is a compiled value
+			}
+		}
+		var pt reflect.Type
+		switch {
+		case ft.IsVariadic() && i >= ft.NumIn()-1:
+			pt = ft.In(ft.NumIn() - 1).Elem()
+		case i < ft.NumIn():
+			pt = ft.In(i)
+		}
+		if pt == nil || pt.Kind() != reflect.Interface || pt.NumMethod() == 0 || pt == reflect.TypeFor[error]() {
+			continue
+		}
+		typ, ok := r.e.typeExpr(pt, 0)
+		if !ok {
+			continue
+		}
+		r.insert(a.Pos(), "func() "+typ+" { return ")
+		o := r.it.off(a.End())
+		r.it.edits = append(r.it.edits, edit{start: o, end: o, text: " }()", order: editClosing})
+	}
+}
+
+// funcWithoutReceiver returns the type of a method value: ft without its
+// first parameter.
+func funcWithoutReceiver(ft reflect.Type) reflect.Type {
+	in := make([]reflect.Type, 0, ft.NumIn()-1)
+	for i := 1; i < ft.NumIn(); i++ {
+		in = append(in, ft.In(i))
+	}
+	out := make([]reflect.Type, ft.NumOut())
+	for i := range out {
+		out[i] = ft.Out(i)
+	}
+	return reflect.FuncOf(in, out, ft.IsVariadic())
 }
