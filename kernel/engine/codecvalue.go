@@ -92,6 +92,15 @@ func (s *shower) codecValue(v any, op, where string) any {
 	o := parseCodecOp(op)
 	var out any
 	var err error
+	if o.kind == "gob" {
+		// gob needs no other shape, but cannot encode the interpreter's
+		// values held in interfaces.
+		if name, ok := s.cellValueInInterface(val, t, 0); ok {
+			panic(fmt.Errorf("%s: an interface value holds %s, a type defined in a cell, which gob cannot encode from an interface "+
+				"(the interpreter's value has no exported fields for it); encode a struct whose field has the concrete type", where, name))
+		}
+		return nil
+	}
 	if o.kind == "" {
 		err = s.codecCheck(val, t, o.decode)
 	} else {
@@ -938,4 +947,66 @@ func (j *jsonTarget) unmarshalCell(dst reflect.Value, raw json.RawMessage, t *sh
 	}
 	dst.Set(p.Elem())
 	return nil
+}
+
+// cellValueInInterface finds a value of a cell type held in an interface
+// in v (of interpreter type t), naming the type.
+func (s *shower) cellValueInInterface(v reflect.Value, t *showType, depth int) (string, bool) {
+	if depth > 50 || !v.IsValid() {
+		return "", false
+	}
+	if isInterfaceSlot(v.Type()) {
+		dv, dt := s.dynamic(v)
+		if dt != nil && dt.cat != "valueT" {
+			return dt.goName(0), true
+		}
+		return s.cellValueInInterface(dv, dt, depth+1)
+	}
+	c := codecWalk{s: s}
+	if !c.mayHold(t, v.Type()) {
+		return "", false
+	}
+	var u *showType
+	if t != nil {
+		u = t.underlying()
+	}
+	child := func(i int) *showType {
+		switch {
+		case u == nil:
+			return nil
+		case u.cat == "structT" && i < len(u.fields):
+			return u.fields[i].typ
+		case u.cat != "structT":
+			return u.elem
+		}
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			return s.cellValueInInterface(v.Elem(), child(0), depth+1)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if n, ok := s.cellValueInInterface(v.Index(i), child(0), depth+1); ok {
+				return n, ok
+			}
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			if n, ok := s.cellValueInInterface(it.Value(), child(0), depth+1); ok {
+				return n, ok
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				if n, ok := s.cellValueInInterface(v.Field(i), child(i), depth+1); ok {
+					return n, ok
+				}
+			}
+		}
+	}
+	return "", false
 }

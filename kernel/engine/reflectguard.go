@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/gob"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -126,6 +127,7 @@ func (r *rewriter) guardReflect(n *ast.CallExpr, fun *ast.SelectorExpr) {
 var codecReceivers = map[reflect.Type]string{
 	reflect.TypeFor[*json.Encoder](): "json", reflect.TypeFor[*json.Decoder](): "json",
 	reflect.TypeFor[*xml.Encoder](): "xml", reflect.TypeFor[*xml.Decoder](): "xml",
+	reflect.TypeFor[*gob.Encoder](): "gob",
 }
 
 // codecMethodsOfCellTypes tells the show helpers which methods of cell types

@@ -103,3 +103,20 @@ func TestUnexportedFieldsOfCellStructs(t *testing.T) {
 	h.expect("b, _ := json.Marshal(C{1, 2, \"x\", 3})\nstring(b)", `{"B":2,"n":"x"}`)
 	h.expect("fmt.Sprintf(\"%+v\", C{1, 2, \"x\", 3})", "{a:1 B:2 N:x p:3}")
 }
+
+// gob encodes cell structs, but not cell values held in interfaces (it
+// failed with "type interp.valueInterface has no exported fields"): that
+// is refused naming the type.
+func TestGobOfCellTypes(t *testing.T) {
+	h := newHarness(t)
+	h.run("import (\n\t\"bytes\"\n\t\"encoding/gob\"\n)\ntype P struct{ X, Y int }\ntype Holder struct {\n\tV any\n\tN int\n}")
+	h.out.Reset()
+	h.run("var buf bytes.Buffer\nerr := gob.NewEncoder(&buf).Encode(Holder{V: 3, N: 1})\nvar back Holder\nerr2 := gob.NewDecoder(&buf).Decode(&back)\nfmt.Println(err, err2, back)")
+	if got, want := h.out.String(), "<nil> <nil> {3 1}\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	e := h.fail("gob.Register(P{})\nvar buf2 bytes.Buffer\nenc := gob.NewEncoder(&buf2)\n_ = enc.Encode(Holder{V: P{1, 2}})")
+	if want := "Encode at cell line 4: an interface value holds main.P, a type defined in a cell"; !strings.Contains(e.Message, want) {
+		t.Errorf("error %q, want it to contain %q", e.Message, want)
+	}
+}
