@@ -313,6 +313,7 @@ func New(opts Options) (*Engine, error) {
 	rtSyms["Cell"] = reflect.ValueOf(e.show.cell)
 	rtSyms["Refl"] = reflect.ValueOf(e.show.codecValue)
 	rtSyms["Slog"] = reflect.ValueOf(e.show.slogCheck)
+	rtSyms["SlogValue"] = reflect.ValueOf(e.show.slogValue)
 	rtSyms["IfaceAs"] = reflect.ValueOf(e.show.ifaceAssert)
 	rtSyms["FieldByName"] = reflect.ValueOf(fieldByNameHelper)
 	rtSyms["ErrorsAs"] = reflect.ValueOf(e.show.errorsAs)
@@ -321,6 +322,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	rtSyms["ShowMethod"] = reflect.ValueOf(e.show.setMethod)
 	rtSyms["CodecMethod"] = reflect.ValueOf(e.show.setCodecMethod)
+	rtSyms["LogValuer"] = reflect.ValueOf(e.show.setLogValuer)
 	fmtSyms := fmtShims(e.stdout)
 	for name, v := range fmtSyms {
 		rtSyms[name] = v

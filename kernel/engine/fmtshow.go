@@ -85,6 +85,7 @@ type shower struct {
 	// interfaces (codecvalue.go).
 	codecMethods   map[string]bool
 	codecCallers   map[string]codecCaller
+	logCallers     map[string]reflect.Value // LogValue callers by cell type (reflectguard.go)
 	mirrors        map[mirrorKey]mirrorResult
 	holdsInterface map[*showType]bool
 	// genericText maps the generic cell types with a String or Error
@@ -890,6 +891,10 @@ func (e *Engine) registerShowMethods(p *plan) {
 	}
 	for _, key := range slices.Sorted(maps.Keys(e.methods)) {
 		name, m, _ := strings.Cut(key, ".")
+		if m == "LogValue" && e.types[name] && !e.isGenericType(p, name) {
+			stmts = append(stmts, fmt.Sprintf("%s.LogValuer(%q, func(p *%s) %s { return p.LogValue() })", rtName, name, name, e.methods[key].results))
+			continue
+		}
 		sig, ok := codecCallerSigs[m]
 		if !ok || !e.types[name] || e.isGenericType(p, name) {
 			continue

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"log/slog"
 	"maps"
 	"reflect"
 	"slices"
@@ -31,10 +32,11 @@ var reflectEncoders = map[string]map[string]int{
 var encoderMethods = map[string]bool{"Encode": true, "Decode": true, "EncodeElement": true, "DecodeElement": true}
 
 // slogPrinters are log/slog's functions and Logger methods that take
-// key-value arguments.
-var slogPrinters = map[string]bool{
-	"Debug": true, "Info": true, "Warn": true, "Error": true, "Log": true, "With": true,
-	"DebugContext": true, "InfoContext": true, "WarnContext": true, "ErrorContext": true, "Any": true, "Group": true,
+// key-value arguments, with the index of the first argument slog takes as
+// any.
+var slogPrinters = map[string]int{
+	"Debug": 1, "Info": 1, "Warn": 1, "Error": 1, "Log": 3, "With": 0,
+	"DebugContext": 2, "InfoContext": 2, "WarnContext": 2, "ErrorContext": 2, "Any": 1, "Group": 1, "AnyValue": 0,
 }
 
 // fieldByName makes v.FieldByName("name") of a reflect.Value find the
@@ -72,12 +74,28 @@ func (r *rewriter) guardReflect(n *ast.CallExpr, fun *ast.SelectorExpr) {
 	if len(r.e.types) == 0 && len(r.c.localTypes) == 0 {
 		return // no cell types: nothing to get wrong
 	}
-	if slogPrinters[fun.Sel.Name] && len(r.logValuers()) > 0 && !n.Ellipsis.IsValid() {
+	if first, ok := slogPrinters[fun.Sel.Name]; ok && len(r.logValuers()) > 0 && !n.Ellipsis.IsValid() {
 		line, _ := lineCol(r.c.src, r.it.off(n.Pos()))
 		where := strconv.Quote(fmt.Sprintf("%s at cell line %d", fun.Sel.Name, line))
-		for _, a := range n.Args {
-			r.insert(a.Pos(), "_gopadSlogArg(")
-			r.insert(a.End(), ", "+where+")")
+		isSlog := false
+		if id, ok := fun.X.(*ast.Ident); ok && r.isPackage(id.Name) {
+			path, _ := r.importPath(id.Name)
+			isSlog = path == "log/slog"
+		} else {
+			isSlog = r.exprType(fun.X) == reflect.TypeFor[*slog.Logger]()
+		}
+		for i, a := range n.Args {
+			switch {
+			case isSlog && i >= first:
+				// An argument slog takes as any: the value a cell
+				// type's LogValue returns in its place.
+				r.insert(a.Pos(), "_gopadSlogValue(")
+				r.insert(a.End(), ", "+where+")")
+			case !isSlog:
+				// Perhaps not slog's: checked, keeping its type.
+				r.insert(a.Pos(), "_gopadSlogArg(")
+				r.insert(a.End(), ", "+where+")")
+			}
 		}
 		return
 	}
@@ -163,6 +181,84 @@ func (r *rewriter) logValuers() map[string]bool {
 	r.e.show.logValuers = m
 	r.e.show.mu.Unlock()
 	return m
+}
+
+// slogValue is the show box's SlogValue: for a value of a cell type with a
+// LogValue method (or a pointer to one), the slog.Value it resolves to, as
+// slog's Value.Resolve would (compiled slog cannot call the method); nil
+// for any other value.
+func (s *shower) slogValue(v any, where string) any {
+	dv, dt := s.dynamic(reflect.ValueOf(v))
+	if !dv.IsValid() || dt == nil {
+		return nil
+	}
+	out, ok := s.resolveLogValuer(dv, dt, where, 0)
+	if !ok {
+		return nil
+	}
+	return out
+}
+
+// resolveLogValuer calls the LogValue method of v (of interpreter type t)
+// and of what it returns, as slog resolves, and resolves the groups it
+// returns; ok is false when t has no LogValue.
+func (s *shower) resolveLogValuer(v reflect.Value, t *showType, where string, depth int) (slog.Value, bool) {
+	if depth > 100 {
+		panic(fmt.Errorf("%s: LogValue methods called 100 times without a value that is not a LogValuer", where))
+	}
+	s.mu.RLock()
+	caller, ptr := s.logCallers[t.name], false
+	if u := t.underlying(); caller == (reflect.Value{}) && u != nil && u.cat == "ptrT" && u.elem != nil {
+		caller, ptr = s.logCallers[u.elem.name], true
+	}
+	s.mu.RUnlock()
+	if !caller.IsValid() {
+		return slog.Value{}, false
+	}
+	p := v
+	if !ptr {
+		p = reflect.New(v.Type())
+		p.Elem().Set(v)
+	} else if v.IsNil() {
+		panic(fmt.Errorf("%s: LogValue called on a nil %s", where, t.goName(0)))
+	}
+	val, _ := caller.Call([]reflect.Value{p})[0].Interface().(slog.Value)
+	return s.resolveInner(val, where, depth+1), true
+}
+
+// resolveInner resolves the cell values a slog.Value holds (as any, or in
+// a group's attributes).
+func (s *shower) resolveInner(val slog.Value, where string, depth int) slog.Value {
+	switch val.Kind() {
+	case slog.KindAny:
+		if dv, dt := s.dynamic(reflect.ValueOf(val.Any())); dv.IsValid() && dt != nil {
+			if r, ok := s.resolveLogValuer(dv, dt, where, depth); ok {
+				return r
+			}
+		}
+	case slog.KindGroup:
+		attrs := val.Group()
+		out := make([]slog.Attr, len(attrs))
+		for i, a := range attrs {
+			out[i] = slog.Attr{Key: a.Key, Value: s.resolveInner(a.Value, where, depth)}
+		}
+		return slog.GroupValue(out...)
+	}
+	return val
+}
+
+// setLogValuer records the caller of a cell type's LogValue method.
+func (s *shower) setLogValuer(typeName string, fn any) {
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Func {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.logCallers == nil {
+		s.logCallers = map[string]reflect.Value{}
+	}
+	s.logCallers[typeName] = v
 }
 
 // slogCheck is the compiled check of a slog argument (the show box's Slog).

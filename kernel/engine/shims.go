@@ -36,11 +36,12 @@ type _gopadShowBox struct {
 	Cell       func(v any) any
 	Refl       func(v any, op, where string) any
 	Slog       func(v any, where string)
+	SlogValue  func(v any, where string) any
 	// IfaceAs: assertions to interfaces cells declare (ifaceassert.go).
 	IfaceAs func(v any, methods, uncertain, typ string, commaOK bool, where string)
 }
 
-var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep, Eq: _gopad.Eq, As: _gopad.As, AsNone: _gopad.AsNone, Cell: _gopad.Cell, Refl: _gopad.Refl, Slog: _gopad.Slog, IfaceAs: _gopad.IfaceAs}
+var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep, Eq: _gopad.Eq, As: _gopad.As, AsNone: _gopad.AsNone, Cell: _gopad.Cell, Refl: _gopad.Refl, Slog: _gopad.Slog, SlogValue: _gopad.SlogValue, IfaceAs: _gopad.IfaceAs}
 
 func _gopadMin[T _gopadcmp.Ordered](x T, y ...T) T {
 	for _, v := range y {
@@ -351,6 +352,15 @@ func _gopadRefl[T any](v T, op, where string) any {
 // for a receiver of unknown type (codecvalue.go).
 func _gopadReflCheck[T any](v T, op, where string) T {
 	_gopadFmt.Refl(v, op, where)
+	return v
+}
+
+// _gopadSlogValue gives slog the value a cell type's LogValue resolves to
+// (reflectguard.go).
+func _gopadSlogValue[T any](v T, where string) any {
+	if r := _gopadFmt.SlogValue(v, where); r != nil {
+		return r
+	}
 	return v
 }
 
