@@ -314,6 +314,7 @@ func New(opts Options) (*Engine, error) {
 	rtSyms["Refl"] = reflect.ValueOf(e.show.codecValue)
 	rtSyms["Slog"] = reflect.ValueOf(e.show.slogCheck)
 	rtSyms["SlogValue"] = reflect.ValueOf(e.show.slogValue)
+	rtSyms["TypeName"] = reflect.ValueOf(e.show.typeName)
 	rtSyms["IfaceAs"] = reflect.ValueOf(e.show.ifaceAssert)
 	rtSyms["FieldByName"] = reflect.ValueOf(fieldByNameHelper)
 	rtSyms["ErrorsAs"] = reflect.ValueOf(e.show.errorsAs)

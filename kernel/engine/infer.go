@@ -241,6 +241,18 @@ func (r *rewriter) unifyTypes(p, a ast.Expr, isParam map[string]bool, bound map[
 	if p == nil || a == nil {
 		return
 	}
+	if id, ok := a.(*ast.Ident); ok {
+		if _, param := p.(*ast.Ident); !param {
+			// A type the cells declare (type People []Person) unifies
+			// through its underlying type, as in Go.
+			if spec, _ := r.cellTypeSpec(id.Name); spec != nil && spec.TypeParams == nil && !spec.Assign.IsValid() {
+				switch spec.Type.(type) {
+				case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.FuncType:
+					a = spec.Type
+				}
+			}
+		}
+	}
 	switch pt := p.(type) {
 	case *ast.Ident:
 		if isParam[pt.Name] && bound[pt.Name] == "" {

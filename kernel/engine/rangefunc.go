@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -490,14 +491,19 @@ func (r *rewriter) shimIterParams(f *ast.SelectorExpr, args []ast.Expr) ([]strin
 			}
 		}
 	}
+	if conv, ok := arg.(*ast.CallExpr); ok && len(conv.Args) == 1 {
+		// A conversion to a written slice or map type: []Person(people).
+		switch conv.Fun.(type) {
+		case *ast.ArrayType, *ast.MapType:
+			arg = &ast.CompositeLit{Type: conv.Fun.(ast.Expr)}
+		}
+	}
 	if lit, ok := arg.(*ast.CompositeLit); ok {
 		// Written types: []string{...}, map[string]int{...}, or a slice
 		// or map type the cell declares (People{...}).
 		text := func(n ast.Node) string { return r.c.text(argItem, n) }
 		litType := lit.Type
-		if id, ok := litType.(*ast.Ident); ok && (shim == "_gopadSlicesChunk" || shim == "_gopadMapsAll") {
-			// (Not slices.All, Values, Backward: the interpreter fails
-			// to infer their type arguments from a named slice type.)
+		if id, ok := litType.(*ast.Ident); ok {
 			if spec, specText := r.cellTypeSpec(id.Name); spec != nil && spec.TypeParams == nil {
 				switch spec.Type.(type) {
 				case *ast.ArrayType, *ast.MapType:
@@ -528,6 +534,9 @@ func (r *rewriter) shimIterParams(f *ast.SelectorExpr, args []ast.Expr) ([]strin
 	}
 	t := r.exprType(args[0])
 	if t == nil {
+		if id, ok := ast.Unparen(args[0]).(*ast.Ident); ok && r.c.defs[id.Name] == nil {
+			return r.globalIterParams(shim, id.Name)
+		}
 		return nil, false
 	}
 	name := func(t reflect.Type) (string, bool) { return r.e.typeExpr(t, 0) }
@@ -572,6 +581,13 @@ func (r *rewriter) sliceElem(x ast.Expr) (string, bool) {
 			}
 		}
 	}
+	if conv, ok := arg.(*ast.CallExpr); ok && len(conv.Args) == 1 {
+		// A conversion to a written slice or map type: []Person(people).
+		switch conv.Fun.(type) {
+		case *ast.ArrayType, *ast.MapType:
+			arg = &ast.CompositeLit{Type: conv.Fun.(ast.Expr)}
+		}
+	}
 	if lit, ok := arg.(*ast.CompositeLit); ok {
 		if at, ok := lit.Type.(*ast.ArrayType); ok && at.Len == nil {
 			return r.c.text(argItem, at.Elt), true
@@ -582,4 +598,36 @@ func (r *rewriter) sliceElem(x ast.Expr) (string, bool) {
 		return r.e.typeExpr(t.Elem(), 0)
 	}
 	return "", false
+}
+
+// globalIterParams is shimIterParams for a variable of an earlier cell whose
+// reflect type names no type (a slice of a cell struct): the interpreter
+// tells its type's parts (the show box's TypeName).
+func (r *rewriter) globalIterParams(shim, name string) ([]string, bool) {
+	if !r.e.userNames[name] || r.e.types[name] {
+		return nil, false
+	}
+	part := func(which string) (string, bool) {
+		v, ok := r.e.evalValue(showBoxName + ".TypeName(" + name + ", " + strconv.Quote(which) + ")")
+		if !ok || v.Kind() != reflect.String || v.String() == "" {
+			return "", false
+		}
+		return v.String(), true
+	}
+	switch shim {
+	case "_gopadSlicesChunk":
+		t, ok := part("")
+		return []string{t}, ok
+	case "_gopadSlicesValues":
+		e, ok := part("elem")
+		return []string{e}, ok
+	case "_gopadSlicesAll", "_gopadSlicesBackward":
+		e, ok := part("elem")
+		return []string{"int", e}, ok
+	case "_gopadMapsAll":
+		k, ok1 := part("key")
+		e, ok2 := part("elem")
+		return []string{k, e}, ok1 && ok2
+	}
+	return nil, false
 }

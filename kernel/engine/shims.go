@@ -37,11 +37,12 @@ type _gopadShowBox struct {
 	Refl       func(v any, op, where string) any
 	Slog       func(v any, where string)
 	SlogValue  func(v any, where string) any
+	TypeName   func(v any, part string) string
 	// IfaceAs: assertions to interfaces cells declare (ifaceassert.go).
 	IfaceAs func(v any, methods, uncertain, typ string, commaOK bool, where string)
 }
 
-var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep, Eq: _gopad.Eq, As: _gopad.As, AsNone: _gopad.AsNone, Cell: _gopad.Cell, Refl: _gopad.Refl, Slog: _gopad.Slog, SlogValue: _gopad.SlogValue, IfaceAs: _gopad.IfaceAs}
+var _gopadFmt = _gopadShowBox{Show: _gopad.Show, Note: _gopad.Note, Is: _gopad.Is, AssertFail: _gopad.AssertFail, Reg: _gopad.Reg, Keep: _gopad.Keep, Eq: _gopad.Eq, As: _gopad.As, AsNone: _gopad.AsNone, Cell: _gopad.Cell, Refl: _gopad.Refl, Slog: _gopad.Slog, SlogValue: _gopad.SlogValue, TypeName: _gopad.TypeName, IfaceAs: _gopad.IfaceAs}
 
 func _gopadMin[T _gopadcmp.Ordered](x T, y ...T) T {
 	for _, v := range y {

@@ -111,4 +111,20 @@ for k, v := range maps.All(ages) {
 	if got := h.out.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
+	// Over variables of earlier cells and conversions (they fell to
+	// yaegi's "nil type").
+	h.out.Reset()
+	h.run(`for i, p := range slices.All(people) {
+	fmt.Print(i, p.Name, " ")
+}
+for p := range slices.Values([]Person(people)) {
+	fmt.Print(p.Age, " ")
+}
+for k, v := range maps.All(ages) {
+	fmt.Println(k, v)
+}`)
+	want = "0Gopher 1Alice 2Bob 13 20 5 a 1\n"
+	if got := h.out.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -459,4 +460,45 @@ func (s *shower) errorsAs(err error, target any) bool {
 		target = tv.Interface()
 	}
 	return errors.As(err, target)
+}
+
+// cellPackagePrefix matches the package qualifier of cell types in a type's
+// name ("[]main.Person"): cells name them without it.
+var cellPackagePrefix = regexp.MustCompile(`\bmain\.`)
+
+// typeName is the show box's TypeName: the name of v's static type (part
+// "") or of its element or key type ("elem", "key") as a cell writes it,
+// "" when a part is missing or names a library type (whose import name the
+// cell may spell otherwise).
+func (s *shower) typeName(v any, part string) string {
+	_, t := s.static(reflect.ValueOf(v))
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if t == nil {
+		return ""
+	}
+	if part != "" {
+		u := t.underlying()
+		if u == nil {
+			return ""
+		}
+		switch part {
+		case "elem":
+			t = u.elem
+		case "key":
+			t = u.key
+		}
+	}
+	if t == nil {
+		return ""
+	}
+	name := t.goName(0)
+	if strings.Contains(name, "?") {
+		return ""
+	}
+	name = cellPackagePrefix.ReplaceAllString(name, "")
+	if strings.Contains(name, ".") {
+		return "" // a library type
+	}
+	return name
 }
