@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
 )
@@ -27,12 +28,13 @@ import (
 // mirror type that has Go's shape: embedded structs marked Anonymous,
 // interfaces holding the real values, the element named after the cell type.
 // A decoder gets the same memory seen through the mirror type, which has the
-// same layout. A cell type's own MarshalJSON, MarshalText, UnmarshalJSON or
-// UnmarshalText is called through a caller the engine evaluated for it: the
-// encoder gets the raw JSON it returns, a decoder decodes into a mirror in
-// which the type is raw JSON, handed to the method (jsonTarget). What
-// cannot be mirrored (xml's methods on cell types, an embedded library type
-// whose methods Go would promote) is refused with an error naming the type,
+// same layout. A cell type's own MarshalJSON, MarshalXML, MarshalText,
+// UnmarshalJSON, UnmarshalXML or UnmarshalText is called through a caller
+// the engine evaluated for it: the encoder gets what it writes in the
+// value's place, a decoder decodes into a mirror in which the type is raw
+// JSON, an element's tokens or text, handed to the method (codecTarget).
+// What cannot be mirrored (MarshalXMLAttr, an embedded library type whose
+// methods Go would promote) is refused with an error naming the type,
 // never encoded differently from Go. One difference stays: an error a
 // cell's MarshalJSON returns fails the cell, where json.Marshal returns it.
 
@@ -148,14 +150,15 @@ func (s *shower) codecConvert(v reflect.Value, t *showType, o codecOp) (any, err
 		if sameLayout(m, v.Type(), 0) {
 			return reflect.NewAt(m.Elem(), v.UnsafePointer()).Interface(), nil
 		}
-		// A cell type's UnmarshalJSON or UnmarshalText is reached: the
-		// decoder fills a value of the mirror type, in which those types
-		// are raw JSON, and the cell's methods decode them (jsonTarget).
+		// A cell type's own decoding method is reached: the decoder
+		// fills a value of the mirror type, in which those types are what
+		// stands in for them, and the cell's methods decode that
+		// (codecTarget).
 		var elem *showType
 		if u := t.underlying(); u != nil && u.cat == "ptrT" {
 			elem = u.elem
 		}
-		return &jsonTarget{s: s, dst: v.Elem(), t: elem, mirror: m.Elem()}, nil
+		return &codecTarget{s: s, dst: v.Elem(), t: elem, mirror: m.Elem()}, nil
 	}
 	unwrapped := false
 	if isInterfaceSlot(v.Type()) || isInterfaceType(t) {
@@ -274,8 +277,8 @@ func (s *shower) mirrorLocked(t *showType, rt reflect.Type, o codecOp, st *mirro
 }
 
 func (s *shower) mirrorType(t *showType, rt reflect.Type, o codecOp, st *mirrorState) (reflect.Type, error) {
-	if _, ok, err := s.ownCodecMethod(t, o); err != nil || ok {
-		return rawMessageType, err // the cell's method writes or reads it as raw JSON
+	if m, ok, err := s.ownCodecMethod(t, o); err != nil || ok {
+		return substituteType(o, m), err // the cell's method writes or reads what stands in its place
 	}
 	u := t.underlying()
 	if u == nil {
@@ -390,7 +393,7 @@ func (s *shower) ownCodecMethod(t *showType, o codecOp) (method string, ok bool,
 		if !s.codecMethods[name+"."+m] {
 			continue
 		}
-		if _, callable := s.codecCallers[name+"."+m]; callable && o.kind == "json" && t.name == name {
+		if _, callable := s.codecCallers[name+"."+m]; callable && t.name == name && substituteType(o, m) != nil {
 			return m, true, nil
 		}
 		verb, call := "encoded", "b, err := v."+m+"()"
@@ -515,9 +518,9 @@ func (c *codecWalk) encode(v reflect.Value, t *showType, depth int, addr bool) (
 	if err != nil {
 		return v, false, err
 	}
-	if m == rawMessageType && rt != rawMessageType {
-		raw, err := c.marshalCell(v, t, addr)
-		return reflect.ValueOf(raw), true, err
+	if isSubstitute(m) && m != rt {
+		out, err := c.marshalCell(v, t, addr)
+		return out, true, err
 	}
 	if m == rt && !c.mayHold(t, rt) {
 		return v, false, nil
@@ -726,6 +729,28 @@ func (c *codecWalk) xmlNamed(v reflect.Value, t *showType) (reflect.Value, bool,
 	switch {
 	case !v.IsValid() || t == nil:
 		return v, false, nil
+	case isSubstitute(v.Type()):
+		// A cell type's own MarshalXML or MarshalText: the element is
+		// named after the cell type, as Go names it.
+		name, _, _ := strings.Cut(t.name, "[")
+		if name == "" {
+			return v, false, nil
+		}
+		switch x := v.Interface().(type) {
+		case xmlMarshaler:
+			return reflect.ValueOf(xmlMarshaler{func(e *xml.Encoder, start xml.StartElement) error {
+				if start.Name.Local == "xmlMarshaler" && start.Name.Space == "" {
+					start.Name.Local = name
+				}
+				return x.call(e, start)
+			}}), true, nil
+		case xmlText:
+			return reflect.ValueOf(xmlMarshaler{func(e *xml.Encoder, start xml.StartElement) error {
+				start.Name = xml.Name{Local: name}
+				return e.EncodeElement(string(x.text), start)
+			}}), true, nil
+		}
+		return v, false, nil
 	case v.Kind() == reflect.Interface:
 		if v.IsNil() {
 			return v, false, nil
@@ -789,69 +814,185 @@ func (c *codecWalk) xmlNamed(v reflect.Value, t *showType) (reflect.Value, bool,
 	return v, false, nil
 }
 
-// marshalCell calls v's MarshalJSON (or MarshalText) as Go's encoder would:
-// raw JSON for the value.
-func (c *codecWalk) marshalCell(v reflect.Value, t *showType, addr bool) (json.RawMessage, error) {
-	m, caller, ok := c.s.codecCallerOf(t, "MarshalJSON", "MarshalText")
+// marshalCell calls v's MarshalJSON, MarshalText or MarshalXML as Go's
+// encoder would, and returns what stands in v's place: raw JSON, or for
+// xml a value whose method calls the cell's.
+func (c *codecWalk) marshalCell(v reflect.Value, t *showType, addr bool) (reflect.Value, error) {
+	methods := []string{"MarshalJSON", "MarshalText"}
+	if c.op.kind == "xml" {
+		methods = []string{"MarshalXML", "MarshalText"}
+	}
+	m, caller, ok := c.s.codecCallerOf(t, methods...)
 	if !ok {
-		return nil, fmt.Errorf("%s: no caller of its MarshalJSON", t.goName(0))
+		return reflect.Value{}, fmt.Errorf("%s: no caller of its %s", t.goName(0), methods[0])
 	}
 	if caller.ptr && !addr {
 		// Go's encoder calls a pointer method only on an addressable
 		// value, and encodes this one by its fields.
-		return nil, fmt.Errorf("%s's %s has a pointer receiver and this value is not addressable, so Go would encode it without calling %s; "+
+		return reflect.Value{}, fmt.Errorf("%s's %s has a pointer receiver and this value is not addressable, so Go would encode it without calling %s; "+
 			"pass a pointer (&v) to have it called, or give %s a value receiver", t.goName(0), m, m, m)
 	}
 	p := reflect.New(v.Type())
 	p.Elem().Set(v)
+	if m == "MarshalXML" {
+		return reflect.ValueOf(xmlMarshaler{func(e *xml.Encoder, start xml.StartElement) error {
+			out := caller.fn.Call([]reflect.Value{p, reflect.ValueOf(e), reflect.ValueOf(start)})
+			err, _ := out[0].Interface().(error)
+			return err
+		}}), nil
+	}
 	out := caller.fn.Call([]reflect.Value{p})
 	if err, _ := out[1].Interface().(error); err != nil {
-		return nil, fmt.Errorf("json: error calling %s for type %s: %w", m, t.goName(0), err)
+		return reflect.Value{}, fmt.Errorf("%s: error calling %s for type %s: %w", c.op.kind, m, t.goName(0), err)
 	}
 	b, _ := out[0].Interface().([]byte)
-	if m == "MarshalText" {
-		return json.Marshal(string(b))
+	switch {
+	case c.op.kind == "xml":
+		return reflect.ValueOf(xmlText{b}), nil
+	case m == "MarshalText":
+		raw, err := json.Marshal(string(b))
+		return reflect.ValueOf(json.RawMessage(raw)), err
+	case b == nil:
+		return reflect.ValueOf(json.RawMessage("null")), nil
 	}
-	if b == nil {
-		return json.RawMessage("null"), nil
-	}
-	return json.RawMessage(b), nil
+	return reflect.ValueOf(json.RawMessage(b)), nil
 }
 
-// jsonTarget decodes into dst, a value of interpreter type t, through a
-// value of its mirror type in which the cell types with UnmarshalJSON or
-// UnmarshalText are raw JSON, which their methods then decode, as Go's
-// decoder calls them.
-type jsonTarget struct {
+// The types that stand in a mirror for a cell type whose own methods json
+// or xml call: raw JSON, and for xml values whose methods call the cell's
+// (encoding) or keep what the decoder gives them for the cell's methods
+// (decoding).
+type (
+	xmlMarshaler struct {
+		call func(*xml.Encoder, xml.StartElement) error
+	}
+	xmlText struct{ text []byte }
+	// xmlCapture keeps an element's tokens, start to end.
+	xmlCapture struct{ tokens []xml.Token }
+	// xmlTextCapture keeps an element's or attribute's text.
+	xmlTextCapture struct {
+		text []byte
+		set  bool
+	}
+)
+
+func (x xmlMarshaler) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	return x.call(e, start)
+}
+
+func (x xmlText) MarshalText() ([]byte, error) { return x.text, nil }
+
+func (x *xmlCapture) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	x.tokens = append(x.tokens[:0], start.Copy())
+	for depth := 1; depth > 0; {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+		x.tokens = append(x.tokens, xml.CopyToken(tok))
+	}
+	return nil
+}
+
+func (x *xmlTextCapture) UnmarshalText(b []byte) error {
+	x.text, x.set = append([]byte(nil), b...), true
+	return nil
+}
+
+// tokenList replays captured tokens to a decoder.
+type tokenList struct{ tokens []xml.Token }
+
+func (l *tokenList) Token() (xml.Token, error) {
+	if len(l.tokens) == 0 {
+		return nil, io.EOF
+	}
+	tok := l.tokens[0]
+	l.tokens = l.tokens[1:]
+	return tok, nil
+}
+
+var substituteTypes = map[reflect.Type]bool{
+	rawMessageType:                    true,
+	reflect.TypeFor[xmlMarshaler]():   true,
+	reflect.TypeFor[xmlText]():        true,
+	reflect.TypeFor[xmlCapture]():     true,
+	reflect.TypeFor[xmlTextCapture](): true,
+}
+
+func isSubstitute(t reflect.Type) bool { return substituteTypes[t] }
+
+// substituteType is the type that stands in the mirror for a cell type
+// whose method m the encoder or decoder of o calls; nil for none.
+func substituteType(o codecOp, m string) reflect.Type {
+	switch {
+	case o.kind == "json":
+		return rawMessageType
+	case o.kind == "xml" && m == "MarshalXML":
+		return reflect.TypeFor[xmlMarshaler]()
+	case o.kind == "xml" && m == "MarshalText":
+		return reflect.TypeFor[xmlText]()
+	case o.kind == "xml" && m == "UnmarshalXML":
+		return reflect.TypeFor[xmlCapture]()
+	case o.kind == "xml" && m == "UnmarshalText":
+		return reflect.TypeFor[xmlTextCapture]()
+	}
+	return nil
+}
+
+// codecTarget decodes into dst, a value of interpreter type t, through a
+// value of its mirror type in which the cell types with UnmarshalJSON,
+// UnmarshalXML or UnmarshalText are what stands in for them (raw JSON, an
+// element's tokens, text), which their methods then decode, as Go's
+// decoders call them. It is both a json.Unmarshaler and an xml.Unmarshaler.
+type codecTarget struct {
 	s      *shower
 	dst    reflect.Value
 	t      *showType
 	mirror reflect.Type
 }
 
-func (j *jsonTarget) UnmarshalJSON(data []byte) error {
+func (j *codecTarget) UnmarshalJSON(data []byte) error {
 	m := reflect.New(j.mirror)
 	if err := json.Unmarshal(data, m.Interface()); err != nil {
 		return err
 	}
+	return j.finish(m.Elem())
+}
+
+func (j *codecTarget) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	m := reflect.New(j.mirror)
+	if err := d.DecodeElement(m.Interface(), &start); err != nil {
+		return err
+	}
+	return j.finish(m.Elem())
+}
+
+// finish builds dst from the decoded mirror value.
+func (j *codecTarget) finish(m reflect.Value) error {
 	if k := j.dst.Kind(); k == reflect.Struct || k == reflect.Map {
-		if j.mirror != rawMessageType && !j.dst.IsZero() {
-			// Go's decoder keeps what the JSON leaves out; gopad builds
+		if !isSubstitute(j.mirror) && !j.dst.IsZero() {
+			// Go's decoder keeps what the input leaves out; gopad builds
 			// the value anew.
-			return fmt.Errorf("gopad decodes values of types with UnmarshalJSON or UnmarshalText into an empty %s only; decode into a new variable", j.t.goName(0))
+			return fmt.Errorf("gopad decodes values of types with their own decoding methods into an empty %s only; decode into a new variable", j.t.goName(0))
 		}
 	}
-	return j.build(j.dst, m.Elem(), j.t, 0)
+	return j.build(j.dst, m, j.t, 0)
 }
 
 // build sets dst (of interpreter type t) from src, a value of its mirror
 // type.
-func (j *jsonTarget) build(dst, src reflect.Value, t *showType, depth int) error {
+func (j *codecTarget) build(dst, src reflect.Value, t *showType, depth int) error {
 	if depth > 100 {
 		return errCodecDepth
 	}
-	if src.Type() == rawMessageType && dst.Type() != rawMessageType {
-		return j.unmarshalCell(dst, src.Interface().(json.RawMessage), t)
+	if isSubstitute(src.Type()) && dst.Type() != src.Type() {
+		return j.unmarshalCell(dst, src, t)
 	}
 	if src.Type() == dst.Type() {
 		dst.Set(src)
@@ -921,28 +1062,56 @@ func (j *jsonTarget) build(dst, src reflect.Value, t *showType, depth int) error
 	return fmt.Errorf("gopad cannot decode into %s", dst.Type())
 }
 
-// unmarshalCell calls the UnmarshalJSON (or UnmarshalText) of the cell
-// type t on dst with raw, as Go's decoder does.
-func (j *jsonTarget) unmarshalCell(dst reflect.Value, raw json.RawMessage, t *showType) error {
-	m, caller, ok := j.s.codecCallerOf(t, "UnmarshalJSON", "UnmarshalText")
-	if !ok {
-		return fmt.Errorf("%s: no caller of its UnmarshalJSON", t.goName(0))
-	}
-	data := []byte(raw)
-	if m == "UnmarshalText" {
-		if string(raw) == "null" {
-			return nil
-		}
-		var text string
-		if err := json.Unmarshal(raw, &text); err != nil {
-			return fmt.Errorf("json: cannot unmarshal %s into Go value of type %s", raw, t.goName(0))
-		}
-		data = []byte(text)
-	}
+// unmarshalCell calls the UnmarshalJSON, UnmarshalXML or UnmarshalText of
+// the cell type t on dst with what the decoder left in src, as Go's
+// decoders do.
+func (j *codecTarget) unmarshalCell(dst reflect.Value, src reflect.Value, t *showType) error {
 	p := reflect.New(dst.Type())
 	p.Elem().Set(dst)
-	out := caller.fn.Call([]reflect.Value{p, reflect.ValueOf(data)})
-	if err, _ := out[0].Interface().(error); err != nil {
+	var args []reflect.Value
+	var caller codecCaller
+	var ok bool
+	switch x := src.Interface().(type) {
+	case json.RawMessage:
+		var m string
+		m, caller, ok = j.s.codecCallerOf(t, "UnmarshalJSON", "UnmarshalText")
+		data := []byte(x)
+		if ok && m == "UnmarshalText" {
+			if string(x) == "null" {
+				return nil
+			}
+			var text string
+			if err := json.Unmarshal(x, &text); err != nil {
+				return fmt.Errorf("json: cannot unmarshal %s into Go value of type %s", x, t.goName(0))
+			}
+			data = []byte(text)
+		}
+		args = []reflect.Value{p, reflect.ValueOf(data)}
+	case xmlCapture:
+		if len(x.tokens) == 0 {
+			return nil // the element was not there
+		}
+		_, caller, ok = j.s.codecCallerOf(t, "UnmarshalXML")
+		// The decoder reads the start element first, as the one that
+		// called UnmarshalXML had: its end then matches.
+		d := xml.NewTokenDecoder(&tokenList{x.tokens})
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		start, _ := tok.(xml.StartElement)
+		args = []reflect.Value{p, reflect.ValueOf(d), reflect.ValueOf(start)}
+	case xmlTextCapture:
+		if !x.set {
+			return nil
+		}
+		_, caller, ok = j.s.codecCallerOf(t, "UnmarshalText")
+		args = []reflect.Value{p, reflect.ValueOf(x.text)}
+	}
+	if !ok {
+		return fmt.Errorf("%s: no caller of its decoding method", t.goName(0))
+	}
+	if err, _ := caller.fn.Call(args)[0].Interface().(error); err != nil {
 		return err
 	}
 	dst.Set(p.Elem())

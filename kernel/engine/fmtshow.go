@@ -899,12 +899,8 @@ func (e *Engine) registerShowMethods(p *plan) {
 		if !ok || !e.types[name] || e.isGenericType(p, name) {
 			continue
 		}
-		args := ""
-		if strings.HasPrefix(m, "Unmarshal") {
-			args = "b"
-		}
 		stmts = append(stmts, fmt.Sprintf("%s.CodecMethod(%q, %t, func(p *%s%s) %s { return p.%s(%s) })",
-			rtName, key, e.methods[key].ptr, name, sig, map[bool]string{true: "error", false: "([]byte, error)"}[args != ""], m, args))
+			rtName, key, e.methods[key].ptr, name, sig.params, sig.results, m, sig.args))
 	}
 	if len(stmts) == 0 {
 		return
@@ -918,10 +914,16 @@ func (e *Engine) registerShowMethods(p *plan) {
 	}
 }
 
-// codecCallerSigs are the methods of cell types json calls, with the rest
-// of their caller's parameter list (codecvalue.go).
-var codecCallerSigs = map[string]string{
-	"MarshalJSON": "", "MarshalText": "", "UnmarshalJSON": ", b []byte", "UnmarshalText": ", b []byte",
+// codecCallerSigs are the methods of cell types json and xml call, with the
+// rest of their caller's parameter list, the arguments and the results
+// (codecvalue.go). xml's need the cell to import encoding/xml as xml.
+var codecCallerSigs = map[string]struct{ params, args, results string }{
+	"MarshalJSON":   {"", "", "([]byte, error)"},
+	"MarshalText":   {"", "", "([]byte, error)"},
+	"UnmarshalJSON": {", b []byte", "b", "error"},
+	"UnmarshalText": {", b []byte", "b", "error"},
+	"MarshalXML":    {", e *xml.Encoder, start xml.StartElement", "e, start", "error"},
+	"UnmarshalXML":  {", d *xml.Decoder, start xml.StartElement", "d, start", "error"},
 }
 
 // evalQuiet evaluates a helper statement of the engine's, reporting whether

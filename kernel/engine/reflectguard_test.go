@@ -41,7 +41,7 @@ func TestReflectionGuards(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ code, want string }{
-		{"type Level int\nfunc (l Level) MarshalText() ([]byte, error) { return []byte(\"high\"), nil }\nb, _ := xml.Marshal(struct{ L Level }{})", "xml.Marshal at cell line 3: main.Level has a MarshalText method, which compiled encoding/xml cannot call"},
+		{"type Level int\nfunc (l Level) MarshalXMLAttr(name xml.Name) (xml.Attr, error) { return xml.Attr{Name: name, Value: \"high\"}, nil }\nb, _ := xml.Marshal(struct {\n\tXMLName xml.Name `xml:\"x\"`\n\tL Level `xml:\"l,attr\"`\n}{})", "xml.Marshal at cell line 3: main.Level has a MarshalXMLAttr method, which compiled encoding/xml cannot call"},
 		{"type Loud string\nfunc (l *Loud) MarshalJSON() ([]byte, error) { return []byte(`\"LOUD\"`), nil }\nb, _ := json.Marshal(Loud(\"x\"))", "main.Loud's MarshalJSON has a pointer receiver and this value is not addressable"},
 		{"var s Setter = Setter{V: 1}\nvar m map[string]Setter = map[string]Setter{\"a\": s}\nif err := json.Unmarshal([]byte(`{\"b\": {}}`), &m); err != nil {\n\tpanic(err)\n}", "into an empty map[string]main.Setter only"},
 		{"b, _ := json.Marshal(Stamp{Name: \"x\"})", "main.Stamp embeds time.Time, whose MarshalJSON method Go promotes"},
@@ -130,6 +130,19 @@ func TestSlogLogValuerOfCellTypes(t *testing.T) {
 	h.out.Reset()
 	h.run("var sb strings.Builder\nlogger := slog.New(slog.NewTextHandler(&sb, &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {\n\tif a.Key == slog.TimeKey && len(groups) == 0 {\n\t\treturn slog.Attr{}\n\t}\n\treturn a\n}}))\nt := Token(\"shhhh!\")\nlogger.Info(\"permission granted\", \"user\", \"Perry\", \"token\", t)\nlogger.Warn(\"user\", \"u\", &User{7, \"ann\", \"x\"}, slog.Any(\"w\", Wrapper{\"y\"}))\nlogger.With(\"t\", t).Error(\"with\", slog.Group(\"g\", \"tok\", t))\nvar anyTok any = t\nlogger.Info(\"any\", \"k\", anyTok, \"n\", 3)\nfmt.Print(sb.String())\n")
 	if got, want := h.out.String(), "level=INFO msg=\"permission granted\" user=Perry token=REDACTED\nlevel=WARN msg=user u.id=7 u.tok=REDACTED w=REDACTED\nlevel=ERROR msg=with t=REDACTED g.tok=REDACTED\nlevel=INFO msg=any k=REDACTED n=3\n"; got != want {
+		t.Errorf("got:\n%s\nwant (go run):\n%s", got, want)
+	}
+}
+
+// xml calls the MarshalXML, UnmarshalXML, MarshalText and UnmarshalText
+// methods of cell types (elements, attributes, slices, the top value named
+// after the type). Expected output from go run.
+func TestXMLMethodsOfCellTypes(t *testing.T) {
+	h := newHarness(t)
+	h.run("import \"encoding/xml\"\n" + "type Animal int\n\nfunc (a Animal) MarshalXML(e *xml.Encoder, start xml.StartElement) error {\n\treturn e.EncodeElement([]string{\"unknown\", \"gopher\", \"zebra\"}[a], start)\n}\n\nfunc (a *Animal) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {\n\tvar s string\n\tif err := d.DecodeElement(&s, &start); err != nil {\n\t\treturn err\n\t}\n\t*a = map[string]Animal{\"gopher\": 1, \"zebra\": 2}[s]\n\treturn nil\n}\n\ntype Size int\n\nfunc (s Size) MarshalText() ([]byte, error) { return []byte([]string{\"small\", \"large\"}[s]), nil }\nfunc (s *Size) UnmarshalText(b []byte) error {\n\t*s = map[string]Size{\"large\": 1}[string(b)]\n\treturn nil\n}\n\ntype Pen struct {\n\tXMLName xml.Name `xml:\"pen\"`\n\tSize    Size     `xml:\"size,attr\"`\n\tAnimals []Animal `xml:\"animal\"`\n\tSizes   []Size   `xml:\"s\"`\n\tLabel   string   `xml:\"label\"`\n}\n")
+	h.out.Reset()
+	h.run("b, err := xml.Marshal(Pen{Size: 1, Animals: []Animal{1, 2, 0}, Sizes: []Size{0, 1}, Label: \"north\"})\nfmt.Println(string(b), err)\nvar p Pen\nerr = xml.Unmarshal([]byte(`<pen size=\"large\"><animal>zebra</animal><animal>gopher</animal><s>large</s><label>x</label></pen>`), &p)\nfmt.Println(p.Size, p.Animals, p.Sizes, p.Label, err)\nb, err = xml.Marshal(Animal(2))\nfmt.Println(string(b), err)\nb, err = xml.Marshal(Size(1))\nfmt.Println(string(b), err)\nb, err = xml.Marshal([]Animal{1, 2})\nfmt.Println(string(b), err)\n")
+	if got, want := h.out.String(), "<pen size=\"large\"><animal>gopher</animal><animal>zebra</animal><animal>unknown</animal><s>small</s><s>large</s><label>north</label></pen> <nil>\n1 [2 1] [1] x <nil>\n<Animal>zebra</Animal> <nil>\n<Size>large</Size> <nil>\n<Animal>gopher</Animal><Animal>zebra</Animal> <nil>\n"; got != want {
 		t.Errorf("got:\n%s\nwant (go run):\n%s", got, want)
 	}
 }
