@@ -1773,6 +1773,14 @@ func literalConstant(x ast.Expr) bool {
 // *struct {...} as type slog.Handler"), while a value returned from a
 // function literal of the interface type is wrapped.
 func (r *rewriter) compiledInterfaceArgs(n *ast.CallExpr, fun *ast.SelectorExpr) {
+	hasCall := false
+	for _, a := range n.Args {
+		_, isCall := ast.Unparen(a).(*ast.CallExpr)
+		hasCall = hasCall || isCall
+	}
+	if !hasCall {
+		return // nothing to wrap: spare typing the receiver
+	}
 	var ft reflect.Type
 	if id, ok := fun.X.(*ast.Ident); ok && r.isPackage(id.Name) {
 		if v, ok := r.packageSymbol(id.Name, fun.Sel.Name); ok && v.Kind() == reflect.Func {
