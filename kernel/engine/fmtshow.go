@@ -999,24 +999,40 @@ func (e *Engine) embedded(p *plan, name string) []embeddedField {
 		if !ok || ts.Name.Name != name {
 			return true
 		}
-		st, ok := ts.Type.(*ast.StructType)
-		if !ok {
-			return false
-		}
-		for _, fl := range st.Fields.List {
-			if len(fl.Names) > 0 {
-				continue
-			}
-			x, isPtr := fl.Type, false
-			if star, ok := x.(*ast.StarExpr); ok {
-				x, isPtr = star.X, true
-			}
-			if id, ok := x.(*ast.Ident); ok && e.types[id.Name] {
-				out = append(out, embeddedField{id.Name, isPtr})
+		for _, emb := range embeddedTypes(ts) {
+			if id, ok := emb.typ.(*ast.Ident); ok && e.types[id.Name] {
+				out = append(out, embeddedField{id.Name, emb.ptr})
 			}
 		}
 		return false
 	})
+	return out
+}
+
+// embeddedType is an embedded field of a struct declaration: its type
+// (without the *) and whether it is a pointer.
+type embeddedType struct {
+	typ ast.Expr
+	ptr bool
+}
+
+// embeddedTypes lists the embedded fields of struct type spec ts.
+func embeddedTypes(ts *ast.TypeSpec) []embeddedType {
+	st, ok := ts.Type.(*ast.StructType)
+	if !ok || st.Fields == nil {
+		return nil
+	}
+	var out []embeddedType
+	for _, fl := range st.Fields.List {
+		if len(fl.Names) > 0 {
+			continue
+		}
+		x, isPtr := fl.Type, false
+		if star, ok := x.(*ast.StarExpr); ok {
+			x, isPtr = star.X, true
+		}
+		out = append(out, embeddedType{x, isPtr})
+	}
 	return out
 }
 

@@ -198,19 +198,9 @@ func (r *rewriter) lookupMethod(typ, name string, depth int) methodLookup {
 	if spec == nil || depth > 5 {
 		return methodLookup{}
 	}
-	st, ok := spec.Type.(*ast.StructType)
-	if !ok || st.Fields == nil {
-		return methodLookup{}
-	}
 	var hits []methodLookup
-	for _, f := range st.Fields.List {
-		if len(f.Names) > 0 {
-			continue
-		}
-		x, isPtr := f.Type, false
-		if star, ok := x.(*ast.StarExpr); ok {
-			x, isPtr = star.X, true
-		}
+	for _, emb := range embeddedTypes(spec) {
+		x, isPtr := emb.typ, emb.ptr
 		var hit methodLookup
 		if id, ok := x.(*ast.Ident); ok && (r.e.types[id.Name] || r.definedInCell(id.Name)) {
 			hit = r.lookupMethod(id.Name, name, depth+1)
