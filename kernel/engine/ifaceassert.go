@@ -203,7 +203,16 @@ func (r *rewriter) lookupMethod(typ, name string, depth int) methodLookup {
 		x, isPtr := emb.typ, emb.ptr
 		var hit methodLookup
 		if id, ok := x.(*ast.Ident); ok && (r.e.types[id.Name] || r.definedInCell(id.Name)) {
-			hit = r.lookupMethod(id.Name, name, depth+1)
+			if methods, isIface := r.cellInterface(id); isIface {
+				// An embedded interface: its methods are promoted.
+				for _, m := range methods {
+					if m.name == name {
+						hit = methodLookup{found: true, sig: m.sig}
+					}
+				}
+			} else {
+				hit = r.lookupMethod(id.Name, name, depth+1)
+			}
 		} else if rt := r.typeOfTypeExpr(x); rt != nil {
 			// "?": yaegi does not convert a cell type to an
 			// interface through methods promoted from a library type.
@@ -378,18 +387,29 @@ func (s *shower) ifaceAssert(v any, methods, uncertain, typ string, commaOK bool
 	}
 	if dt != nil && dt.cat != "valueT" {
 		name := dt.goName(0)
-		s.mu.RLock()
 		base, _, _ := strings.Cut(strings.TrimPrefix(name, "*"), "[")
-		s.mu.RUnlock()
 		base = strings.TrimPrefix(base, "main.")
 		if uncertain != "" && slices.Contains(strings.Split(uncertain, ","), base) {
 			panic(fmt.Errorf("%s: the value is a %s, and gopad cannot tell whether its methods are those of %s (a generic type, or methods promoted from a library type); "+
 				"assert to the concrete type instead", where, name, typ))
 		}
+		if s.declaredInFunction(dt) {
+			// Not among the types the front-end checked: a type
+			// declared inside a function has no methods of its own,
+			// but may have promoted ones.
+			panic(fmt.Errorf("%s: the value is a %s, a type declared inside a function with embedded fields, whose promoted methods gopad cannot check against %s; "+
+				"declare the type at the top level of a cell, or assert to the concrete type", where, name, typ))
+		}
 		fail("interface conversion: %s is not %s", name, typ)
 		return
 	}
 	rt := dv.Type()
+	if s.mayEmbed(rt) {
+		// A value yaegi handed over without its type (a type declared
+		// inside a function): it may have promoted methods.
+		panic(fmt.Errorf("%s: the value's type (%s) is one gopad cannot name, and its embedded fields may give it the methods of %s; "+
+			"declare the type at the top level of a cell, or assert to the concrete type", where, rt, typ))
+	}
 	for _, m := range strings.Split(methods, ",") {
 		if _, ok := rt.MethodByName(m); !ok {
 			fail("interface conversion: %s is not %s: missing method %s", rt, typ, m)
@@ -398,4 +418,55 @@ func (s *shower) ifaceAssert(v any, methods, uncertain, typ string, commaOK bool
 	}
 	panic(fmt.Errorf("%s: the value is a %s from the Go library, and the interpreter can give an interface declared in a cell only values of cell types; "+
 		"assert to a library interface with these methods, or to %s itself", where, rt, rt))
+}
+
+// declaredInFunction reports whether t (or what it points to) is a struct
+// type with embedded fields that no cell declares at its top level (those
+// are registered, Engine.registerShowMethods).
+func (s *shower) declaredInFunction(t *showType) bool {
+	if u := t.underlying(); u != nil && u.cat == "ptrT" && t.name == "" {
+		t = u.elem
+	}
+	s.mu.RLock()
+	_, topLevel := s.registered[t.name]
+	s.mu.RUnlock()
+	// yaegi gives a type declared inside a function no package path.
+	if topLevel || t.name == "" || t.path != "" && t.path != "main" || strings.Contains(t.name, "[") {
+		return false // generic types are checked by name (uncertain)
+	}
+	u := t.underlying()
+	if u == nil || u.cat != "structT" {
+		return false
+	}
+	for _, f := range u.fields {
+		if f.embed {
+			return true
+		}
+	}
+	return false
+}
+
+// mayEmbed reports whether rt (or what it points to) is an unnamed struct,
+// as yaegi shows the types of cells, with a field that may be embedded: one
+// named after its own type or after a type the cells declare.
+func (s *shower) mayEmbed(rt reflect.Type) bool {
+	if rt.Kind() == reflect.Pointer {
+		rt = rt.Elem()
+	}
+	if rt.Kind() != reflect.Struct || rt.Name() != "" {
+		return false
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if _, cell := s.registered[f.Name]; f.Anonymous || cell || ft.Name() == f.Name {
+			return true
+		}
+	}
+	return false
 }
