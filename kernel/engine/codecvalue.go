@@ -975,14 +975,25 @@ func (j *codecTarget) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error
 
 // finish builds dst from the decoded mirror value.
 func (j *codecTarget) finish(m reflect.Value) error {
-	if k := j.dst.Kind(); k == reflect.Struct || k == reflect.Map {
-		if !isSubstitute(j.mirror) && !j.dst.IsZero() {
-			// Go's decoder keeps what the input leaves out; gopad builds
-			// the value anew.
-			return fmt.Errorf("gopad decodes values of types with their own decoding methods into an empty %s only; decode into a new variable", j.t.goName(0))
-		}
+	if !isSubstitute(j.mirror) && !fresh(j.dst) {
+		// Go's decoder decodes into what dst already holds, keeping what
+		// the input leaves out; gopad builds the value anew.
+		return fmt.Errorf("gopad decodes values of types with their own decoding methods only into a variable that holds nothing yet (%s holds a value); decode into a new variable", j.t.goName(0))
 	}
 	return j.build(j.dst, m, j.t, 0)
+}
+
+// fresh reports whether building v anew gives what decoding into it would:
+// v holds nothing a decoder could keep (a nil pointer, a slice without
+// capacity, a zero value).
+func fresh(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer:
+		return v.IsNil() || fresh(v.Elem())
+	case reflect.Slice:
+		return v.Cap() == 0
+	}
+	return v.IsZero()
 }
 
 // build sets dst (of interpreter type t) from src, a value of its mirror

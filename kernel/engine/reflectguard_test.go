@@ -43,7 +43,9 @@ func TestReflectionGuards(t *testing.T) {
 	for _, c := range []struct{ code, want string }{
 		{"type Level int\nfunc (l Level) MarshalXMLAttr(name xml.Name) (xml.Attr, error) { return xml.Attr{Name: name, Value: \"high\"}, nil }\nb, _ := xml.Marshal(struct {\n\tXMLName xml.Name `xml:\"x\"`\n\tL Level `xml:\"l,attr\"`\n}{})", "xml.Marshal at cell line 3: main.Level has a MarshalXMLAttr method, which compiled encoding/xml cannot call"},
 		{"type Loud string\nfunc (l *Loud) MarshalJSON() ([]byte, error) { return []byte(`\"LOUD\"`), nil }\nb, _ := json.Marshal(Loud(\"x\"))", "main.Loud's MarshalJSON has a pointer receiver and this value is not addressable"},
-		{"var s Setter = Setter{V: 1}\nvar m map[string]Setter = map[string]Setter{\"a\": s}\nif err := json.Unmarshal([]byte(`{\"b\": {}}`), &m); err != nil {\n\tpanic(err)\n}", "into an empty map[string]main.Setter only"},
+		{"var s Setter = Setter{V: 1}\nvar m map[string]Setter = map[string]Setter{\"a\": s}\nif err := json.Unmarshal([]byte(`{\"b\": {}}`), &m); err != nil {\n\tpanic(err)\n}", "only into a variable that holds nothing yet (map[string]main.Setter holds a value)"},
+		{"ps := &struct{ S Setter; N int }{N: 3}\nif err := json.Unmarshal([]byte(`{\"S\": {}}`), &ps); err != nil {\n\tpanic(err)\n}", "holds a value"},
+		{"old := make([]Setter, 0, 4)\nif err := json.Unmarshal([]byte(`[{}]`), &old); err != nil {\n\tpanic(err)\n}", "holds a value"},
 		{"b, _ := json.Marshal(Stamp{Name: \"x\"})", "main.Stamp embeds time.Time, whose MarshalJSON method Go promotes"},
 		{"b, _ := json.Marshal(&Locked{N: 1})", "main.Locked embeds sync.Mutex, which has methods"},
 		{"b, _ := json.Marshal(Chain{Addr{\"a\"}, nil})", "main.Chain refers to itself"},
