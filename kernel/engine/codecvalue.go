@@ -124,18 +124,15 @@ func (s *shower) codecCheck(v reflect.Value, t *showType, decode bool) error {
 			return err
 		}
 		if out != nil {
+			name := v.Type().String()
+			if t != nil {
+				name = t.goName(0)
+			}
 			return fmt.Errorf("gopad cannot tell which encoder this is, and %s values need its help to encode as Go would; "+
-				"call it on a variable declared from json.NewEncoder/NewDecoder or xml.NewEncoder/NewDecoder", typeName(t, v))
+				"call it on a variable declared from json.NewEncoder/NewDecoder or xml.NewEncoder/NewDecoder", name)
 		}
 	}
 	return nil
-}
-
-func typeName(t *showType, v reflect.Value) string {
-	if t != nil {
-		return t.goName(0)
-	}
-	return v.Type().String()
 }
 
 // codecConvert returns the value to encode or decode in place of v, or nil.
@@ -216,28 +213,17 @@ type mirrorState struct {
 // (nil when unknown) whose reflect type is rt: rt itself when nothing
 // differs.
 func (s *shower) mirror(t *showType, rt reflect.Type, o codecOp) (reflect.Type, error) {
-	if !o.decode && isInterfaceSlot(rt) {
-		return anyType, nil
-	}
-	if t == nil {
-		return rt, nil
-	}
-	key := mirrorKey{t, rt, o}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if r, ok := s.mirrors[key]; ok {
-		return r.rt, r.err
-	}
 	st := &mirrorState{open: map[*showType]bool{}, results: map[mirrorKey]mirrorResult{}}
 	m, err := s.mirrorLocked(t, rt, o, st)
 	if st.recursive {
 		// What was computed inside a recursive type assumed the type
 		// unchanged: keep only the answer for t, and only if it is.
-		st.results = map[mirrorKey]mirrorResult{}
 		if err == nil && m != rt {
 			err = fmt.Errorf("%s refers to itself and needs a reshaped type (for an embedded struct or an interface), which reflection cannot build for a recursive type", t.goName(0))
 		}
-		st.results[key] = mirrorResult{m, err}
+		st.results = map[mirrorKey]mirrorResult{{t, rt, o}: {m, err}}
 	}
 	if s.mirrors == nil {
 		s.mirrors = map[mirrorKey]mirrorResult{}
@@ -525,17 +511,11 @@ func (c *codecWalk) encode(v reflect.Value, t *showType, depth int, addr bool) (
 	if m == rt && !c.mayHold(t, rt) {
 		return v, false, nil
 	}
-	var u *showType
-	if t != nil {
-		u = t.underlying()
+	u := t.underlying()
+	var elemType *showType
+	if u != nil {
+		elemType = u.elem
 	}
-	child := func(get func(*showType) *showType) *showType {
-		if u == nil {
-			return nil
-		}
-		return get(u)
-	}
-	elemType := child(func(u *showType) *showType { return u.elem })
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
@@ -739,7 +719,7 @@ func (c *codecWalk) xmlNamed(v reflect.Value, t *showType) (reflect.Value, bool,
 		switch x := v.Interface().(type) {
 		case xmlMarshaler:
 			return reflect.ValueOf(xmlMarshaler{func(e *xml.Encoder, start xml.StartElement) error {
-				if start.Name.Local == "xmlMarshaler" && start.Name.Space == "" {
+				if start.Name.Local == reflect.TypeFor[xmlMarshaler]().Name() && start.Name.Space == "" {
 					start.Name.Local = name
 				}
 				return x.call(e, start)
@@ -1146,43 +1126,37 @@ func (s *shower) cellValueInInterface(v reflect.Value, t *showType, depth int) (
 	if !c.mayHold(t, v.Type()) {
 		return "", false
 	}
-	var u *showType
-	if t != nil {
-		u = t.underlying()
-	}
-	child := func(i int) *showType {
-		switch {
-		case u == nil:
-			return nil
-		case u.cat == "structT" && i < len(u.fields):
-			return u.fields[i].typ
-		case u.cat != "structT":
-			return u.elem
-		}
-		return nil
+	u := t.underlying()
+	var elem *showType
+	if u != nil {
+		elem = u.elem
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
-			return s.cellValueInInterface(v.Elem(), child(0), depth+1)
+			return s.cellValueInInterface(v.Elem(), elem, depth+1)
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			if n, ok := s.cellValueInInterface(v.Index(i), child(0), depth+1); ok {
+			if n, ok := s.cellValueInInterface(v.Index(i), elem, depth+1); ok {
 				return n, ok
 			}
 		}
 	case reflect.Map:
 		it := v.MapRange()
 		for it.Next() {
-			if n, ok := s.cellValueInInterface(it.Value(), child(0), depth+1); ok {
+			if n, ok := s.cellValueInInterface(it.Value(), elem, depth+1); ok {
 				return n, ok
 			}
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
+			var ft *showType
+			if u != nil && u.cat == "structT" && i < len(u.fields) {
+				ft = u.fields[i].typ
+			}
 			if v.Type().Field(i).IsExported() {
-				if n, ok := s.cellValueInInterface(v.Field(i), child(i), depth+1); ok {
+				if n, ok := s.cellValueInInterface(v.Field(i), ft, depth+1); ok {
 					return n, ok
 				}
 			}

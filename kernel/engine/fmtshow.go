@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"maps"
 	"reflect"
@@ -871,6 +870,7 @@ func (x *shownTable) Table() (columns []string, rows [][]any) {
 // method for the fmt helpers. It runs after every chunk that declared types
 // or methods: a redefined type needs new callers.
 func (e *Engine) registerShowMethods(p *plan) {
+	e.show.setCodecMethods(e.methods)
 	var stmts []string
 	for _, name := range p.c.plainTypes() {
 		stmts = append(stmts, fmt.Sprintf("%s.Reg(%q, *new(%s))", showBoxName, name, name))
@@ -989,23 +989,16 @@ func (e *Engine) embedded(p *plan, name string) []embeddedField {
 	if d == nil || !d.isType {
 		return nil
 	}
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package main\n"+d.src, parser.SkipObjectResolution)
-	if err != nil {
+	ts, _ := typeSpecIn(d.src, name)
+	if ts == nil {
 		return nil
 	}
 	var out []embeddedField
-	ast.Inspect(f, func(n ast.Node) bool {
-		ts, ok := n.(*ast.TypeSpec)
-		if !ok || ts.Name.Name != name {
-			return true
+	for _, emb := range embeddedTypes(ts) {
+		if id, ok := emb.typ.(*ast.Ident); ok && e.types[id.Name] {
+			out = append(out, embeddedField{id.Name, emb.ptr})
 		}
-		for _, emb := range embeddedTypes(ts) {
-			if id, ok := emb.typ.(*ast.Ident); ok && e.types[id.Name] {
-				out = append(out, embeddedField{id.Name, emb.ptr})
-			}
-		}
-		return false
-	})
+	}
 	return out
 }
 

@@ -163,7 +163,13 @@ func (r *rewriter) cellTypeSpec(name string) (*ast.TypeSpec, func(ast.Node) stri
 	if !ok || !d.isType {
 		return nil, nil
 	}
-	src := "package p\n" + d.src
+	return typeSpecIn(d.src, name)
+}
+
+// typeSpecIn parses a stored type declaration and returns the spec of type
+// name in it, and a function giving the source of its nodes.
+func typeSpecIn(declSrc, name string) (*ast.TypeSpec, func(ast.Node) string) {
+	src := "package p\n" + declSrc
 	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, nil

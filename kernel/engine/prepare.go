@@ -408,7 +408,7 @@ func (e *Engine) describe(p *plan, it *item) *Error {
 		// cell is evaluated: a func value called main ran again with no
 		// arguments (index out of range inside it).
 		off := it.start
-		ast.Inspect(firstNonNil(it.decl, it.stmt), func(n ast.Node) bool {
+		ast.Inspect(it.node(), func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok && id.Name == "main" && off == it.start {
 				off = it.off(id.Pos())
 			}
@@ -678,12 +678,4 @@ func localNames(fd *ast.FuncDecl) map[string]bool {
 	})
 	delete(names, fd.Name.Name)
 	return names
-}
-
-// firstNonNil returns the item's declaration or statement, whichever it has.
-func firstNonNil(decl ast.Decl, stmt ast.Stmt) ast.Node {
-	if decl != nil {
-		return decl
-	}
-	return stmt
 }

@@ -482,23 +482,7 @@ func (r *rewriter) shimIterParams(f *ast.SelectorExpr, args []ast.Expr) ([]strin
 	if len(args) == 0 || len(args) > 2 || shim == "" || len(args) == 2 && shim != "_gopadSlicesChunk" {
 		return nil, false
 	}
-	arg, argItem := ast.Unparen(args[0]), r.it
-	if id, ok := arg.(*ast.Ident); ok {
-		for _, d := range r.c.defs[id.Name] {
-			if lit, ok := d.value.(*ast.CompositeLit); ok && d.index < 0 {
-				arg, argItem = lit, d.it
-				break
-			}
-		}
-	}
-	if conv, ok := arg.(*ast.CallExpr); ok && len(conv.Args) == 1 {
-		// A conversion to a written slice or map type: []Person(people).
-		switch conv.Fun.(type) {
-		case *ast.ArrayType, *ast.MapType:
-			arg = &ast.CompositeLit{Type: conv.Fun.(ast.Expr)}
-		}
-	}
-	if lit, ok := arg.(*ast.CompositeLit); ok {
+	if lit, argItem := r.writtenLiteral(args[0]); lit != nil {
 		// Written types: []string{...}, map[string]int{...}, or a slice
 		// or map type the cell declares (People{...}).
 		text := func(n ast.Node) string { return r.c.text(argItem, n) }
@@ -570,25 +554,32 @@ func (r *rewriter) shimIterParams(f *ast.SelectorExpr, args []ast.Expr) ([]strin
 	return nil, false
 }
 
-// sliceElem returns the element type of slice x, written or known.
-func (r *rewriter) sliceElem(x ast.Expr) (string, bool) {
+// writtenLiteral returns the composite literal whose type x plainly has,
+// and the item it is written in: x itself, the literal a variable of this
+// cell is defined by, or a conversion to a written slice or map type
+// ([]Person(people), as a literal without elements). nil when none.
+func (r *rewriter) writtenLiteral(x ast.Expr) (*ast.CompositeLit, *item) {
 	arg, argItem := ast.Unparen(x), r.it
 	if id, ok := arg.(*ast.Ident); ok {
 		for _, d := range r.c.defs[id.Name] {
 			if lit, ok := d.value.(*ast.CompositeLit); ok && d.index < 0 {
-				arg, argItem = lit, d.it
-				break
+				return lit, d.it
 			}
 		}
 	}
 	if conv, ok := arg.(*ast.CallExpr); ok && len(conv.Args) == 1 {
-		// A conversion to a written slice or map type: []Person(people).
 		switch conv.Fun.(type) {
 		case *ast.ArrayType, *ast.MapType:
-			arg = &ast.CompositeLit{Type: conv.Fun.(ast.Expr)}
+			return &ast.CompositeLit{Type: conv.Fun}, argItem
 		}
 	}
-	if lit, ok := arg.(*ast.CompositeLit); ok {
+	lit, _ := arg.(*ast.CompositeLit)
+	return lit, argItem
+}
+
+// sliceElem returns the element type of slice x, written or known.
+func (r *rewriter) sliceElem(x ast.Expr) (string, bool) {
+	if lit, argItem := r.writtenLiteral(x); lit != nil {
 		if at, ok := lit.Type.(*ast.ArrayType); ok && at.Len == nil {
 			return r.c.text(argItem, at.Elt), true
 		}

@@ -127,7 +127,6 @@ func (r *rewriter) guardReflect(n *ast.CallExpr, fun *ast.SelectorExpr) {
 	if arg < 0 || arg >= len(n.Args) || n.Ellipsis.IsValid() {
 		return
 	}
-	r.codecMethodsOfCellTypes()
 	x := n.Args[arg]
 	line, _ := lineCol(r.c.src, r.it.off(n.Pos()))
 	helper := "_gopadRefl("
@@ -148,11 +147,13 @@ var codecReceivers = map[reflect.Type]string{
 	reflect.TypeFor[*gob.Encoder](): "gob",
 }
 
-// codecMethodsOfCellTypes tells the show helpers which methods of cell types
-// json and xml would call.
-func (r *rewriter) codecMethodsOfCellTypes() {
+// setCodecMethods records which methods of cell types json and xml would
+// call (methods are the cells' methods by "Type.Method"), from
+// Engine.registerShowMethods: a type gaining such a method after a cell
+// that calls json changes that cell's answers.
+func (s *shower) setCodecMethods(methods map[string]*methodSig) {
 	m := map[string]bool{}
-	for key := range r.e.methods {
+	for key := range methods {
 		_, method, _ := strings.Cut(key, ".")
 		for _, names := range codecMethods {
 			if slices.Contains(names, method) {
@@ -160,12 +161,12 @@ func (r *rewriter) codecMethodsOfCellTypes() {
 			}
 		}
 	}
-	r.e.show.mu.Lock()
-	if !maps.Equal(m, r.e.show.codecMethods) {
-		r.e.show.codecMethods = m
-		r.e.show.mirrors = nil // a method added since changes the answers
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !maps.Equal(m, s.codecMethods) {
+		s.codecMethods = m
+		s.mirrors = nil
 	}
-	r.e.show.mu.Unlock()
 }
 
 // logValuers returns the cell types with a LogValue method, and tells the
@@ -208,7 +209,7 @@ func (s *shower) resolveLogValuer(v reflect.Value, t *showType, where string, de
 	}
 	s.mu.RLock()
 	caller, ptr := s.logCallers[t.name], false
-	if u := t.underlying(); caller == (reflect.Value{}) && u != nil && u.cat == "ptrT" && u.elem != nil {
+	if u := t.underlying(); !caller.IsValid() && u != nil && u.cat == "ptrT" && u.elem != nil {
 		caller, ptr = s.logCallers[u.elem.name], true
 	}
 	s.mu.RUnlock()

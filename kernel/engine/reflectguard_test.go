@@ -148,3 +148,18 @@ func TestXMLMethodsOfCellTypes(t *testing.T) {
 		t.Errorf("got:\n%s\nwant (go run):\n%s", got, want)
 	}
 }
+
+// A cell type that gains a MarshalJSON method after the cell whose function
+// calls json.Marshal: the function sees the method (it encoded the bare
+// int, silently wrong, when gopad learned the methods only from the cells
+// that call json).
+func TestCodecMethodsDeclaredAfterTheCall(t *testing.T) {
+	h := newHarness(t)
+	h.run("import \"encoding/json\"\ntype Dummy struct{}\nfunc enc(v any) string {\n\tb, err := json.Marshal(v)\n\tif err != nil {\n\t\treturn err.Error()\n\t}\n\treturn string(b)\n}")
+	h.run("type Temp int\nfunc (t Temp) MarshalJSON() ([]byte, error) { return []byte(`\"hot\"`), nil }")
+	h.out.Reset()
+	h.run("fmt.Println(enc(Temp(3)), enc(map[string]any{\"t\": Temp(1)}))")
+	if got, want := h.out.String(), "\"hot\" {\"t\":\"hot\"}\n"; got != want {
+		t.Errorf("got %q, want %q (go run)", got, want)
+	}
+}

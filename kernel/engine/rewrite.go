@@ -1213,33 +1213,62 @@ func (r *rewriter) callsGeneric(x ast.Expr) bool {
 // chanElemType returns the element type of the channel x, from its make or
 // declaration in the cell or from its current value.
 func (r *rewriter) chanElemType(x ast.Expr) (string, bool) {
-	if ix, ok := ast.Unparen(x).(*ast.IndexExpr); ok {
-		return r.indexedChanElemType(ix)
+	// The channel itself (ch), or an element of a slice, array or map of
+	// channels (chs[0]).
+	x, indexed := ast.Unparen(x), false
+	if ix, ok := x.(*ast.IndexExpr); ok {
+		x, indexed = ast.Unparen(ix.X), true
 	}
-	id, ok := ast.Unparen(x).(*ast.Ident)
+	id, ok := x.(*ast.Ident)
 	if !ok {
 		return "", false
 	}
 	for _, d := range r.c.defs[id.Name] {
-		if ct, ok := d.typ.(*ast.ChanType); ok {
-			return r.c.text(d.it, ct.Value), true
-		}
-		if call, ok := d.value.(*ast.CallExpr); ok {
-			if fn, ok := call.Fun.(*ast.Ident); ok && fn.Name == "make" && len(call.Args) > 0 {
-				if ct, ok := call.Args[0].(*ast.ChanType); ok {
-					return r.c.text(d.it, ct.Value), true
+		t := d.typ
+		if t == nil {
+			switch v := d.value.(type) {
+			case *ast.CompositeLit:
+				t = v.Type
+			case *ast.CallExpr:
+				if fn, ok := v.Fun.(*ast.Ident); ok && fn.Name == "make" && len(v.Args) > 0 {
+					t = v.Args[0]
 				}
 			}
+		}
+		if indexed {
+			switch c := t.(type) {
+			case *ast.ArrayType:
+				t = c.Elt
+			case *ast.MapType:
+				t = c.Value
+			default:
+				t = nil
+			}
+		}
+		if ct, ok := t.(*ast.ChanType); ok {
+			return r.c.text(d.it, ct.Value), true
 		}
 	}
 	if !r.e.userNames[id.Name] {
 		return "", false
 	}
-	v, err := r.e.interp.Eval(id.Name)
-	if err != nil || !v.IsValid() || v.Kind() != reflect.Chan {
+	v, ok := r.e.evalValue(id.Name)
+	if !ok {
 		return "", false
 	}
-	return r.e.typeExpr(v.Type().Elem(), 0)
+	ct := v.Type()
+	if indexed {
+		switch ct.Kind() {
+		case reflect.Slice, reflect.Array, reflect.Map:
+			ct = ct.Elem()
+		default:
+			return "", false
+		}
+	}
+	if ct.Kind() != reflect.Chan {
+		return "", false
+	}
+	return r.e.typeExpr(ct.Elem(), 0)
 }
 
 // compositeElems passes through _gopadId each element of a slice, array or
@@ -1701,56 +1730,6 @@ func (r *rewriter) elidedPointerElems(n *ast.CompositeLit) {
 	}
 }
 
-// indexedChanElemType is chanElemType for a channel reached through an
-// index (chs[0] <- 4, with chs a []chan float64 or a map of channels).
-func (r *rewriter) indexedChanElemType(ix *ast.IndexExpr) (string, bool) {
-	id, ok := ast.Unparen(ix.X).(*ast.Ident)
-	if !ok {
-		return "", false
-	}
-	elemOf := func(t ast.Expr) (ast.Expr, bool) {
-		switch t := t.(type) {
-		case *ast.ArrayType:
-			return t.Elt, true
-		case *ast.MapType:
-			return t.Value, true
-		}
-		return nil, false
-	}
-	for _, d := range r.c.defs[id.Name] {
-		container := d.typ
-		if container == nil {
-			switch v := d.value.(type) {
-			case *ast.CompositeLit:
-				container = v.Type
-			case *ast.CallExpr:
-				if fn, ok := v.Fun.(*ast.Ident); ok && fn.Name == "make" && len(v.Args) > 0 {
-					container = v.Args[0]
-				}
-			}
-		}
-		if el, ok := elemOf(container); ok {
-			if ct, ok := el.(*ast.ChanType); ok {
-				return r.c.text(d.it, ct.Value), true
-			}
-		}
-	}
-	if !r.e.userNames[id.Name] {
-		return "", false
-	}
-	v, err := r.e.interp.Eval(id.Name)
-	if err != nil || !v.IsValid() {
-		return "", false
-	}
-	switch v.Kind() {
-	case reflect.Slice, reflect.Array, reflect.Map:
-		if v.Type().Elem().Kind() == reflect.Chan {
-			return r.e.typeExpr(v.Type().Elem().Elem(), 0)
-		}
-	}
-	return "", false
-}
-
 // literalConstant reports whether x is a constant expression of literals
 // (4, -1.5, 2*3): untyped, so its type comes from where it goes.
 func literalConstant(x ast.Expr) bool {
@@ -1782,16 +1761,17 @@ func (r *rewriter) compiledInterfaceArgs(n *ast.CallExpr, fun *ast.SelectorExpr)
 		return // nothing to wrap: spare typing the receiver
 	}
 	var ft reflect.Type
+	recv := 0 // a method of a concrete type has its receiver as first parameter
 	if id, ok := fun.X.(*ast.Ident); ok && r.isPackage(id.Name) {
 		if v, ok := r.packageSymbol(id.Name, fun.Sel.Name); ok && v.Kind() == reflect.Func {
 			ft = v.Type()
 		}
 	} else if rt := r.exprType(fun.X); rt != nil {
-		if m, ok := rt.MethodByName(fun.Sel.Name); ok && rt.Kind() != reflect.Interface {
+		if m, ok := rt.MethodByName(fun.Sel.Name); ok {
 			ft = m.Type
-			ft = funcWithoutReceiver(ft)
-		} else if ok {
-			ft = m.Type
+			if rt.Kind() != reflect.Interface {
+				recv = 1
+			}
 		}
 	}
 	if ft == nil || n.Ellipsis.IsValid() {
@@ -1808,11 +1788,11 @@ func (r *rewriter) compiledInterfaceArgs(n *ast.CallExpr, fun *ast.SelectorExpr)
 			}
 		}
 		var pt reflect.Type
-		switch {
-		case ft.IsVariadic() && i >= ft.NumIn()-1:
+		switch j := i + recv; {
+		case ft.IsVariadic() && j >= ft.NumIn()-1:
 			pt = ft.In(ft.NumIn() - 1).Elem()
-		case i < ft.NumIn():
-			pt = ft.In(i)
+		case j < ft.NumIn():
+			pt = ft.In(j)
 		}
 		if pt == nil || pt.Kind() != reflect.Interface || pt.NumMethod() == 0 || pt == reflect.TypeFor[error]() {
 			continue
@@ -1825,18 +1805,4 @@ func (r *rewriter) compiledInterfaceArgs(n *ast.CallExpr, fun *ast.SelectorExpr)
 		o := r.it.off(a.End())
 		r.it.edits = append(r.it.edits, edit{start: o, end: o, text: " }()", order: editClosing})
 	}
-}
-
-// funcWithoutReceiver returns the type of a method value: ft without its
-// first parameter.
-func funcWithoutReceiver(ft reflect.Type) reflect.Type {
-	in := make([]reflect.Type, 0, ft.NumIn()-1)
-	for i := 1; i < ft.NumIn(); i++ {
-		in = append(in, ft.In(i))
-	}
-	out := make([]reflect.Type, ft.NumOut())
-	for i := range out {
-		out[i] = ft.Out(i)
-	}
-	return reflect.FuncOf(in, out, ft.IsVariadic())
 }
