@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -135,6 +136,30 @@ func TestAssertionsToCellInterfaces(t *testing.T) {
 		e := h.fail(c.code)
 		if !strings.Contains(e.Message, c.want) || interpreterCrash(e.Message) {
 			t.Errorf("cell:\n%s\nerror %q, want it to contain %q", c.code, e.Message, c.want)
+		}
+	}
+}
+
+// A value yaegi handed over without its type is refused by an interface
+// assertion when its struct may embed a type with methods: a field named
+// after a cell type or after its own type.
+func TestMayEmbedSeesPossibleEmbeddedFields(t *testing.T) {
+	s := newShower()
+	s.registered = map[string]reflect.Type{"P": reflect.TypeFor[struct{ N int }]()}
+	for _, c := range []struct {
+		t    reflect.Type
+		want bool
+	}{
+		{reflect.TypeFor[struct{ P struct{ N int } }](), true},
+		{reflect.TypeFor[*struct {
+			Builder strings.Builder
+			X       int
+		}](), true},
+		{reflect.TypeFor[struct{ X, Y int }](), false},
+		{reflect.TypeFor[strings.Builder](), false},
+	} {
+		if got := s.mayEmbed(c.t); got != c.want {
+			t.Errorf("mayEmbed(%v) = %v, want %v", c.t, got, c.want)
 		}
 	}
 }
