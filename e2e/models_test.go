@@ -336,6 +336,34 @@ func TestModelsPagesTryItKeysAndRollback(t *testing.T) {
 	do(t, ctx, "predict", chromedp.Click(chromedp.CSS(`#tryit-run`)))
 	waitFor(t, ctx, "the answer from v1", `document.getElementById('tryit-result').dataset.version === "1"`, 20*time.Second)
 
+	// Canary: version 2 takes half of the requests that name no version,
+	// then the canary is stopped and version 1 answers them all again.
+	do(t, ctx, "canary v2", chromedp.Click(chromedp.CSS(`.version-canary[data-version="2"]`)))
+	waitFor(t, ctx, "the share asked for", `!!document.querySelector('.modal input.text-input')`, 5*time.Second)
+	evalJS[string](t, ctx, `document.querySelector('.modal input.text-input').value = ""`) // the offered 10
+	do(t, ctx, "type the share", chromedp.SendKeys(chromedp.CSS(`.modal input.text-input`), "50"))
+	do(t, ctx, "start the canary", chromedp.Click(chromedp.CSS(`.modal .btn-primary`)))
+	waitFor(t, ctx, "the canary shown", `!!document.getElementById('model-canary-badge') && document.getElementById('model-canary-badge').textContent.includes("v2") && !!document.getElementById('model-canary-stop')`, 10*time.Second)
+	byVersion := map[any]int{}
+	for range 4 {
+		st, answer := endpointCall(t, srv, "/v2/models/iris/infer", irisBody, "Bearer "+srv.Token)
+		if st != 200 {
+			t.Fatalf("with a canary: %d %v", st, answer)
+		}
+		byVersion[answer["model_version"]]++
+	}
+	if byVersion["1"] != 2 || byVersion["2"] != 2 {
+		t.Errorf("4 requests with v2 as a 50%% canary of v1: answered by %v", byVersion)
+	}
+	screenshot(t, ctx, "63-model-canary")
+	do(t, ctx, "stop the canary", chromedp.Click(chromedp.CSS(`#model-canary-stop`)))
+	waitFor(t, ctx, "the canary gone", `document.body.dataset.modelLoaded === "true" && !document.getElementById('model-canary-badge') && !document.getElementById('model-canary')`, 10*time.Second)
+	for range 2 {
+		if st, answer := endpointCall(t, srv, "/v2/models/iris/infer", irisBody, "Bearer "+srv.Token); st != 200 || answer["model_version"] != "1" {
+			t.Errorf("after stopping the canary: %d %v, want version 1", st, answer)
+		}
+	}
+
 	// The live charts count what was sent: the calls above and a bad request.
 	if st, _ := endpointCall(t, srv, "/v2/models/iris/infer", `{"inputs":[{"name":"input","shape":[1,3],"datatype":"FP32","data":[1,2,3]}]}`, "Bearer "+srv.Token); st != http.StatusBadRequest {
 		t.Errorf("a request with 3 features: %d, want 400", st)

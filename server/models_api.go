@@ -32,6 +32,8 @@ func (s *Server) modelRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/models/{name}/stats", s.handleModelStats)
 	mux.HandleFunc("POST /api/models/{name}/pin", s.handleModelPin)
 	mux.HandleFunc("POST /api/models/{name}/unpin", s.handleModelUnpin)
+	mux.HandleFunc("POST /api/models/{name}/canary", s.handleModelCanary)
+	mux.HandleFunc("POST /api/models/{name}/canary/clear", s.handleModelCanaryClear)
 	mux.HandleFunc("POST /api/models/{name}/versions/{version}/delete", s.handleModelVersionDelete)
 	mux.HandleFunc("POST /api/models/{name}/delete", s.handleModelDelete)
 	mux.HandleFunc("POST /api/models/{name}/public", s.handleModelPublic)
@@ -43,14 +45,16 @@ func (s *Server) modelRoutes(mux *http.ServeMux) {
 
 // modelSummary is one model of the Models list.
 type modelSummary struct {
-	Name     string `json:"name"`
-	Default  int    `json:"default"`
-	Pinned   bool   `json:"pinned"`
-	Latest   int    `json:"latest"`
-	Versions int    `json:"versions"`
-	Public   bool   `json:"public"`
-	Ready    bool   `json:"ready"`
-	Error    string `json:"error,omitempty"`
+	Name    string `json:"name"`
+	Default int    `json:"default"`
+	Pinned  bool   `json:"pinned"`
+	Latest  int    `json:"latest"`
+	// Canary is the version taking a share of the requests that name none.
+	Canary   *registry.Canary `json:"canary,omitempty"`
+	Versions int              `json:"versions"`
+	Public   bool             `json:"public"`
+	Ready    bool             `json:"ready"`
+	Error    string           `json:"error,omitempty"`
 	// Input is the default version's kind of input (serving.Description).
 	Input    string    `json:"input,omitempty"`
 	Classes  int       `json:"classes,omitempty"`
@@ -118,7 +122,7 @@ func trimRegistry(err error) string {
 }
 
 func (s *Server) summary(inf registry.Info) modelSummary {
-	sum := modelSummary{Name: inf.Name, Default: inf.Default, Pinned: inf.Pinned, Latest: inf.Latest,
+	sum := modelSummary{Name: inf.Name, Default: inf.Default, Pinned: inf.Pinned, Latest: inf.Latest, Canary: inf.Canary,
 		Versions: len(inf.Versions), Public: s.models.keys.Public(inf.Name),
 		URL: "/v2/models/" + inf.Name + "/infer"}
 	for _, vi := range inf.Versions {
@@ -239,6 +243,33 @@ func (s *Server) handleModelPin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.modelChanged(w, r, s.models.registry.Pin(r.PathValue("name"), *req.Version))
+}
+
+func (s *Server) handleModelCanary(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Version *int `json:"version"`
+		Percent *int `json:"percent"`
+	}
+	if err := decodeBody(w, r, &req); err != nil {
+		s.writeErr(w, err)
+		return
+	}
+	if req.Version == nil || *req.Version <= 0 || req.Percent == nil {
+		writeError(w, http.StatusBadRequest, `a canary needs {"version": N, "percent": P}: N a version other than the default, P from 1 to 99`)
+		return
+	}
+	s.modelChanged(w, r, s.models.registry.SetCanary(r.PathValue("name"), *req.Version, *req.Percent))
+}
+
+func (s *Server) handleModelCanaryClear(w http.ResponseWriter, r *http.Request) {
+	var req struct{}
+	if r.ContentLength != 0 {
+		if err := decodeBody(w, r, &req); err != nil {
+			s.writeErr(w, err)
+			return
+		}
+	}
+	s.modelChanged(w, r, s.models.registry.ClearCanary(r.PathValue("name")))
 }
 
 func (s *Server) handleModelUnpin(w http.ResponseWriter, r *http.Request) {

@@ -184,6 +184,36 @@ func TestModelsAPI(t *testing.T) {
 		t.Errorf("after unpin: %d, version %q, want 2", st, v)
 	}
 
+	// Canary: version 1 answers half of the requests, then none again.
+	d = e.apiJSON("POST", "/api/models/iris/canary", `{"version": 1, "percent": 50}`, 200)
+	if c, _ := d["canary"].(map[string]any); c["version"] != 1.0 || c["percent"] != 50.0 || d["default"] != 2.0 {
+		t.Errorf("after starting a canary: %v", d)
+	}
+	answered := map[string]int{}
+	for range 6 {
+		st, v := e.inferVersion("iris", irisRequest, cookie...)
+		if st != 200 {
+			t.Fatalf("infer with a canary: %d", st)
+		}
+		answered[v]++
+	}
+	if answered["1"] != 3 || answered["2"] != 3 {
+		t.Errorf("6 requests with v1 as a 50%% canary: %v", answered)
+	}
+	for _, m := range e.apiJSON("GET", "/api/models", "", 200)["models"].([]any) {
+		if m := m.(map[string]any); m["name"] == "iris" && m["canary"] == nil {
+			t.Errorf("the list does not show iris's canary: %v", m)
+		}
+	}
+	if d = e.apiJSON("POST", "/api/models/iris/canary/clear", "", 200); d["canary"] != nil {
+		t.Errorf("after clearing the canary: %v", d)
+	}
+	for range 3 {
+		if st, v := e.inferVersion("iris", irisRequest, cookie...); st != 200 || v != "2" {
+			t.Errorf("after clearing the canary: %d, version %q, want 2", st, v)
+		}
+	}
+
 	// Keys: made, used, listed without the secret, revoked.
 	created := e.apiJSON("POST", "/api/keys", `{"name": "ci job", "models": ["iris"]}`, 201)
 	token, _ := created["token"].(string)
@@ -290,6 +320,12 @@ func TestModelsAPIBadInput(t *testing.T) {
 		{"POST", "/api/models/iris/pin", `{"version": 7}`, 404, "no version 7"},
 		{"POST", "/api/models/iris/pin", `{"version": 1, "extra": 1}`, 400, "extra"},
 		{"POST", "/api/models/nope/pin", `{"version": 1}`, 404, `"nope"`},
+		{"POST", "/api/models/iris/canary", `{}`, 400, "percent"},
+		{"POST", "/api/models/iris/canary", `{"version": 1}`, 400, "percent"},
+		{"POST", "/api/models/iris/canary", `{"version": 1, "percent": 10}`, 400, "default already"},
+		{"POST", "/api/models/iris/canary", `{"version": 9, "percent": 10}`, 404, "no version 9"},
+		{"POST", "/api/models/nope/canary", `{"version": 1, "percent": 10}`, 404, `"nope"`},
+		{"POST", "/api/models/nope/canary/clear", "", 404, `"nope"`},
 		{"POST", "/api/models/iris/versions/x/delete", "", 400, "version"},
 		{"POST", "/api/models/iris/versions/5/delete", "", 404, "no version 5"},
 		{"POST", "/api/models/nope/delete", "", 404, `"nope"`},

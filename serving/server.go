@@ -110,12 +110,36 @@ type Server struct {
 type modelState struct {
 	name     string
 	def      atomic.Pointer[endpoint]
+	canary   atomic.Pointer[canaryRoute] // nil: every request without a version goes to def
+	routed   atomic.Uint64               // requests without a version, for the canary's split
 	loaded   atomic.Pointer[map[int]*endpoint]
 	info     atomic.Pointer[registry.Info]
 	inflight atomic.Int64
 	// inflightGauge is the model's gopad_inflight child, resolved once.
 	inflightGauge atomic.Pointer[prometheus.Gauge]
 	loadMu        sync.Mutex // loading a version on demand
+}
+
+// canaryRoute is a loaded canary: percent of the requests that give no
+// version go to ep.
+type canaryRoute struct {
+	ep      *endpoint
+	percent uint64
+}
+
+// route picks the endpoint of a request that gives no version: the canary's
+// for percent of every hundred such requests, spread evenly (request n goes
+// to the canary when n*percent/100 steps up), else the default.
+func (m *modelState) route(def *endpoint) *endpoint {
+	c := m.canary.Load()
+	if c == nil {
+		return def
+	}
+	n := m.routed.Add(1)
+	if n*c.percent/100 != (n-1)*c.percent/100 {
+		return c.ep
+	}
+	return def
 }
 
 // NewFromRegistry serves every model of reg, each at its default version
@@ -222,6 +246,7 @@ func (s *Server) RefreshModel(name string) {
 		}
 		s.metrics.loaded.WithLabelValues(name).Set(float64(inf.Default))
 	}
+	s.loadCanary(m, inf)
 	// Unload versions the source no longer has.
 	m.loadMu.Lock()
 	loaded := *m.loaded.Load()
@@ -236,6 +261,29 @@ func (s *Server) RefreshModel(name string) {
 	}
 	m.loaded.Store(&next)
 	m.loadMu.Unlock()
+}
+
+// loadCanary loads the canary version inf names, or ends the model's canary.
+// A canary that cannot be loaded is logged and left out: every request then
+// goes to the default, which is what the model's ready route vouches for.
+func (s *Server) loadCanary(m *modelState, inf registry.Info) {
+	c := inf.Canary
+	if c == nil || m.def.Load() == nil {
+		if m.canary.Swap(nil) != nil {
+			s.opts.Logger.Info("canary ended", "model", m.name)
+		}
+		return
+	}
+	ep, err := s.loadVersion(m, c.Version)
+	if err != nil {
+		m.canary.Store(nil)
+		s.opts.Logger.Error("load canary", "model", m.name, "version", c.Version, "err", err)
+		return
+	}
+	old := m.canary.Swap(&canaryRoute{ep: ep, percent: uint64(c.Percent)})
+	if old == nil || old.ep != ep || old.percent != uint64(c.Percent) {
+		s.opts.Logger.Info("canary", "model", m.name, "version", c.Version, "percent", c.Percent)
+	}
 }
 
 func (s *Server) removeModel(name string) {
@@ -473,6 +521,10 @@ func (s *Server) modelMetadata(w http.ResponseWriter, r *http.Request) {
 	inf := m.info.Load()
 	md := oip.ModelMetadata{Name: m.name, Platform: "gopad", Inputs: ep.sig.inputs, Outputs: ep.sig.outputs,
 		Parameters: map[string]any{"version": ep.vlabel, "default_version": strconv.Itoa(inf.Default)}}
+	if c := inf.Canary; c != nil {
+		md.Parameters["canary_version"] = strconv.Itoa(c.Version)
+		md.Parameters["canary_percent"] = c.Percent
+	}
 	for _, vi := range inf.Versions {
 		md.Versions = append(md.Versions, strconv.Itoa(vi.Version))
 	}
@@ -588,6 +640,9 @@ func (s *Server) inferV2(w http.ResponseWriter, r *http.Request) {
 	if herr != nil {
 		s.fail(w, nil, "v2", herr)
 		return
+	}
+	if version == "" {
+		ep = m.route(ep)
 	}
 	if herr := s.admit(m); herr != nil {
 		s.fail(w, ep, "v2", herr)

@@ -39,6 +39,7 @@ func (s *Server) v1Predict(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, nil, "v1", herr)
 		return
 	}
+	ep = m.route(ep)
 	if herr := s.admit(m); herr != nil {
 		s.fail(w, ep, "v1", herr)
 		return

@@ -29,6 +29,8 @@ export interface ModelSummary {
   default: number;
   pinned: boolean;
   latest: number;
+  /** A version taking a share of the requests that name none. */
+  canary?: { version: number; percent: number };
   versions: number;
   public: boolean;
   ready: boolean;
@@ -135,6 +137,8 @@ export const modelsAPI = {
   stats: (name: string, seconds: number): Promise<ModelStats> => getJSON(`/api/models/${enc(name)}/stats?seconds=${seconds}`),
   pin: (name: string, version: number): Promise<ModelDetail> => postJSON(`/api/models/${enc(name)}/pin`, { version }),
   unpin: (name: string): Promise<ModelDetail> => postJSON(`/api/models/${enc(name)}/unpin`, {}),
+  canary: (name: string, version: number, percent: number): Promise<ModelDetail> => postJSON(`/api/models/${enc(name)}/canary`, { version, percent }),
+  clearCanary: (name: string): Promise<ModelDetail> => postJSON(`/api/models/${enc(name)}/canary/clear`, {}),
   deleteVersion: (name: string, version: number): Promise<any> => postJSON(`/api/models/${enc(name)}/versions/${version}/delete`, {}),
   deleteModel: (name: string): Promise<any> => postJSON(`/api/models/${enc(name)}/delete`, {}),
   setPublic: (name: string, pub: boolean): Promise<ModelDetail> =>

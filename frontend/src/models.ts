@@ -105,7 +105,8 @@ export class ModelsPage {
           h("tbody", {}, models.map((m) =>
             h("tr", { "data-model": m.name },
               h("td", {}, h("a", { href: `/models/${encodeURIComponent(m.name)}`, class: "model-link" }, m.name)),
-              h("td", {}, `v${m.default}`, m.pinned ? h("span", { class: "mbadge mbadge-pin", title: "Pinned: publishing does not change it" }, "pinned") : ""),
+              h("td", {}, `v${m.default}`, m.pinned ? h("span", { class: "mbadge mbadge-pin", title: "Pinned: publishing does not change it" }, "pinned") : "",
+                m.canary ? h("span", { class: "mbadge mbadge-canary", title: `Canary: v${m.canary.version} answers ${m.canary.percent}% of the requests that name no version` }, `canary v${m.canary.version} · ${m.canary.percent}%`) : ""),
               h("td", { class: "num" }, String(m.versions)),
               h("td", {}, m.input ? m.input + (m.classes ? ` → ${m.classes} classes` : "") : "–"),
               h("td", {}, statusBadge(m)),
@@ -169,6 +170,7 @@ export class ModelPage {
       { class: "panel model-head" },
       h("div", { class: "model-title" }, h("h1", {}, d.name), statusBadge(d),
         h("span", { class: "muted", id: "model-serving" }, `serving v${d.default}`), d.pinned ? h("span", { class: "mbadge mbadge-pin" }, "pinned") : "",
+        d.canary ? h("span", { class: "mbadge mbadge-canary", id: "model-canary-badge" }, `canary v${d.canary.version} · ${d.canary.percent}%`) : "",
         d.public ? h("span", { class: "mbadge mbadge-warn", id: "model-public-badge" }, "public") : ""),
       h("div", { class: "model-url-row" }, h("span", { class: "muted" }, "POST"), urlField, h("button", { class: "btn", onclick: () => void copyText(url, urlField) }, "Copy")),
       h("div", { class: "muted model-urls" }, "Open Inference Protocol v2 (KServe, Triton). Also ", h("code", {}, `GET ${base}/v2/models/${d.name}`), " (metadata), ", h("code", {}, `POST ${base}${d.v1_url}`), " (KServe V1, ", h("code", {}, `{"instances": [...]}`), ")."),
@@ -240,7 +242,14 @@ export class ModelPage {
       ? h("div", { class: "panel-note" }, `Pinned to v${d.default}: new versions are kept but not served by default. `,
           h("button", { class: "btn btn-small", id: "model-unpin", onclick: () => void this.change(modelsAPI.unpin(d.name), "Following the latest version again") }, `Unpin (serve the latest, v${d.latest})`))
       : h("div", { class: "panel-note muted" }, "The latest version is served by default. Make another the default to roll back; it stays pinned until you unpin.");
-    return h("div", {}, note,
+    const c = d.canary;
+    const canaryNote = c
+      ? h("div", { class: "panel-note", id: "model-canary" },
+          `Canary: v${c.version} answers ${c.percent}% of the requests that name no version, v${d.default} the rest (the charts show each version). `,
+          h("button", { class: "btn btn-small", id: "model-canary-promote", onclick: () => void this.change(modelsAPI.pin(d.name, c.version), `v${c.version} is now the default`) }, `Make v${c.version} the default`), " ",
+          h("button", { class: "btn btn-small", id: "model-canary-stop", onclick: () => void this.change(modelsAPI.clearCanary(d.name), `Canary stopped: v${d.default} answers every request`) }, "Stop the canary"))
+      : "";
+    return h("div", {}, note, canaryNote,
       h("table", { class: "models-table versions-table", id: "versions-table" },
         h("thead", {}, h("tr", {}, ["Version", "Published", "From", "Metrics", "Training", "Compression", "Size", ""].map((t) => h("th", {}, t)))),
         h("tbody", {}, rows)));
@@ -268,6 +277,14 @@ export class ModelPage {
         onclick: () => void this.change(modelsAPI.pin(d.name, v.version), `v${v.version} is now the default`),
       }, v.is_default ? "Pin" : "Make default"));
     }
+    if (!v.is_default) {
+      const isCanary = d.canary?.version === v.version;
+      actions.append(h("button", {
+        class: "btn btn-small version-canary", "data-version": v.version,
+        title: "Send a share of the requests that name no version to this version, the rest to the default",
+        onclick: () => void this.startCanary(d, v.version),
+      }, isCanary ? "Change share" : "Canary"));
+    }
     actions.append(h("button", {
       class: "btn btn-small version-export", "data-version": v.version,
       title: "Write an OCI image, Kubernetes and KServe manifests for this version into a folder (see Export below)",
@@ -277,7 +294,8 @@ export class ModelPage {
       actions.append(h("button", { class: "btn btn-small version-delete", "data-version": v.version, onclick: () => void this.deleteVersion(d, v) }, "Delete"));
     }
     return h("tr", { "data-version": v.version, class: v.is_default ? "is-default" : "" },
-      h("td", {}, h("strong", {}, `v${v.version}`), v.is_default ? h("span", { class: "mbadge mbadge-ok" }, "default") : ""),
+      h("td", {}, h("strong", {}, `v${v.version}`), v.is_default ? h("span", { class: "mbadge mbadge-ok" }, "default") : "",
+        d.canary?.version === v.version ? h("span", { class: "mbadge mbadge-canary" }, `canary ${d.canary.percent}%`) : ""),
       h("td", { class: "muted" }, formatTime(l.time || v.created), l.source ? ` · ${l.source}` : ""),
       h("td", {}, lineageLink(l, v.notebook_exists),
         v.notebook_exists && l.content_hash && !v.notebook_unchanged ? h("div", { class: "muted small" }, "the notebook has changed since") : ""),
@@ -334,6 +352,18 @@ export class ModelPage {
       toast((err as Error).message, "error");
       await this.load();
     }
+  }
+
+  private async startCanary(d: ModelDetail, version: number): Promise<void> {
+    const initial = d.canary?.version === version ? String(d.canary.percent) : "10";
+    const typed = await promptText(`Canary v${version}`, `Percent of the requests that name no version to send to v${version} (1 to 99); v${d.default} answers the rest.`, initial);
+    if (typed === null) return;
+    const percent = Number(typed);
+    if (!Number.isInteger(percent) || percent < 1 || percent > 99) {
+      toast(`“${typed}” is not a whole percent from 1 to 99`, "error");
+      return;
+    }
+    await this.change(modelsAPI.canary(d.name, version, percent), `v${version} answers ${percent}% of the requests`);
   }
 
   private async deleteVersion(d: ModelDetail, v: VersionDetail): Promise<void> {

@@ -173,9 +173,21 @@ type Info struct {
 	Default int `json:"default"`
 	// Pinned is true when Default was chosen by Pin (a rollback) rather than
 	// following the latest version.
-	Pinned   bool          `json:"pinned"`
-	Latest   int           `json:"latest"`
+	Pinned bool `json:"pinned"`
+	Latest int  `json:"latest"`
+	// Canary, when set, sends a share of the requests that name no version
+	// to another version than Default.
+	Canary   *Canary       `json:"canary,omitempty"`
 	Versions []VersionInfo `json:"versions"`
+}
+
+// Canary routes Percent of the requests that name no version to Version
+// instead of the default: a new version tried on live traffic before it
+// becomes the default (KServe's canaryTrafficPercent). The split is exact
+// over every hundred requests, not random.
+type Canary struct {
+	Version int `json:"version"`
+	Percent int `json:"percent"` // 1 to 99
 }
 
 // VersionInfo describes one version.
@@ -213,6 +225,7 @@ type index struct {
 	Name     string  `json:"name"`
 	Default  int     `json:"default"`
 	Pinned   bool    `json:"pinned"`
+	Canary   *Canary `json:"canary,omitempty"`
 	Next     int     `json:"next"` // the number the next version gets; never reused
 	Versions []entry `json:"versions"`
 }
@@ -333,6 +346,7 @@ func (r *Registry) publish(name string, lin Lineage, write func(dir string) erro
 	if !idx.Pinned {
 		idx.Default = v
 	}
+	idx.endCanaryIfMoot()
 	if err := r.writeIndex(idx); err != nil {
 		r.fs().RemoveAll(versionDir(name, v))
 		return VersionInfo{}, fmt.Errorf("registry: publish %q: %w", name, err)
@@ -351,7 +365,7 @@ func (r *Registry) Get(name string) (Info, error) {
 	if err != nil {
 		return Info{}, fmt.Errorf("registry: %w", err)
 	}
-	inf := Info{Name: idx.Name, Default: idx.Default, Pinned: idx.Pinned}
+	inf := Info{Name: idx.Name, Default: idx.Default, Pinned: idx.Pinned, Canary: idx.Canary}
 	for _, e := range idx.Versions {
 		vi := VersionInfo{Version: e.Version, Created: e.Created, Bytes: e.Bytes}
 		data, err := r.fs().ReadFile(filepath.Join(versionDir(name, e.Version), lineageFile))
@@ -445,6 +459,42 @@ func (r *Registry) Pin(name string, v int) error {
 		idx.Default, idx.Pinned = v, true
 		return nil
 	})
+}
+
+// SetCanary sends percent (1 to 99) of the requests to name that give no
+// version to version v, and the rest to the default, until ClearCanary,
+// until v becomes the default (Pin, or a publish or Unpin that makes it the
+// latest default) or v is deleted. v must not be the default.
+func (r *Registry) SetCanary(name string, v, percent int) error {
+	return r.update(name, func(idx *index) error {
+		if !idx.has(v) {
+			return fmt.Errorf("model %q has no version %d: %w", name, v, ErrNotFound)
+		}
+		if v == idx.Default {
+			return fmt.Errorf("%w: version %d of %q is the default already: a canary is another version", ErrInvalid, v, name)
+		}
+		if percent < 1 || percent > 99 {
+			return fmt.Errorf("%w: a canary takes 1 to 99 percent of the requests, not %d (to send them all, make version %d the default)", ErrInvalid, percent, v)
+		}
+		idx.Canary = &Canary{Version: v, Percent: percent}
+		return nil
+	})
+}
+
+// ClearCanary sends every request that gives no version to the default
+// again. Clearing a model without a canary does nothing.
+func (r *Registry) ClearCanary(name string) error {
+	return r.update(name, func(idx *index) error {
+		idx.Canary = nil
+		return nil
+	})
+}
+
+// endCanaryIfMoot ends a canary whose version became the default or is gone.
+func (idx *index) endCanaryIfMoot() {
+	if c := idx.Canary; c != nil && (c.Version == idx.Default || !idx.has(c.Version)) {
+		idx.Canary = nil
+	}
 }
 
 // Unpin makes the default follow the latest version again.
@@ -573,6 +623,7 @@ func (r *Registry) update(name string, change func(*index) error) error {
 	if err := change(idx); err != nil {
 		return fmt.Errorf("registry: %w", err)
 	}
+	idx.endCanaryIfMoot()
 	if len(idx.Versions) > 0 {
 		if err := r.writeIndex(idx); err != nil {
 			return fmt.Errorf("registry: %q: %w", name, err)
@@ -602,6 +653,9 @@ func (r *Registry) readIndex(name string) (*index, error) {
 	}
 	if idx.Name != name || (len(idx.Versions) > 0 && !idx.has(idx.Default)) {
 		return nil, fmt.Errorf("model %q: %s is inconsistent (name %q, default %d)", name, indexFile, idx.Name, idx.Default)
+	}
+	if c := idx.Canary; c != nil && (!idx.has(c.Version) || c.Version == idx.Default || c.Percent < 1 || c.Percent > 99) {
+		return nil, fmt.Errorf("model %q: %s is inconsistent (canary version %d at %d%%, default %d)", name, indexFile, c.Version, c.Percent, idx.Default)
 	}
 	return &idx, nil
 }

@@ -381,3 +381,105 @@ func TestMissingDirectoryIsAnEmptyRegistryUntilTheFirstPublish(t *testing.T) {
 		t.Errorf("after reopening: version %d, %v", v, err)
 	}
 }
+
+func TestCanaryIsKeptUntilItsVersionIsTheDefaultOrGone(t *testing.T) {
+	dir := t.TempDir()
+	r := openReg(t, dir)
+	for i := range 3 {
+		if _, err := r.Publish("m", smallModel(t, int64(i)), Lineage{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Bad canaries say what is wrong and change nothing.
+	for _, bad := range []struct {
+		v, percent int
+		want       string
+		is         error
+	}{
+		{3, 10, "is the default already", ErrInvalid},
+		{2, 0, "1 to 99 percent", ErrInvalid},
+		{2, 100, "make version 2 the default", ErrInvalid},
+		{9, 10, "no version 9", ErrNotFound},
+	} {
+		err := r.SetCanary("m", bad.v, bad.percent)
+		if !errors.Is(err, bad.is) || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("SetCanary(m, %d, %d) = %v; want %v saying %q", bad.v, bad.percent, err, bad.is, bad.want)
+		}
+	}
+	if inf, _ := r.Get("m"); inf.Canary != nil {
+		t.Fatalf("after refused canaries: %+v", inf.Canary)
+	}
+	if err := r.SetCanary("nope", 1, 10); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("canary of a missing model: %v", err)
+	}
+
+	// A canary survives reopening, and a pinned default with it.
+	if err := r.Pin("m", 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetCanary("m", 3, 25); err != nil {
+		t.Fatal(err)
+	}
+	r2 := openReg(t, dir)
+	inf, err := r2.Get("m")
+	if err != nil || inf.Canary == nil || *inf.Canary != (Canary{Version: 3, Percent: 25}) || inf.Default != 1 {
+		t.Fatalf("reopened: %+v, %v; want default 1 with canary v3 at 25%%", inf, err)
+	}
+	// Publishing under a pin keeps the canary; changing its share replaces it.
+	if _, err := r.Publish("m", smallModel(t, 7), Lineage{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetCanary("m", 3, 40); err != nil {
+		t.Fatal(err)
+	}
+	if inf, _ = r.Get("m"); inf.Canary == nil || *inf.Canary != (Canary{Version: 3, Percent: 40}) {
+		t.Fatalf("after a publish under the pin and a new share: %+v", inf.Canary)
+	}
+	// Promoting the canary (pinning it) ends it.
+	if err := r.Pin("m", 3); err != nil {
+		t.Fatal(err)
+	}
+	if inf, _ = r.Get("m"); inf.Canary != nil || inf.Default != 3 {
+		t.Fatalf("after pinning the canary's version: %+v; want default 3 and no canary", inf)
+	}
+	// Deleting the canary's version ends it.
+	if err := r.SetCanary("m", 2, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.DeleteVersion("m", 2); err != nil {
+		t.Fatal(err)
+	}
+	if inf, _ = r.Get("m"); inf.Canary != nil {
+		t.Fatalf("after deleting the canary's version: %+v", inf.Canary)
+	}
+	// Unpinning makes the latest (4) the default: a canary of 4 ends.
+	if err := r.SetCanary("m", 4, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Unpin("m"); err != nil {
+		t.Fatal(err)
+	}
+	if inf, _ = r.Get("m"); inf.Canary != nil || inf.Default != 4 {
+		t.Fatalf("after unpinning to the canary's version: %+v", inf)
+	}
+	// An unpinned publish makes the new version the default; a canary of
+	// another version stays, and ClearCanary ends it.
+	if err := r.SetCanary("m", 1, 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Publish("m", smallModel(t, 8), Lineage{}); err != nil {
+		t.Fatal(err)
+	}
+	if inf, _ = r.Get("m"); inf.Default != 5 || inf.Canary == nil || inf.Canary.Version != 1 {
+		t.Fatalf("after an unpinned publish: %+v", inf)
+	}
+	if err := r.ClearCanary("m"); err != nil {
+		t.Fatal(err)
+	}
+	if inf, _ = r.Get("m"); inf.Canary != nil {
+		t.Fatalf("after ClearCanary: %+v", inf.Canary)
+	}
+	if err := r.ClearCanary("m"); err != nil {
+		t.Fatalf("clearing no canary: %v", err)
+	}
+}
