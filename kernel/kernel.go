@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"reflect"
 	"runtime"
@@ -121,8 +122,10 @@ func Serve(r MessageReader, w MessageSender) (err error) {
 		}
 	}()
 	k.stdin = openStdin()
+	exports := celldisplay.Exports()
+	maps.Copy(exports, k.passwordExports())
 	k.eng, err = engine.New(engine.Options{Stdout: os.Stdout, Stderr: os.Stderr, GoroutinePanic: k.goroutinePanicked, Track: k.track,
-		Exports: celldisplay.Exports(), MapTypes: celldisplay.MapTypes(), RichInterfaces: celldisplay.RichInterfaces()})
+		Exports: exports, MapTypes: celldisplay.MapTypes(), RichInterfaces: celldisplay.RichInterfaces()})
 	if err != nil {
 		return fmt.Errorf("start interpreter: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -41,6 +42,9 @@ type stdinFeed struct {
 	dirty   bool     // the pipe was written or closed: the next cell gets a fresh one
 	pending map[string]chan protocol.InputReplyContent
 	gone    bool // the client is gone: no reply will come
+	// password is set while a cell reads through term.ReadPassword: the
+	// input_request then asks the front end to hide what is typed.
+	password atomic.Bool
 }
 
 // openStdin points fd 0 (os.Stdin, which cells read) at a pipe the kernel
@@ -232,7 +236,7 @@ func (k *kernel) watchStdin(parent string, allow bool) (stop func()) {
 // reply; ok is false if the cell was interrupted, ended or the client left.
 func (k *kernel) askInput(parent string, done <-chan struct{}) (line string, ok bool) {
 	f := k.stdin
-	req, err := protocol.NewMessage(protocol.InputRequest, parent, protocol.InputRequestContent{})
+	req, err := protocol.NewMessage(protocol.InputRequest, parent, protocol.InputRequestContent{Password: f.password.Load()})
 	if err != nil {
 		return "", false
 	}

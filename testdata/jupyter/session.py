@@ -189,6 +189,23 @@ kc.get_stdin_msg(timeout=TIMEOUT)
 kc.input("own line")
 msgs, reply = collect(kc, msg_id)
 check("stdin", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["own"], types(msgs))
+# a password: term.ReadPassword(int(os.Stdin.Fd())), the way Go programs ask
+# for hidden input, sends an input_request with password true and returns
+# the line; a plain read after it asks without password again
+code = ('import "golang.org/x/term"\nfmt.Print("password: ")\nsecret, err := term.ReadPassword(int(os.Stdin.Fd()))\n'
+        'var after string\nfmt.Scanln(&after)\nfmt.Sprintf("%s|%v|%s", secret, err, after)')
+msg_id = kc.execute(code, allow_stdin=True)
+req = kc.get_stdin_msg(timeout=TIMEOUT)
+check("stdin", req["parent_header"]["msg_id"] == msg_id and req["content"]["password"] is True, req["content"])
+kc.input("s3cret")
+req = kc.get_stdin_msg(timeout=TIMEOUT)
+check("stdin", req["content"]["password"] is False, req["content"])
+kc.input("plain")
+msgs, reply = collect(kc, msg_id)
+check("stdin", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["s3cret|<nil>|plain"], msgs)
+# without input, ReadPassword gets end of file, as a Go program's would
+msgs, reply = execute(kc, 'import "golang.org/x/term"\n_, err := term.ReadPassword(0)\nerr', allow_stdin=False)
+check("stdin", [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["EOF"], msgs)
 ok("stdin")
 
 # stop_on_error: cells sent together after a failing one are aborted, not run
