@@ -4,7 +4,8 @@
 # Flask under gunicorn with 2 workers, FastAPI under uvicorn with 2 workers), then
 # runs wrk -t2 -c64 -d$DURATION with ../shared/bench/oip_digits.lua against each in
 # turn, ROUNDS times, and prints the medians of req/s, p50, p99 and errors with the
-# ratios; also gopad with Triton's binary tensor extension, serve-model's time to
+# ratios; also gopad with Triton's binary tensor extension (for the one image of
+# oip_digits.lua and for 32 images a request, as JSON and binary), serve-model's time to
 # ready and RSS, and its RSS over a 60-second run (VmRSS, and how much of it is
 # anonymous memory and how much the executable's file pages, from
 # /proc/PID/smaps_rollup). Also measured in each round: the transport floor
@@ -48,6 +49,20 @@ open(sys.argv[2], "wb").write(header + struct.pack("<%df" % len(data), *data))
 print(len(header))
 PY
 )
+# The same image 32 times in one request, as JSON and with the binary
+# extension: where decoding is a larger share of the work.
+header_len32=$(/usr/bin/python3 - "$shared/oip_digits.lua" "$tmp/body32.json" "$tmp/body32.bin" <<'PY'
+import json, re, struct, sys
+lua = open(sys.argv[1]).read()
+data = json.loads(re.search(r'"data":(\[[^\]]*\])', lua).group(1)) * 32
+body = {"inputs": [{"name": "input", "shape": [32, 64], "datatype": "FP32", "data": data}]}
+open(sys.argv[2], "w").write(json.dumps(body, separators=(",", ":")))
+header = json.dumps({"inputs": [{"name": "input", "shape": [32, 64], "datatype": "FP32", "parameters": {"binary_data_size": 4 * len(data)}}],
+                     "outputs": [{"name": "output", "parameters": {"binary_data": True}}]}, separators=(",", ":")).encode()
+open(sys.argv[3], "wb").write(header + struct.pack("<%df" % len(data), *data))
+print(len(header))
+PY
+)
 
 port_gopad=18701 port_flask=18702 port_gunicorn=18703 port_uvicorn=18704 port_floor=18705 port_base=18706
 # SERVE_FLAGS: extra flags of the measured serve-model, e.g. --drop_file_cache.
@@ -80,19 +95,25 @@ done
 
 # CPU time (user+system, ms) a process has used, from /proc/PID/stat.
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14+$15)*1000/hz)}' "/proc/$1/stat"; }
-run_wrk() { # NAME PORT [binary|json] [PID: add the server's CPU time over the run]
-	local script=$shared/oip_digits.lua
-	[ "${3:-}" = binary ] && script=$root/bench/serve/oip_digits_binary.lua
+run_wrk() { # NAME PORT [json|binary|json32|binary32] [PID: add the server's CPU time over the run]
+	local script=$shared/oip_digits.lua body=$tmp/body.bin hl=$header_len
+	case "${3:-}" in
+	binary) script=$root/bench/serve/oip_digits_binary.lua ;;
+	json32) script=$root/bench/serve/oip_digits_binary.lua body=$tmp/body32.json hl= ;;
+	binary32) script=$root/bench/serve/oip_digits_binary.lua body=$tmp/body32.bin hl=$header_len32 ;;
+	esac
 	local c0=0
 	[ -n "${4:-}" ] && c0=$(cpu_ms "$4")
 	local out
-	out=$(BODY_FILE=$tmp/body.bin HEADER_LEN=$header_len wrk -t2 -c64 -d"$duration" -s "$script" "http://127.0.0.1:$2" | tail -1)
+	out=$(BODY_FILE=$body HEADER_LEN=$hl wrk -t2 -c64 -d"$duration" -s "$script" "http://127.0.0.1:$2" | tail -1)
 	[ -n "${4:-}" ] && out="${out%\}}, \"cpu_ms\": $(($(cpu_ms "$4") - c0))}"
 	echo "$1 $out"
 }
 for _ in $(seq "$rounds"); do
 	run_wrk gopad $port_gopad json $gopad_pid
 	run_wrk gopad-binary $port_gopad binary $gopad_pid
+	run_wrk gopad-json32 $port_gopad json32 $gopad_pid
+	run_wrk gopad-binary32 $port_gopad binary32 $gopad_pid
 	if [ -n "${GOPAD_BASELINE:-}" ]; then
 		run_wrk baseline $port_base json $base_pid
 		run_wrk baseline-binary $port_base binary $base_pid
@@ -180,6 +201,8 @@ print(f"  gopad CPU per request above the floor  {cpu_us('gopad')-cpu_us('floor'
 print(f"  gopad p99                             {med('gopad','p99_ms'):7.2f} ms (target <= 10)")
 print(f"  gopad binary / gopad JSON req/s       {med('gopad-binary','req_per_s')/med('gopad','req_per_s'):7.2f}x  (target >= 1.5)")
 print(f"  gopad JSON / binary CPU per request   {cpu_us('gopad')/cpu_us('gopad-binary'):7.2f}x")
+print(f"  at batch 32 (32 images a request): binary / JSON req/s {med('gopad-binary32','req_per_s')/med('gopad-json32','req_per_s'):.2f}x, "
+      f"CPU per request JSON / binary {cpu_us('gopad-json32')/cpu_us('gopad-binary32'):.2f}x")
 print(f"serve-model start to ready: median {statistics.median(ready):.1f} ms over {len(ready)} starts ({', '.join(f'{x:.0f}' for x in ready)}) (target <= 100); RSS then {statistics.median(rss_ready):.1f} MB")
 print("serve-model RSS (MB) over the memory run: " + "; ".join(f"{k} {v}" for k, v in memory))
 PY

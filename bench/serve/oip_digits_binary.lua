@@ -9,8 +9,13 @@ wrk.method = "POST"
 wrk.path = "/v2/models/" .. model .. "/infer"
 wrk.body = f:read("*a")
 f:close()
-wrk.headers["Content-Type"] = "application/octet-stream"
-wrk.headers["Inference-Header-Content-Length"] = os.getenv("HEADER_LEN")
+-- Without HEADER_LEN the body is plain JSON (compare.sh's batch-32 JSON request).
+if os.getenv("HEADER_LEN") and os.getenv("HEADER_LEN") ~= "" then
+  wrk.headers["Content-Type"] = "application/octet-stream"
+  wrk.headers["Inference-Header-Content-Length"] = os.getenv("HEADER_LEN")
+else
+  wrk.headers["Content-Type"] = "application/json"
+end
 if os.getenv("AUTH") then wrk.headers["Authorization"] = "Bearer " .. os.getenv("AUTH") end
 
 done = function(summary, latency, requests)
