@@ -36,7 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && go build -o "$tmp/gopad" . && go build -o "$tmp/floor" ./bench/serve/floor && go run ./bench/serve/mkdigits "$tmp/digits")
+(cd "$root" && go build -o "$tmp/gopad" . && go build -o "$tmp/floor" ./bench/serve/floor && go build -o "$tmp/servingonly" ./bench/serve/servingonly && go run ./bench/serve/mkdigits "$tmp/digits")
 
 # The binary request: the JSON header, then the image of oip_digits.lua as float32.
 header_len=$(/usr/bin/python3 - "$shared/oip_digits.lua" "$tmp/body.bin" <<'PY'
@@ -137,6 +137,15 @@ rss() {
 	while kill -0 $w 2>/dev/null; do sleep 10; kill -0 $w 2>/dev/null && echo "rss-under-load $(rss $gopad_pid)"; done
 	echo "rss-end $(rss $gopad_pid)"
 	echo "memory-run $(tail -1 "$tmp/memory-wrk")"
+	# The same model served by package serving alone (bench/serve/servingonly),
+	# under the same load for DURATION: what the rest of the binary costs.
+	"$tmp/servingonly" "$tmp/digits" 127.0.0.1:18709 >"$tmp/servingonly.log" 2>&1 &
+	so=$!
+	for _ in $(seq 100); do curl -sf http://127.0.0.1:18709/v2/health/ready >/dev/null && break; sleep 0.1; done
+	wrk -t2 -c64 -d"$duration" -s "$shared/oip_digits.lua" http://127.0.0.1:18709 >"$tmp/servingonly-wrk"
+	echo "rss-servingonly-under-load $(rss $so)"
+	echo "servingonly-run $(tail -1 "$tmp/servingonly-wrk")"
+	kill $so
 ) | tee -a "$tmp/results"
 
 # Time from exec to a 200 from /v2/health/ready, and RSS then, 5 starts.
@@ -172,7 +181,7 @@ for line in open(sys.argv[1]):
         ms, mb = rest.split(); ready.append(float(ms)); rss_ready.append(float(mb))
     elif name.startswith("rss-"):
         memory.append((name, rest.strip()))
-    elif name == "memory-run":
+    elif name in ("memory-run", "servingonly-run"):
         memory.append((name, rest.strip()))
     else:
         runs.setdefault(name, []).append(json.loads(rest))
@@ -204,5 +213,6 @@ print(f"  gopad JSON / binary CPU per request   {cpu_us('gopad')/cpu_us('gopad-b
 print(f"  at batch 32 (32 images a request): binary / JSON req/s {med('gopad-binary32','req_per_s')/med('gopad-json32','req_per_s'):.2f}x, "
       f"CPU per request JSON / binary {cpu_us('gopad-json32')/cpu_us('gopad-binary32'):.2f}x")
 print(f"serve-model start to ready: median {statistics.median(ready):.1f} ms over {len(ready)} starts ({', '.join(f'{x:.0f}' for x in ready)}) (target <= 100); RSS then {statistics.median(rss_ready):.1f} MB")
-print("serve-model RSS (MB) over the memory run: " + "; ".join(f"{k} {v}" for k, v in memory))
+print("serve-model RSS (MB) over the memory run: " + "; ".join(f"{k} {v}" for k, v in memory if "servingonly" not in k))
+print("package serving alone (bench/serve/servingonly), same load: " + "; ".join(f"{k} {v}" for k, v in memory if "servingonly" in k))
 PY
