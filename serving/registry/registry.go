@@ -343,10 +343,11 @@ func (r *Registry) publish(name string, lin Lineage, write func(dir string) erro
 	e := entry{Version: v, Created: lin.Time, Bytes: size}
 	idx.Versions = append(idx.Versions, e)
 	idx.Next = v + 1
+	before := idx.Default
 	if !idx.Pinned {
 		idx.Default = v
 	}
-	idx.endCanaryIfMoot()
+	idx.endCanaryIfMoot(before)
 	if err := r.writeIndex(idx); err != nil {
 		r.fs().RemoveAll(versionDir(name, v))
 		return VersionInfo{}, fmt.Errorf("registry: publish %q: %w", name, err)
@@ -462,9 +463,11 @@ func (r *Registry) Pin(name string, v int) error {
 }
 
 // SetCanary sends percent (1 to 99) of the requests to name that give no
-// version to version v, and the rest to the default, until ClearCanary,
-// until v becomes the default (Pin, or a publish or Unpin that makes it the
-// latest default) or v is deleted. v must not be the default.
+// version to version v, and the rest to the default. A canary is a trial
+// against one default: it ends with ClearCanary, when the default changes
+// (Pin of another version, promoting the canary included; Unpin or a
+// publish that moves the default to the latest) or when v is deleted. v
+// must not be the default.
 func (r *Registry) SetCanary(name string, v, percent int) error {
 	return r.update(name, func(idx *index) error {
 		if !idx.has(v) {
@@ -490,9 +493,10 @@ func (r *Registry) ClearCanary(name string) error {
 	})
 }
 
-// endCanaryIfMoot ends a canary whose version became the default or is gone.
-func (idx *index) endCanaryIfMoot() {
-	if c := idx.Canary; c != nil && (c.Version == idx.Default || !idx.has(c.Version)) {
+// endCanaryIfMoot ends the canary when the default is no longer before,
+// the version it was tried against, or the canary's version is gone.
+func (idx *index) endCanaryIfMoot(before int) {
+	if c := idx.Canary; c != nil && (idx.Default != before || !idx.has(c.Version)) {
 		idx.Canary = nil
 	}
 }
@@ -620,10 +624,11 @@ func (r *Registry) update(name string, change func(*index) error) error {
 	if err != nil {
 		return fmt.Errorf("registry: %w", err)
 	}
+	before := idx.Default
 	if err := change(idx); err != nil {
 		return fmt.Errorf("registry: %w", err)
 	}
-	idx.endCanaryIfMoot()
+	idx.endCanaryIfMoot(before)
 	if len(idx.Versions) > 0 {
 		if err := r.writeIndex(idx); err != nil {
 			return fmt.Errorf("registry: %q: %w", name, err)

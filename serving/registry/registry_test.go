@@ -382,7 +382,7 @@ func TestMissingDirectoryIsAnEmptyRegistryUntilTheFirstPublish(t *testing.T) {
 	}
 }
 
-func TestCanaryIsKeptUntilItsVersionIsTheDefaultOrGone(t *testing.T) {
+func TestCanaryEndsWhenTheDefaultChangesOrItsVersionGoes(t *testing.T) {
 	dir := t.TempDir()
 	r := openReg(t, dir)
 	for i := range 3 {
@@ -462,16 +462,36 @@ func TestCanaryIsKeptUntilItsVersionIsTheDefaultOrGone(t *testing.T) {
 	if inf, _ = r.Get("m"); inf.Canary != nil || inf.Default != 4 {
 		t.Fatalf("after unpinning to the canary's version: %+v", inf)
 	}
-	// An unpinned publish makes the new version the default; a canary of
-	// another version stays, and ClearCanary ends it.
+	// An unpinned publish makes the new version the default: the canary,
+	// a trial against the old default, ends.
 	if err := r.SetCanary("m", 1, 5); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Publish("m", smallModel(t, 8), Lineage{}); err != nil {
 		t.Fatal(err)
 	}
-	if inf, _ = r.Get("m"); inf.Default != 5 || inf.Canary == nil || inf.Canary.Version != 1 {
-		t.Fatalf("after an unpinned publish: %+v", inf)
+	if inf, _ = r.Get("m"); inf.Default != 5 || inf.Canary != nil {
+		t.Fatalf("after an unpinned publish: %+v; want default 5 and no canary", inf)
+	}
+	// Pinning the default it runs against keeps it; rolling back to
+	// another version ends it; ClearCanary ends it.
+	if err := r.SetCanary("m", 1, 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Pin("m", 5); err != nil {
+		t.Fatal(err)
+	}
+	if inf, _ = r.Get("m"); inf.Canary == nil || inf.Canary.Version != 1 {
+		t.Fatalf("after pinning the default itself: %+v; want the canary kept", inf)
+	}
+	if err := r.Pin("m", 3); err != nil {
+		t.Fatal(err)
+	}
+	if inf, _ = r.Get("m"); inf.Default != 3 || inf.Canary != nil {
+		t.Fatalf("after rolling back to 3: %+v; want no canary", inf)
+	}
+	if err := r.SetCanary("m", 1, 5); err != nil {
+		t.Fatal(err)
 	}
 	if err := r.ClearCanary("m"); err != nil {
 		t.Fatal(err)
