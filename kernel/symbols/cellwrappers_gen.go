@@ -3,6 +3,7 @@
 package symbols
 
 import (
+	p_golang_org_x_term "golang.org/x/term"
 	p_gonum_org_v1_gonum_blas_blas64 "gonum.org/v1/gonum/blas/blas64"
 	p_gonum_org_v1_gonum_blas_cblas128 "gonum.org/v1/gonum/blas/cblas128"
 	p_gonum_org_v1_gonum_lapack_lapack64 "gonum.org/v1/gonum/lapack/lapack64"
@@ -24,9 +25,10 @@ import (
 )
 
 // CellWrapperTwins maps a wrapper symbol (table key and name) to its twin with
-// the hidden method W_gopadValue (87 wrappers; 0 whose types cannot be
+// the hidden method W_gopadValue (88 wrappers; 0 whose types cannot be
 // written are left out).
 var CellWrapperTwins = map[string]reflect.Type{
+	"golang.org/x/term/term._History":                       reflect.TypeFor[_gopadCell_golang_org_x_term_History](),
 	"gonum.org/v1/gonum/mat/mat._Banded":                    reflect.TypeFor[_gopadCell_gonum_org_v1_gonum_mat_Banded](),
 	"gonum.org/v1/gonum/mat/mat._CMatrix":                   reflect.TypeFor[_gopadCell_gonum_org_v1_gonum_mat_CMatrix](),
 	"gonum.org/v1/gonum/mat/mat._CUntransposer":             reflect.TypeFor[_gopadCell_gonum_org_v1_gonum_mat_CUntransposer](),
@@ -115,6 +117,20 @@ var CellWrapperTwins = map[string]reflect.Type{
 	"gopad.dev/gopad/ml/ml._Progress":                       reflect.TypeFor[_gopadCell_gopad_dev_gopad_ml_Progress](),
 	"gopad.dev/gopad/ml/ml._Schedule":                       reflect.TypeFor[_gopadCell_gopad_dev_gopad_ml_Schedule](),
 }
+
+type _gopadCell_golang_org_x_term_History struct {
+	IValue       any
+	WAdd         func(string)
+	WAt          func(int) string
+	WLen         func() int
+	W_gopadValue func() any
+}
+
+var _ p_golang_org_x_term.History = _gopadCell_golang_org_x_term_History{}
+
+func (w _gopadCell_golang_org_x_term_History) Add(a0 string)    { w.WAdd(a0) }
+func (w _gopadCell_golang_org_x_term_History) At(a0 int) string { return w.WAt(a0) }
+func (w _gopadCell_golang_org_x_term_History) Len() int         { return w.WLen() }
 
 type _gopadCell_gonum_org_v1_gonum_mat_Banded struct {
 	IValue       any
