@@ -45,6 +45,10 @@ type stdinFeed struct {
 	// password is set while a cell reads through term.ReadPassword: the
 	// input_request then asks the front end to hide what is typed.
 	password atomic.Bool
+	// writing counts lines handed to feed and not yet in the pipe: until
+	// they are, a reader waiting on the empty pipe is waiting for them, not
+	// for more input.
+	writing atomic.Int32
 }
 
 // openStdin points fd 0 (os.Stdin, which cells read) at a pipe the kernel
@@ -114,7 +118,11 @@ func (f *stdinFeed) feed(line string) {
 		// Written apart from the watcher: a line longer than the pipe holds
 		// waits for the reader, and a cell that stops reading half way must
 		// not keep its end waiting. The write fails once the pipe is replaced.
-		go func() { _, _ = w.WriteString(line + "\n") }()
+		f.writing.Add(1)
+		go func() {
+			defer f.writing.Add(-1)
+			_, _ = w.WriteString(line + "\n")
+		}()
 	}
 }
 
@@ -204,7 +212,7 @@ func (k *kernel) watchStdin(parent string, allow bool) (stop func()) {
 				case <-tick.C:
 				}
 			}
-			if unread() > 0 || !readingStdin() {
+			if f.writing.Load() > 0 || unread() > 0 || !readingStdin() {
 				continue
 			}
 			if !allow {
