@@ -251,6 +251,43 @@ func TestServeModelFollowsANotebookRootsRegistry(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// A canary set by another process: once serve-model names it in the
+	// model's metadata, it answers exactly half of the requests.
+	if err := reg.SetCanary("digits", 1, 50); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		resp, err := http.Get(sm.base + "/v2/models/digits")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var md struct {
+			Parameters map[string]any `json:"parameters"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&md)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if md.Parameters["canary_version"] == "1" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve-model never took the canary: %v", md.Parameters)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	byVersion := map[any]int{}
+	for range 10 {
+		code, v := postInfer(t, sm.base+"/v2/models/digits/infer", "")
+		if code != 200 {
+			t.Fatalf("infer with a canary: %d %v", code, v)
+		}
+		byVersion[v["model_version"]]++
+	}
+	if byVersion["1"] != 5 || byVersion["2"] != 5 {
+		t.Fatalf("10 requests with version 1 as a 50%% canary: %v", byVersion)
+	}
 }
 
 func TestServeModelBadArguments(t *testing.T) {
