@@ -293,6 +293,15 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
+// decodeOptionalBody is decodeBody for requests whose body may be empty
+// (POST actions without arguments): an empty body leaves v as it is.
+func decodeOptionalBody(w http.ResponseWriter, r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return decodeBody(w, r, v)
+}
+
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	data, err := fs.ReadFile(frontend.Dist, "dist/index.html")
 	if err != nil {

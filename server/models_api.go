@@ -49,12 +49,14 @@ type modelSummary struct {
 	Default int    `json:"default"`
 	Pinned  bool   `json:"pinned"`
 	Latest  int    `json:"latest"`
-	// Canary is the version taking a share of the requests that name none.
-	Canary   *registry.Canary `json:"canary,omitempty"`
-	Versions int              `json:"versions"`
-	Public   bool             `json:"public"`
-	Ready    bool             `json:"ready"`
-	Error    string           `json:"error,omitempty"`
+	// Canary is the version taking a share of the requests that name none;
+	// CanaryError says why the server does not route to it, if it does not.
+	Canary      *registry.Canary `json:"canary,omitempty"`
+	CanaryError string           `json:"canary_error,omitempty"`
+	Versions    int              `json:"versions"`
+	Public      bool             `json:"public"`
+	Ready       bool             `json:"ready"`
+	Error       string           `json:"error,omitempty"`
 	// Input is the default version's kind of input (serving.Description).
 	Input    string    `json:"input,omitempty"`
 	Classes  int       `json:"classes,omitempty"`
@@ -132,6 +134,9 @@ func (s *Server) summary(inf registry.Info) modelSummary {
 		if vi.Version == inf.Default {
 			sum.Notebook = vi.Lineage.Notebook
 		}
+	}
+	if err := s.models.server.CanaryError(inf.Name); err != nil && inf.Canary != nil {
+		sum.CanaryError = err.Error()
 	}
 	if d, err := s.models.server.Describe(inf.Name, 0); err == nil {
 		sum.Ready, sum.Input, sum.Classes = true, d.Input, len(d.Classes)
@@ -263,22 +268,18 @@ func (s *Server) handleModelCanary(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleModelCanaryClear(w http.ResponseWriter, r *http.Request) {
 	var req struct{}
-	if r.ContentLength != 0 {
-		if err := decodeBody(w, r, &req); err != nil {
-			s.writeErr(w, err)
-			return
-		}
+	if err := decodeOptionalBody(w, r, &req); err != nil {
+		s.writeErr(w, err)
+		return
 	}
 	s.modelChanged(w, r, s.models.registry.ClearCanary(r.PathValue("name")))
 }
 
 func (s *Server) handleModelUnpin(w http.ResponseWriter, r *http.Request) {
 	var req struct{}
-	if r.ContentLength != 0 {
-		if err := decodeBody(w, r, &req); err != nil {
-			s.writeErr(w, err)
-			return
-		}
+	if err := decodeOptionalBody(w, r, &req); err != nil {
+		s.writeErr(w, err)
+		return
 	}
 	s.modelChanged(w, r, s.models.registry.Unpin(r.PathValue("name")))
 }

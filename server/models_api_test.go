@@ -374,3 +374,37 @@ func TestModelsAPIBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestModelsAPISaysWhenTheCanaryIsNotServed: a canary whose files cannot be
+// loaded is listed with the reason, not shown as if it took its share.
+func TestModelsAPISaysWhenTheCanaryIsNotServed(t *testing.T) {
+	e := newEnv(t)
+	_, tabular := apiModels(t)
+	// Version 2 is published under a pin, so it is never loaded before its
+	// files break.
+	reg := e.srv.models.registry
+	if _, err := reg.Publish("iris", tabular, registry.Lineage{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.Pin("iris", 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Publish("iris", tabular, registry.Lineage{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(reg.Dir(), "iris", "v2", "model.safetensors"), []byte("broken"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := e.apiJSON("POST", "/api/models/iris/canary", `{"version": 2, "percent": 50}`, 200)
+	if msg, _ := d["canary_error"].(string); !strings.Contains(msg, "canary version 2 is not served") {
+		t.Fatalf("canary of a broken version: %v; want canary_error saying it is not served", d)
+	}
+	for range 2 {
+		if st, v := e.inferVersion("iris", irisRequest, "Authorization", "Bearer "+testToken); st != 200 || v != "1" {
+			t.Fatalf("with the broken canary: %d, version %q; want version 1", st, v)
+		}
+	}
+	if d = e.apiJSON("POST", "/api/models/iris/canary/clear", "", 200); d["canary_error"] != nil {
+		t.Fatalf("after clearing: %v", d)
+	}
+}

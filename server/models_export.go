@@ -247,11 +247,9 @@ func (s *Server) handleExportStart(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Version *int `json:"version"`
 	}
-	if r.ContentLength != 0 {
-		if err := decodeBody(w, r, &req); err != nil {
-			s.writeErr(w, err)
-			return
-		}
+	if err := decodeOptionalBody(w, r, &req); err != nil {
+		s.writeErr(w, err)
+		return
 	}
 	s.syncModels()
 	inf, err := s.models.registry.Get(name)

@@ -2,8 +2,10 @@ package serving
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"gopad.dev/gopad/ml"
@@ -96,5 +98,42 @@ func TestCanarySendsItsExactShareOfUnversionedRequests(t *testing.T) {
 	md = get(t, ts.URL+"/v2/models/digits").json(t)
 	if params, _ := md["parameters"].(map[string]any); params["canary_version"] != nil {
 		t.Fatalf("metadata still names a canary: %v", params)
+	}
+}
+
+// TestCanaryThatCannotLoadIsSaidNotSilentlyDropped: the registry names a
+// canary whose files are broken. Every request goes to the default, the
+// metadata names no canary, and CanaryError says why.
+func TestCanaryThatCannotLoadIsSaidNotSilentlyDropped(t *testing.T) {
+	reg := testRegistry(t, map[string]string{"digits": digitsDir})
+	if _, err := reg.PublishDir("digits", digitsDir, registry.Lineage{Source: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	s, ts := serveRegistry(t, reg, Options{})
+	if err := os.WriteFile(filepath.Join(reg.Dir(), "digits", "v1", "model.safetensors"), []byte("broken"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.SetCanary("digits", 1, 50); err != nil {
+		t.Fatal(err)
+	}
+	err := s.CanaryError("digits")
+	if err == nil || !strings.Contains(err.Error(), "canary version 1 is not served") {
+		t.Fatalf("CanaryError = %v; want why version 1 is not served", err)
+	}
+	body := `{"inputs":[{"name":"input","shape":[1,64],"datatype":"FP32","data":` + floatsJSON(digitsImage) + `}]}`
+	for range 4 {
+		r := post(t, ts.URL+"/v2/models/digits/infer", body)
+		if v := r.json(t)["model_version"]; r.status != 200 || v != "2" {
+			t.Fatalf("with a broken canary: %d, version %v; want 200 from version 2", r.status, v)
+		}
+	}
+	if params, _ := get(t, ts.URL+"/v2/models/digits").json(t)["parameters"].(map[string]any); params["canary_version"] != nil {
+		t.Fatalf("metadata names a canary that is not served: %v", params)
+	}
+	if err := reg.ClearCanary("digits"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CanaryError("digits"); err != nil {
+		t.Fatalf("CanaryError after clearing: %v", err)
 	}
 }

@@ -96,3 +96,12 @@ func (s *Server) LoadError(name string) error {
 	}
 	return nil
 }
+
+// CanaryError returns why the model's canary is not served although the
+// source names one, or nil.
+func (s *Server) CanaryError(name string) error {
+	if err, ok := s.canaryErrs.Load(name); ok {
+		return err.(error)
+	}
+	return nil
+}

@@ -103,7 +103,9 @@ type Server struct {
 	draining atomic.Bool
 	closed   atomic.Bool
 	loadErrs sync.Map // model name -> error of its last load
-	hooks    *testHooks
+	// canaryErrs holds, per model name, why its canary is not served.
+	canaryErrs sync.Map
+	hooks      *testHooks
 }
 
 // modelState is one served name.
@@ -264,10 +266,12 @@ func (s *Server) RefreshModel(name string) {
 }
 
 // loadCanary loads the canary version inf names, or ends the model's canary.
-// A canary that cannot be loaded is logged and left out: every request then
-// goes to the default, which is what the model's ready route vouches for.
+// A canary that cannot be loaded is left out, logged and kept for
+// CanaryError: every request then goes to the default, which is what the
+// model's ready route vouches for, and the metadata names no canary.
 func (s *Server) loadCanary(m *modelState, inf registry.Info) {
 	c := inf.Canary
+	s.canaryErrs.Delete(m.name)
 	if c == nil || m.def.Load() == nil {
 		if m.canary.Swap(nil) != nil {
 			s.opts.Logger.Info("canary ended", "model", m.name)
@@ -277,6 +281,7 @@ func (s *Server) loadCanary(m *modelState, inf registry.Info) {
 	ep, err := s.loadVersion(m, c.Version)
 	if err != nil {
 		m.canary.Store(nil)
+		s.canaryErrs.Store(m.name, fmt.Errorf("canary version %d is not served (every request goes to version %d): %w", c.Version, inf.Default, err))
 		s.opts.Logger.Error("load canary", "model", m.name, "version", c.Version, "err", err)
 		return
 	}
@@ -303,6 +308,7 @@ func (s *Server) removeModel(name string) {
 	s.metrics.loaded.DeleteLabelValues(name)
 	s.metrics.stats.forgetModel(name)
 	s.loadErrs.Delete(name)
+	s.canaryErrs.Delete(name)
 	s.opts.Logger.Info("removed", "model", name)
 }
 
@@ -521,9 +527,9 @@ func (s *Server) modelMetadata(w http.ResponseWriter, r *http.Request) {
 	inf := m.info.Load()
 	md := oip.ModelMetadata{Name: m.name, Platform: "gopad", Inputs: ep.sig.inputs, Outputs: ep.sig.outputs,
 		Parameters: map[string]any{"version": ep.vlabel, "default_version": strconv.Itoa(inf.Default)}}
-	if c := inf.Canary; c != nil {
-		md.Parameters["canary_version"] = strconv.Itoa(c.Version)
-		md.Parameters["canary_percent"] = c.Percent
+	if c := m.canary.Load(); c != nil && r.PathValue("version") == "" {
+		md.Parameters["canary_version"] = c.ep.vlabel
+		md.Parameters["canary_percent"] = c.percent
 	}
 	for _, vi := range inf.Versions {
 		md.Versions = append(md.Versions, strconv.Itoa(vi.Version))

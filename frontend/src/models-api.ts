@@ -31,6 +31,8 @@ export interface ModelSummary {
   latest: number;
   /** A version taking a share of the requests that name none. */
   canary?: { version: number; percent: number };
+  /** Why the server does not route to the canary, when it does not. */
+  canary_error?: string;
   versions: number;
   public: boolean;
   ready: boolean;

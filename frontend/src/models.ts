@@ -247,7 +247,8 @@ export class ModelPage {
       ? h("div", { class: "panel-note", id: "model-canary" },
           `Canary: v${c.version} answers ${c.percent}% of the requests that name no version, v${d.default} the rest (the charts show each version). `,
           h("button", { class: "btn btn-small", id: "model-canary-promote", onclick: () => void this.change(modelsAPI.pin(d.name, c.version), `v${c.version} is now the default`) }, `Make v${c.version} the default`), " ",
-          h("button", { class: "btn btn-small", id: "model-canary-stop", onclick: () => void this.change(modelsAPI.clearCanary(d.name), `Canary stopped: v${d.default} answers every request`) }, "Stop the canary"))
+          h("button", { class: "btn btn-small", id: "model-canary-stop", onclick: () => void this.change(modelsAPI.clearCanary(d.name), `Canary stopped: v${d.default} answers every request`) }, "Stop the canary"),
+          d.canary_error ? h("div", { class: "banner banner-error", id: "model-canary-error" }, d.canary_error) : "")
       : "";
     return h("div", {}, note, canaryNote,
       h("table", { class: "models-table versions-table", id: "versions-table" },
